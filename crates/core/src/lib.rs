@@ -1,0 +1,18 @@
+//! Tabara's domain: HTCDS records and value lists, validation, roles and password rules.
+//!
+//! This crate does no I/O and knows neither SQL nor HTTP. Everything here is a pure function
+//! or a plain data type, so the rules can be tested exhaustively and reused by every front end.
+#![deny(missing_docs)]
+
+pub mod countries;
+pub mod htcds;
+pub mod ids;
+pub mod password;
+pub mod picklist;
+pub mod records;
+pub mod role;
+pub mod validation;
+
+pub use countries::Country;
+pub use picklist::{Lang, Picklist, ValueSet};
+pub use role::Role;

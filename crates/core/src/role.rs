@@ -1,0 +1,20 @@
+//! The ten roles of Tabara's users (PRODUCT.md). A role grants kinds of action; the record's
+//! agency and sharing grant the record (enforced from the web issue on).
+
+use crate::picklist::picklist;
+
+picklist! {
+    /// What a user does, and so which kinds of action they may take.
+    Role, fields [] {
+        Officer = "officer", "Officer", "Officier";
+        Investigator = "investigator", "Investigator", "Enquêteur";
+        Supervisor = "supervisor", "Supervisor", "Superviseur";
+        Prosecutor = "prosecutor", "Prosecutor", "Procureur";
+        Caseworker = "caseworker", "Caseworker", "Travailleur social";
+        ChildProtection = "child_protection", "Child protection", "Protection de l'enfance";
+        LegalAid = "legal_aid", "Legal aid", "Aide juridique";
+        Trainer = "trainer", "Trainer", "Formateur";
+        Analyst = "analyst", "Analyst", "Analyste";
+        Admin = "admin", "Administrator", "Administrateur";
+    }
+}

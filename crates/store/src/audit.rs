@@ -1,0 +1,266 @@
+//! The audit log's hash chain: every entry commits to the one before it, so editing or deleting
+//! a past entry breaks every hash after it. Pure functions; the SQL lives in `ops.rs`.
+
+use sha2::{Digest, Sha256};
+
+/// The `prev_hash` of the first entry.
+pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// An entry before it is chained: what happened to which record, done by whom.
+/// Never holds personal data: actors and records are ids, actions are names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pending {
+    /// Who: `user:<uuid>` or `system:<name>`.
+    pub actor: String,
+    /// What, e.g. `person.create`, `person_identity.read`.
+    pub action: &'static str,
+    /// The kind of record, e.g. `person`.
+    pub record_kind: &'static str,
+    /// The record's id (uuid or case number).
+    pub record_id: String,
+}
+
+/// A stored entry.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct AuditEntry {
+    /// Position in the chain, from 1, without gaps.
+    pub seq: i64,
+    /// Microseconds since the Unix epoch.
+    pub at_us: i64,
+    /// Who.
+    pub actor: String,
+    /// What.
+    pub action: String,
+    /// Kind of record.
+    pub record_kind: String,
+    /// Record id.
+    pub record_id: String,
+    /// Hash of the previous entry ([`GENESIS`] for the first).
+    pub prev_hash: String,
+    /// This entry's hash.
+    pub hash: String,
+}
+
+/// SHA-256 over the entry's fields, each prefixed with its length so no two different entries
+/// can encode to the same bytes.
+pub fn entry_hash(
+    seq: i64,
+    at_us: i64,
+    actor: &str,
+    action: &str,
+    record_kind: &str,
+    record_id: &str,
+    prev_hash: &str,
+) -> String {
+    let mut h = Sha256::new();
+    h.update(b"tabara.audit.v1");
+    h.update(seq.to_be_bytes());
+    h.update(at_us.to_be_bytes());
+    for field in [actor, action, record_kind, record_id, prev_hash] {
+        h.update((field.len() as u64).to_be_bytes());
+        h.update(field.as_bytes());
+    }
+    hex::encode(h.finalize())
+}
+
+/// The outcome of checking the whole chain.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum Verification {
+    /// Every entry is intact.
+    Ok {
+        /// Number of entries checked.
+        entries: i64,
+    },
+    /// The first entry that does not check out.
+    Broken {
+        /// Its sequence number.
+        seq: i64,
+        /// Why.
+        reason: String,
+    },
+}
+
+/// Incremental verifier: feed entries in sequence order.
+#[derive(Debug)]
+pub struct Verifier {
+    expected_seq: i64,
+    prev_hash: String,
+}
+
+impl Default for Verifier {
+    fn default() -> Self {
+        Verifier {
+            expected_seq: 1,
+            prev_hash: GENESIS.to_string(),
+        }
+    }
+}
+
+impl Verifier {
+    /// Check the next entry; `Err((seq, reason))` at the first break.
+    pub fn check(&mut self, e: &AuditEntry) -> Result<(), (i64, String)> {
+        if e.seq != self.expected_seq {
+            return Err((
+                self.expected_seq,
+                format!(
+                    "entry {} is missing (the next entry found is {})",
+                    self.expected_seq, e.seq
+                ),
+            ));
+        }
+        if e.prev_hash != self.prev_hash {
+            return Err((
+                e.seq,
+                format!(
+                    "entry {} does not link to entry {}: an entry was changed or removed",
+                    e.seq,
+                    e.seq - 1
+                ),
+            ));
+        }
+        let recomputed = entry_hash(
+            e.seq,
+            e.at_us,
+            &e.actor,
+            &e.action,
+            &e.record_kind,
+            &e.record_id,
+            &e.prev_hash,
+        );
+        if recomputed != e.hash {
+            return Err((
+                e.seq,
+                format!(
+                    "entry {} was altered: its content does not match its hash",
+                    e.seq
+                ),
+            ));
+        }
+        self.expected_seq += 1;
+        self.prev_hash = e.hash.clone();
+        Ok(())
+    }
+
+    /// Compare the end of the chain with the recorded head (detects removal of the last entries).
+    pub fn finish(self, head_seq: i64, head_hash: &str) -> Verification {
+        let last = self.expected_seq - 1;
+        if last != head_seq {
+            return Verification::Broken {
+                seq: last + 1,
+                reason: format!(
+                    "the log ends at entry {last} but the chain head records entry {head_seq}: entries were removed"
+                ),
+            };
+        }
+        if self.prev_hash != head_hash {
+            return Verification::Broken {
+                seq: last,
+                reason: format!("entry {last} does not match the chain head"),
+            };
+        }
+        Verification::Ok { entries: last }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn chain(n: i64) -> Vec<AuditEntry> {
+        let mut prev = GENESIS.to_string();
+        (1..=n)
+            .map(|seq| {
+                let hash = entry_hash(
+                    seq,
+                    1000 + seq,
+                    "system:test",
+                    "case.create",
+                    "case",
+                    &seq.to_string(),
+                    &prev,
+                );
+                let e = AuditEntry {
+                    seq,
+                    at_us: 1000 + seq,
+                    actor: "system:test".into(),
+                    action: "case.create".into(),
+                    record_kind: "case".into(),
+                    record_id: seq.to_string(),
+                    prev_hash: prev.clone(),
+                    hash: hash.clone(),
+                };
+                prev = hash;
+                e
+            })
+            .collect()
+    }
+
+    fn verify(entries: &[AuditEntry], head: (i64, &str)) -> Verification {
+        let mut v = Verifier::default();
+        for e in entries {
+            if let Err((seq, reason)) = v.check(e) {
+                return Verification::Broken { seq, reason };
+            }
+        }
+        v.finish(head.0, head.1)
+    }
+
+    #[test]
+    fn intact_chain_verifies() {
+        let c = chain(5);
+        assert_eq!(
+            verify(&c, (5, &c[4].hash.clone())),
+            Verification::Ok { entries: 5 }
+        );
+        assert_eq!(verify(&[], (0, GENESIS)), Verification::Ok { entries: 0 });
+    }
+
+    #[test]
+    fn edited_entry_is_named() {
+        let mut c = chain(5);
+        let head = c[4].hash.clone();
+        c[2].actor = "user:someone-else".into();
+        match verify(&c, (5, &head)) {
+            Verification::Broken { seq, .. } => assert_eq!(seq, 3),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn rehashed_entry_breaks_the_next_link() {
+        let mut c = chain(5);
+        let head = c[4].hash.clone();
+        c[1].record_id = "99".into();
+        c[1].hash = entry_hash(
+            2,
+            c[1].at_us,
+            &c[1].actor,
+            &c[1].action,
+            &c[1].record_kind,
+            "99",
+            &c[1].prev_hash,
+        );
+        match verify(&c, (5, &head)) {
+            Verification::Broken { seq, .. } => assert_eq!(seq, 3),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn deleted_entries_are_detected() {
+        let c = chain(5);
+        let head = c[4].hash.clone();
+        let mut middle = c.clone();
+        middle.remove(2);
+        assert!(matches!(
+            verify(&middle, (5, &head)),
+            Verification::Broken { seq: 3, .. }
+        ));
+        let tail = &c[..4];
+        assert!(matches!(
+            verify(tail, (5, &head)),
+            Verification::Broken { seq: 5, .. }
+        ));
+    }
+}

@@ -1,0 +1,501 @@
+//! Tabara's storage: one API over an embedded SQLite file or a PostgreSQL server.
+//!
+//! `Store` is not generic: it holds an enum of the two native sqlx pools and dispatches every
+//! call to a module of queries compiled once per backend from the same source (`ops.rs`,
+//! included by `sqlite` and `postgres` below). Where the dialects differ, the difference is a
+//! constant of that module ([`Dialect`]); nothing outside this crate knows which backend runs.
+//!
+//! Invariants:
+//! - every change is written in one transaction together with its audit entries and, for an
+//!   update, the earlier values in `record_history`;
+//! - an update names the version it was based on and is refused if the record moved on;
+//! - identifying data of a person lives in `person_identities` and is read only through
+//!   [`Store::read_identity`] (and the identity export), which writes an audit entry.
+#![deny(missing_docs)]
+
+pub mod audit;
+pub mod testing;
+mod types;
+
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::time::Duration;
+
+use chrono::NaiveDate;
+use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+use tabara_core::ids::*;
+use tabara_core::records::*;
+use tabara_core::validation::ValidationErrors;
+
+pub use audit::{AuditEntry, Verification};
+pub use types::*;
+
+/// Which SQL dialect a query module speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    /// SQLite 3 (bundled).
+    Sqlite,
+    /// PostgreSQL 13 or later.
+    Postgres,
+}
+
+/// What can go wrong in the store.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The record does not exist.
+    #[error("{kind} {id} not found")]
+    NotFound {
+        /// Kind of record.
+        kind: &'static str,
+        /// Its id or number.
+        id: String,
+    },
+    /// The record changed since the caller read it (optimistic concurrency).
+    #[error(
+        "{kind} {id} was changed by someone else (you edited version {expected}, it is now at version {actual}); reload it and apply your change again"
+    )]
+    Conflict {
+        /// Kind of record.
+        kind: &'static str,
+        /// Its id.
+        id: String,
+        /// The version the caller based the change on.
+        expected: i64,
+        /// The version in the store.
+        actual: i64,
+    },
+    /// A unique value is already taken.
+    #[error("{what} '{value}' already exists")]
+    Duplicate {
+        /// What must be unique.
+        what: &'static str,
+        /// The value.
+        value: String,
+    },
+    /// The input breaks a rule.
+    #[error("{0}")]
+    Invalid(#[from] ValidationErrors),
+    /// The database holds a value Tabara does not understand.
+    #[error("corrupt value in the database: {0}")]
+    Corrupt(String),
+    /// The database location is wrong.
+    #[error("{0}")]
+    Location(String),
+    /// The database failed.
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    /// A migration failed.
+    #[error("migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+/// Result of a store call.
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// Where the data lives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    /// An SQLite file.
+    Sqlite(PathBuf),
+    /// A PostgreSQL URL.
+    Postgres(String),
+}
+
+impl Location {
+    /// Read a `--database` value: a `postgres://` (or `postgresql://`) URL, an `sqlite:` URL,
+    /// or a plain file path.
+    pub fn parse(s: &str) -> Result<Location> {
+        let s = s.trim();
+        if s.is_empty() {
+            return Err(StoreError::Location(
+                "the database location is empty".into(),
+            ));
+        }
+        if s.starts_with("postgres://") || s.starts_with("postgresql://") {
+            return Ok(Location::Postgres(s.to_string()));
+        }
+        if let Some(rest) = s.strip_prefix("sqlite:") {
+            let path = rest.strip_prefix("//").unwrap_or(rest);
+            return Ok(Location::Sqlite(PathBuf::from(path)));
+        }
+        if let Some((scheme, _)) = s.split_once("://") {
+            return Err(StoreError::Location(format!(
+                "unknown database scheme '{scheme}': use a file path, sqlite:PATH or postgres://…"
+            )));
+        }
+        Ok(Location::Sqlite(PathBuf::from(s)))
+    }
+
+    /// The location without any password, for messages and logs.
+    pub fn redacted(&self) -> String {
+        match self {
+            Location::Sqlite(p) => p.display().to_string(),
+            Location::Postgres(url) => match (url.find("://"), url.rfind('@')) {
+                (Some(s), Some(at)) if at > s => format!("{}://…@{}", &url[..s], &url[at + 1..]),
+                _ => url.clone(),
+            },
+        }
+    }
+}
+
+/// How to open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OpenMode {
+    /// The database must exist already (a typo must not silently create an empty register).
+    Existing,
+    /// Create the SQLite file if it is missing.
+    CreateIfMissing,
+}
+
+#[derive(Debug, Clone)]
+enum Backend {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// The register. Cheap to clone (pools are shared).
+#[derive(Debug, Clone)]
+pub struct Store {
+    backend: Backend,
+}
+
+macro_rules! dispatch {
+    ($self:ident, $f:ident ( $($arg:expr),* )) => {
+        match &$self.backend {
+            Backend::Sqlite(pool) => sqlite::$f(pool, $($arg),*).await,
+            Backend::Postgres(pool) => postgres::$f(pool, $($arg),*).await,
+        }
+    };
+}
+
+impl Store {
+    /// Open a register and bring its schema up to date.
+    pub async fn open(location: &Location, mode: OpenMode) -> Result<Store> {
+        let backend = match location {
+            Location::Sqlite(path) => Backend::Sqlite(open_sqlite(path, mode).await?),
+            Location::Postgres(url) => {
+                let pool = PgPoolOptions::new()
+                    .max_connections(10)
+                    .acquire_timeout(Duration::from_secs(15))
+                    .connect(url)
+                    .await?;
+                Backend::Postgres(pool)
+            }
+        };
+        let store = Store { backend };
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// Apply pending migrations of the backend.
+    pub async fn migrate(&self) -> Result<()> {
+        match &self.backend {
+            Backend::Sqlite(pool) => sqlx::migrate!("./migrations/sqlite").run(pool).await?,
+            Backend::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await?,
+        }
+        Ok(())
+    }
+
+    /// The backend's dialect.
+    pub fn dialect(&self) -> Dialect {
+        match self.backend {
+            Backend::Sqlite(_) => Dialect::Sqlite,
+            Backend::Postgres(_) => Dialect::Postgres,
+        }
+    }
+
+    /// Close every connection.
+    pub async fn close(&self) {
+        match &self.backend {
+            Backend::Sqlite(pool) => pool.close().await,
+            Backend::Postgres(pool) => pool.close().await,
+        }
+    }
+
+    /// Remove every Tabara table and all data (used by `tabara demo --reset`).
+    pub async fn wipe(&self) -> Result<()> {
+        dispatch!(self, wipe())
+    }
+
+    /// Counts of the main records.
+    pub async fn stats(&self) -> Result<RegisterStats> {
+        dispatch!(self, stats())
+    }
+
+    // --- organisations, offices, users
+
+    /// Add an organisation.
+    pub async fn create_organisation(&self, actor: &Actor, org: &Organisation) -> Result<()> {
+        dispatch!(self, create_organisation(actor, org))
+    }
+
+    /// Every organisation, by name.
+    pub async fn organisations(&self) -> Result<Vec<Organisation>> {
+        dispatch!(self, organisations())
+    }
+
+    /// Change an organisation; `org.version` is the version the change was based on.
+    pub async fn update_organisation(&self, actor: &Actor, org: &Organisation) -> Result<i64> {
+        dispatch!(self, update_organisation(actor, org))
+    }
+
+    /// Add an office.
+    pub async fn create_office(&self, actor: &Actor, office: &Office) -> Result<()> {
+        dispatch!(self, create_office(actor, office))
+    }
+
+    /// Every office, by name.
+    pub async fn offices(&self) -> Result<Vec<Office>> {
+        dispatch!(self, offices())
+    }
+
+    /// Add a user account.
+    pub async fn create_user(&self, actor: &Actor, user: &NewUser) -> Result<UserId> {
+        dispatch!(self, create_user(actor, user))
+    }
+
+    /// A user by user name.
+    pub async fn user_by_username(&self, username: &str) -> Result<Option<User>> {
+        dispatch!(self, user_by_username(username))
+    }
+
+    /// Number of user accounts.
+    pub async fn count_users(&self) -> Result<i64> {
+        dispatch!(self, count_users())
+    }
+
+    // --- persons
+
+    /// Register a person: facts and identity in one transaction.
+    pub async fn create_person(
+        &self,
+        actor: &Actor,
+        person: &Person,
+        identity: &PersonIdentity,
+    ) -> Result<()> {
+        dispatch!(self, create_person(actor, person, identity))
+    }
+
+    /// A person's facts (not identifying; no audit entry).
+    pub async fn person(&self, id: PersonId) -> Result<Person> {
+        dispatch!(self, person(id))
+    }
+
+    /// A person's identifying data, with its version. Writes a `person_identity.read` audit
+    /// entry naming the actor and the person.
+    pub async fn read_identity(
+        &self,
+        actor: &Actor,
+        id: PersonId,
+    ) -> Result<(PersonIdentity, i64)> {
+        dispatch!(self, read_identity(actor, id))
+    }
+
+    /// Change a person's facts; `person.version` is the version the change was based on.
+    /// Returns the new version.
+    pub async fn update_person(&self, actor: &Actor, person: &Person) -> Result<i64> {
+        dispatch!(self, update_person(actor, person))
+    }
+
+    /// Change a person's identifying data, based on `expected_version`. Returns the new version.
+    pub async fn update_identity(
+        &self,
+        actor: &Actor,
+        id: PersonId,
+        expected_version: i64,
+        identity: &PersonIdentity,
+    ) -> Result<i64> {
+        dispatch!(self, update_identity(actor, id, expected_version, identity))
+    }
+
+    /// Persons whose normalised name starts with the normalised query. Returns ids only: the
+    /// caller reads identities it is allowed to (each read audited).
+    pub async fn find_persons_by_name(&self, query: &str, limit: i64) -> Result<Vec<PersonId>> {
+        dispatch!(self, find_persons_by_name(query, limit))
+    }
+
+    // --- cases
+
+    /// Open a case; the store gives it the next case number, returned.
+    pub async fn create_case(&self, actor: &Actor, case: &NewCase) -> Result<Case> {
+        dispatch!(self, create_case(actor, case))
+    }
+
+    /// A case by number.
+    pub async fn case_by_number(&self, number: i64) -> Result<Case> {
+        dispatch!(self, case_by_number(number))
+    }
+
+    /// A case by id.
+    pub async fn case(&self, id: CaseId) -> Result<Case> {
+        dispatch!(self, case(id))
+    }
+
+    /// Change a case's facts; `case.version` is the version the change was based on.
+    pub async fn update_case(&self, actor: &Actor, case: &Case) -> Result<i64> {
+        dispatch!(self, update_case(actor, case))
+    }
+
+    /// A page of cases, newest number first, matching the filter.
+    pub async fn list_cases(
+        &self,
+        filter: &CaseFilter,
+        page: PageRequest,
+    ) -> Result<Page<CaseSummary>> {
+        dispatch!(self, list_cases(filter, page))
+    }
+
+    /// Involve a person in a case with a role and its context.
+    pub async fn add_case_person(
+        &self,
+        actor: &Actor,
+        case_id: CaseId,
+        person_id: PersonId,
+        involvement: &Involvement,
+    ) -> Result<()> {
+        dispatch!(
+            self,
+            add_case_person(actor, case_id, person_id, involvement)
+        )
+    }
+
+    /// Change a person's involvement, based on `expected_version`.
+    pub async fn update_case_person(
+        &self,
+        actor: &Actor,
+        case_id: CaseId,
+        person_id: PersonId,
+        expected_version: i64,
+        involvement: &Involvement,
+    ) -> Result<i64> {
+        dispatch!(
+            self,
+            update_case_person(actor, case_id, person_id, expected_version, involvement)
+        )
+    }
+
+    /// The persons of a case with their involvement (facts only).
+    pub async fn case_persons(&self, case_id: CaseId) -> Result<Vec<CasePerson>> {
+        dispatch!(self, case_persons(case_id))
+    }
+
+    /// Add a comment to a case.
+    pub async fn add_comment(
+        &self,
+        actor: &Actor,
+        case_id: CaseId,
+        body: &str,
+    ) -> Result<CommentId> {
+        dispatch!(self, add_comment(actor, case_id, body))
+    }
+
+    /// The comments of a case, oldest first.
+    pub async fn comments(&self, case_id: CaseId) -> Result<Vec<CaseComment>> {
+        dispatch!(self, comments(case_id))
+    }
+
+    /// Record a consent.
+    pub async fn record_consent(&self, actor: &Actor, consent: &Consent) -> Result<()> {
+        dispatch!(self, record_consent(actor, consent))
+    }
+
+    /// A person's consents, oldest first.
+    pub async fn consents(&self, person_id: PersonId) -> Result<Vec<Consent>> {
+        dispatch!(self, consents(person_id))
+    }
+
+    /// Earlier values of a record, oldest change first. `kind` is `case`, `person`,
+    /// `person_identity`, `case_person` or `organisation`.
+    pub async fn history(&self, kind: &str, id: &str) -> Result<Vec<HistoryEntry>> {
+        dispatch!(self, history(kind, id))
+    }
+
+    // --- audit
+
+    /// Check the whole audit chain.
+    pub async fn verify_audit(&self) -> Result<Verification> {
+        dispatch!(self, verify_audit())
+    }
+
+    /// Audit entries after `after_seq`, at most `limit`.
+    pub async fn audit_entries(&self, after_seq: i64, limit: i64) -> Result<Vec<AuditEntry>> {
+        dispatch!(self, audit_entries(after_seq, limit))
+    }
+
+    /// Audit entries about one record, oldest first.
+    pub async fn audit_trail(&self, record_kind: &str, record_id: &str) -> Result<Vec<AuditEntry>> {
+        dispatch!(self, audit_trail(record_kind, record_id))
+    }
+
+    // --- bulk and export
+
+    /// Write a batch of new records in one transaction, each with its audit entry. Case
+    /// numbers are assigned here, in the batch's order.
+    pub async fn bulk_insert(&self, actor: &Actor, batch: &Batch) -> Result<()> {
+        dispatch!(self, bulk_insert(actor, batch))
+    }
+
+    /// A page of victims (one row per victim and case), by case number then person id, for the
+    /// HTCDS export. With `identity_of` set, identifying fields are filled and every person's
+    /// identity read is audited against that actor.
+    pub async fn export_victims(
+        &self,
+        after: Option<(i64, PersonId)>,
+        limit: i64,
+        identity_of: Option<&Actor>,
+    ) -> Result<Vec<ExportRow>> {
+        dispatch!(self, export_victims(after, limit, identity_of))
+    }
+}
+
+async fn open_sqlite(path: &Path, mode: OpenMode) -> Result<SqlitePool> {
+    if mode == OpenMode::Existing && !path.exists() {
+        return Err(StoreError::Location(format!(
+            "no Tabara database at {}: create one with `tabara init` or `tabara demo`, or pass --database",
+            path.display()
+        )));
+    }
+    if let Some(parent) = path.parent()
+        && !parent.as_os_str().is_empty()
+        && !parent.exists()
+    {
+        return Err(StoreError::Location(format!(
+            "folder {} does not exist",
+            parent.display()
+        )));
+    }
+    let options = SqliteConnectOptions::from_str("sqlite://")?
+        .filename(path)
+        .create_if_missing(mode == OpenMode::CreateIfMissing)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Normal)
+        .foreign_keys(true)
+        .busy_timeout(Duration::from_secs(10))
+        .pragma("cache_size", "-65536")
+        .pragma("temp_store", "memory");
+    Ok(SqlitePoolOptions::new()
+        .max_connections(4)
+        .connect_with(options)
+        .await?)
+}
+
+fn today() -> NaiveDate {
+    chrono::Utc::now().date_naive()
+}
+
+mod sqlite {
+    use super::*;
+    type Db = sqlx::Sqlite;
+    const DIALECT: Dialect = Dialect::Sqlite;
+    include!("ops.rs");
+}
+
+mod postgres {
+    use super::*;
+    type Db = sqlx::Postgres;
+    const DIALECT: Dialect = Dialect::Postgres;
+    include!("ops.rs");
+}

@@ -1,0 +1,245 @@
+//! Types the store takes and returns besides the domain records of `tabara-core`.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+use tabara_core::Role;
+use tabara_core::ValueSet;
+use tabara_core::htcds::{CaseStatus, ExploitationType};
+use tabara_core::ids::*;
+use tabara_core::records::*;
+
+/// Who does something, as written in the audit log: never a name, only an id or a system label.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct Actor(String);
+
+impl Actor {
+    /// A signed-in user.
+    pub fn user(id: UserId) -> Actor {
+        Actor(format!("user:{id}"))
+    }
+    /// A system process (`cli`, `demo`, `import`).
+    pub fn system(label: &str) -> Actor {
+        Actor(format!("system:{label}"))
+    }
+    /// As written in the log.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A user account to create.
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    /// Id to give the account.
+    pub id: UserId,
+    /// Sign-in name, unique.
+    pub username: String,
+    /// Shown in the interface.
+    pub display_name: String,
+    /// Role.
+    pub role: Role,
+    /// Agency.
+    pub organisation_id: OrganisationId,
+    /// Office, if the user works at one.
+    pub office_id: Option<OfficeId>,
+    /// Argon2id PHC string.
+    pub password_hash: String,
+}
+
+/// A user account as stored (without the password hash).
+#[derive(Debug, Clone, Serialize)]
+pub struct User {
+    /// Id.
+    pub id: UserId,
+    /// Sign-in name.
+    pub username: String,
+    /// Shown in the interface.
+    pub display_name: String,
+    /// Role.
+    pub role: Role,
+    /// Agency.
+    pub organisation_id: OrganisationId,
+    /// Office.
+    pub office_id: Option<OfficeId>,
+    /// Disabled accounts cannot sign in.
+    pub disabled: bool,
+    /// Version.
+    pub version: i64,
+}
+
+/// A case to open.
+#[derive(Debug, Clone)]
+pub struct NewCase {
+    /// Id to give it.
+    pub id: CaseId,
+    /// Owning organisation.
+    pub organisation_id: OrganisationId,
+    /// Opening office.
+    pub office_id: Option<OfficeId>,
+    /// Managing user.
+    pub owner_id: Option<UserId>,
+    /// Facts.
+    pub facts: CaseFacts,
+}
+
+/// Filters of the case list; all optional, combined with AND.
+#[derive(Debug, Clone, Default)]
+pub struct CaseFilter {
+    /// Status.
+    pub status: Option<CaseStatus>,
+    /// At least one victim with this type of exploitation.
+    pub exploitation: Option<ExploitationType>,
+    /// Opened at this office.
+    pub office_id: Option<OfficeId>,
+    /// Owned by this organisation.
+    pub organisation_id: Option<OrganisationId>,
+    /// Opened on or after.
+    pub opened_from: Option<NaiveDate>,
+    /// Opened on or before.
+    pub opened_to: Option<NaiveDate>,
+}
+
+/// Keyset pagination: the page after the given case number (exclusive), newest first.
+#[derive(Debug, Clone, Copy)]
+pub struct PageRequest {
+    /// Cursor: the last number of the previous page.
+    pub after: Option<i64>,
+    /// Page size (capped at 500).
+    pub limit: i64,
+}
+
+impl Default for PageRequest {
+    fn default() -> Self {
+        PageRequest {
+            after: None,
+            limit: 50,
+        }
+    }
+}
+
+/// One page and the cursor of the next, if any.
+#[derive(Debug, Clone, Serialize)]
+pub struct Page<T> {
+    /// The items.
+    pub items: Vec<T>,
+    /// Pass as `after` to get the next page.
+    pub next: Option<i64>,
+}
+
+/// A line of the case list.
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseSummary {
+    /// Id.
+    pub id: CaseId,
+    /// Number.
+    pub number: i64,
+    /// Reference shown to users.
+    pub reference: String,
+    /// Status.
+    pub status: CaseStatus,
+    /// Opened on.
+    pub opened_on: NaiveDate,
+    /// Owning organisation's name.
+    pub organisation: String,
+    /// Opening office's name.
+    pub office: Option<String>,
+    /// Union of the victims' exploitation types.
+    pub exploitation_types: ValueSet<ExploitationType>,
+    /// Number of persons involved.
+    pub persons: i64,
+    /// Number of victims.
+    pub victims: i64,
+}
+
+/// A person's involvement in a case.
+#[derive(Debug, Clone, Serialize)]
+pub struct CasePerson {
+    /// The person's facts.
+    pub person: Person,
+    /// Role and context.
+    pub involvement: Involvement,
+    /// Version of the involvement.
+    pub version: i64,
+}
+
+/// A comment on a case (HTCDS `cco_CaseComment`).
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseComment {
+    /// Id.
+    pub id: CommentId,
+    /// Author (actor id).
+    pub author: String,
+    /// Text.
+    pub body: String,
+    /// When.
+    pub created_at: DateTime<Utc>,
+}
+
+/// One change of a record.
+#[derive(Debug, Clone, Serialize)]
+pub struct HistoryEntry {
+    /// Version the change produced.
+    pub version: i64,
+    /// Who.
+    pub actor: String,
+    /// When.
+    pub changed_at: DateTime<Utc>,
+    /// Changed fields: `{"field": [old, new]}`.
+    pub changes: serde_json::Value,
+}
+
+/// Counts of the main records.
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct RegisterStats {
+    /// Organisations.
+    pub organisations: i64,
+    /// Offices.
+    pub offices: i64,
+    /// Users.
+    pub users: i64,
+    /// Persons.
+    pub persons: i64,
+    /// Cases.
+    pub cases: i64,
+    /// Audit entries.
+    pub audit_entries: i64,
+}
+
+/// New records written together by [`crate::Store::bulk_insert`].
+#[derive(Debug, Clone, Default)]
+pub struct Batch {
+    /// Persons with their identities.
+    pub persons: Vec<(Person, PersonIdentity)>,
+    /// Cases with their persons and comments; numbers are assigned in this order.
+    pub cases: Vec<BatchCase>,
+    /// Consents (their persons and cases must be in this batch or already stored).
+    pub consents: Vec<Consent>,
+}
+
+/// A case in a batch.
+#[derive(Debug, Clone)]
+pub struct BatchCase {
+    /// The case.
+    pub case: NewCase,
+    /// Persons involved.
+    pub persons: Vec<(PersonId, Involvement)>,
+    /// Comments (author actor, text).
+    pub comments: Vec<(String, String)>,
+}
+
+/// One victim in one case, for the HTCDS export.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExportRow {
+    /// Case.
+    pub case: Case,
+    /// Name of the owning organisation.
+    pub organisation_name: String,
+    /// The victim's facts.
+    pub person: Person,
+    /// The victim context.
+    pub victim: VictimContext,
+    /// Identity, only when asked for (and audited).
+    pub identity: Option<PersonIdentity>,
+    /// HTCDS `con_Consent` from the person's latest consent, if any.
+    pub consent: Option<bool>,
+}
