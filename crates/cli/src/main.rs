@@ -1,1 +1,224 @@
-fn main() {}
+//! `tabara`: the one binary. Parses the command line, opens the register and calls the store;
+//! formatting for people (tables) or scripts (`--json`) happens here and nowhere else.
+
+mod commands;
+mod output;
+
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Tabara: counter-trafficking case register (screening, referral, investigation, statistics).
+#[derive(Debug, Parser)]
+#[command(name = "tabara", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    /// Where the register lives: an SQLite file path (created by `init` or `demo`), `sqlite:PATH`,
+    /// or a `postgres://user:password@host:5432/database` URL.
+    #[arg(
+        long,
+        global = true,
+        env = "TABARA_DATABASE",
+        default_value = "tabara.db"
+    )]
+    pub database: String,
+
+    /// Print machine-readable JSON instead of tables.
+    #[arg(long, global = true)]
+    pub json: bool,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// What to do.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a new register with its first administrator account.
+    ///
+    /// The administrator's password is read from TABARA_ADMIN_PASSWORD; without it a strong
+    /// random password is generated and printed once.
+    Init(InitArgs),
+    /// Fill a new register with a fictional, deterministic demo data set.
+    ///
+    /// Burundi's provinces, 17 border posts and police stations, the partner agencies, one
+    /// account per role, persons with Kirundi and French names (some registered twice with
+    /// spelling variants) and cases across every HTCDS exploitation type.
+    Demo(DemoArgs),
+    /// Read cases.
+    #[command(subcommand)]
+    Case(CaseCommand),
+    /// Check or read the tamper-evident audit log.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+    /// Export victims (one row per victim and case) with HTCDS field names as columns.
+    ///
+    /// Identifying fields are left out unless --with-identity is given; then every person's
+    /// identity read is written to the audit log.
+    Export(ExportArgs),
+}
+
+/// Options of `init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Sign-in name of the first administrator.
+    #[arg(long, default_value = "admin")]
+    pub admin_username: String,
+    /// Name of the organisation that runs this Tabara installation.
+    #[arg(long, default_value = "Tabara administration")]
+    pub organisation: String,
+}
+
+/// Options of `demo`.
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Seed of the generator: the same seed gives the same data.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Number of persons to create (about 600 cases per 2,000 persons); up to millions for
+    /// load and speed work.
+    #[arg(long, default_value_t = 2000, value_parser = clap::value_parser!(u64).range(1..=20_000_000))]
+    pub persons: u64,
+    /// Remove every table of an existing register first.
+    #[arg(long)]
+    pub reset: bool,
+    /// Persons written per transaction.
+    #[arg(long, default_value_t = 20_000, hide = true)]
+    pub batch: usize,
+}
+
+/// `case` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum CaseCommand {
+    /// List cases, newest first, a page at a time.
+    List(CaseListArgs),
+    /// Show one case: facts, persons involved, comments, history.
+    Show(CaseShowArgs),
+}
+
+/// HTCDS case status on the command line.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+#[value(rename_all = "PascalCase")]
+pub enum StatusArg {
+    /// Active.
+    Active,
+    /// Follow up.
+    FollowUp,
+    /// Closed.
+    Closed,
+    /// Closed, referred.
+    ClosedReferred,
+}
+
+/// Options of `case list`.
+#[derive(Debug, Args)]
+pub struct CaseListArgs {
+    /// Only cases with this status.
+    #[arg(long)]
+    pub status: Option<StatusArg>,
+    /// Only cases with a victim of this HTCDS type of exploitation (e.g. ForcedLabour).
+    #[arg(long)]
+    pub exploitation: Option<String>,
+    /// Only cases opened at an office whose name contains this text (e.g. Gatumba).
+    #[arg(long)]
+    pub office: Option<String>,
+    /// Only cases opened on or after this day (YYYY-MM-DD).
+    #[arg(long)]
+    pub from: Option<chrono::NaiveDate>,
+    /// Only cases opened on or before this day (YYYY-MM-DD).
+    #[arg(long)]
+    pub to: Option<chrono::NaiveDate>,
+    /// Continue after this case number (the "next page" value printed below a page).
+    #[arg(long)]
+    pub after: Option<i64>,
+    /// Cases per page.
+    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(i64).range(1..=500))]
+    pub limit: i64,
+}
+
+/// Options of `case show`.
+#[derive(Debug, Args)]
+pub struct CaseShowArgs {
+    /// Case reference (TBR-000123) or number.
+    pub case: String,
+    /// Also show names and other identifying data of the persons (each read is audited).
+    #[arg(long)]
+    pub with_identity: bool,
+}
+
+/// `audit` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Check every entry of the hash chain; exit status 1 and the first broken entry if any.
+    Verify,
+    /// Print entries of the log.
+    Log(AuditLogArgs),
+}
+
+/// Options of `audit log`.
+#[derive(Debug, Args)]
+pub struct AuditLogArgs {
+    /// Start after this entry number.
+    #[arg(long, default_value_t = 0)]
+    pub after: i64,
+    /// Entries to print.
+    #[arg(long, default_value_t = 50)]
+    pub limit: i64,
+}
+
+/// Export formats.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Format {
+    /// Comma-separated values with a header row of HTCDS field names.
+    Csv,
+    /// One JSON array of objects keyed by HTCDS field names.
+    Json,
+}
+
+/// Options of `export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Output format.
+    #[arg(long, value_enum)]
+    pub format: Format,
+    /// Write to this file instead of standard output.
+    #[arg(long, short)]
+    pub output: Option<std::path::PathBuf>,
+    /// Include identifying fields (names, date of birth, contacts, free text); audited.
+    #[arg(long)]
+    pub with_identity: bool,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(commands::run(cli)) {
+        Ok(code) => code,
+        // A reader that stops early (`tabara export … | head`) is not an error.
+        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            || cause
+                .downcast_ref::<csv::Error>()
+                .is_some_and(|c| matches!(c.kind(), csv::ErrorKind::Io(io) if io.kind() == std::io::ErrorKind::BrokenPipe))
+    })
+}

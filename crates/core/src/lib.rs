@@ -5,6 +5,7 @@
 #![deny(missing_docs)]
 
 pub mod countries;
+pub mod export;
 pub mod htcds;
 pub mod ids;
 pub mod password;

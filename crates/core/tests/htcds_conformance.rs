@@ -185,3 +185,20 @@ fn documented_inconsistencies_are_handled() {
     assert_eq!("Follow up".parse::<CaseStatus>(), Ok(CaseStatus::FollowUp));
     assert!("Trafficking".parse::<ExploitationType>().is_err());
 }
+
+#[test]
+fn export_columns_are_htcds_field_names() {
+    let mut rdr = csv::Reader::from_path(shared("htcds_v2_fields.csv")).unwrap();
+    let headers = rdr.headers().unwrap().clone();
+    let full = headers.iter().position(|h| h == "full_name").unwrap();
+    let status = headers.iter().position(|h| h == "status").unwrap();
+    let live: BTreeSet<String> = rdr
+        .records()
+        .map(|r| r.unwrap())
+        .filter(|r| &r[status] != "DEPRECATED")
+        .map(|r| r[full].to_string())
+        .collect();
+    for c in tabara_core::export::columns(true) {
+        assert!(live.contains(c), "{c} is not a live HTCDS v2.0 field");
+    }
+}

@@ -592,8 +592,8 @@ impl Demo {
 
         let destination = pick_weighted(&mut self.rng, DESTINATIONS);
         let victims = pick_weighted(&mut self.rng, &[(1usize, 60), (2, 25), (3, 15)]);
-        let suspects = pick_weighted(&mut self.rng, &[(0usize, 20), (1, 55), (2, 25)]);
-        let witnesses = usize::from(self.rng.random_bool(0.3));
+        let suspects = pick_weighted(&mut self.rng, &[(0usize, 15), (1, 50), (2, 35)]);
+        let witnesses = usize::from(self.rng.random_bool(0.45));
         let mut involved = Vec::new();
         for _ in 0..victims {
             let (person, identity) = self.victim_person(organisation_id, opened_on, exploitation);
@@ -628,12 +628,11 @@ impl Demo {
             batch.persons.push((person, identity));
         }
         self.persons_made += involved.len() as u64;
+        let first = self.rng.random_range(0..names::COMMENTS.len());
         let comments = (0..self.rng.random_range(1..=2))
-            .map(|_| {
-                (
-                    "system:demo".to_string(),
-                    names::pick(&mut self.rng, names::COMMENTS).to_string(),
-                )
+            .map(|k| {
+                let text = names::COMMENTS[(first + k) % names::COMMENTS.len()];
+                ("system:demo".to_string(), text.to_string())
             })
             .collect();
         batch.cases.push(BatchCase {

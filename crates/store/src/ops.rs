@@ -1460,9 +1460,9 @@ pub(super) async fn export_victims(
 ) -> Result<Vec<ExportRow>> {
     let with_identity = identity_of.is_some();
     let mut qb = QueryBuilder::<Db>::new(format!(
-        "SELECT {CASE_COLS}, g.name AS g_name, {PERSON_COLS}, {CP_COLS}{} FROM case_persons cp \
+        "SELECT {CASE_COLS}, g.name AS g_name, rg.name AS rg_name, {PERSON_COLS}, {CP_COLS}{} FROM case_persons cp \
          JOIN cases c ON c.id = cp.case_id JOIN persons p ON p.id = cp.person_id \
-         JOIN organisations g ON g.id = c.organisation_id{} WHERE cp.role = 'victim'",
+         JOIN organisations g ON g.id = c.organisation_id LEFT JOIN organisations rg ON rg.id = c.referring_organisation_id{} WHERE cp.role = 'victim'",
         if with_identity { format!(", {IDENTITY_COLS}") } else { String::new() },
         if with_identity { " LEFT JOIN person_identities i ON i.person_id = p.id" } else { "" },
     ));
@@ -1483,6 +1483,7 @@ pub(super) async fn export_victims(
         out.push(ExportRow {
             case: case_from_row(r)?,
             organisation_name: r.try_get("g_name")?,
+            referring_organisation_name: r.try_get("rg_name")?,
             person: person_from_row(r)?,
             victim: victim_from_row(r)?,
             identity: if with_identity { Some(identity_from_row(r)?) } else { None },

@@ -228,18 +228,4 @@ pub struct BatchCase {
 }
 
 /// One victim in one case, for the HTCDS export.
-#[derive(Debug, Clone, Serialize)]
-pub struct ExportRow {
-    /// Case.
-    pub case: Case,
-    /// Name of the owning organisation.
-    pub organisation_name: String,
-    /// The victim's facts.
-    pub person: Person,
-    /// The victim context.
-    pub victim: VictimContext,
-    /// Identity, only when asked for (and audited).
-    pub identity: Option<PersonIdentity>,
-    /// HTCDS `con_Consent` from the person's latest consent, if any.
-    pub consent: Option<bool>,
-}
+pub use tabara_core::export::VictimRecord as ExportRow;

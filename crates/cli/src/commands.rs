@@ -1,0 +1,354 @@
+//! What each command does: open the register, call the store, hand results to `output`.
+
+use std::io::Write;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::{Context, Result, bail};
+use indicatif::{ProgressBar, ProgressStyle};
+use tabara_core::htcds::{CaseStatus, ExploitationType, OrgType};
+use tabara_core::ids::{OrganisationId, UserId};
+use tabara_core::records::{Organisation, parse_case_reference};
+use tabara_core::{Country, Picklist, Role, password};
+use tabara_demo::{DEMO_PASSWORD, Demo};
+use tabara_store::{
+    Actor, CaseFilter, Location, NewUser, OpenMode, PageRequest, Store, Verification,
+};
+
+use crate::output;
+use crate::{AuditCommand, CaseCommand, Cli, Command, StatusArg};
+
+/// The actor of command-line work: the operating-system account, never a person's name from
+/// the register.
+fn cli_actor() -> Actor {
+    let who = std::env::var("USER")
+        .or_else(|_| std::env::var("USERNAME"))
+        .unwrap_or_else(|_| "unknown".into());
+    let who: String = who
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        .take(32)
+        .collect();
+    Actor::system(&format!("cli:{who}"))
+}
+
+async fn open(cli: &Cli, mode: OpenMode) -> Result<Store> {
+    let location = Location::parse(&cli.database)?;
+    Store::open(&location, mode)
+        .await
+        .with_context(|| format!("cannot open the register at {}", location.redacted()))
+}
+
+pub async fn run(cli: Cli) -> Result<ExitCode> {
+    match &cli.command {
+        Command::Init(args) => init(&cli, args).await,
+        Command::Demo(args) => demo(&cli, args).await,
+        Command::Case(CaseCommand::List(args)) => case_list(&cli, args).await,
+        Command::Case(CaseCommand::Show(args)) => case_show(&cli, args).await,
+        Command::Audit(AuditCommand::Verify) => audit_verify(&cli).await,
+        Command::Audit(AuditCommand::Log(args)) => {
+            let store = open(&cli, OpenMode::Existing).await?;
+            let entries = store.audit_entries(args.after, args.limit).await?;
+            output::audit_log(&entries, cli.json)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Export(args) => export(&cli, args).await,
+    }
+}
+
+async fn init(cli: &Cli, args: &crate::InitArgs) -> Result<ExitCode> {
+    let store = open(cli, OpenMode::CreateIfMissing).await?;
+    if store.count_users().await? > 0 {
+        bail!("this register already has user accounts; `init` only sets up a new one");
+    }
+    let (password, generated) = match std::env::var("TABARA_ADMIN_PASSWORD") {
+        Ok(p) => {
+            password::check_strength(&p).context("TABARA_ADMIN_PASSWORD is too weak")?;
+            (p, false)
+        }
+        Err(_) => (random_password(), true),
+    };
+    let actor = cli_actor();
+    let org = Organisation {
+        id: OrganisationId::new(),
+        name: args.organisation.trim().to_string(),
+        org_type: OrgType::CentralGovernmentOrganisation,
+        street: None,
+        city: None,
+        province: None,
+        country: Some(Country::BI),
+        phone: None,
+        version: 1,
+    };
+    if org.name.is_empty() {
+        bail!("--organisation: a name is required");
+    }
+    store.create_organisation(&actor, &org).await?;
+    store
+        .create_user(
+            &actor,
+            &NewUser {
+                id: UserId::new(),
+                username: args.admin_username.trim().to_string(),
+                display_name: "Administrator".into(),
+                role: Role::Admin,
+                organisation_id: org.id,
+                office_id: None,
+                password_hash: password::hash_password(&password),
+            },
+        )
+        .await?;
+    println!(
+        "Register ready at {}",
+        Location::parse(&cli.database)?.redacted()
+    );
+    println!("Administrator: {}", args.admin_username.trim());
+    if generated {
+        println!("Password (shown once, change it at first sign-in): {password}");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn random_password() -> String {
+    use rand::Rng;
+    const ALPHABET: &[u8] = b"abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut rng = rand::rng();
+    let groups: Vec<String> = (0..4)
+        .map(|_| {
+            (0..5)
+                .map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char)
+                .collect()
+        })
+        .collect();
+    groups.join("-")
+}
+
+async fn demo(cli: &Cli, args: &crate::DemoArgs) -> Result<ExitCode> {
+    let started = Instant::now();
+    let location = Location::parse(&cli.database)?;
+    let store = Store::open(&location, OpenMode::CreateIfMissing)
+        .await
+        .with_context(|| format!("cannot open the register at {}", location.redacted()))?;
+    if args.reset {
+        store.wipe().await?;
+        store.migrate().await?;
+    } else {
+        let stats = store.stats().await?;
+        if stats.users > 0 || stats.persons > 0 || stats.cases > 0 {
+            bail!(
+                "the register at {} already holds data; pass --reset to replace it with the demo, or choose another --database",
+                location.redacted()
+            );
+        }
+    }
+    let actor = Actor::system("demo");
+    let mut generator = Demo::new(args.seed, args.persons);
+    let reference = generator.reference().clone();
+    for org in &reference.organisations {
+        store.create_organisation(&actor, org).await?;
+    }
+    for office in &reference.offices {
+        store.create_office(&actor, office).await?;
+    }
+    // One hash for every demo account: they share the demo password by design.
+    let hash = password::hash_password(DEMO_PASSWORD);
+    for u in &reference.users {
+        store
+            .create_user(
+                &actor,
+                &NewUser {
+                    id: u.id,
+                    username: u.username.clone(),
+                    display_name: u.display_name.clone(),
+                    role: u.role,
+                    organisation_id: u.organisation_id,
+                    office_id: u.office_id,
+                    password_hash: hash.clone(),
+                },
+            )
+            .await?;
+    }
+    let bar = if cli.json {
+        ProgressBar::hidden()
+    } else {
+        ProgressBar::new(args.persons)
+    };
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{spinner} persons {pos}/{len} [{bar:30}] {percent}% {per_sec} eta {eta}",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .progress_chars("=> "),
+    );
+    // Generate the next batch while the store writes the current one.
+    let batch_size = args.batch.clamp(100, 200_000);
+    let (tx, mut rx) = tokio::sync::mpsc::channel(2);
+    let producer = tokio::task::spawn_blocking(move || {
+        while let Some(batch) = generator.next_batch(batch_size) {
+            if tx.blocking_send(batch).is_err() {
+                break;
+            }
+        }
+        (generator.persons_made(), generator.cases_made())
+    });
+    while let Some(batch) = rx.recv().await {
+        store.bulk_insert(&actor, &batch).await?;
+        bar.inc(batch.persons.len() as u64);
+    }
+    let (persons, cases) = producer.await?;
+    bar.finish_and_clear();
+    let stats = store.stats().await?;
+    let elapsed = started.elapsed();
+    output::demo_summary(
+        &location.redacted(),
+        &stats,
+        persons,
+        cases,
+        elapsed,
+        &reference,
+        DEMO_PASSWORD,
+        cli.json,
+    )?;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn case_list(cli: &Cli, args: &crate::CaseListArgs) -> Result<ExitCode> {
+    let store = open(cli, OpenMode::Existing).await?;
+    let mut filter = CaseFilter {
+        status: args.status.map(|s| match s {
+            StatusArg::Active => CaseStatus::Active,
+            StatusArg::FollowUp => CaseStatus::FollowUp,
+            StatusArg::Closed => CaseStatus::Closed,
+            StatusArg::ClosedReferred => CaseStatus::ClosedReferred,
+        }),
+        opened_from: args.from,
+        opened_to: args.to,
+        ..Default::default()
+    };
+    if let Some(t) = &args.exploitation {
+        filter.exploitation = Some(ExploitationType::parse(t).map_err(|e| {
+            let allowed: Vec<&str> = ExploitationType::ALL.iter().map(|v| v.as_str()).collect();
+            anyhow::anyhow!(
+                "--exploitation: {e}; expected one of {}",
+                allowed.join(", ")
+            )
+        })?);
+    }
+    if let Some(name) = &args.office {
+        let needle = name.to_lowercase();
+        let offices = store.offices().await?;
+        let matching: Vec<_> = offices
+            .iter()
+            .filter(|o| o.name.to_lowercase().contains(&needle))
+            .collect();
+        match matching.as_slice() {
+            [one] => filter.office_id = Some(one.id),
+            [] => bail!("--office: no office name contains '{name}'"),
+            many => bail!(
+                "--office: '{name}' matches several offices: {}",
+                many.iter()
+                    .map(|o| o.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ),
+        }
+    }
+    let page = store
+        .list_cases(
+            &filter,
+            PageRequest {
+                after: args.after,
+                limit: args.limit,
+            },
+        )
+        .await?;
+    output::case_list(&page, cli.json)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn case_show(cli: &Cli, args: &crate::CaseShowArgs) -> Result<ExitCode> {
+    let Some(number) = parse_case_reference(&args.case) else {
+        bail!(
+            "'{}' is not a case reference: give TBR-000123 or 123",
+            args.case
+        );
+    };
+    let store = open(cli, OpenMode::Existing).await?;
+    let case = store.case_by_number(number).await?;
+    let persons = store.case_persons(case.id).await?;
+    let comments = store.comments(case.id).await?;
+    let history = store.history("case", &case.id.to_string()).await?;
+    let organisations = store.organisations().await?;
+    let offices = store.offices().await?;
+    let mut identities = Vec::new();
+    if args.with_identity {
+        let actor = cli_actor();
+        for p in &persons {
+            identities.push(Some(store.read_identity(&actor, p.person.id).await?.0));
+        }
+    } else {
+        identities.resize(persons.len(), None);
+    }
+    output::case_detail(
+        &output::CaseView {
+            case: &case,
+            persons: &persons,
+            identities: &identities,
+            comments: &comments,
+            history: &history,
+            organisations: &organisations,
+            offices: &offices,
+        },
+        cli.json,
+    )?;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn audit_verify(cli: &Cli) -> Result<ExitCode> {
+    let store = open(cli, OpenMode::Existing).await?;
+    let result = store.verify_audit().await?;
+    if cli.json {
+        println!("{}", serde_json::to_string_pretty(&result)?);
+    } else {
+        match &result {
+            Verification::Ok { entries } => println!("ok, {entries} entries"),
+            Verification::Broken { seq, reason } => {
+                println!("BROKEN at entry {seq}: {reason}")
+            }
+        }
+    }
+    Ok(match result {
+        Verification::Ok { .. } => ExitCode::SUCCESS,
+        Verification::Broken { .. } => ExitCode::from(1),
+    })
+}
+
+async fn export(cli: &Cli, args: &crate::ExportArgs) -> Result<ExitCode> {
+    let store = open(cli, OpenMode::Existing).await?;
+    let actor = cli_actor();
+    let identity_of = args.with_identity.then_some(&actor);
+    let sink: Box<dyn Write> = match &args.output {
+        Some(path) => Box::new(std::io::BufWriter::new(
+            std::fs::File::create(path)
+                .with_context(|| format!("cannot create {}", path.display()))?,
+        )),
+        None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+    };
+    let mut writer = output::ExportWriter::new(sink, args.format, args.with_identity)?;
+    let mut after = None;
+    let mut rows = 0u64;
+    loop {
+        let page = store.export_victims(after, 2000, identity_of).await?;
+        let Some(last) = page.last() else { break };
+        after = Some((last.case.number, last.person.id));
+        for row in &page {
+            writer.write(row)?;
+        }
+        rows += page.len() as u64;
+    }
+    writer.finish()?;
+    if let Some(path) = &args.output {
+        eprintln!("{rows} victims written to {}", path.display());
+    }
+    Ok(ExitCode::SUCCESS)
+}

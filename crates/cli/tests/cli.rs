@@ -1,0 +1,222 @@
+//! The `tabara` binary end to end, on SQLite and on PostgreSQL: what a user types and sees.
+
+use std::process::{Command, Output};
+
+use tabara_store::store_test;
+use tabara_store::testing::TestDb;
+
+fn tabara(db: &TestDb, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_tabara"))
+        .arg("--database")
+        .arg(db.database_arg())
+        .args(args)
+        .env_remove("TABARA_DATABASE")
+        .env_remove("TABARA_ADMIN_PASSWORD")
+        .output()
+        .expect("run tabara")
+}
+
+fn ok(out: &Output) -> String {
+    assert!(
+        out.status.success(),
+        "tabara failed: {}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout.clone()).unwrap()
+}
+
+/// Run raw SQL against the register, as someone with database access could.
+async fn raw_sql(db: &TestDb, sql: &str) {
+    use sqlx::Connection;
+    match db.sqlite_path() {
+        Some(path) => {
+            let mut c = sqlx::SqliteConnection::connect(&format!("sqlite://{}", path.display()))
+                .await
+                .unwrap();
+            sqlx::query(sqlx::AssertSqlSafe(sql.to_string()))
+                .execute(&mut c)
+                .await
+                .unwrap();
+            c.close().await.unwrap();
+        }
+        None => {
+            let mut c = sqlx::PgConnection::connect(&db.database_arg())
+                .await
+                .unwrap();
+            sqlx::query(sqlx::AssertSqlSafe(sql.to_string()))
+                .execute(&mut c)
+                .await
+                .unwrap();
+            c.close().await.unwrap();
+        }
+    }
+}
+
+store_test!(demo_then_read_export_and_verify, |db| async move {
+    let out = ok(&tabara(&db, &["demo", "--persons", "400", "--seed", "7"]));
+    assert!(out.contains("Demo register ready"), "{out}");
+    assert!(out.contains("officer") && out.contains("analyst"), "{out}");
+
+    // The list shows the newest cases and a cursor to the next page.
+    let list = ok(&tabara(&db, &["case", "list", "--limit", "5"]));
+    let lines: Vec<&str> = list.lines().collect();
+    assert!(lines[0].starts_with("CASE"), "{list}");
+    assert_eq!(
+        lines.iter().filter(|l| l.starts_with("TBR-")).count(),
+        5,
+        "{list}"
+    );
+    assert!(list.contains("next page: --after"), "{list}");
+
+    // JSON output is for scripts; filters narrow the list.
+    let json: serde_json::Value = serde_json::from_str(&ok(&tabara(
+        &db,
+        &[
+            "--json",
+            "case",
+            "list",
+            "--exploitation",
+            "ForcedLabour",
+            "--limit",
+            "500",
+        ],
+    )))
+    .unwrap();
+    let items = json["items"].as_array().unwrap();
+    assert!(!items.is_empty());
+    for item in items {
+        let types: Vec<&str> = item["exploitation_types"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect();
+        assert!(types.contains(&"ForcedLabour"), "{item}");
+    }
+    let bad = tabara(&db, &["case", "list", "--exploitation", "Trafficking"]);
+    assert!(!bad.status.success());
+    assert!(
+        String::from_utf8_lossy(&bad.stderr).contains("--exploitation"),
+        "clear error expected"
+    );
+
+    // A case shows its persons without names unless asked.
+    let number = items[0]["number"].as_i64().unwrap().to_string();
+    let show = ok(&tabara(&db, &["case", "show", &number]));
+    assert!(show.contains("names hidden"), "{show}");
+    let before = db.store.stats().await.unwrap().audit_entries;
+    let shown = ok(&tabara(
+        &db,
+        &[
+            "case",
+            "show",
+            &format!("TBR-{number:0>6}"),
+            "--with-identity",
+        ],
+    ));
+    assert!(!shown.contains("names hidden"), "{shown}");
+    let after = db.store.stats().await.unwrap().audit_entries;
+    assert!(after > before, "reading identities must be audited");
+
+    // The export's header is HTCDS field names; identity only on request.
+    let csv = ok(&tabara(&db, &["export", "--format", "csv"]));
+    let header = csv.lines().next().unwrap();
+    assert!(
+        header.starts_with("prs_Gender,") && header.contains("vic_TypeOfExploitation"),
+        "{header}"
+    );
+    assert!(!header.contains("prs_FirstName"));
+    let with_id = ok(&tabara(
+        &db,
+        &["export", "--format", "csv", "--with-identity"],
+    ));
+    assert!(with_id.lines().next().unwrap().contains("prs_FirstName"));
+    let json_export: serde_json::Value =
+        serde_json::from_str(&ok(&tabara(&db, &["export", "--format", "json"]))).unwrap();
+    assert_eq!(
+        json_export.as_array().unwrap().len() + 1,
+        csv.lines().count()
+    );
+
+    // The chain verifies, then a hand edit is caught and named.
+    let verify = ok(&tabara(&db, &["audit", "verify"]));
+    assert!(
+        verify.starts_with("ok, ") && verify.contains(" entries"),
+        "{verify}"
+    );
+    raw_sql(
+        &db,
+        "UPDATE audit_log SET actor = 'user:forged' WHERE seq = 12",
+    )
+    .await;
+    let broken = tabara(&db, &["audit", "verify"]);
+    assert_eq!(broken.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&broken.stdout);
+    assert!(text.contains("BROKEN at entry 12"), "{text}");
+    db.finish().await;
+});
+
+store_test!(init_creates_an_administrator_once, |db| async move {
+    db.store.close().await;
+    let out = ok(&tabara(&db, &["init", "--admin-username", "root-admin"]));
+    assert!(out.contains("Administrator: root-admin"), "{out}");
+    assert!(out.contains("Password (shown once"), "{out}");
+    let again = tabara(&db, &["init"]);
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already has user accounts"));
+    let demo = tabara(&db, &["demo", "--persons", "10"]);
+    assert!(
+        !demo.status.success(),
+        "demo must not mix with existing data"
+    );
+    assert!(String::from_utf8_lossy(&demo.stderr).contains("--reset"));
+    db.finish().await;
+});
+
+#[test]
+fn missing_database_is_a_clear_error() {
+    let dir = std::env::temp_dir().join(format!("tabara-cli-{}", std::process::id()));
+    let path = dir.join("nothing-here.db");
+    let out = Command::new(env!("CARGO_BIN_EXE_tabara"))
+        .args(["--database", path.to_str().unwrap(), "case", "list"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("no Tabara database") || err.contains("does not exist"),
+        "{err}"
+    );
+    assert!(!path.exists(), "a typo must not create an empty register");
+    let bad_ref = Command::new(env!("CARGO_BIN_EXE_tabara"))
+        .args(["case", "show", "TBR-abc"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&bad_ref.stderr).contains("is not a case reference"));
+}
+
+#[test]
+fn every_command_has_help() {
+    for args in [
+        vec!["--help"],
+        vec!["init", "--help"],
+        vec!["demo", "--help"],
+        vec!["case", "list", "--help"],
+        vec!["case", "show", "--help"],
+        vec!["audit", "verify", "--help"],
+        vec!["audit", "log", "--help"],
+        vec!["export", "--help"],
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_tabara"))
+            .args(&args)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{args:?}");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            text.contains("Usage:") && text.lines().count() > 4,
+            "{args:?}: {text}"
+        );
+    }
+}
