@@ -196,6 +196,8 @@ async fn demo(cli: &Cli, args: &crate::DemoArgs) -> Result<ExitCode> {
         bar.inc(batch.persons.len() as u64);
     }
     let (persons, cases) = producer.await?;
+    bar.set_message("analysing");
+    store.optimize().await?;
     bar.finish_and_clear();
     let stats = store.stats().await?;
     let elapsed = started.elapsed();

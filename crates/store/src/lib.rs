@@ -220,6 +220,20 @@ impl Store {
         dispatch!(self, wipe())
     }
 
+    /// Refresh the query planner's statistics; run after a bulk load so that the first queries
+    /// on a freshly filled register get good plans.
+    pub async fn optimize(&self) -> Result<()> {
+        match &self.backend {
+            Backend::Sqlite(pool) => {
+                sqlx::query("ANALYZE").execute(pool).await?;
+            }
+            Backend::Postgres(pool) => {
+                sqlx::query("ANALYZE").execute(pool).await?;
+            }
+        }
+        Ok(())
+    }
+
     /// Counts of the main records.
     pub async fn stats(&self) -> Result<RegisterStats> {
         dispatch!(self, stats())

@@ -16,6 +16,28 @@ type Pool = sqlx::Pool<Db>;
 type Tx = sqlx::Transaction<'static, Db>;
 type DbRow = <Db as sqlx::Database>::Row;
 
+/// Appended to the read that precedes an update: on PostgreSQL the row stays locked until
+/// commit, so a concurrent editor waits and then sees the new version (and gets a conflict);
+/// SQLite's `BEGIN IMMEDIATE` already serialises writers.
+const FOR_UPDATE: &str = match DIALECT {
+    Dialect::Sqlite => "",
+    Dialect::Postgres => " FOR UPDATE",
+};
+
+/// Refuse an update that touched no row: the version moved on between read and write.
+fn ensure_updated(
+    result: <Db as sqlx::Database>::QueryResult,
+    kind: &'static str,
+    id: String,
+    expected: i64,
+) -> Result<()> {
+    if result.rows_affected() == 1 {
+        Ok(())
+    } else {
+        Err(StoreError::Conflict { kind, id, expected, actual: expected + 1 })
+    }
+}
+
 /// Rows per multi-row INSERT: under SQLite's 32,766 bound parameters for the widest table.
 const CHUNK: usize = 1000;
 
@@ -371,7 +393,7 @@ pub(super) async fn organisations(pool: &Pool) -> Result<Vec<Organisation>> {
 
 pub(super) async fn update_organisation(pool: &Pool, actor: &Actor, org: &Organisation) -> Result<i64> {
     let mut tx = begin(pool).await?;
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {ORG_COLS} FROM organisations WHERE id = $1")))
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {ORG_COLS} FROM organisations WHERE id = $1{FOR_UPDATE}")))
         .bind(org.id.0)
         .fetch_optional(&mut *tx)
         .await?
@@ -379,7 +401,7 @@ pub(super) async fn update_organisation(pool: &Pool, actor: &Actor, org: &Organi
     let current = org_from_row(&row)?;
     check_version("organisation", org.id.to_string(), org.version, current.version)?;
     let version = current.version + 1;
-    sqlx::query(
+    let updated = sqlx::query(
         "UPDATE organisations SET name = $1, org_type = $2, street = $3, city = $4, province = $5, country = $6, phone = $7, version = $8, updated_at = $9 WHERE id = $10 AND version = $11",
     )
     .bind(&org.name)
@@ -395,6 +417,7 @@ pub(super) async fn update_organisation(pool: &Pool, actor: &Actor, org: &Organi
     .bind(current.version)
     .execute(&mut *tx)
     .await?;
+    ensure_updated(updated, "organisation", org.id.to_string(), org.version)?;
     record_change(&mut tx, "organisation", &org.id.to_string(), version, actor, diff(&current, org)).await?;
     append_audit(&mut tx, &[pending(actor, "organisation.update", "organisation", org.id.to_string())]).await?;
     tx.commit().await?;
@@ -454,11 +477,11 @@ pub(super) async fn offices(pool: &Pool) -> Result<Vec<Office>> {
 
 pub(super) async fn create_user(pool: &Pool, actor: &Actor, user: &NewUser) -> Result<UserId> {
     let mut tx = begin(pool).await?;
-    let taken: Option<i64> = sqlx::query_scalar("SELECT 1 FROM users WHERE username = $1")
+    let taken: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE username = $1")
         .bind(&user.username)
-        .fetch_optional(&mut *tx)
+        .fetch_one(&mut *tx)
         .await?;
-    if taken.is_some() {
+    if taken > 0 {
         return Err(StoreError::Duplicate { what: "user name", value: user.username.clone() });
     }
     let now = Utc::now();
@@ -477,7 +500,14 @@ pub(super) async fn create_user(pool: &Pool, actor: &Actor, user: &NewUser) -> R
     .bind(now)
     .bind(now)
     .execute(&mut *tx)
-    .await?;
+    .await
+    // Two creations racing past the check on PostgreSQL meet at the unique index.
+    .map_err(|e| match e {
+        sqlx::Error::Database(d) if d.is_unique_violation() => {
+            StoreError::Duplicate { what: "user name", value: user.username.clone() }
+        }
+        other => other.into(),
+    })?;
     append_audit(&mut tx, &[pending(actor, "user.create", "user", user.id.to_string())]).await?;
     tx.commit().await?;
     Ok(user.id)
@@ -634,11 +664,11 @@ pub(super) async fn create_person(
     Ok(())
 }
 
-async fn fetch_person<'e, E>(ex: E, id: PersonId) -> Result<Person>
+async fn fetch_person<'e, E>(ex: E, id: PersonId, lock: &str) -> Result<Person>
 where
     E: sqlx::Executor<'e, Database = Db>,
 {
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {PERSON_COLS} FROM persons p WHERE p.id = $1")))
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {PERSON_COLS} FROM persons p WHERE p.id = $1{lock}")))
         .bind(id.0)
         .fetch_optional(ex)
         .await?
@@ -647,12 +677,12 @@ where
 }
 
 pub(super) async fn person(pool: &Pool, id: PersonId) -> Result<Person> {
-    fetch_person(pool, id).await
+    fetch_person(pool, id, "").await
 }
 
-async fn fetch_identity(tx: &mut Tx, id: PersonId) -> Result<(PersonIdentity, i64)> {
+async fn fetch_identity(tx: &mut Tx, id: PersonId, lock: &str) -> Result<(PersonIdentity, i64)> {
     let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {IDENTITY_COLS} FROM person_identities i WHERE i.person_id = $1"
+        "SELECT {IDENTITY_COLS} FROM person_identities i WHERE i.person_id = $1{lock}"
     )))
     .bind(id.0)
     .fetch_optional(&mut **tx)
@@ -663,7 +693,7 @@ async fn fetch_identity(tx: &mut Tx, id: PersonId) -> Result<(PersonIdentity, i6
 
 pub(super) async fn read_identity(pool: &Pool, actor: &Actor, id: PersonId) -> Result<(PersonIdentity, i64)> {
     let mut tx = begin(pool).await?;
-    let out = fetch_identity(&mut tx, id).await?;
+    let out = fetch_identity(&mut tx, id, "").await?;
     append_audit(&mut tx, &[pending(actor, "person_identity.read", "person", id.to_string())]).await?;
     tx.commit().await?;
     Ok(out)
@@ -671,12 +701,12 @@ pub(super) async fn read_identity(pool: &Pool, actor: &Actor, id: PersonId) -> R
 
 pub(super) async fn update_person(pool: &Pool, actor: &Actor, person: &Person) -> Result<i64> {
     let mut tx = begin(pool).await?;
-    let current = fetch_person(&mut *tx, person.id).await?;
+    let current = fetch_person(&mut *tx, person.id, FOR_UPDATE).await?;
     check_version("person", person.id.to_string(), person.version, current.version)?;
     let f = &person.facts;
     let version = current.version + 1;
-    sqlx::query(
-        "UPDATE persons SET gender = $1, age_at_registration = $2, age_uncertain = $3, citizenship = $4, marital_status = $5, number_of_children = $6, primary_language = $7, secondary_language = $8, education = $9, deceased = $10, version = $11, updated_at = $12 WHERE id = $13 AND version = $14",
+    let updated = sqlx::query(
+        "UPDATE persons SET gender = $1, age_at_registration = $2, age_uncertain = $3, citizenship = $4, marital_status = $5, number_of_children = $6, primary_language = $7, secondary_language = $8, education = $9, deceased = $10, registered_on = $11, version = $12, updated_at = $13 WHERE id = $14 AND version = $15",
     )
     .bind(f.gender.as_str())
     .bind(f.age_at_registration)
@@ -688,12 +718,14 @@ pub(super) async fn update_person(pool: &Pool, actor: &Actor, person: &Person) -
     .bind(&f.secondary_language)
     .bind(f.education.map(|v| v.as_str()))
     .bind(f.deceased)
+    .bind(f.registered_on)
     .bind(version)
     .bind(Utc::now())
     .bind(person.id.0)
     .bind(current.version)
     .execute(&mut *tx)
     .await?;
+    ensure_updated(updated, "person", person.id.to_string(), person.version)?;
     record_change(&mut tx, "person", &person.id.to_string(), version, actor, diff(&current.facts, &person.facts)).await?;
     append_audit(&mut tx, &[pending(actor, "person.update", "person", person.id.to_string())]).await?;
     tx.commit().await?;
@@ -708,10 +740,10 @@ pub(super) async fn update_identity(
     identity: &PersonIdentity,
 ) -> Result<i64> {
     let mut tx = begin(pool).await?;
-    let (current, current_version) = fetch_identity(&mut tx, id).await?;
+    let (current, current_version) = fetch_identity(&mut tx, id, FOR_UPDATE).await?;
     check_version("person identity", id.to_string(), expected_version, current_version)?;
     let version = current_version + 1;
-    sqlx::query(
+    let updated = sqlx::query(
         "UPDATE person_identities SET salutation = $1, first_name = $2, middle_name = $3, second_name = $4, birthdate = $5, identity_number = $6, title = $7, email = $8, home_phone = $9, mobile_phone = $10, mailing_street = $11, mailing_city = $12, mailing_state = $13, mailing_postal_code = $14, mailing_country = $15, notes = $16, name_key = $17, version = $18, updated_at = $19 WHERE person_id = $20 AND version = $21",
     )
     .bind(&identity.salutation)
@@ -737,6 +769,7 @@ pub(super) async fn update_identity(
     .bind(current_version)
     .execute(&mut *tx)
     .await?;
+    ensure_updated(updated, "person identity", id.to_string(), expected_version)?;
     // The earlier identifying values are history of the identity and live under its own kind,
     // so they fall under the same protection as the identity itself.
     record_change(&mut tx, "person_identity", &id.to_string(), version, actor, diff(&current, identity)).await?;
@@ -887,11 +920,15 @@ pub(super) async fn case(pool: &Pool, id: CaseId) -> Result<Case> {
 pub(super) async fn update_case(pool: &Pool, actor: &Actor, case: &Case) -> Result<i64> {
     case.facts.validate(today())?;
     let mut tx = begin(pool).await?;
-    let current = fetch_case(&mut *tx, "c.id = $1", CaseKey::Id(case.id)).await?;
+    let clause = match DIALECT {
+        Dialect::Sqlite => "c.id = $1",
+        Dialect::Postgres => "c.id = $1 FOR UPDATE",
+    };
+    let current = fetch_case(&mut *tx, clause, CaseKey::Id(case.id)).await?;
     check_version("case", case.reference(), case.version, current.version)?;
     let f = &case.facts;
     let version = current.version + 1;
-    sqlx::query(
+    let updated = sqlx::query(
         "UPDATE cases SET owner_id = $1, office_id = $2, status = $3, opened_on = $4, closed_on = $5, closure_reason = $6, referring_organisation_id = $7, incoming_referral_date = $8, incoming_referral_reason = $9, incoming_referral_details = $10, version = $11, updated_at = $12 WHERE id = $13 AND version = $14",
     )
     .bind(case.owner_id.map(|u| u.0))
@@ -910,6 +947,7 @@ pub(super) async fn update_case(pool: &Pool, actor: &Actor, case: &Case) -> Resu
     .bind(current.version)
     .execute(&mut *tx)
     .await?;
+    ensure_updated(updated, "case", case.reference(), case.version)?;
     let mut changes = diff(&current.facts, &case.facts);
     if let (serde_json::Value::Object(m), true) = (&mut changes, current.owner_id != case.owner_id) {
         m.insert("owner_id".into(), serde_json::json!([current.owner_id, case.owner_id]));
@@ -1170,7 +1208,7 @@ pub(super) async fn add_case_person(
     involvement.validate()?;
     let mut tx = begin(pool).await?;
     fetch_case(&mut *tx, "c.id = $1", CaseKey::Id(case_id)).await?;
-    fetch_person(&mut *tx, person_id).await?;
+    fetch_person(&mut *tx, person_id, "").await?;
     let existing: Option<String> =
         sqlx::query_scalar("SELECT role FROM case_persons WHERE case_id = $1 AND person_id = $2")
             .bind(case_id.0)
@@ -1203,7 +1241,7 @@ pub(super) async fn update_case_person(
     involvement.validate()?;
     let mut tx = begin(pool).await?;
     let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {CP_COLS} FROM case_persons cp WHERE cp.case_id = $1 AND cp.person_id = $2"
+        "SELECT {CP_COLS} FROM case_persons cp WHERE cp.case_id = $1 AND cp.person_id = $2{FOR_UPDATE}"
     )))
     .bind(case_id.0)
     .bind(person_id.0)
@@ -1215,7 +1253,7 @@ pub(super) async fn update_case_person(
     check_version("person in case", case_person_id(case_id, person_id), expected_version, current_version)?;
     let c = involvement_cols(involvement);
     let version = current_version + 1;
-    sqlx::query(
+    let updated = sqlx::query(
         "UPDATE case_persons SET role = $1, trafficking_status = $2, decision_org = $3, relationship_to_trafficker = $4, age_when_trafficked = $5, recruitment_websites = $6, methods_of_recruitment = $7, methods_of_control = $8, exploitation_types = $9, labour_industries = $10, sex_exploitation_types = $11, exploitation_websites = $12, recruitment_country = $13, exploitation_country = $14, perpetrator_roles = $15, perpetrator_role_details = $16, perpetrator_organisation_id = $17, version = $18, updated_at = $19 WHERE case_id = $20 AND person_id = $21 AND version = $22",
     )
     .bind(c.role)
@@ -1242,6 +1280,7 @@ pub(super) async fn update_case_person(
     .bind(current_version)
     .execute(&mut *tx)
     .await?;
+    ensure_updated(updated, "person in case", case_person_id(case_id, person_id), expected_version)?;
     refresh_case_exploitation(&mut tx, case_id).await?;
     let changes = serde_json::json!({ "involvement": [current, involvement] });
     record_change(&mut tx, "case_person", &case_person_id(case_id, person_id), version, actor, changes).await?;
@@ -1252,7 +1291,8 @@ pub(super) async fn update_case_person(
 
 pub(super) async fn case_persons(pool: &Pool, case_id: CaseId) -> Result<Vec<CasePerson>> {
     let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {PERSON_COLS}, {CP_COLS} FROM case_persons cp JOIN persons p ON p.id = cp.person_id WHERE cp.case_id = $1 ORDER BY cp.role DESC, cp.created_at, p.id"
+        "SELECT {PERSON_COLS}, {CP_COLS} FROM case_persons cp JOIN persons p ON p.id = cp.person_id WHERE cp.case_id = $1 \
+         ORDER BY CASE cp.role WHEN 'victim' THEN 0 WHEN 'suspect' THEN 1 WHEN 'witness' THEN 2 ELSE 3 END, cp.created_at, p.id"
     )))
     .bind(case_id.0)
     .fetch_all(pool)
@@ -1355,7 +1395,7 @@ async fn insert_consents(tx: &mut Tx, actor: &Actor, rows: &[&Consent]) -> Resul
 pub(super) async fn record_consent(pool: &Pool, actor: &Actor, consent: &Consent) -> Result<()> {
     consent.validate(today())?;
     let mut tx = begin(pool).await?;
-    fetch_person(&mut *tx, consent.person_id).await?;
+    fetch_person(&mut *tx, consent.person_id, "").await?;
     insert_consents(&mut tx, actor, &[consent]).await?;
     append_audit(&mut tx, &[pending(actor, "consent.create", "consent", consent.id.to_string())]).await?;
     tx.commit().await?;

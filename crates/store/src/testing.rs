@@ -78,6 +78,7 @@ impl TestDb {
             .unwrap_or_else(|e| {
                 panic!("PostgreSQL at TABARA_TEST_POSTGRES_URL is unreachable: {e}")
             });
+        drop_stale_databases(&mut admin).await;
         sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
             .execute(&mut admin)
             .await
@@ -122,6 +123,36 @@ impl TestDb {
             .execute(&mut admin)
             .await;
             let _ = admin.close().await;
+        }
+    }
+}
+
+/// A test that panicked never reached `finish`: drop test databases made more than two hours
+/// ago (their names carry a UUID v7, whose first bits are the creation time).
+async fn drop_stale_databases(admin: &mut sqlx::PgConnection) {
+    let names: Vec<String> = sqlx::query_scalar(
+        "SELECT datname::text FROM pg_database WHERE datname LIKE 'tabara_test_%'",
+    )
+    .fetch_all(&mut *admin)
+    .await
+    .unwrap_or_default();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    for name in names {
+        let Ok(id) = uuid::Uuid::parse_str(name.trim_start_matches("tabara_test_")) else {
+            continue;
+        };
+        let Some((created, _)) = id.get_timestamp().map(|t| t.to_unix()) else {
+            continue;
+        };
+        if now.saturating_sub(created) > 2 * 3600 {
+            let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+            )))
+            .execute(&mut *admin)
+            .await;
         }
     }
 }

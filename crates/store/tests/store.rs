@@ -17,8 +17,8 @@ use tabara_demo::{Demo, Reference};
 use tabara_store::audit::GENESIS;
 use tabara_store::testing::TestDb;
 use tabara_store::{
-    Actor, AuditEntry, Batch, CaseFilter, CaseSummary, ExportRow, Location, NewCase, NewUser,
-    OpenMode, Page, PageRequest, Store, StoreError, Verification, store_test,
+    Actor, AuditEntry, Batch, BatchCase, CaseFilter, CaseSummary, ExportRow, Location, NewCase,
+    NewUser, OpenMode, Page, PageRequest, Store, StoreError, Verification, store_test,
 };
 use tokio::task::JoinSet;
 
@@ -178,6 +178,12 @@ fn full_victim() -> VictimContext {
         recruitment_country: Some(Country::BI),
         exploitation_country: Country::parse("TZ"),
     }
+}
+
+fn full_victim_without(t: ExploitationType) -> VictimContext {
+    let mut v = full_victim();
+    v.exploitation_types = v.exploitation_types.iter().filter(|x| *x != t).collect();
+    v
 }
 
 fn suspect(roles: &[RoleInProcess], organisation_id: Option<OrganisationId>) -> Involvement {
@@ -401,6 +407,14 @@ async fn listed(s: &Store, filter: &CaseFilter) -> Vec<i64> {
     numbers(&pages)
 }
 
+async fn listed_summaries(s: &Store, filter: &CaseFilter) -> Vec<CaseSummary> {
+    pages(s, filter, 500)
+        .await
+        .into_iter()
+        .flat_map(|p| p.items)
+        .collect()
+}
+
 // ---------------------------------------------------------------- demo helpers
 
 /// The demo's organisations and offices, then every batch through `bulk_insert`.
@@ -426,7 +440,7 @@ async fn load_demo(s: &Store, seed: u64, persons: u64) -> (Demo, Vec<Batch>) {
 }
 
 /// The cases of the batches with the numbers the store must have given them.
-fn numbered(batches: &[Batch]) -> Vec<(i64, &tabara_store::BatchCase)> {
+fn numbered(batches: &[Batch]) -> Vec<(i64, &BatchCase)> {
     batches
         .iter()
         .flat_map(|b| &b.cases)
@@ -435,7 +449,7 @@ fn numbered(batches: &[Batch]) -> Vec<(i64, &tabara_store::BatchCase)> {
         .collect()
 }
 
-fn union_of_victims(c: &tabara_store::BatchCase) -> ValueSet<ExploitationType> {
+fn union_of_victims(c: &BatchCase) -> ValueSet<ExploitationType> {
     c.persons
         .iter()
         .filter_map(|(_, inv)| match inv {
@@ -1116,20 +1130,6 @@ store_test!(case_persons_with_their_involvement, |db| async move {
     db.finish().await
 });
 
-fn full_victim_without(t: ExploitationType) -> VictimContext {
-    let mut v = full_victim();
-    v.exploitation_types = v.exploitation_types.iter().filter(|x| *x != t).collect();
-    v
-}
-
-async fn listed_summaries(s: &Store, filter: &CaseFilter) -> Vec<CaseSummary> {
-    pages(s, filter, 500)
-        .await
-        .into_iter()
-        .flat_map(|p| p.items)
-        .collect()
-}
-
 // ================================================================ 6. case list
 
 const STATUSES: [CaseStatus; 4] = [
@@ -1162,10 +1162,10 @@ impl Planned {
         if i % 5 != 4 {
             involved.push(victim(&[TYPES[i % 4]]));
         }
-        if i % 6 == 0 {
+        if i.is_multiple_of(6) {
             involved.push(victim(&[ExploitationType::SexualExploitation]));
         }
-        if i % 3 == 0 {
+        if i.is_multiple_of(3) {
             involved.push(Involvement::Witness);
         }
         Planned {
@@ -1548,11 +1548,17 @@ store_test!(audit_chain_verifies_after_writes, |db| async move {
 
     // Refused writes log nothing.
     let case = s.case_by_number(1).await.unwrap();
-    assert!(s.add_comment(&system(), case.id, "").await.is_err());
-    assert!(
-        s.update_case(&system(), &Case { version: 7, ..case })
-            .await
-            .is_err()
+    assert_invalid(
+        s.add_comment(&system(), case.id, "").await,
+        "cco_CaseComment",
+        "required",
+    );
+    assert_conflict(
+        s.update_case(&system(), &Case { version: 7, ..case }).await,
+        "case",
+        "TBR-000001",
+        7,
+        1,
     );
 
     assert_eq!(
@@ -1981,44 +1987,125 @@ store_test!(
     }
 );
 
+/// Editors who save a change at the same moment, all based on version 1.
+const EDITORS: usize = 4;
+/// Races per record kind: one lost race is enough to show a lost update.
+const ROUNDS: usize = 5;
+
+/// Runs `EDITORS` updates of one record at once, all based on version 1: exactly one must win
+/// (version 2), every other one must be told of the conflict, and the record's history must
+/// hold exactly one change. No change may be lost silently.
+async fn assert_one_editor_wins<F, Fut>(s: &Store, kind: &str, id: &str, update: F)
+where
+    F: Fn(Store, usize) -> Fut,
+    Fut: Future<Output = StoreResult<i64>> + Send + 'static,
+{
+    let mut tasks = JoinSet::new();
+    for k in 0..EDITORS {
+        tasks.spawn(update(s.clone(), k));
+    }
+    let results = tasks.join_all().await;
+    let won: Vec<i64> = results
+        .iter()
+        .filter_map(|r| r.as_ref().ok())
+        .copied()
+        .collect();
+    let conflicts = results
+        .iter()
+        .filter(|r| {
+            matches!(
+                r,
+                Err(StoreError::Conflict {
+                    expected: 1,
+                    actual: 2,
+                    ..
+                })
+            )
+        })
+        .count();
+    assert_eq!(
+        (won, conflicts),
+        (vec![2], EDITORS - 1),
+        "{kind} {id}: {results:?}"
+    );
+    let history = s.history(kind, id).await.unwrap();
+    assert_eq!(history.len(), 1, "{kind} {id}: {history:?}");
+}
+
 store_test!(
-    concurrent_stale_updates_let_exactly_one_win,
+    concurrent_person_updates_let_one_editor_win,
     |db| async move {
-        // Several editors save a change to the same version 1 at the same time: one wins, every
-        // other one is told about the conflict. No change may be lost silently.
         let s = &db.store;
         let w = world(s).await;
-        for round in 0..5 {
+        for round in 0..ROUNDS {
             let p = add_person(s, &w, "Aline", &format!("Round{round}")).await;
-            let mut tasks = JoinSet::new();
-            for children in 0..4 {
-                let s = s.clone();
+            assert_one_editor_wins(s, "person", &p.id.to_string(), |s, k| {
                 let mut edit = p.clone();
-                edit.facts.number_of_children = Some(10 + children);
-                tasks.spawn(async move { s.update_person(&system(), &edit).await });
-            }
-            let results = tasks.join_all().await;
-            let won: Vec<i64> = results
-                .iter()
-                .filter_map(|r| r.as_ref().ok())
-                .copied()
-                .collect();
-            let conflicts = results
-                .iter()
-                .filter(|r| {
-                    matches!(
-                        r,
-                        Err(StoreError::Conflict {
-                            expected: 1,
-                            actual: 2,
-                            ..
-                        })
-                    )
-                })
-                .count();
-            assert_eq!((won, conflicts), (vec![2], 3), "round {round}: {results:?}");
-            let history = s.history("person", &p.id.to_string()).await.unwrap();
-            assert_eq!(history.len(), 1, "round {round}: {history:?}");
+                edit.facts.number_of_children = Some(10 + k as i64);
+                async move { s.update_person(&system(), &edit).await }
+            })
+            .await;
+        }
+        db.finish().await
+    }
+);
+
+store_test!(
+    concurrent_case_updates_let_one_editor_win,
+    |db| async move {
+        let s = &db.store;
+        let w = world(s).await;
+        for _ in 0..ROUNDS {
+            let case = open_case(s, &w, "2026-01-10").await;
+            assert_one_editor_wins(s, "case", &case.id.to_string(), |s, k| {
+                let mut edit = case.clone();
+                edit.facts.incoming_referral_details = Some(format!("Version de l'éditeur {k}"));
+                async move { s.update_case(&system(), &edit).await }
+            })
+            .await;
+        }
+        db.finish().await
+    }
+);
+
+store_test!(
+    concurrent_identity_updates_let_one_editor_win,
+    |db| async move {
+        let s = &db.store;
+        let w = world(s).await;
+        for round in 0..ROUNDS {
+            let p = add_person(s, &w, "Aline", &format!("Round{round}")).await;
+            assert_one_editor_wins(s, "person_identity", &p.id.to_string(), |s, k| {
+                let edit = identity("Aline", &format!("Variante{k}"));
+                async move { s.update_identity(&system(), p.id, 1, &edit).await }
+            })
+            .await;
+        }
+        db.finish().await
+    }
+);
+
+store_test!(
+    concurrent_case_person_updates_let_one_editor_win,
+    |db| async move {
+        let s = &db.store;
+        let w = world(s).await;
+        let case = open_case(s, &w, "2026-01-10").await;
+        for round in 0..ROUNDS {
+            let p = add_person(s, &w, "Aline", &format!("Round{round}")).await;
+            let first = victim(&[ExploitationType::Other]);
+            s.add_case_person(&system(), case.id, p.id, &first)
+                .await
+                .unwrap();
+            let id = format!("{}/{}", case.id, p.id);
+            assert_one_editor_wins(s, "case_person", &id, |s, k| {
+                let edit = victim(&[TYPES[k % TYPES.len()]]);
+                async move {
+                    s.update_case_person(&system(), case.id, p.id, 1, &edit)
+                        .await
+                }
+            })
+            .await;
         }
         db.finish().await
     }

@@ -85,7 +85,9 @@ CREATE TABLE person_identities (
     mailing_postal_code TEXT,
     mailing_country TEXT,
     notes TEXT,
-    name_key TEXT NOT NULL,
+    -- Byte order, as on SQLite: prefix ranges on the normalised name use the index whatever
+    -- the database's default collation.
+    name_key TEXT COLLATE "C" NOT NULL,
     version BIGINT NOT NULL,
     updated_at TIMESTAMPTZ NOT NULL
 );
