@@ -9,10 +9,12 @@ use indicatif::{ProgressBar, ProgressStyle};
 use tabara_core::htcds::{CaseStatus, ExploitationType, OrgType};
 use tabara_core::ids::{OrganisationId, UserId};
 use tabara_core::records::{Organisation, parse_case_reference};
-use tabara_core::{Country, Picklist, Role, password};
+use tabara_core::{Country, Lang, Picklist, Role, password};
 use tabara_demo::{DEMO_PASSWORD, Demo};
+use tabara_i18n::t;
 use tabara_store::{
-    Actor, CaseFilter, Location, NewUser, OpenMode, PageRequest, Store, Verification,
+    Actor, CaseFilter, Location, LocationProblem, NewUser, OpenMode, PageRequest, Problem, Store,
+    StoreError, Verification,
 };
 
 use crate::output;
@@ -32,11 +34,104 @@ fn cli_actor() -> Actor {
     Actor::system(&format!("cli:{who}"))
 }
 
+fn lang(cli: &Cli) -> Lang {
+    tabara_i18n::lang_from(cli.lang.as_deref())
+}
+
 async fn open(cli: &Cli, mode: OpenMode) -> Result<Store> {
     let location = Location::parse(&cli.database)?;
     Store::open(&location, mode)
         .await
-        .with_context(|| format!("cannot open the register at {}", location.redacted()))
+        .with_context(|| t!(lang(cli), "error-open", location = location.redacted()))
+}
+
+/// An error as the user reads it: the store's errors through the catalogue, the rest as is.
+pub fn describe_error(e: &anyhow::Error, lang: Lang) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for cause in e.chain() {
+        let text = match cause.downcast_ref::<StoreError>() {
+            Some(StoreError::NotFound { kind, id }) => {
+                t!(
+                    lang,
+                    "error-not-found",
+                    kind = kind_label(kind, lang),
+                    id = id.as_str()
+                )
+            }
+            Some(StoreError::Conflict {
+                kind,
+                id,
+                expected,
+                actual,
+            }) => t!(
+                lang,
+                "error-conflict",
+                kind = kind_label(kind, lang),
+                id = id.as_str(),
+                expected = *expected,
+                actual = *actual
+            ),
+            Some(StoreError::Duplicate { what, value }) => {
+                t!(
+                    lang,
+                    "error-duplicate",
+                    what = kind_label(what, lang),
+                    value = value.as_str()
+                )
+            }
+            Some(StoreError::Location(p)) => match p {
+                LocationProblem::Empty => t!(lang, "error-location-empty"),
+                LocationProblem::UnknownScheme(s) => {
+                    t!(lang, "error-location-scheme", scheme = s.as_str())
+                }
+                LocationProblem::MissingFile(p) => {
+                    t!(
+                        lang,
+                        "error-location-missing-file",
+                        path = p.display().to_string()
+                    )
+                }
+                LocationProblem::MissingFolder(p) => {
+                    t!(
+                        lang,
+                        "error-location-missing-folder",
+                        path = p.display().to_string()
+                    )
+                }
+            },
+            _ => cause.to_string(),
+        };
+        // anyhow repeats a wrapped error's text in its source; say each thing once.
+        if !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+    }
+    parts.join(": ")
+}
+
+/// The store names kinds of record in English ("person in case"); the catalogue has them as
+/// `kind-person-in-case`.
+fn kind_label(kind: &str, lang: Lang) -> String {
+    let key = format!("kind-{}", kind.replace(' ', "-"));
+    t!(lang, &key)
+}
+
+fn problem_text(p: &Problem, lang: Lang) -> String {
+    match p {
+        Problem::Missing { next } => t!(lang, "audit-problem-missing", next = *next),
+        Problem::Unlinked => t!(lang, "audit-problem-unlinked"),
+        Problem::Altered => t!(lang, "audit-problem-altered"),
+        Problem::TailRemoved { last, head } => {
+            t!(
+                lang,
+                "audit-problem-tail-removed",
+                last = *last,
+                head = *head
+            )
+        }
+        Problem::HeadMismatch => t!(lang, "audit-problem-head-mismatch"),
+        Problem::BeyondHead { head } => t!(lang, "audit-problem-beyond-head", head = *head),
+    }
 }
 
 pub async fn run(cli: Cli) -> Result<ExitCode> {
@@ -49,7 +144,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Audit(AuditCommand::Log(args)) => {
             let store = open(&cli, OpenMode::Existing).await?;
             let entries = store.audit_entries(args.after, args.limit).await?;
-            output::audit_log(&entries, cli.json)?;
+            output::audit_log(&entries, lang(&cli), cli.json)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Export(args) => export(&cli, args).await,
@@ -57,13 +152,14 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
 }
 
 async fn init(cli: &Cli, args: &crate::InitArgs) -> Result<ExitCode> {
+    let lang = lang(cli);
     let store = open(cli, OpenMode::CreateIfMissing).await?;
     if store.count_users().await? > 0 {
-        bail!("this register already has user accounts; `init` only sets up a new one");
+        bail!(t!(lang, "error-init-has-users"));
     }
     let (password, generated) = match std::env::var("TABARA_ADMIN_PASSWORD") {
         Ok(p) => {
-            password::check_strength(&p).context("TABARA_ADMIN_PASSWORD is too weak")?;
+            password::check_strength(&p).context(t!(lang, "error-admin-password-weak"))?;
             (p, false)
         }
         Err(_) => (random_password(), true),
@@ -81,7 +177,7 @@ async fn init(cli: &Cli, args: &crate::InitArgs) -> Result<ExitCode> {
         version: 1,
     };
     if org.name.is_empty() {
-        bail!("--organisation: a name is required");
+        bail!(t!(lang, "error-organisation-required"));
     }
     store.create_organisation(&actor, &org).await?;
     store
@@ -98,13 +194,17 @@ async fn init(cli: &Cli, args: &crate::InitArgs) -> Result<ExitCode> {
             },
         )
         .await?;
+    let location = Location::parse(&cli.database)?.redacted();
+    println!("{}", t!(lang, "init-ready", location = location));
     println!(
-        "Register ready at {}",
-        Location::parse(&cli.database)?.redacted()
+        "{}",
+        t!(lang, "init-admin", username = args.admin_username.trim())
     );
-    println!("Administrator: {}", args.admin_username.trim());
     if generated {
-        println!("Password (shown once, change it at first sign-in): {password}");
+        println!(
+            "{}",
+            t!(lang, "init-password", password = password.as_str())
+        );
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -124,21 +224,21 @@ fn random_password() -> String {
 }
 
 async fn demo(cli: &Cli, args: &crate::DemoArgs) -> Result<ExitCode> {
+    let lang = lang(cli);
     let started = Instant::now();
     let location = Location::parse(&cli.database)?;
-    let store = Store::open(&location, OpenMode::CreateIfMissing)
-        .await
-        .with_context(|| format!("cannot open the register at {}", location.redacted()))?;
+    let store = open(cli, OpenMode::CreateIfMissing).await?;
     if args.reset {
         store.wipe().await?;
         store.migrate().await?;
     } else {
         let stats = store.stats().await?;
         if stats.users > 0 || stats.persons > 0 || stats.cases > 0 {
-            bail!(
-                "the register at {} already holds data; pass --reset to replace it with the demo, or choose another --database",
-                location.redacted()
-            );
+            bail!(t!(
+                lang,
+                "error-demo-has-data",
+                location = location.redacted()
+            ));
         }
     }
     let actor = Actor::system("demo");
@@ -174,9 +274,10 @@ async fn demo(cli: &Cli, args: &crate::DemoArgs) -> Result<ExitCode> {
         ProgressBar::new(args.persons)
     };
     bar.set_style(
-        ProgressStyle::with_template(
-            "{spinner} persons {pos}/{len} [{bar:30}] {percent}% {per_sec} eta {eta}",
-        )
+        ProgressStyle::with_template(&format!(
+            "{{spinner}} {} {{pos}}/{{len}} [{{bar:30}}] {{percent}}% {{per_sec}} eta {{eta}}",
+            t!(lang, "demo-progress")
+        ))
         .unwrap_or_else(|_| ProgressStyle::default_bar())
         .progress_chars("=> "),
     );
@@ -209,12 +310,14 @@ async fn demo(cli: &Cli, args: &crate::DemoArgs) -> Result<ExitCode> {
         elapsed,
         &reference,
         DEMO_PASSWORD,
+        lang,
         cli.json,
     )?;
     Ok(ExitCode::SUCCESS)
 }
 
 async fn case_list(cli: &Cli, args: &crate::CaseListArgs) -> Result<ExitCode> {
+    let lang = lang(cli);
     let store = open(cli, OpenMode::Existing).await?;
     let mut filter = CaseFilter {
         status: args.status.map(|s| match s {
@@ -228,12 +331,14 @@ async fn case_list(cli: &Cli, args: &crate::CaseListArgs) -> Result<ExitCode> {
         ..Default::default()
     };
     if let Some(t) = &args.exploitation {
-        filter.exploitation = Some(ExploitationType::parse(t).map_err(|e| {
+        filter.exploitation = Some(ExploitationType::parse(t).map_err(|_| {
             let allowed: Vec<&str> = ExploitationType::ALL.iter().map(|v| v.as_str()).collect();
-            anyhow::anyhow!(
-                "--exploitation: {e}; expected one of {}",
-                allowed.join(", ")
-            )
+            anyhow::anyhow!(t!(
+                lang,
+                "error-exploitation",
+                value = t.as_str(),
+                allowed = allowed.join(", ")
+            ))
         })?);
     }
     if let Some(name) = &args.office {
@@ -245,14 +350,17 @@ async fn case_list(cli: &Cli, args: &crate::CaseListArgs) -> Result<ExitCode> {
             .collect();
         match matching.as_slice() {
             [one] => filter.office_id = Some(one.id),
-            [] => bail!("--office: no office name contains '{name}'"),
-            many => bail!(
-                "--office: '{name}' matches several offices: {}",
-                many.iter()
+            [] => bail!(t!(lang, "error-office-none", name = name.as_str())),
+            many => bail!(t!(
+                lang,
+                "error-office-many",
+                name = name.as_str(),
+                offices = many
+                    .iter()
                     .map(|o| o.name.as_str())
                     .collect::<Vec<_>>()
                     .join("; ")
-            ),
+            )),
         }
     }
     let page = store
@@ -264,16 +372,14 @@ async fn case_list(cli: &Cli, args: &crate::CaseListArgs) -> Result<ExitCode> {
             },
         )
         .await?;
-    output::case_list(&page, cli.json)?;
+    output::case_list(&page, lang, cli.json)?;
     Ok(ExitCode::SUCCESS)
 }
 
 async fn case_show(cli: &Cli, args: &crate::CaseShowArgs) -> Result<ExitCode> {
+    let lang = lang(cli);
     let Some(number) = parse_case_reference(&args.case) else {
-        bail!(
-            "'{}' is not a case reference: give TBR-000123 or 123",
-            args.case
-        );
+        bail!(t!(lang, "error-case-reference", value = args.case.as_str()));
     };
     let store = open(cli, OpenMode::Existing).await?;
     let case = store.case_by_number(number).await?;
@@ -301,6 +407,7 @@ async fn case_show(cli: &Cli, args: &crate::CaseShowArgs) -> Result<ExitCode> {
             organisations: &organisations,
             offices: &offices,
         },
+        lang,
         cli.json,
     )?;
     Ok(ExitCode::SUCCESS)
@@ -313,10 +420,18 @@ async fn audit_verify(cli: &Cli) -> Result<ExitCode> {
         println!("{}", serde_json::to_string_pretty(&result)?);
     } else {
         match &result {
-            Verification::Ok { entries } => println!("ok, {entries} entries"),
-            Verification::Broken { seq, reason } => {
-                println!("BROKEN at entry {seq}: {reason}")
+            Verification::Ok { entries } => {
+                println!("{}", t!(lang(cli), "audit-ok", entries = *entries))
             }
+            Verification::Broken { seq, reason } => println!(
+                "{}",
+                t!(
+                    lang(cli),
+                    "audit-broken",
+                    seq = *seq,
+                    problem = problem_text(reason, lang(cli))
+                )
+            ),
         }
     }
     Ok(match result {
@@ -331,8 +446,13 @@ async fn export(cli: &Cli, args: &crate::ExportArgs) -> Result<ExitCode> {
     let identity_of = args.with_identity.then_some(&actor);
     let sink: Box<dyn Write> = match &args.output {
         Some(path) => Box::new(std::io::BufWriter::new(
-            std::fs::File::create(path)
-                .with_context(|| format!("cannot create {}", path.display()))?,
+            std::fs::File::create(path).with_context(|| {
+                t!(
+                    lang(cli),
+                    "error-create-file",
+                    path = path.display().to_string()
+                )
+            })?,
         )),
         None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
     };
@@ -350,7 +470,15 @@ async fn export(cli: &Cli, args: &crate::ExportArgs) -> Result<ExitCode> {
     }
     writer.finish()?;
     if let Some(path) = &args.output {
-        eprintln!("{rows} victims written to {}", path.display());
+        eprintln!(
+            "{}",
+            t!(
+                lang(cli),
+                "export-written",
+                rows = rows,
+                path = path.display().to_string()
+            )
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -26,6 +26,11 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub json: bool,
 
+    /// Language of the output: en, fr or rn (Kirundi, falling back to French). Defaults to the
+    /// environment's LANG, then English.
+    #[arg(long, global = true, env = "TABARA_LANG")]
+    pub lang: Option<String>,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -190,6 +195,7 @@ pub struct ExportArgs {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let lang = tabara_i18n::lang_from(cli.lang.as_deref());
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -197,7 +203,11 @@ fn main() -> ExitCode {
     {
         Ok(rt) => rt,
         Err(e) => {
-            eprintln!("error: cannot start: {e}");
+            eprintln!(
+                "{}: {}",
+                tabara_i18n::t!(lang, "error-prefix"),
+                tabara_i18n::t!(lang, "error-start", reason = e.to_string())
+            );
             return ExitCode::FAILURE;
         }
     };
@@ -206,7 +216,11 @@ fn main() -> ExitCode {
         // A reader that stops early (`tabara export … | head`) is not an error.
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            eprintln!(
+                "{}: {}",
+                tabara_i18n::t!(lang, "error-prefix"),
+                commands::describe_error(&e, lang)
+            );
             ExitCode::FAILURE
         }
     }

@@ -10,6 +10,7 @@ use tabara_core::Picklist;
 use tabara_core::export::{VictimRecord, columns};
 use tabara_core::records::{Case, Involvement, Office, Organisation, PersonIdentity};
 use tabara_demo::Reference;
+use tabara_i18n::t;
 use tabara_store::{
     AuditEntry, CaseComment, CasePerson, CaseSummary, HistoryEntry, Page, RegisterStats,
 };
@@ -17,7 +18,7 @@ use tabara_store::{
 use crate::Format;
 
 /// Print rows as columns padded to their widest cell.
-fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
+fn table(headers: &[String], rows: &[Vec<String>]) -> String {
     let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
     for row in rows {
         for (i, cell) in row.iter().enumerate() {
@@ -35,7 +36,7 @@ fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
         }
         s.trim_end().to_string()
     };
-    let mut out = line(headers.to_vec());
+    let mut out = line(headers.iter().map(String::as_str).collect());
     out.push('\n');
     for row in rows {
         out.push_str(&line(row.iter().map(String::as_str).collect()));
@@ -49,12 +50,12 @@ fn print_json<T: Serialize>(value: &T) -> Result<()> {
     Ok(())
 }
 
-pub fn case_list(page: &Page<CaseSummary>, json: bool) -> Result<()> {
+pub fn case_list(page: &Page<CaseSummary>, lang: Lang, json: bool) -> Result<()> {
     if json {
         return print_json(page);
     }
     if page.items.is_empty() {
-        println!("No cases match.");
+        println!("{}", t!(lang, "case-list-empty"));
         return Ok(());
     }
     let rows: Vec<Vec<String>> = page
@@ -64,33 +65,31 @@ pub fn case_list(page: &Page<CaseSummary>, json: bool) -> Result<()> {
             vec![
                 c.reference.clone(),
                 c.opened_on.to_string(),
-                c.status.label(Lang::En).to_string(),
+                c.status.label(lang).to_string(),
                 c.office.clone().unwrap_or_else(|| "-".into()),
                 format!("{}/{}", c.victims, c.persons),
                 c.exploitation_types
                     .iter()
-                    .map(|t| t.label(Lang::En))
+                    .map(|t| t.label(lang))
                     .collect::<Vec<_>>()
                     .join(", "),
             ]
         })
         .collect();
-    print!(
-        "{}",
-        table(
-            &[
-                "CASE",
-                "OPENED",
-                "STATUS",
-                "OFFICE",
-                "VICTIMS/PERSONS",
-                "EXPLOITATION"
-            ],
-            &rows
-        )
-    );
+    let headers: Vec<String> = [
+        "case-list-col-case",
+        "case-list-col-opened",
+        "case-list-col-status",
+        "case-list-col-office",
+        "case-list-col-victims",
+        "case-list-col-exploitation",
+    ]
+    .iter()
+    .map(|k| t!(lang, k))
+    .collect();
+    print!("{}", table(&headers, &rows));
     if let Some(next) = page.next {
-        println!("next page: --after {next}");
+        println!("{}", t!(lang, "case-list-next", after = next));
     }
     Ok(())
 }
@@ -123,7 +122,7 @@ struct PersonJson<'a> {
     identity: Option<&'a PersonIdentity>,
 }
 
-pub fn case_detail(v: &CaseView<'_>, json: bool) -> Result<()> {
+pub fn case_detail(v: &CaseView<'_>, lang: Lang, json: bool) -> Result<()> {
     let c = v.case;
     if json {
         return print_json(&CaseJson {
@@ -150,30 +149,45 @@ pub fn case_detail(v: &CaseView<'_>, json: bool) -> Result<()> {
             .unwrap_or_else(|| id.to_string())
     };
     let f = &c.facts;
-    println!("Case {}  (version {})", c.reference(), c.version);
-    println!("  status        {}", f.status.label(Lang::En));
-    println!("  opened        {}", f.opened_on);
+    let field = |key: &str, value: String| println!("  {:<14}{value}", t!(lang, key));
+    println!(
+        "{}",
+        t!(
+            lang,
+            "case-show-title",
+            reference = c.reference(),
+            version = c.version
+        )
+    );
+    field("case-show-status", f.status.label(lang).to_string());
+    field("case-show-opened", f.opened_on.to_string());
     if let Some(d) = f.closed_on {
-        println!("  closed        {d}");
+        field("case-show-closed", d.to_string());
     }
-    println!("  organisation  {}", org_name(c.organisation_id));
+    field("case-show-organisation", org_name(c.organisation_id));
     if let Some(office) = c
         .office_id
         .and_then(|id| v.offices.iter().find(|o| o.id == id))
     {
-        println!("  office        {}", office.name);
+        field("case-show-office", office.name.clone());
     }
     if let Some(r) = f.referring_organisation_id {
-        println!(
-            "  referred by   {} on {}",
-            org_name(r),
-            f.incoming_referral_date
-                .map(|d| d.to_string())
-                .unwrap_or_else(|| "?".into())
+        let date = f
+            .incoming_referral_date
+            .map(|d| d.to_string())
+            .unwrap_or_else(|| "?".into());
+        field(
+            "case-show-referred",
+            t!(
+                lang,
+                "case-show-referred-on",
+                organisation = org_name(r),
+                date = date
+            ),
         );
     }
     println!();
-    println!("Persons ({})", v.persons.len());
+    println!("{}", t!(lang, "case-show-persons", count = v.persons.len()));
     let rows: Vec<Vec<String>> = v
         .persons
         .iter()
@@ -190,48 +204,64 @@ pub fn case_detail(v: &CaseView<'_>, json: bool) -> Result<()> {
                     let mut parts: Vec<String> = vc
                         .exploitation_types
                         .iter()
-                        .map(|t| t.label(Lang::En).to_string())
+                        .map(|t| t.label(lang).to_string())
                         .collect();
                     if let Some(s) = vc.trafficking_status {
-                        parts.push(s.label(Lang::En).to_string());
+                        parts.push(s.label(lang).to_string());
                     }
                     parts.join("; ")
                 }
                 Involvement::Suspect(pc) => pc
                     .roles
                     .iter()
-                    .map(|r| r.label(Lang::En))
+                    .map(|r| r.label(lang))
                     .collect::<Vec<_>>()
                     .join(", "),
                 Involvement::Witness | Involvement::Other => String::new(),
             };
             vec![
-                cp.involvement.role().label(Lang::En).to_string(),
+                cp.involvement.role().label(lang).to_string(),
                 identity
                     .as_ref()
                     .map(|i| i.display_name())
-                    .unwrap_or_else(|| format!("[person {}]", short(&p.id.to_string()))),
-                p.facts.gender.label(Lang::En).to_string(),
+                    .unwrap_or_else(|| {
+                        t!(
+                            lang,
+                            "case-show-person-hidden",
+                            id = short(&p.id.to_string())
+                        )
+                    }),
+                p.facts.gender.label(lang).to_string(),
                 age,
                 detail,
             ]
         })
         .collect();
-    print!(
-        "{}",
-        table(&["ROLE", "NAME", "GENDER", "AGE", "DETAILS"], &rows)
-    );
+    let headers: Vec<String> = [
+        "case-show-col-role",
+        "case-show-col-name",
+        "case-show-col-gender",
+        "case-show-col-age",
+        "case-show-col-details",
+    ]
+    .iter()
+    .map(|k| t!(lang, k))
+    .collect();
+    print!("{}", table(&headers, &rows));
     if v.identities.iter().all(Option::is_none) && !v.persons.is_empty() {
-        println!("(names hidden: add --with-identity to read them; each read is audited)");
+        println!("{}", t!(lang, "case-show-names-hidden"));
     }
     println!();
-    println!("Comments ({})", v.comments.len());
+    println!(
+        "{}",
+        t!(lang, "case-show-comments", count = v.comments.len())
+    );
     for cm in v.comments {
         println!("  {}  {}", cm.created_at.format("%Y-%m-%d %H:%M"), cm.body);
     }
     if !v.history.is_empty() {
         println!();
-        println!("History");
+        println!("{}", t!(lang, "case-show-history"));
         for h in v.history {
             println!(
                 "  v{}  {}  {}  {}",
@@ -249,7 +279,7 @@ fn short(id: &str) -> &str {
     &id[id.len().saturating_sub(8)..]
 }
 
-pub fn audit_log(entries: &[AuditEntry], json: bool) -> Result<()> {
+pub fn audit_log(entries: &[AuditEntry], lang: Lang, json: bool) -> Result<()> {
     if json {
         return print_json(&entries);
     }
@@ -268,13 +298,18 @@ pub fn audit_log(entries: &[AuditEntry], json: bool) -> Result<()> {
             ]
         })
         .collect();
-    print!(
-        "{}",
-        table(
-            &["SEQ", "AT (UTC)", "ACTOR", "ACTION", "RECORD", "HASH"],
-            &rows
-        )
-    );
+    let headers: Vec<String> = [
+        "audit-col-seq",
+        "audit-col-at",
+        "audit-col-actor",
+        "audit-col-action",
+        "audit-col-record",
+        "audit-col-hash",
+    ]
+    .iter()
+    .map(|k| t!(lang, k))
+    .collect();
+    print!("{}", table(&headers, &rows));
     Ok(())
 }
 
@@ -287,6 +322,7 @@ pub fn demo_summary(
     elapsed: Duration,
     reference: &Reference,
     password: &str,
+    lang: Lang,
     json: bool,
 ) -> Result<()> {
     let rate = persons as f64 / elapsed.as_secs_f64().max(1e-9);
@@ -301,19 +337,31 @@ pub fn demo_summary(
             "accounts": reference.users.iter().map(|u| serde_json::json!({"username": u.username, "role": u.role.as_str()})).collect::<Vec<_>>(),
         }));
     }
-    println!("Demo register ready at {location}");
+    println!("{}", t!(lang, "demo-ready", location = location));
     println!(
-        "  {} organisations, {} offices, {} persons, {} cases, {} audit entries",
-        stats.organisations, stats.offices, stats.persons, stats.cases, stats.audit_entries
+        "  {}",
+        t!(
+            lang,
+            "demo-counts",
+            organisations = stats.organisations,
+            offices = stats.offices,
+            persons = stats.persons,
+            cases = stats.cases,
+            audit = stats.audit_entries
+        )
     );
     println!(
-        "  loaded in {:.1} s ({:.0} persons per second)",
-        elapsed.as_secs_f64(),
-        rate
+        "  {}",
+        t!(
+            lang,
+            "demo-speed",
+            seconds = format!("{:.1}", elapsed.as_secs_f64()),
+            rate = format!("{rate:.0}")
+        )
     );
-    println!("Demo accounts (password: {password}):");
+    println!("{}", t!(lang, "demo-accounts", password = password));
     for u in &reference.users {
-        println!("  {:<16} {}", u.username, u.role.label(Lang::En));
+        println!("  {:<16} {}", u.username, u.role.label(lang));
     }
     Ok(())
 }

@@ -12,6 +12,7 @@ fn tabara(db: &TestDb, args: &[&str]) -> Output {
         .args(args)
         .env_remove("TABARA_DATABASE")
         .env_remove("TABARA_ADMIN_PASSWORD")
+        .env("TABARA_LANG", "en")
         .output()
         .expect("run tabara")
 }
@@ -154,6 +155,9 @@ store_test!(demo_then_read_export_and_verify, |db| async move {
     assert_eq!(broken.status.code(), Some(1));
     let text = String::from_utf8_lossy(&broken.stdout);
     assert!(text.contains("BROKEN at entry 12"), "{text}");
+    let french = tabara(&db, &["--lang", "fr", "audit", "verify"]);
+    let text = String::from_utf8_lossy(&french.stdout);
+    assert!(text.contains("ROMPU à l'entrée 12"), "{text}");
     db.finish().await;
 });
 
@@ -219,4 +223,65 @@ fn every_command_has_help() {
             "{args:?}: {text}"
         );
     }
+}
+
+#[test]
+fn output_follows_the_chosen_language() {
+    let dir = std::env::temp_dir().join(format!("tabara-cli-lang-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let db = dir.join("t.db");
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_tabara"))
+            .arg("--database")
+            .arg(&db)
+            .args(args)
+            .env_remove("TABARA_LANG")
+            .output()
+            .unwrap()
+    };
+    assert!(
+        run(&["demo", "--persons", "50", "--lang", "fr"])
+            .status
+            .success()
+    );
+    let fr =
+        String::from_utf8(run(&["--lang", "fr", "case", "list", "--limit", "3"]).stdout).unwrap();
+    assert!(fr.starts_with("DOSSIER"), "{fr}");
+    assert!(fr.contains("page suivante"), "{fr}");
+    let en =
+        String::from_utf8(run(&["--lang", "en", "case", "list", "--limit", "3"]).stdout).unwrap();
+    assert!(en.starts_with("CASE") && en.contains("next page"), "{en}");
+    let missing = run(&["--lang", "fr", "case", "show", "99999"]);
+    let err = String::from_utf8_lossy(&missing.stderr);
+    assert!(
+        err.contains("erreur: dossier TBR-099999 introuvable"),
+        "{err}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Every catalogue key the command line uses exists in English (and so, by the catalogue's own
+/// test, in French).
+#[test]
+fn every_key_used_exists() {
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let catalogue = tabara_i18n::catalogue();
+    let mut checked = 0;
+    for file in ["main.rs", "commands.rs", "output.rs"] {
+        let text = std::fs::read_to_string(src.join(file)).unwrap();
+        for literal in text.split('"').skip(1).step_by(2) {
+            let looks_like_key = literal.contains('-')
+                && literal.chars().all(|c| c.is_ascii_lowercase() || c == '-')
+                && !literal.starts_with('-')
+                && !literal.ends_with('-');
+            if looks_like_key {
+                assert!(
+                    catalogue.has(tabara_core::Lang::En, literal),
+                    "{file}: key {literal} missing"
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 40, "only {checked} keys found");
 }

@@ -63,6 +63,60 @@ pub fn entry_hash(
     hex::encode(h.finalize())
 }
 
+/// What is wrong with a broken chain.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "problem", rename_all = "snake_case")]
+pub enum Problem {
+    /// The entry is missing; the next one found has number `next`.
+    Missing {
+        /// The number of the next entry found.
+        next: i64,
+    },
+    /// The entry does not link to the one before it (changed or removed).
+    Unlinked,
+    /// The entry's content does not match its hash.
+    Altered,
+    /// The log ends at `last` but the head records `head`: the tail was removed.
+    TailRemoved {
+        /// The last entry found.
+        last: i64,
+        /// The last entry the head records.
+        head: i64,
+    },
+    /// The last entry does not match the head.
+    HeadMismatch,
+    /// The entry lies beyond the head: not appended by Tabara.
+    BeyondHead {
+        /// The last entry the head records.
+        head: i64,
+    },
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Problem::Missing { next } => {
+                write!(f, "entry is missing (the next entry found is {next})")
+            }
+            Problem::Unlinked => f.write_str(
+                "entry does not link to the one before it: an entry was changed or removed",
+            ),
+            Problem::Altered => {
+                f.write_str("entry was altered: its content does not match its hash")
+            }
+            Problem::TailRemoved { last, head } => write!(
+                f,
+                "the log ends at entry {last} but the chain head records entry {head}: entries were removed"
+            ),
+            Problem::HeadMismatch => f.write_str("entry does not match the chain head"),
+            Problem::BeyondHead { head } => write!(
+                f,
+                "entry lies beyond the chain head (entry {head}): it was not appended by Tabara"
+            ),
+        }
+    }
+}
+
 /// The outcome of checking the whole chain.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[serde(tag = "status", rename_all = "snake_case")]
@@ -77,7 +131,7 @@ pub enum Verification {
         /// Its sequence number.
         seq: i64,
         /// Why.
-        reason: String,
+        reason: Problem,
     },
 }
 
@@ -99,25 +153,12 @@ impl Default for Verifier {
 
 impl Verifier {
     /// Check the next entry; `Err((seq, reason))` at the first break.
-    pub fn check(&mut self, e: &AuditEntry) -> Result<(), (i64, String)> {
+    pub fn check(&mut self, e: &AuditEntry) -> Result<(), (i64, Problem)> {
         if e.seq != self.expected_seq {
-            return Err((
-                self.expected_seq,
-                format!(
-                    "entry {} is missing (the next entry found is {})",
-                    self.expected_seq, e.seq
-                ),
-            ));
+            return Err((self.expected_seq, Problem::Missing { next: e.seq }));
         }
         if e.prev_hash != self.prev_hash {
-            return Err((
-                e.seq,
-                format!(
-                    "entry {} does not link to entry {}: an entry was changed or removed",
-                    e.seq,
-                    e.seq - 1
-                ),
-            ));
+            return Err((e.seq, Problem::Unlinked));
         }
         let recomputed = entry_hash(
             e.seq,
@@ -129,13 +170,7 @@ impl Verifier {
             &e.prev_hash,
         );
         if recomputed != e.hash {
-            return Err((
-                e.seq,
-                format!(
-                    "entry {} was altered: its content does not match its hash",
-                    e.seq
-                ),
-            ));
+            return Err((e.seq, Problem::Altered));
         }
         self.expected_seq += 1;
         self.prev_hash = e.hash.clone();
@@ -148,15 +183,16 @@ impl Verifier {
         if last != head_seq {
             return Verification::Broken {
                 seq: last + 1,
-                reason: format!(
-                    "the log ends at entry {last} but the chain head records entry {head_seq}: entries were removed"
-                ),
+                reason: Problem::TailRemoved {
+                    last,
+                    head: head_seq,
+                },
             };
         }
         if self.prev_hash != head_hash {
             return Verification::Broken {
                 seq: last,
-                reason: format!("entry {last} does not match the chain head"),
+                reason: Problem::HeadMismatch,
             };
         }
         Verification::Ok { entries: last }

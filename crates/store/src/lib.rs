@@ -30,7 +30,7 @@ use tabara_core::ids::*;
 use tabara_core::records::*;
 use tabara_core::validation::ValidationErrors;
 
-pub use audit::{AuditEntry, Verification};
+pub use audit::{AuditEntry, Problem, Verification};
 pub use types::*;
 
 /// Which SQL dialect a query module speaks.
@@ -83,7 +83,7 @@ pub enum StoreError {
     Corrupt(String),
     /// The database location is wrong.
     #[error("{0}")]
-    Location(String),
+    Location(LocationProblem),
     /// The database failed.
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
@@ -94,6 +94,37 @@ pub enum StoreError {
 
 /// Result of a store call.
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// Why a `--database` value cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LocationProblem {
+    /// Nothing was given.
+    Empty,
+    /// A URL scheme other than `sqlite:` or `postgres://`.
+    UnknownScheme(String),
+    /// No SQLite file there (and creating one was not asked for).
+    MissingFile(PathBuf),
+    /// The folder of the SQLite file does not exist.
+    MissingFolder(PathBuf),
+}
+
+impl std::fmt::Display for LocationProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LocationProblem::Empty => f.write_str("the database location is empty"),
+            LocationProblem::UnknownScheme(s) => write!(
+                f,
+                "unknown database scheme '{s}': use a file path, sqlite:PATH or postgres://…"
+            ),
+            LocationProblem::MissingFile(p) => write!(
+                f,
+                "no Tabara database at {}: create one with `tabara init` or `tabara demo`, or pass --database",
+                p.display()
+            ),
+            LocationProblem::MissingFolder(p) => write!(f, "folder {} does not exist", p.display()),
+        }
+    }
+}
 
 /// Where the data lives.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -110,9 +141,7 @@ impl Location {
     pub fn parse(s: &str) -> Result<Location> {
         let s = s.trim();
         if s.is_empty() {
-            return Err(StoreError::Location(
-                "the database location is empty".into(),
-            ));
+            return Err(StoreError::Location(LocationProblem::Empty));
         }
         if s.starts_with("postgres://") || s.starts_with("postgresql://") {
             return Ok(Location::Postgres(s.to_string()));
@@ -122,8 +151,8 @@ impl Location {
             return Ok(Location::Sqlite(PathBuf::from(path)));
         }
         if let Some((scheme, _)) = s.split_once("://") {
-            return Err(StoreError::Location(format!(
-                "unknown database scheme '{scheme}': use a file path, sqlite:PATH or postgres://…"
+            return Err(StoreError::Location(LocationProblem::UnknownScheme(
+                scheme.to_string(),
             )));
         }
         Ok(Location::Sqlite(PathBuf::from(s)))
@@ -467,18 +496,16 @@ impl Store {
 
 async fn open_sqlite(path: &Path, mode: OpenMode) -> Result<SqlitePool> {
     if mode == OpenMode::Existing && !path.exists() {
-        return Err(StoreError::Location(format!(
-            "no Tabara database at {}: create one with `tabara init` or `tabara demo`, or pass --database",
-            path.display()
+        return Err(StoreError::Location(LocationProblem::MissingFile(
+            path.to_path_buf(),
         )));
     }
     if let Some(parent) = path.parent()
         && !parent.as_os_str().is_empty()
         && !parent.exists()
     {
-        return Err(StoreError::Location(format!(
-            "folder {} does not exist",
-            parent.display()
+        return Err(StoreError::Location(LocationProblem::MissingFolder(
+            parent.to_path_buf(),
         )));
     }
     let options = SqliteConnectOptions::from_str("sqlite://")?

@@ -279,7 +279,7 @@ pub(super) async fn verify_audit(pool: &Pool) -> Result<Verification> {
     if let Some(seq) = beyond {
         return Ok(Verification::Broken {
             seq,
-            reason: format!("entry {seq} lies beyond the chain head (entry {head_seq}): it was not appended by Tabara"),
+            reason: audit::Problem::BeyondHead { head: head_seq },
         });
     }
     Ok(verifier.finish(head_seq, &head_hash))

@@ -1,0 +1,91 @@
+# Tabara — English catalogue. Keys are shared by every language; a test checks that English and
+# French have exactly the same keys.
+
+## Command line: case list
+case-list-col-case = CASE
+case-list-col-opened = OPENED
+case-list-col-status = STATUS
+case-list-col-office = OFFICE
+case-list-col-victims = VICTIMS/PERSONS
+case-list-col-exploitation = EXPLOITATION
+case-list-empty = No cases match.
+case-list-next = next page: --after { $after }
+
+## Command line: case show
+case-show-title = Case { $reference }  (version { $version })
+case-show-status = status
+case-show-opened = opened
+case-show-closed = closed
+case-show-organisation = organisation
+case-show-office = office
+case-show-referred = referred by
+case-show-referred-on = { $organisation } on { $date }
+case-show-persons = Persons ({ $count })
+case-show-col-role = ROLE
+case-show-col-name = NAME
+case-show-col-gender = GENDER
+case-show-col-age = AGE
+case-show-col-details = DETAILS
+case-show-person-hidden = [person { $id }]
+case-show-names-hidden = (names hidden: add --with-identity to read them; each read is audited)
+case-show-comments = Comments ({ $count })
+case-show-history = History
+
+## Command line: audit
+audit-ok = ok, { $entries } entries
+audit-broken = BROKEN at entry { $seq }: { $problem }
+audit-problem-missing = the entry is missing (the next entry found is { $next })
+audit-problem-unlinked = the entry does not link to the one before it: an entry was changed or removed
+audit-problem-altered = the entry was altered: its content does not match its hash
+audit-problem-tail-removed = the log ends at entry { $last } but the chain head records entry { $head }: entries were removed
+audit-problem-head-mismatch = the entry does not match the chain head
+audit-problem-beyond-head = the entry lies beyond the chain head (entry { $head }): it was not appended by Tabara
+audit-col-seq = SEQ
+audit-col-at = AT (UTC)
+audit-col-actor = ACTOR
+audit-col-action = ACTION
+audit-col-record = RECORD
+audit-col-hash = HASH
+
+## Command line: init and demo
+init-ready = Register ready at { $location }
+init-admin = Administrator: { $username }
+init-password = Password (shown once, change it at first sign-in): { $password }
+demo-ready = Demo register ready at { $location }
+demo-counts = { $organisations } organisations, { $offices } offices, { $persons } persons, { $cases } cases, { $audit } audit entries
+demo-speed = loaded in { $seconds } s ({ $rate } persons per second)
+demo-accounts = Demo accounts (password: { $password }):
+demo-progress = persons
+
+## Command line: export
+export-written = { $rows } victims written to { $path }
+
+## Errors
+error-prefix = error
+error-open = cannot open the register at { $location }
+error-init-has-users = this register already has user accounts; `init` only sets up a new one
+error-admin-password-weak = TABARA_ADMIN_PASSWORD is too weak
+error-organisation-required = --organisation: a name is required
+error-demo-has-data = the register at { $location } already holds data; pass --reset to replace it with the demo, or choose another --database
+error-exploitation = --exploitation: '{ $value }' is not a type of exploitation; expected one of { $allowed }
+error-office-none = --office: no office name contains '{ $name }'
+error-office-many = --office: '{ $name }' matches several offices: { $offices }
+error-case-reference = '{ $value }' is not a case reference: give TBR-000123 or 123
+error-create-file = cannot create { $path }
+error-not-found = { $kind } { $id } not found
+error-conflict = { $kind } { $id } was changed by someone else (you edited version { $expected }, it is now at version { $actual }); reload it and apply your change again
+error-duplicate = { $what } '{ $value }' already exists
+error-location-empty = the database location is empty
+error-location-scheme = unknown database scheme '{ $scheme }': use a file path, sqlite:PATH or postgres://…
+error-location-missing-file = no Tabara database at { $path }: create one with `tabara init` or `tabara demo`, or pass --database
+error-location-missing-folder = folder { $path } does not exist
+
+## Kinds of record, in error messages
+kind-case = case
+kind-organisation = organisation
+kind-person = person
+kind-person-identity = person identity
+kind-person-in-case = person in case
+kind-person-in-this-case = person in this case
+kind-user-name = user name
+error-start = cannot start: { $reason }

@@ -1,0 +1,90 @@
+# Tabara — catalogue français. Mêmes clés que l'anglais (vérifié par un test).
+
+## Ligne de commande : liste des dossiers
+case-list-col-case = DOSSIER
+case-list-col-opened = OUVERT LE
+case-list-col-status = STATUT
+case-list-col-office = BUREAU
+case-list-col-victims = VICTIMES/PERSONNES
+case-list-col-exploitation = EXPLOITATION
+case-list-empty = Aucun dossier ne correspond.
+case-list-next = page suivante : --after { $after }
+
+## Ligne de commande : un dossier
+case-show-title = Dossier { $reference }  (version { $version })
+case-show-status = statut
+case-show-opened = ouvert le
+case-show-closed = clôturé le
+case-show-organisation = structure
+case-show-office = bureau
+case-show-referred = référé par
+case-show-referred-on = { $organisation } le { $date }
+case-show-persons = Personnes ({ $count })
+case-show-col-role = RÔLE
+case-show-col-name = NOM
+case-show-col-gender = GENRE
+case-show-col-age = ÂGE
+case-show-col-details = DÉTAILS
+case-show-person-hidden = [personne { $id }]
+case-show-names-hidden = (noms masqués : ajoutez --with-identity pour les lire ; chaque lecture est journalisée)
+case-show-comments = Commentaires ({ $count })
+case-show-history = Historique
+
+## Ligne de commande : journal d'audit
+audit-ok = ok, { $entries } entrées
+audit-broken = ROMPU à l'entrée { $seq } : { $problem }
+audit-problem-missing = l'entrée manque (l'entrée suivante trouvée est la { $next })
+audit-problem-unlinked = l'entrée n'est pas liée à la précédente : une entrée a été modifiée ou supprimée
+audit-problem-altered = l'entrée a été modifiée : son contenu ne correspond plus à son empreinte
+audit-problem-tail-removed = le journal s'arrête à l'entrée { $last } alors que la tête de chaîne indique l'entrée { $head } : des entrées ont été supprimées
+audit-problem-head-mismatch = l'entrée ne correspond pas à la tête de chaîne
+audit-problem-beyond-head = l'entrée se situe après la tête de chaîne (entrée { $head }) : elle n'a pas été ajoutée par Tabara
+audit-col-seq = N°
+audit-col-at = DATE (UTC)
+audit-col-actor = AUTEUR
+audit-col-action = ACTION
+audit-col-record = FICHE
+audit-col-hash = EMPREINTE
+
+## Ligne de commande : initialisation et démonstration
+init-ready = Registre prêt : { $location }
+init-admin = Administrateur : { $username }
+init-password = Mot de passe (affiché une seule fois, à changer à la première connexion) : { $password }
+demo-ready = Registre de démonstration prêt : { $location }
+demo-counts = { $organisations } structures, { $offices } bureaux, { $persons } personnes, { $cases } dossiers, { $audit } entrées d'audit
+demo-speed = chargé en { $seconds } s ({ $rate } personnes par seconde)
+demo-accounts = Comptes de démonstration (mot de passe : { $password }) :
+demo-progress = personnes
+
+## Ligne de commande : export
+export-written = { $rows } victimes écrites dans { $path }
+
+## Erreurs
+error-prefix = erreur
+error-open = impossible d'ouvrir le registre { $location }
+error-init-has-users = ce registre a déjà des comptes ; `init` ne sert qu'à en créer un nouveau
+error-admin-password-weak = TABARA_ADMIN_PASSWORD est trop faible
+error-organisation-required = --organisation : un nom est requis
+error-demo-has-data = le registre { $location } contient déjà des données ; ajoutez --reset pour le remplacer par la démonstration, ou choisissez un autre --database
+error-exploitation = --exploitation : « { $value } » n'est pas un type d'exploitation ; valeurs possibles : { $allowed }
+error-office-none = --office : aucun bureau ne contient « { $name } »
+error-office-many = --office : « { $name } » correspond à plusieurs bureaux : { $offices }
+error-case-reference = « { $value } » n'est pas une référence de dossier : indiquez TBR-000123 ou 123
+error-create-file = impossible de créer { $path }
+error-not-found = { $kind } { $id } introuvable
+error-conflict = { $kind } { $id } a été modifié par quelqu'un d'autre (vous avez modifié la version { $expected }, elle est maintenant à la version { $actual }) ; rechargez-le et refaites votre modification
+error-duplicate = { $what } « { $value } » existe déjà
+error-location-empty = l'emplacement de la base de données est vide
+error-location-scheme = schéma de base de données inconnu « { $scheme } » : utilisez un chemin de fichier, sqlite:CHEMIN ou postgres://…
+error-location-missing-file = aucune base Tabara à { $path } : créez-en une avec `tabara init` ou `tabara demo`, ou indiquez --database
+error-location-missing-folder = le dossier { $path } n'existe pas
+
+## Types de fiche, dans les messages d'erreur
+kind-case = dossier
+kind-organisation = structure
+kind-person = personne
+kind-person-identity = identité de la personne
+kind-person-in-case = personne dans le dossier
+kind-person-in-this-case = personne dans ce dossier
+kind-user-name = nom d'utilisateur
+error-start = démarrage impossible : { $reason }
