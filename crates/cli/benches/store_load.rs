@@ -14,7 +14,7 @@ use rand::{Rng, SeedableRng};
 use tabara_core::htcds::{CaseStatus, ExploitationType};
 use tabara_demo::Demo;
 use tabara_store::testing::TestDb;
-use tabara_store::{Actor, CaseFilter, NewUser, PageRequest, Store};
+use tabara_store::{Actor, CaseFilter, PageRequest, Store};
 
 struct Figures {
     backend: &'static str,
@@ -38,24 +38,10 @@ async fn load(store: &Store, persons: u64) -> (u64, u64, Duration) {
     let actor = Actor::system("bench");
     let mut demo = Demo::new(42, persons);
     let reference = demo.reference().clone();
-    for o in &reference.organisations {
-        store.create_organisation(&actor, o).await.unwrap();
-    }
-    for o in &reference.offices {
-        store.create_office(&actor, o).await.unwrap();
-    }
-    for u in &reference.users {
-        let user = NewUser {
-            id: u.id,
-            username: u.username.clone(),
-            display_name: u.display_name.clone(),
-            role: u.role,
-            organisation_id: u.organisation_id,
-            office_id: u.office_id,
-            password_hash: "$argon2id$not-a-real-hash".into(),
-        };
-        store.create_user(&actor, &user).await.unwrap();
-    }
+    reference
+        .write(store, &actor, "$argon2id$not-a-real-hash")
+        .await
+        .unwrap();
     let (tx, mut rx) = tokio::sync::mpsc::channel(2);
     let producer = tokio::task::spawn_blocking(move || {
         while let Some(b) = demo.next_batch(20_000) {

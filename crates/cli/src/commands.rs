@@ -244,30 +244,10 @@ async fn demo(cli: &Cli, args: &crate::DemoArgs) -> Result<ExitCode> {
     let actor = Actor::system("demo");
     let mut generator = Demo::new(args.seed, args.persons);
     let reference = generator.reference().clone();
-    for org in &reference.organisations {
-        store.create_organisation(&actor, org).await?;
-    }
-    for office in &reference.offices {
-        store.create_office(&actor, office).await?;
-    }
     // One hash for every demo account: they share the demo password by design.
-    let hash = password::hash_password(DEMO_PASSWORD);
-    for u in &reference.users {
-        store
-            .create_user(
-                &actor,
-                &NewUser {
-                    id: u.id,
-                    username: u.username.clone(),
-                    display_name: u.display_name.clone(),
-                    role: u.role,
-                    organisation_id: u.organisation_id,
-                    office_id: u.office_id,
-                    password_hash: hash.clone(),
-                },
-            )
-            .await?;
-    }
+    reference
+        .write(&store, &actor, &password::hash_password(DEMO_PASSWORD))
+        .await?;
     let bar = if cli.json {
         ProgressBar::hidden()
     } else {

@@ -476,6 +476,37 @@ fn reference(ids: &mut Ids) -> Reference {
     }
 }
 
+impl Reference {
+    /// Write the organisations, offices and accounts to a register, every account with the
+    /// given password hash (demo accounts share the demo password by design).
+    pub async fn write(
+        &self,
+        store: &tabara_store::Store,
+        actor: &tabara_store::Actor,
+        password_hash: &str,
+    ) -> Result<(), tabara_store::StoreError> {
+        for org in &self.organisations {
+            store.create_organisation(actor, org).await?;
+        }
+        for office in &self.offices {
+            store.create_office(actor, office).await?;
+        }
+        for u in &self.users {
+            let user = tabara_store::NewUser {
+                id: u.id,
+                username: u.username.clone(),
+                display_name: u.display_name.clone(),
+                role: u.role,
+                organisation_id: u.organisation_id,
+                office_id: u.office_id,
+                password_hash: password_hash.to_string(),
+            };
+            store.create_user(actor, &user).await?;
+        }
+        Ok(())
+    }
+}
+
 /// The generator. Call [`Demo::next_batch`] until it returns `None`.
 pub struct Demo {
     rng: ChaCha8Rng,
