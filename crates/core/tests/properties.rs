@@ -1,0 +1,88 @@
+//! Property tests of the parsers and rules that take outside input.
+
+use chrono::NaiveDate;
+use proptest::prelude::*;
+use tabara_core::htcds::{ExploitationType, MethodOfControl};
+use tabara_core::records::{PersonForm, age_on, normalise_name, parse_case_reference};
+use tabara_core::{Country, Lang, Picklist, ValueSet};
+
+fn any_exploitation() -> impl Strategy<Value = ExploitationType> {
+    proptest::sample::select(ExploitationType::ALL.to_vec())
+}
+
+fn any_day() -> impl Strategy<Value = NaiveDate> {
+    (1900i32..2030, 1u32..=12, 1u32..=28)
+        .prop_map(|(y, m, d)| NaiveDate::from_ymd_opt(y, m, d).unwrap())
+}
+
+proptest! {
+    #[test]
+    fn value_sets_round_trip(values in proptest::collection::vec(any_exploitation(), 0..8)) {
+        let set: ValueSet<ExploitationType> = values.into_iter().collect();
+        let back = ValueSet::<ExploitationType>::parse_joined(&set.joined()).unwrap();
+        prop_assert_eq!(back, set);
+    }
+
+    #[test]
+    fn labels_and_names_parse_back_in_any_case(i in 0usize..17, upper in any::<bool>()) {
+        let v = MethodOfControl::ALL[i % MethodOfControl::ALL.len()];
+        let name = if upper { v.value_name().to_uppercase() } else { v.value_name().to_lowercase() };
+        prop_assert_eq!(MethodOfControl::parse(&name), Ok(v));
+        prop_assert_eq!(MethodOfControl::parse(&format!("  {}  ", v.label(Lang::En))), Ok(v));
+    }
+
+    #[test]
+    fn picklist_parse_never_panics(s in "\\PC{0,40}") {
+        let _ = ExploitationType::parse(&s);
+        let _ = ValueSet::<ExploitationType>::parse_joined(&s);
+        let _ = Country::parse(&s);
+        let _ = parse_case_reference(&s);
+    }
+
+    #[test]
+    fn normalised_names_are_stable(s in "\\PC{0,60}") {
+        let once = normalise_name(&s);
+        prop_assert_eq!(normalise_name(&once), once.clone());
+        prop_assert!(!once.starts_with(' ') && !once.ends_with(' ') && !once.contains("  "));
+    }
+
+    #[test]
+    fn age_grows_with_time(birth in any_day(), a in any_day(), b in any_day()) {
+        let (early, late) = if a <= b { (a, b) } else { (b, a) };
+        prop_assume!(birth <= early);
+        prop_assert!(age_on(birth, early) <= age_on(birth, late));
+        prop_assert!(age_on(birth, early) >= 0);
+    }
+
+    #[test]
+    fn person_form_validation_never_panics(
+        birthdate in "\\PC{0,12}",
+        age in "\\PC{0,4}",
+        gender in "\\PC{0,12}",
+        citizenship in "[A-Za-z;, ]{0,12}",
+        phone in "\\PC{0,16}",
+        uncertain in any::<bool>(),
+    ) {
+        let form = PersonForm {
+            birthdate,
+            age,
+            gender,
+            citizenship,
+            mobile_phone: phone,
+            age_uncertain: uncertain,
+            ..Default::default()
+        };
+        let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        match form.validate(today) {
+            Ok((facts, identity)) => {
+                if let Some(b) = identity.birthdate {
+                    prop_assert!(b <= today);
+                }
+                if let Some(age) = facts.age_at_registration {
+                    prop_assert!((0..=130).contains(&age));
+                }
+            }
+            Err(errors) => prop_assert!(!errors.0.is_empty()),
+        }
+    }
+}
