@@ -9,6 +9,7 @@ pub mod export;
 pub mod htcds;
 pub mod ids;
 pub mod password;
+pub mod permissions;
 pub mod picklist;
 pub mod records;
 pub mod role;

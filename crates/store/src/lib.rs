@@ -310,6 +310,108 @@ impl Store {
         dispatch!(self, count_users())
     }
 
+    // --- sign-in, sessions, sharing, need-to-know
+
+    /// User accounts by user name, after `after`, at most `limit`.
+    pub async fn users(&self, after: Option<&str>, limit: i64) -> Result<Vec<User>> {
+        dispatch!(self, users(after, limit))
+    }
+
+    /// A user by id.
+    pub async fn user(&self, id: UserId) -> Result<User> {
+        dispatch!(self, user(id))
+    }
+
+    /// What sign-in needs: the account, its hash, failures and lock.
+    pub async fn credentials(&self, username: &str) -> Result<Option<Credentials>> {
+        dispatch!(self, credentials(username))
+    }
+
+    /// Record a sign-in attempt (audited); a failure counts and may lock until `locked_until`.
+    pub async fn record_login(
+        &self,
+        user_id: UserId,
+        success: bool,
+        locked_until: Option<chrono::DateTime<chrono::Utc>>,
+    ) -> Result<()> {
+        dispatch!(self, record_login(user_id, success, locked_until))
+    }
+
+    /// Replace a password hash; ends the user's sessions and lifts any lock.
+    pub async fn set_password(
+        &self,
+        actor: &Actor,
+        user_id: UserId,
+        password_hash: &str,
+    ) -> Result<()> {
+        dispatch!(self, set_password(actor, user_id, password_hash))
+    }
+
+    /// Disable or enable an account; disabling ends its sessions.
+    pub async fn set_user_disabled(
+        &self,
+        actor: &Actor,
+        user_id: UserId,
+        disabled: bool,
+    ) -> Result<()> {
+        dispatch!(self, set_user_disabled(actor, user_id, disabled))
+    }
+
+    /// Store a new session under the SHA-256 of its token.
+    pub async fn create_session(
+        &self,
+        user_id: UserId,
+        token_hash: &str,
+        csrf_token: &str,
+        lang: &str,
+        expires_at: chrono::DateTime<chrono::Utc>,
+    ) -> Result<()> {
+        dispatch!(
+            self,
+            create_session(user_id, token_hash, csrf_token, lang, expires_at)
+        )
+    }
+
+    /// The session with this token hash, with its user.
+    pub async fn session(&self, token_hash: &str) -> Result<Option<Session>> {
+        dispatch!(self, session(token_hash))
+    }
+
+    /// Note activity on a session (idle timeout) and its language.
+    pub async fn touch_session(&self, token_hash: &str, lang: &str) -> Result<()> {
+        dispatch!(self, touch_session(token_hash, lang))
+    }
+
+    /// End a session.
+    pub async fn end_session(&self, token_hash: &str) -> Result<()> {
+        dispatch!(self, end_session(token_hash))
+    }
+
+    /// Share a case with another organisation, with a reason (audited).
+    pub async fn share_case(
+        &self,
+        actor: &Actor,
+        case_id: CaseId,
+        organisation_id: OrganisationId,
+        reason: &str,
+    ) -> Result<()> {
+        dispatch!(self, share_case(actor, case_id, organisation_id, reason))
+    }
+
+    /// The organisations a case is shared with.
+    pub async fn case_shares(&self, case_id: CaseId) -> Result<Vec<CaseShare>> {
+        dispatch!(self, case_shares(case_id))
+    }
+
+    /// How a user stands to a case (for `permissions::decide`); `None` if there is no such case.
+    pub async fn relation(
+        &self,
+        viewer: &Viewer,
+        case_id: CaseId,
+    ) -> Result<Option<tabara_core::permissions::Relation>> {
+        dispatch!(self, relation(viewer, case_id))
+    }
+
     // --- persons
 
     /// Register a person: facts and identity in one transaction.
@@ -532,6 +634,7 @@ mod sqlite {
     type Db = sqlx::Sqlite;
     const DIALECT: Dialect = Dialect::Sqlite;
     include!("ops.rs");
+    include!("access.rs");
 }
 
 mod postgres {
@@ -539,4 +642,5 @@ mod postgres {
     type Db = sqlx::Postgres;
     const DIALECT: Dialect = Dialect::Postgres;
     include!("ops.rs");
+    include!("access.rs");
 }

@@ -7,6 +7,7 @@ use chrono::Utc;
 use sqlx::{QueryBuilder, Row as _};
 use tabara_core::htcds::*;
 use tabara_core::picklist::Picklist;
+use tabara_core::permissions::Relation;
 use tabara_core::{Country, Role, ValueSet};
 use uuid::Uuid;
 
@@ -726,6 +727,15 @@ pub(super) async fn update_person(pool: &Pool, actor: &Actor, person: &Person) -
     .execute(&mut *tx)
     .await?;
     ensure_updated(updated, "person", person.id.to_string(), person.version)?;
+        if current.facts.is_child_or_presumed() != person.facts.is_child_or_presumed() {
+        let cases: Vec<Uuid> = sqlx::query_scalar("SELECT case_id FROM case_persons WHERE person_id = $1")
+            .bind(person.id.0)
+            .fetch_all(&mut *tx)
+            .await?;
+        for case_id in cases {
+            refresh_case_flags(&mut tx, CaseId(case_id)).await?;
+        }
+    }
     record_change(&mut tx, "person", &person.id.to_string(), version, actor, diff(&current.facts, &person.facts)).await?;
     append_audit(&mut tx, &[pending(actor, "person.update", "person", person.id.to_string())]).await?;
     tx.commit().await?;
@@ -835,13 +845,13 @@ async fn reserve_case_numbers(tx: &mut Tx, n: i64) -> Result<i64> {
     Ok(last - n + 1)
 }
 
-async fn insert_cases(tx: &mut Tx, cases: &[(&NewCase, i64, String)]) -> Result<()> {
+async fn insert_cases(tx: &mut Tx, cases: &[(&NewCase, i64, String, bool)]) -> Result<()> {
     let now = Utc::now();
     for chunk in cases.chunks(CHUNK) {
         let mut qb = QueryBuilder::<Db>::new(
-            "INSERT INTO cases (id, number, organisation_id, office_id, owner_id, status, opened_on, closed_on, closure_reason, referring_organisation_id, incoming_referral_date, incoming_referral_reason, incoming_referral_details, exploitation_types, version, created_at, updated_at) ",
+            "INSERT INTO cases (id, number, organisation_id, office_id, owner_id, status, opened_on, closed_on, closure_reason, referring_organisation_id, incoming_referral_date, incoming_referral_reason, incoming_referral_details, exploitation_types, involves_minor, version, created_at, updated_at) ",
         );
-        qb.push_values(chunk, |mut b, (c, number, exploitation)| {
+        qb.push_values(chunk, |mut b, (c, number, exploitation, minor)| {
             let f = &c.facts;
             b.push_bind(c.id.0)
                 .push_bind(*number)
@@ -856,7 +866,8 @@ async fn insert_cases(tx: &mut Tx, cases: &[(&NewCase, i64, String)]) -> Result<
                 .push_bind(f.incoming_referral_date)
                 .push_bind(f.incoming_referral_reason.map(|r| r.as_str()))
                 .push_bind(f.incoming_referral_details.clone())
-                .push_bind(exploitation.clone())
+                                .push_bind(exploitation.clone())
+                .push_bind(*minor)
                 .push_bind(1i64)
                 .push_bind(now)
                 .push_bind(now);
@@ -870,7 +881,7 @@ pub(super) async fn create_case(pool: &Pool, actor: &Actor, new: &NewCase) -> Re
     new.facts.validate(today())?;
     let mut tx = begin(pool).await?;
     let number = reserve_case_numbers(&mut tx, 1).await?;
-    insert_cases(&mut tx, &[(new, number, ";".to_string())]).await?;
+    insert_cases(&mut tx, &[(new, number, ";".to_string(), false)]).await?;
     append_audit(&mut tx, &[pending(actor, "case.create", "case", new.id.to_string())]).await?;
     tx.commit().await?;
     Ok(Case {
@@ -986,6 +997,9 @@ pub(super) async fn list_cases(pool: &Pool, filter: &CaseFilter, page: PageReque
     }
     if let Some(d) = filter.opened_to {
         qb.push(" AND c.opened_on <= ").push_bind(d);
+    }
+        if let Some(viewer) = &filter.visible_to {
+        push_visibility(&mut qb, viewer);
     }
     if let Some(after) = page.after {
         qb.push(" AND c.number < ").push_bind(after);
@@ -1178,16 +1192,24 @@ fn exploitation_union<'a>(involvements: impl Iterator<Item = &'a Involvement>) -
     set_to_db(&all)
 }
 
-async fn refresh_case_exploitation(tx: &mut Tx, case_id: CaseId) -> Result<()> {
+/// Recompute what the case list filters on: the victims' exploitation types and whether a
+/// child (or a person presumed a child) is involved.
+async fn refresh_case_flags(tx: &mut Tx, case_id: CaseId) -> Result<()> {
     let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {CP_COLS} FROM case_persons cp WHERE cp.case_id = $1 AND cp.role = 'victim'"
+        "SELECT {PERSON_COLS}, {CP_COLS} FROM case_persons cp JOIN persons p ON p.id = cp.person_id WHERE cp.case_id = $1"
     )))
     .bind(case_id.0)
     .fetch_all(&mut **tx)
     .await?;
-    let involvements = rows.iter().map(involvement_from_row).collect::<Result<Vec<_>>>()?;
-    sqlx::query("UPDATE cases SET exploitation_types = $1 WHERE id = $2")
+    let mut involvements = Vec::with_capacity(rows.len());
+    let mut minor = false;
+    for r in &rows {
+        involvements.push(involvement_from_row(r)?);
+        minor |= person_from_row(r)?.facts.is_child_or_presumed();
+    }
+    sqlx::query("UPDATE cases SET exploitation_types = $1, involves_minor = $2 WHERE id = $3")
         .bind(exploitation_union(involvements.iter()))
+        .bind(minor)
         .bind(case_id.0)
         .execute(&mut **tx)
         .await?;
@@ -1222,9 +1244,7 @@ pub(super) async fn add_case_person(
         });
     }
     insert_case_persons(&mut tx, &[(case_id, person_id, involvement)]).await?;
-    if matches!(involvement, Involvement::Victim(_)) {
-        refresh_case_exploitation(&mut tx, case_id).await?;
-    }
+    refresh_case_flags(&mut tx, case_id).await?;
     append_audit(&mut tx, &[pending(actor, "case_person.add", "case_person", case_person_id(case_id, person_id))]).await?;
     tx.commit().await?;
     Ok(())
@@ -1281,7 +1301,7 @@ pub(super) async fn update_case_person(
     .execute(&mut *tx)
     .await?;
     ensure_updated(updated, "person in case", case_person_id(case_id, person_id), expected_version)?;
-    refresh_case_exploitation(&mut tx, case_id).await?;
+    refresh_case_flags(&mut tx, case_id).await?;
     let changes = serde_json::json!({ "involvement": [current, involvement] });
     record_change(&mut tx, "case_person", &case_person_id(case_id, person_id), version, actor, changes).await?;
     append_audit(&mut tx, &[pending(actor, "case_person.update", "case_person", case_person_id(case_id, person_id))]).await?;
@@ -1457,11 +1477,24 @@ pub(super) async fn bulk_insert(pool: &Pool, actor: &Actor, batch: &Batch) -> Re
 
     if !batch.cases.is_empty() {
         let first = reserve_case_numbers(&mut tx, batch.cases.len() as i64).await?;
-        let cases: Vec<(&NewCase, i64, String)> = batch
+                let children: std::collections::HashMap<PersonId, bool> = batch
+            .persons
+            .iter()
+            .map(|(p, _)| (p.id, p.facts.is_child_or_presumed()))
+            .collect();
+        // Cases that involve persons stored before this batch get their flags from the store.
+        let mut refresh = Vec::new();
+        let cases: Vec<(&NewCase, i64, String, bool)> = batch
             .cases
             .iter()
             .enumerate()
-            .map(|(i, c)| (&c.case, first + i as i64, exploitation_union(c.persons.iter().map(|(_, inv)| inv))))
+            .map(|(i, c)| {
+                if c.persons.iter().any(|(id, _)| !children.contains_key(id)) {
+                    refresh.push(c.case.id);
+                }
+                let minor = c.persons.iter().any(|(id, _)| children.get(id).copied().unwrap_or(false));
+                (&c.case, first + i as i64, exploitation_union(c.persons.iter().map(|(_, inv)| inv)), minor)
+            })
             .collect();
         insert_cases(&mut tx, &cases).await?;
         let mut involvements = Vec::new();
@@ -1478,8 +1511,11 @@ pub(super) async fn bulk_insert(pool: &Pool, actor: &Actor, batch: &Batch) -> Re
                 audit_entries.push(pending(actor, "case_comment.create", "case_comment", id.to_string()));
             }
         }
-        insert_case_persons(&mut tx, &involvements).await?;
+                insert_case_persons(&mut tx, &involvements).await?;
         insert_comments(&mut tx, &comments).await?;
+        for case_id in refresh {
+            refresh_case_flags(&mut tx, case_id).await?;
+        }
     }
 
     let consents: Vec<&Consent> = batch.consents.iter().collect();

@@ -97,6 +97,8 @@ pub struct CaseFilter {
     pub opened_from: Option<NaiveDate>,
     /// Opened on or before.
     pub opened_to: Option<NaiveDate>,
+    /// Only the cases this user may see (need-to-know); `None` for operator tools.
+    pub visible_to: Option<Viewer>,
 }
 
 /// Keyset pagination: the page after the given case number (exclusive), newest first.
@@ -229,3 +231,72 @@ pub struct BatchCase {
 
 /// One victim in one case, for the HTCDS export.
 pub use tabara_core::export::VictimRecord as ExportRow;
+
+/// The signed-in user as the store needs them to apply need-to-know.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Viewer {
+    /// The user.
+    pub user_id: UserId,
+    /// Their role.
+    pub role: Role,
+    /// Their agency.
+    pub organisation_id: OrganisationId,
+    /// Their office.
+    pub office_id: Option<OfficeId>,
+}
+
+impl From<&User> for Viewer {
+    fn from(u: &User) -> Viewer {
+        Viewer {
+            user_id: u.id,
+            role: u.role,
+            organisation_id: u.organisation_id,
+            office_id: u.office_id,
+        }
+    }
+}
+
+/// What sign-in needs to know about an account.
+#[derive(Debug, Clone)]
+pub struct Credentials {
+    /// The account.
+    pub user: User,
+    /// Argon2id PHC string.
+    pub password_hash: String,
+    /// Failed attempts since the last success.
+    pub failed_logins: i64,
+    /// Sign-in refused until then.
+    pub locked_until: Option<DateTime<Utc>>,
+}
+
+/// A server-side session.
+#[derive(Debug, Clone)]
+pub struct Session {
+    /// Whose.
+    pub user: User,
+    /// The token every form must carry back.
+    pub csrf_token: String,
+    /// The language chosen.
+    pub lang: String,
+    /// Started.
+    pub created_at: DateTime<Utc>,
+    /// Last request.
+    pub last_seen_at: DateTime<Utc>,
+    /// Absolute end.
+    pub expires_at: DateTime<Utc>,
+}
+
+/// A case shared with another agency.
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseShare {
+    /// The agency given access.
+    pub organisation_id: OrganisationId,
+    /// Its name.
+    pub organisation_name: String,
+    /// Why.
+    pub reason: String,
+    /// By whom (actor id).
+    pub shared_by: String,
+    /// When.
+    pub shared_at: DateTime<Utc>,
+}

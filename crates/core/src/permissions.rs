@@ -1,0 +1,314 @@
+//! Who may do what: a pure decision over the user's role, the action, and how the user stands
+//! to the record. Deny unless a rule allows.
+//!
+//! A role grants kinds of action; the record's agency and its sharing grant the record
+//! (need-to-know). The relation of a user to a record is computed by the caller (the store
+//! knows agencies, offices, assignments and shares) and passed in as [`Relation`]; this module
+//! only decides. Every decision names its reason, so a refusal can be explained and audited.
+
+use serde::Serialize;
+
+use crate::picklist::picklist;
+use crate::role::Role;
+
+picklist! {
+    /// What a user wants to do.
+    Action, fields [] {
+        /// Open a new case (and register the persons in it).
+        CreateCase = "case.create", "Open a case", "Ouvrir un dossier";
+        /// See a case's facts, persons (without identity), comments.
+        ReadCase = "case.read", "Read a case", "Lire un dossier";
+        /// Change a case's facts, its persons and their context.
+        EditCase = "case.edit", "Edit a case", "Modifier un dossier";
+        /// Add a comment to a case.
+        CommentCase = "case.comment", "Comment on a case", "Commenter un dossier";
+        /// Read the names, date of birth and contacts of the persons of a case.
+        ReadIdentity = "identity.read", "Read identities", "Lire les identités";
+        /// Give another agency access to a case, with a reason.
+        ShareCase = "case.share", "Share a case", "Partager un dossier";
+        /// Give a case to a user of the agency.
+        AssignCase = "case.assign", "Assign a case", "Attribuer un dossier";
+        /// Read who did what on a case (its audit trail).
+        ReadCaseAudit = "case.audit", "Read a case's audit trail", "Lire la piste d'audit d'un dossier";
+        /// See anonymised statistics and dashboards.
+        ReadStatistics = "statistics.read", "Read statistics", "Lire les statistiques";
+        /// Create, disable and reset user accounts.
+        ManageUsers = "users.manage", "Manage users", "Gérer les utilisateurs";
+        /// Create and edit organisations and offices.
+        ManageOrganisations = "organisations.manage", "Manage organisations", "Gérer les structures";
+        /// Read organisations and offices (directory).
+        ReadDirectory = "directory.read", "Read the directory", "Consulter l'annuaire";
+    }
+}
+
+/// How a user stands to one record. Computed by the caller from the record's agency, office,
+/// owner, assignment and shares.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Relation {
+    /// The record belongs to the user's agency.
+    pub same_agency: bool,
+    /// The record was opened at the user's office.
+    pub same_office: bool,
+    /// The record is assigned to the user (or the user owns it).
+    pub assigned: bool,
+    /// The record was explicitly shared with the user's agency.
+    pub shared_with_agency: bool,
+    /// A person of the record is a child (under 18, or of uncertain age and presumed a child).
+    pub involves_minor: bool,
+}
+
+/// The outcome of a check, with the rule that decided it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "decision", content = "reason", rename_all = "snake_case")]
+pub enum Decision {
+    /// Allowed, and why.
+    Allow(&'static str),
+    /// Refused, and why.
+    Deny(&'static str),
+}
+
+impl Decision {
+    /// Whether the action may go ahead.
+    pub fn allowed(self) -> bool {
+        matches!(self, Decision::Allow(_))
+    }
+}
+
+/// Actions that are not about one record.
+fn is_global(action: Action) -> bool {
+    matches!(
+        action,
+        Action::CreateCase
+            | Action::ReadStatistics
+            | Action::ManageUsers
+            | Action::ManageOrganisations
+            | Action::ReadDirectory
+    )
+}
+
+/// Decide whether `role` may take `action`, on a record standing in `relation` to the user
+/// (`None` for actions that are not about one record).
+pub fn decide(role: Role, action: Action, relation: Option<Relation>) -> Decision {
+    use Action::*;
+    use Decision::*;
+    use Role::*;
+
+    if is_global(action) {
+        return match (role, action) {
+            (Admin, ManageUsers | ManageOrganisations | ReadDirectory) => Allow("administration"),
+            (Admin, _) => Deny("administrators manage the system, not case content"),
+            (Officer | Investigator | Caseworker | ChildProtection, CreateCase) => {
+                Allow("role records intake")
+            }
+            (Analyst | Supervisor, ReadStatistics) => Allow("role reads statistics"),
+            (Trainer, ReadStatistics) => Deny("trainers read training figures only"),
+            (_, ReadDirectory) => Allow("every signed-in user reads the directory"),
+            _ => Deny("role does not grant this action"),
+        };
+    }
+
+    let Some(r) = relation else {
+        return Deny("a record is needed for this action");
+    };
+    // Roles that never see case content, whatever the record.
+    match role {
+        Admin => return Deny("administrators manage the system, not case content"),
+        Analyst => return Deny("analysts see anonymised statistics, never records"),
+        Trainer => return Deny("trainers do not see case records"),
+        LegalAid => {
+            return Deny("legal aid sees only the custody record of the suspect they defend");
+        }
+        _ => {}
+    }
+
+    let reach = match role {
+        // Border and station officers work on their office's cases and what is given to them.
+        Officer => r.assigned || r.same_office,
+        // Judicial police and supervisors see their agency's cases and those shared with it.
+        Investigator | Supervisor => r.same_agency || r.assigned || r.shared_with_agency,
+        // The prosecutor reads the dossiers sent to the prosecution.
+        Prosecutor => r.shared_with_agency || r.assigned,
+        // Partners see their own cases and the ones referred or shared to them.
+        Caseworker => r.same_agency || r.assigned || r.shared_with_agency,
+        // Child protection also sees every case of a minor.
+        ChildProtection => r.same_agency || r.assigned || r.shared_with_agency || r.involves_minor,
+        Admin | Analyst | Trainer | LegalAid => false,
+    };
+    if !reach {
+        return Deny("the record is neither the user's agency's, nor assigned, nor shared with it");
+    }
+
+    match (role, action) {
+        (_, ReadCase) => Allow("need to know: the record is within the user's reach"),
+        (Prosecutor, ReadIdentity) => Allow("the prosecutor reads the dossier sent to them"),
+        (Prosecutor, _) => Deny("the prosecutor reads dossiers and does not change them"),
+        (_, ReadIdentity | CommentCase) => {
+            Allow("need to know: the record is within the user's reach")
+        }
+        (Officer, EditCase) if r.assigned || r.same_office => Allow("the officer's office's case"),
+        (Investigator | Caseworker | ChildProtection, EditCase) => {
+            Allow("need to know: the record is within the user's reach")
+        }
+        (Supervisor, EditCase | AssignCase | ReadCaseAudit) if r.same_agency => {
+            Allow("supervisor of the owning agency")
+        }
+        (Supervisor | Investigator | Caseworker | ChildProtection, ShareCase) if r.same_agency => {
+            Allow("the owning agency shares its records")
+        }
+        (Officer, ShareCase) if r.same_office => Allow("the officer's office's case"),
+        _ => Deny("role does not grant this action on this record"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::picklist::Picklist;
+
+    const OWN: Relation = Relation {
+        same_agency: true,
+        same_office: true,
+        assigned: false,
+        shared_with_agency: false,
+        involves_minor: false,
+    };
+    const AGENCY: Relation = Relation {
+        same_agency: true,
+        same_office: false,
+        assigned: false,
+        shared_with_agency: false,
+        involves_minor: false,
+    };
+    const SHARED: Relation = Relation {
+        same_agency: false,
+        same_office: false,
+        assigned: false,
+        shared_with_agency: true,
+        involves_minor: false,
+    };
+    const OTHER: Relation = Relation {
+        same_agency: false,
+        same_office: false,
+        assigned: false,
+        shared_with_agency: false,
+        involves_minor: false,
+    };
+    const OTHER_MINOR: Relation = Relation {
+        involves_minor: true,
+        ..OTHER
+    };
+
+    /// The expected matrix, one line per role and relation: the actions allowed.
+    /// Everything not listed is denied.
+    fn expected(role: Role, relation: &str) -> &'static [Action] {
+        use Action::*;
+        use Role::*;
+        const READ_WORK: &[Action] = &[ReadCase, ReadIdentity, CommentCase, EditCase];
+        match (role, relation) {
+            (Officer, "own office") => &[ReadCase, ReadIdentity, CommentCase, EditCase, ShareCase],
+            (Investigator | Caseworker, "own office" | "own agency") => {
+                &[ReadCase, ReadIdentity, CommentCase, EditCase, ShareCase]
+            }
+            (ChildProtection, "own office" | "own agency") => {
+                &[ReadCase, ReadIdentity, CommentCase, EditCase, ShareCase]
+            }
+            (Supervisor, "own office" | "own agency") => &[
+                ReadCase,
+                ReadIdentity,
+                CommentCase,
+                EditCase,
+                ShareCase,
+                AssignCase,
+                ReadCaseAudit,
+            ],
+            (Supervisor, "shared") => &[ReadCase, ReadIdentity, CommentCase],
+            (Investigator | Caseworker | ChildProtection, "shared") => READ_WORK,
+            (Prosecutor, "shared") => &[ReadCase, ReadIdentity],
+            (ChildProtection, "other, minor") => READ_WORK,
+            _ => &[],
+        }
+    }
+
+    #[test]
+    fn record_matrix_cell_by_cell() {
+        let relations = [
+            ("own office", OWN),
+            ("own agency", AGENCY),
+            ("shared", SHARED),
+            ("other", OTHER),
+            ("other, minor", OTHER_MINOR),
+        ];
+        let mut wrong = Vec::new();
+        for role in Role::ALL {
+            for (name, relation) in relations {
+                for action in Action::ALL.iter().filter(|a| !is_global(**a)) {
+                    let want = expected(*role, name).contains(action);
+                    let got = decide(*role, *action, Some(relation));
+                    if got.allowed() != want {
+                        wrong.push(format!("{role} {action} on {name}: got {got:?}"));
+                    }
+                }
+            }
+        }
+        assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    }
+
+    #[test]
+    fn global_actions() {
+        use Action::*;
+        use Role::*;
+        let allowed = |role, action| decide(role, action, None).allowed();
+        for role in Role::ALL {
+            assert_eq!(allowed(*role, ManageUsers), *role == Admin, "{role}");
+            assert_eq!(
+                allowed(*role, ManageOrganisations),
+                *role == Admin,
+                "{role}"
+            );
+            assert!(allowed(*role, ReadDirectory), "{role}");
+            assert_eq!(
+                allowed(*role, CreateCase),
+                matches!(role, Officer | Investigator | Caseworker | ChildProtection),
+                "{role}"
+            );
+            assert_eq!(
+                allowed(*role, ReadStatistics),
+                matches!(role, Analyst | Supervisor),
+                "{role}"
+            );
+        }
+    }
+
+    #[test]
+    fn assignment_opens_a_record_to_working_roles() {
+        let assigned = Relation {
+            assigned: true,
+            ..OTHER
+        };
+        for role in [
+            Role::Officer,
+            Role::Investigator,
+            Role::Caseworker,
+            Role::ChildProtection,
+        ] {
+            assert!(
+                decide(role, Action::EditCase, Some(assigned)).allowed(),
+                "{role}"
+            );
+        }
+        for role in [Role::Admin, Role::Analyst, Role::Trainer, Role::LegalAid] {
+            assert!(
+                !decide(role, Action::ReadCase, Some(assigned)).allowed(),
+                "{role}"
+            );
+        }
+    }
+
+    #[test]
+    fn record_actions_need_a_record() {
+        assert_eq!(
+            decide(Role::Supervisor, Action::ReadCase, None),
+            Decision::Deny("a record is needed for this action")
+        );
+    }
+}
