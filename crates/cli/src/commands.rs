@@ -148,6 +148,10 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Export(args) => export(&cli, args).await,
+        Command::Serve(args) => {
+            let store = open(&cli, OpenMode::Existing).await?;
+            serve(&cli, store, args.listen, args.behind_tls).await
+        }
     }
 }
 
@@ -293,6 +297,38 @@ async fn demo(cli: &Cli, args: &crate::DemoArgs) -> Result<ExitCode> {
         lang,
         cli.json,
     )?;
+    if args.serve {
+        return serve(cli, store, args.listen, false).await;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn serve(
+    cli: &Cli,
+    store: Store,
+    listen: std::net::SocketAddr,
+    behind_tls: bool,
+) -> Result<ExitCode> {
+    let config = tabara_web::Config {
+        behind_tls,
+        ..Default::default()
+    };
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .with_context(|| t!(lang(cli), "error-listen", address = listen.to_string()))?;
+    let address = listener.local_addr()?;
+    println!(
+        "{}",
+        t!(
+            lang(cli),
+            "serve-ready",
+            address = format!("http://{address}/")
+        )
+    );
+    tabara_web::serve_on(listener, store, config, async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -55,6 +55,11 @@ pub enum Command {
     /// Check or read the tamper-evident audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Serve the web application.
+    ///
+    /// Pages for every role, with sign-in, sessions and need-to-know access. Stops cleanly on
+    /// Ctrl-C or SIGTERM, finishing the requests under way.
+    Serve(ServeArgs),
     /// Export victims (one row per victim and case) with HTCDS field names as columns.
     ///
     /// Identifying fields are left out unless --with-identity is given; then every person's
@@ -73,6 +78,17 @@ pub struct InitArgs {
     pub organisation: String,
 }
 
+/// Options of `serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address and port to listen on.
+    #[arg(long, env = "TABARA_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: std::net::SocketAddr,
+    /// Tabara is reached through an HTTPS proxy: mark cookies Secure and send HSTS.
+    #[arg(long, env = "TABARA_BEHIND_TLS")]
+    pub behind_tls: bool,
+}
+
 /// Options of `demo`.
 #[derive(Debug, Args)]
 pub struct DemoArgs {
@@ -89,6 +105,12 @@ pub struct DemoArgs {
     /// Persons written per transaction.
     #[arg(long, default_value_t = 20_000, hide = true)]
     pub batch: usize,
+    /// Serve the web application on the demo register once it is loaded.
+    #[arg(long)]
+    pub serve: bool,
+    /// With --serve: address and port to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub listen: std::net::SocketAddr,
 }
 
 /// `case` subcommands.

@@ -89,3 +89,80 @@ kind-person-in-case = person in case
 kind-person-in-this-case = person in this case
 kind-user-name = user name
 error-start = cannot start: { $reason }
+
+## Web: navigation and sign-in
+nav-dashboard = Dashboard
+nav-cases = Cases
+nav-language = Language
+nav-language-apply = Change language
+nav-signout = Sign out
+signin-title = Sign in to Tabara
+signin-username = User name
+signin-password = Password
+signin-submit = Sign in
+signin-error-invalid = Incorrect user name or password.
+signin-error-locked = Too many failed attempts: this account is locked for a while. Try again later or ask your administrator.
+signin-error-expired = The sign-in form expired. Please try again.
+
+## Web: errors
+error-404-title = Not found
+error-404-text = There is nothing here, or you do not have access to it.
+error-403-title = Not allowed
+error-403-text = This form expired or did not come from Tabara. Go back, reload the page and try again.
+error-500-title = Something went wrong
+error-500-text = Tabara could not complete this request. Nothing was changed. Try again, and tell your administrator if it happens again.
+
+## Web: dashboard and case list
+dashboard-title = Your work
+dashboard-assigned = Cases assigned to you
+dashboard-recent = Newest cases you can see
+dashboard-none = Nothing yet.
+dashboard-all-cases = All cases
+dashboard-no-cases-role = Your role does not give access to case records.
+cases-title = Cases
+cases-col-case = Case
+cases-col-opened = Opened
+cases-col-status = Status
+cases-col-office = Office
+cases-col-victims = Victims/persons
+cases-col-exploitation = Exploitation
+cases-any = Any
+cases-from = Opened from
+cases-to = Opened until
+cases-filter = Filter
+cases-none = No cases match these filters.
+cases-next = Next page →
+cases-filter-bad-date = Dates must be written as YYYY-MM-DD; that date filter was ignored.
+
+## Web: case and person pages
+case-title = Case { $reference }
+case-closed = Closed
+case-organisation = Organisation
+case-version = Version
+case-persons = Persons involved
+case-col-role = Role
+case-col-gender = Gender
+case-col-age = Age
+case-col-details = Details
+case-open-person = Open
+case-open-person-identity = Open (identity)
+case-identity-audited = Every opening of a person's identity is recorded in the audit log.
+case-comments = Comments
+case-shares = Shared with
+case-history = History of changes
+case-audit = Audit trail
+case-audit-when = When (µs)
+case-audit-who = Who
+case-audit-what = What
+person-citizenship = Citizenship
+person-identity = Identity
+person-name = Name
+person-birthdate = Date of birth
+person-identity-number = Identity number
+person-phone = Mobile phone
+person-notes = Notes
+person-identity-hidden = Your role does not give access to this person's identity.
+
+## Command line: serve
+serve-ready = Tabara is serving at { $address } (Ctrl-C stops it)
+error-listen = cannot listen on { $address }

@@ -88,3 +88,80 @@ kind-person-in-case = personne dans le dossier
 kind-person-in-this-case = personne dans ce dossier
 kind-user-name = nom d'utilisateur
 error-start = démarrage impossible : { $reason }
+
+## Web : navigation et connexion
+nav-dashboard = Tableau de bord
+nav-cases = Dossiers
+nav-language = Langue
+nav-language-apply = Changer de langue
+nav-signout = Se déconnecter
+signin-title = Connexion à Tabara
+signin-username = Nom d'utilisateur
+signin-password = Mot de passe
+signin-submit = Se connecter
+signin-error-invalid = Nom d'utilisateur ou mot de passe incorrect.
+signin-error-locked = Trop d'essais échoués : ce compte est bloqué pour un moment. Réessayez plus tard ou adressez-vous à votre administrateur.
+signin-error-expired = Le formulaire de connexion a expiré. Veuillez réessayer.
+
+## Web : erreurs
+error-404-title = Introuvable
+error-404-text = Il n'y a rien ici, ou vous n'y avez pas accès.
+error-403-title = Non autorisé
+error-403-text = Ce formulaire a expiré ou ne vient pas de Tabara. Revenez en arrière, rechargez la page et réessayez.
+error-500-title = Un problème est survenu
+error-500-text = Tabara n'a pas pu terminer cette demande. Rien n'a été modifié. Réessayez, et prévenez votre administrateur si cela se reproduit.
+
+## Web : tableau de bord et liste des dossiers
+dashboard-title = Votre travail
+dashboard-assigned = Dossiers qui vous sont attribués
+dashboard-recent = Derniers dossiers que vous pouvez voir
+dashboard-none = Rien pour l'instant.
+dashboard-all-cases = Tous les dossiers
+dashboard-no-cases-role = Votre rôle ne donne pas accès aux dossiers.
+cases-title = Dossiers
+cases-col-case = Dossier
+cases-col-opened = Ouvert le
+cases-col-status = Statut
+cases-col-office = Bureau
+cases-col-victims = Victimes/personnes
+cases-col-exploitation = Exploitation
+cases-any = Tous
+cases-from = Ouvert à partir du
+cases-to = Ouvert jusqu'au
+cases-filter = Filtrer
+cases-none = Aucun dossier ne correspond à ces filtres.
+cases-next = Page suivante →
+cases-filter-bad-date = Les dates s'écrivent AAAA-MM-JJ ; ce filtre de date a été ignoré.
+
+## Web : dossier et personne
+case-title = Dossier { $reference }
+case-closed = Clôturé le
+case-organisation = Structure
+case-version = Version
+case-persons = Personnes concernées
+case-col-role = Rôle
+case-col-gender = Genre
+case-col-age = Âge
+case-col-details = Détails
+case-open-person = Ouvrir
+case-open-person-identity = Ouvrir (identité)
+case-identity-audited = Chaque consultation de l'identité d'une personne est enregistrée dans le journal d'audit.
+case-comments = Commentaires
+case-shares = Partagé avec
+case-history = Historique des modifications
+case-audit = Piste d'audit
+case-audit-when = Quand (µs)
+case-audit-who = Qui
+case-audit-what = Quoi
+person-citizenship = Nationalité
+person-identity = Identité
+person-name = Nom
+person-birthdate = Date de naissance
+person-identity-number = Numéro d'identité
+person-phone = Téléphone mobile
+person-notes = Notes
+person-identity-hidden = Votre rôle ne donne pas accès à l'identité de cette personne.
+
+## Ligne de commande : serveur
+serve-ready = Tabara est accessible à { $address } (Ctrl-C pour arrêter)
+error-listen = impossible d'écouter sur { $address }

@@ -1,2 +1,12 @@
 # Tabara — Kirundi. Messages without a Kirundi text here are shown in French, then English.
 # Translations are added by Kirundi-speaking colleagues; keep the same keys as en.ftl.
+# Sign-in page and navigation. To be reviewed by a native Kirundi speaker before production.
+nav-dashboard = Urupapuro nyamukuru
+nav-cases = Amadosiye
+nav-language = Ururimi
+nav-language-apply = Hindura ururimi
+nav-signout = Sohoka
+signin-title = Injira muri Tabara
+signin-username = Izina ukoresha
+signin-password = Ijambo ry'ibanga
+signin-submit = Injira

@@ -1,0 +1,74 @@
+//! Errors as responses: a page the user understands, never a stack trace; causes go to the log.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use tabara_core::Lang;
+
+use crate::view::{Chrome, render};
+
+/// Why a request could not be served.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// Not signed in (or the session ended): go to the sign-in page, then come back.
+    #[error("sign-in required")]
+    SignIn {
+        /// Where to return after signing in.
+        next: String,
+    },
+    /// Nothing there, or nothing the user may see: the same answer, so that the existence of
+    /// a record is never revealed.
+    #[error("not found")]
+    NotFound(Lang),
+    /// A form without a valid CSRF token.
+    #[error("forbidden")]
+    Forbidden(Lang),
+    /// The store failed.
+    #[error("store: {0}")]
+    Store(#[from] tabara_store::StoreError),
+}
+
+#[derive(askama::Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    chrome: Chrome,
+    title_key: &'static str,
+    text_key: &'static str,
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let (status, lang, title_key, text_key) = match &self {
+            AppError::SignIn { next } => {
+                let target = format!("/signin?next={}", crate::view::url_encode(next));
+                return Redirect::to(&target).into_response();
+            }
+            AppError::NotFound(lang) => (
+                StatusCode::NOT_FOUND,
+                *lang,
+                "error-404-title",
+                "error-404-text",
+            ),
+            AppError::Forbidden(lang) => (
+                StatusCode::FORBIDDEN,
+                *lang,
+                "error-403-title",
+                "error-403-text",
+            ),
+            AppError::Store(e) => {
+                tracing::error!(error = %e, "store error");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    Lang::En,
+                    "error-500-title",
+                    "error-500-text",
+                )
+            }
+        };
+        let page = ErrorPage {
+            chrome: Chrome::anonymous(lang),
+            title_key,
+            text_key,
+        };
+        (status, render(&page)).into_response()
+    }
+}

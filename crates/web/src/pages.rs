@@ -1,0 +1,391 @@
+//! The pages. Each handler decides access with `tabara_core::permissions::decide` before it
+//! reads a record; a record the user may not see answers exactly like a missing one (404).
+
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use chrono::NaiveDate;
+use serde::Deserialize;
+use tabara_core::htcds::{CaseStatus, ExploitationType};
+use tabara_core::ids::{OfficeId, PersonId};
+use tabara_core::permissions::{Action, Relation, decide};
+use tabara_core::records::{Case, Involvement, Office, PersonIdentity, parse_case_reference};
+use tabara_core::{Lang, Picklist};
+use tabara_store::{
+    AuditEntry, CaseComment, CaseFilter, CasePerson, CaseShare, CaseSummary, HistoryEntry,
+    PageRequest,
+};
+
+use crate::AppState;
+use crate::auth::{CurrentUser, visitor_lang};
+use crate::error::AppError;
+use crate::view::{Chrome, render};
+
+/// Rows per page of every list.
+const PAGE_SIZE: i64 = 25;
+
+/// `GET /healthz`: the process answers.
+pub async fn healthz() -> &'static str {
+    "ok"
+}
+
+/// `GET /readyz`: the database answers too.
+pub async fn readyz(State(state): State<AppState>) -> Response {
+    match state.store.stats().await {
+        Ok(_) => "ready".into_response(),
+        Err(e) => {
+            tracing::warn!(error = %e, "not ready");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
+        }
+    }
+}
+
+/// `GET /static/tabara.css`.
+pub async fn stylesheet() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        include_str!("../static/tabara.css"),
+    )
+        .into_response()
+}
+
+/// Anything else.
+pub async fn not_found(headers: HeaderMap) -> AppError {
+    AppError::NotFound(visitor_lang(&headers))
+}
+
+#[derive(askama::Template)]
+#[template(path = "dashboard.html")]
+struct Dashboard {
+    chrome: Chrome,
+    assigned: Vec<CaseSummary>,
+    recent: Vec<CaseSummary>,
+    can_see_cases: bool,
+}
+
+/// `GET /`: the user's cases and the newest ones within their reach.
+pub async fn dashboard(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> Result<Response, AppError> {
+    let visible = CaseFilter {
+        visible_to: Some(user.viewer.clone()),
+        ..Default::default()
+    };
+    let recent = state
+        .store
+        .list_cases(
+            &visible,
+            PageRequest {
+                after: None,
+                limit: 10,
+            },
+        )
+        .await?
+        .items;
+    let mut assigned = Vec::new();
+    for c in &recent {
+        let case = state.store.case(c.id).await?;
+        if case.owner_id == Some(user.user.id) {
+            assigned.push(c.clone());
+        }
+    }
+    let can_see_cases = decide(
+        user.user.role,
+        Action::ReadCase,
+        Some(Relation {
+            same_agency: true,
+            same_office: true,
+            assigned: true,
+            shared_with_agency: true,
+            involves_minor: true,
+        }),
+    )
+    .allowed();
+    Ok(render(&Dashboard {
+        chrome: user.chrome("/"),
+        assigned,
+        recent,
+        can_see_cases,
+    }))
+}
+
+/// Filters of the case list, as they arrive from the form (empty strings are "any").
+#[derive(Debug, Default, Deserialize)]
+pub struct CaseListQuery {
+    status: Option<String>,
+    exploitation: Option<String>,
+    office: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+    after: Option<i64>,
+}
+
+#[derive(askama::Template)]
+#[template(path = "cases.html")]
+struct CaseList {
+    chrome: Chrome,
+    cases: Vec<CaseSummary>,
+    next_link: Option<String>,
+    statuses: Vec<(&'static str, &'static str, bool)>,
+    exploitation_types: Vec<(&'static str, &'static str, bool)>,
+    offices: Vec<(String, String, bool)>,
+    from: String,
+    to: String,
+    filter_error: Option<String>,
+}
+
+fn non_empty(s: &Option<String>) -> Option<&str> {
+    s.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+/// `GET /cases`: the cases within the user's reach, newest first, filtered, a page at a time.
+pub async fn case_list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<CaseListQuery>,
+) -> Result<Response, AppError> {
+    let lang = user.lang;
+    let mut filter = CaseFilter {
+        visible_to: Some(user.viewer.clone()),
+        ..Default::default()
+    };
+    let mut filter_error = None;
+    filter.status = non_empty(&q.status).and_then(|s| CaseStatus::parse(s).ok());
+    filter.exploitation = non_empty(&q.exploitation).and_then(|s| ExploitationType::parse(s).ok());
+    filter.office_id = non_empty(&q.office).and_then(|s| s.parse::<OfficeId>().ok());
+    let date = |s: &Option<String>| non_empty(s).map(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d"));
+    match date(&q.from) {
+        Some(Ok(d)) => filter.opened_from = Some(d),
+        Some(Err(_)) => filter_error = Some(tabara_i18n::t!(lang, "cases-filter-bad-date")),
+        None => {}
+    }
+    match date(&q.to) {
+        Some(Ok(d)) => filter.opened_to = Some(d),
+        Some(Err(_)) => filter_error = Some(tabara_i18n::t!(lang, "cases-filter-bad-date")),
+        None => {}
+    }
+    let page = state
+        .store
+        .list_cases(
+            &filter,
+            PageRequest {
+                after: q.after,
+                limit: PAGE_SIZE,
+            },
+        )
+        .await?;
+    let offices: Vec<Office> = state.store.offices().await?;
+    let keep = |name: &str, value: &Option<String>| {
+        non_empty(value)
+            .map(|v| format!("&{name}={}", crate::view::url_encode(v)))
+            .unwrap_or_default()
+    };
+    let next_link = page.next.map(|n| {
+        format!(
+            "/cases?after={n}{}{}{}{}{}",
+            keep("status", &q.status),
+            keep("exploitation", &q.exploitation),
+            keep("office", &q.office),
+            keep("from", &q.from),
+            keep("to", &q.to)
+        )
+    });
+    Ok(render(&CaseList {
+        chrome: user.chrome("/cases"),
+        cases: page.items,
+        next_link,
+        statuses: CaseStatus::ALL
+            .iter()
+            .map(|s| (s.as_str(), s.label(lang), filter.status == Some(*s)))
+            .collect(),
+        exploitation_types: ExploitationType::ALL
+            .iter()
+            .map(|t| (t.as_str(), t.label(lang), filter.exploitation == Some(*t)))
+            .collect(),
+        offices: offices
+            .iter()
+            .map(|o| {
+                (
+                    o.id.to_string(),
+                    o.name.clone(),
+                    filter.office_id == Some(o.id),
+                )
+            })
+            .collect(),
+        from: non_empty(&q.from).unwrap_or_default().to_string(),
+        to: non_empty(&q.to).unwrap_or_default().to_string(),
+        filter_error,
+    }))
+}
+
+/// A case the user may read, with their relation to it; 404 otherwise (also for a case that
+/// exists but is out of reach: the answer must not reveal it).
+async fn readable_case(
+    state: &AppState,
+    user: &CurrentUser,
+    reference: &str,
+) -> Result<(Case, Relation), AppError> {
+    let not_found = || AppError::NotFound(user.lang);
+    let number = parse_case_reference(reference).ok_or_else(not_found)?;
+    let case = match state.store.case_by_number(number).await {
+        Ok(c) => c,
+        Err(tabara_store::StoreError::NotFound { .. }) => return Err(not_found()),
+        Err(e) => return Err(e.into()),
+    };
+    let relation = state
+        .store
+        .relation(&user.viewer, case.id)
+        .await?
+        .ok_or_else(not_found)?;
+    if !decide(user.user.role, Action::ReadCase, Some(relation)).allowed() {
+        return Err(not_found());
+    }
+    Ok((case, relation))
+}
+
+struct PersonRow {
+    id: PersonId,
+    role: &'static str,
+    gender: &'static str,
+    age: String,
+    details: String,
+}
+
+#[derive(askama::Template)]
+#[template(path = "case.html")]
+struct CasePage {
+    chrome: Chrome,
+    case: Case,
+    organisation: String,
+    office: String,
+    persons: Vec<PersonRow>,
+    comments: Vec<CaseComment>,
+    history: Vec<HistoryEntry>,
+    shares: Vec<CaseShare>,
+    audit: Option<Vec<AuditEntry>>,
+    can_read_identity: bool,
+}
+
+fn person_row(cp: &CasePerson, lang: Lang) -> PersonRow {
+    let f = &cp.person.facts;
+    let details = match &cp.involvement {
+        Involvement::Victim(v) => {
+            let mut parts: Vec<&str> = v.exploitation_types.iter().map(|t| t.label(lang)).collect();
+            if let Some(s) = v.trafficking_status {
+                parts.push(s.label(lang));
+            }
+            parts.join(" · ")
+        }
+        Involvement::Suspect(p) => p
+            .roles
+            .iter()
+            .map(|r| r.label(lang))
+            .collect::<Vec<_>>()
+            .join(" · "),
+        Involvement::Witness | Involvement::Other => String::new(),
+    };
+    PersonRow {
+        id: cp.person.id,
+        role: cp.involvement.role().label(lang),
+        gender: f.gender.label(lang),
+        age: f
+            .age_at_registration
+            .map(|a| format!("{a}{}", if f.age_uncertain { "~" } else { "" }))
+            .unwrap_or_else(|| "?".into()),
+        details,
+    }
+}
+
+/// `GET /cases/{number}`.
+pub async fn case_page(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(number): Path<String>,
+) -> Result<Response, AppError> {
+    let (case, relation) = readable_case(&state, &user, &number).await?;
+    let lang = user.lang;
+    let persons = state.store.case_persons(case.id).await?;
+    let organisations = state.store.organisations().await?;
+    let offices = state.store.offices().await?;
+    let audit = if decide(user.user.role, Action::ReadCaseAudit, Some(relation)).allowed() {
+        Some(
+            state
+                .store
+                .audit_trail("case", &case.id.to_string())
+                .await?,
+        )
+    } else {
+        None
+    };
+    let page = CasePage {
+        chrome: user.chrome(&format!("/cases/{}", case.number)),
+        organisation: organisations
+            .iter()
+            .find(|o| o.id == case.organisation_id)
+            .map(|o| o.name.clone())
+            .unwrap_or_default(),
+        office: case
+            .office_id
+            .and_then(|id| offices.iter().find(|o| o.id == id))
+            .map(|o| o.name.clone())
+            .unwrap_or_default(),
+        persons: persons.iter().map(|p| person_row(p, lang)).collect(),
+        comments: state.store.comments(case.id).await?,
+        history: state.store.history("case", &case.id.to_string()).await?,
+        shares: state.store.case_shares(case.id).await?,
+        audit,
+        can_read_identity: decide(user.user.role, Action::ReadIdentity, Some(relation)).allowed(),
+        case,
+    };
+    Ok(render(&page))
+}
+
+#[derive(askama::Template)]
+#[template(path = "person.html")]
+struct PersonPage {
+    chrome: Chrome,
+    case: Case,
+    person: PersonRow,
+    citizenship: String,
+    identity: Option<PersonIdentity>,
+}
+
+/// `GET /cases/{number}/persons/{person}`: a person of a case. The identity is shown (and the
+/// read audited) only when the role and the case allow it.
+pub async fn person_page(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((number, person)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let (case, relation) = readable_case(&state, &user, &number).await?;
+    let person_id: PersonId = person.parse().map_err(|_| AppError::NotFound(user.lang))?;
+    let persons = state.store.case_persons(case.id).await?;
+    let Some(cp) = persons.iter().find(|p| p.person.id == person_id) else {
+        return Err(AppError::NotFound(user.lang));
+    };
+    let identity = if decide(user.user.role, Action::ReadIdentity, Some(relation)).allowed() {
+        let actor = tabara_store::Actor::user(user.user.id);
+        Some(state.store.read_identity(&actor, person_id).await?.0)
+    } else {
+        None
+    };
+    let page = PersonPage {
+        chrome: user.chrome(&format!("/cases/{}/persons/{}", case.number, person_id)),
+        person: person_row(cp, user.lang),
+        citizenship: cp
+            .person
+            .facts
+            .citizenship
+            .iter()
+            .map(|c| c.name())
+            .collect::<Vec<_>>()
+            .join(", "),
+        identity,
+        case,
+    };
+    Ok(render(&page))
+}

@@ -1,0 +1,135 @@
+//! What every page shares: language, the signed-in user, the CSRF token, and formatting.
+
+use askama::Template;
+use axum::response::{Html, IntoResponse, Response};
+use chrono::{Datelike, NaiveDate};
+use tabara_core::{Lang, Picklist};
+
+/// The frame around every page: navigation, language, user, CSRF token for its forms.
+pub struct Chrome {
+    /// Language of the page.
+    pub lang: Lang,
+    /// Signed-in user's display name, if any.
+    pub user: Option<String>,
+    /// Their role's label.
+    pub role: String,
+    /// Token to put in every form.
+    pub csrf: String,
+    /// The path of this page (for the language switch to come back to).
+    pub path: String,
+}
+
+impl Chrome {
+    /// For pages seen before signing in.
+    pub fn anonymous(lang: Lang) -> Chrome {
+        Chrome {
+            lang,
+            user: None,
+            role: String::new(),
+            csrf: String::new(),
+            path: "/".into(),
+        }
+    }
+
+    /// Translate a catalogue key.
+    pub fn t(&self, key: &str) -> String {
+        tabara_i18n::catalogue().text(self.lang, key, &[])
+    }
+
+    /// Translate a key with one named argument.
+    pub fn t1(&self, key: &str, name: &str, value: &str) -> String {
+        tabara_i18n::catalogue().text(
+            self.lang,
+            key,
+            &[(name, tabara_i18n::Value::from(value.to_string()))],
+        )
+    }
+
+    /// The page's language tag.
+    pub fn tag(&self) -> &'static str {
+        self.lang.tag()
+    }
+
+    /// A value's label in the page's language.
+    pub fn label<T: Picklist>(&self, v: &T) -> &'static str {
+        v.label(self.lang)
+    }
+
+    /// A date as people of this language write it.
+    pub fn date(&self, d: &NaiveDate) -> String {
+        format_date(self.lang, *d)
+    }
+
+    /// An optional date, or a dash.
+    pub fn odate(&self, d: &Option<NaiveDate>) -> String {
+        d.map(|d| format_date(self.lang, d))
+            .unwrap_or_else(|| "–".into())
+    }
+}
+
+/// `23 Nov 2026` / `23 nov. 2026` / `23/11/2026`.
+pub fn format_date(lang: Lang, d: NaiveDate) -> String {
+    const EN: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    const FR: [&str; 12] = [
+        "janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.",
+        "déc.",
+    ];
+    let m = d.month0() as usize;
+    match lang {
+        Lang::En => format!("{} {} {}", d.day(), EN[m], d.year()),
+        Lang::Fr => format!("{} {} {}", d.day(), FR[m], d.year()),
+        Lang::Rn => format!("{:02}/{:02}/{}", d.day(), d.month(), d.year()),
+    }
+}
+
+/// Render a template; a rendering failure is a defect, answered with a plain 500.
+pub fn render<T: Template>(t: &T) -> Response {
+    match t.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "template");
+            (
+                axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+                "internal error",
+            )
+                .into_response()
+        }
+    }
+}
+
+/// Percent-encode a query value.
+pub fn url_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_per_language() {
+        let d = NaiveDate::from_ymd_opt(2026, 2, 3).unwrap();
+        assert_eq!(format_date(Lang::En, d), "3 Feb 2026");
+        assert_eq!(format_date(Lang::Fr, d), "3 févr. 2026");
+        assert_eq!(format_date(Lang::Rn, d), "03/02/2026");
+    }
+
+    #[test]
+    fn encoding() {
+        assert_eq!(
+            url_encode("/cases?status=Active&x=é"),
+            "/cases%3Fstatus%3DActive%26x%3D%C3%A9"
+        );
+    }
+}

@@ -1,0 +1,399 @@
+//! The web application over real HTTP, on SQLite and PostgreSQL: sign-in, sessions, CSRF,
+//! need-to-know (a record out of reach answers 404), audited identity reads, languages.
+
+use std::collections::HashMap;
+
+use reqwest::redirect::Policy;
+use tabara_core::Role;
+use tabara_demo::{DEMO_PASSWORD, Demo, Reference};
+use tabara_store::testing::TestDb;
+use tabara_store::{Actor, CaseFilter, PageRequest, Store, Viewer, store_test};
+
+struct App {
+    base: String,
+    http: reqwest::Client,
+    reference: Reference,
+    _stop: tokio::sync::oneshot::Sender<()>,
+}
+
+/// A browser-like client: keeps its cookies, does not follow redirects.
+struct Browser<'a> {
+    app: &'a App,
+    cookies: HashMap<String, String>,
+}
+
+struct Reply {
+    status: u16,
+    location: Option<String>,
+    headers: reqwest::header::HeaderMap,
+    body: String,
+}
+
+impl Browser<'_> {
+    fn cookie_header(&self) -> String {
+        self.cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    fn keep(&mut self, headers: &reqwest::header::HeaderMap) {
+        for v in headers.get_all(reqwest::header::SET_COOKIE) {
+            let v = v.to_str().unwrap();
+            let (kv, attrs) = v.split_once(';').unwrap_or((v, ""));
+            let (k, val) = kv.split_once('=').unwrap();
+            if attrs.contains("Max-Age=0") || val.is_empty() {
+                self.cookies.remove(k);
+            } else {
+                self.cookies.insert(k.to_string(), val.to_string());
+            }
+        }
+    }
+
+    async fn reply(&mut self, r: reqwest::Response) -> Reply {
+        let status = r.status().as_u16();
+        let headers = r.headers().clone();
+        self.keep(&headers);
+        Reply {
+            status,
+            location: headers
+                .get("location")
+                .map(|l| l.to_str().unwrap().to_string()),
+            headers,
+            body: r.text().await.unwrap(),
+        }
+    }
+
+    async fn get(&mut self, path: &str) -> Reply {
+        let r = self
+            .app
+            .http
+            .get(format!("{}{path}", self.app.base))
+            .header("cookie", self.cookie_header())
+            .send()
+            .await
+            .unwrap();
+        self.reply(r).await
+    }
+
+    async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Reply {
+        let r = self
+            .app
+            .http
+            .post(format!("{}{path}", self.app.base))
+            .header("cookie", self.cookie_header())
+            .form(form)
+            .send()
+            .await
+            .unwrap();
+        self.reply(r).await
+    }
+
+    /// The value of the last hidden `csrf` field of a page (the page's own form).
+    fn csrf(body: &str) -> String {
+        body.split("name=\"csrf\" value=\"")
+            .skip(1)
+            .map(|rest| rest.split('"').next().unwrap().to_string())
+            .filter(|v| !v.is_empty())
+            .last()
+            .unwrap_or_default()
+    }
+
+    async fn sign_in(&mut self, username: &str, password: &str) -> Reply {
+        let page = self.get("/signin").await;
+        let csrf = Self::csrf(&page.body);
+        self.post(
+            "/signin",
+            &[
+                ("username", username),
+                ("password", password),
+                ("csrf", &csrf),
+                ("next", "/"),
+            ],
+        )
+        .await
+    }
+}
+
+async fn start(db: &TestDb) -> App {
+    let store: Store = db.store.clone();
+    let actor = Actor::system("test");
+    let mut demo = Demo::new(9, 300);
+    let reference = demo.reference().clone();
+    let hash = tabara_core::password::hash_password(DEMO_PASSWORD);
+    reference.write(&store, &actor, &hash).await.unwrap();
+    while let Some(batch) = demo.next_batch(300) {
+        store.bulk_insert(&actor, &batch).await.unwrap();
+    }
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(tabara_web::serve_on(
+        listener,
+        store,
+        tabara_web::Config::default(),
+        async {
+            let _ = stopped.await;
+        },
+    ));
+    App {
+        base,
+        http: reqwest::Client::builder()
+            .redirect(Policy::none())
+            .build()
+            .unwrap(),
+        reference,
+        _stop: stop,
+    }
+}
+
+fn browser(app: &App) -> Browser<'_> {
+    Browser {
+        app,
+        cookies: HashMap::new(),
+    }
+}
+
+store_test!(anonymous_visitors_are_sent_to_sign_in, |db| async move {
+    let app = start(&db).await;
+    let mut b = browser(&app);
+    let r = b.get("/cases?status=Active").await;
+    assert_eq!(r.status, 303);
+    assert_eq!(
+        r.location.as_deref(),
+        Some("/signin?next=/cases%3Fstatus%3DActive")
+    );
+    let page = b.get("/signin").await;
+    assert_eq!(page.status, 200);
+    for (h, v) in [
+        ("x-content-type-options", "nosniff"),
+        ("x-frame-options", "DENY"),
+        ("referrer-policy", "no-referrer"),
+    ] {
+        assert_eq!(page.headers.get(h).unwrap(), v, "{h}");
+    }
+    let csp = page
+        .headers
+        .get("content-security-policy")
+        .unwrap()
+        .to_str()
+        .unwrap();
+    assert!(
+        csp.contains("frame-ancestors 'none'") && csp.contains("script-src 'self'"),
+        "{csp}"
+    );
+    assert!(!page.body.contains("<script"), "no inline script");
+    assert_eq!(b.get("/healthz").await.body, "ok");
+    assert_eq!(b.get("/readyz").await.body, "ready");
+    db.finish().await;
+});
+
+store_test!(sign_in_failures_lock_the_account, |db| async move {
+    let app = start(&db).await;
+    let mut b = browser(&app);
+    let r = b.sign_in("officer", "wrong-password-1").await;
+    assert_eq!(r.status, 422);
+    assert!(
+        r.body.contains("Incorrect user name or password."),
+        "{}",
+        r.body
+    );
+    let unknown = b.sign_in("nobody", "whatever-123").await;
+    assert!(unknown.body.contains("Incorrect user name or password."));
+    // A form without the sign-in cookie's token is refused.
+    let mut other = browser(&app);
+    let r = other
+        .post(
+            "/signin",
+            &[
+                ("username", "officer"),
+                ("password", DEMO_PASSWORD),
+                ("csrf", "forged"),
+            ],
+        )
+        .await;
+    assert!(r.body.contains("expired"), "{}", r.body);
+    for _ in 0..4 {
+        b.sign_in("officer", "wrong-password-1").await;
+    }
+    let locked = b.sign_in("officer", DEMO_PASSWORD).await;
+    assert_eq!(locked.status, 422);
+    assert!(locked.body.contains("locked"), "{}", locked.body);
+    let creds = db.store.credentials("officer").await.unwrap().unwrap();
+    assert_eq!(creds.failed_logins, 5);
+    db.finish().await;
+});
+
+store_test!(need_to_know_on_pages, |db| async move {
+    let app = start(&db).await;
+    let officer = app
+        .reference
+        .users
+        .iter()
+        .find(|u| u.role == Role::Officer)
+        .unwrap()
+        .clone();
+    let mut b = browser(&app);
+    let r = b.sign_in("officer", DEMO_PASSWORD).await;
+    assert_eq!((r.status, r.location.as_deref()), (303, Some("/")));
+    assert!(b.cookies.contains_key("tabara_session"));
+
+    // The list shows exactly the cases the rules let the officer see.
+    let viewer = Viewer {
+        user_id: officer.id,
+        role: officer.role,
+        organisation_id: officer.organisation_id,
+        office_id: officer.office_id,
+    };
+    let visible = db
+        .store
+        .list_cases(
+            &CaseFilter {
+                visible_to: Some(viewer),
+                ..Default::default()
+            },
+            PageRequest {
+                after: None,
+                limit: 25,
+            },
+        )
+        .await
+        .unwrap();
+    assert!(!visible.items.is_empty());
+    let list = b.get("/cases").await;
+    assert_eq!(list.status, 200);
+    for c in &visible.items {
+        assert!(list.body.contains(&c.reference), "{} missing", c.reference);
+    }
+    let all = db
+        .store
+        .list_cases(
+            &CaseFilter::default(),
+            PageRequest {
+                after: None,
+                limit: 500,
+            },
+        )
+        .await
+        .unwrap();
+    let hidden = all
+        .items
+        .iter()
+        .find(|c| {
+            !visible.items.iter().any(|v| v.id == c.id)
+                && c.office.as_deref() != Some("Poste frontalier de Gatumba")
+        })
+        .unwrap();
+    assert!(!list.body.contains(&format!(">{}<", hidden.reference)));
+
+    // Another office's case answers like a missing one.
+    let denied = b.get(&format!("/cases/{}", hidden.number)).await;
+    let missing = b.get("/cases/999999").await;
+    assert_eq!((denied.status, missing.status), (404, 404));
+    assert_eq!(
+        denied.body, missing.body,
+        "a denied case must look exactly like a missing one"
+    );
+
+    // Opening a person's identity is audited, naming the user and the person.
+    let case = &visible.items[0];
+    let page = b.get(&format!("/cases/{}", case.number)).await;
+    assert_eq!(page.status, 200);
+    let persons = db.store.case_persons(case.id).await.unwrap();
+    let person = &persons[0].person;
+    let before = db
+        .store
+        .audit_trail("person", &person.id.to_string())
+        .await
+        .unwrap()
+        .len();
+    let p = b
+        .get(&format!("/cases/{}/persons/{}", case.number, person.id))
+        .await;
+    assert_eq!(p.status, 200);
+    let trail = db
+        .store
+        .audit_trail("person", &person.id.to_string())
+        .await
+        .unwrap();
+    assert_eq!(trail.len(), before + 1);
+    let last = trail.last().unwrap();
+    assert_eq!(
+        (last.action.as_str(), last.actor.as_str()),
+        ("person_identity.read", Actor::user(officer.id).as_str())
+    );
+
+    // Sign-out needs the session's token, then ends the session.
+    assert_eq!(b.post("/signout", &[("csrf", "forged")]).await.status, 403);
+    let home = b.get("/").await;
+    let csrf = Browser::csrf(&home.body);
+    assert_eq!(b.post("/signout", &[("csrf", &csrf)]).await.status, 303);
+    assert_eq!(b.get("/cases").await.status, 303);
+    db.finish().await;
+});
+
+store_test!(roles_without_case_access_see_none, |db| async move {
+    let app = start(&db).await;
+    for name in ["admin", "analyst", "trainer", "legalaid"] {
+        let mut b = browser(&app);
+        assert_eq!(b.sign_in(name, DEMO_PASSWORD).await.status, 303, "{name}");
+        let home = b.get("/").await;
+        assert!(
+            home.body
+                .contains("Your role does not give access to case records."),
+            "{name}"
+        );
+        let list = b.get("/cases").await;
+        assert!(list.body.contains("No cases match"), "{name}");
+        assert_eq!(b.get("/cases/1").await.status, 404, "{name}");
+    }
+    db.finish().await;
+});
+
+store_test!(language_switch_and_page_weight, |db| async move {
+    let app = start(&db).await;
+    let mut b = browser(&app);
+    b.sign_in("supervisor", DEMO_PASSWORD).await;
+    let home = b.get("/").await;
+    let csrf = Browser::csrf(&home.body);
+    let r = b
+        .post(
+            "/lang",
+            &[("lang", "fr"), ("csrf", &csrf), ("back", "/cases")],
+        )
+        .await;
+    assert_eq!((r.status, r.location.as_deref()), (303, Some("/cases")));
+    let list = b.get("/cases").await;
+    assert!(
+        list.body.contains("<html lang=\"fr\">") && list.body.contains(">Dossiers<"),
+        "page not in French"
+    );
+    let rn = b
+        .post("/lang", &[("lang", "rn"), ("csrf", &csrf), ("back", "/")])
+        .await;
+    assert_eq!(rn.status, 303);
+    let home = b.get("/").await;
+    assert!(home.body.contains("Amadosiye"), "Kirundi navigation");
+    // A forged language switch is refused.
+    assert_eq!(
+        b.post("/lang", &[("lang", "en"), ("csrf", "forged")])
+            .await
+            .status,
+        403
+    );
+
+    // Pages stay light: the list compressed stays far under 60 KB.
+    let r = app
+        .http
+        .get(format!("{}/cases", app.base))
+        .header("cookie", b.cookie_header())
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers().get("content-encoding").unwrap(), "gzip");
+    let bytes = r.bytes().await.unwrap();
+    assert!(bytes.len() < 60 * 1024, "{} bytes", bytes.len());
+    db.finish().await;
+});
