@@ -148,6 +148,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Export(args) => export(&cli, args).await,
+        Command::User(command) => user(&cli, command).await,
         Command::Serve(args) => {
             let store = open(&cli, OpenMode::Existing).await?;
             serve(&cli, store, args.listen, args.behind_tls).await
@@ -209,6 +210,148 @@ async fn init(cli: &Cli, args: &crate::InitArgs) -> Result<ExitCode> {
             "{}",
             t!(lang, "init-password", password = password.as_str())
         );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The one item whose name contains `needle` (case-insensitive), or a clear error.
+fn unique_by_name<'a, T>(
+    items: &'a [T],
+    name: impl Fn(&T) -> &str,
+    needle: &str,
+    lang: Lang,
+    option: &str,
+) -> Result<&'a T> {
+    let n = needle.to_lowercase();
+    let found: Vec<&T> = items
+        .iter()
+        .filter(|i| name(i).to_lowercase().contains(&n))
+        .collect();
+    match found.as_slice() {
+        [one] => Ok(one),
+        [] => bail!(t!(lang, "error-name-none", option = option, name = needle)),
+        many => bail!(t!(
+            lang,
+            "error-name-many",
+            option = option,
+            name = needle,
+            matches = many.iter().map(|i| name(i)).collect::<Vec<_>>().join("; ")
+        )),
+    }
+}
+
+async fn user(cli: &Cli, command: &crate::UserCommand) -> Result<ExitCode> {
+    use crate::UserCommand::*;
+    let lang = lang(cli);
+    let store = open(cli, OpenMode::Existing).await?;
+    let actor = cli_actor();
+    let find = |name: String| {
+        let store = store.clone();
+        async move {
+            store.user_by_username(name.trim()).await?.ok_or_else(|| {
+                anyhow::anyhow!(t!(lang, "error-user-unknown", username = name.trim()))
+            })
+        }
+    };
+    match command {
+        Add(args) => {
+            let username = args.username.trim();
+            let valid = !username.is_empty()
+                && username.len() <= 64
+                && username
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'));
+            if !valid {
+                bail!(t!(lang, "error-username-format"));
+            }
+            let role = Role::parse(&args.role).map_err(|_| {
+                let allowed: Vec<&str> = Role::ALL.iter().map(|r| r.as_str()).collect();
+                anyhow::anyhow!(t!(
+                    lang,
+                    "error-role",
+                    value = args.role.as_str(),
+                    allowed = allowed.join(", ")
+                ))
+            })?;
+            let organisations = store.organisations().await?;
+            let org = unique_by_name(
+                &organisations,
+                |o| &o.name,
+                &args.organisation,
+                lang,
+                "--organisation",
+            )?;
+            let office_id = match &args.office {
+                Some(name) => {
+                    let offices = store.offices().await?;
+                    let mine: Vec<_> = offices
+                        .into_iter()
+                        .filter(|o| o.organisation_id == org.id)
+                        .collect();
+                    Some(unique_by_name(&mine, |o| &o.name, name, lang, "--office")?.id)
+                }
+                None => None,
+            };
+            let (password, generated) = match std::env::var("TABARA_USER_PASSWORD") {
+                Ok(p) => {
+                    password::check_strength(&p).context(t!(lang, "error-user-password-weak"))?;
+                    (p, false)
+                }
+                Err(_) => (random_password(), true),
+            };
+            store
+                .create_user(
+                    &actor,
+                    &NewUser {
+                        id: UserId::new(),
+                        username: username.to_string(),
+                        display_name: args.display_name.trim().to_string(),
+                        role,
+                        organisation_id: org.id,
+                        office_id,
+                        password_hash: password::hash_password(&password),
+                    },
+                )
+                .await?;
+            println!(
+                "{}",
+                t!(
+                    lang,
+                    "user-added",
+                    username = username,
+                    role = role.label(lang)
+                )
+            );
+            if generated {
+                println!(
+                    "{}",
+                    t!(lang, "init-password", password = password.as_str())
+                );
+            }
+        }
+        Disable(arg) | Enable(arg) => {
+            let u = find(arg.username.clone()).await?;
+            let disable = matches!(command, Disable(_));
+            store.set_user_disabled(&actor, u.id, disable).await?;
+            let key = if disable {
+                "user-disabled"
+            } else {
+                "user-enabled"
+            };
+            println!("{}", t!(lang, key, username = u.username.as_str()));
+        }
+        Reset(arg) => {
+            let u = find(arg.username.clone()).await?;
+            let password = random_password();
+            store
+                .set_password(&actor, u.id, &password::hash_password(&password))
+                .await?;
+            println!("{}", t!(lang, "user-reset", username = u.username.as_str()));
+            println!(
+                "{}",
+                t!(lang, "init-password", password = password.as_str())
+            );
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

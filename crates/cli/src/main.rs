@@ -55,6 +55,9 @@ pub enum Command {
     /// Check or read the tamper-evident audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Manage user accounts: add, disable, enable, reset a password.
+    #[command(subcommand)]
+    User(UserCommand),
     /// Serve the web application.
     ///
     /// Pages for every role, with sign-in, sessions and need-to-know access. Stops cleanly on
@@ -170,6 +173,48 @@ pub struct CaseShowArgs {
     /// Also show names and other identifying data of the persons (each read is audited).
     #[arg(long)]
     pub with_identity: bool,
+}
+
+/// `user` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create an account. The password is read from TABARA_USER_PASSWORD; without it a strong
+    /// password is generated and printed once.
+    Add(UserAddArgs),
+    /// Disable an account: it can no longer sign in, and its sessions end.
+    Disable(UserNameArg),
+    /// Enable a disabled account again.
+    Enable(UserNameArg),
+    /// Give an account a new generated password (printed once); its sessions end.
+    Reset(UserNameArg),
+}
+
+/// Options of `user add`.
+#[derive(Debug, Args)]
+pub struct UserAddArgs {
+    /// Sign-in name (letters, digits, `.`, `-`, `_`).
+    #[arg(long)]
+    pub username: String,
+    /// Name shown in the interface.
+    #[arg(long)]
+    pub display_name: String,
+    /// Role: officer, investigator, supervisor, prosecutor, caseworker, child_protection,
+    /// legal_aid, trainer, analyst or admin.
+    #[arg(long)]
+    pub role: String,
+    /// The user's agency: a unique part of its name.
+    #[arg(long)]
+    pub organisation: String,
+    /// The user's office: a unique part of its name.
+    #[arg(long)]
+    pub office: Option<String>,
+}
+
+/// An account named on the command line.
+#[derive(Debug, Args)]
+pub struct UserNameArg {
+    /// Sign-in name.
+    pub username: String,
 }
 
 /// `audit` subcommands.

@@ -211,6 +211,9 @@ fn every_command_has_help() {
         vec!["audit", "verify", "--help"],
         vec!["audit", "log", "--help"],
         vec!["export", "--help"],
+        vec!["serve", "--help"],
+        vec!["user", "add", "--help"],
+        vec!["user", "reset", "--help"],
     ] {
         let out = Command::new(env!("CARGO_BIN_EXE_tabara"))
             .args(&args)
@@ -285,3 +288,145 @@ fn every_key_used_exists() {
     }
     assert!(checked > 40, "only {checked} keys found");
 }
+
+store_test!(user_accounts_from_the_command_line, |db| async move {
+    ok(&tabara(&db, &["demo", "--persons", "20"]));
+    let add = Command::new(env!("CARGO_BIN_EXE_tabara"))
+        .args([
+            "--database",
+            &db.database_arg(),
+            "user",
+            "add",
+            "--username",
+            "opj.kabura",
+            "--display-name",
+            "OPJ Kabura",
+            "--role",
+            "investigator",
+            "--organisation",
+            "Police Judiciaire",
+            "--office",
+            "Gitega",
+        ])
+        .env("TABARA_LANG", "en")
+        .env_remove("TABARA_USER_PASSWORD")
+        .output()
+        .unwrap();
+    let text = ok(&add);
+    assert!(
+        text.contains("Account opj.kabura created (Investigator)."),
+        "{text}"
+    );
+    assert!(text.contains("Password (shown once"), "{text}");
+    let u = db
+        .store
+        .user_by_username("opj.kabura")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(u.role, tabara_core::Role::Investigator);
+    let offices = db.store.offices().await.unwrap();
+    assert_eq!(
+        offices
+            .iter()
+            .find(|o| Some(o.id) == u.office_id)
+            .unwrap()
+            .name,
+        "Commissariat PJ de Gitega"
+    );
+
+    let dup = tabara(
+        &db,
+        &[
+            "user",
+            "add",
+            "--username",
+            "opj.kabura",
+            "--display-name",
+            "x",
+            "--role",
+            "officer",
+            "--organisation",
+            "PAFE",
+        ],
+    );
+    assert!(!dup.status.success());
+    assert!(String::from_utf8_lossy(&dup.stderr).contains("already exists"));
+    let bad_role = tabara(
+        &db,
+        &[
+            "user",
+            "add",
+            "--username",
+            "x1",
+            "--display-name",
+            "x",
+            "--role",
+            "chief",
+            "--organisation",
+            "PAFE",
+        ],
+    );
+    assert!(String::from_utf8_lossy(&bad_role.stderr).contains("'chief' is not a role"));
+    let ambiguous = tabara(
+        &db,
+        &[
+            "user",
+            "add",
+            "--username",
+            "x2",
+            "--display-name",
+            "x",
+            "--role",
+            "officer",
+            "--organisation",
+            "Burundi",
+        ],
+    );
+    assert!(
+        String::from_utf8_lossy(&ambiguous.stderr).contains("matches several"),
+        "{}",
+        String::from_utf8_lossy(&ambiguous.stderr)
+    );
+
+    assert!(ok(&tabara(&db, &["user", "disable", "opj.kabura"])).contains("disabled"));
+    assert!(db.store.user(u.id).await.unwrap().disabled);
+    assert!(ok(&tabara(&db, &["user", "enable", "opj.kabura"])).contains("enabled"));
+    let before = db
+        .store
+        .credentials("opj.kabura")
+        .await
+        .unwrap()
+        .unwrap()
+        .password_hash;
+    assert!(ok(&tabara(&db, &["user", "reset", "opj.kabura"])).contains("new password"));
+    assert_ne!(
+        db.store
+            .credentials("opj.kabura")
+            .await
+            .unwrap()
+            .unwrap()
+            .password_hash,
+        before
+    );
+    let actions: Vec<String> = db
+        .store
+        .audit_trail("user", &u.id.to_string())
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "user.create",
+            "user.disable",
+            "user.enable",
+            "user.password"
+        ]
+    );
+    let unknown = tabara(&db, &["user", "disable", "nobody"]);
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("no account named 'nobody'"));
+    db.finish().await;
+});

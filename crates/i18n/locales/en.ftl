@@ -166,3 +166,15 @@ person-identity-hidden = Your role does not give access to this person's identit
 ## Command line: serve
 serve-ready = Tabara is serving at { $address } (Ctrl-C stops it)
 error-listen = cannot listen on { $address }
+
+## Command line: user accounts
+user-added = Account { $username } created ({ $role }).
+user-disabled = Account { $username } disabled; its sessions have ended.
+user-enabled = Account { $username } enabled.
+user-reset = Account { $username } has a new password; its sessions have ended.
+error-user-unknown = no account named '{ $username }'
+error-username-format = a user name has 1 to 64 letters, digits, '.', '-' or '_'
+error-role = '{ $value }' is not a role; expected one of { $allowed }
+error-user-password-weak = TABARA_USER_PASSWORD is too weak
+error-name-none = { $option }: nothing contains '{ $name }'
+error-name-many = { $option }: '{ $name }' matches several: { $matches }

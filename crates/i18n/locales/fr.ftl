@@ -165,3 +165,15 @@ person-identity-hidden = Votre rôle ne donne pas accès à l'identité de cette
 ## Ligne de commande : serveur
 serve-ready = Tabara est accessible à { $address } (Ctrl-C pour arrêter)
 error-listen = impossible d'écouter sur { $address }
+
+## Ligne de commande : comptes
+user-added = Compte { $username } créé ({ $role }).
+user-disabled = Compte { $username } désactivé ; ses sessions sont terminées.
+user-enabled = Compte { $username } réactivé.
+user-reset = Le compte { $username } a un nouveau mot de passe ; ses sessions sont terminées.
+error-user-unknown = aucun compte nommé « { $username } »
+error-username-format = un nom d'utilisateur compte de 1 à 64 lettres, chiffres, « . », « - » ou « _ »
+error-role = « { $value } » n'est pas un rôle ; valeurs possibles : { $allowed }
+error-user-password-weak = TABARA_USER_PASSWORD est trop faible
+error-name-none = { $option } : aucun nom ne contient « { $name } »
+error-name-many = { $option } : « { $name } » correspond à plusieurs : { $matches }
