@@ -50,6 +50,12 @@ impl CurrentUser {
             role: tabara_core::Picklist::label(self.user.role, self.lang).to_string(),
             csrf: self.csrf.clone(),
             path: path.to_string(),
+            can_create: tabara_core::permissions::decide(
+                self.user.role,
+                tabara_core::permissions::Action::CreateCase,
+                None,
+            )
+            .allowed(),
         }
     }
 

@@ -9,6 +9,7 @@
 
 mod auth;
 mod error;
+mod intake;
 mod pages;
 mod view;
 
@@ -67,6 +68,10 @@ pub fn app(store: Store, config: Config) -> Router {
         .route("/signout", post(auth::signout))
         .route("/lang", post(auth::set_language))
         .route("/cases", get(pages::case_list))
+        .route(
+            "/cases/new",
+            get(intake::new_case_page).post(intake::create_case),
+        )
         .route("/cases/{number}", get(pages::case_page))
         .route("/cases/{number}/persons/{person}", get(pages::person_page))
         .route("/healthz", get(pages::healthz))

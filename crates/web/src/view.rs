@@ -17,6 +17,8 @@ pub struct Chrome {
     pub csrf: String,
     /// The path of this page (for the language switch to come back to).
     pub path: String,
+    /// The user may open cases (shows the link).
+    pub can_create: bool,
 }
 
 impl Chrome {
@@ -28,6 +30,7 @@ impl Chrome {
             role: String::new(),
             csrf: String::new(),
             path: "/".into(),
+            can_create: false,
         }
     }
 
@@ -58,6 +61,13 @@ impl Chrome {
     /// A date as people of this language write it.
     pub fn date(&self, d: &NaiveDate) -> String {
         format_date(self.lang, *d)
+    }
+
+    /// An audit timestamp (microseconds since the epoch) as UTC date and time.
+    pub fn micros(&self, us: &i64) -> String {
+        chrono::DateTime::from_timestamp_micros(*us)
+            .map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string())
+            .unwrap_or_default()
     }
 
     /// An optional date, or a dash.

@@ -397,3 +397,89 @@ store_test!(language_switch_and_page_weight, |db| async move {
     assert!(bytes.len() < 60 * 1024, "{} bytes", bytes.len());
     db.finish().await;
 });
+
+store_test!(
+    opening_a_case_with_an_invalid_then_a_valid_form,
+    |db| async move {
+        let app = start(&db).await;
+        let mut b = browser(&app);
+        b.sign_in("officer", DEMO_PASSWORD).await;
+        let form_page = b.get("/cases/new").await;
+        assert_eq!(form_page.status, 200);
+        let csrf = Browser::csrf(&form_page.body);
+        let office = app.reference.users[0].office_id.unwrap().to_string();
+        let before = db.store.stats().await.unwrap();
+
+        let mut fields = vec![
+            ("csrf", csrf.as_str()),
+            ("opened_on", "2026-11-01"),
+            ("office", office.as_str()),
+            ("first_name", "Évariste"),
+            ("second_name", "Ndayishimiye"),
+            ("birthdate", "2031-01-01"),
+            ("gender", "Masculine"),
+            ("citizenship", "BI, XZ"),
+            ("exploitation", ""),
+            ("trafficking_status", "PossibleVictimOfTrafficking"),
+        ];
+        let bad = b.post("/cases/new", &fields).await;
+        assert_eq!(bad.status, 422);
+        for id in [
+            "err-prs_Birthdate",
+            "err-prs_Citizenship",
+            "err-vic_TypeOfExploitation",
+        ] {
+            assert!(bad.body.contains(&format!("id=\"{id}\"")), "{id} missing");
+        }
+        assert!(bad.body.contains("This date is in the future."));
+        assert!(
+            bad.body.contains("value=\"Évariste\"") && bad.body.contains("value=\"BI, XZ\""),
+            "typed values kept"
+        );
+        assert_eq!(
+            db.store.stats().await.unwrap().cases,
+            before.cases,
+            "nothing written"
+        );
+
+        fields[5] = ("birthdate", "2001-03-14");
+        fields[7] = ("citizenship", "BI");
+        fields[8] = ("exploitation", "ForcedLabour");
+        let good = b.post("/cases/new", &fields).await;
+        assert_eq!(good.status, 303, "{}", good.body);
+        let location = good.location.unwrap();
+        let number: i64 = location.trim_start_matches("/cases/").parse().unwrap();
+        let case = db.store.case_by_number(number).await.unwrap();
+        assert_eq!(case.owner_id, Some(app.reference.users[0].id));
+        let persons = db.store.case_persons(case.id).await.unwrap();
+        assert_eq!(persons.len(), 1);
+        let (identity, _) = db
+            .store
+            .read_identity(&Actor::system("test"), persons[0].person.id)
+            .await
+            .unwrap();
+        assert_eq!(identity.display_name(), "Évariste Ndayishimiye");
+        let page = b.get(&location).await;
+        assert_eq!(page.status, 200);
+        assert!(page.body.contains("Forced labour"));
+        let trail = db
+            .store
+            .audit_trail("case", &case.id.to_string())
+            .await
+            .unwrap();
+        assert_eq!(trail[0].action, "case.create");
+        assert_eq!(
+            trail[0].actor,
+            Actor::user(app.reference.users[0].id).as_str()
+        );
+
+        // A forged form is refused; roles that do not record intake do not get the form.
+        fields[0] = ("csrf", "forged");
+        assert_eq!(b.post("/cases/new", &fields).await.status, 403);
+        let mut analyst = browser(&app);
+        analyst.sign_in("analyst", DEMO_PASSWORD).await;
+        assert_eq!(analyst.get("/cases/new").await.status, 404);
+        assert!(!analyst.get("/").await.body.contains("/cases/new"));
+        db.finish().await;
+    }
+);

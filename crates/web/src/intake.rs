@@ -1,0 +1,274 @@
+//! Opening a case at intake: the case, its first victim and what is known of the exploitation,
+//! in one form, validated on the server; every error is shown next to its field and nothing the
+//! officer typed is lost.
+
+use axum::Form;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::{NaiveDate, Utc};
+use serde::Deserialize;
+use tabara_core::htcds::{ExploitationType, Gender, TraffickingStatus};
+use tabara_core::ids::{CaseId, ConsentId, OfficeId, PersonId};
+use tabara_core::permissions::{Action, decide};
+use tabara_core::records::{
+    CaseFacts, Consent, ConsentScope, Involvement, Person, PersonForm, VictimContext,
+};
+use tabara_core::validation::ValidationErrors;
+use tabara_core::{Lang, Picklist};
+use tabara_store::{Actor, Batch, BatchCase, NewCase};
+
+use crate::AppState;
+use crate::auth::CurrentUser;
+use crate::error::AppError;
+use crate::view::{Chrome, render};
+
+/// The intake form as typed. A field left out counts as empty (and is then reported by the
+/// validation), never as a malformed request.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct IntakeForm {
+    csrf: String,
+    opened_on: String,
+    office: String,
+    first_name: String,
+    second_name: String,
+    birthdate: String,
+    age: String,
+    age_uncertain: Option<String>,
+    gender: String,
+    citizenship: String,
+    exploitation: String,
+    trafficking_status: String,
+    consent: Option<String>,
+}
+
+#[derive(askama::Template)]
+#[template(path = "new_case.html")]
+struct NewCasePage {
+    chrome: Chrome,
+    form: IntakeForm,
+    errors: ValidationErrors,
+    offices: Vec<(String, String)>,
+    genders: Vec<(&'static str, &'static str)>,
+    exploitation_types: Vec<(&'static str, &'static str)>,
+    statuses: Vec<(&'static str, &'static str)>,
+}
+
+impl NewCasePage {
+    /// The error text of a field, translated by rule when the catalogue has it.
+    fn error(&self, field: &str) -> String {
+        self.errors
+            .get(field)
+            .map(|e| {
+                let key = format!("rule-{}", e.rule.replace('_', "-"));
+                if tabara_i18n::catalogue().has(Lang::En, &key) {
+                    self.chrome.t(&key)
+                } else {
+                    e.message.clone()
+                }
+            })
+            .unwrap_or_default()
+    }
+
+    fn has_error(&self, field: &str) -> bool {
+        self.errors.has(field)
+    }
+}
+
+async fn page(
+    state: &AppState,
+    user: &CurrentUser,
+    form: IntakeForm,
+    errors: ValidationErrors,
+) -> Result<Response, AppError> {
+    let lang = user.lang;
+    let offices = state
+        .store
+        .offices()
+        .await?
+        .into_iter()
+        .filter(|o| o.organisation_id == user.user.organisation_id)
+        .map(|o| (o.id.to_string(), o.name))
+        .collect();
+    let status = if errors.0.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let page = NewCasePage {
+        chrome: user.chrome("/cases/new"),
+        form,
+        errors,
+        offices,
+        genders: Gender::ALL
+            .iter()
+            .map(|g| (g.as_str(), g.label(lang)))
+            .collect(),
+        exploitation_types: ExploitationType::ALL
+            .iter()
+            .map(|t| (t.as_str(), t.label(lang)))
+            .collect(),
+        statuses: TraffickingStatus::ALL
+            .iter()
+            .map(|t| (t.as_str(), t.label(lang)))
+            .collect(),
+    };
+    Ok((status, render(&page)).into_response())
+}
+
+fn may_create(user: &CurrentUser) -> Result<(), AppError> {
+    if decide(user.user.role, Action::CreateCase, None).allowed() {
+        Ok(())
+    } else {
+        Err(AppError::NotFound(user.lang))
+    }
+}
+
+/// `GET /cases/new`.
+pub async fn new_case_page(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> Result<Response, AppError> {
+    may_create(&user)?;
+    let form = IntakeForm {
+        opened_on: Utc::now().date_naive().to_string(),
+        office: user
+            .user
+            .office_id
+            .map(|o| o.to_string())
+            .unwrap_or_default(),
+        ..Default::default()
+    };
+    page(&state, &user, form, ValidationErrors::default()).await
+}
+
+/// `POST /cases/new`.
+pub async fn create_case(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Form(form): Form<IntakeForm>,
+) -> Result<Response, AppError> {
+    may_create(&user)?;
+    user.check_csrf(&form.csrf)?;
+    let today = Utc::now().date_naive();
+    let mut errors = ValidationErrors::default();
+
+    let opened_on = match NaiveDate::parse_from_str(form.opened_on.trim(), "%Y-%m-%d") {
+        Ok(d) => Some(d),
+        Err(_) => {
+            errors.push(
+                "cas_OpenedOn",
+                "date",
+                format!("'{}' is not a date", form.opened_on),
+            );
+            None
+        }
+    };
+    let offices = state.store.offices().await?;
+    let office = form.office.parse::<OfficeId>().ok().filter(|id| {
+        offices
+            .iter()
+            .any(|o| o.id == *id && o.organisation_id == user.user.organisation_id)
+    });
+    if office.is_none() {
+        errors.push(
+            "cas_Office",
+            "required",
+            "choose the office that opens the case",
+        );
+    }
+    let person_form = PersonForm {
+        first_name: form.first_name.clone(),
+        second_name: form.second_name.clone(),
+        birthdate: form.birthdate.clone(),
+        age: form.age.clone(),
+        age_uncertain: form.age_uncertain.is_some(),
+        gender: form.gender.clone(),
+        citizenship: form.citizenship.clone(),
+        ..Default::default()
+    };
+    let person = match person_form.validate(opened_on.unwrap_or(today).min(today)) {
+        Ok(p) => Some(p),
+        Err(e) => {
+            errors.0.extend(e.0);
+            None
+        }
+    };
+    let exploitation = ExploitationType::parse(&form.exploitation).ok();
+    if exploitation.is_none() {
+        errors.push(
+            "vic_TypeOfExploitation",
+            "required",
+            "choose the type of exploitation",
+        );
+    }
+    let status = TraffickingStatus::parse(&form.trafficking_status).ok();
+    let facts = opened_on.map(CaseFacts::opened);
+    if let Some(f) = &facts
+        && let Err(e) = f.validate(today)
+    {
+        errors.0.extend(e.0);
+    }
+    if form.first_name.trim().is_empty() && form.second_name.trim().is_empty() {
+        errors.push(
+            "prs_FirstName",
+            "required",
+            "give at least one name (or the name the person uses)",
+        );
+    }
+    let (Some(facts), Some(office), Some((person_facts, identity)), Some(exploitation), true) =
+        (facts, office, person, exploitation, errors.0.is_empty())
+    else {
+        return page(&state, &user, form, errors).await;
+    };
+
+    let mut victim = VictimContext::default();
+    victim.exploitation_types.insert(exploitation);
+    victim.trafficking_status = status;
+    victim.decision_org = status.map(|_| tabara_core::htcds::DecisionMakingOrg::Police);
+    let person = Person {
+        id: PersonId::new(),
+        organisation_id: user.user.organisation_id,
+        facts: person_facts,
+        version: 1,
+    };
+    let case_id = CaseId::new();
+    let consent_given = form.consent.is_some();
+    let batch = Batch {
+        consents: vec![Consent {
+            id: ConsentId::new(),
+            person_id: person.id,
+            case_id: Some(case_id),
+            scope: ConsentScope::Interview,
+            given: consent_given,
+            informed_purpose: consent_given,
+            informed_data_use: consent_given,
+            informed_research_use: false,
+            informed_right_of_access: consent_given,
+            informed_retention: consent_given,
+            informed_withdrawal: consent_given,
+            recorded_on: today,
+            withdrawn_on: None,
+        }],
+        cases: vec![BatchCase {
+            case: NewCase {
+                id: case_id,
+                organisation_id: user.user.organisation_id,
+                office_id: Some(office),
+                owner_id: Some(user.user.id),
+                facts,
+            },
+            persons: vec![(person.id, Involvement::Victim(victim))],
+            comments: Vec::new(),
+        }],
+        persons: vec![(person, identity)],
+    };
+    // One transaction: the case, the person, the involvement, the consent and their audit.
+    state
+        .store
+        .bulk_insert(&Actor::user(user.user.id), &batch)
+        .await?;
+    let case = state.store.case(case_id).await?;
+    Ok(Redirect::to(&format!("/cases/{}", case.number)).into_response())
+}
