@@ -1,0 +1,259 @@
+//! A real headless Chromium, driven through chromedriver (WebDriver): sign in, open a case with
+//! an invalid then a valid form, switch to French, and check that another agency's user cannot
+//! open the case. `.ci/run` installs Debian's `chromium` and `chromium-driver`; without
+//! chromedriver the test fails, unless TABARA_TEST_SKIP_BROWSER=1 says so explicitly.
+
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use tabara_demo::{DEMO_PASSWORD, Demo};
+use tabara_store::Actor;
+use tabara_store::testing::TestDb;
+
+struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+async fn browser() -> Option<(Driver, Client)> {
+    if std::env::var("TABARA_TEST_SKIP_BROWSER").as_deref() == Ok("1") {
+        eprintln!("browser test skipped: TABARA_TEST_SKIP_BROWSER=1");
+        return None;
+    }
+    let port = free_port();
+    let child = Command::new("chromedriver")
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("chromedriver not found: install Debian's chromium-driver (bash .ci/run does)");
+    let driver = Driver(child);
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        serde_json::json!({
+            "binary": "/usr/bin/chromium",
+            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                     "--disable-dev-shm-usage", "--window-size=1200,900"]
+        }),
+    );
+    let url = format!("http://127.0.0.1:{port}");
+    for _ in 0..50 {
+        match ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(caps.clone())
+            .connect(&url)
+            .await
+        {
+            Ok(c) => return Some((driver, c)),
+            Err(_) => tokio::time::sleep(Duration::from_millis(200)).await,
+        }
+    }
+    panic!("chromedriver did not answer on port {port}");
+}
+
+async fn fill(c: &Client, id: &str, value: &str) {
+    let field = c.find(Locator::Id(id)).await.unwrap();
+    field.clear().await.unwrap();
+    field.send_keys(value).await.unwrap();
+}
+
+async fn select(c: &Client, id: &str, value: &str) {
+    c.find(Locator::Id(id))
+        .await
+        .unwrap()
+        .select_by_value(value)
+        .await
+        .unwrap();
+}
+
+async fn sign_in(c: &Client, base: &str, username: &str) {
+    c.goto(&format!("{base}/signin")).await.unwrap();
+    fill(c, "username", username).await;
+    fill(c, "password", DEMO_PASSWORD).await;
+    c.find(Locator::Css("form.card button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_path(c, |p| p != "/signin").await;
+}
+
+async fn text(c: &Client) -> String {
+    c.find(Locator::Css("body"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
+/// Wait until the page at the given path has loaded (a click does not wait for navigation).
+async fn wait_for_path(c: &Client, pred: impl Fn(&str) -> bool) {
+    for _ in 0..100 {
+        if let Ok(url) = c.current_url().await
+            && pred(url.path())
+            && c.find(Locator::Css("main")).await.is_ok()
+        {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("page did not load: {:?}", c.current_url().await);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn officer_opens_a_case_in_the_browser() {
+    let Some((_driver, c)) = browser().await else {
+        return;
+    };
+    let db = TestDb::sqlite().await;
+    let actor = Actor::system("test");
+    let mut demo = Demo::new(4, 60);
+    let reference = demo.reference().clone();
+    reference
+        .write(
+            &db.store,
+            &actor,
+            &tabara_core::password::hash_password(DEMO_PASSWORD),
+        )
+        .await
+        .unwrap();
+    while let Some(b) = demo.next_batch(100) {
+        db.store.bulk_insert(&actor, &b).await.unwrap();
+    }
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(tabara_web::serve_on(
+        listener,
+        db.store.clone(),
+        tabara_web::Config::default(),
+        async {
+            let _ = stopped.await;
+        },
+    ));
+
+    sign_in(&c, &base, "officer").await;
+    assert!(
+        text(&c).await.contains("Your work"),
+        "dashboard after sign-in"
+    );
+
+    // An invalid form comes back with the errors next to the fields and the typed values kept.
+    c.find(Locator::LinkText("New case"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_path(&c, |p| p == "/cases/new").await;
+    fill(&c, "first_name", "Claudine").await;
+    fill(&c, "second_name", "Irakoze").await;
+    fill(&c, "age", "17").await;
+    fill(&c, "citizenship", "BI, ZZ").await;
+    select(&c, "gender", "Feminine").await;
+    c.find(Locator::Css("form.intake button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let err = c
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Id("err-prs_Citizenship"))
+        .await
+        .unwrap_or_else(|e| panic!("no citizenship error shown: {e}"))
+        .text()
+        .await
+        .unwrap();
+    assert!(err.contains("two-letter country codes"), "{err}");
+    assert!(
+        c.find(Locator::Id("err-vic_TypeOfExploitation"))
+            .await
+            .is_ok()
+    );
+    let kept = c
+        .find(Locator::Id("first_name"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(kept.as_deref(), Some("Claudine"));
+
+    // Corrected, it opens the case and shows it.
+    fill(&c, "citizenship", "BI").await;
+    select(&c, "exploitation", "Servitude").await;
+    c.find(Locator::Css("form.intake button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_path(&c, |p| p.starts_with("/cases/") && p != "/cases/new").await;
+    let url = c.current_url().await.unwrap();
+    let case_path = url.path().to_string();
+    assert!(case_path.starts_with("/cases/"), "{url}");
+    let page = text(&c).await;
+    assert!(
+        page.contains("Servitude") && page.contains("Persons involved"),
+        "{page}"
+    );
+
+    // Switch to French.
+    select(&c, "lang", "fr").await;
+    c.find(Locator::Css("header form[action='/lang'] button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css("html[lang=fr]"))
+        .await
+        .unwrap();
+    let page = text(&c).await;
+    assert!(
+        page.contains("Personnes concernées") && page.contains("Dossiers"),
+        "{page}"
+    );
+
+    // Someone of another agency gets "not found", not the case.
+    c.find(Locator::Css("header form[action='/signout'] button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_path(&c, |p| p == "/signin").await;
+    sign_in(&c, &base, "caseworker").await;
+    c.goto(&format!("{base}{case_path}")).await.unwrap();
+    wait_for_path(&c, |p| p == case_path).await;
+    let page = text(&c).await;
+    assert!(
+        page.contains("Not found") || page.contains("Introuvable"),
+        "{page}"
+    );
+    assert!(!page.contains("Irakoze"));
+
+    c.close().await.unwrap();
+    let _ = stop.send(());
+    db.finish().await;
+}
