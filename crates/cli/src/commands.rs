@@ -340,6 +340,27 @@ async fn user(cli: &Cli, command: &crate::UserCommand) -> Result<ExitCode> {
             };
             println!("{}", t!(lang, key, username = u.username.as_str()));
         }
+        Token(args) => {
+            use rand::Rng;
+            let u = find(args.username.clone()).await?;
+            let bytes: [u8; 32] = rand::rng().random();
+            let token = format!("tbr_{}", hex_encode(&bytes));
+            let hash = hex_encode(&sha256(token.as_bytes()));
+            let expires = chrono::Utc::now() + chrono::Duration::days(args.days);
+            store
+                .create_api_token(&actor, u.id, &hash, args.name.trim(), Some(expires))
+                .await?;
+            println!(
+                "{}",
+                t!(
+                    lang,
+                    "user-token",
+                    username = u.username.as_str(),
+                    days = args.days
+                )
+            );
+            println!("{token}");
+        }
         Reset(arg) => {
             let u = find(arg.username.clone()).await?;
             let password = random_password();
@@ -354,6 +375,15 @@ async fn user(cli: &Cli, command: &crate::UserCommand) -> Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn hex_encode(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn sha256(data: &[u8]) -> Vec<u8> {
+    use sha2::Digest;
+    sha2::Sha256::digest(data).to_vec()
 }
 
 fn random_password() -> String {

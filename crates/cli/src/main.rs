@@ -187,6 +187,21 @@ pub enum UserCommand {
     Enable(UserNameArg),
     /// Give an account a new generated password (printed once); its sessions end.
     Reset(UserNameArg),
+    /// Create an API token for a machine client acting as this account (printed once).
+    Token(UserTokenArgs),
+}
+
+/// Options of `user token`.
+#[derive(Debug, Args)]
+pub struct UserTokenArgs {
+    /// Sign-in name of the account the client acts as.
+    pub username: String,
+    /// What the token is for (shown in the audit and to administrators).
+    #[arg(long)]
+    pub name: String,
+    /// Days until the token expires.
+    #[arg(long, default_value_t = 90, value_parser = clap::value_parser!(i64).range(1..=730))]
+    pub days: i64,
 }
 
 /// Options of `user add`.

@@ -199,3 +199,4 @@ rule-required = This answer is needed.
 rule-range = This number is out of range.
 rule-integer = Write a whole number.
 rule-plausible = This date is not plausible.
+user-token = API token for { $username }, valid { $days } days (shown once; keep it secret):

@@ -198,3 +198,4 @@ rule-required = Cette réponse est nécessaire.
 rule-range = Ce nombre est hors des limites.
 rule-integer = Écrivez un nombre entier.
 rule-plausible = Cette date n'est pas plausible.
+user-token = Jeton d'API pour { $username }, valable { $days } jours (affiché une seule fois ; gardez-le secret) :

@@ -307,3 +307,43 @@ fn push_visibility(qb: &mut QueryBuilder<Db>, v: &Viewer) {
         }
     }
 }
+
+pub(super) async fn create_api_token(
+    pool: &Pool,
+    actor: &Actor,
+    user_id: UserId,
+    token_hash: &str,
+    name: &str,
+    expires_at: Option<chrono::DateTime<Utc>>,
+) -> Result<()> {
+    let mut tx = begin(pool).await?;
+    sqlx::query("INSERT INTO api_tokens (token_hash, user_id, name, created_at, expires_at, revoked) VALUES ($1, $2, $3, $4, $5, $6)")
+        .bind(token_hash)
+        .bind(user_id.0)
+        .bind(name)
+        .bind(Utc::now())
+        .bind(expires_at)
+        .bind(false)
+        .execute(&mut *tx)
+        .await?;
+    append_audit(&mut tx, &[pending(actor, "api_token.create", "user", user_id.to_string())]).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The active account behind an API token: not revoked, not expired, account not disabled.
+pub(super) async fn api_token_user(pool: &Pool, token_hash: &str) -> Result<Option<User>> {
+    let row = sqlx::query(
+        "SELECT u.id, u.username, u.display_name, u.role, u.organisation_id, u.office_id, u.disabled, u.version, \
+         t.expires_at, t.revoked FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1",
+    )
+    .bind(token_hash)
+    .fetch_optional(pool)
+    .await?;
+    let Some(r) = row else { return Ok(None) };
+    let user = user_from_row(&r)?;
+    let expires_at: Option<chrono::DateTime<Utc>> = r.try_get("expires_at")?;
+    let revoked: bool = r.try_get("revoked")?;
+    let expired = expires_at.is_some_and(|t| t <= Utc::now());
+    Ok((!revoked && !expired && !user.disabled).then_some(user))
+}

@@ -387,6 +387,26 @@ impl Store {
         dispatch!(self, end_session(token_hash))
     }
 
+    /// Store a new API token (only its SHA-256) for a user; audited.
+    pub async fn create_api_token(
+        &self,
+        actor: &Actor,
+        user_id: UserId,
+        token_hash: &str,
+        name: &str,
+        expires_at: Option<chrono::DateTime<chrono::Utc>>,
+    ) -> Result<()> {
+        dispatch!(
+            self,
+            create_api_token(actor, user_id, token_hash, name, expires_at)
+        )
+    }
+
+    /// The active account behind an API token hash (not revoked, not expired, not disabled).
+    pub async fn api_token_user(&self, token_hash: &str) -> Result<Option<User>> {
+        dispatch!(self, api_token_user(token_hash))
+    }
+
     /// Share a case with another organisation, with a reason (audited).
     pub async fn share_case(
         &self,

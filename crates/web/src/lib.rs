@@ -7,6 +7,7 @@
 //! store → template.
 #![deny(missing_docs)]
 
+mod api;
 mod auth;
 mod error;
 mod intake;
@@ -74,6 +75,10 @@ pub fn app(store: Store, config: Config) -> Router {
         )
         .route("/cases/{number}", get(pages::case_page))
         .route("/cases/{number}/persons/{person}", get(pages::person_page))
+        .route("/api/v1/cases", get(api::cases))
+        .route("/api/v1/cases/{reference}", get(api::case))
+        .route("/api/v1/openapi.json", get(api::openapi))
+        .route("/api/v1/{*rest}", get(api::not_found))
         .route("/healthz", get(pages::healthz))
         .route("/readyz", get(pages::readyz))
         .route("/static/tabara.css", get(pages::stylesheet))

@@ -483,3 +483,97 @@ store_test!(
         db.finish().await;
     }
 );
+
+async fn api_token(db: &TestDb, username: &str) -> String {
+    use sha2::Digest;
+    let user = db.store.user_by_username(username).await.unwrap().unwrap();
+    let token = format!("tbr_test_{}", user.id.0.simple());
+    let hash = hex::encode(sha2::Sha256::digest(token.as_bytes()));
+    db.store
+        .create_api_token(&Actor::system("test"), user.id, &hash, "test client", None)
+        .await
+        .unwrap();
+    token
+}
+
+store_test!(
+    json_api_with_tokens_problems_and_need_to_know,
+    |db| async move {
+        let app = start(&db).await;
+        let get = |path: String, token: Option<String>| {
+            let mut r = app.http.get(format!("{}{path}", app.base));
+            if let Some(t) = token {
+                r = r.bearer_auth(t);
+            }
+            async move {
+                let r = r.send().await.unwrap();
+                let status = r.status().as_u16();
+                let ctype = r
+                    .headers()
+                    .get("content-type")
+                    .map(|v| v.to_str().unwrap().to_string())
+                    .unwrap_or_default();
+                (
+                    status,
+                    ctype,
+                    serde_json::from_str::<serde_json::Value>(&r.text().await.unwrap()).unwrap(),
+                )
+            }
+        };
+        // The OpenAPI document is public and lists the routes.
+        let (status, _, doc) = get("/api/v1/openapi.json".into(), None).await;
+        assert_eq!(status, 200);
+        assert_eq!(doc["openapi"], "3.1.0");
+        assert!(
+            doc["paths"]["/cases"]["get"].is_object()
+                && doc["paths"]["/cases/{reference}"]["get"].is_object()
+        );
+
+        // No token, or a wrong one: 401 problem.
+        let (status, ctype, problem) = get("/api/v1/cases".into(), None).await;
+        assert_eq!((status, ctype.as_str()), (401, "application/problem+json"));
+        assert_eq!(problem["status"], 401);
+        assert_eq!(
+            get("/api/v1/cases".into(), Some("tbr_forged".into()))
+                .await
+                .0,
+            401
+        );
+
+        let token = api_token(&db, "investigator").await;
+        let (status, _, page) = get("/api/v1/cases?limit=5".into(), Some(token.clone())).await;
+        assert_eq!(status, 200);
+        let items = page["items"].as_array().unwrap();
+        assert_eq!(items.len(), 5);
+        let next = page["next"].as_i64().unwrap();
+        let (_, _, page2) = get(
+            format!("/api/v1/cases?limit=5&after={next}"),
+            Some(token.clone()),
+        )
+        .await;
+        assert!(page2["items"][0]["number"].as_i64().unwrap() < next);
+
+        // Bad parameters name the parameter.
+        let (status, _, problem) =
+            get("/api/v1/cases?status=Open".into(), Some(token.clone())).await;
+        assert_eq!(status, 400);
+        assert!(problem["detail"].as_str().unwrap().starts_with("status:"));
+
+        // A case of the investigator's agency, then one out of reach: 404 like a missing one.
+        let number = items[0]["number"].as_i64().unwrap();
+        let (status, _, doc) = get(format!("/api/v1/cases/{number}"), Some(token.clone())).await;
+        assert_eq!(status, 200);
+        assert_eq!(doc["case"]["number"], number);
+        assert!(doc["persons"].as_array().is_some_and(|p| !p.is_empty()));
+        assert!(
+            !doc.to_string().contains("first_name"),
+            "no identity in the API document"
+        );
+        let analyst = api_token(&db, "analyst").await;
+        let (denied, _, _) = get(format!("/api/v1/cases/{number}"), Some(analyst.clone())).await;
+        let (missing, _, _) = get("/api/v1/cases/999999".into(), Some(analyst)).await;
+        assert_eq!((denied, missing), (404, 404));
+        assert_eq!(get("/api/v1/nothing".into(), Some(token)).await.0, 404);
+        db.finish().await;
+    }
+);

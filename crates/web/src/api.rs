@@ -1,0 +1,258 @@
+//! The JSON API under `/api/v1`, for machine clients holding a token (`tabara user token`).
+//! The same permission rules as the pages; errors are RFC 9457 problem documents; the API is
+//! described by the OpenAPI document at `/api/v1/openapi.json`.
+
+use axum::Json;
+use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::http::request::Parts;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use tabara_core::Picklist;
+use tabara_core::htcds::{CaseStatus, ExploitationType};
+use tabara_core::ids::OfficeId;
+use tabara_core::permissions::{Action, decide};
+use tabara_core::records::{Case, parse_case_reference};
+use tabara_store::{CaseComment, CaseFilter, CasePerson, CaseShare, PageRequest, User, Viewer};
+
+use crate::AppState;
+
+/// An RFC 9457 problem document.
+#[derive(Debug, Serialize)]
+pub struct Problem {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    title: &'static str,
+    status: u16,
+    detail: String,
+}
+
+impl Problem {
+    fn new(
+        status: StatusCode,
+        kind: &'static str,
+        title: &'static str,
+        detail: impl Into<String>,
+    ) -> Problem {
+        Problem {
+            kind,
+            title,
+            status: status.as_u16(),
+            detail: detail.into(),
+        }
+    }
+
+    fn unauthorized() -> Problem {
+        Problem::new(
+            StatusCode::UNAUTHORIZED,
+            "/problems/unauthorized",
+            "Unauthorized",
+            "send a valid API token as `Authorization: Bearer <token>`",
+        )
+    }
+
+    fn not_found() -> Problem {
+        Problem::new(
+            StatusCode::NOT_FOUND,
+            "/problems/not-found",
+            "Not found",
+            "there is no such record, or it is not shared with you",
+        )
+    }
+
+    fn bad_parameter(name: &str, rule: &str) -> Problem {
+        Problem::new(
+            StatusCode::BAD_REQUEST,
+            "/problems/invalid-parameter",
+            "Invalid parameter",
+            format!("{name}: {rule}"),
+        )
+    }
+}
+
+impl From<tabara_store::StoreError> for Problem {
+    fn from(e: tabara_store::StoreError) -> Problem {
+        tracing::error!(error = %e, "store error in API");
+        Problem::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "/problems/internal",
+            "Internal error",
+            "the request could not be completed; nothing was changed",
+        )
+    }
+}
+
+impl IntoResponse for Problem {
+    fn into_response(self) -> Response {
+        let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let body = serde_json::to_string(&self).unwrap_or_default();
+        (
+            status,
+            [(header::CONTENT_TYPE, "application/problem+json")],
+            body,
+        )
+            .into_response()
+    }
+}
+
+/// A machine client, from its bearer token.
+pub struct ApiUser {
+    user: User,
+    viewer: Viewer,
+}
+
+impl FromRequestParts<AppState> for ApiUser {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Problem> {
+        let token = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .ok_or_else(Problem::unauthorized)?;
+        let hash = hex::encode(Sha256::digest(token.as_bytes()));
+        let user = state
+            .store
+            .api_token_user(&hash)
+            .await?
+            .ok_or_else(Problem::unauthorized)?;
+        Ok(ApiUser {
+            viewer: Viewer::from(&user),
+            user,
+        })
+    }
+}
+
+/// Filters of `GET /api/v1/cases`.
+#[derive(Debug, Default, Deserialize)]
+pub struct CasesQuery {
+    status: Option<String>,
+    exploitation: Option<String>,
+    office: Option<String>,
+    opened_from: Option<String>,
+    opened_to: Option<String>,
+    after: Option<i64>,
+    limit: Option<i64>,
+}
+
+fn date(name: &str, v: &Option<String>) -> Result<Option<NaiveDate>, Problem> {
+    v.as_deref()
+        .map(|d| {
+            NaiveDate::parse_from_str(d, "%Y-%m-%d")
+                .map_err(|_| Problem::bad_parameter(name, "a date YYYY-MM-DD"))
+        })
+        .transpose()
+}
+
+/// `GET /api/v1/cases`.
+pub async fn cases(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Query(q): Query<CasesQuery>,
+) -> Result<Response, Problem> {
+    let filter = CaseFilter {
+        status: q
+            .status
+            .as_deref()
+            .map(|s| {
+                CaseStatus::parse(s)
+                    .map_err(|_| Problem::bad_parameter("status", "an HTCDS cas_Status value"))
+            })
+            .transpose()?,
+        exploitation: q
+            .exploitation
+            .as_deref()
+            .map(|s| {
+                ExploitationType::parse(s).map_err(|_| {
+                    Problem::bad_parameter("exploitation", "an HTCDS vic_TypeOfExploitation value")
+                })
+            })
+            .transpose()?,
+        office_id: q
+            .office
+            .as_deref()
+            .map(|s| {
+                s.parse::<OfficeId>()
+                    .map_err(|_| Problem::bad_parameter("office", "an office id (UUID)"))
+            })
+            .transpose()?,
+        organisation_id: None,
+        opened_from: date("opened_from", &q.opened_from)?,
+        opened_to: date("opened_to", &q.opened_to)?,
+        visible_to: Some(user.viewer.clone()),
+    };
+    let limit = q.limit.unwrap_or(50);
+    if !(1..=500).contains(&limit) {
+        return Err(Problem::bad_parameter("limit", "between 1 and 500"));
+    }
+    let page = state
+        .store
+        .list_cases(
+            &filter,
+            PageRequest {
+                after: q.after,
+                limit,
+            },
+        )
+        .await?;
+    Ok(Json(page).into_response())
+}
+
+/// A case with what the client may see of it.
+#[derive(Serialize)]
+struct CaseDocument {
+    reference: String,
+    case: Case,
+    persons: Vec<CasePerson>,
+    comments: Vec<CaseComment>,
+    shares: Vec<CaseShare>,
+}
+
+/// `GET /api/v1/cases/{reference}`.
+pub async fn case(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path(reference): Path<String>,
+) -> Result<Response, Problem> {
+    let number = parse_case_reference(&reference).ok_or_else(Problem::not_found)?;
+    let case = match state.store.case_by_number(number).await {
+        Ok(c) => c,
+        Err(tabara_store::StoreError::NotFound { .. }) => return Err(Problem::not_found()),
+        Err(e) => return Err(e.into()),
+    };
+    let relation = state
+        .store
+        .relation(&user.viewer, case.id)
+        .await?
+        .ok_or_else(Problem::not_found)?;
+    if !decide(user.user.role, Action::ReadCase, Some(relation)).allowed() {
+        return Err(Problem::not_found());
+    }
+    let doc = CaseDocument {
+        reference: case.reference(),
+        persons: state.store.case_persons(case.id).await?,
+        comments: state.store.comments(case.id).await?,
+        shares: state.store.case_shares(case.id).await?,
+        case,
+    };
+    Ok(Json(doc).into_response())
+}
+
+/// `GET /api/v1/openapi.json`.
+pub async fn openapi() -> Response {
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        include_str!("../openapi.json"),
+    )
+        .into_response()
+}
+
+/// Anything else under `/api/v1`.
+pub async fn not_found() -> Problem {
+    Problem::not_found()
+}
