@@ -577,3 +577,101 @@ store_test!(
         db.finish().await;
     }
 );
+
+// Every role against every record route, for cases of three different agencies: the page, a
+// person of the case, and the API answer exactly as `permissions::decide` says, and identity
+// appears only where the role may read it.
+store_test!(authorization_matrix_over_http, |db| async move {
+    use tabara_core::permissions::{Action, decide};
+    let app = start(&db).await;
+    let all = db
+        .store
+        .list_cases(
+            &CaseFilter::default(),
+            PageRequest {
+                after: None,
+                limit: 500,
+            },
+        )
+        .await
+        .unwrap();
+    let mut samples = Vec::new();
+    for org in &app.reference.organisations {
+        if let Some(c) = all.items.iter().find(|c| c.organisation == org.name) {
+            samples.push(c.clone());
+        }
+        if samples.len() == 3 {
+            break;
+        }
+    }
+    assert_eq!(samples.len(), 3);
+    let mut wrong = Vec::new();
+    for u in &app.reference.users {
+        let mut b = browser(&app);
+        assert_eq!(
+            b.sign_in(&u.username, DEMO_PASSWORD).await.status,
+            303,
+            "{}",
+            u.username
+        );
+        let token = api_token(&db, &u.username).await;
+        let viewer = Viewer {
+            user_id: u.id,
+            role: u.role,
+            organisation_id: u.organisation_id,
+            office_id: u.office_id,
+        };
+        let create = decide(u.role, Action::CreateCase, None).allowed();
+        let new_case = b.get("/cases/new").await.status;
+        if new_case != if create { 200 } else { 404 } {
+            wrong.push(format!("{} GET /cases/new: {new_case}", u.username));
+        }
+        for c in &samples {
+            let relation = db.store.relation(&viewer, c.id).await.unwrap().unwrap();
+            let read = decide(u.role, Action::ReadCase, Some(relation)).allowed();
+            let identity = decide(u.role, Action::ReadIdentity, Some(relation)).allowed();
+            let want = if read { 200 } else { 404 };
+            let page = b.get(&format!("/cases/{}", c.number)).await.status;
+            let person = db.store.case_persons(c.id).await.unwrap()[0].person.id;
+            let person_page = b
+                .get(&format!("/cases/{}/persons/{person}", c.number))
+                .await;
+            let api = app
+                .http
+                .get(format!("{}/api/v1/cases/{}", app.base, c.number))
+                .bearer_auth(&token)
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16();
+            for (what, got) in [
+                ("page", page),
+                ("person page", person_page.status),
+                ("api", api),
+            ] {
+                if got != want {
+                    wrong.push(format!(
+                        "{} ({}) {what} of {}: {got}, want {want}",
+                        u.username, u.role, c.reference
+                    ));
+                }
+            }
+            if read && person_page.body.contains("person-identity-hidden") {
+                wrong.push(format!("{} sees a raw key", u.username));
+            }
+            let shows_identity = person_page.status == 200
+                && !person_page
+                    .body
+                    .contains("does not give access to this person");
+            if read && shows_identity != identity {
+                wrong.push(format!(
+                    "{} ({}) identity on {}: shown={shows_identity}, allowed={identity}",
+                    u.username, u.role, c.reference
+                ));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    db.finish().await;
+});
