@@ -270,42 +270,42 @@ pub(super) async fn relation(pool: &Pool, viewer: &Viewer, case_id: CaseId) -> R
     .transpose()
 }
 
-/// The case-list condition that mirrors `permissions::decide`'s reach for the viewer's role.
-fn push_visibility(qb: &mut QueryBuilder<Db>, v: &Viewer) {
+/// One way a viewer reaches cases; the case list is the union of them.
+enum Reach {
+    Organisation(Uuid),
+    Office(Uuid),
+    Owner(Uuid),
+    Shared(Uuid),
+    Minor,
+}
+
+/// The ways each role reaches cases: mirrors `permissions::decide` (checked by
+/// tests/access.rs against `decide` for every demo user).
+fn reach_of(v: &Viewer) -> Vec<Reach> {
     use tabara_core::Role::*;
-    let shared = |qb: &mut QueryBuilder<Db>| {
-        qb.push(" OR EXISTS (SELECT 1 FROM case_shares s WHERE s.case_id = c.id AND s.organisation_id = ")
-            .push_bind(v.organisation_id.0)
-            .push(")");
-    };
+    let mut out = Vec::new();
     match v.role {
         Officer => {
-            qb.push(" AND (c.owner_id = ").push_bind(v.user_id.0);
+            out.push(Reach::Owner(v.user_id.0));
             if let Some(office) = v.office_id {
-                qb.push(" OR c.office_id = ").push_bind(office.0);
+                out.push(Reach::Office(office.0));
             }
-            qb.push(")");
         }
         Investigator | Supervisor | Caseworker | ChildProtection => {
-            qb.push(" AND (c.organisation_id = ")
-                .push_bind(v.organisation_id.0)
-                .push(" OR c.owner_id = ")
-                .push_bind(v.user_id.0);
-            shared(qb);
+            out.push(Reach::Organisation(v.organisation_id.0));
+            out.push(Reach::Owner(v.user_id.0));
+            out.push(Reach::Shared(v.organisation_id.0));
             if v.role == ChildProtection {
-                qb.push(" OR c.involves_minor = ").push_bind(true);
+                out.push(Reach::Minor);
             }
-            qb.push(")");
         }
         Prosecutor => {
-            qb.push(" AND (c.owner_id = ").push_bind(v.user_id.0);
-            shared(qb);
-            qb.push(")");
+            out.push(Reach::Owner(v.user_id.0));
+            out.push(Reach::Shared(v.organisation_id.0));
         }
-        Admin | Analyst | Trainer | LegalAid => {
-            qb.push(" AND 1 = 0");
-        }
+        Admin | Analyst | Trainer | LegalAid => {}
     }
+    out
 }
 
 pub(super) async fn create_api_token(

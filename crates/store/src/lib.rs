@@ -637,7 +637,7 @@ async fn open_sqlite(path: &Path, mode: OpenMode) -> Result<SqlitePool> {
         .synchronous(SqliteSynchronous::Normal)
         .foreign_keys(true)
         .busy_timeout(Duration::from_secs(10))
-        .pragma("cache_size", "-65536")
+        .pragma("cache_size", "-16384")
         .pragma("temp_store", "memory");
     Ok(SqlitePoolOptions::new()
         .max_connections(4)

@@ -980,29 +980,45 @@ pub(super) async fn list_cases(pool: &Pool, filter: &CaseFilter, page: PageReque
          (SELECT COUNT(*) FROM case_persons cp WHERE cp.case_id = c.id AND cp.role = 'victim') AS victims \
          FROM cases c JOIN organisations g ON g.id = c.organisation_id LEFT JOIN offices o ON o.id = c.office_id WHERE 1 = 1",
     );
-    if let Some(s) = filter.status {
-        qb.push(" AND c.status = ").push_bind(s.as_str());
-    }
-    if let Some(t) = filter.exploitation {
-        qb.push(" AND c.exploitation_types LIKE ").push_bind(format!("%;{};%", t.as_str()));
-    }
-    if let Some(o) = filter.office_id {
-        qb.push(" AND c.office_id = ").push_bind(o.0);
-    }
-    if let Some(o) = filter.organisation_id {
-        qb.push(" AND c.organisation_id = ").push_bind(o.0);
-    }
-    if let Some(d) = filter.opened_from {
-        qb.push(" AND c.opened_on >= ").push_bind(d);
-    }
-    if let Some(d) = filter.opened_to {
-        qb.push(" AND c.opened_on <= ").push_bind(d);
-    }
-        if let Some(viewer) = &filter.visible_to {
-        push_visibility(&mut qb, viewer);
-    }
-    if let Some(after) = page.after {
-        qb.push(" AND c.number < ").push_bind(after);
+    match &filter.visible_to {
+        None => push_case_filters(&mut qb, filter, page.after),
+        Some(viewer) => {
+            let reach = reach_of(viewer);
+            if reach.is_empty() {
+                return Ok(Page { items: Vec::new(), next: None });
+            }
+            // One index-ordered, limited branch per way the viewer reaches a case, merged: an
+            // OR over the reach would make the planner collect and sort every reachable case.
+            qb.push(" AND c.number IN (");
+            for (i, way) in reach.iter().enumerate() {
+                if i > 0 {
+                    qb.push(" UNION ");
+                }
+                qb.push("SELECT number FROM (SELECT c.number FROM cases c");
+                match way {
+                    Reach::Shared(org) => {
+                        qb.push(" JOIN case_shares s ON s.case_id = c.id WHERE s.organisation_id = ").push_bind(*org);
+                    }
+                    Reach::Organisation(org) => {
+                        qb.push(" WHERE c.organisation_id = ").push_bind(*org);
+                    }
+                    Reach::Office(office) => {
+                        qb.push(" WHERE c.office_id = ").push_bind(*office);
+                    }
+                    Reach::Owner(user) => {
+                        qb.push(" WHERE c.owner_id = ").push_bind(*user);
+                    }
+                    Reach::Minor => {
+                        qb.push(" WHERE c.involves_minor = ").push_bind(true);
+                    }
+                }
+                push_case_filters(&mut qb, filter, page.after);
+                qb.push(" ORDER BY c.number DESC LIMIT ").push_bind(limit + 1);
+                qb.push(") b");
+                qb.push(i.to_string());
+            }
+            qb.push(")");
+        }
     }
     qb.push(" ORDER BY c.number DESC LIMIT ").push_bind(limit + 1);
     let rows = qb.build().fetch_all(pool).await?;
@@ -1177,6 +1193,31 @@ async fn insert_case_persons(tx: &mut Tx, rows: &[(CaseId, PersonId, &Involvemen
         qb.build().execute(&mut **tx).await?;
     }
     Ok(())
+}
+
+/// The list filters other than need-to-know, as `AND` clauses on `cases c`.
+fn push_case_filters(qb: &mut QueryBuilder<Db>, filter: &CaseFilter, after: Option<i64>) {
+    if let Some(s) = filter.status {
+        qb.push(" AND c.status = ").push_bind(s.as_str());
+    }
+    if let Some(t) = filter.exploitation {
+        qb.push(" AND c.exploitation_types LIKE ").push_bind(format!("%;{};%", t.as_str()));
+    }
+    if let Some(o) = filter.office_id {
+        qb.push(" AND c.office_id = ").push_bind(o.0);
+    }
+    if let Some(o) = filter.organisation_id {
+        qb.push(" AND c.organisation_id = ").push_bind(o.0);
+    }
+    if let Some(d) = filter.opened_from {
+        qb.push(" AND c.opened_on >= ").push_bind(d);
+    }
+    if let Some(d) = filter.opened_to {
+        qb.push(" AND c.opened_on <= ").push_bind(d);
+    }
+    if let Some(after) = after {
+        qb.push(" AND c.number < ").push_bind(after);
+    }
 }
 
 /// The union of the victims' exploitation types, in storage form.

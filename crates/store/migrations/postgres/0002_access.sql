@@ -42,3 +42,12 @@ CREATE INDEX case_shares_organisation ON case_shares(organisation_id, case_id);
 ALTER TABLE cases ADD COLUMN involves_minor BOOLEAN NOT NULL DEFAULT FALSE;
 CREATE INDEX cases_minor_number ON cases(involves_minor, number);
 CREATE INDEX cases_owner_number ON cases(owner_id, number);
+-- Existing registers: mark the cases that already involve a child (the rule of
+-- PersonFacts::is_child_or_presumed: under 18, or of uncertain age and possibly under 21).
+UPDATE cases SET involves_minor = TRUE WHERE EXISTS (
+    SELECT 1 FROM case_persons cp JOIN persons p ON p.id = cp.person_id
+    WHERE cp.case_id = cases.id AND (
+        p.age_at_registration < 18
+        OR (p.age_uncertain AND (p.age_at_registration IS NULL OR p.age_at_registration < 21))
+    )
+);

@@ -1,0 +1,288 @@
+//! Load benchmark of the web application: signed-in users at once on the case list with
+//! filters, the filtered list on another page, and case pages, against a `tabara serve` process.
+//!
+//! `cargo bench -p tabara --bench web_load -- --database big.db [--users 50] [--seconds 30]`
+//! (without `--database`, a fresh register of `--persons` persons, default 100,000, is made
+//! with `tabara demo`). Prints p50/p99 latency per request kind, requests per second, and the
+//! server's peak resident memory (VmHWM). The baseline named in the report is `/healthz`, the
+//! cheapest request the same server answers, measured in the same run.
+
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use tabara_demo::DEMO_PASSWORD;
+
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn arg(args: &[String], name: &str) -> Option<String> {
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1))
+        .cloned()
+}
+
+fn peak_rss_kb(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+fn cookie_of(r: &reqwest::Response, name: &str) -> Option<String> {
+    r.headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|v| {
+            v.split(';')
+                .next()?
+                .strip_prefix(&format!("{name}="))
+                .map(str::to_string)
+        })
+}
+
+async fn sign_in(http: &reqwest::Client, base: &str, username: &str) -> String {
+    let page = http.get(format!("{base}/signin")).send().await.unwrap();
+    let pre = cookie_of(&page, "tabara_presignin").unwrap();
+    let body = page.text().await.unwrap();
+    let csrf = body
+        .split("name=\"csrf\" value=\"")
+        .skip(1)
+        .filter_map(|r| r.split('"').next())
+        .filter(|v| !v.is_empty())
+        .last()
+        .unwrap()
+        .to_string();
+    let r = http
+        .post(format!("{base}/signin"))
+        .header("cookie", format!("tabara_presignin={pre}"))
+        .form(&[
+            ("username", username),
+            ("password", DEMO_PASSWORD),
+            ("csrf", &csrf),
+        ])
+        .send()
+        .await
+        .unwrap();
+    format!(
+        "tabara_session={}",
+        cookie_of(&r, "tabara_session").expect("signed in")
+    )
+}
+
+#[derive(Default)]
+struct Samples {
+    list: Vec<Duration>,
+    filtered: Vec<Duration>,
+    case: Vec<Duration>,
+    health: Vec<Duration>,
+    errors: u64,
+}
+
+fn pct(v: &mut [Duration], p: f64) -> f64 {
+    if v.is_empty() {
+        return 0.0;
+    }
+    v.sort();
+    v[((v.len() - 1) as f64 * p).round() as usize].as_secs_f64() * 1000.0
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let users: usize = arg(&args, "--users")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(50);
+    let seconds: u64 = arg(&args, "--seconds")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(30);
+    let tabara = env!("CARGO_BIN_EXE_tabara");
+    let dir = std::env::temp_dir().join(format!("tabara-web-load-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let database = match arg(&args, "--database") {
+        Some(d) => d,
+        None => {
+            let persons = arg(&args, "--persons").unwrap_or_else(|| "100000".into());
+            let db = dir.join("load.db").display().to_string();
+            eprintln!("building a register of {persons} persons");
+            let ok = Command::new(tabara)
+                .args(["--database", &db, "demo", "--persons", &persons])
+                .stdout(Stdio::null())
+                .status()
+                .unwrap()
+                .success();
+            assert!(ok, "tabara demo failed");
+            db
+        }
+    };
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let server = Server(
+        Command::new(tabara)
+            .args([
+                "--database",
+                &database,
+                "serve",
+                "--listen",
+                &format!("127.0.0.1:{port}"),
+            ])
+            .stdout(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let base = format!("http://127.0.0.1:{port}");
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .pool_max_idle_per_host(users)
+        .build()
+        .unwrap();
+    for _ in 0..100 {
+        if http.get(format!("{base}/readyz")).send().await.is_ok() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+
+    // Roles that work on cases, spread over the clients.
+    let names = [
+        "officer",
+        "investigator",
+        "supervisor",
+        "caseworker",
+        "childprotection",
+    ];
+    let mut sessions = Vec::new();
+    for i in 0..users {
+        sessions.push(sign_in(&http, &base, names[i % names.len()]).await);
+    }
+    eprintln!("{users} users signed in; loading for {seconds} s");
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for (i, cookie) in sessions.into_iter().enumerate() {
+        let http = http.clone();
+        let base = base.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut s = Samples::default();
+            let filters = [
+                "status=Active",
+                "exploitation=Servitude",
+                "status=FollowUp&exploitation=ForcedLabour",
+            ];
+            let mut k = i;
+            while Instant::now() < deadline {
+                k += 1;
+                let t = Instant::now();
+                let list = http
+                    .get(format!("{base}/cases"))
+                    .header("cookie", &cookie)
+                    .send()
+                    .await;
+                let body = match list {
+                    Ok(r) if r.status().is_success() => r.text().await.unwrap_or_default(),
+                    _ => {
+                        s.errors += 1;
+                        continue;
+                    }
+                };
+                s.list.push(t.elapsed());
+                let t = Instant::now();
+                match http
+                    .get(format!("{base}/cases?{}", filters[k % filters.len()]))
+                    .header("cookie", &cookie)
+                    .send()
+                    .await
+                {
+                    Ok(r) if r.status().is_success() => {
+                        let _ = r.bytes().await;
+                        s.filtered.push(t.elapsed());
+                    }
+                    _ => s.errors += 1,
+                }
+                let numbers: Vec<&str> = body
+                    .split("href=\"/cases/")
+                    .skip(1)
+                    .filter_map(|r| r.split('"').next())
+                    .filter(|n| n.chars().all(|c| c.is_ascii_digit()))
+                    .collect();
+                if let Some(n) = numbers.get(k % numbers.len().max(1)) {
+                    let t = Instant::now();
+                    match http
+                        .get(format!("{base}/cases/{n}"))
+                        .header("cookie", &cookie)
+                        .send()
+                        .await
+                    {
+                        Ok(r) if r.status().is_success() => {
+                            let _ = r.bytes().await;
+                            s.case.push(t.elapsed());
+                        }
+                        _ => s.errors += 1,
+                    }
+                }
+                let t = Instant::now();
+                if http.get(format!("{base}/healthz")).send().await.is_ok() {
+                    s.health.push(t.elapsed());
+                }
+            }
+            s
+        }));
+    }
+    let mut all = Samples::default();
+    for t in tasks {
+        let s = t.await.unwrap();
+        all.list.extend(s.list);
+        all.filtered.extend(s.filtered);
+        all.case.extend(s.case);
+        all.health.extend(s.health);
+        all.errors += s.errors;
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    let requests = all.list.len() + all.filtered.len() + all.case.len() + all.health.len();
+    let rss_mb = peak_rss_kb(server.0.id()) as f64 / 1024.0;
+    let health_p50 = pct(&mut all.health, 0.5);
+    println!();
+    println!("web_load: {users} signed-in users for {elapsed:.0} s against {database}");
+    println!(
+        "{:<22} {:>8} {:>10} {:>10} {:>12}",
+        "request", "count", "p50 ms", "p99 ms", "p50 ÷ health"
+    );
+    for (name, v) in [
+        ("case list", &mut all.list),
+        ("filtered case list", &mut all.filtered),
+        ("case page", &mut all.case),
+        ("/healthz (baseline)", &mut all.health),
+    ] {
+        let p50 = pct(v, 0.5);
+        println!(
+            "{:<22} {:>8} {:>10.2} {:>10.2} {:>12.1}",
+            name,
+            v.len(),
+            p50,
+            pct(v, 0.99),
+            p50 / health_p50.max(1e-9)
+        );
+    }
+    println!(
+        "throughput: {:.0} requests/s; errors: {}; server peak RSS: {rss_mb:.0} MB",
+        requests as f64 / elapsed,
+        all.errors
+    );
+    drop(server);
+    let _ = std::fs::remove_dir_all(&dir);
+}
