@@ -84,12 +84,12 @@ async fn page(
 ) -> Result<Response, AppError> {
     let lang = user.lang;
     let offices = state
-        .store
-        .offices()
+        .directory()
         .await?
-        .into_iter()
+        .offices
+        .iter()
         .filter(|o| o.organisation_id == user.user.organisation_id)
-        .map(|o| (o.id.to_string(), o.name))
+        .map(|o| (o.id.to_string(), o.name.clone()))
         .collect();
     let status = if errors.0.is_empty() {
         StatusCode::OK
@@ -165,7 +165,7 @@ pub async fn create_case(
             None
         }
     };
-    let offices = state.store.offices().await?;
+    let offices = state.directory().await?.offices;
     let office = form.office.parse::<OfficeId>().ok().filter(|id| {
         offices
             .iter()

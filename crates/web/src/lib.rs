@@ -53,6 +53,35 @@ impl Default for Config {
 pub struct AppState {
     store: Store,
     config: Arc<Config>,
+    directory: Arc<tokio::sync::RwLock<Option<Directory>>>,
+}
+
+/// Organisations and offices, read often and changed rarely: kept for a minute.
+#[derive(Clone)]
+pub struct Directory {
+    loaded: std::time::Instant,
+    /// Every organisation.
+    pub organisations: Arc<Vec<tabara_core::records::Organisation>>,
+    /// Every office.
+    pub offices: Arc<Vec<tabara_core::records::Office>>,
+}
+
+impl AppState {
+    /// The directory, reloaded when older than a minute.
+    pub async fn directory(&self) -> Result<Directory, tabara_store::StoreError> {
+        if let Some(d) = self.directory.read().await.as_ref()
+            && d.loaded.elapsed() < Duration::from_secs(60)
+        {
+            return Ok(d.clone());
+        }
+        let d = Directory {
+            loaded: std::time::Instant::now(),
+            organisations: Arc::new(self.store.organisations().await?),
+            offices: Arc::new(self.store.offices().await?),
+        };
+        *self.directory.write().await = Some(d.clone());
+        Ok(d)
+    }
 }
 
 /// The whole application as a router (tests serve it on a random port).
@@ -60,6 +89,7 @@ pub fn app(store: Store, config: Config) -> Router {
     let state = AppState {
         store,
         config: Arc::new(config.clone()),
+        directory: Arc::new(tokio::sync::RwLock::new(None)),
     };
     let csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
                form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";

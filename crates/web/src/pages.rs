@@ -178,7 +178,8 @@ pub async fn case_list(
             },
         )
         .await?;
-    let offices: Vec<Office> = state.store.offices().await?;
+    let directory = state.directory().await?;
+    let offices: &[Office] = &directory.offices;
     let keep = |name: &str, value: &Option<String>| {
         non_empty(value)
             .map(|v| format!("&{name}={}", crate::view::url_encode(v)))
@@ -309,8 +310,8 @@ pub async fn case_page(
     let (case, relation) = readable_case(&state, &user, &number).await?;
     let lang = user.lang;
     let persons = state.store.case_persons(case.id).await?;
-    let organisations = state.store.organisations().await?;
-    let offices = state.store.offices().await?;
+    let directory = state.directory().await?;
+    let (organisations, offices) = (&directory.organisations, &directory.offices);
     let audit = if decide(user.user.role, Action::ReadCaseAudit, Some(relation)).allowed() {
         Some(
             state
