@@ -430,3 +430,20 @@ store_test!(user_accounts_from_the_command_line, |db| async move {
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("no account named 'nobody'"));
     db.finish().await;
 });
+
+store_test!(demo_reset_replaces_a_register, |db| async move {
+    ok(&tabara(&db, &["demo", "--persons", "30", "--seed", "1"]));
+    ok(&tabara(
+        &db,
+        &["user", "token", "investigator", "--name", "sync"],
+    ));
+    let again = ok(&tabara(
+        &db,
+        &["demo", "--persons", "40", "--seed", "2", "--reset"],
+    ));
+    assert!(again.contains("Demo register ready"), "{again}");
+    let stats = db.store.stats().await.unwrap();
+    assert!((40..50).contains(&stats.persons), "{stats:?}");
+    assert!(ok(&tabara(&db, &["audit", "verify"])).starts_with("ok, "));
+    db.finish().await;
+});

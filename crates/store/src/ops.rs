@@ -291,6 +291,9 @@ pub(super) async fn verify_audit(pool: &Pool) -> Result<Verification> {
 pub(super) async fn wipe(pool: &Pool) -> Result<()> {
     let mut tx = pool.begin().await?;
     for t in [
+        "sessions",
+        "api_tokens",
+        "case_shares",
         "audit_head",
         "audit_log",
         "record_history",
