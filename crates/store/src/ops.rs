@@ -518,25 +518,11 @@ pub(super) async fn create_user(pool: &Pool, actor: &Actor, user: &NewUser) -> R
 }
 
 pub(super) async fn user_by_username(pool: &Pool, username: &str) -> Result<Option<User>> {
-    let row = sqlx::query(
-        "SELECT id, username, display_name, role, organisation_id, office_id, disabled, version FROM users WHERE username = $1",
-    )
-    .bind(username)
-    .fetch_optional(pool)
-    .await?;
-    row.map(|r| {
-        Ok(User {
-            id: UserId(r.try_get("id")?),
-            username: r.try_get("username")?,
-            display_name: r.try_get("display_name")?,
-            role: pick::<Role>(&r.try_get::<String, _>("role")?)?,
-            organisation_id: OrganisationId(r.try_get("organisation_id")?),
-            office_id: r.try_get::<Option<Uuid>, _>("office_id")?.map(OfficeId),
-            disabled: r.try_get("disabled")?,
-            version: r.try_get("version")?,
-        })
-    })
-    .transpose()
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {USER_COLS} FROM users WHERE username = $1")))
+        .bind(username)
+        .fetch_optional(pool)
+        .await?;
+    row.as_ref().map(user_from_row).transpose()
 }
 
 pub(super) async fn count_users(pool: &Pool) -> Result<i64> {
