@@ -200,3 +200,17 @@ rule-range = This number is out of range.
 rule-integer = Write a whole number.
 rule-plausible = This date is not plausible.
 user-token = API token for { $username }, valid { $days } days (shown once; keep it secret):
+
+## Web: own account
+nav-password = Password
+password-title = Change your password
+password-rule = At least 12 characters, mixing at least two of letters, digits and symbols. Every session of your account ends: you sign in again with the new password.
+password-current = Current password
+password-new = New password
+password-repeat = New password again
+password-submit = Change the password
+password-error-current = The current password is not correct.
+password-error-repeat = The two new passwords differ.
+password-error-short = The new password needs at least 12 characters.
+password-error-kinds = The new password must mix at least two of letters, digits and symbols.
+password-error-same = The new password must differ from the current one.

@@ -199,3 +199,17 @@ rule-range = Ce nombre est hors des limites.
 rule-integer = Écrivez un nombre entier.
 rule-plausible = Cette date n'est pas plausible.
 user-token = Jeton d'API pour { $username }, valable { $days } jours (affiché une seule fois ; gardez-le secret) :
+
+## Web : son propre compte
+nav-password = Mot de passe
+password-title = Changer votre mot de passe
+password-rule = Au moins 12 caractères, mêlant au moins deux sortes parmi lettres, chiffres et symboles. Toutes les sessions de votre compte se terminent : vous vous reconnectez avec le nouveau mot de passe.
+password-current = Mot de passe actuel
+password-new = Nouveau mot de passe
+password-repeat = Nouveau mot de passe (encore)
+password-submit = Changer le mot de passe
+password-error-current = Le mot de passe actuel n'est pas correct.
+password-error-repeat = Les deux nouveaux mots de passe diffèrent.
+password-error-short = Le nouveau mot de passe doit compter au moins 12 caractères.
+password-error-kinds = Le nouveau mot de passe doit mêler au moins deux sortes parmi lettres, chiffres et symboles.
+password-error-same = Le nouveau mot de passe doit être différent de l'actuel.

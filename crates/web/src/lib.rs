@@ -7,6 +7,7 @@
 //! store → template.
 #![deny(missing_docs)]
 
+mod account;
 mod api;
 mod auth;
 mod error;
@@ -98,6 +99,10 @@ pub fn app(store: Store, config: Config) -> Router {
         .route("/signin", get(auth::signin_page).post(auth::signin))
         .route("/signout", post(auth::signout))
         .route("/lang", post(auth::set_language))
+        .route(
+            "/account/password",
+            get(account::password_page).post(account::change_password),
+        )
         .route("/cases", get(pages::case_list))
         .route(
             "/cases/new",

@@ -675,3 +675,71 @@ store_test!(authorization_matrix_over_http, |db| async move {
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
     db.finish().await;
 });
+
+store_test!(changing_ones_password, |db| async move {
+    let app = start(&db).await;
+    let mut b = browser(&app);
+    b.sign_in("caseworker", DEMO_PASSWORD).await;
+    let page = b.get("/account/password").await;
+    assert_eq!(page.status, 200);
+    let csrf = Browser::csrf(&page.body);
+    let attempt = |current: &'static str, new: &'static str, repeat: &'static str| {
+        vec![
+            ("csrf", csrf.clone()),
+            ("current", current.to_string()),
+            ("new", new.to_string()),
+            ("repeat", repeat.to_string()),
+        ]
+    };
+    for (form, message) in [
+        (
+            attempt("wrong-password-9", "Rumonge-2026-safe", "Rumonge-2026-safe"),
+            "current password is not correct",
+        ),
+        (
+            attempt(DEMO_PASSWORD, "Rumonge-2026-safe", "Rumonge-2026-sage"),
+            "two new passwords differ",
+        ),
+        (
+            attempt(DEMO_PASSWORD, "short-1", "short-1"),
+            "at least 12 characters",
+        ),
+        (
+            attempt(DEMO_PASSWORD, "onlylettersherenow", "onlylettersherenow"),
+            "mix at least two",
+        ),
+    ] {
+        let fields: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let r = b.post("/account/password", &fields).await;
+        assert_eq!(r.status, 422);
+        assert!(r.body.contains(message), "{message}");
+    }
+    let form = attempt(DEMO_PASSWORD, "Rumonge-2026-safe", "Rumonge-2026-safe");
+    let fields: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = b.post("/account/password", &fields).await;
+    assert_eq!(r.status, 303);
+    // The session ended; the old password no longer works, the new one does.
+    assert_eq!(b.get("/").await.status, 303);
+    assert_eq!(b.sign_in("caseworker", DEMO_PASSWORD).await.status, 422);
+    assert_eq!(
+        b.sign_in("caseworker", "Rumonge-2026-safe").await.status,
+        303
+    );
+    let user = db
+        .store
+        .user_by_username("caseworker")
+        .await
+        .unwrap()
+        .unwrap();
+    let trail = db
+        .store
+        .audit_trail("user", &user.id.to_string())
+        .await
+        .unwrap();
+    assert!(
+        trail
+            .iter()
+            .any(|e| e.action == "user.password" && e.actor == Actor::user(user.id).as_str())
+    );
+    db.finish().await;
+});
