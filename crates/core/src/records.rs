@@ -187,6 +187,22 @@ impl PersonIdentity {
     pub fn name_key(&self) -> String {
         normalise_name(&self.display_name())
     }
+
+    /// The normalised forms a search may start with: the full name, first and surname without
+    /// the middle name, and surname first (as many registers in the region write it).
+    pub fn search_keys(&self) -> Vec<String> {
+        let first = self.first_name.as_deref().unwrap_or("");
+        let second = self.second_name.as_deref().unwrap_or("");
+        let mut keys = vec![
+            self.name_key(),
+            normalise_name(&format!("{first} {second}")),
+            normalise_name(&format!("{second} {first}")),
+        ];
+        keys.retain(|k| !k.is_empty());
+        keys.sort();
+        keys.dedup();
+        keys
+    }
 }
 
 /// Lower-case, strip accents and punctuation, collapse spaces. Names are stored as written;
@@ -1139,6 +1155,25 @@ mod tests {
         assert_eq!(parse_case_reference(" 42 "), Some(42));
         assert_eq!(parse_case_reference("TBR-x"), None);
         assert_eq!(parse_case_reference("0"), None);
+    }
+
+    #[test]
+    fn search_keys_cover_usual_orders() {
+        let id = PersonIdentity {
+            first_name: Some("Évelyne".into()),
+            middle_name: Some("Ineza".into()),
+            second_name: Some("Habonimana".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            id.search_keys(),
+            [
+                "evelyne habonimana",
+                "evelyne ineza habonimana",
+                "habonimana evelyne"
+            ]
+        );
+        assert!(PersonIdentity::default().search_keys().is_empty());
     }
 
     #[test]

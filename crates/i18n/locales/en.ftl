@@ -214,3 +214,4 @@ password-error-repeat = The two new passwords differ.
 password-error-short = The new password needs at least 12 characters.
 password-error-kinds = The new password must mix at least two of letters, digits and symbols.
 password-error-same = The new password must differ from the current one.
+cases-search = Name of a person

@@ -213,3 +213,4 @@ password-error-repeat = Les deux nouveaux mots de passe diffèrent.
 password-error-short = Le nouveau mot de passe doit compter au moins 12 caractères.
 password-error-kinds = Le nouveau mot de passe doit mêler au moins deux sortes parmi lettres, chiffres et symboles.
 password-error-same = Le nouveau mot de passe doit être différent de l'actuel.
+cases-search = Nom d'une personne

@@ -572,6 +572,18 @@ impl Store {
         dispatch!(self, consents(person_id))
     }
 
+    /// Write an audit entry for an event that changes nothing but must be known (a search over
+    /// identifying data, an export). Never pass personal data as the id.
+    pub async fn record_event(
+        &self,
+        actor: &Actor,
+        action: &'static str,
+        kind: &'static str,
+        id: String,
+    ) -> Result<()> {
+        dispatch!(self, record_event(actor, action, kind, id))
+    }
+
     /// Earlier values of a record, oldest change first. `kind` is `case`, `person`,
     /// `person_identity`, `case_person` or `organisation`.
     pub async fn history(&self, kind: &str, id: &str) -> Result<Vec<HistoryEntry>> {

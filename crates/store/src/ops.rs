@@ -190,6 +190,13 @@ async fn record_change(
     Ok(())
 }
 
+pub(super) async fn record_event(pool: &Pool, actor: &Actor, action: &'static str, kind: &'static str, id: String) -> Result<()> {
+    let mut tx = begin(pool).await?;
+    append_audit(&mut tx, &[pending(actor, action, kind, id)]).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 pub(super) async fn history(pool: &Pool, kind: &str, id: &str) -> Result<Vec<HistoryEntry>> {
     let rows = sqlx::query(
         "SELECT version, actor, changed_at, changes FROM record_history WHERE record_kind = $1 AND record_id = $2 ORDER BY id",
@@ -302,6 +309,7 @@ pub(super) async fn wipe(pool: &Pool) -> Result<()> {
         "case_persons",
         "cases",
         "counters",
+        "person_name_keys",
         "person_identities",
         "persons",
         "users",
@@ -631,10 +639,25 @@ async fn insert_persons(tx: &mut Tx, persons: &[(&Person, &PersonIdentity)]) -> 
                 .push_bind(i.mailing_state.clone())
                 .push_bind(i.mailing_postal_code.clone())
                 .push_bind(i.mailing_country.map(|c| c.code().to_string()))
-                .push_bind(i.notes.clone())
+                                .push_bind(i.notes.clone())
                 .push_bind(i.name_key())
                 .push_bind(1i64)
                 .push_bind(now);
+        });
+        qb.build().execute(&mut **tx).await?;
+    }
+    let keys: Vec<(String, Uuid)> = persons
+        .iter()
+        .flat_map(|(p, i)| i.search_keys().into_iter().map(move |k| (k, p.id.0)))
+        .collect();
+    insert_name_keys(tx, &keys).await
+}
+
+async fn insert_name_keys(tx: &mut Tx, keys: &[(String, Uuid)]) -> Result<()> {
+    for chunk in keys.chunks(CHUNK) {
+        let mut qb = QueryBuilder::<Db>::new("INSERT INTO person_name_keys (key, person_id) ");
+        qb.push_values(chunk, |mut b, (key, id)| {
+            b.push_bind(key.clone()).push_bind(*id);
         });
         qb.build().execute(&mut **tx).await?;
     }
@@ -769,6 +792,9 @@ pub(super) async fn update_identity(
     .execute(&mut *tx)
     .await?;
     ensure_updated(updated, "person identity", id.to_string(), expected_version)?;
+        sqlx::query("DELETE FROM person_name_keys WHERE person_id = $1").bind(id.0).execute(&mut *tx).await?;
+    let keys: Vec<(String, Uuid)> = identity.search_keys().into_iter().map(|k| (k, id.0)).collect();
+    insert_name_keys(&mut tx, &keys).await?;
     // The earlier identifying values are history of the identity and live under its own kind,
     // so they fall under the same protection as the identity itself.
     record_change(&mut tx, "person_identity", &id.to_string(), version, actor, diff(&current, identity)).await?;
@@ -784,14 +810,17 @@ pub(super) async fn find_persons_by_name(pool: &Pool, query: &str, limit: i64) -
     }
     // A prefix range instead of LIKE: uses the index on both backends whatever the collation.
     let upper = format!("{key}\u{10FFFF}");
-    let ids: Vec<Uuid> = sqlx::query_scalar(
-        "SELECT person_id FROM person_identities WHERE name_key >= $1 AND name_key < $2 ORDER BY name_key, person_id LIMIT $3",
+    let rows: Vec<Uuid> = sqlx::query_scalar(
+        "SELECT person_id FROM person_name_keys WHERE key >= $1 AND key < $2 ORDER BY key, person_id LIMIT $3",
     )
     .bind(&key)
     .bind(upper)
-    .bind(limit.clamp(1, 500))
+    .bind(limit.clamp(1, 500) * 3)
     .fetch_all(pool)
     .await?;
+    let mut seen = std::collections::HashSet::new();
+    let mut ids: Vec<Uuid> = rows.into_iter().filter(|id| seen.insert(*id)).collect();
+    ids.truncate(limit.clamp(1, 500) as usize);
     Ok(ids.into_iter().map(PersonId).collect())
 }
 
@@ -1203,6 +1232,18 @@ fn push_case_filters(qb: &mut QueryBuilder<Db>, filter: &CaseFilter, after: Opti
     }
     if let Some(d) = filter.opened_to {
         qb.push(" AND c.opened_on <= ").push_bind(d);
+    }
+        if let Some(persons) = &filter.persons {
+        qb.push(" AND c.id IN (SELECT cp.case_id FROM case_persons cp WHERE cp.person_id IN (");
+        let mut sep = qb.separated(", ");
+        for p in persons {
+            sep.push_bind(p.0);
+        }
+        // An empty set matches nothing, and `IN ()` is not valid SQL.
+        if persons.is_empty() {
+            sep.push("NULL");
+        }
+        qb.push("))");
     }
     if let Some(after) = after {
         qb.push(" AND c.number < ").push_bind(after);

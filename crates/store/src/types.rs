@@ -99,6 +99,8 @@ pub struct CaseFilter {
     pub opened_to: Option<NaiveDate>,
     /// Only the cases this user may see (need-to-know); `None` for operator tools.
     pub visible_to: Option<Viewer>,
+    /// Only cases involving one of these persons (e.g. the result of a name search).
+    pub persons: Option<Vec<PersonId>>,
 }
 
 /// Keyset pagination: the page after the given case number (exclusive), newest first.

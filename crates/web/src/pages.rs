@@ -122,6 +122,7 @@ pub struct CaseListQuery {
     from: Option<String>,
     to: Option<String>,
     after: Option<i64>,
+    q: Option<String>,
 }
 
 #[derive(askama::Template)]
@@ -136,6 +137,8 @@ struct CaseList {
     from: String,
     to: String,
     filter_error: Option<String>,
+    can_search: bool,
+    q: String,
 }
 
 fn non_empty(s: &Option<String>) -> Option<&str> {
@@ -168,6 +171,34 @@ pub async fn case_list(
         Some(Err(_)) => filter_error = Some(tabara_i18n::t!(lang, "cases-filter-bad-date")),
         None => {}
     }
+    // Searching by name reveals identities: only for roles that read them, and audited
+    // (without the searched name, which is itself personal data).
+    let can_search = decide(
+        user.user.role,
+        Action::ReadIdentity,
+        Some(Relation {
+            same_agency: true,
+            same_office: true,
+            assigned: true,
+            shared_with_agency: true,
+            involves_minor: false,
+        }),
+    )
+    .allowed();
+    let search = non_empty(&q.q).filter(|_| can_search).map(str::to_string);
+    if let Some(name) = &search {
+        let persons = state.store.find_persons_by_name(name, 200).await?;
+        state
+            .store
+            .record_event(
+                &tabara_store::Actor::user(user.user.id),
+                "person_identity.search",
+                "search",
+                String::new(),
+            )
+            .await?;
+        filter.persons = Some(persons);
+    }
     let page = state
         .store
         .list_cases(
@@ -187,7 +218,8 @@ pub async fn case_list(
     };
     let next_link = page.next.map(|n| {
         format!(
-            "/cases?after={n}{}{}{}{}{}",
+            "/cases?after={n}{}{}{}{}{}{}",
+            keep("q", &search),
             keep("status", &q.status),
             keep("exploitation", &q.exploitation),
             keep("office", &q.office),
@@ -220,6 +252,8 @@ pub async fn case_list(
         from: non_empty(&q.from).unwrap_or_default().to_string(),
         to: non_empty(&q.to).unwrap_or_default().to_string(),
         filter_error,
+        can_search,
+        q: search.unwrap_or_default(),
     }))
 }
 

@@ -743,3 +743,80 @@ store_test!(changing_ones_password, |db| async move {
     );
     db.finish().await;
 });
+
+store_test!(searching_cases_by_a_persons_name, |db| async move {
+    let app = start(&db).await;
+    let supervisor = app
+        .reference
+        .users
+        .iter()
+        .find(|u| u.username == "supervisor")
+        .unwrap()
+        .clone();
+    let viewer = Viewer {
+        user_id: supervisor.id,
+        role: supervisor.role,
+        organisation_id: supervisor.organisation_id,
+        office_id: supervisor.office_id,
+    };
+    let visible = db
+        .store
+        .list_cases(
+            &CaseFilter {
+                visible_to: Some(viewer),
+                ..Default::default()
+            },
+            PageRequest {
+                after: None,
+                limit: 5,
+            },
+        )
+        .await
+        .unwrap();
+    let case = &visible.items[0];
+    let person = db.store.case_persons(case.id).await.unwrap()[0].person.id;
+    let (identity, _) = db
+        .store
+        .read_identity(&Actor::system("test"), person)
+        .await
+        .unwrap();
+    let surname = identity.second_name.unwrap();
+    let query = format!("{} {}", identity.first_name.unwrap(), &surname[..3]).to_lowercase();
+
+    let mut b = browser(&app);
+    b.sign_in("supervisor", DEMO_PASSWORD).await;
+    let events_before = db.store.stats().await.unwrap().audit_entries;
+    let r = b
+        .get(&format!("/cases?q={}", query.replace(' ', "+")))
+        .await;
+    assert_eq!(r.status, 200);
+    assert!(
+        r.body.contains(&case.reference),
+        "{} not found by '{query}'",
+        case.reference
+    );
+    assert!(
+        r.body.contains(&format!("value=\"{query}\"")),
+        "query kept in the form"
+    );
+    let trail = db.store.audit_entries(events_before, 10).await.unwrap();
+    assert!(
+        trail.iter().any(|e| e.action == "person_identity.search"
+            && e.actor == Actor::user(supervisor.id).as_str())
+    );
+    assert!(
+        trail.iter().all(|e| !e.record_id.contains(&surname)),
+        "the searched name is never in the log"
+    );
+    let none = b.get("/cases?q=zzzz-nobody").await;
+    assert!(none.body.contains("No cases match"));
+
+    // Roles without identity access get no search box, and a crafted query is ignored.
+    let mut analyst = browser(&app);
+    analyst.sign_in("analyst", DEMO_PASSWORD).await;
+    let page = analyst
+        .get(&format!("/cases?q={}", query.replace(' ', "+")))
+        .await;
+    assert!(!page.body.contains("id=\"q\""));
+    db.finish().await;
+});
