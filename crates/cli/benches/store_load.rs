@@ -51,6 +51,7 @@ async fn load(store: &Store, persons: u64) -> (u64, u64, Duration) {
         }
         (demo.persons_made(), demo.cases_made())
     });
+    store.begin_bulk_load().await.unwrap();
     let mut done = 0u64;
     let mut next_report = 100_000u64;
     while let Some(batch) = rx.recv().await {
@@ -65,6 +66,7 @@ async fn load(store: &Store, persons: u64) -> (u64, u64, Duration) {
         }
     }
     let (p, c) = producer.await.unwrap();
+    store.end_bulk_load().await.unwrap();
     // As `tabara demo` does: fresh planner statistics after the load (counted in the load time).
     store.optimize().await.unwrap();
     (p, c, started.elapsed())

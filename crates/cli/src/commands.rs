@@ -449,10 +449,12 @@ async fn demo(cli: &Cli, args: &crate::DemoArgs) -> Result<ExitCode> {
         }
         (generator.persons_made(), generator.cases_made())
     });
+    store.begin_bulk_load().await?;
     while let Some(batch) = rx.recv().await {
         store.bulk_insert(&actor, &batch).await?;
         bar.inc(batch.persons.len() as u64);
     }
+    store.end_bulk_load().await?;
     let (persons, cases) = producer.await?;
     bar.set_message("analysing");
     store.optimize().await?;

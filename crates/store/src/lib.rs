@@ -225,7 +225,7 @@ impl Store {
             Backend::Sqlite(pool) => sqlx::migrate!("./migrations/sqlite").run(pool).await?,
             Backend::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await?,
         }
-        Ok(())
+        self.end_bulk_load().await
     }
 
     /// The backend's dialect.
@@ -608,6 +608,18 @@ impl Store {
     }
 
     // --- bulk and export
+
+    /// Prepare for a large load (many `bulk_insert` calls): drops the name-search index, which
+    /// [`Store::end_bulk_load`] rebuilds in one pass. Name search is slow in between.
+    pub async fn begin_bulk_load(&self) -> Result<()> {
+        dispatch!(self, begin_bulk_load())
+    }
+
+    /// Finish a large load: rebuild what [`Store::begin_bulk_load`] dropped. Also run by
+    /// `migrate`, so an interrupted load heals at the next start.
+    pub async fn end_bulk_load(&self) -> Result<()> {
+        dispatch!(self, end_bulk_load())
+    }
 
     /// Write a batch of new records in one transaction, each with its audit entry. Case
     /// numbers are assigned here, in the batch's order.

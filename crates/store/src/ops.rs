@@ -1537,7 +1537,8 @@ pub(super) async fn bulk_insert(pool: &Pool, actor: &Actor, batch: &Batch) -> Re
     for c in &batch.consents {
         c.validate(day)?;
     }
-    let mut tx = begin(pool).await?;
+        let mut tx = begin(pool).await?;
+    
     let mut audit_entries = Vec::with_capacity(batch.persons.len() * 2 + batch.cases.len() * 3);
 
     let persons: Vec<(&Person, &PersonIdentity)> = batch.persons.iter().map(|(p, i)| (p, i)).collect();
@@ -1596,6 +1597,21 @@ pub(super) async fn bulk_insert(pool: &Pool, actor: &Actor, batch: &Batch) -> Re
     }
     append_audit(&mut tx, &audit_entries).await?;
     tx.commit().await?;
+    Ok(())
+}
+
+/// Before a large load: drop the index whose keys arrive in random order (names), so rows are
+/// appended instead of sorted one by one into a B-tree much larger than the page cache.
+pub(super) async fn begin_bulk_load(pool: &Pool) -> Result<()> {
+    sqlx::query("DROP INDEX IF EXISTS person_name_keys_key").execute(pool).await?;
+    Ok(())
+}
+
+/// After a large load: build the dropped index in one sorted pass.
+pub(super) async fn end_bulk_load(pool: &Pool) -> Result<()> {
+    sqlx::query("CREATE INDEX IF NOT EXISTS person_name_keys_key ON person_name_keys(key)")
+        .execute(pool)
+        .await?;
     Ok(())
 }
 
