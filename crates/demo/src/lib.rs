@@ -476,6 +476,18 @@ fn reference(ids: &mut Ids) -> Reference {
     }
 }
 
+impl DemoUser {
+    /// The account as the store sees it for need-to-know.
+    pub fn viewer(&self) -> tabara_store::Viewer {
+        tabara_store::Viewer {
+            user_id: self.id,
+            role: self.role,
+            organisation_id: self.organisation_id,
+            office_id: self.office_id,
+        }
+    }
+}
+
 impl Reference {
     /// Write the organisations, offices and accounts to a register, every account with the
     /// given password hash (demo accounts share the demo password by design).

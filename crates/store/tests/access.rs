@@ -92,12 +92,7 @@ store_test!(
         }
 
         for u in &reference.users {
-            let viewer = Viewer {
-                user_id: u.id,
-                role: u.role,
-                organisation_id: u.organisation_id,
-                office_id: u.office_id,
-            };
+            let viewer = u.viewer();
             let listed = visible_numbers(s, &viewer).await;
             let mut allowed = BTreeSet::new();
             for summary in &all.items {
@@ -138,12 +133,7 @@ store_test!(
             .iter()
             .find(|u| u.role == Role::ChildProtection)
             .unwrap();
-        let viewer = Viewer {
-            user_id: cp.id,
-            role: cp.role,
-            organisation_id: cp.organisation_id,
-            office_id: cp.office_id,
-        };
+        let viewer = cp.viewer();
         let visible = visible_numbers(s, &viewer).await;
         let all = s
             .list_cases(

@@ -7,7 +7,7 @@ use reqwest::redirect::Policy;
 use tabara_core::Role;
 use tabara_demo::{DEMO_PASSWORD, Demo, Reference};
 use tabara_store::testing::TestDb;
-use tabara_store::{Actor, CaseFilter, PageRequest, Store, Viewer, store_test};
+use tabara_store::{Actor, CaseFilter, PageRequest, Store, store_test};
 
 struct App {
     base: String,
@@ -240,12 +240,7 @@ store_test!(need_to_know_on_pages, |db| async move {
     assert!(b.cookies.contains_key("tabara_session"));
 
     // The list shows exactly the cases the rules let the officer see.
-    let viewer = Viewer {
-        user_id: officer.id,
-        role: officer.role,
-        organisation_id: officer.organisation_id,
-        office_id: officer.office_id,
-    };
+    let viewer = officer.viewer();
     let visible = db
         .store
         .list_cases(
@@ -615,12 +610,7 @@ store_test!(authorization_matrix_over_http, |db| async move {
             u.username
         );
         let token = api_token(&db, &u.username).await;
-        let viewer = Viewer {
-            user_id: u.id,
-            role: u.role,
-            organisation_id: u.organisation_id,
-            office_id: u.office_id,
-        };
+        let viewer = u.viewer();
         let create = decide(u.role, Action::CreateCase, None).allowed();
         let new_case = b.get("/cases/new").await.status;
         if new_case != if create { 200 } else { 404 } {
@@ -753,12 +743,7 @@ store_test!(searching_cases_by_a_persons_name, |db| async move {
         .find(|u| u.username == "supervisor")
         .unwrap()
         .clone();
-    let viewer = Viewer {
-        user_id: supervisor.id,
-        role: supervisor.role,
-        organisation_id: supervisor.organisation_id,
-        office_id: supervisor.office_id,
-    };
+    let viewer = supervisor.viewer();
     let visible = db
         .store
         .list_cases(
