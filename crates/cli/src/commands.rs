@@ -167,7 +167,7 @@ async fn init(cli: &Cli, args: &crate::InitArgs) -> Result<ExitCode> {
             password::check_strength(&p).context(t!(lang, "error-admin-password-weak"))?;
             (p, false)
         }
-        Err(_) => (random_password(), true),
+        Err(_) => (password::generate_password(), true),
     };
     let actor = cli_actor();
     let org = Organisation {
@@ -256,12 +256,7 @@ async fn user(cli: &Cli, command: &crate::UserCommand) -> Result<ExitCode> {
     match command {
         Add(args) => {
             let username = args.username.trim();
-            let valid = !username.is_empty()
-                && username.len() <= 64
-                && username
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'));
-            if !valid {
+            if !tabara_core::role::is_valid_username(username) {
                 bail!(t!(lang, "error-username-format"));
             }
             let role = Role::parse(&args.role).map_err(|_| {
@@ -297,7 +292,7 @@ async fn user(cli: &Cli, command: &crate::UserCommand) -> Result<ExitCode> {
                     password::check_strength(&p).context(t!(lang, "error-user-password-weak"))?;
                     (p, false)
                 }
-                Err(_) => (random_password(), true),
+                Err(_) => (password::generate_password(), true),
             };
             store
                 .create_user(
@@ -363,7 +358,7 @@ async fn user(cli: &Cli, command: &crate::UserCommand) -> Result<ExitCode> {
         }
         Reset(arg) => {
             let u = find(arg.username.clone()).await?;
-            let password = random_password();
+            let password = password::generate_password();
             store
                 .set_password(&actor, u.id, &password::hash_password(&password))
                 .await?;
@@ -384,20 +379,6 @@ fn hex_encode(bytes: &[u8]) -> String {
 fn sha256(data: &[u8]) -> Vec<u8> {
     use sha2::Digest;
     sha2::Sha256::digest(data).to_vec()
-}
-
-fn random_password() -> String {
-    use rand::Rng;
-    const ALPHABET: &[u8] = b"abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-    let mut rng = rand::rng();
-    let groups: Vec<String> = (0..4)
-        .map(|_| {
-            (0..5)
-                .map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char)
-                .collect()
-        })
-        .collect();
-    groups.join("-")
 }
 
 async fn demo(cli: &Cli, args: &crate::DemoArgs) -> Result<ExitCode> {

@@ -18,3 +18,12 @@ picklist! {
         Admin = "admin", "Administrator", "Administrateur";
     }
 }
+
+/// Whether a sign-in name is acceptable: 1 to 64 ASCII letters, digits, '.', '-' or '_'.
+pub fn is_valid_username(username: &str) -> bool {
+    !username.is_empty()
+        && username.len() <= 64
+        && username
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+}

@@ -10,3 +10,7 @@ signin-title = Injira muri Tabara
 signin-username = Izina ukoresha
 signin-password = Ijambo ry'ibanga
 signin-submit = Injira
+nav-new-case = Idosiye nshasha
+nav-password = Ijambo ry'ibanga
+nav-admin-users = Abakoresha
+nav-admin-organisations = Inzego

@@ -27,6 +27,18 @@ pub(super) async fn users(pool: &Pool, after: Option<&str>, limit: i64) -> Resul
     rows.iter().map(user_from_row).collect()
 }
 
+pub(super) async fn organisation_users(pool: &Pool, organisation_id: OrganisationId, limit: i64) -> Result<Vec<User>> {
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {USER_COLS} FROM users WHERE organisation_id = $1 AND disabled = $2 ORDER BY display_name, username LIMIT $3"
+    )))
+    .bind(organisation_id.0)
+    .bind(false)
+    .bind(limit.clamp(1, 500))
+    .fetch_all(pool)
+    .await?;
+    rows.iter().map(user_from_row).collect()
+}
+
 pub(super) async fn user(pool: &Pool, id: UserId) -> Result<User> {
     let row = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {USER_COLS} FROM users WHERE id = $1")))
         .bind(id.0)

@@ -317,6 +317,15 @@ impl Store {
         dispatch!(self, users(after, limit))
     }
 
+    /// The active accounts of an agency, by display name, at most `limit` (to assign cases).
+    pub async fn organisation_users(
+        &self,
+        organisation_id: OrganisationId,
+        limit: i64,
+    ) -> Result<Vec<User>> {
+        dispatch!(self, organisation_users(organisation_id, limit))
+    }
+
     /// A user by id.
     pub async fn user(&self, id: UserId) -> Result<User> {
         dispatch!(self, user(id))
@@ -476,6 +485,21 @@ impl Store {
         dispatch!(self, update_identity(actor, id, expected_version, identity))
     }
 
+    /// Change a person's facts and identifying data in one transaction: both changes land or
+    /// neither does. Returns the new versions of the facts and of the identity.
+    pub async fn update_person_with_identity(
+        &self,
+        actor: &Actor,
+        person: &Person,
+        identity_version: i64,
+        identity: &PersonIdentity,
+    ) -> Result<(i64, i64)> {
+        dispatch!(
+            self,
+            update_person_with_identity(actor, person, identity_version, identity)
+        )
+    }
+
     /// Persons whose normalised name starts with the normalised query. Returns ids only: the
     /// caller reads identities it is allowed to (each read audited).
     pub async fn find_persons_by_name(&self, query: &str, limit: i64) -> Result<Vec<PersonId>> {
@@ -562,6 +586,11 @@ impl Store {
         dispatch!(self, comments(case_id))
     }
 
+    /// The newest `limit` comments of a case, oldest first (pages show a bounded list).
+    pub async fn recent_comments(&self, case_id: CaseId, limit: i64) -> Result<Vec<CaseComment>> {
+        dispatch!(self, recent_comments(case_id, limit))
+    }
+
     /// Record a consent.
     pub async fn record_consent(&self, actor: &Actor, consent: &Consent) -> Result<()> {
         dispatch!(self, record_consent(actor, consent))
@@ -590,6 +619,16 @@ impl Store {
         dispatch!(self, history(kind, id))
     }
 
+    /// The newest `limit` changes of a record, oldest first.
+    pub async fn recent_history(
+        &self,
+        kind: &str,
+        id: &str,
+        limit: i64,
+    ) -> Result<Vec<HistoryEntry>> {
+        dispatch!(self, recent_history(kind, id, limit))
+    }
+
     // --- audit
 
     /// Check the whole audit chain.
@@ -605,6 +644,16 @@ impl Store {
     /// Audit entries about one record, oldest first.
     pub async fn audit_trail(&self, record_kind: &str, record_id: &str) -> Result<Vec<AuditEntry>> {
         dispatch!(self, audit_trail(record_kind, record_id))
+    }
+
+    /// The newest `limit` audit entries about a record, oldest first.
+    pub async fn recent_audit_trail(
+        &self,
+        record_kind: &str,
+        record_id: &str,
+        limit: i64,
+    ) -> Result<Vec<AuditEntry>> {
+        dispatch!(self, recent_audit_trail(record_kind, record_id, limit))
     }
 
     // --- bulk and export

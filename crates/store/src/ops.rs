@@ -198,11 +198,18 @@ pub(super) async fn record_event(pool: &Pool, actor: &Actor, action: &'static st
 }
 
 pub(super) async fn history(pool: &Pool, kind: &str, id: &str) -> Result<Vec<HistoryEntry>> {
+    recent_history(pool, kind, id, i64::MAX).await
+}
+
+/// The newest `limit` entries, oldest first.
+pub(super) async fn recent_history(pool: &Pool, kind: &str, id: &str, limit: i64) -> Result<Vec<HistoryEntry>> {
     let rows = sqlx::query(
-        "SELECT version, actor, changed_at, changes FROM record_history WHERE record_kind = $1 AND record_id = $2 ORDER BY id",
+        "SELECT version, actor, changed_at, changes FROM (SELECT id, version, actor, changed_at, changes FROM record_history \
+         WHERE record_kind = $1 AND record_id = $2 ORDER BY id DESC LIMIT $3) t ORDER BY id",
     )
     .bind(kind)
     .bind(id)
+    .bind(limit.max(1))
     .fetch_all(pool)
     .await?;
     rows.iter()
@@ -245,11 +252,17 @@ pub(super) async fn audit_entries(pool: &Pool, after_seq: i64, limit: i64) -> Re
 }
 
 pub(super) async fn audit_trail(pool: &Pool, record_kind: &str, record_id: &str) -> Result<Vec<AuditEntry>> {
+    recent_audit_trail(pool, record_kind, record_id, i64::MAX).await
+}
+
+/// The newest `limit` entries about a record, oldest first.
+pub(super) async fn recent_audit_trail(pool: &Pool, record_kind: &str, record_id: &str, limit: i64) -> Result<Vec<AuditEntry>> {
     let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {AUDIT_COLS} FROM audit_log WHERE record_kind = $1 AND record_id = $2 ORDER BY seq"
+        "SELECT {AUDIT_COLS} FROM (SELECT {AUDIT_COLS} FROM audit_log WHERE record_kind = $1 AND record_id = $2 ORDER BY seq DESC LIMIT $3) t ORDER BY seq"
     )))
     .bind(record_kind)
     .bind(record_id)
+    .bind(limit.max(1))
     .fetch_all(pool)
     .await?;
     rows.iter().map(audit_from_row).collect()
@@ -714,7 +727,28 @@ pub(super) async fn read_identity(pool: &Pool, actor: &Actor, id: PersonId) -> R
 
 pub(super) async fn update_person(pool: &Pool, actor: &Actor, person: &Person) -> Result<i64> {
     let mut tx = begin(pool).await?;
-    let current = fetch_person(&mut *tx, person.id, FOR_UPDATE).await?;
+    let version = update_person_in(&mut tx, actor, person).await?;
+    tx.commit().await?;
+    Ok(version)
+}
+
+/// A person's facts and identity changed together: both or neither.
+pub(super) async fn update_person_with_identity(
+    pool: &Pool,
+    actor: &Actor,
+    person: &Person,
+    identity_version: i64,
+    identity: &PersonIdentity,
+) -> Result<(i64, i64)> {
+    let mut tx = begin(pool).await?;
+    let facts_version = update_person_in(&mut tx, actor, person).await?;
+    let identity_version = update_identity_in(&mut tx, actor, person.id, identity_version, identity).await?;
+    tx.commit().await?;
+    Ok((facts_version, identity_version))
+}
+
+async fn update_person_in(tx: &mut Tx, actor: &Actor, person: &Person) -> Result<i64> {
+    let current = fetch_person(&mut **tx, person.id, FOR_UPDATE).await?;
     check_version("person", person.id.to_string(), person.version, current.version)?;
     let f = &person.facts;
     let version = current.version + 1;
@@ -736,21 +770,20 @@ pub(super) async fn update_person(pool: &Pool, actor: &Actor, person: &Person) -
     .bind(Utc::now())
     .bind(person.id.0)
     .bind(current.version)
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await?;
     ensure_updated(updated, "person", person.id.to_string(), person.version)?;
         if current.facts.is_child_or_presumed() != person.facts.is_child_or_presumed() {
         let cases: Vec<Uuid> = sqlx::query_scalar("SELECT case_id FROM case_persons WHERE person_id = $1")
             .bind(person.id.0)
-            .fetch_all(&mut *tx)
+            .fetch_all(&mut **tx)
             .await?;
         for case_id in cases {
-            refresh_case_flags(&mut tx, CaseId(case_id)).await?;
+            refresh_case_flags(tx, CaseId(case_id)).await?;
         }
     }
-    record_change(&mut tx, "person", &person.id.to_string(), version, actor, diff(&current.facts, &person.facts)).await?;
-    append_audit(&mut tx, &[pending(actor, "person.update", "person", person.id.to_string())]).await?;
-    tx.commit().await?;
+    record_change(tx, "person", &person.id.to_string(), version, actor, diff(&current.facts, &person.facts)).await?;
+    append_audit(tx, &[pending(actor, "person.update", "person", person.id.to_string())]).await?;
     Ok(version)
 }
 
@@ -762,7 +795,19 @@ pub(super) async fn update_identity(
     identity: &PersonIdentity,
 ) -> Result<i64> {
     let mut tx = begin(pool).await?;
-    let (current, current_version) = fetch_identity(&mut tx, id, FOR_UPDATE).await?;
+    let version = update_identity_in(&mut tx, actor, id, expected_version, identity).await?;
+    tx.commit().await?;
+    Ok(version)
+}
+
+async fn update_identity_in(
+    tx: &mut Tx,
+    actor: &Actor,
+    id: PersonId,
+    expected_version: i64,
+    identity: &PersonIdentity,
+) -> Result<i64> {
+    let (current, current_version) = fetch_identity(tx, id, FOR_UPDATE).await?;
     check_version("person identity", id.to_string(), expected_version, current_version)?;
     let version = current_version + 1;
     let updated = sqlx::query(
@@ -789,17 +834,16 @@ pub(super) async fn update_identity(
     .bind(Utc::now())
     .bind(id.0)
     .bind(current_version)
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await?;
     ensure_updated(updated, "person identity", id.to_string(), expected_version)?;
-        sqlx::query("DELETE FROM person_name_keys WHERE person_id = $1").bind(id.0).execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM person_name_keys WHERE person_id = $1").bind(id.0).execute(&mut **tx).await?;
     let keys: Vec<(String, Uuid)> = identity.search_keys().into_iter().map(|k| (k, id.0)).collect();
-    insert_name_keys(&mut tx, &keys).await?;
+    insert_name_keys(tx, &keys).await?;
     // The earlier identifying values are history of the identity and live under its own kind,
     // so they fall under the same protection as the identity itself.
-    record_change(&mut tx, "person_identity", &id.to_string(), version, actor, diff(&current, identity)).await?;
-    append_audit(&mut tx, &[pending(actor, "person_identity.update", "person", id.to_string())]).await?;
-    tx.commit().await?;
+    record_change(tx, "person_identity", &id.to_string(), version, actor, diff(&current, identity)).await?;
+    append_audit(tx, &[pending(actor, "person_identity.update", "person", id.to_string())]).await?;
     Ok(version)
 }
 
@@ -1439,8 +1483,17 @@ pub(super) async fn add_comment(pool: &Pool, actor: &Actor, case_id: CaseId, bod
 }
 
 pub(super) async fn comments(pool: &Pool, case_id: CaseId) -> Result<Vec<CaseComment>> {
-    let rows = sqlx::query("SELECT id, author, body, created_at FROM case_comments WHERE case_id = $1 ORDER BY id")
+    recent_comments(pool, case_id, i64::MAX).await
+}
+
+/// The newest `limit` comments, oldest first.
+pub(super) async fn recent_comments(pool: &Pool, case_id: CaseId, limit: i64) -> Result<Vec<CaseComment>> {
+    let rows = sqlx::query(
+        "SELECT id, author, body, created_at FROM (SELECT id, author, body, created_at FROM case_comments \
+         WHERE case_id = $1 ORDER BY id DESC LIMIT $2) t ORDER BY id",
+    )
         .bind(case_id.0)
+        .bind(limit.max(1))
         .fetch_all(pool)
         .await?;
     rows.iter()

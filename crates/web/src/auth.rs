@@ -56,6 +56,18 @@ impl CurrentUser {
                 None,
             )
             .allowed(),
+            can_admin_users: tabara_core::permissions::decide(
+                self.user.role,
+                tabara_core::permissions::Action::ManageUsers,
+                None,
+            )
+            .allowed(),
+            can_admin_organisations: tabara_core::permissions::decide(
+                self.user.role,
+                tabara_core::permissions::Action::ManageOrganisations,
+                None,
+            )
+            .allowed(),
         }
     }
 

@@ -4,10 +4,10 @@
 
 use axum::Form;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{NaiveDate, Utc};
 use serde::Deserialize;
+use tabara_core::Picklist;
 use tabara_core::htcds::{ExploitationType, Gender, TraffickingStatus};
 use tabara_core::ids::{CaseId, ConsentId, OfficeId, PersonId};
 use tabara_core::permissions::{Action, decide};
@@ -15,13 +15,12 @@ use tabara_core::records::{
     CaseFacts, Consent, ConsentScope, Involvement, Person, PersonForm, VictimContext,
 };
 use tabara_core::validation::ValidationErrors;
-use tabara_core::{Lang, Picklist};
 use tabara_store::{Actor, Batch, BatchCase, NewCase};
 
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::error::AppError;
-use crate::view::{Chrome, render};
+use crate::view::{Chrome, FormErrors, render};
 
 /// The intake form as typed. A field left out counts as empty (and is then reported by the
 /// validation), never as a malformed request.
@@ -48,32 +47,11 @@ pub struct IntakeForm {
 struct NewCasePage {
     chrome: Chrome,
     form: IntakeForm,
-    errors: ValidationErrors,
+    errors: FormErrors,
     offices: Vec<(String, String)>,
     genders: Vec<(&'static str, &'static str)>,
     exploitation_types: Vec<(&'static str, &'static str)>,
     statuses: Vec<(&'static str, &'static str)>,
-}
-
-impl NewCasePage {
-    /// The error text of a field, translated by rule when the catalogue has it.
-    fn error(&self, field: &str) -> String {
-        self.errors
-            .get(field)
-            .map(|e| {
-                let key = format!("rule-{}", e.rule.replace('_', "-"));
-                if tabara_i18n::catalogue().has(Lang::En, &key) {
-                    self.chrome.t(&key)
-                } else {
-                    e.message.clone()
-                }
-            })
-            .unwrap_or_default()
-    }
-
-    fn has_error(&self, field: &str) -> bool {
-        self.errors.has(field)
-    }
 }
 
 async fn page(
@@ -91,11 +69,8 @@ async fn page(
         .filter(|o| o.organisation_id == user.user.organisation_id)
         .map(|o| (o.id.to_string(), o.name.clone()))
         .collect();
-    let status = if errors.0.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let errors = FormErrors::new(lang, errors);
+    let status = errors.status();
     let page = NewCasePage {
         chrome: user.chrome("/cases/new"),
         form,

@@ -8,8 +8,10 @@
 #![deny(missing_docs)]
 
 mod account;
+mod admin;
 mod api;
 mod auth;
+mod edit;
 mod error;
 mod intake;
 mod pages;
@@ -85,6 +87,13 @@ impl AppState {
     }
 }
 
+impl AppState {
+    /// Drop the cached directory after a change to organisations or offices.
+    pub async fn forget_directory(&self) {
+        *self.directory.write().await = None;
+    }
+}
+
 /// The whole application as a router (tests serve it on a random port).
 pub fn app(store: Store, config: Config) -> Router {
     let state = AppState {
@@ -109,7 +118,36 @@ pub fn app(store: Store, config: Config) -> Router {
             get(intake::new_case_page).post(intake::create_case),
         )
         .route("/cases/{number}", get(pages::case_page))
+        .route(
+            "/cases/{number}/edit",
+            get(edit::edit_case_page).post(edit::update_case),
+        )
+        .route("/cases/{number}/comments", post(edit::add_comment))
+        .route("/cases/{number}/shares", post(edit::share_case))
         .route("/cases/{number}/persons/{person}", get(pages::person_page))
+        .route(
+            "/cases/{number}/persons/{person}/edit",
+            get(edit::edit_person_page).post(edit::update_person),
+        )
+        .route("/admin/users", get(admin::users))
+        .route(
+            "/admin/users/new",
+            get(admin::new_user_page).post(admin::create_user),
+        )
+        .route("/admin/users/{username}", get(admin::user_detail))
+        .route("/admin/users/{username}/disable", post(admin::disable_user))
+        .route("/admin/users/{username}/enable", post(admin::enable_user))
+        .route("/admin/users/{username}/reset", post(admin::reset_user))
+        .route("/admin/organisations", get(admin::organisations))
+        .route(
+            "/admin/organisations/new",
+            get(admin::new_organisation_page).post(admin::create_organisation),
+        )
+        .route(
+            "/admin/organisations/{id}",
+            get(admin::organisation_detail).post(admin::update_organisation),
+        )
+        .route("/admin/organisations/{id}/offices", post(admin::add_office))
         .route("/api/v1/cases", get(api::cases))
         .route("/api/v1/cases/{reference}", get(api::case))
         .route("/api/v1/openapi.json", get(api::openapi))

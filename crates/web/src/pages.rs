@@ -259,7 +259,7 @@ pub async fn case_list(
 
 /// A case the user may read, with their relation to it; 404 otherwise (also for a case that
 /// exists but is out of reach: the answer must not reveal it).
-async fn readable_case(
+pub(crate) async fn readable_case(
     state: &AppState,
     user: &CurrentUser,
     reference: &str,
@@ -303,6 +303,27 @@ struct CasePage {
     shares: Vec<CaseShare>,
     audit: Option<Vec<AuditEntry>>,
     can_read_identity: bool,
+    can_edit: bool,
+    can_comment: bool,
+    can_share: bool,
+    /// Agencies the case can be shared with (not the owner, not already shared).
+    share_targets: Vec<(String, String)>,
+    forms: CaseForms,
+    /// Some list was cut at [`RECENT`] entries.
+    truncated: bool,
+}
+
+/// Entries of each list a case page shows (comments, history, audit trail), newest kept.
+const RECENT: i64 = 100;
+
+/// What the user typed in the case page's own forms (comment, share), re-shown with its error.
+#[derive(Debug, Default)]
+pub(crate) struct CaseForms {
+    pub comment: String,
+    pub comment_error: Option<String>,
+    pub share_organisation: String,
+    pub share_reason: String,
+    pub share_error: Option<String>,
 }
 
 fn person_row(cp: &CasePerson, lang: Lang) -> PersonRow {
@@ -342,19 +363,75 @@ pub async fn case_page(
     Path(number): Path<String>,
 ) -> Result<Response, AppError> {
     let (case, relation) = readable_case(&state, &user, &number).await?;
+    case_page_with(&state, &user, case, relation, CaseForms::default()).await
+}
+
+/// The case page, with the state of its forms (422 when one of them has an error).
+pub(crate) async fn case_page_with(
+    state: &AppState,
+    user: &CurrentUser,
+    case: Case,
+    relation: Relation,
+    forms: CaseForms,
+) -> Result<Response, AppError> {
     let lang = user.lang;
-    let persons = state.store.case_persons(case.id).await?;
-    let directory = state.directory().await?;
+    let role = user.user.role;
+    let case_id = case.id.to_string();
+    let audit_allowed = decide(role, Action::ReadCaseAudit, Some(relation)).allowed();
+    // The page's reads, side by side on the pool rather than one after another.
+    let (persons, comments, history, shares, audit, directory) = tokio::try_join!(
+        state.store.case_persons(case.id),
+        state.store.recent_comments(case.id, RECENT + 1),
+        state.store.recent_history("case", &case_id, RECENT + 1),
+        state.store.case_shares(case.id),
+        async {
+            if audit_allowed {
+                state
+                    .store
+                    .recent_audit_trail("case", &case_id, RECENT + 1)
+                    .await
+                    .map(Some)
+            } else {
+                Ok(None)
+            }
+        },
+        state.directory(),
+    )?;
+    let mut truncated = false;
+    let mut cut = |len: usize| -> usize {
+        if len as i64 > RECENT {
+            truncated = true;
+            1
+        } else {
+            0
+        }
+    };
+    let (mut comments, mut history, mut audit) = (comments, history, audit);
+    let n = cut(comments.len());
+    comments.drain(..n);
+    let n = cut(history.len());
+    history.drain(..n);
+    if let Some(a) = audit.as_mut() {
+        let n = cut(a.len());
+        a.drain(..n);
+    }
     let (organisations, offices) = (&directory.organisations, &directory.offices);
-    let audit = if decide(user.user.role, Action::ReadCaseAudit, Some(relation)).allowed() {
-        Some(
-            state
-                .store
-                .audit_trail("case", &case.id.to_string())
-                .await?,
-        )
+    let can_share = decide(role, Action::ShareCase, Some(relation)).allowed();
+    let share_targets = if can_share {
+        organisations
+            .iter()
+            .filter(|o| {
+                o.id != case.organisation_id && !shares.iter().any(|s| s.organisation_id == o.id)
+            })
+            .map(|o| (o.id.to_string(), o.name.clone()))
+            .collect()
     } else {
-        None
+        Vec::new()
+    };
+    let status = if forms.comment_error.is_some() || forms.share_error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
     };
     let page = CasePage {
         chrome: user.chrome(&format!("/cases/{}", case.number)),
@@ -369,14 +446,20 @@ pub async fn case_page(
             .map(|o| o.name.clone())
             .unwrap_or_default(),
         persons: persons.iter().map(|p| person_row(p, lang)).collect(),
-        comments: state.store.comments(case.id).await?,
-        history: state.store.history("case", &case.id.to_string()).await?,
-        shares: state.store.case_shares(case.id).await?,
+        comments,
+        history,
+        shares,
         audit,
-        can_read_identity: decide(user.user.role, Action::ReadIdentity, Some(relation)).allowed(),
+        can_read_identity: decide(role, Action::ReadIdentity, Some(relation)).allowed(),
+        can_edit: decide(role, Action::EditCase, Some(relation)).allowed(),
+        can_comment: decide(role, Action::CommentCase, Some(relation)).allowed(),
+        can_share,
+        share_targets,
+        forms,
+        truncated,
         case,
     };
-    Ok(render(&page))
+    Ok((status, render(&page)).into_response())
 }
 
 #[derive(askama::Template)]

@@ -19,6 +19,10 @@ pub struct Chrome {
     pub path: String,
     /// The user may open cases (shows the link).
     pub can_create: bool,
+    /// The user manages accounts (shows the link).
+    pub can_admin_users: bool,
+    /// The user manages organisations (shows the link).
+    pub can_admin_organisations: bool,
 }
 
 impl Chrome {
@@ -31,6 +35,8 @@ impl Chrome {
             csrf: String::new(),
             path: "/".into(),
             can_create: false,
+            can_admin_users: false,
+            can_admin_organisations: false,
         }
     }
 
@@ -74,6 +80,67 @@ impl Chrome {
     pub fn odate(&self, d: &Option<NaiveDate>) -> String {
         d.map(|d| format_date(self.lang, d))
             .unwrap_or_else(|| "–".into())
+    }
+}
+
+/// The errors of a submitted form, each shown next to its field in the page's language
+/// (translated by rule when the catalogue has the rule, the validator's own words otherwise).
+#[derive(Debug, Default)]
+pub struct FormErrors {
+    lang: Option<Lang>,
+    errors: tabara_core::validation::ValidationErrors,
+    /// A message about the whole form (e.g. a conflicting change), already translated.
+    pub banner: Option<String>,
+}
+
+impl FormErrors {
+    /// The errors of a validation, to show in `lang`.
+    pub fn new(lang: Lang, errors: tabara_core::validation::ValidationErrors) -> FormErrors {
+        FormErrors {
+            lang: Some(lang),
+            errors,
+            banner: None,
+        }
+    }
+
+    /// No error at all.
+    pub fn none() -> FormErrors {
+        FormErrors::default()
+    }
+
+    /// Whether the form has any error.
+    pub fn any(&self) -> bool {
+        !self.errors.0.is_empty() || self.banner.is_some()
+    }
+
+    /// Whether `field` has an error.
+    pub fn has(&self, field: &str) -> bool {
+        self.errors.has(field)
+    }
+
+    /// The error text of `field`, empty when it has none.
+    pub fn text(&self, field: &str) -> String {
+        let lang = self.lang.unwrap_or(Lang::En);
+        self.errors
+            .get(field)
+            .map(|e| {
+                let key = format!("rule-{}", e.rule.replace('_', "-"));
+                if tabara_i18n::catalogue().has(Lang::En, &key) {
+                    tabara_i18n::catalogue().text(lang, &key, &[])
+                } else {
+                    e.message.clone()
+                }
+            })
+            .unwrap_or_default()
+    }
+
+    /// The HTTP status of a page showing these errors.
+    pub fn status(&self) -> axum::http::StatusCode {
+        if self.any() {
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY
+        } else {
+            axum::http::StatusCode::OK
+        }
     }
 }
 
