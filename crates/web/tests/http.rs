@@ -616,6 +616,23 @@ store_test!(authorization_matrix_over_http, |db| async move {
         if new_case != if create { 200 } else { 404 } {
             wrong.push(format!("{} GET /cases/new: {new_case}", u.username));
         }
+        for (path, action) in [
+            ("/admin/users", Action::ManageUsers),
+            ("/admin/users/new", Action::ManageUsers),
+            ("/admin/organisations", Action::ManageOrganisations),
+            ("/admin/organisations/new", Action::ManageOrganisations),
+        ] {
+            let want = if decide(u.role, action, None).allowed() {
+                200
+            } else {
+                404
+            };
+            let got = b.get(path).await.status;
+            if got != want {
+                wrong.push(format!("{} GET {path}: {got}, want {want}", u.username));
+            }
+        }
+        let csrf = Browser::csrf(&b.get("/").await.body);
         for c in &samples {
             let relation = db.store.relation(&viewer, c.id).await.unwrap().unwrap();
             let read = decide(u.role, Action::ReadCase, Some(relation)).allowed();
@@ -639,6 +656,49 @@ store_test!(authorization_matrix_over_http, |db| async move {
                 ("page", page),
                 ("person page", person_page.status),
                 ("api", api),
+            ] {
+                if got != want {
+                    wrong.push(format!(
+                        "{} ({}) {what} of {}: {got}, want {want}",
+                        u.username, u.role, c.reference
+                    ));
+                }
+            }
+            // Record actions: allowed → the page or its form answers; readable but not
+            // allowed → 403; out of reach → the same 404 as a missing case.
+            let gate = |action: Action, ok: u16| {
+                if !read {
+                    404
+                } else if decide(u.role, action, Some(relation)).allowed() {
+                    ok
+                } else {
+                    403
+                }
+            };
+            let edit = b.get(&format!("/cases/{}/edit", c.number)).await.status;
+            let edit_person = b
+                .get(&format!("/cases/{}/persons/{person}/edit", c.number))
+                .await
+                .status;
+            let comment = b
+                .post(
+                    &format!("/cases/{}/comments", c.number),
+                    &[("csrf", &csrf), ("body", "matrix check")],
+                )
+                .await
+                .status;
+            let share = b
+                .post(
+                    &format!("/cases/{}/shares", c.number),
+                    &[("csrf", &csrf), ("organisation", ""), ("reason", "")],
+                )
+                .await
+                .status;
+            for (what, got, want) in [
+                ("edit", edit, gate(Action::EditCase, 200)),
+                ("person edit", edit_person, gate(Action::EditCase, 200)),
+                ("comment", comment, gate(Action::CommentCase, 303)),
+                ("share", share, gate(Action::ShareCase, 422)),
             ] {
                 if got != want {
                     wrong.push(format!(
@@ -803,5 +863,661 @@ store_test!(searching_cases_by_a_persons_name, |db| async move {
         .get(&format!("/cases?q={}", query.replace(' ', "+")))
         .await;
     assert!(!page.body.contains("id=\"q\""));
+    db.finish().await;
+});
+
+/// The first cases the demo user `username` can see.
+async fn cases_of(
+    db: &TestDb,
+    app: &App,
+    username: &str,
+    n: i64,
+) -> Vec<tabara_store::CaseSummary> {
+    let user = app
+        .reference
+        .users
+        .iter()
+        .find(|u| u.username == username)
+        .unwrap();
+    db.store
+        .list_cases(
+            &CaseFilter {
+                visible_to: Some(user.viewer()),
+                ..Default::default()
+            },
+            PageRequest {
+                after: None,
+                limit: n,
+            },
+        )
+        .await
+        .unwrap()
+        .items
+}
+
+/// The value of the hidden field `name` in a page.
+fn hidden(body: &str, name: &str) -> String {
+    body.split(&format!("name=\"{name}\" value=\""))
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .unwrap_or_default()
+        .to_string()
+}
+
+store_test!(
+    editing_a_case_with_validation_and_conflicts,
+    |db| async move {
+        let app = start(&db).await;
+        let case = cases_of(&db, &app, "supervisor", 50)
+            .await
+            .into_iter()
+            .find(|c| c.status == tabara_core::htcds::CaseStatus::Active)
+            .unwrap();
+        let mut b = browser(&app);
+        b.sign_in("supervisor", DEMO_PASSWORD).await;
+        let form = b.get(&format!("/cases/{}/edit", case.number)).await;
+        assert_eq!(form.status, 200);
+        let csrf = Browser::csrf(&form.body);
+        let version = hidden(&form.body, "version");
+        let stored = db.store.case(case.id).await.unwrap();
+        assert_eq!(version, stored.version.to_string());
+        let opened = stored.facts.opened_on.to_string();
+        let path = format!("/cases/{}/edit", case.number);
+
+        // Closed without a closing date, and a malformed opening date: both errors at their field,
+        // the typed values kept, nothing stored.
+        let bad = b
+            .post(
+                &path,
+                &[
+                    ("csrf", &csrf),
+                    ("version", &version),
+                    ("status", "Closed"),
+                    ("opened_on", "23/11/2026"),
+                    ("closed_on", ""),
+                    ("closure_reason", "Victim returned home"),
+                    ("office", ""),
+                ],
+            )
+            .await;
+        assert_eq!(bad.status, 422);
+        assert!(bad.body.contains("id=\"err-cas_OpenedOn\""), "{}", bad.body);
+        assert!(bad.body.contains("value=\"23/11/2026\""));
+        assert!(bad.body.contains("Victim returned home"));
+        let bad2 = b
+            .post(
+                &path,
+                &[
+                    ("csrf", &csrf),
+                    ("version", &version),
+                    ("status", "Closed"),
+                    ("opened_on", &opened),
+                    ("closed_on", ""),
+                ],
+            )
+            .await;
+        assert_eq!(bad2.status, 422);
+        assert!(bad2.body.contains("id=\"err-cas_ClosedOn\""));
+        assert!(bad2.body.contains("A closed case needs a closing date"));
+        assert_eq!(
+            db.store.case(case.id).await.unwrap().version,
+            stored.version
+        );
+
+        // A forged token changes nothing.
+        let forged = b
+            .post(
+                &path,
+                &[("csrf", "x"), ("version", &version), ("status", "Closed")],
+            )
+            .await;
+        assert_eq!(forged.status, 403);
+
+        // Someone else saves first: the change based on the old version is refused, the form keeps
+        // what this user typed and shows what is stored now, and a second save goes through.
+        let mut other = stored.clone();
+        other.facts.status = tabara_core::htcds::CaseStatus::FollowUp;
+        db.store
+            .update_case(&Actor::system("colleague"), &other)
+            .await
+            .unwrap();
+        let today = chrono::Utc::now().date_naive().to_string();
+        let fields = |v: &str| {
+            vec![
+                ("csrf".to_string(), csrf.clone()),
+                ("version".to_string(), v.to_string()),
+                ("status".to_string(), "Closed".to_string()),
+                ("opened_on".to_string(), opened.clone()),
+                ("closed_on".to_string(), today.clone()),
+                (
+                    "closure_reason".to_string(),
+                    "Returned to family".to_string(),
+                ),
+                (
+                    "office".to_string(),
+                    stored.office_id.map(|o| o.to_string()).unwrap_or_default(),
+                ),
+            ]
+        };
+        let as_refs = |f: &Vec<(String, String)>| -> Vec<(String, String)> { f.clone() };
+        let f = as_refs(&fields(&version));
+        let pairs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let conflict = b.post(&path, &pairs).await;
+        assert_eq!(conflict.status, 422);
+        assert!(conflict.body.contains("id=\"form-conflict\""));
+        assert!(conflict.body.contains("Follow Up"), "stored status shown");
+        assert!(
+            conflict.body.contains("Returned to family"),
+            "typed text kept"
+        );
+        let new_version = hidden(&conflict.body, "version");
+        assert_eq!(new_version, (stored.version + 1).to_string());
+        let f = fields(&new_version);
+        let pairs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let saved = b.post(&path, &pairs).await;
+        assert_eq!(saved.status, 303, "{}", saved.body);
+        let after = db.store.case(case.id).await.unwrap();
+        assert_eq!(after.facts.status, tabara_core::htcds::CaseStatus::Closed);
+        assert_eq!(
+            after.facts.closure_reason.as_deref(),
+            Some("Returned to family")
+        );
+        assert_eq!(after.version, stored.version + 2);
+        let trail = db
+            .store
+            .audit_trail("case", &case.id.to_string())
+            .await
+            .unwrap();
+        let supervisor = app
+            .reference
+            .users
+            .iter()
+            .find(|u| u.username == "supervisor")
+            .unwrap();
+        assert!(
+            trail.iter().any(
+                |e| e.action == "case.update" && e.actor == Actor::user(supervisor.id).as_str()
+            )
+        );
+        let page = b.get(&format!("/cases/{}", case.number)).await;
+        assert!(
+            page.body.contains("Returned to family"),
+            "history shows the change"
+        );
+
+        db.finish().await;
+    }
+);
+
+store_test!(
+    editing_a_person_changes_facts_and_identity_together,
+    |db| async move {
+        let app = start(&db).await;
+        let case = cases_of(&db, &app, "investigator", 1).await.remove(0);
+        let person = db.store.case_persons(case.id).await.unwrap()[0]
+            .person
+            .clone();
+        let mut b = browser(&app);
+        b.sign_in("investigator", DEMO_PASSWORD).await;
+        let path = format!("/cases/{}/persons/{}/edit", case.number, person.id);
+        let reads_before = db
+            .store
+            .audit_trail("person", &person.id.to_string())
+            .await
+            .unwrap()
+            .len();
+        let form = b.get(&path).await;
+        assert_eq!(form.status, 200);
+        let reads_after = db
+            .store
+            .audit_trail("person", &person.id.to_string())
+            .await
+            .unwrap();
+        assert_eq!(
+            reads_after.len(),
+            reads_before + 1,
+            "opening the form reads the identity: audited"
+        );
+        assert_eq!(reads_after.last().unwrap().action, "person_identity.read");
+        let csrf = Browser::csrf(&form.body);
+        let fv = hidden(&form.body, "facts_version");
+        let iv = hidden(&form.body, "identity_version");
+        let gender = person.facts.gender.as_str();
+
+        let bad = b
+            .post(
+                &path,
+                &[
+                    ("csrf", &csrf),
+                    ("facts_version", &fv),
+                    ("identity_version", &iv),
+                    ("first_name", "Aline"),
+                    ("second_name", "Ndayishimiye"),
+                    ("gender", gender),
+                    ("citizenship", "BI, XX"),
+                    ("mobile_phone", "079 12"),
+                ],
+            )
+            .await;
+        assert_eq!(bad.status, 422);
+        assert!(bad.body.contains("id=\"err-prs_Citizenship\""));
+        assert!(bad.body.contains("id=\"err-prs_MobilePhone\""));
+        assert!(bad.body.contains("value=\"BI, XX\""));
+        let good = b
+            .post(
+                &path,
+                &[
+                    ("csrf", &csrf),
+                    ("facts_version", &fv),
+                    ("identity_version", &iv),
+                    ("first_name", "Aline"),
+                    ("second_name", "Ndayishimiye"),
+                    ("gender", gender),
+                    ("citizenship", "BI, TZ"),
+                    ("mobile_phone", "+25779123456"),
+                    ("primary_language", "rn"),
+                ],
+            )
+            .await;
+        assert_eq!(good.status, 303, "{}", good.body);
+        let (identity, _) = db
+            .store
+            .read_identity(&Actor::system("test"), person.id)
+            .await
+            .unwrap();
+        assert_eq!(identity.first_name.as_deref(), Some("Aline"));
+        assert_eq!(identity.mobile_phone.as_deref(), Some("+25779123456"));
+        let facts = db.store.person(person.id).await.unwrap();
+        assert_eq!(facts.facts.citizenship.len(), 2);
+        assert_eq!(facts.facts.registered_on, person.facts.registered_on);
+        assert!(
+            db.store
+                .find_persons_by_name("aline ndayishimiye", 10)
+                .await
+                .unwrap()
+                .contains(&person.id)
+        );
+
+        // The same form again, based on the old versions: refused as a whole, nothing half-saved.
+        let stale = b
+            .post(
+                &path,
+                &[
+                    ("csrf", &csrf),
+                    ("facts_version", &fv),
+                    ("identity_version", &iv),
+                    ("first_name", "Other"),
+                    ("gender", gender),
+                ],
+            )
+            .await;
+        assert_eq!(stale.status, 422);
+        assert!(stale.body.contains("id=\"form-conflict\""));
+        let (identity, _) = db
+            .store
+            .read_identity(&Actor::system("test"), person.id)
+            .await
+            .unwrap();
+        assert_eq!(identity.first_name.as_deref(), Some("Aline"));
+        db.finish().await;
+    }
+);
+
+store_test!(comments_and_shares_from_the_case_page, |db| async move {
+    let app = start(&db).await;
+    // A case of the judicial police that the IOM caseworker cannot see yet.
+    let case = cases_of(&db, &app, "supervisor", 50)
+        .await
+        .into_iter()
+        .find(|c| c.organisation == "Police Judiciaire (PJ)")
+        .unwrap();
+    let mut caseworker = browser(&app);
+    caseworker.sign_in("caseworker", DEMO_PASSWORD).await;
+    let page_path = format!("/cases/{}", case.number);
+    assert_eq!(caseworker.get(&page_path).await.status, 404);
+
+    let mut b = browser(&app);
+    b.sign_in("supervisor", DEMO_PASSWORD).await;
+    let page = b.get(&page_path).await;
+    let csrf = Browser::csrf(&page.body);
+    let empty = b
+        .post(
+            &format!("{page_path}/comments"),
+            &[("csrf", &csrf), ("body", "  ")],
+        )
+        .await;
+    assert_eq!(empty.status, 422);
+    assert!(empty.body.contains("id=\"err-comment\""));
+    let ok = b
+        .post(
+            &format!("{page_path}/comments"),
+            &[("csrf", &csrf), ("body", "Victim moved to the IOM shelter")],
+        )
+        .await;
+    assert_eq!(ok.status, 303);
+    assert!(
+        b.get(&page_path)
+            .await
+            .body
+            .contains("Victim moved to the IOM shelter")
+    );
+
+    let iom = app
+        .reference
+        .organisations
+        .iter()
+        .find(|o| o.name.starts_with("OIM"))
+        .unwrap();
+    let iom_id = iom.id.to_string();
+    let no_reason = b
+        .post(
+            &format!("{page_path}/shares"),
+            &[("csrf", &csrf), ("organisation", &iom_id), ("reason", "")],
+        )
+        .await;
+    assert_eq!(no_reason.status, 422);
+    assert!(no_reason.body.contains("id=\"err-share\""));
+    assert_eq!(caseworker.get(&page_path).await.status, 404);
+    let shared = b
+        .post(
+            &format!("{page_path}/shares"),
+            &[
+                ("csrf", &csrf),
+                ("organisation", &iom_id),
+                ("reason", "Assistance and shelter"),
+            ],
+        )
+        .await;
+    assert_eq!(shared.status, 303);
+    let seen = caseworker.get(&page_path).await;
+    assert_eq!(
+        seen.status, 200,
+        "shared with IOM: the caseworker now reads it"
+    );
+    assert!(seen.body.contains("Assistance and shelter"));
+    let again = b
+        .post(
+            &format!("{page_path}/shares"),
+            &[
+                ("csrf", &csrf),
+                ("organisation", &iom_id),
+                ("reason", "again"),
+            ],
+        )
+        .await;
+    assert_eq!(again.status, 422);
+    db.finish().await;
+});
+
+store_test!(admin_manages_accounts_and_organisations, |db| async move {
+    let app = start(&db).await;
+    let mut admin = browser(&app);
+    admin.sign_in("admin", DEMO_PASSWORD).await;
+    let list = admin.get("/admin/users").await;
+    assert_eq!(list.status, 200);
+    for u in &app.reference.users {
+        assert!(list.body.contains(&format!(">{}<", u.username)));
+    }
+    let form = admin.get("/admin/users/new").await;
+    assert_eq!(form.status, 200);
+    let csrf = Browser::csrf(&form.body);
+    let pafe = app
+        .reference
+        .organisations
+        .iter()
+        .find(|o| o.name.contains("PAFE"))
+        .unwrap();
+    let gatumba = app
+        .reference
+        .offices
+        .iter()
+        .find(|o| o.name == "Poste frontalier de Gatumba")
+        .unwrap();
+    let other_office = app
+        .reference
+        .offices
+        .iter()
+        .find(|o| o.organisation_id != pafe.id)
+        .unwrap();
+    let (pafe_id, gatumba_id, other_id) = (
+        pafe.id.to_string(),
+        gatumba.id.to_string(),
+        other_office.id.to_string(),
+    );
+    let bad = admin
+        .post(
+            "/admin/users/new",
+            &[
+                ("csrf", &csrf),
+                ("username", "bad name"),
+                ("display_name", ""),
+                ("role", "officer"),
+                ("organisation", &pafe_id),
+                ("office", &other_id),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, 422);
+    for field in ["usr_Username", "usr_DisplayName", "usr_Office"] {
+        assert!(bad.body.contains(&format!("id=\"err-{field}\"")), "{field}");
+    }
+    let taken = admin
+        .post(
+            "/admin/users/new",
+            &[
+                ("csrf", &csrf),
+                ("username", "officer"),
+                ("display_name", "Someone"),
+                ("role", "officer"),
+                ("organisation", &pafe_id),
+            ],
+        )
+        .await;
+    assert_eq!(taken.status, 422);
+    assert!(taken.body.contains("already taken"));
+    let created = admin
+        .post(
+            "/admin/users/new",
+            &[
+                ("csrf", &csrf),
+                ("username", "kobero.officer"),
+                ("display_name", "Agent Kobero"),
+                ("role", "officer"),
+                ("organisation", &pafe_id),
+                ("office", &gatumba_id),
+            ],
+        )
+        .await;
+    assert_eq!(created.status, 200, "{}", created.body);
+    let password = created
+        .body
+        .split("Password: ")
+        .nth(1)
+        .unwrap()
+        .split(' ')
+        .next()
+        .unwrap()
+        .to_string();
+    let mut newcomer = browser(&app);
+    assert_eq!(
+        newcomer.sign_in("kobero.officer", &password).await.status,
+        303
+    );
+    assert_eq!(newcomer.get("/cases").await.status, 200);
+
+    // Disabling ends the sessions and sign-in; enabling lets them back; a reset replaces the
+    // password.
+    let r = admin
+        .post("/admin/users/kobero.officer/disable", &[("csrf", &csrf)])
+        .await;
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains("disabled"));
+    assert_eq!(newcomer.get("/cases").await.status, 303);
+    assert_ne!(
+        browser(&app)
+            .sign_in("kobero.officer", &password)
+            .await
+            .status,
+        303
+    );
+    admin
+        .post("/admin/users/kobero.officer/enable", &[("csrf", &csrf)])
+        .await;
+    let reset = admin
+        .post("/admin/users/kobero.officer/reset", &[("csrf", &csrf)])
+        .await;
+    let new_password = reset
+        .body
+        .split("kobero.officer: ")
+        .nth(1)
+        .unwrap()
+        .split(' ')
+        .next()
+        .unwrap()
+        .to_string();
+    assert_ne!(
+        browser(&app)
+            .sign_in("kobero.officer", &password)
+            .await
+            .status,
+        303
+    );
+    assert_eq!(
+        browser(&app)
+            .sign_in("kobero.officer", &new_password)
+            .await
+            .status,
+        303
+    );
+    let me = admin
+        .post("/admin/users/admin/disable", &[("csrf", &csrf)])
+        .await;
+    assert_eq!(
+        me.status, 422,
+        "an administrator cannot lock themselves out"
+    );
+
+    // Organisations and offices.
+    let orgs = admin.get("/admin/organisations").await;
+    assert!(orgs.body.contains("Police Judiciaire"));
+    let bad_org = admin
+        .post(
+            "/admin/organisations/new",
+            &[
+                ("csrf", &csrf),
+                ("name", ""),
+                ("org_type", "NGO"),
+                ("country", "ZZ"),
+            ],
+        )
+        .await;
+    assert_eq!(bad_org.status, 422);
+    assert!(bad_org.body.contains("id=\"err-org_Name\""));
+    assert!(bad_org.body.contains("id=\"err-org_ShippingCountry\""));
+    let org_type = tabara_core::htcds::OrgType::Ngo.as_str();
+    let new_org = admin
+        .post(
+            "/admin/organisations/new",
+            &[
+                ("csrf", &csrf),
+                ("name", "Association Twiyubake"),
+                ("org_type", org_type),
+                ("city", "Gitega"),
+                ("country", "BI"),
+            ],
+        )
+        .await;
+    assert_eq!(new_org.status, 303, "{}", new_org.body);
+    let org_path = new_org.location.unwrap();
+    let org_page = admin.get(&org_path).await;
+    assert!(org_page.body.contains("Association Twiyubake"));
+    let bad_office = admin
+        .post(
+            &format!("{org_path}/offices"),
+            &[
+                ("csrf", &csrf),
+                ("name", "Antenne"),
+                ("kind", ""),
+                ("province", ""),
+                ("border_country", "Q1"),
+            ],
+        )
+        .await;
+    assert_eq!(bad_office.status, 422);
+    for field in ["off_Kind", "off_Province", "off_BorderCountry"] {
+        assert!(
+            bad_office.body.contains(&format!("id=\"err-{field}\"")),
+            "{field}"
+        );
+    }
+    let office = admin
+        .post(
+            &format!("{org_path}/offices"),
+            &[
+                ("csrf", &csrf),
+                ("name", "Antenne de Gitega"),
+                ("kind", "field_office"),
+                ("province", "Gitega"),
+            ],
+        )
+        .await;
+    assert_eq!(office.status, 303);
+    assert!(
+        admin
+            .get(&org_path)
+            .await
+            .body
+            .contains("Antenne de Gitega")
+    );
+    let version = hidden(&org_page.body, "version");
+    let renamed = admin
+        .post(
+            &org_path,
+            &[
+                ("csrf", &csrf),
+                ("version", &version),
+                ("name", "Association Twiyubake Burundi"),
+                ("org_type", org_type),
+                ("country", "BI"),
+            ],
+        )
+        .await;
+    assert_eq!(renamed.status, 303);
+    let stale = admin
+        .post(
+            &org_path,
+            &[
+                ("csrf", &csrf),
+                ("version", &version),
+                ("name", "Stale"),
+                ("org_type", org_type),
+                ("country", "BI"),
+            ],
+        )
+        .await;
+    assert_eq!(stale.status, 422);
+    assert!(stale.body.contains("id=\"form-conflict\""));
+    let names: Vec<String> = db
+        .store
+        .organisations()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|o| o.name)
+        .collect();
+    assert!(names.contains(&"Association Twiyubake Burundi".to_string()));
+    assert!(!names.contains(&"Stale".to_string()));
+
+    // Nobody else reaches the admin pages.
+    let mut officer = browser(&app);
+    officer.sign_in("officer", DEMO_PASSWORD).await;
+    for path in [
+        "/admin/users",
+        "/admin/users/new",
+        "/admin/organisations",
+        &org_path,
+    ] {
+        assert_eq!(officer.get(path).await.status, 404, "{path}");
+    }
     db.finish().await;
 });
