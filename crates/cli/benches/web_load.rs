@@ -1,16 +1,30 @@
-//! Load benchmark of the web application: signed-in users at once on the case list with
-//! filters, the filtered list on another page, and case pages, against a `tabara serve` process.
+//! Load benchmark of the web application: signed-in users at once on the case list, the list
+//! with filters, a search by a person's name, and case pages, against a `tabara serve` process.
 //!
-//! `cargo bench -p tabara --bench web_load -- --database big.db [--users 50] [--seconds 30]`
+//! `cargo bench -p tabara --bench web_load -- --database big.db [--users 50] [--seconds 30]
+//! [--think-ms 0]`
 //! (without `--database`, a fresh register of `--persons` persons, default 100,000, is made
 //! with `tabara demo`). Prints p50/p99 latency per request kind, requests per second, and the
-//! server's peak resident memory (VmHWM). The baseline named in the report is `/healthz`, the
+//! server's peak resident memory (VmHWM). Without `--think-ms` every user sends its next
+//! request as soon as the last one is answered (saturation: the figures measure throughput and
+//! queueing); with it, each user pauses a random 0.5× to 1.5× that long after each answer, as a
+//! person reading the page would. The baseline named in the report is `/healthz`, the
 //! cheapest request the same server answers, measured in the same run.
 
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use tabara_demo::DEMO_PASSWORD;
+
+/// Names searched: surnames and first names common in the demo register, full and partial.
+const SEARCHES: [&str; 6] = [
+    "ndayishimiye",
+    "niyonzima+jean",
+    "hakizimana",
+    "irakoze",
+    "nduwimana+m",
+    "bizimana",
+];
 
 struct Server(Child);
 
@@ -86,6 +100,7 @@ async fn sign_in(http: &reqwest::Client, base: &str, username: &str) -> String {
 struct Samples {
     list: Vec<Duration>,
     filtered: Vec<Duration>,
+    search: Vec<Duration>,
     case: Vec<Duration>,
     health: Vec<Duration>,
     errors: u64,
@@ -105,6 +120,9 @@ async fn main() {
     let users: usize = arg(&args, "--users")
         .and_then(|v| v.parse().ok())
         .unwrap_or(50);
+    let think_ms: u64 = arg(&args, "--think-ms")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
     let seconds: u64 = arg(&args, "--seconds")
         .and_then(|v| v.parse().ok())
         .unwrap_or(30);
@@ -185,8 +203,22 @@ async fn main() {
                 "status=FollowUp&exploitation=ForcedLabour",
             ];
             let mut k = i;
+            // A small xorshift per user: the pauses differ between users and requests.
+            let mut seed = 0x9E37_79B9_7F4A_7C15u64 ^ (i as u64 + 1);
+            let mut pause = move || {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                let ms = if think_ms == 0 {
+                    0
+                } else {
+                    think_ms / 2 + seed % think_ms.max(1)
+                };
+                tokio::time::sleep(Duration::from_millis(ms))
+            };
             while Instant::now() < deadline {
                 k += 1;
+                pause().await;
                 let t = Instant::now();
                 let list = http
                     .get(format!("{base}/cases"))
@@ -201,6 +233,7 @@ async fn main() {
                     }
                 };
                 s.list.push(t.elapsed());
+                pause().await;
                 let t = Instant::now();
                 match http
                     .get(format!("{base}/cases?{}", filters[k % filters.len()]))
@@ -214,6 +247,21 @@ async fn main() {
                     }
                     _ => s.errors += 1,
                 }
+                pause().await;
+                let t = Instant::now();
+                let name = SEARCHES[k % SEARCHES.len()];
+                match http
+                    .get(format!("{base}/cases?q={name}"))
+                    .header("cookie", &cookie)
+                    .send()
+                    .await
+                {
+                    Ok(r) if r.status().is_success() => {
+                        let _ = r.bytes().await;
+                        s.search.push(t.elapsed());
+                    }
+                    _ => s.errors += 1,
+                }
                 let numbers: Vec<&str> = body
                     .split("href=\"/cases/")
                     .skip(1)
@@ -221,6 +269,7 @@ async fn main() {
                     .filter(|n| n.chars().all(|c| c.is_ascii_digit()))
                     .collect();
                 if let Some(n) = numbers.get(k % numbers.len().max(1)) {
+                    pause().await;
                     let t = Instant::now();
                     match http
                         .get(format!("{base}/cases/{n}"))
@@ -235,6 +284,7 @@ async fn main() {
                         _ => s.errors += 1,
                     }
                 }
+                pause().await;
                 let t = Instant::now();
                 if http.get(format!("{base}/healthz")).send().await.is_ok() {
                     s.health.push(t.elapsed());
@@ -248,16 +298,25 @@ async fn main() {
         let s = t.await.unwrap();
         all.list.extend(s.list);
         all.filtered.extend(s.filtered);
+        all.search.extend(s.search);
         all.case.extend(s.case);
         all.health.extend(s.health);
         all.errors += s.errors;
     }
     let elapsed = started.elapsed().as_secs_f64();
-    let requests = all.list.len() + all.filtered.len() + all.case.len() + all.health.len();
+    let requests =
+        all.list.len() + all.filtered.len() + all.search.len() + all.case.len() + all.health.len();
     let rss_mb = peak_rss_kb(server.0.id()) as f64 / 1024.0;
     let health_p50 = pct(&mut all.health, 0.5);
     println!();
-    println!("web_load: {users} signed-in users for {elapsed:.0} s against {database}");
+    println!(
+        "web_load: {users} signed-in users for {elapsed:.0} s against {database}, think time {}",
+        if think_ms == 0 {
+            "none (saturation)".to_string()
+        } else {
+            format!("{think_ms} ms ±50%")
+        }
+    );
     println!(
         "{:<22} {:>8} {:>10} {:>10} {:>12}",
         "request", "count", "p50 ms", "p99 ms", "p50 ÷ health"
@@ -265,6 +324,7 @@ async fn main() {
     for (name, v) in [
         ("case list", &mut all.list),
         ("filtered case list", &mut all.filtered),
+        ("search by name", &mut all.search),
         ("case page", &mut all.case),
         ("/healthz (baseline)", &mut all.health),
     ] {

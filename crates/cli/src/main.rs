@@ -275,6 +275,12 @@ pub struct ExportArgs {
     pub with_identity: bool,
 }
 
+/// The allocator: glibc's malloc gives every allocating thread an arena of its own and keeps
+/// their freed memory, which doubled the server's resident size under load; mimalloc returns
+/// it (see ARCHITECTURE.md, "Speed and weight").
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let lang = tabara_i18n::lang_from(cli.lang.as_deref());

@@ -447,3 +447,62 @@ store_test!(demo_reset_replaces_a_register, |db| async move {
     assert!(ok(&tabara(&db, &["audit", "verify"])).starts_with("ok, "));
     db.finish().await;
 });
+
+store_test!(
+    demo_reset_serve_prints_the_address_and_accounts_then_serves,
+    |db| async move {
+        use std::io::{BufRead, BufReader, Read, Write};
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let listen = format!("127.0.0.1:{port}");
+        let mut child = Command::new(env!("CARGO_BIN_EXE_tabara"))
+            .arg("--database")
+            .arg(db.database_arg())
+            .args([
+                "demo",
+                "--reset",
+                "--persons",
+                "300",
+                "--serve",
+                "--listen",
+                &listen,
+            ])
+            .env("TABARA_LANG", "en")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        let mut seen = String::new();
+        for line in lines.by_ref() {
+            let line = line.unwrap();
+            seen.push_str(&line);
+            seen.push('\n');
+            if line.contains("serving at") {
+                break;
+            }
+        }
+        assert!(seen.contains(&format!("http://{listen}/")), "{seen}");
+        for role in ["officer", "supervisor", "childprotection", "admin"] {
+            assert!(seen.contains(role), "{role} missing from\n{seen}");
+        }
+        assert!(seen.contains("tabara-demo-2026"), "{seen}");
+        // The address answers: the sign-in page, over plain HTTP/1.1.
+        let mut stream = std::net::TcpStream::connect(&listen).unwrap();
+        write!(
+            stream,
+            "GET /signin HTTP/1.1\r\nHost: {listen}\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut reply = String::new();
+        stream.read_to_string(&mut reply).unwrap();
+        assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
+        assert!(reply.contains("name=\"username\""));
+        child.kill().unwrap();
+        child.wait().unwrap();
+        db.finish().await;
+    }
+);

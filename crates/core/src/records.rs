@@ -946,7 +946,9 @@ fn parse_language(e: &mut ValidationErrors, field: &'static str, raw: &str) -> O
     }
 }
 
-fn parse_date(e: &mut ValidationErrors, field: &'static str, raw: &str) -> Option<NaiveDate> {
+/// An optional `YYYY-MM-DD` date: empty is `None`; anything else that is not a date is an
+/// error of rule `date` on `field`.
+pub fn parse_date(e: &mut ValidationErrors, field: &'static str, raw: &str) -> Option<NaiveDate> {
     let t = raw.trim();
     if t.is_empty() {
         return None;

@@ -234,7 +234,7 @@ pub(super) async fn share_case(
     Ok(())
 }
 
-pub(super) async fn case_shares(pool: &Pool, case_id: CaseId) -> Result<Vec<CaseShare>> {
+pub(super) async fn case_shares<'e, E: sqlx::Executor<'e, Database = Db>>(pool: E, case_id: CaseId) -> Result<Vec<CaseShare>> {
     let rows = sqlx::query(
         "SELECT s.organisation_id, g.name, s.reason, s.shared_by, s.shared_at FROM case_shares s \
          JOIN organisations g ON g.id = s.organisation_id WHERE s.case_id = $1 ORDER BY s.shared_at",

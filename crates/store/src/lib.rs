@@ -586,6 +586,12 @@ impl Store {
         dispatch!(self, comments(case_id))
     }
 
+    /// Persons, newest `limit` comments, changes and audit entries, and shares of a case, read
+    /// over one connection.
+    pub async fn case_details(&self, case_id: CaseId, limit: i64) -> Result<CaseDetails> {
+        dispatch!(self, case_details(case_id, limit))
+    }
+
     /// The newest `limit` comments of a case, oldest first (pages show a bounded list).
     pub async fn recent_comments(&self, case_id: CaseId, limit: i64) -> Result<Vec<CaseComment>> {
         dispatch!(self, recent_comments(case_id, limit))

@@ -202,7 +202,7 @@ pub(super) async fn history(pool: &Pool, kind: &str, id: &str) -> Result<Vec<His
 }
 
 /// The newest `limit` entries, oldest first.
-pub(super) async fn recent_history(pool: &Pool, kind: &str, id: &str, limit: i64) -> Result<Vec<HistoryEntry>> {
+pub(super) async fn recent_history<'e, E: sqlx::Executor<'e, Database = Db>>(pool: E, kind: &str, id: &str, limit: i64) -> Result<Vec<HistoryEntry>> {
     let rows = sqlx::query(
         "SELECT version, actor, changed_at, changes FROM (SELECT id, version, actor, changed_at, changes FROM record_history \
          WHERE record_kind = $1 AND record_id = $2 ORDER BY id DESC LIMIT $3) t ORDER BY id",
@@ -256,7 +256,7 @@ pub(super) async fn audit_trail(pool: &Pool, record_kind: &str, record_id: &str)
 }
 
 /// The newest `limit` entries about a record, oldest first.
-pub(super) async fn recent_audit_trail(pool: &Pool, record_kind: &str, record_id: &str, limit: i64) -> Result<Vec<AuditEntry>> {
+pub(super) async fn recent_audit_trail<'e, E: sqlx::Executor<'e, Database = Db>>(pool: E, record_kind: &str, record_id: &str, limit: i64) -> Result<Vec<AuditEntry>> {
     let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT {AUDIT_COLS} FROM (SELECT {AUDIT_COLS} FROM audit_log WHERE record_kind = $1 AND record_id = $2 ORDER BY seq DESC LIMIT $3) t ORDER BY seq"
     )))
@@ -1036,7 +1036,24 @@ pub(super) async fn update_case(pool: &Pool, actor: &Actor, case: &Case) -> Resu
 
 pub(super) async fn list_cases(pool: &Pool, filter: &CaseFilter, page: PageRequest) -> Result<Page<CaseSummary>> {
     let limit = page.limit.clamp(1, 500);
-    let mut qb = QueryBuilder::<Db>::new(
+    let mut qb = QueryBuilder::<Db>::new("");
+    if let Some(name) = &filter.name {
+        // The cases of the first persons whose name key starts with the search, computed once
+        // for every branch below. The key range is read in index order and cut at the limit,
+        // so the planner starts from the few matching persons, not from the reach.
+        let key = normalise_name(name);
+        qb.push(
+            "WITH matched(case_id) AS (SELECT cp.case_id FROM case_persons cp WHERE cp.person_id IN \
+             (SELECT k.person_id FROM person_name_keys k WHERE k.key >= ",
+        )
+        .push_bind(key.clone())
+        .push(" AND k.key < ")
+        .push_bind(format!("{key}\u{10FFFF}"))
+        .push(" ORDER BY k.key, k.person_id LIMIT ")
+        .push_bind(if key.is_empty() { 0 } else { NAME_SEARCH_KEYS })
+        .push(")) ");
+    }
+    qb.push(
         "SELECT c.id, c.number, c.status, c.opened_on, c.exploitation_types, g.name AS organisation_name, o.name AS office_name, \
          (SELECT COUNT(*) FROM case_persons cp WHERE cp.case_id = c.id) AS persons, \
          (SELECT COUNT(*) FROM case_persons cp WHERE cp.case_id = c.id AND cp.role = 'victim') AS victims \
@@ -1289,6 +1306,10 @@ fn push_case_filters(qb: &mut QueryBuilder<Db>, filter: &CaseFilter, after: Opti
         }
         qb.push("))");
     }
+    if filter.name.is_some() {
+        // `matched` is the statement's name-search CTE (see `list_cases`).
+        qb.push(" AND c.id IN (SELECT case_id FROM matched)");
+    }
     if let Some(after) = after {
         qb.push(" AND c.number < ").push_bind(after);
     }
@@ -1424,7 +1445,7 @@ pub(super) async fn update_case_person(
     Ok(version)
 }
 
-pub(super) async fn case_persons(pool: &Pool, case_id: CaseId) -> Result<Vec<CasePerson>> {
+pub(super) async fn case_persons<'e, E: sqlx::Executor<'e, Database = Db>>(pool: E, case_id: CaseId) -> Result<Vec<CasePerson>> {
     let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT {PERSON_COLS}, {CP_COLS} FROM case_persons cp JOIN persons p ON p.id = cp.person_id WHERE cp.case_id = $1 \
          ORDER BY CASE cp.role WHEN 'victim' THEN 0 WHEN 'suspect' THEN 1 WHEN 'witness' THEN 2 ELSE 3 END, cp.created_at, p.id"
@@ -1487,7 +1508,7 @@ pub(super) async fn comments(pool: &Pool, case_id: CaseId) -> Result<Vec<CaseCom
 }
 
 /// The newest `limit` comments, oldest first.
-pub(super) async fn recent_comments(pool: &Pool, case_id: CaseId, limit: i64) -> Result<Vec<CaseComment>> {
+pub(super) async fn recent_comments<'e, E: sqlx::Executor<'e, Database = Db>>(pool: E, case_id: CaseId, limit: i64) -> Result<Vec<CaseComment>> {
     let rows = sqlx::query(
         "SELECT id, author, body, created_at FROM (SELECT id, author, body, created_at FROM case_comments \
          WHERE case_id = $1 ORDER BY id DESC LIMIT $2) t ORDER BY id",
@@ -1662,7 +1683,7 @@ pub(super) async fn begin_bulk_load(pool: &Pool) -> Result<()> {
 
 /// After a large load: build the dropped index in one sorted pass.
 pub(super) async fn end_bulk_load(pool: &Pool) -> Result<()> {
-    sqlx::query("CREATE INDEX IF NOT EXISTS person_name_keys_key ON person_name_keys(key)")
+    sqlx::query("CREATE INDEX IF NOT EXISTS person_name_keys_key ON person_name_keys(key, person_id)")
         .execute(pool)
         .await?;
     Ok(())
@@ -1733,4 +1754,19 @@ pub(super) async fn export_victims(
     }
     tx.commit().await?;
     Ok(out)
+}
+
+/// What a case page shows besides the case itself, read over one connection (a page waits for
+/// the pool once, not once per list): persons, the newest comments, changes and audit entries,
+/// and the shares.
+pub(super) async fn case_details(pool: &Pool, case_id: CaseId, limit: i64) -> Result<CaseDetails> {
+    let mut conn = pool.acquire().await?;
+    let id = case_id.to_string();
+    Ok(CaseDetails {
+        persons: case_persons(&mut *conn, case_id).await?,
+        comments: recent_comments(&mut *conn, case_id, limit).await?,
+        history: recent_history(&mut *conn, "case", &id, limit).await?,
+        shares: case_shares(&mut *conn, case_id).await?,
+        audit: recent_audit_trail(&mut *conn, "case", &id, limit).await?,
+    })
 }

@@ -101,7 +101,15 @@ pub struct CaseFilter {
     pub visible_to: Option<Viewer>,
     /// Only cases involving one of these persons (e.g. the result of a name search).
     pub persons: Option<Vec<PersonId>>,
+    /// Only cases involving a person whose name starts with this (normalised like the name
+    /// keys: accents and case ignored; full name, first name + surname or surname first).
+    /// The first [`NAME_SEARCH_KEYS`] matching keys are considered.
+    pub name: Option<String>,
 }
+
+/// How many name keys a name search reads at most (a common surname matches many persons;
+/// the user narrows the search by adding the first name).
+pub const NAME_SEARCH_KEYS: i64 = 200;
 
 /// Keyset pagination: the page after the given case number (exclusive), newest first.
 #[derive(Debug, Clone, Copy)]
@@ -301,4 +309,20 @@ pub struct CaseShare {
     pub shared_by: String,
     /// When.
     pub shared_at: DateTime<Utc>,
+}
+
+/// What a case page shows besides the case: see [`crate::Store::case_details`].
+#[derive(Debug, Clone)]
+pub struct CaseDetails {
+    /// Persons and their involvement.
+    pub persons: Vec<CasePerson>,
+    /// The newest comments, oldest first.
+    pub comments: Vec<CaseComment>,
+    /// The newest changes, oldest first.
+    pub history: Vec<HistoryEntry>,
+    /// Agencies the case is shared with.
+    pub shares: Vec<CaseShare>,
+    /// The newest audit entries about the case, oldest first. The caller shows them only to
+    /// roles allowed to read a case's audit trail.
+    pub audit: Vec<crate::AuditEntry>,
 }

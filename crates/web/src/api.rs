@@ -186,6 +186,7 @@ pub async fn cases(
         opened_to: date("opened_to", &q.opened_to)?,
         visible_to: Some(user.viewer.clone()),
         persons: None,
+        name: None,
     };
     let limit = q.limit.unwrap_or(50);
     if !(1..=500).contains(&limit) {

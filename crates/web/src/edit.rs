@@ -6,12 +6,12 @@
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::{NaiveDate, Utc};
+use chrono::Utc;
 use serde::Deserialize;
 use tabara_core::htcds::{CaseStatus, Gender};
 use tabara_core::ids::{OfficeId, OrganisationId, PersonId, UserId};
 use tabara_core::permissions::{Action, Relation, decide};
-use tabara_core::records::{Case, Person, PersonForm, PersonIdentity};
+use tabara_core::records::{Case, Person, PersonForm, PersonIdentity, parse_date};
 use tabara_core::validation::ValidationErrors;
 use tabara_core::{Lang, Picklist};
 use tabara_store::{Actor, StoreError};
@@ -164,20 +164,6 @@ pub async fn edit_case_page(
         None,
     )
     .await
-}
-
-fn parse_date(e: &mut ValidationErrors, field: &'static str, raw: &str) -> Option<NaiveDate> {
-    let t = raw.trim();
-    if t.is_empty() {
-        return None;
-    }
-    match NaiveDate::parse_from_str(t, "%Y-%m-%d") {
-        Ok(d) => Some(d),
-        Err(_) => {
-            e.push(field, "date", format!("'{t}' is not a date"));
-            None
-        }
-    }
 }
 
 /// The stored values a conflicting change would overwrite, as label and value.

@@ -187,7 +187,6 @@ pub async fn case_list(
     .allowed();
     let search = non_empty(&q.q).filter(|_| can_search).map(str::to_string);
     if let Some(name) = &search {
-        let persons = state.store.find_persons_by_name(name, 200).await?;
         state
             .store
             .record_event(
@@ -197,7 +196,7 @@ pub async fn case_list(
                 String::new(),
             )
             .await?;
-        filter.persons = Some(persons);
+        filter.name = Some(name.clone());
     }
     let page = state
         .store
@@ -356,6 +355,15 @@ fn person_row(cp: &CasePerson, lang: Lang) -> PersonRow {
     }
 }
 
+/// The newest [`RECENT`] entries of a list read with one more, noting when one was left out.
+fn newest<T>(mut v: Vec<T>, truncated: &mut bool) -> Vec<T> {
+    if v.len() as i64 > RECENT {
+        *truncated = true;
+        v.remove(0);
+    }
+    v
+}
+
 /// `GET /cases/{number}`.
 pub async fn case_page(
     State(state): State<AppState>,
@@ -376,45 +384,14 @@ pub(crate) async fn case_page_with(
 ) -> Result<Response, AppError> {
     let lang = user.lang;
     let role = user.user.role;
-    let case_id = case.id.to_string();
     let audit_allowed = decide(role, Action::ReadCaseAudit, Some(relation)).allowed();
-    // The page's reads, side by side on the pool rather than one after another.
-    let (persons, comments, history, shares, audit, directory) = tokio::try_join!(
-        state.store.case_persons(case.id),
-        state.store.recent_comments(case.id, RECENT + 1),
-        state.store.recent_history("case", &case_id, RECENT + 1),
-        state.store.case_shares(case.id),
-        async {
-            if audit_allowed {
-                state
-                    .store
-                    .recent_audit_trail("case", &case_id, RECENT + 1)
-                    .await
-                    .map(Some)
-            } else {
-                Ok(None)
-            }
-        },
-        state.directory(),
-    )?;
+    let details = state.store.case_details(case.id, RECENT + 1).await?;
+    let directory = state.directory().await?;
     let mut truncated = false;
-    let mut cut = |len: usize| -> usize {
-        if len as i64 > RECENT {
-            truncated = true;
-            1
-        } else {
-            0
-        }
-    };
-    let (mut comments, mut history, mut audit) = (comments, history, audit);
-    let n = cut(comments.len());
-    comments.drain(..n);
-    let n = cut(history.len());
-    history.drain(..n);
-    if let Some(a) = audit.as_mut() {
-        let n = cut(a.len());
-        a.drain(..n);
-    }
+    let comments = newest(details.comments, &mut truncated);
+    let history = newest(details.history, &mut truncated);
+    let audit = audit_allowed.then(|| newest(details.audit, &mut truncated));
+    let (persons, shares) = (details.persons, details.shares);
     let (organisations, offices) = (&directory.organisations, &directory.offices);
     let can_share = decide(role, Action::ShareCase, Some(relation)).allowed();
     let share_targets = if can_share {
