@@ -1288,6 +1288,9 @@ fn push_case_filters(qb: &mut QueryBuilder<Db>, filter: &CaseFilter, after: Opti
     if let Some(o) = filter.organisation_id {
         qb.push(" AND c.organisation_id = ").push_bind(o.0);
     }
+    if let Some(u) = filter.owner_id {
+        qb.push(" AND c.owner_id = ").push_bind(u.0);
+    }
     if let Some(d) = filter.opened_from {
         qb.push(" AND c.opened_on >= ").push_bind(d);
     }

@@ -99,6 +99,8 @@ pub struct CaseFilter {
     pub opened_to: Option<NaiveDate>,
     /// Only the cases this user may see (need-to-know); `None` for operator tools.
     pub visible_to: Option<Viewer>,
+    /// Only cases assigned to this user.
+    pub owner_id: Option<UserId>,
     /// Only cases involving one of these persons (e.g. the result of a name search).
     pub persons: Option<Vec<PersonId>>,
     /// Only cases involving a person whose name starts with this (normalised like the name

@@ -185,6 +185,7 @@ pub async fn cases(
         opened_from: date("opened_from", &q.opened_from)?,
         opened_to: date("opened_to", &q.opened_to)?,
         visible_to: Some(user.viewer.clone()),
+        owner_id: None,
         persons: None,
         name: None,
     };

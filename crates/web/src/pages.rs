@@ -86,13 +86,20 @@ pub async fn dashboard(
         )
         .await?
         .items;
-    let mut assigned = Vec::new();
-    for c in &recent {
-        let case = state.store.case(c.id).await?;
-        if case.owner_id == Some(user.user.id) {
-            assigned.push(c.clone());
-        }
-    }
+    let assigned = state
+        .store
+        .list_cases(
+            &CaseFilter {
+                owner_id: Some(user.user.id),
+                ..visible
+            },
+            PageRequest {
+                after: None,
+                limit: 10,
+            },
+        )
+        .await?
+        .items;
     let can_see_cases = decide(
         user.user.role,
         Action::ReadCase,

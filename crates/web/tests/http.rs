@@ -1045,6 +1045,21 @@ store_test!(
             "history shows the change"
         );
 
+        // Assigning the case to oneself puts it under "my cases" on the dashboard.
+        let form = b.get(&path).await;
+        let v = hidden(&form.body, "version");
+        let mut f = fields(&v);
+        f.push(("owner".to_string(), supervisor.id.to_string()));
+        let pairs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        assert_eq!(b.post(&path, &pairs).await.status, 303);
+        assert_eq!(
+            db.store.case(case.id).await.unwrap().owner_id,
+            Some(supervisor.id)
+        );
+        let home = b.get("/").await.body;
+        let mine = home.split("Newest cases you can see").next().unwrap();
+        assert!(mine.contains(&case.reference), "{home}");
+
         db.finish().await;
     }
 );
