@@ -8,11 +8,13 @@ pub mod countries;
 pub mod export;
 pub mod htcds;
 pub mod ids;
+pub mod palermo;
 pub mod password;
 pub mod permissions;
 pub mod picklist;
 pub mod records;
 pub mod role;
+pub mod screening;
 pub mod validation;
 
 pub use countries::Country;

@@ -205,6 +205,9 @@ pub async fn serve_on(
     config: Config,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    // The screening catalogue is data: refuse to start on a broken one rather than fail later.
+    tabara_core::screening::Catalogue::embedded()
+        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e.to_string()))?;
     axum::serve(listener, app(store, config))
         .with_graceful_shutdown(shutdown)
         .await
