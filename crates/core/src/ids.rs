@@ -67,3 +67,7 @@ id_type!(
     /// A consent record.
     ConsentId
 );
+id_type!(
+    /// A screening interview of a person.
+    ScreeningId
+);

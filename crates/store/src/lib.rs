@@ -500,6 +500,83 @@ impl Store {
         )
     }
 
+    /// Start a screening (a draft) of a person of a case, on the given catalogue version.
+    pub async fn create_screening(
+        &self,
+        actor: &Actor,
+        id: ScreeningId,
+        case_id: CaseId,
+        person_id: PersonId,
+        catalogue_version: &str,
+    ) -> Result<Screening> {
+        dispatch!(
+            self,
+            create_screening(actor, id, case_id, person_id, catalogue_version)
+        )
+    }
+
+    /// A screening.
+    pub async fn screening(&self, id: ScreeningId) -> Result<Screening> {
+        dispatch!(self, screening(id))
+    }
+
+    /// A person's screenings, newest first.
+    pub async fn person_screenings(
+        &self,
+        person_id: PersonId,
+        limit: i64,
+    ) -> Result<Vec<Screening>> {
+        dispatch!(self, person_screenings(person_id, limit))
+    }
+
+    /// Save a draft's answers, based on `expected_version`. Returns the new version.
+    pub async fn save_screening(
+        &self,
+        actor: &Actor,
+        id: ScreeningId,
+        expected_version: i64,
+        answers: &std::collections::BTreeMap<String, tabara_core::screening::Answer>,
+        age: &tabara_core::screening::AgeFacts,
+        movement: &tabara_core::palermo::MovementFacts,
+    ) -> Result<i64> {
+        dispatch!(
+            self,
+            save_screening(actor, id, expected_version, answers, age, movement)
+        )
+    }
+
+    /// Close a draft: the engine evaluates its answers with `catalogue` and the evaluation is
+    /// stored with the screening.
+    pub async fn complete_screening(
+        &self,
+        actor: &Actor,
+        id: ScreeningId,
+        expected_version: i64,
+        catalogue: &tabara_core::screening::Catalogue,
+    ) -> Result<Screening> {
+        dispatch!(
+            self,
+            complete_screening(actor, id, expected_version, catalogue)
+        )
+    }
+
+    /// The officer's decision on a completed screening: confirm the suggested status, or
+    /// override it with a status and a reason. Audited; once per screening.
+    pub async fn decide_screening(
+        &self,
+        actor: &Actor,
+        id: ScreeningId,
+        expected_version: i64,
+        kind: DecisionKind,
+        status: Option<tabara_core::htcds::TraffickingStatus>,
+        reason: &str,
+    ) -> Result<Screening> {
+        dispatch!(
+            self,
+            decide_screening(actor, id, expected_version, kind, status, reason)
+        )
+    }
+
     /// Persons whose normalised name starts with the normalised query. Returns ids only: the
     /// caller reads identities it is allowed to (each read audited).
     pub async fn find_persons_by_name(&self, query: &str, limit: i64) -> Result<Vec<PersonId>> {
@@ -734,6 +811,7 @@ mod sqlite {
     const DIALECT: Dialect = Dialect::Sqlite;
     include!("ops.rs");
     include!("access.rs");
+    include!("screening.rs");
 }
 
 mod postgres {
@@ -742,4 +820,5 @@ mod postgres {
     const DIALECT: Dialect = Dialect::Postgres;
     include!("ops.rs");
     include!("access.rs");
+    include!("screening.rs");
 }

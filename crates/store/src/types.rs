@@ -328,3 +328,91 @@ pub struct CaseDetails {
     /// roles allowed to read a case's audit trail.
     pub audit: Vec<crate::AuditEntry>,
 }
+
+/// Where a screening stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ScreeningState {
+    /// Being filled; can be saved and resumed.
+    Draft,
+    /// Evaluated; the answers no longer change.
+    Completed,
+}
+
+impl ScreeningState {
+    /// `draft` or `completed`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ScreeningState::Draft => "draft",
+            ScreeningState::Completed => "completed",
+        }
+    }
+}
+
+/// What the officer did with the engine's suggestion.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DecisionKind {
+    /// The suggestion is taken.
+    Confirmed,
+    /// Another status is decided, with a reason.
+    Overridden,
+}
+
+impl DecisionKind {
+    /// `confirmed` or `overridden`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DecisionKind::Confirmed => "confirmed",
+            DecisionKind::Overridden => "overridden",
+        }
+    }
+}
+
+/// The officer's decision on a completed screening.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ScreeningDecision {
+    /// Confirmed or overridden.
+    pub kind: DecisionKind,
+    /// The trafficking status decided (HTCDS `vic_TraffickingStatus`).
+    pub status: tabara_core::htcds::TraffickingStatus,
+    /// Why (required to override).
+    pub reason: Option<String>,
+    /// Who decided (actor id).
+    pub decided_by: String,
+    /// When.
+    pub decided_at: DateTime<Utc>,
+}
+
+/// A screening interview as stored.
+#[derive(Debug, Clone, Serialize)]
+pub struct Screening {
+    /// Id.
+    pub id: tabara_core::ids::ScreeningId,
+    /// The person screened.
+    pub person_id: PersonId,
+    /// The case it belongs to.
+    pub case_id: CaseId,
+    /// Version of the catalogue the questions came from.
+    pub catalogue_version: String,
+    /// Draft or completed.
+    pub state: ScreeningState,
+    /// Answers by indicator id (missing ids were not asked).
+    pub answers: std::collections::BTreeMap<String, tabara_core::screening::Answer>,
+    /// Age and signs of minority.
+    pub age: tabara_core::screening::AgeFacts,
+    /// Facts for the trafficking-vs-smuggling aid.
+    pub movement: tabara_core::palermo::MovementFacts,
+    /// The engine's evaluation, once completed.
+    pub evaluation: Option<tabara_core::screening::Evaluation>,
+    /// The officer's decision, once taken.
+    pub decision: Option<ScreeningDecision>,
+    /// Who started it (actor id).
+    pub created_by: String,
+    /// When.
+    pub created_at: DateTime<Utc>,
+    /// Last change.
+    pub updated_at: DateTime<Utc>,
+    /// Version (optimistic concurrency).
+    pub version: i64,
+}

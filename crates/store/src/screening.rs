@@ -1,0 +1,277 @@
+// Screening interviews. Included once per backend (see lib.rs), like ops.rs: `Db`, `Pool`,
+// `DIALECT` and the helpers of ops.rs are in scope.
+
+const SCREENING_COLS: &str = "id, person_id, case_id, catalogue_version, state, answers, age_facts, movement_facts, \
+    evaluation, decision, decided_status, decision_reason, decided_by, decided_at, created_by, created_at, updated_at, version";
+
+fn json_col<T: serde::de::DeserializeOwned>(r: &DbRow, col: &str) -> Result<T> {
+    let text: String = r.try_get(col)?;
+    serde_json::from_str(&text).map_err(|e| StoreError::Corrupt(format!("{col}: {e}")))
+}
+
+fn screening_from_row(r: &DbRow) -> Result<Screening> {
+    let state: String = r.try_get("state")?;
+    let state = match state.as_str() {
+        "draft" => ScreeningState::Draft,
+        "completed" => ScreeningState::Completed,
+        other => return Err(StoreError::Corrupt(format!("screening state '{other}'"))),
+    };
+    let evaluation: Option<String> = r.try_get("evaluation")?;
+    let evaluation = evaluation
+        .map(|e| serde_json::from_str(&e).map_err(|e| StoreError::Corrupt(format!("evaluation: {e}"))))
+        .transpose()?;
+    let decision: Option<String> = r.try_get("decision")?;
+    let decision = match decision {
+        None => None,
+        Some(kind) => {
+            let kind = match kind.as_str() {
+                "confirmed" => DecisionKind::Confirmed,
+                "overridden" => DecisionKind::Overridden,
+                other => return Err(StoreError::Corrupt(format!("screening decision '{other}'"))),
+            };
+            let status: String = r.try_get("decided_status")?;
+            Some(ScreeningDecision {
+                kind,
+                status: tabara_core::htcds::TraffickingStatus::parse(&status)
+                    .map_err(|e| StoreError::Corrupt(e.to_string()))?,
+                reason: r.try_get("decision_reason")?,
+                decided_by: r.try_get::<Option<String>, _>("decided_by")?.unwrap_or_default(),
+                decided_at: r
+                    .try_get::<Option<chrono::DateTime<Utc>>, _>("decided_at")?
+                    .ok_or_else(|| StoreError::Corrupt("decision without a date".into()))?,
+            })
+        }
+    };
+    Ok(Screening {
+        id: tabara_core::ids::ScreeningId(r.try_get("id")?),
+        person_id: PersonId(r.try_get("person_id")?),
+        case_id: CaseId(r.try_get("case_id")?),
+        catalogue_version: r.try_get("catalogue_version")?,
+        state,
+        answers: json_col(r, "answers")?,
+        age: json_col(r, "age_facts")?,
+        movement: json_col(r, "movement_facts")?,
+        evaluation,
+        decision,
+        created_by: r.try_get("created_by")?,
+        created_at: r.try_get("created_at")?,
+        updated_at: r.try_get("updated_at")?,
+        version: r.try_get("version")?,
+    })
+}
+
+fn to_json<T: serde::Serialize>(v: &T) -> Result<String> {
+    serde_json::to_string(v).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+async fn fetch_screening(tx: &mut Tx, id: tabara_core::ids::ScreeningId, lock: &str) -> Result<Screening> {
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {SCREENING_COLS} FROM screenings WHERE id = $1{lock}")))
+        .bind(id.0)
+        .fetch_optional(&mut **tx)
+        .await?
+        .ok_or_else(|| StoreError::NotFound { kind: "screening", id: id.to_string() })?;
+    screening_from_row(&row)
+}
+
+pub(super) async fn create_screening(
+    pool: &Pool,
+    actor: &Actor,
+    id: tabara_core::ids::ScreeningId,
+    case_id: CaseId,
+    person_id: PersonId,
+    catalogue_version: &str,
+) -> Result<Screening> {
+    let mut tx = begin(pool).await?;
+    let involved: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM case_persons WHERE case_id = $1 AND person_id = $2")
+        .bind(case_id.0)
+        .bind(person_id.0)
+        .fetch_one(&mut *tx)
+        .await?;
+    if involved == 0 {
+        return Err(StoreError::NotFound { kind: "person of the case", id: person_id.to_string() });
+    }
+    let now = Utc::now();
+    sqlx::query(
+        "INSERT INTO screenings (id, person_id, case_id, catalogue_version, state, answers, age_facts, movement_facts, created_by, created_at, updated_at, version) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+    )
+    .bind(id.0)
+    .bind(person_id.0)
+    .bind(case_id.0)
+    .bind(catalogue_version)
+    .bind(ScreeningState::Draft.as_str())
+    .bind("{}")
+    .bind(to_json(&tabara_core::screening::AgeFacts::default())?)
+    .bind(to_json(&tabara_core::palermo::MovementFacts::default())?)
+    .bind(actor.as_str())
+    .bind(now)
+    .bind(now)
+    .bind(1i64)
+    .execute(&mut *tx)
+    .await?;
+    append_audit(&mut tx, &[pending(actor, "screening.create", "screening", id.to_string())]).await?;
+    let s = fetch_screening(&mut tx, id, "").await?;
+    tx.commit().await?;
+    Ok(s)
+}
+
+pub(super) async fn screening(pool: &Pool, id: tabara_core::ids::ScreeningId) -> Result<Screening> {
+    let mut tx = begin(pool).await?;
+    let s = fetch_screening(&mut tx, id, "").await?;
+    tx.commit().await?;
+    Ok(s)
+}
+
+pub(super) async fn person_screenings(pool: &Pool, person_id: PersonId, limit: i64) -> Result<Vec<Screening>> {
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {SCREENING_COLS} FROM screenings WHERE person_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2"
+    )))
+    .bind(person_id.0)
+    .bind(limit.clamp(1, 500))
+    .fetch_all(pool)
+    .await?;
+    rows.iter().map(screening_from_row).collect()
+}
+
+fn refuse(field: &'static str, rule: &'static str, message: &str) -> StoreError {
+    let mut e = tabara_core::validation::ValidationErrors::default();
+    e.push(field, rule, message);
+    StoreError::Invalid(e)
+}
+
+/// Save the answers of a draft (resumable); `expected_version` is the version the form was read at.
+pub(super) async fn save_screening(
+    pool: &Pool,
+    actor: &Actor,
+    id: tabara_core::ids::ScreeningId,
+    expected_version: i64,
+    answers: &std::collections::BTreeMap<String, tabara_core::screening::Answer>,
+    age: &tabara_core::screening::AgeFacts,
+    movement: &tabara_core::palermo::MovementFacts,
+) -> Result<i64> {
+    let mut tx = begin(pool).await?;
+    let current = fetch_screening(&mut tx, id, FOR_UPDATE).await?;
+    check_version("screening", id.to_string(), expected_version, current.version)?;
+    if current.state != ScreeningState::Draft {
+        return Err(refuse("scr_State", "completed", "a completed screening cannot change; start a new one"));
+    }
+    let version = current.version + 1;
+    let done = sqlx::query(
+        "UPDATE screenings SET answers = $1, age_facts = $2, movement_facts = $3, updated_at = $4, version = $5 WHERE id = $6 AND version = $7",
+    )
+    .bind(to_json(answers)?)
+    .bind(to_json(age)?)
+    .bind(to_json(movement)?)
+    .bind(Utc::now())
+    .bind(version)
+    .bind(id.0)
+    .bind(current.version)
+    .execute(&mut *tx)
+    .await?;
+    ensure_updated(done, "screening", id.to_string(), expected_version)?;
+    append_audit(&mut tx, &[pending(actor, "screening.save", "screening", id.to_string())]).await?;
+    tx.commit().await?;
+    Ok(version)
+}
+
+/// Close a draft with the engine's evaluation of its stored answers.
+pub(super) async fn complete_screening(
+    pool: &Pool,
+    actor: &Actor,
+    id: tabara_core::ids::ScreeningId,
+    expected_version: i64,
+    catalogue: &tabara_core::screening::Catalogue,
+) -> Result<Screening> {
+    let mut tx = begin(pool).await?;
+    let current = fetch_screening(&mut tx, id, FOR_UPDATE).await?;
+    check_version("screening", id.to_string(), expected_version, current.version)?;
+    if current.state != ScreeningState::Draft {
+        return Err(refuse("scr_State", "completed", "this screening is already completed"));
+    }
+    let evaluation = tabara_core::screening::evaluate(catalogue, &current.answers, &current.age);
+    let version = current.version + 1;
+    let done = sqlx::query(
+        "UPDATE screenings SET state = $1, outcome = $2, evaluation = $3, catalogue_version = $4, updated_at = $5, version = $6 WHERE id = $7 AND version = $8",
+    )
+    .bind(ScreeningState::Completed.as_str())
+    .bind(evaluation.outcome.as_str())
+    .bind(to_json(&evaluation)?)
+    .bind(&catalogue.version)
+    .bind(Utc::now())
+    .bind(version)
+    .bind(id.0)
+    .bind(current.version)
+    .execute(&mut *tx)
+    .await?;
+    ensure_updated(done, "screening", id.to_string(), expected_version)?;
+    append_audit(&mut tx, &[pending(actor, "screening.complete", "screening", id.to_string())]).await?;
+    let s = fetch_screening(&mut tx, id, "").await?;
+    tx.commit().await?;
+    Ok(s)
+}
+
+/// The officer confirms the suggested status or overrides it with a reason. Once only.
+pub(super) async fn decide_screening(
+    pool: &Pool,
+    actor: &Actor,
+    id: tabara_core::ids::ScreeningId,
+    expected_version: i64,
+    kind: DecisionKind,
+    status: Option<tabara_core::htcds::TraffickingStatus>,
+    reason: &str,
+) -> Result<Screening> {
+    let mut tx = begin(pool).await?;
+    let current = fetch_screening(&mut tx, id, FOR_UPDATE).await?;
+    check_version("screening", id.to_string(), expected_version, current.version)?;
+    if current.state != ScreeningState::Completed {
+        return Err(refuse("scr_State", "not_completed", "complete the screening before deciding"));
+    }
+    if current.decision.is_some() {
+        return Err(refuse("scr_Decision", "already_decided", "this screening was already decided; screen again to revise"));
+    }
+    let reason = reason.trim();
+    if reason.chars().count() > MAX_LONG_TEXT {
+        return Err(refuse("scr_DecisionReason", "max_length", "the reason is too long"));
+    }
+    let suggested = current.evaluation.as_ref().and_then(|e| e.suggested_status);
+    let status = match kind {
+        DecisionKind::Confirmed => match suggested {
+            Some(s) => s,
+            None => return Err(refuse("scr_Decision", "nothing_to_confirm", "no status is suggested: choose one and give the reason")),
+        },
+        DecisionKind::Overridden => {
+            if reason.is_empty() {
+                return Err(refuse("scr_DecisionReason", "required", "an override needs a reason"));
+            }
+            match status {
+                Some(s) => s,
+                None => return Err(refuse("scr_DecidedStatus", "required", "choose the status")),
+            }
+        }
+    };
+    let version = current.version + 1;
+    let now = Utc::now();
+    let done = sqlx::query(
+        "UPDATE screenings SET decision = $1, decided_status = $2, decision_reason = $3, decided_by = $4, decided_at = $5, updated_at = $6, version = $7 WHERE id = $8 AND version = $9",
+    )
+    .bind(kind.as_str())
+    .bind(status.as_str())
+    .bind((!reason.is_empty()).then(|| reason.to_string()))
+    .bind(actor.as_str())
+    .bind(now)
+    .bind(now)
+    .bind(version)
+    .bind(id.0)
+    .bind(current.version)
+    .execute(&mut *tx)
+    .await?;
+    ensure_updated(done, "screening", id.to_string(), expected_version)?;
+    let action = match kind {
+        DecisionKind::Confirmed => "screening.confirm",
+        DecisionKind::Overridden => "screening.override",
+    };
+    append_audit(&mut tx, &[pending(actor, action, "screening", id.to_string())]).await?;
+    let s = fetch_screening(&mut tx, id, "").await?;
+    tx.commit().await?;
+    Ok(s)
+}
