@@ -18,7 +18,7 @@ use tabara_store::{
 };
 
 use crate::output;
-use crate::{AuditCommand, CaseCommand, Cli, Command, StatusArg};
+use crate::{AuditCommand, CaseCommand, Cli, Command, ScreeningCommand, StatusArg};
 
 /// The actor of command-line work: the operating-system account, never a person's name from
 /// the register.
@@ -147,6 +147,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             output::audit_log(&entries, lang(&cli), cli.json)?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Screening(ScreeningCommand::Explain(args)) => screening_explain(&cli, args).await,
         Command::Export(args) => export(&cli, args).await,
         Command::User(command) => user(&cli, command).await,
         Command::Serve(args) => {
@@ -651,6 +652,125 @@ async fn export(cli: &Cli, args: &crate::ExportArgs) -> Result<ExitCode> {
                 path = path.display().to_string()
             )
         );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn screening_explain(cli: &Cli, args: &crate::ScreeningExplainArgs) -> Result<ExitCode> {
+    use tabara_core::screening::{Catalogue, evaluate};
+    use tabara_i18n::screening as words;
+    let lang = lang(cli);
+    let id: tabara_core::ids::ScreeningId =
+        args.id.trim().parse().map_err(|_| {
+            anyhow::anyhow!(t!(lang, "error-screening-id", value = args.id.as_str()))
+        })?;
+    let store = open(cli, OpenMode::Existing).await?;
+    let s = store.screening(id).await?;
+    let case = store.case(s.case_id).await?;
+    let catalogue = Catalogue::embedded()?;
+    // A draft is explained on its answers so far, marked provisional.
+    let evaluation = s
+        .evaluation
+        .clone()
+        .unwrap_or_else(|| evaluate(catalogue, &s.answers, &s.age));
+    let distinction = tabara_core::palermo::distinguish(&s.movement);
+    let reasons = words::explain(catalogue, lang, &evaluation);
+    let steps = words::next_steps(lang, &evaluation);
+    let findings = words::explain_distinction(lang, &distinction);
+    if cli.json {
+        let out = serde_json::json!({
+            "screening": s,
+            "case": case.reference(),
+            "outcome": evaluation.outcome.as_str(),
+            "outcome_label": words::outcome_label(lang, evaluation.outcome),
+            "provisional": s.evaluation.is_none(),
+            "reasons": reasons,
+            "next_steps": steps,
+            "verdict": distinction.verdict.as_str(),
+            "findings": findings,
+        });
+        println!("{}", serde_json::to_string_pretty(&out)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!(
+        "{}",
+        t!(
+            lang,
+            "screening-explain-title",
+            id = s.id.to_string(),
+            case = case.reference(),
+            person = s.person_id.to_string()
+        )
+    );
+    let state = match s.state {
+        tabara_store::ScreeningState::Draft => t!(lang, "screening-state-draft"),
+        tabara_store::ScreeningState::Completed => t!(lang, "screening-state-completed"),
+    };
+    println!(
+        "{}",
+        t!(
+            lang,
+            "screening-explain-state",
+            state = state,
+            version = s.catalogue_version.as_str()
+        )
+    );
+    println!(
+        "{}",
+        t!(
+            lang,
+            "screening-explain-outcome",
+            outcome = words::outcome_label(lang, evaluation.outcome)
+        )
+    );
+    println!("{}", t!(lang, "screening-explain-why"));
+    for r in &reasons {
+        println!("  - {r}");
+    }
+    println!("{}", t!(lang, "screening-explain-next"));
+    for r in &steps {
+        println!("  - {r}");
+    }
+    println!(
+        "{}",
+        t!(
+            lang,
+            "screening-explain-distinction",
+            verdict = words::verdict_label(lang, distinction.verdict)
+        )
+    );
+    for f in &findings {
+        println!("  - {f}");
+    }
+    match &s.decision {
+        None => println!("{}", t!(lang, "screening-explain-undecided")),
+        Some(d) => {
+            let key = match d.kind {
+                tabara_store::DecisionKind::Confirmed => "screening-explain-confirmed",
+                tabara_store::DecisionKind::Overridden => "screening-explain-overridden",
+            };
+            println!(
+                "{}",
+                tabara_i18n::catalogue().text(
+                    lang,
+                    key,
+                    &[
+                        ("status", tabara_i18n::Value::from(d.status.label(lang))),
+                        ("by", tabara_i18n::Value::from(d.decided_by.clone())),
+                        (
+                            "at",
+                            tabara_i18n::Value::from(
+                                d.decided_at.format("%Y-%m-%d %H:%M UTC").to_string()
+                            )
+                        ),
+                        (
+                            "reason",
+                            tabara_i18n::Value::from(d.reason.clone().unwrap_or_default())
+                        ),
+                    ]
+                )
+            );
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

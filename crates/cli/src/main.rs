@@ -55,6 +55,9 @@ pub enum Command {
     /// Check or read the tamper-evident audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Read screenings of victims: the outcome, its reasons and the next steps.
+    #[command(subcommand)]
+    Screening(ScreeningCommand),
     /// Manage user accounts: add, disable, enable, reset a password.
     #[command(subcommand)]
     User(UserCommand),
@@ -230,6 +233,21 @@ pub struct UserAddArgs {
 pub struct UserNameArg {
     /// Sign-in name.
     pub username: String,
+}
+
+/// `screening` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum ScreeningCommand {
+    /// Print a screening's outcome, the reasons for it, the next steps, the trafficking or
+    /// smuggling findings and the officer's decision.
+    Explain(ScreeningExplainArgs),
+}
+
+/// Options of `screening explain`.
+#[derive(Debug, Args)]
+pub struct ScreeningExplainArgs {
+    /// The screening's id, as shown on its page.
+    pub id: String,
 }
 
 /// `audit` subcommands.

@@ -506,3 +506,111 @@ store_test!(
         db.finish().await;
     }
 );
+
+store_test!(
+    screening_explain_prints_outcome_reasons_and_decision,
+    |db| async move {
+        use std::collections::BTreeMap;
+        use tabara_core::htcds::TraffickingStatus;
+        use tabara_core::ids::ScreeningId;
+        use tabara_core::palermo::{Fact, MovementFacts};
+        use tabara_core::screening::{AgeFacts, Answer, Catalogue};
+        use tabara_store::{Actor, CaseFilter, DecisionKind, PageRequest};
+        ok(&tabara(&db, &["demo", "--persons", "200", "--seed", "3"]));
+        let store = &db.store;
+        let case = store
+            .list_cases(
+                &CaseFilter::default(),
+                PageRequest {
+                    after: None,
+                    limit: 1,
+                },
+            )
+            .await
+            .unwrap()
+            .items
+            .remove(0);
+        let person = store.case_persons(case.id).await.unwrap()[0].person.id;
+        let actor = Actor::system("test");
+        let catalogue = Catalogue::embedded().unwrap();
+        let id = ScreeningId::new();
+        store
+            .create_screening(&actor, id, case.id, person, &catalogue.version)
+            .await
+            .unwrap();
+        let answers: BTreeMap<String, Answer> =
+            ["act_transported", "d4_hours", "d4_pay", "d4_living"]
+                .into_iter()
+                .map(|k| (k.to_string(), Answer::Yes))
+                .collect();
+        let age = AgeFacts {
+            age: Some(15),
+            ..Default::default()
+        };
+        let movement = MovementFacts {
+            act: Fact::Yes,
+            exploitation: Fact::Yes,
+            child: Fact::Yes,
+            illegal_crossing: Fact::No,
+            ..Default::default()
+        };
+        let v = store
+            .save_screening(&actor, id, 1, &answers, &age, &movement)
+            .await
+            .unwrap();
+        // A draft is explained as provisional.
+        let draft = ok(&tabara(&db, &["screening", "explain", &id.to_string()]));
+        assert!(draft.contains("draft, provisional result"), "{draft}");
+        let done = store
+            .complete_screening(&actor, id, v, catalogue)
+            .await
+            .unwrap();
+        store
+            .decide_screening(&actor, id, done.version, DecisionKind::Confirmed, None, "")
+            .await
+            .unwrap();
+        let out = ok(&tabara(&db, &["screening", "explain", &id.to_string()]));
+        for want in [
+            "Outcome: Presumed child victim of trafficking",
+            "Treated as a child: age 15",
+            "The act is shown",
+            "Excessive working days or hours",
+            "Refer the child to child protection",
+            "Trafficking or smuggling: Trafficking indicated",
+            "The person is a child: no means are required",
+            "Decision: confirmed, Possible victim of trafficking",
+        ] {
+            assert!(out.contains(want), "missing '{want}' in\n{out}");
+        }
+        let fr = ok(&tabara(
+            &db,
+            &["--lang", "fr", "screening", "explain", &id.to_string()],
+        ));
+        assert!(
+            fr.contains("Résultat : Enfant victime présumé de la traite"),
+            "{fr}"
+        );
+        let json: serde_json::Value = serde_json::from_str(&ok(&tabara(
+            &db,
+            &["--json", "screening", "explain", &id.to_string()],
+        )))
+        .unwrap();
+        assert_eq!(json["outcome"], "presumed_child_victim");
+        assert_eq!(
+            json["screening"]["decision"]["status"],
+            serde_json::json!(TraffickingStatus::PossibleVictimOfTrafficking)
+        );
+        assert!(json["reasons"].as_array().unwrap().len() >= 3);
+
+        let bad = tabara(&db, &["screening", "explain", "not-an-id"]);
+        assert!(!bad.status.success());
+        assert!(String::from_utf8_lossy(&bad.stderr).contains("is not a screening id"));
+        let missing = tabara(
+            &db,
+            &["screening", "explain", &ScreeningId::new().to_string()],
+        );
+        assert!(!missing.status.success());
+        assert!(String::from_utf8_lossy(&missing.stderr).contains("not found"));
+        db.finish().await;
+    }
+);

@@ -3,6 +3,8 @@
 //! French, then English, message by message.
 #![deny(missing_docs)]
 
+pub mod screening;
+
 use std::sync::LazyLock;
 
 use fluent_bundle::concurrent::FluentBundle;
