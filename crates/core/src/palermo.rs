@@ -30,6 +30,24 @@ pub enum Fact {
 }
 
 impl Fact {
+    /// `yes`, `no`, `unknown`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Fact::Yes => "yes",
+            Fact::No => "no",
+            Fact::Unknown => "unknown",
+        }
+    }
+
+    /// Parse the stored or submitted form; anything else is unknown.
+    pub fn parse(s: &str) -> Fact {
+        match s {
+            "yes" => Fact::Yes,
+            "no" => Fact::No,
+            _ => Fact::Unknown,
+        }
+    }
+
     fn and(self, other: Fact) -> Fact {
         match (self, other) {
             (Fact::No, _) | (_, Fact::No) => Fact::No,
@@ -98,6 +116,19 @@ pub enum FactName {
 }
 
 impl FactName {
+    /// Every fact, in the order of a form.
+    pub const ALL: [FactName; 9] = [
+        FactName::Act,
+        FactName::Means,
+        FactName::Exploitation,
+        FactName::Child,
+        FactName::ConsentToMovement,
+        FactName::IllegalCrossing,
+        FactName::BenefitFromCrossing,
+        FactName::ForeignToDestination,
+        FactName::RelationshipContinues,
+    ];
+
     /// The facts that decide an element (the informative ones are not among them).
     pub const DECIDING: [FactName; 7] = [
         FactName::Act,
@@ -138,6 +169,11 @@ impl MovementFacts {
             FactName::ForeignToDestination => &mut self.foreign_to_destination,
             FactName::RelationshipContinues => &mut self.relationship_continues,
         }
+    }
+
+    /// Set a fact.
+    pub fn set(&mut self, name: FactName, value: Fact) {
+        *self.get_mut(name) = value;
     }
 
     /// The value of a fact.

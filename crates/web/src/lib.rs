@@ -15,6 +15,7 @@ mod edit;
 mod error;
 mod intake;
 mod pages;
+mod screening;
 mod view;
 
 use std::net::SocketAddr;
@@ -129,6 +130,17 @@ pub fn app(store: Store, config: Config) -> Router {
             "/cases/{number}/persons/{person}/edit",
             get(edit::edit_person_page).post(edit::update_person),
         )
+        .route(
+            "/cases/{number}/persons/{person}/screenings",
+            post(screening::start),
+        )
+        .route(
+            "/screenings/{id}",
+            get(screening::show).post(screening::save_step),
+        )
+        .route("/screenings/{id}/review", get(screening::review))
+        .route("/screenings/{id}/complete", post(screening::complete))
+        .route("/screenings/{id}/decision", post(screening::decision))
         .route("/admin/users", get(admin::users))
         .route(
             "/admin/users/new",

@@ -454,6 +454,9 @@ struct PersonPage {
     person: PersonRow,
     citizenship: String,
     identity: Option<PersonIdentity>,
+    person_id: PersonId,
+    screenings: Vec<(tabara_core::ids::ScreeningId, String, String, String)>,
+    can_screen: bool,
 }
 
 /// `GET /cases/{number}/persons/{person}`: a person of a case. The identity is shown (and the
@@ -487,6 +490,9 @@ pub async fn person_page(
             .collect::<Vec<_>>()
             .join(", "),
         identity,
+        person_id,
+        screenings: crate::screening::person_history(&state, user.lang, person_id).await?,
+        can_screen: decide(user.user.role, Action::EditCase, Some(relation)).allowed(),
         case,
     };
     Ok(render(&page))

@@ -1536,3 +1536,213 @@ store_test!(admin_manages_accounts_and_organisations, |db| async move {
     }
     db.finish().await;
 });
+
+store_test!(
+    screening_interview_in_steps_then_decision,
+    |db| async move {
+        use tabara_core::ids::ScreeningId;
+        let app = start(&db).await;
+        let case = cases_of(&db, &app, "officer", 1).await.remove(0);
+        let person = db.store.case_persons(case.id).await.unwrap()[0].person.id;
+        let mut b = browser(&app);
+        b.sign_in("officer", DEMO_PASSWORD).await;
+        let person_path = format!("/cases/{}/persons/{person}", case.number);
+        let page = b.get(&person_path).await;
+        assert!(page.body.contains("Start a screening"));
+        let csrf = Browser::csrf(&page.body);
+        let started = b
+            .post(&format!("{person_path}/screenings"), &[("csrf", &csrf)])
+            .await;
+        assert_eq!(started.status, 303);
+        let location = started.location.unwrap();
+        assert!(location.ends_with("?step=age"), "{location}");
+        let path = location.split('?').next().unwrap().to_string();
+        let id: ScreeningId = path.trim_start_matches("/screenings/").parse().unwrap();
+
+        // Step 1: an uncertain age with a sign of minority; saved as a draft and resumed.
+        let step = b.get(&location).await;
+        assert_eq!(step.status, 200);
+        let v = hidden(&step.body, "version");
+        let r = b
+            .post(
+                &format!("{path}?step=age"),
+                &[
+                    ("csrf", &csrf),
+                    ("version", &v),
+                    ("age", "19"),
+                    ("age_uncertain", "1"),
+                    ("sign_minor_looks_under_18", "1"),
+                    ("go", "stay"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 303);
+        let resumed = b.get(r.location.as_deref().unwrap()).await;
+        assert!(resumed.body.contains("Draft saved"));
+        assert!(
+            resumed
+                .body
+                .contains("name=\"sign_minor_looks_under_18\" value=\"1\" checked")
+        );
+
+        // Recruitment: one "yes", one skipped (stays not asked), one refused.
+        let v = hidden(&resumed.body, "version");
+        let r = b
+            .post(
+                &format!("{path}?step=recruitment"),
+                &[
+                    ("csrf", &csrf),
+                    ("version", &v),
+                    ("a_act_recruited", "yes"),
+                    ("a_d1_job_nature", "not_asked"),
+                    ("a_d2_threats", "refused"),
+                    ("go", "next"),
+                ],
+            )
+            .await;
+        assert_eq!(
+            r.location.as_deref(),
+            Some(format!("{path}?step=movement").as_str())
+        );
+        // A stale version is refused without losing what is stored.
+        let stale = b
+            .post(
+                &format!("{path}?step=exploitation"),
+                &[("csrf", &csrf), ("version", &v), ("a_d4_hours", "yes")],
+            )
+            .await;
+        assert_eq!(stale.status, 409);
+        let step = b.get(&format!("{path}?step=exploitation")).await;
+        let v = hidden(&step.body, "version");
+        let r = b
+            .post(
+                &format!("{path}?step=exploitation"),
+                &[
+                    ("csrf", &csrf),
+                    ("version", &v),
+                    ("a_d4_hours", "yes"),
+                    ("a_d4_pay", "yes"),
+                    ("a_d5_violence", "no"),
+                    ("go", "next"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 303);
+        let step = b.get(&format!("{path}?step=facts")).await;
+        let v = hidden(&step.body, "version");
+        let r = b
+            .post(
+                &format!("{path}?step=facts"),
+                &[
+                    ("csrf", &csrf),
+                    ("version", &v),
+                    ("f_act", "yes"),
+                    ("f_exploitation", "yes"),
+                    ("f_child", "yes"),
+                    ("f_illegal_crossing", "no"),
+                    ("go", "complete"),
+                ],
+            )
+            .await;
+        assert_eq!(
+            r.location.as_deref(),
+            Some(format!("{path}/review").as_str())
+        );
+        let stored = db.store.screening(id).await.unwrap();
+        assert!(
+            !stored.answers.contains_key("d1_job_nature"),
+            "skipped = not asked"
+        );
+        assert_eq!(
+            stored.answers.get("d2_threats"),
+            Some(&tabara_core::screening::Answer::Refused)
+        );
+
+        // Review (provisional), then completion: a presumed child, with reasons and next steps.
+        let review = b.get(&format!("{path}/review")).await;
+        assert!(review.body.contains("id=\"provisional\""));
+        let v = hidden(&review.body, "version");
+        let done = b
+            .post(
+                &format!("{path}/complete"),
+                &[("csrf", &csrf), ("version", &v)],
+            )
+            .await;
+        assert_eq!(done.status, 303);
+        let result = b.get(&path).await;
+        assert!(
+            result.body.contains("Presumed child victim of trafficking"),
+            "{}",
+            result.body
+        );
+        assert!(result.body.contains("Presumed a child"));
+        assert!(result.body.contains("Refer the child to child protection"));
+        assert!(result.body.contains("Trafficking indicated"));
+
+        // Override without a reason is refused; with one it is recorded and audited.
+        let v = hidden(&result.body, "version");
+        let no_reason = b
+            .post(
+                &format!("{path}/decision"),
+                &[
+                    ("csrf", &csrf),
+                    ("version", &v),
+                    ("decision", "override"),
+                    ("status", "ActualVictimOfTrafficking"),
+                    ("reason", ""),
+                ],
+            )
+            .await;
+        assert_eq!(no_reason.status, 422);
+        let decided = b
+            .post(
+                &format!("{path}/decision"),
+                &[
+                    ("csrf", &csrf),
+                    ("version", &v),
+                    ("decision", "override"),
+                    ("status", "ActualVictimOfTrafficking"),
+                    ("reason", "School record shows she is 15"),
+                ],
+            )
+            .await;
+        assert_eq!(decided.status, 303);
+        let trail: Vec<String> = db
+            .store
+            .audit_trail("screening", &id.to_string())
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|e| e.action)
+            .collect();
+        assert_eq!(trail.last().map(String::as_str), Some("screening.override"));
+        let person_page = b.get(&person_path).await;
+        assert!(person_page.body.contains(&format!("/screenings/{id}")));
+        assert!(person_page.body.contains("Actual victim of trafficking"));
+
+        // French.
+        let fr_csrf = Browser::csrf(&person_page.body);
+        b.post(
+            "/lang",
+            &[("csrf", &fr_csrf), ("lang", "fr"), ("back", "/")],
+        )
+        .await;
+        let fr = b.get(&path).await;
+        assert!(
+            fr.body.contains("Enfant victime présumé de la traite"),
+            "{}",
+            fr.body
+        );
+
+        // Out of reach: the same 404 as a missing screening.
+        let mut other = browser(&app);
+        other.sign_in("caseworker", DEMO_PASSWORD).await;
+        let denied = other.get(&path).await;
+        let missing = other
+            .get(&format!("/screenings/{}", ScreeningId::new()))
+            .await;
+        assert_eq!((denied.status, missing.status), (404, 404));
+        assert_eq!(denied.body, missing.body);
+        db.finish().await;
+    }
+);
