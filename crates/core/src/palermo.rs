@@ -67,6 +67,7 @@ impl Fact {
 
 /// The facts the aid reads. Names follow the protocols' elements.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct MovementFacts {
     /// Someone recruited, transported, transferred, harboured or received the person.
     pub act: Fact,

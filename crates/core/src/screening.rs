@@ -368,6 +368,7 @@ impl Answer {
 
 /// What is known of the person's age.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct AgeFacts {
     /// Age in years, stated, documented or estimated.
     pub age: Option<i64>,

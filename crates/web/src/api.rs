@@ -246,6 +246,116 @@ pub async fn case(
     Ok(Json(doc).into_response())
 }
 
+/// `GET /api/v1/screening/catalogue`: the indicator catalogue, to build forms (also offline).
+pub async fn screening_catalogue(_user: ApiUser) -> Result<Response, Problem> {
+    let catalogue = tabara_core::screening::Catalogue::embedded().map_err(|e| {
+        tracing::error!(error = %e, "screening catalogue");
+        Problem::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "/problems/internal",
+            "Internal error",
+            "the screening catalogue is not available",
+        )
+    })?;
+    Ok(Json(catalogue).into_response())
+}
+
+/// What to evaluate: answers by indicator id, age facts, movement facts.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EvaluateRequest {
+    #[serde(default)]
+    answers: std::collections::BTreeMap<String, tabara_core::screening::Answer>,
+    #[serde(default)]
+    age: tabara_core::screening::AgeFacts,
+    #[serde(default)]
+    movement: tabara_core::palermo::MovementFacts,
+}
+
+/// `POST /api/v1/screening/evaluate`: the engine and the trafficking-vs-smuggling aid over the
+/// given facts; nothing is stored.
+pub async fn screening_evaluate(
+    _user: ApiUser,
+    body: Result<Json<EvaluateRequest>, axum::extract::rejection::JsonRejection>,
+) -> Result<Response, Problem> {
+    let Json(req) = body.map_err(|e| {
+        Problem::new(
+            StatusCode::BAD_REQUEST,
+            "/problems/invalid-body",
+            "Invalid body",
+            e.body_text(),
+        )
+    })?;
+    let catalogue = tabara_core::screening::Catalogue::embedded()
+        .map_err(|_| Problem::bad_parameter("catalogue", "not available"))?;
+    let known = |id: &String| catalogue.indicator(id).is_some();
+    if let Some(bad) = req.answers.keys().find(|id| !known(id)) {
+        return Err(Problem::bad_parameter(
+            "answers",
+            &format!(
+                "'{bad}' is not an indicator id of catalogue {}",
+                catalogue.version
+            ),
+        ));
+    }
+    if let Some(bad) = req
+        .age
+        .minority_signs
+        .iter()
+        .find(|id| !catalogue.minority_signs.iter().any(|m| &m.id == *id))
+    {
+        return Err(Problem::bad_parameter(
+            "age.minority_signs",
+            &format!("'{bad}' is not a sign of minority"),
+        ));
+    }
+    let evaluation = tabara_core::screening::evaluate(catalogue, &req.answers, &req.age);
+    let distinction = tabara_core::palermo::distinguish(&req.movement);
+    Ok(
+        Json(serde_json::json!({ "evaluation": evaluation, "distinction": distinction }))
+            .into_response(),
+    )
+}
+
+/// `GET /api/v1/screenings/{id}`: a screening of a case within reach, with its evaluation
+/// (provisional for a draft) and the trafficking-vs-smuggling findings.
+pub async fn screening(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path(id): Path<String>,
+) -> Result<Response, Problem> {
+    let id: tabara_core::ids::ScreeningId = id.parse().map_err(|_| Problem::not_found())?;
+    let s = match state.store.screening(id).await {
+        Ok(s) => s,
+        Err(tabara_store::StoreError::NotFound { .. }) => return Err(Problem::not_found()),
+        Err(e) => return Err(e.into()),
+    };
+    let relation = state
+        .store
+        .relation(&user.viewer, s.case_id)
+        .await?
+        .ok_or_else(Problem::not_found)?;
+    if !decide(user.user.role, Action::ReadCase, Some(relation)).allowed() {
+        return Err(Problem::not_found());
+    }
+    let catalogue = tabara_core::screening::Catalogue::embedded()
+        .map_err(|_| Problem::bad_parameter("catalogue", "not available"))?;
+    let provisional = s.evaluation.is_none();
+    let evaluation = s
+        .evaluation
+        .clone()
+        .unwrap_or_else(|| tabara_core::screening::evaluate(catalogue, &s.answers, &s.age));
+    let case = state.store.case(s.case_id).await?;
+    Ok(Json(serde_json::json!({
+        "case": case.reference(),
+        "screening": s,
+        "evaluation": evaluation,
+        "provisional": provisional,
+        "distinction": tabara_core::palermo::distinguish(&s.movement),
+    }))
+    .into_response())
+}
+
 /// `GET /api/v1/openapi.json`.
 pub async fn openapi() -> Response {
     (

@@ -1746,3 +1746,119 @@ store_test!(
         db.finish().await;
     }
 );
+
+store_test!(screening_api_catalogue_evaluate_and_read, |db| async move {
+    use tabara_core::ids::ScreeningId;
+    let app = start(&db).await;
+    let token = api_token(&db, "officer").await;
+    let api = |path: &str| format!("{}/api/v1{path}", app.base);
+
+    let anonymous = app
+        .http
+        .get(api("/screening/catalogue"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anonymous.status().as_u16(), 401);
+    let catalogue: serde_json::Value = app
+        .http
+        .get(api("/screening/catalogue"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .map(|t| serde_json::from_str(&t).unwrap())
+        .unwrap();
+    let indicators = catalogue["indicator"].as_array().unwrap();
+    assert!(indicators.len() >= 45);
+    assert!(
+        indicators
+            .iter()
+            .any(|i| i["id"] == "d5_documents" && i["adult"] == "strong")
+    );
+
+    let body = serde_json::json!({
+        "answers": {"act_recruited": "yes", "d4_hours": "yes", "d4_pay": "yes"},
+        "age": {"age": 14, "uncertain": false, "minority_signs": []},
+        "movement": {"act": "yes", "exploitation": "yes", "child": "yes", "illegal_crossing": "no"}
+    });
+    let r = app
+        .http
+        .post(api("/screening/evaluate"))
+        .bearer_auth(&token)
+        .header("content-type", "application/json")
+        .body(body.to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    let v: serde_json::Value = r
+        .text()
+        .await
+        .map(|t| serde_json::from_str(&t).unwrap())
+        .unwrap();
+    assert_eq!(v["evaluation"]["outcome"], "presumed_child_victim");
+    assert_eq!(v["distinction"]["verdict"], "trafficking_indicated");
+    let bad = app
+        .http
+        .post(api("/screening/evaluate"))
+        .bearer_auth(&token)
+        .header("content-type", "application/json")
+        .body(serde_json::json!({"answers": {"d9_unknown": "yes"}}).to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status().as_u16(), 400);
+    assert_eq!(
+        bad.headers()["content-type"].to_str().unwrap(),
+        "application/problem+json"
+    );
+    let bad_answer = app
+        .http
+        .post(api("/screening/evaluate"))
+        .bearer_auth(&token)
+        .header("content-type", "application/json")
+        .body(serde_json::json!({"answers": {"d4_hours": "maybe"}}).to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad_answer.status().as_u16(), 400);
+
+    // A stored screening: readable within reach, 404 otherwise.
+    let case = cases_of(&db, &app, "officer", 1).await.remove(0);
+    let person = db.store.case_persons(case.id).await.unwrap()[0].person.id;
+    let id = ScreeningId::new();
+    let version = tabara_core::screening::Catalogue::embedded()
+        .unwrap()
+        .version
+        .clone();
+    db.store
+        .create_screening(&Actor::system("test"), id, case.id, person, &version)
+        .await
+        .unwrap();
+    let mine: serde_json::Value = app
+        .http
+        .get(api(&format!("/screenings/{id}")))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .map(|t| serde_json::from_str(&t).unwrap())
+        .unwrap();
+    assert_eq!(mine["case"], case.reference);
+    assert_eq!(mine["provisional"], true);
+    let other = api_token(&db, "caseworker").await;
+    let denied = app
+        .http
+        .get(api(&format!("/screenings/{id}")))
+        .bearer_auth(&other)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(denied.status().as_u16(), 404);
+    db.finish().await;
+});
