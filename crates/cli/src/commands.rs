@@ -438,6 +438,8 @@ async fn demo(cli: &Cli, args: &crate::DemoArgs) -> Result<ExitCode> {
     }
     store.end_bulk_load().await?;
     let (persons, cases) = producer.await?;
+    bar.set_message("screenings");
+    let screenings = tabara_demo::write_screenings(&store, &actor, args.seed, 120).await?;
     bar.set_message("analysing");
     store.optimize().await?;
     bar.finish_and_clear();
@@ -454,6 +456,9 @@ async fn demo(cli: &Cli, args: &crate::DemoArgs) -> Result<ExitCode> {
         lang,
         cli.json,
     )?;
+    if !cli.json {
+        println!("{}", t!(lang, "demo-screenings", count = screenings as i64));
+    }
     if args.serve {
         return serve(cli, store, args.listen, false).await;
     }

@@ -614,3 +614,54 @@ store_test!(
         db.finish().await;
     }
 );
+
+store_test!(demo_has_screenings_with_every_outcome, |db| async move {
+    use std::collections::BTreeSet;
+    use tabara_store::{CaseFilter, PageRequest};
+    let out = ok(&tabara(&db, &["demo", "--persons", "1000", "--seed", "5"]));
+    assert!(out.contains("120 screenings of victims"), "{out}");
+    let cases = db
+        .store
+        .list_cases(
+            &CaseFilter::default(),
+            PageRequest {
+                after: None,
+                limit: 200,
+            },
+        )
+        .await
+        .unwrap()
+        .items;
+    let mut outcomes = BTreeSet::new();
+    let (mut drafts, mut overridden) = (0, 0);
+    for c in &cases {
+        for p in db.store.case_persons(c.id).await.unwrap() {
+            for s in db.store.person_screenings(p.person.id, 10).await.unwrap() {
+                match &s.evaluation {
+                    Some(e) => {
+                        outcomes.insert(e.outcome.as_str());
+                    }
+                    None => drafts += 1,
+                }
+                if s.decision
+                    .as_ref()
+                    .is_some_and(|d| d.kind == tabara_store::DecisionKind::Overridden)
+                {
+                    overridden += 1;
+                }
+            }
+        }
+    }
+    assert_eq!(
+        outcomes.into_iter().collect::<Vec<_>>(),
+        vec![
+            "exploitation_only",
+            "needs_full_interview",
+            "no_indicators",
+            "presumed_child_victim",
+            "presumed_victim"
+        ]
+    );
+    assert!(drafts > 0 && overridden > 0);
+    db.finish().await;
+});

@@ -9,6 +9,9 @@
 
 mod names;
 
+mod screenings;
+pub use screenings::write_screenings;
+
 use chrono::{Days, NaiveDate};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;

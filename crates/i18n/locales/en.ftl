@@ -51,6 +51,7 @@ audit-col-hash = HASH
 init-ready = Register ready at { $location }
 init-admin = Administrator: { $username }
 init-password = Password (shown once, change it at first sign-in): { $password }
+demo-screenings = { $count } screenings of victims, with every outcome, some still drafts
 demo-ready = Demo register ready at { $location }
 demo-counts = { $organisations } organisations, { $offices } offices, { $persons } persons, { $cases } cases, { $audit } audit entries
 demo-speed = loaded in { $seconds } s ({ $rate } persons per second)
