@@ -566,7 +566,15 @@ store_test!(
             .await
             .unwrap();
         store
-            .decide_screening(&actor, id, done.version, DecisionKind::Confirmed, None, "")
+            .decide_screening(
+                &actor,
+                id,
+                done.version,
+                DecisionKind::Confirmed,
+                None,
+                "",
+                tabara_core::htcds::DecisionMakingOrg::Police,
+            )
             .await
             .unwrap();
         let out = ok(&tabara(&db, &["screening", "explain", &id.to_string()]));

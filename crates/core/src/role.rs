@@ -19,6 +19,20 @@ picklist! {
     }
 }
 
+impl Role {
+    /// Who decides, in HTCDS terms (`vic_TraffickingStatusDecisionMakingOrg`), when a user of
+    /// this role records a trafficking status.
+    pub fn decision_org(self) -> crate::htcds::DecisionMakingOrg {
+        use crate::htcds::DecisionMakingOrg as O;
+        match self {
+            Role::Officer | Role::Investigator | Role::Supervisor => O::Police,
+            Role::Prosecutor => O::CourtOrProsecution,
+            Role::Caseworker | Role::ChildProtection | Role::LegalAid => O::Ngo,
+            Role::Trainer | Role::Analyst | Role::Admin => O::Other,
+        }
+    }
+}
+
 /// Whether a sign-in name is acceptable: 1 to 64 ASCII letters, digits, '.', '-' or '_'.
 pub fn is_valid_username(username: &str) -> bool {
     !username.is_empty()

@@ -216,7 +216,15 @@ pub async fn write_screenings(
         match done.evaluation.as_ref().and_then(|e| e.suggested_status) {
             Some(_) if k % 11 != 3 => {
                 store
-                    .decide_screening(actor, id, done.version, DecisionKind::Confirmed, None, "")
+                    .decide_screening(
+                        actor,
+                        id,
+                        done.version,
+                        DecisionKind::Confirmed,
+                        None,
+                        "",
+                        tabara_core::htcds::DecisionMakingOrg::Police,
+                    )
                     .await?;
             }
             _ => {
@@ -227,8 +235,8 @@ pub async fn write_screenings(
                         done.version,
                         DecisionKind::Overridden,
                         Some(TraffickingStatus::PossibleVictimOfTrafficking),
-                        "Full interview held the next day with an interpreter; indicators of control confirmed",
-                    )
+                        "Full interview held the next day with an interpreter; indicators of control confirmed", tabara_core::htcds::DecisionMakingOrg::Police,
+)
                     .await?;
             }
         }

@@ -561,7 +561,9 @@ impl Store {
     }
 
     /// The officer's decision on a completed screening: confirm the suggested status, or
-    /// override it with a status and a reason. Audited; once per screening.
+    /// override it with a status and a reason. Audited; once per screening. When the person is
+    /// a victim in the case, the decided status and `decided_by` become their HTCDS trafficking
+    /// status and decision-making organisation, in the same transaction.
     pub async fn decide_screening(
         &self,
         actor: &Actor,
@@ -570,10 +572,19 @@ impl Store {
         kind: DecisionKind,
         status: Option<tabara_core::htcds::TraffickingStatus>,
         reason: &str,
+        decided_by: tabara_core::htcds::DecisionMakingOrg,
     ) -> Result<Screening> {
         dispatch!(
             self,
-            decide_screening(actor, id, expected_version, kind, status, reason)
+            decide_screening(
+                actor,
+                id,
+                expected_version,
+                kind,
+                status,
+                reason,
+                decided_by
+            )
         )
     }
 

@@ -2294,8 +2294,16 @@ store_test!(screening_draft_complete_and_decide, |db| async move {
 
     // Nothing to decide before completion; completion evaluates the stored answers.
     assert_invalid(
-        s.decide_screening(&system(), id, v2, DecisionKind::Confirmed, None, "")
-            .await,
+        s.decide_screening(
+            &system(),
+            id,
+            v2,
+            DecisionKind::Confirmed,
+            None,
+            "",
+            tabara_core::htcds::DecisionMakingOrg::Police,
+        )
+        .await,
         "scr_State",
         "not_completed",
     );
@@ -2322,6 +2330,7 @@ store_test!(screening_draft_complete_and_decide, |db| async move {
             DecisionKind::Overridden,
             Some(TraffickingStatus::ActualVictimOfTrafficking),
             "  ",
+            tabara_core::htcds::DecisionMakingOrg::Police,
         )
         .await,
         "scr_DecisionReason",
@@ -2335,12 +2344,30 @@ store_test!(screening_draft_complete_and_decide, |db| async move {
             DecisionKind::Overridden,
             Some(TraffickingStatus::ActualVictimOfTrafficking),
             "Birth certificate seen; employer's ledger seized",
+            tabara_core::htcds::DecisionMakingOrg::Police,
         )
         .await
         .unwrap();
     let d = decided.decision.clone().unwrap();
     assert_eq!(d.kind, DecisionKind::Overridden);
     assert_eq!(d.status, TraffickingStatus::ActualVictimOfTrafficking);
+    // The decision is the victim's HTCDS trafficking status in the case, with who decided.
+    let persons = s.case_persons(case.id).await.unwrap();
+    match &persons
+        .iter()
+        .find(|cp| cp.person.id == p.id)
+        .unwrap()
+        .involvement
+    {
+        Involvement::Victim(v) => {
+            assert_eq!(
+                v.trafficking_status,
+                Some(TraffickingStatus::ActualVictimOfTrafficking)
+            );
+            assert_eq!(v.decision_org, Some(DecisionMakingOrg::Police));
+        }
+        other => panic!("{other:?}"),
+    }
     assert_invalid(
         s.decide_screening(
             &system(),
@@ -2349,6 +2376,7 @@ store_test!(screening_draft_complete_and_decide, |db| async move {
             DecisionKind::Confirmed,
             None,
             "",
+            tabara_core::htcds::DecisionMakingOrg::Police,
         )
         .await,
         "scr_Decision",
@@ -2413,6 +2441,7 @@ store_test!(screening_draft_complete_and_decide, |db| async move {
             DecisionKind::Confirmed,
             None,
             "",
+            tabara_core::htcds::DecisionMakingOrg::Police,
         )
         .await,
         "scr_Decision",

@@ -542,6 +542,7 @@ pub async fn decision(
             kind,
             status,
             &form.reason,
+            user.user.role.decision_org(),
         )
         .await
     {
