@@ -570,10 +570,12 @@ store_test!(
                 &actor,
                 id,
                 done.version,
-                DecisionKind::Confirmed,
-                None,
-                "",
-                tabara_core::htcds::DecisionMakingOrg::Police,
+                tabara_store::DecisionInput {
+                    kind: DecisionKind::Confirmed,
+                    status: None,
+                    reason: "",
+                    decided_by: tabara_core::htcds::DecisionMakingOrg::Police,
+                },
             )
             .await
             .unwrap();

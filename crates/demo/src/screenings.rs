@@ -220,23 +220,18 @@ pub async fn write_screenings(
                         actor,
                         id,
                         done.version,
-                        DecisionKind::Confirmed,
-                        None,
-                        "",
-                        tabara_core::htcds::DecisionMakingOrg::Police,
+                        tabara_store::DecisionInput {
+                            kind: DecisionKind::Confirmed,
+                            status: None,
+                            reason: "",
+                            decided_by: tabara_core::htcds::DecisionMakingOrg::Police,
+                        },
                     )
                     .await?;
             }
             _ => {
                 store
-                    .decide_screening(
-                        actor,
-                        id,
-                        done.version,
-                        DecisionKind::Overridden,
-                        Some(TraffickingStatus::PossibleVictimOfTrafficking),
-                        "Full interview held the next day with an interpreter; indicators of control confirmed", tabara_core::htcds::DecisionMakingOrg::Police,
-)
+                    .decide_screening(actor, id, done.version, tabara_store::DecisionInput { kind: DecisionKind::Overridden, status: Some(TraffickingStatus::PossibleVictimOfTrafficking), reason: "Full interview held the next day with an interpreter; indicators of control confirmed", decided_by: tabara_core::htcds::DecisionMakingOrg::Police })
                     .await?;
             }
         }

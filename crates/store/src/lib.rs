@@ -569,23 +569,9 @@ impl Store {
         actor: &Actor,
         id: ScreeningId,
         expected_version: i64,
-        kind: DecisionKind,
-        status: Option<tabara_core::htcds::TraffickingStatus>,
-        reason: &str,
-        decided_by: tabara_core::htcds::DecisionMakingOrg,
+        input: DecisionInput<'_>,
     ) -> Result<Screening> {
-        dispatch!(
-            self,
-            decide_screening(
-                actor,
-                id,
-                expected_version,
-                kind,
-                status,
-                reason,
-                decided_by
-            )
-        )
+        dispatch!(self, decide_screening(actor, id, expected_version, input))
     }
 
     /// Persons whose normalised name starts with the normalised query. Returns ids only: the

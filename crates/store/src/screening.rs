@@ -216,11 +216,9 @@ pub(super) async fn decide_screening(
     actor: &Actor,
     id: tabara_core::ids::ScreeningId,
     expected_version: i64,
-    kind: DecisionKind,
-    status: Option<tabara_core::htcds::TraffickingStatus>,
-    reason: &str,
-    decided_by: tabara_core::htcds::DecisionMakingOrg,
+    input: DecisionInput<'_>,
 ) -> Result<Screening> {
+    let DecisionInput { kind, status, reason, decided_by } = input;
     let mut tx = begin(pool).await?;
     let current = fetch_screening(&mut tx, id, FOR_UPDATE).await?;
     check_version("screening", id.to_string(), expected_version, current.version)?;

@@ -416,3 +416,16 @@ pub struct Screening {
     /// Version (optimistic concurrency).
     pub version: i64,
 }
+
+/// What the officer decides on a completed screening (see [`crate::Store::decide_screening`]).
+#[derive(Debug, Clone, Copy)]
+pub struct DecisionInput<'a> {
+    /// Confirm the suggestion or override it.
+    pub kind: DecisionKind,
+    /// The status, required to override.
+    pub status: Option<tabara_core::htcds::TraffickingStatus>,
+    /// Why; required to override.
+    pub reason: &'a str,
+    /// Who decides, in HTCDS terms.
+    pub decided_by: tabara_core::htcds::DecisionMakingOrg,
+}

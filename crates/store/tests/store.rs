@@ -2298,10 +2298,12 @@ store_test!(screening_draft_complete_and_decide, |db| async move {
             &system(),
             id,
             v2,
-            DecisionKind::Confirmed,
-            None,
-            "",
-            tabara_core::htcds::DecisionMakingOrg::Police,
+            tabara_store::DecisionInput {
+                kind: DecisionKind::Confirmed,
+                status: None,
+                reason: "",
+                decided_by: tabara_core::htcds::DecisionMakingOrg::Police,
+            },
         )
         .await,
         "scr_State",
@@ -2327,10 +2329,12 @@ store_test!(screening_draft_complete_and_decide, |db| async move {
             &system(),
             id,
             done.version,
-            DecisionKind::Overridden,
-            Some(TraffickingStatus::ActualVictimOfTrafficking),
-            "  ",
-            tabara_core::htcds::DecisionMakingOrg::Police,
+            tabara_store::DecisionInput {
+                kind: DecisionKind::Overridden,
+                status: Some(TraffickingStatus::ActualVictimOfTrafficking),
+                reason: "  ",
+                decided_by: tabara_core::htcds::DecisionMakingOrg::Police,
+            },
         )
         .await,
         "scr_DecisionReason",
@@ -2341,10 +2345,12 @@ store_test!(screening_draft_complete_and_decide, |db| async move {
             &system(),
             id,
             done.version,
-            DecisionKind::Overridden,
-            Some(TraffickingStatus::ActualVictimOfTrafficking),
-            "Birth certificate seen; employer's ledger seized",
-            tabara_core::htcds::DecisionMakingOrg::Police,
+            tabara_store::DecisionInput {
+                kind: DecisionKind::Overridden,
+                status: Some(TraffickingStatus::ActualVictimOfTrafficking),
+                reason: "Birth certificate seen; employer's ledger seized",
+                decided_by: tabara_core::htcds::DecisionMakingOrg::Police,
+            },
         )
         .await
         .unwrap();
@@ -2373,10 +2379,12 @@ store_test!(screening_draft_complete_and_decide, |db| async move {
             &system(),
             id,
             decided.version,
-            DecisionKind::Confirmed,
-            None,
-            "",
-            tabara_core::htcds::DecisionMakingOrg::Police,
+            tabara_store::DecisionInput {
+                kind: DecisionKind::Confirmed,
+                status: None,
+                reason: "",
+                decided_by: tabara_core::htcds::DecisionMakingOrg::Police,
+            },
         )
         .await,
         "scr_Decision",
@@ -2438,10 +2446,12 @@ store_test!(screening_draft_complete_and_decide, |db| async move {
             &system(),
             open,
             o.version,
-            DecisionKind::Confirmed,
-            None,
-            "",
-            tabara_core::htcds::DecisionMakingOrg::Police,
+            tabara_store::DecisionInput {
+                kind: DecisionKind::Confirmed,
+                status: None,
+                reason: "",
+                decided_by: tabara_core::htcds::DecisionMakingOrg::Police,
+            },
         )
         .await,
         "scr_Decision",

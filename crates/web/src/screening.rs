@@ -539,10 +539,12 @@ pub async fn decision(
             &Actor::user(user.user.id),
             s.id,
             version,
-            kind,
-            status,
-            &form.reason,
-            user.user.role.decision_org(),
+            tabara_store::DecisionInput {
+                kind,
+                status,
+                reason: &form.reason,
+                decided_by: user.user.role.decision_org(),
+            },
         )
         .await
     {
