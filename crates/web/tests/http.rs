@@ -600,6 +600,21 @@ store_test!(authorization_matrix_over_http, |db| async move {
         }
     }
     assert_eq!(samples.len(), 3);
+    // One screening (a draft) in each sample case.
+    let version = tabara_core::screening::Catalogue::embedded()
+        .unwrap()
+        .version
+        .clone();
+    let mut screenings = Vec::new();
+    for c in &samples {
+        let person = db.store.case_persons(c.id).await.unwrap()[0].person.id;
+        let id = tabara_core::ids::ScreeningId::new();
+        db.store
+            .create_screening(&Actor::system("test"), id, c.id, person, &version)
+            .await
+            .unwrap();
+        screenings.push(id);
+    }
     let mut wrong = Vec::new();
     for u in &app.reference.users {
         let mut b = browser(&app);
@@ -694,7 +709,22 @@ store_test!(authorization_matrix_over_http, |db| async move {
                 )
                 .await
                 .status;
+            let screening = screenings[samples.iter().position(|x| x.id == c.id).unwrap()];
+            let screening_page = b.get(&format!("/screenings/{screening}")).await.status;
+            let start_screening = b
+                .post(
+                    &format!("/cases/{}/persons/{person}/screenings", c.number),
+                    &[("csrf", &csrf)],
+                )
+                .await
+                .status;
             for (what, got, want) in [
+                ("screening", screening_page, if read { 200 } else { 404 }),
+                (
+                    "start screening",
+                    start_screening,
+                    gate(Action::EditCase, 303),
+                ),
                 ("edit", edit, gate(Action::EditCase, 200)),
                 ("person edit", edit_person, gate(Action::EditCase, 200)),
                 ("comment", comment, gate(Action::CommentCase, 303)),
