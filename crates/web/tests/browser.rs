@@ -1,6 +1,6 @@
 //! A real headless Chromium, driven through chromedriver (WebDriver): sign in, open a case with
-//! an invalid then a valid form, switch to French, and check that another agency's user cannot
-//! open the case. `.ci/run` installs Debian's `chromium` and `chromium-driver`; without
+//! an invalid then a valid form, screen the person in steps up to the result, switch to French,
+//! and check that another agency's user cannot open the case. `.ci/run` installs Debian's `chromium` and `chromium-driver`; without
 //! chromedriver the test fails, unless TABARA_TEST_SKIP_BROWSER=1 says so explicitly.
 
 use std::process::{Child, Command, Stdio};
@@ -216,6 +216,82 @@ async fn officer_opens_a_case_in_the_browser() {
         "{page}"
     );
 
+    // Screen the person just registered: age step, one act question, two exploitation
+    // questions, then the result; everything else stays "not asked".
+    c.find(Locator::Css("a[href*='/persons/']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_path(&c, |p| p.contains("/persons/")).await;
+    c.find(Locator::Css("form[action$='/screenings'] button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_path(&c, |p| p.starts_with("/screenings/")).await;
+    let click = |css: &'static str| {
+        let c = c.clone();
+        async move {
+            c.find(Locator::Css(css))
+                .await
+                .unwrap_or_else(|e| panic!("{css}: {e}"))
+                .click()
+                .await
+                .unwrap();
+        }
+    };
+    let step_is = |name: &'static str| {
+        let c = c.clone();
+        async move {
+            for _ in 0..100 {
+                if let Ok(u) = c.current_url().await
+                    && u.query().is_some_and(|q| q.contains(name))
+                    && c.find(Locator::Css("main")).await.is_ok()
+                {
+                    return;
+                }
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            panic!("step {name} did not load");
+        }
+    };
+    fill(&c, "age", "17").await;
+    click("button[value=next]").await;
+    step_is("step=recruitment").await;
+    click("input[name=a_act_recruited][value=yes]").await;
+    click("button[value=next]").await;
+    step_is("step=movement").await;
+    click("button[value=next]").await;
+    step_is("step=exploitation").await;
+    click("input[name=a_d4_hours][value=yes]").await;
+    click("input[name=a_d4_pay][value=yes]").await;
+    click("button[value=next]").await;
+    step_is("step=facts").await;
+    click("button[value=complete]").await;
+    wait_for_path(&c, |p| p.ends_with("/review")).await;
+    assert!(text(&c).await.contains("Provisional result"));
+    click("form[action$='/complete'] button").await;
+    wait_for_path(&c, |p| {
+        p.starts_with("/screenings/") && !p.ends_with("/review")
+    })
+    .await;
+    c.wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Id("outcome"))
+        .await
+        .unwrap();
+    let result = text(&c).await;
+    assert!(
+        result.contains("Presumed child victim of trafficking")
+            && result.contains("Treated as a child: age 17")
+            && result.contains("Refer the child to child protection"),
+        "{result}"
+    );
+    let screening_path = c.current_url().await.unwrap().path().to_string();
+
     // Switch to French.
     select(&c, "lang", "fr").await;
     c.find(Locator::Css("header form[action='/lang'] button"))
@@ -231,9 +307,14 @@ async fn officer_opens_a_case_in_the_browser() {
         .unwrap();
     let page = text(&c).await;
     assert!(
-        page.contains("Personnes concernées") && page.contains("Dossiers"),
+        page.contains("Enfant victime présumé de la traite") && page.contains("Dossiers"),
         "{page}"
     );
+    c.goto(&format!("{base}{case_path}")).await.unwrap();
+    wait_for_path(&c, |p| p == case_path).await;
+    let page = text(&c).await;
+    assert!(page.contains("Personnes concernées"), "{page}");
+    assert!(screening_path.starts_with("/screenings/"));
 
     // Someone of another agency gets "not found", not the case.
     c.find(Locator::Css("header form[action='/signout'] button"))
