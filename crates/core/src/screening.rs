@@ -602,6 +602,8 @@ pub enum Combination {
     IndicatorsNotConclusive,
     /// No indicator, but the exploitation questions were not all answered "no".
     ExploitationNotRuledOut,
+    /// Every question on exploitation and coercion answered "no", and no other "yes".
+    AllAnsweredNo,
 }
 
 impl Combination {
@@ -615,6 +617,7 @@ impl Combination {
             Combination::ChildActAndExploitation => "child_act_and_exploitation",
             Combination::IndicatorsNotConclusive => "indicators_not_conclusive",
             Combination::ExploitationNotRuledOut => "exploitation_not_ruled_out",
+            Combination::AllAnsweredNo => "all_answered_no",
         }
     }
 }
@@ -759,7 +762,7 @@ pub fn evaluate(
                 .map(|i| i.id.clone())
                 .collect();
             if unanswered.is_empty() {
-                (Outcome::NoIndicators, None)
+                (Outcome::NoIndicators, Some(Combination::AllAnsweredNo))
             } else {
                 e.reasons.push(Reason::Unanswered {
                     indicators: unanswered,
@@ -961,7 +964,12 @@ mod tests {
             .collect();
         let e = evaluate(cat(), &all_no, &adult());
         assert_eq!(e.outcome, Outcome::NoIndicators);
-        assert!(e.reasons.is_empty());
+        assert_eq!(
+            e.reasons,
+            vec![Reason::Combination {
+                rule: Combination::AllAnsweredNo
+            }]
+        );
         // A refusal is not a "no".
         let mut refused = all_no.clone();
         refused.insert("d5_violence".into(), Answer::Refused);
@@ -1056,9 +1064,11 @@ mod tests {
         }
 
         #[test]
-        fn every_outcome_but_no_indicators_gives_reasons(answers in answers_strategy(), age in age_strategy()) {
+        fn every_outcome_gives_its_reasons(answers in answers_strategy(), age in age_strategy()) {
             let e = evaluate(cat(), &answers, &age);
-            prop_assert_eq!(e.outcome == Outcome::NoIndicators, e.reasons.iter().all(|r| matches!(r, Reason::Child { .. })));
+            let decided_by_a_combination =
+                e.reasons.iter().any(|r| matches!(r, Reason::Combination { .. }));
+            prop_assert!(decided_by_a_combination, "{:?}", e.reasons);
         }
     }
 }

@@ -321,6 +321,7 @@ screening-combination-recruitment-exploitation-destination = Recruitment, exploi
 screening-combination-exploitation-without-means = Exploitative work, without signs of how the person was recruited or held: exploitation, not trafficking on these answers.
 screening-combination-child-act-and-exploitation = A child was recruited, moved or housed by others and exploited: presumed a child victim; no means are needed.
 screening-combination-indicators-not-conclusive = Some indicators are present, not enough to presume trafficking: a full interview is needed.
+screening-combination-all-answered-no = Every question on exploitation and coercion was answered "no", and nothing else points to trafficking.
 screening-combination-exploitation-not-ruled-out = No indicator so far, but the questions on exploitation were not all answered: a full interview is needed.
 screening-step-child-protection = Refer the child to child protection now; do not detain the child; a guardian or representative must be appointed.
 screening-step-assistance = Refer to assistance (shelter, medical care, psychosocial support, legal aid). Assistance never depends on cooperation with the police.

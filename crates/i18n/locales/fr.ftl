@@ -320,6 +320,7 @@ screening-combination-recruitment-exploitation-destination = Recrutement, exploi
 screening-combination-exploitation-without-means = Travail relevant de l'exploitation, sans signe sur la manière dont la personne a été recrutée ou retenue : exploitation, pas de traite au vu de ces réponses.
 screening-combination-child-act-and-exploitation = Un enfant a été recruté, déplacé ou hébergé par d'autres et exploité : enfant victime présumé ; aucun moyen n'est requis.
 screening-combination-indicators-not-conclusive = Des indicateurs sont présents, insuffisants pour présumer la traite : un entretien approfondi est nécessaire.
+screening-combination-all-answered-no = Toutes les questions sur l'exploitation et la contrainte ont reçu la réponse « non », et rien d'autre n'indique la traite.
 screening-combination-exploitation-not-ruled-out = Aucun indicateur à ce stade, mais les questions sur l'exploitation n'ont pas toutes reçu de réponse : un entretien approfondi est nécessaire.
 screening-step-child-protection = Orienter l'enfant immédiatement vers la protection de l'enfance ; ne pas le placer en détention ; un tuteur ou représentant doit être désigné.
 screening-step-assistance = Orienter vers l'assistance (hébergement, soins, soutien psychosocial, aide juridique). L'assistance ne dépend jamais de la coopération avec la police.
