@@ -15,6 +15,7 @@ pub mod picklist;
 pub mod records;
 pub mod role;
 pub mod screening;
+pub mod training;
 pub mod validation;
 
 pub use countries::Country;
