@@ -175,7 +175,7 @@ impl Curriculum {
     ) -> impl Iterator<Item = &'a Question> {
         self.questions
             .iter()
-            .filter(move |q| modules.iter().any(|m| *m == q.module))
+            .filter(move |q| modules.contains(&q.module))
     }
 
     /// Score a test: the percentage (0–100, rounded down) of the given questions answered right.
