@@ -71,3 +71,11 @@ id_type!(
     /// A screening interview of a person.
     ScreeningId
 );
+id_type!(
+    /// A training session.
+    TrainingSessionId
+);
+id_type!(
+    /// A participant of a training session.
+    ParticipantId
+);

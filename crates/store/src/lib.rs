@@ -574,6 +574,74 @@ impl Store {
         dispatch!(self, decide_screening(actor, id, expected_version, input))
     }
 
+    /// Create a training session (validated against the curriculum).
+    pub async fn create_training_session(
+        &self,
+        actor: &Actor,
+        session: &NewTrainingSession,
+    ) -> Result<TrainingSession> {
+        dispatch!(self, create_training_session(actor, session))
+    }
+
+    /// A training session.
+    pub async fn training_session(&self, id: TrainingSessionId) -> Result<TrainingSession> {
+        dispatch!(self, training_session(id))
+    }
+
+    /// Training sessions, newest first, after `after` in that order.
+    pub async fn training_sessions(
+        &self,
+        after: Option<TrainingSessionId>,
+        limit: i64,
+    ) -> Result<Vec<TrainingSession>> {
+        dispatch!(self, training_sessions(after, limit))
+    }
+
+    /// Register a participant (a user account at most once per session).
+    pub async fn add_participant(
+        &self,
+        actor: &Actor,
+        participant: &NewParticipant,
+    ) -> Result<Participant> {
+        dispatch!(self, add_participant(actor, participant))
+    }
+
+    /// A participant with the days attended.
+    pub async fn participant(&self, id: ParticipantId) -> Result<Participant> {
+        dispatch!(self, participant(id))
+    }
+
+    /// A session's participants by name, with the days each attended.
+    pub async fn participants(&self, session_id: TrainingSessionId) -> Result<Vec<Participant>> {
+        dispatch!(self, participants(session_id))
+    }
+
+    /// Mark a participant present or absent on a day of the session (audited when it changes).
+    pub async fn set_attendance(
+        &self,
+        actor: &Actor,
+        id: ParticipantId,
+        day: NaiveDate,
+        present: bool,
+    ) -> Result<()> {
+        dispatch!(self, set_attendance(actor, id, day, present))
+    }
+
+    /// Record pre- and post-test scores (percent), based on `expected_version`.
+    pub async fn set_scores(
+        &self,
+        actor: &Actor,
+        id: ParticipantId,
+        expected_version: i64,
+        pre_test: Option<u8>,
+        post_test: Option<u8>,
+    ) -> Result<i64> {
+        dispatch!(
+            self,
+            set_scores(actor, id, expected_version, pre_test, post_test)
+        )
+    }
+
     /// Persons whose normalised name starts with the normalised query. Returns ids only: the
     /// caller reads identities it is allowed to (each read audited).
     pub async fn find_persons_by_name(&self, query: &str, limit: i64) -> Result<Vec<PersonId>> {
@@ -809,6 +877,7 @@ mod sqlite {
     include!("ops.rs");
     include!("access.rs");
     include!("screening.rs");
+    include!("training.rs");
 }
 
 mod postgres {
@@ -818,4 +887,5 @@ mod postgres {
     include!("ops.rs");
     include!("access.rs");
     include!("screening.rs");
+    include!("training.rs");
 }

@@ -429,3 +429,123 @@ pub struct DecisionInput<'a> {
     /// Who decides, in HTCDS terms.
     pub decided_by: tabara_core::htcds::DecisionMakingOrg,
 }
+
+/// A module taught in a training session, with the organisation that facilitates it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct SessionModule {
+    /// Curriculum module id.
+    pub module: String,
+    /// Facilitating organisation (e.g. child protection by UNICEF).
+    pub facilitator_id: Option<OrganisationId>,
+}
+
+/// A training session to create.
+#[derive(Debug, Clone)]
+pub struct NewTrainingSession {
+    /// Id to give it.
+    pub id: TrainingSessionId,
+    /// Title.
+    pub title: String,
+    /// First day.
+    pub starts_on: NaiveDate,
+    /// Last day.
+    pub ends_on: NaiveDate,
+    /// Where.
+    pub venue: String,
+    /// Organising agency.
+    pub organiser_id: OrganisationId,
+    /// Funding source (donor, programme).
+    pub funding: Option<String>,
+    /// Modules covered, in order.
+    pub modules: Vec<SessionModule>,
+    /// Trainers' names.
+    pub trainers: Vec<String>,
+    /// Completion rule.
+    pub rule: tabara_core::training::CompletionRule,
+}
+
+/// A training session as stored.
+#[derive(Debug, Clone, Serialize)]
+pub struct TrainingSession {
+    /// Id.
+    pub id: TrainingSessionId,
+    /// Title.
+    pub title: String,
+    /// First day.
+    pub starts_on: NaiveDate,
+    /// Last day.
+    pub ends_on: NaiveDate,
+    /// Where.
+    pub venue: String,
+    /// Organising agency.
+    pub organiser_id: OrganisationId,
+    /// Funding source.
+    pub funding: Option<String>,
+    /// Curriculum version the modules come from.
+    pub curriculum_version: String,
+    /// Modules covered.
+    pub modules: Vec<SessionModule>,
+    /// Trainers' names.
+    pub trainers: Vec<String>,
+    /// Completion rule.
+    pub rule: tabara_core::training::CompletionRule,
+    /// Version.
+    pub version: i64,
+}
+
+impl TrainingSession {
+    /// Number of days, first and last included.
+    pub fn days(&self) -> u32 {
+        (self.ends_on - self.starts_on).num_days().max(-1) as u32 + 1
+    }
+}
+
+/// A participant to register.
+#[derive(Debug, Clone)]
+pub struct NewParticipant {
+    /// Id to give them.
+    pub id: ParticipantId,
+    /// The session.
+    pub session_id: TrainingSessionId,
+    /// Their Tabara account, if they have one.
+    pub user_id: Option<UserId>,
+    /// Full name as on the certificate.
+    pub full_name: String,
+    /// Rank.
+    pub rank: Option<String>,
+    /// Unit.
+    pub unit: Option<String>,
+    /// Office.
+    pub office_id: Option<OfficeId>,
+    /// Sex, for the programme's reports.
+    pub sex: tabara_core::htcds::Gender,
+}
+
+/// A participant as stored, with the days attended.
+#[derive(Debug, Clone, Serialize)]
+pub struct Participant {
+    /// Id.
+    pub id: ParticipantId,
+    /// The session.
+    pub session_id: TrainingSessionId,
+    /// Their account, if any.
+    pub user_id: Option<UserId>,
+    /// Full name.
+    pub full_name: String,
+    /// Rank.
+    pub rank: Option<String>,
+    /// Unit.
+    pub unit: Option<String>,
+    /// Office.
+    pub office_id: Option<OfficeId>,
+    /// Sex.
+    pub sex: tabara_core::htcds::Gender,
+    /// Pre-test score, percent.
+    pub pre_test: Option<u8>,
+    /// Post-test score, percent.
+    pub post_test: Option<u8>,
+    /// Days attended.
+    pub days_attended: Vec<NaiveDate>,
+    /// Version.
+    pub version: i64,
+}

@@ -1,0 +1,45 @@
+-- Training programme: sessions, participants, attendance per day, test scores. Keep in lockstep
+-- with the other dialect. Modules and trainers are JSON documents keyed by the curriculum's ids.
+CREATE TABLE training_sessions (
+    id BLOB PRIMARY KEY,
+    title TEXT NOT NULL,
+    starts_on TEXT NOT NULL,
+    ends_on TEXT NOT NULL,
+    venue TEXT NOT NULL,
+    organiser_id BLOB NOT NULL REFERENCES organisations(id),
+    funding TEXT,
+    curriculum_version TEXT NOT NULL,
+    modules TEXT NOT NULL,
+    trainers TEXT NOT NULL,
+    min_attendance_percent INTEGER NOT NULL,
+    min_post_test_percent INTEGER NOT NULL,
+    created_by TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    version INTEGER NOT NULL
+) STRICT;
+CREATE INDEX training_sessions_start ON training_sessions(starts_on, id);
+
+CREATE TABLE training_participants (
+    id BLOB PRIMARY KEY,
+    session_id BLOB NOT NULL REFERENCES training_sessions(id),
+    user_id BLOB REFERENCES users(id),
+    full_name TEXT NOT NULL,
+    rank TEXT,
+    unit TEXT,
+    office_id BLOB REFERENCES offices(id),
+    sex TEXT NOT NULL,
+    pre_test INTEGER,
+    post_test INTEGER,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    version INTEGER NOT NULL
+) STRICT;
+CREATE INDEX training_participants_session ON training_participants(session_id, full_name);
+CREATE INDEX training_participants_user ON training_participants(user_id);
+
+CREATE TABLE training_attendance (
+    participant_id BLOB NOT NULL REFERENCES training_participants(id),
+    day TEXT NOT NULL,
+    PRIMARY KEY (participant_id, day)
+) STRICT;
