@@ -79,3 +79,7 @@ id_type!(
     /// A participant of a training session.
     ParticipantId
 );
+id_type!(
+    /// A certificate of completion.
+    CertificateId
+);

@@ -253,6 +253,43 @@ impl CompletionRule {
     }
 }
 
+/// Letters and digits of certificate codes: no 0/O, 1/I/L, so a code read aloud or typed from
+/// paper is not mistaken.
+const CODE_ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTUVWXYZ23456789";
+
+/// A new random certificate code, `XXXX-XXXX-XXXX` (about 59 bits).
+pub fn certificate_code() -> String {
+    use rand::Rng;
+    let mut rng = rand::rng();
+    (0..3)
+        .map(|_| {
+            (0..4)
+                .map(|_| CODE_ALPHABET[rng.random_range(0..CODE_ALPHABET.len())] as char)
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+/// A code as typed (any case, spaces or dashes anywhere) in its stored form, or `None` when
+/// it cannot be a code.
+pub fn normalise_code(typed: &str) -> Option<String> {
+    let chars: Vec<char> = typed
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    if chars.len() != 12
+        || !chars
+            .iter()
+            .all(|c| CODE_ALPHABET.contains(&(*c as u8)) && c.is_ascii())
+    {
+        return None;
+    }
+    let s: String = chars.into_iter().collect();
+    Some(format!("{}-{}-{}", &s[0..4], &s[4..8], &s[8..12]))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -323,6 +360,22 @@ mod tests {
         answers.insert(qs[3].id.clone(), qs[3].answer + 1);
         assert_eq!(c.score(qs.iter().copied(), &answers), Some(75));
         assert_eq!(c.score(std::iter::empty(), &answers), None);
+    }
+
+    #[test]
+    fn certificate_codes_are_random_and_read_back_however_typed() {
+        let a = certificate_code();
+        assert_ne!(a, certificate_code());
+        assert_eq!(normalise_code(&a), Some(a.clone()));
+        let typed = a.replace('-', " ").to_lowercase();
+        assert_eq!(normalise_code(&typed), Some(a));
+        assert_eq!(
+            normalise_code("ABCD-EFGH-JKL0"),
+            None,
+            "0 is not in the alphabet"
+        );
+        assert_eq!(normalise_code("ABCD"), None);
+        assert_eq!(normalise_code("ÉBCD-EFGH-JKLM"), None);
     }
 
     #[test]

@@ -642,6 +642,48 @@ impl Store {
         )
     }
 
+    /// Issue a certificate to a participant who completed their session (one valid at a time).
+    pub async fn issue_certificate(
+        &self,
+        actor: &Actor,
+        participant_id: ParticipantId,
+    ) -> Result<CertificateRecord> {
+        dispatch!(self, issue_certificate(actor, participant_id))
+    }
+
+    /// A certificate by its stored code.
+    pub async fn certificate_by_code(&self, code: &str) -> Result<Option<CertificateRecord>> {
+        dispatch!(self, certificate_by_code(code))
+    }
+
+    /// A certificate by id.
+    pub async fn certificate(&self, id: CertificateId) -> Result<CertificateRecord> {
+        dispatch!(self, certificate(id))
+    }
+
+    /// A session's certificates, newest first.
+    pub async fn session_certificates(
+        &self,
+        session_id: TrainingSessionId,
+    ) -> Result<Vec<CertificateRecord>> {
+        dispatch!(self, session_certificates(session_id))
+    }
+
+    /// The certificates of a user's participations, newest first.
+    pub async fn user_certificates(&self, user_id: UserId) -> Result<Vec<CertificateRecord>> {
+        dispatch!(self, user_certificates(user_id))
+    }
+
+    /// Revoke a certificate with a reason (audited).
+    pub async fn revoke_certificate(
+        &self,
+        actor: &Actor,
+        id: CertificateId,
+        reason: &str,
+    ) -> Result<CertificateRecord> {
+        dispatch!(self, revoke_certificate(actor, id, reason))
+    }
+
     /// Persons whose normalised name starts with the normalised query. Returns ids only: the
     /// caller reads identities it is allowed to (each read audited).
     pub async fn find_persons_by_name(&self, query: &str, limit: i64) -> Result<Vec<PersonId>> {

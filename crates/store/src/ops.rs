@@ -311,6 +311,7 @@ pub(super) async fn verify_audit(pool: &Pool) -> Result<Verification> {
 pub(super) async fn wipe(pool: &Pool) -> Result<()> {
     let mut tx = pool.begin().await?;
     for t in [
+        "certificates",
         "training_attendance",
         "training_participants",
         "training_sessions",

@@ -549,3 +549,24 @@ pub struct Participant {
     /// Version.
     pub version: i64,
 }
+
+/// A certificate of completion as stored.
+#[derive(Debug, Clone, Serialize)]
+pub struct CertificateRecord {
+    /// Id.
+    pub id: CertificateId,
+    /// Verification code.
+    pub code: String,
+    /// The participant.
+    pub participant_id: ParticipantId,
+    /// The session.
+    pub session_id: TrainingSessionId,
+    /// Who issued it (actor id).
+    pub issued_by: String,
+    /// When.
+    pub issued_at: DateTime<Utc>,
+    /// When it was revoked, if it was.
+    pub revoked_at: Option<DateTime<Utc>>,
+    /// Why.
+    pub revocation_reason: Option<String>,
+}

@@ -2664,6 +2664,56 @@ store_test!(
             "a repeated mark is not logged twice"
         );
         assert!(trail.contains(&"training_participant.scores".to_string()));
+
+        // Certificates: only for who completed; one valid at a time; found by code; revoked with
+        // a reason and then found as revoked.
+        assert_invalid(
+            s.issue_certificate(&system(), b.id).await,
+            "crt_Completion",
+            "attendance",
+        );
+        let cert = s.issue_certificate(&system(), a.id).await.unwrap();
+        assert_eq!(cert.code.len(), 14);
+        assert_duplicate(
+            s.issue_certificate(&system(), a.id).await,
+            "certificate",
+            "",
+        );
+        let found = s.certificate_by_code(&cert.code).await.unwrap().unwrap();
+        assert_eq!((found.id, found.revoked_at), (cert.id, None));
+        assert!(
+            s.certificate_by_code("AAAA-BBBB-CCCC")
+                .await
+                .unwrap()
+                .is_none()
+        );
+        assert_eq!(s.user_certificates(officer_id).await.unwrap().len(), 1);
+        assert_invalid(
+            s.revoke_certificate(&system(), cert.id, " ").await,
+            "crt_RevocationReason",
+            "required",
+        );
+        let revoked = s
+            .revoke_certificate(&system(), cert.id, "Attendance sheet found to be forged")
+            .await
+            .unwrap();
+        assert!(revoked.revoked_at.is_some());
+        assert_invalid(
+            s.revoke_certificate(&system(), cert.id, "again").await,
+            "crt_State",
+            "already_revoked",
+        );
+        let again = s.issue_certificate(&system(), a.id).await.unwrap();
+        assert_ne!(again.code, cert.code);
+        assert_eq!(s.session_certificates(created.id).await.unwrap().len(), 2);
+        let actions: Vec<String> = s
+            .audit_trail("certificate", &cert.id.to_string())
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|e| e.action)
+            .collect();
+        assert_eq!(actions, vec!["certificate.issue", "certificate.revoke"]);
         db.finish().await;
     }
 );
