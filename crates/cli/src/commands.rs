@@ -473,6 +473,9 @@ async fn serve(
 ) -> Result<ExitCode> {
     let config = tabara_web::Config {
         behind_tls,
+        public_url: std::env::var("TABARA_PUBLIC_URL")
+            .ok()
+            .filter(|u| !u.trim().is_empty()),
         ..Default::default()
     };
     let listener = tokio::net::TcpListener::bind(listen)

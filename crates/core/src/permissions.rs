@@ -38,6 +38,8 @@ picklist! {
         ManageOrganisations = "organisations.manage", "Manage organisations", "Gérer les structures";
         /// Read organisations and offices (directory).
         ReadDirectory = "directory.read", "Read the directory", "Consulter l'annuaire";
+        /// Run the training programme: sessions, participants, attendance, scores, certificates.
+        ManageTraining = "training.manage", "Manage training", "Gérer les formations";
     }
 }
 
@@ -83,6 +85,7 @@ fn is_global(action: Action) -> bool {
             | Action::ManageUsers
             | Action::ManageOrganisations
             | Action::ReadDirectory
+            | Action::ManageTraining
     )
 }
 
@@ -102,6 +105,7 @@ pub fn decide(role: Role, action: Action, relation: Option<Relation>) -> Decisio
             }
             (Analyst | Supervisor, ReadStatistics) => Allow("role reads statistics"),
             (Trainer, ReadStatistics) => Deny("trainers read training figures only"),
+            (Trainer, ManageTraining) => Allow("role runs the training programme"),
             (_, ReadDirectory) => Allow("every signed-in user reads the directory"),
             _ => Deny("role does not grant this action"),
         };
@@ -266,6 +270,7 @@ mod tests {
                 "{role}"
             );
             assert!(allowed(*role, ReadDirectory), "{role}");
+            assert_eq!(allowed(*role, ManageTraining), *role == Trainer, "{role}");
             assert_eq!(
                 allowed(*role, CreateCase),
                 matches!(role, Officer | Investigator | Caseworker | ChildProtection),

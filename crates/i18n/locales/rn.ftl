@@ -14,3 +14,4 @@ nav-new-case = Idosiye nshasha
 nav-password = Ijambo ry'ibanga
 nav-admin-users = Abakoresha
 nav-admin-organisations = Inzego
+nav-training = Amahugurwa

@@ -68,6 +68,12 @@ impl CurrentUser {
                 None,
             )
             .allowed(),
+            can_train: tabara_core::permissions::decide(
+                self.user.role,
+                tabara_core::permissions::Action::ManageTraining,
+                None,
+            )
+            .allowed(),
         }
     }
 

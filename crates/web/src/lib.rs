@@ -16,6 +16,7 @@ mod error;
 mod intake;
 mod pages;
 mod screening;
+mod training;
 mod view;
 
 use std::net::SocketAddr;
@@ -40,6 +41,9 @@ pub struct Config {
     pub idle_timeout: chrono::Duration,
     /// A session ends this long after sign-in, whatever the activity.
     pub absolute_timeout: chrono::Duration,
+    /// The address people reach Tabara at (e.g. `https://tabara.example.bi`), printed in
+    /// certificates' verification links; without it, the address of the request is used.
+    pub public_url: Option<String>,
 }
 
 impl Default for Config {
@@ -48,6 +52,7 @@ impl Default for Config {
             behind_tls: false,
             idle_timeout: chrono::Duration::minutes(30),
             absolute_timeout: chrono::Duration::hours(12),
+            public_url: None,
         }
     }
 }
@@ -141,6 +146,35 @@ pub fn app(store: Store, config: Config) -> Router {
         .route("/screenings/{id}/review", get(screening::review))
         .route("/screenings/{id}/complete", post(screening::complete))
         .route("/screenings/{id}/decision", post(screening::decision))
+        .route("/verify", get(training::verify))
+        .route("/training", get(training::sessions))
+        .route(
+            "/training/sessions/new",
+            get(training::new_session_page).post(training::create_session),
+        )
+        .route("/training/sessions/{id}", get(training::session))
+        .route(
+            "/training/sessions/{id}/participants",
+            post(training::add_participant),
+        )
+        .route(
+            "/training/sessions/{id}/register",
+            post(training::save_register),
+        )
+        .route(
+            "/training/sessions/{id}/certificates",
+            post(training::issue_certificates),
+        )
+        .route(
+            "/training/sessions/{id}/certificates.pdf",
+            get(training::session_certificates_pdf),
+        )
+        .route(
+            "/training/certificates/{id}/pdf",
+            get(training::certificate_pdf),
+        )
+        .route("/training/certificates/{id}/revoke", post(training::revoke))
+        .route("/account/certificates", get(training::my_certificates))
         .route("/admin/users", get(admin::users))
         .route(
             "/admin/users/new",

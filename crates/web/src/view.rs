@@ -23,6 +23,8 @@ pub struct Chrome {
     pub can_admin_users: bool,
     /// The user manages organisations (shows the link).
     pub can_admin_organisations: bool,
+    /// The user runs the training programme (shows the link).
+    pub can_train: bool,
 }
 
 impl Chrome {
@@ -37,6 +39,7 @@ impl Chrome {
             can_create: false,
             can_admin_users: false,
             can_admin_organisations: false,
+            can_train: false,
         }
     }
 

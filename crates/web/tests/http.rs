@@ -636,6 +636,8 @@ store_test!(authorization_matrix_over_http, |db| async move {
             ("/admin/users/new", Action::ManageUsers),
             ("/admin/organisations", Action::ManageOrganisations),
             ("/admin/organisations/new", Action::ManageOrganisations),
+            ("/training", Action::ManageTraining),
+            ("/training/sessions/new", Action::ManageTraining),
         ] {
             let want = if decide(u.role, action, None).allowed() {
                 200
@@ -1890,5 +1892,232 @@ store_test!(screening_api_catalogue_evaluate_and_read, |db| async move {
         .await
         .unwrap();
     assert_eq!(denied.status().as_u16(), 404);
+    db.finish().await;
+});
+
+/// The text of a PDF, as `pdftotext` (poppler-utils, installed by .ci/run) reads it.
+fn pdf_text(pdf: &[u8]) -> String {
+    use std::io::Write;
+    let mut child = std::process::Command::new("pdftotext")
+        .args(["-layout", "-", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("pdftotext not found: install Debian's poppler-utils (bash .ci/run does)");
+    child.stdin.take().unwrap().write_all(pdf).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    String::from_utf8(out.stdout).unwrap()
+}
+
+store_test!(training_session_to_verified_certificate, |db| async move {
+    let app = start(&db).await;
+    let mut t = browser(&app);
+    t.sign_in("trainer", DEMO_PASSWORD).await;
+    assert_eq!(t.get("/training").await.status, 200);
+    let mut officer = browser(&app);
+    officer.sign_in("officer", DEMO_PASSWORD).await;
+    assert_eq!(officer.get("/training").await.status, 404);
+
+    let form = t.get("/training/sessions/new").await;
+    let csrf = Browser::csrf(&form.body);
+    let org = app
+        .reference
+        .organisations
+        .iter()
+        .find(|o| o.name.starts_with("OIM"))
+        .unwrap()
+        .id
+        .to_string();
+    let unicef = app
+        .reference
+        .organisations
+        .iter()
+        .find(|o| o.name.starts_with("UNICEF"))
+        .unwrap()
+        .id
+        .to_string();
+    let bad = t
+        .post(
+            "/training/sessions/new",
+            &[
+                ("csrf", &csrf),
+                ("title", "Formation OPJ"),
+                ("starts_on", "2026-03-06"),
+                ("ends_on", "2026-03-02"),
+                ("venue", "Bujumbura"),
+                ("organiser", &org),
+                ("min_attendance", "80"),
+                ("min_post_test", "70"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, 422);
+    assert!(bad.body.contains("id=\"err-trn_EndsOn\""), "{}", bad.body);
+    assert!(bad.body.contains("id=\"err-trn_Modules\""));
+    assert!(bad.body.contains("value=\"Formation OPJ\""));
+    let created = t
+        .post(
+            "/training/sessions/new",
+            &[
+                ("csrf", &csrf),
+                ("title", "Formation des OPJ sur la traite — session 1"),
+                ("starts_on", "2026-03-02"),
+                ("ends_on", "2026-03-06"),
+                ("venue", "Bujumbura"),
+                ("organiser", &org),
+                ("funding", "Union européenne"),
+                ("trainers", "Josiane Kwizera, Pascal Ndayizeye"),
+                ("m_legal_frameworks", "1"),
+                ("m_child_protection", "1"),
+                ("fac_child_protection", &unicef),
+                ("min_attendance", "80"),
+                ("min_post_test", "70"),
+            ],
+        )
+        .await;
+    assert_eq!(created.status, 303, "{}", created.body);
+    let session_path = created.location.unwrap();
+    let page = t.get(&session_path).await;
+    assert!(page.body.contains("UNICEF"), "facilitator shown");
+
+    for (name, account) in [
+        ("", "officer"),
+        ("Béatrice Irakoze", ""),
+        ("Jean Hatungimana", ""),
+    ] {
+        let r = t
+            .post(
+                &format!("{session_path}/participants"),
+                &[
+                    ("csrf", &csrf),
+                    ("full_name", name),
+                    ("username", account),
+                    ("rank", "OPJ"),
+                    ("sex", "Feminine"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 303, "{}", r.body);
+    }
+    let id: tabara_core::ids::TrainingSessionId =
+        session_path.rsplit('/').next().unwrap().parse().unwrap();
+    let people = db.store.participants(id).await.unwrap();
+    let by = |n: &str| {
+        people
+            .iter()
+            .find(|p| p.full_name.contains(n))
+            .unwrap()
+            .id
+            .to_string()
+    };
+    let (claudine, beatrice, jean) = (by("Claudine"), by("Béatrice"), by("Jean"));
+    // Claudine: 4 of 5 days, 70 %: completes. Béatrice: 3 days. Jean: 5 days, 69 %.
+    let mut fields: Vec<(String, String)> = vec![("csrf".into(), csrf.clone())];
+    for (p, days) in [(&claudine, 4), (&beatrice, 3), (&jean, 5)] {
+        for d in 0..days {
+            fields.push((format!("att_{p}_2026-03-0{}", 2 + d), "1".into()));
+        }
+    }
+    for (p, pre, post) in [
+        (&claudine, "40", "70"),
+        (&beatrice, "50", "90"),
+        (&jean, "30", "69"),
+    ] {
+        fields.push((format!("pre_{p}"), pre.into()));
+        fields.push((format!("post_{p}"), post.into()));
+    }
+    let pairs: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let saved = t.post(&format!("{session_path}/register"), &pairs).await;
+    assert_eq!(saved.status, 200, "{}", saved.body);
+    assert!(saved.body.contains("Attendance and scores saved"));
+    assert!(saved.body.contains("too few days attended"));
+    assert!(saved.body.contains("post-test under the threshold"));
+
+    let issued = t
+        .post(&format!("{session_path}/certificates"), &[("csrf", &csrf)])
+        .await;
+    assert!(
+        issued.body.contains("1 certificates issued"),
+        "{}",
+        issued.body
+    );
+    let certs = db.store.session_certificates(id).await.unwrap();
+    assert_eq!(certs.len(), 1);
+    let cert = &certs[0];
+
+    // The PDF holds the name and the code; the holder downloads it too, nobody else.
+    let pdf_path = format!("/training/certificates/{}/pdf", cert.id);
+    let pdf = app
+        .http
+        .get(format!("{}{pdf_path}", app.base))
+        .header("cookie", t.cookie_header())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(pdf.headers()["content-type"], "application/pdf");
+    let bytes = pdf.bytes().await.unwrap();
+    let text = pdf_text(&bytes);
+    assert!(text.contains("Claudine Iradukunda"), "{text}");
+    assert!(text.contains(&cert.code), "{text}");
+    assert!(text.contains("Formation des OPJ sur la traite"), "{text}");
+    assert_eq!(officer.get(&pdf_path).await.status, 200, "the holder");
+    assert!(
+        officer
+            .get("/account/certificates")
+            .await
+            .body
+            .contains(&cert.code)
+    );
+    let mut someone = browser(&app);
+    someone.sign_in("investigator", DEMO_PASSWORD).await;
+    assert_eq!(someone.get(&pdf_path).await.status, 404);
+    let batch = t.get(&format!("{session_path}/certificates.pdf")).await;
+    assert_eq!(batch.status, 200);
+
+    // Public verification, without signing in: valid, then revoked; unknown and malformed.
+    let mut public = browser(&app);
+    let typed = cert.code.to_lowercase().replace('-', " ");
+    let ok = public
+        .get(&format!("/verify?code={}", typed.replace(' ', "+")))
+        .await;
+    assert_eq!(ok.status, 200);
+    assert!(ok.body.contains("This certificate is valid"));
+    assert!(!ok.body.contains("Claudine"), "nothing more than validity");
+    assert_eq!(public.get("/verify?code=AAAA-BBBB-CCCC").await.status, 404);
+    assert!(
+        public
+            .get("/verify?code=nonsense")
+            .await
+            .body
+            .contains("not a certificate code")
+    );
+    let no_reason = t
+        .post(
+            &format!("/training/certificates/{}/revoke", cert.id),
+            &[("csrf", &csrf), ("reason", "")],
+        )
+        .await;
+    assert_eq!(no_reason.status, 422);
+    let revoked = t
+        .post(
+            &format!("/training/certificates/{}/revoke", cert.id),
+            &[
+                ("csrf", &csrf),
+                ("reason", "Attendance sheet was signed by someone else"),
+            ],
+        )
+        .await;
+    assert_eq!(revoked.status, 200);
+    let after = public.get(&format!("/verify?code={}", cert.code)).await;
+    assert!(after.body.contains("has been revoked"));
+    assert_eq!(
+        officer.get(&pdf_path).await.status,
+        404,
+        "a revoked certificate is not printed"
+    );
     db.finish().await;
 });

@@ -1,0 +1,864 @@
+//! The training programme in the browser: sessions, participants, attendance and scores,
+//! certificates (issue, print, revoke) for trainers; certificates of one's own for participants
+//! with an account; and the public page where anyone checks a certificate code.
+
+use std::collections::BTreeMap;
+
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::NaiveDate;
+use serde::Deserialize;
+use tabara_core::htcds::Gender;
+use tabara_core::ids::{CertificateId, OrganisationId, ParticipantId, TrainingSessionId};
+use tabara_core::permissions::{Action, decide};
+use tabara_core::training::{CompletionRule, Curriculum, normalise_code};
+use tabara_core::{Lang, Picklist};
+use tabara_store::{
+    Actor, CertificateRecord, NewParticipant, NewTrainingSession, Participant, SessionModule,
+    StoreError, TrainingSession,
+};
+
+use crate::AppState;
+use crate::auth::{CurrentUser, visitor_lang};
+use crate::error::AppError;
+use crate::view::{Chrome, FormErrors, format_date, render};
+
+fn trainer(user: &CurrentUser) -> Result<(), AppError> {
+    if decide(user.user.role, Action::ManageTraining, None).allowed() {
+        Ok(())
+    } else {
+        Err(AppError::NotFound(user.lang))
+    }
+}
+
+fn curriculum(lang: Lang) -> Result<&'static Curriculum, AppError> {
+    Curriculum::embedded().map_err(|e| {
+        tracing::error!(error = %e, "curriculum");
+        AppError::NotFound(lang)
+    })
+}
+
+fn dates(lang: Lang, s: &TrainingSession) -> String {
+    if s.starts_on == s.ends_on {
+        format_date(lang, s.starts_on)
+    } else {
+        format!(
+            "{} – {}",
+            format_date(lang, s.starts_on),
+            format_date(lang, s.ends_on)
+        )
+    }
+}
+
+// ---------------------------------------------------------------- public verification
+
+#[derive(askama::Template)]
+#[template(path = "verify.html")]
+struct VerifyPage {
+    chrome: Chrome,
+    code: String,
+    /// `valid`, `revoked`, `unknown`, `malformed`, or empty before a check.
+    result: &'static str,
+}
+
+/// The code to check.
+#[derive(Debug, Default, Deserialize)]
+pub struct VerifyQuery {
+    code: Option<String>,
+}
+
+/// `GET /verify`: anyone (no sign-in) enters a certificate code and learns whether it is valid,
+/// revoked or unknown, and nothing more.
+pub async fn verify(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<VerifyQuery>,
+) -> Result<Response, AppError> {
+    let lang = visitor_lang(&headers);
+    let typed = q.code.unwrap_or_default();
+    let result = if typed.trim().is_empty() {
+        ""
+    } else {
+        match normalise_code(&typed) {
+            None => "malformed",
+            Some(code) => match state.store.certificate_by_code(&code).await? {
+                None => "unknown",
+                Some(c) if c.revoked_at.is_some() => "revoked",
+                Some(_) => "valid",
+            },
+        }
+    };
+    let mut chrome = Chrome::anonymous(lang);
+    chrome.path = "/verify".into();
+    let page = VerifyPage {
+        chrome,
+        code: typed.trim().to_string(),
+        result,
+    };
+    let status = if result == "unknown" || result == "malformed" {
+        StatusCode::NOT_FOUND
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, [(header::CACHE_CONTROL, "no-store")], render(&page)).into_response())
+}
+
+/// The public URL of the verification page for a code.
+fn verify_url(state: &AppState, headers: &HeaderMap, code: &str) -> String {
+    let base = match &state.config.public_url {
+        Some(u) => u.trim_end_matches('/').to_string(),
+        None => {
+            let host = headers
+                .get(header::HOST)
+                .and_then(|h| h.to_str().ok())
+                .filter(|h| {
+                    h.chars().all(|c| {
+                        c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']')
+                    })
+                })
+                .unwrap_or("localhost");
+            let scheme = if state.config.behind_tls {
+                "https"
+            } else {
+                "http"
+            };
+            format!("{scheme}://{host}")
+        }
+    };
+    format!("{base}/verify?code={code}")
+}
+
+// ---------------------------------------------------------------- sessions
+
+#[derive(askama::Template)]
+#[template(path = "training_sessions.html")]
+struct SessionsPage {
+    chrome: Chrome,
+    sessions: Vec<(TrainingSessionId, String, String, String, usize)>,
+    next_link: Option<String>,
+}
+
+/// Which page of sessions.
+#[derive(Debug, Default, Deserialize)]
+pub struct SessionsQuery {
+    after: Option<String>,
+}
+
+/// `GET /training`: sessions, newest first.
+pub async fn sessions(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<SessionsQuery>,
+) -> Result<Response, AppError> {
+    trainer(&user)?;
+    let after = q.after.as_deref().and_then(|a| a.parse().ok());
+    let mut list = state.store.training_sessions(after, 26).await?;
+    let next_link = if list.len() > 25 {
+        list.truncate(25);
+        list.last().map(|s| format!("/training?after={}", s.id))
+    } else {
+        None
+    };
+    let lang = user.lang;
+    Ok(render(&SessionsPage {
+        chrome: user.chrome("/training"),
+        sessions: list
+            .iter()
+            .map(|s| {
+                (
+                    s.id,
+                    s.title.clone(),
+                    dates(lang, s),
+                    s.venue.clone(),
+                    s.modules.len(),
+                )
+            })
+            .collect(),
+        next_link,
+    }))
+}
+
+/// The new-session form as typed; modules and facilitators arrive as `m_<module>` and
+/// `fac_<module>` fields.
+#[derive(askama::Template)]
+#[template(path = "training_new_session.html")]
+struct NewSessionPage {
+    chrome: Chrome,
+    fields: BTreeMap<String, String>,
+    errors: FormErrors,
+    modules: Vec<(String, String, u32)>,
+    organisations: Vec<(String, String)>,
+}
+
+impl NewSessionPage {
+    fn value(&self, name: &str) -> String {
+        self.fields.get(name).cloned().unwrap_or_default()
+    }
+
+    fn checked(&self, name: &str) -> bool {
+        self.fields.contains_key(name)
+    }
+}
+
+async fn new_session_form(
+    state: &AppState,
+    user: &CurrentUser,
+    fields: BTreeMap<String, String>,
+    errors: FormErrors,
+) -> Result<Response, AppError> {
+    let lang = user.lang;
+    let c = curriculum(lang)?;
+    let status = errors.status();
+    let page = NewSessionPage {
+        chrome: user.chrome("/training/sessions/new"),
+        fields,
+        errors,
+        modules: c
+            .modules
+            .iter()
+            .map(|m| (m.id.clone(), m.title.get(lang).to_string(), m.hours))
+            .collect(),
+        organisations: state
+            .directory()
+            .await?
+            .organisations
+            .iter()
+            .map(|o| (o.id.to_string(), o.name.clone()))
+            .collect(),
+    };
+    Ok((status, render(&page)).into_response())
+}
+
+/// `GET /training/sessions/new`.
+pub async fn new_session_page(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> Result<Response, AppError> {
+    trainer(&user)?;
+    let mut fields = BTreeMap::new();
+    let rule = CompletionRule::default();
+    fields.insert(
+        "min_attendance".into(),
+        rule.min_attendance_percent.to_string(),
+    );
+    fields.insert(
+        "min_post_test".into(),
+        rule.min_post_test_percent.to_string(),
+    );
+    fields.insert("organiser".into(), user.user.organisation_id.to_string());
+    new_session_form(&state, &user, fields, FormErrors::none()).await
+}
+
+/// `POST /training/sessions/new`.
+pub async fn create_session(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Form(raw): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    trainer(&user)?;
+    let fields: BTreeMap<String, String> = raw.into_iter().collect();
+    let get = |k: &str| fields.get(k).map(String::as_str).unwrap_or_default();
+    user.check_csrf(get("csrf"))?;
+    let lang = user.lang;
+    let c = curriculum(lang)?;
+    let directory = state.directory().await?;
+    let mut e = tabara_core::validation::ValidationErrors::default();
+    let date =
+        |e: &mut tabara_core::validation::ValidationErrors, field: &'static str, name: &str| {
+            match NaiveDate::parse_from_str(get(name).trim(), "%Y-%m-%d") {
+                Ok(d) => Some(d),
+                Err(_) => {
+                    e.push(field, "date", "not a date");
+                    None
+                }
+            }
+        };
+    let starts_on = date(&mut e, "trn_StartsOn", "starts_on");
+    let ends_on = date(&mut e, "trn_EndsOn", "ends_on");
+    let organiser = get("organiser")
+        .parse::<OrganisationId>()
+        .ok()
+        .filter(|id| directory.organisations.iter().any(|o| o.id == *id));
+    if organiser.is_none() {
+        e.push("trn_Organiser", "required", "choose the organiser");
+    }
+    let pct =
+        |e: &mut tabara_core::validation::ValidationErrors, field: &'static str, name: &str| {
+            match get(name).trim().parse::<u8>() {
+                Ok(v) if v <= 100 => Some(v),
+                _ => {
+                    e.push(field, "range", "0 to 100");
+                    None
+                }
+            }
+        };
+    let min_attendance = pct(&mut e, "trn_MinAttendance", "min_attendance");
+    let min_post = pct(&mut e, "trn_MinPostTest", "min_post_test");
+    let modules: Vec<SessionModule> = c
+        .modules
+        .iter()
+        .filter(|m| fields.contains_key(&format!("m_{}", m.id)))
+        .map(|m| SessionModule {
+            module: m.id.clone(),
+            facilitator_id: get(&format!("fac_{}", m.id))
+                .parse::<OrganisationId>()
+                .ok()
+                .filter(|id| directory.organisations.iter().any(|o| o.id == *id)),
+        })
+        .collect();
+    let (Some(starts_on), Some(ends_on), Some(organiser_id), Some(a), Some(p), true) = (
+        starts_on,
+        ends_on,
+        organiser,
+        min_attendance,
+        min_post,
+        e.0.is_empty(),
+    ) else {
+        return new_session_form(&state, &user, fields.clone(), FormErrors::new(lang, e)).await;
+    };
+    let new = NewTrainingSession {
+        id: TrainingSessionId::new(),
+        title: get("title").to_string(),
+        starts_on,
+        ends_on,
+        venue: get("venue").to_string(),
+        organiser_id,
+        funding: Some(get("funding").to_string()).filter(|f| !f.trim().is_empty()),
+        modules,
+        trainers: get("trainers")
+            .split([',', ';', '\n'])
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(str::to_string)
+            .collect(),
+        rule: CompletionRule {
+            min_attendance_percent: a,
+            min_post_test_percent: p,
+        },
+    };
+    match state
+        .store
+        .create_training_session(&Actor::user(user.user.id), &new)
+        .await
+    {
+        Ok(s) => Ok(Redirect::to(&format!("/training/sessions/{}", s.id)).into_response()),
+        Err(StoreError::Invalid(v)) => {
+            new_session_form(&state, &user, fields.clone(), FormErrors::new(lang, v)).await
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+struct ParticipantRow {
+    p: Participant,
+    sex: &'static str,
+    days: Vec<(String, bool)>,
+    completed: bool,
+    shortfalls: String,
+    certificate: Option<CertificateRecord>,
+}
+
+#[derive(askama::Template)]
+#[template(path = "training_session.html")]
+struct SessionPage {
+    chrome: Chrome,
+    s: TrainingSession,
+    dates: String,
+    organiser: String,
+    modules: Vec<(String, u32, String)>,
+    total_hours: u32,
+    days: Vec<(String, String)>,
+    rows: Vec<ParticipantRow>,
+    genders: Vec<(&'static str, &'static str)>,
+    error: Option<String>,
+    notice: Option<String>,
+}
+
+async fn session_page(
+    state: &AppState,
+    user: &CurrentUser,
+    id: TrainingSessionId,
+    error: Option<String>,
+    notice: Option<String>,
+) -> Result<Response, AppError> {
+    let lang = user.lang;
+    let s = match state.store.training_session(id).await {
+        Ok(s) => s,
+        Err(StoreError::NotFound { .. }) => return Err(AppError::NotFound(lang)),
+        Err(e) => return Err(e.into()),
+    };
+    let c = curriculum(lang)?;
+    let directory = state.directory().await?;
+    let org_name = |id: Option<OrganisationId>| {
+        id.and_then(|id| directory.organisations.iter().find(|o| o.id == id))
+            .map(|o| o.name.clone())
+            .unwrap_or_default()
+    };
+    let modules: Vec<(String, u32, String)> = s
+        .modules
+        .iter()
+        .filter_map(|m| {
+            c.module(&m.module).map(|cm| {
+                (
+                    cm.title.get(lang).to_string(),
+                    cm.hours,
+                    org_name(m.facilitator_id),
+                )
+            })
+        })
+        .collect();
+    let days: Vec<NaiveDate> = s.starts_on.iter_days().take(s.days() as usize).collect();
+    let certificates = state.store.session_certificates(s.id).await?;
+    let rows = state
+        .store
+        .participants(s.id)
+        .await?
+        .into_iter()
+        .map(|p| {
+            let short = s
+                .rule
+                .check(p.days_attended.len() as u32, s.days(), p.post_test);
+            ParticipantRow {
+                sex: p.sex.label(lang),
+                days: days
+                    .iter()
+                    .map(|d| (d.to_string(), p.days_attended.contains(d)))
+                    .collect(),
+                completed: short.is_empty(),
+                shortfalls: short
+                    .iter()
+                    .map(|x| {
+                        tabara_i18n::catalogue().text(
+                            lang,
+                            &format!("training-short-{}", format!("{x:?}").to_lowercase()),
+                            &[],
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                certificate: certificates
+                    .iter()
+                    .find(|c| c.participant_id == p.id && c.revoked_at.is_none())
+                    .cloned(),
+                p,
+            }
+        })
+        .collect();
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let page = SessionPage {
+        chrome: user.chrome(&format!("/training/sessions/{}", s.id)),
+        dates: dates(lang, &s),
+        organiser: org_name(Some(s.organiser_id)),
+        total_hours: modules.iter().map(|m| m.1).sum(),
+        modules,
+        days: days
+            .iter()
+            .map(|d| (d.to_string(), format_date(lang, *d)))
+            .collect(),
+        rows,
+        genders: [Gender::Feminine, Gender::Masculine]
+            .iter()
+            .map(|g| (g.as_str(), g.label(lang)))
+            .collect(),
+        error,
+        notice,
+        s,
+    };
+    Ok((status, render(&page)).into_response())
+}
+
+fn session_id(user: &CurrentUser, id: &str) -> Result<TrainingSessionId, AppError> {
+    id.parse().map_err(|_| AppError::NotFound(user.lang))
+}
+
+/// `GET /training/sessions/{id}`.
+pub async fn session(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    trainer(&user)?;
+    let id = session_id(&user, &id)?;
+    session_page(&state, &user, id, None, None).await
+}
+
+/// The add-participant form.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ParticipantForm {
+    csrf: String,
+    full_name: String,
+    rank: String,
+    unit: String,
+    sex: String,
+    username: String,
+}
+
+/// `POST /training/sessions/{id}/participants`.
+pub async fn add_participant(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    Form(form): Form<ParticipantForm>,
+) -> Result<Response, AppError> {
+    trainer(&user)?;
+    user.check_csrf(&form.csrf)?;
+    let id = session_id(&user, &id)?;
+    let lang = user.lang;
+    let account = if form.username.trim().is_empty() {
+        None
+    } else {
+        match state.store.user_by_username(form.username.trim()).await? {
+            Some(u) => Some(u),
+            None => {
+                let msg = tabara_i18n::t!(lang, "training-unknown-account");
+                return session_page(&state, &user, id, Some(msg), None).await;
+            }
+        }
+    };
+    let sex = Gender::parse(&form.sex).unwrap_or(Gender::NonSpecifiedUnknown);
+    let opt = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
+    let new = NewParticipant {
+        id: ParticipantId::new(),
+        session_id: id,
+        user_id: account.as_ref().map(|u| u.id),
+        full_name: if form.full_name.trim().is_empty() {
+            account
+                .as_ref()
+                .map(|u| u.display_name.clone())
+                .unwrap_or_default()
+        } else {
+            form.full_name.clone()
+        },
+        rank: opt(&form.rank),
+        unit: opt(&form.unit),
+        office_id: account.as_ref().and_then(|u| u.office_id),
+        sex,
+    };
+    match state
+        .store
+        .add_participant(&Actor::user(user.user.id), &new)
+        .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/training/sessions/{id}#participants")).into_response()),
+        Err(StoreError::Invalid(_)) => {
+            let msg = tabara_i18n::t!(lang, "training-participant-name-needed");
+            session_page(&state, &user, id, Some(msg), None).await
+        }
+        Err(StoreError::Duplicate { .. }) => {
+            let msg = tabara_i18n::t!(lang, "training-participant-already");
+            session_page(&state, &user, id, Some(msg), None).await
+        }
+        Err(StoreError::NotFound { .. }) => Err(AppError::NotFound(lang)),
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// `POST /training/sessions/{id}/register`: attendance (`att_<participant>_<day>`) and scores
+/// (`pre_<participant>`, `post_<participant>`, `v_<participant>`) of every participant at once.
+pub async fn save_register(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    Form(raw): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    trainer(&user)?;
+    let fields: BTreeMap<String, String> = raw.into_iter().collect();
+    user.check_csrf(fields.get("csrf").map(String::as_str).unwrap_or_default())?;
+    let id = session_id(&user, &id)?;
+    let lang = user.lang;
+    let s = state.store.training_session(id).await?;
+    let actor = Actor::user(user.user.id);
+    let days: Vec<NaiveDate> = s.starts_on.iter_days().take(s.days() as usize).collect();
+    let mut bad_score = false;
+    for p in state.store.participants(id).await? {
+        for d in &days {
+            let present = fields.contains_key(&format!("att_{}_{d}", p.id));
+            if present != p.days_attended.contains(d) {
+                state
+                    .store
+                    .set_attendance(&actor, p.id, *d, present)
+                    .await?;
+            }
+        }
+        let score = |k: &str| -> Result<Option<u8>, ()> {
+            match fields.get(&format!("{k}_{}", p.id)).map(|v| v.trim()) {
+                None | Some("") => Ok(None),
+                Some(v) => v
+                    .parse::<u8>()
+                    .ok()
+                    .filter(|v| *v <= 100)
+                    .map(Some)
+                    .ok_or(()),
+            }
+        };
+        match (score("pre"), score("post")) {
+            (Ok(pre), Ok(post)) if (pre, post) != (p.pre_test, p.post_test) => {
+                let version = fields
+                    .get(&format!("v_{}", p.id))
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(p.version);
+                match state
+                    .store
+                    .set_scores(&actor, p.id, version, pre, post)
+                    .await
+                {
+                    Ok(_) => {}
+                    Err(StoreError::Conflict { .. }) => {
+                        let msg = tabara_i18n::t!(lang, "training-register-conflict");
+                        return session_page(&state, &user, id, Some(msg), None).await;
+                    }
+                    Err(e) => return Err(e.into()),
+                }
+            }
+            (Ok(_), Ok(_)) => {}
+            _ => bad_score = true,
+        }
+    }
+    if bad_score {
+        let msg = tabara_i18n::t!(lang, "training-score-range");
+        return session_page(&state, &user, id, Some(msg), None).await;
+    }
+    let notice = tabara_i18n::t!(lang, "training-register-saved");
+    session_page(&state, &user, id, None, Some(notice)).await
+}
+
+/// A form with only its token.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct CsrfForm {
+    csrf: String,
+}
+
+/// `POST /training/sessions/{id}/certificates`: a certificate for every participant who
+/// completed and has none valid.
+pub async fn issue_certificates(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    Form(form): Form<CsrfForm>,
+) -> Result<Response, AppError> {
+    trainer(&user)?;
+    user.check_csrf(&form.csrf)?;
+    let id = session_id(&user, &id)?;
+    let actor = Actor::user(user.user.id);
+    let mut issued = 0i64;
+    for p in state.store.participants(id).await? {
+        match state.store.issue_certificate(&actor, p.id).await {
+            Ok(_) => issued += 1,
+            Err(StoreError::Invalid(_) | StoreError::Duplicate { .. }) => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let notice = tabara_i18n::t!(user.lang, "training-certificates-issued", count = issued);
+    session_page(&state, &user, id, None, Some(notice)).await
+}
+
+async fn certificate_doc(
+    state: &AppState,
+    headers: &HeaderMap,
+    lang: Lang,
+    cert: &CertificateRecord,
+) -> Result<tabara_pdf::Certificate, AppError> {
+    let c = curriculum(lang)?;
+    let p = state.store.participant(cert.participant_id).await?;
+    let s = state.store.training_session(cert.session_id).await?;
+    let directory = state.directory().await?;
+    let org = |id: OrganisationId| {
+        directory
+            .organisations
+            .iter()
+            .find(|o| o.id == id)
+            .map(|o| o.name.clone())
+            .unwrap_or_default()
+    };
+    let t = |k: &str| tabara_i18n::catalogue().text(lang, k, &[]);
+    let mut signatories: Vec<(String, String)> = s
+        .trainers
+        .iter()
+        .take(2)
+        .map(|n| (n.clone(), t("cert-trainer")))
+        .collect();
+    signatories.push((org(s.organiser_id), t("cert-organiser")));
+    Ok(tabara_pdf::Certificate {
+        holder: p.full_name.clone(),
+        holder_detail: [p.rank.clone(), p.unit.clone()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(", "),
+        session: s.title.clone(),
+        when_where: format!("{}, {}", dates(lang, &s), s.venue),
+        modules: s
+            .modules
+            .iter()
+            .filter_map(|m| {
+                c.module(&m.module)
+                    .map(|cm| (cm.title.get(lang).to_string(), cm.hours))
+            })
+            .collect(),
+        issuer: org(s.organiser_id),
+        signatories,
+        code: cert.code.clone(),
+        verify_url: verify_url(state, headers, &cert.code),
+        labels: tabara_pdf::CertificateLabels {
+            title: t("cert-title"),
+            certifies: t("cert-certifies"),
+            completed: t("cert-completed"),
+            modules: t("cert-modules"),
+            hours: t("cert-hours"),
+            total: t("cert-total"),
+            issued_by: t("cert-issued-by"),
+            code: t("cert-code"),
+            verify_at: t("cert-verify-at"),
+        },
+    })
+}
+
+fn pdf_response(bytes: Vec<u8>, filename: &str) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{filename}\""),
+            ),
+            (header::CACHE_CONTROL, "no-store".to_string()),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+/// `GET /training/certificates/{id}/pdf`: for trainers, and for the participant whose account
+/// it was issued to.
+pub async fn certificate_pdf(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let lang = user.lang;
+    let id: CertificateId = id.parse().map_err(|_| AppError::NotFound(lang))?;
+    let cert = match state.store.certificate(id).await {
+        Ok(c) => c,
+        Err(StoreError::NotFound { .. }) => return Err(AppError::NotFound(lang)),
+        Err(e) => return Err(e.into()),
+    };
+    let holder = state.store.participant(cert.participant_id).await?.user_id == Some(user.user.id);
+    if !holder && trainer(&user).is_err() {
+        return Err(AppError::NotFound(lang));
+    }
+    if cert.revoked_at.is_some() {
+        return Err(AppError::NotFound(lang));
+    }
+    let doc = certificate_doc(&state, &headers, lang, &cert).await?;
+    Ok(pdf_response(
+        tabara_pdf::certificates(&[doc]),
+        &format!("certificate-{}.pdf", cert.code),
+    ))
+}
+
+/// `GET /training/sessions/{id}/certificates.pdf`: every valid certificate of a session, one
+/// page each, to print in one go.
+pub async fn session_certificates_pdf(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    trainer(&user)?;
+    let id = session_id(&user, &id)?;
+    let mut docs = Vec::new();
+    for cert in state
+        .store
+        .session_certificates(id)
+        .await?
+        .iter()
+        .filter(|c| c.revoked_at.is_none())
+    {
+        docs.push(certificate_doc(&state, &headers, user.lang, cert).await?);
+    }
+    docs.sort_by(|a, b| a.holder.cmp(&b.holder));
+    Ok(pdf_response(
+        tabara_pdf::certificates(&docs),
+        "certificates.pdf",
+    ))
+}
+
+/// The revocation form.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct RevokeForm {
+    csrf: String,
+    reason: String,
+}
+
+/// `POST /training/certificates/{id}/revoke`.
+pub async fn revoke(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    Form(form): Form<RevokeForm>,
+) -> Result<Response, AppError> {
+    trainer(&user)?;
+    user.check_csrf(&form.csrf)?;
+    let lang = user.lang;
+    let id: CertificateId = id.parse().map_err(|_| AppError::NotFound(lang))?;
+    let cert = match state.store.certificate(id).await {
+        Ok(c) => c,
+        Err(StoreError::NotFound { .. }) => return Err(AppError::NotFound(lang)),
+        Err(e) => return Err(e.into()),
+    };
+    match state
+        .store
+        .revoke_certificate(&Actor::user(user.user.id), id, &form.reason)
+        .await
+    {
+        Ok(_) => {
+            let notice = tabara_i18n::t!(lang, "training-certificate-revoked");
+            session_page(&state, &user, cert.session_id, None, Some(notice)).await
+        }
+        Err(StoreError::Invalid(_)) => {
+            let msg = tabara_i18n::t!(lang, "training-revoke-reason-needed");
+            session_page(&state, &user, cert.session_id, Some(msg), None).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(askama::Template)]
+#[template(path = "my_certificates.html")]
+struct MyCertificatesPage {
+    chrome: Chrome,
+    certificates: Vec<(CertificateId, String, String, String, bool)>,
+}
+
+/// `GET /account/certificates`: the certificates issued to the signed-in user.
+pub async fn my_certificates(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> Result<Response, AppError> {
+    let lang = user.lang;
+    let mut rows = Vec::new();
+    for c in state.store.user_certificates(user.user.id).await? {
+        let s = state.store.training_session(c.session_id).await?;
+        rows.push((
+            c.id,
+            s.title.clone(),
+            dates(lang, &s),
+            c.code.clone(),
+            c.revoked_at.is_some(),
+        ));
+    }
+    Ok(render(&MyCertificatesPage {
+        chrome: user.chrome("/account/certificates"),
+        certificates: rows,
+    }))
+}
