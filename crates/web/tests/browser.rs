@@ -1,6 +1,7 @@
 //! A real headless Chromium, driven through chromedriver (WebDriver): sign in, open a case with
 //! an invalid then a valid form, screen the person in steps up to the result, switch to French,
-//! and check that another agency's user cannot open the case. `.ci/run` installs Debian's `chromium` and `chromium-driver`; without
+//! check that another agency's user cannot open the case, and check a certificate on the public
+//! verification page. `.ci/run` installs Debian's `chromium` and `chromium-driver`; without
 //! chromedriver the test fails, unless TABARA_TEST_SKIP_BROWSER=1 says so explicitly.
 
 use std::process::{Child, Command, Stdio};
@@ -333,6 +334,87 @@ async fn officer_opens_a_case_in_the_browser() {
         "{page}"
     );
     assert!(!page.contains("Irakoze"));
+
+    // A certificate checked on the public page (no sign-in needed) in the browser.
+    let trainer = reference
+        .users
+        .iter()
+        .find(|u| u.username == "trainer")
+        .unwrap();
+    let session = db
+        .store
+        .create_training_session(
+            &actor,
+            &tabara_store::NewTrainingSession {
+                id: tabara_core::ids::TrainingSessionId::new(),
+                title: "Session de test".into(),
+                starts_on: chrono::NaiveDate::from_ymd_opt(2026, 3, 2).unwrap(),
+                ends_on: chrono::NaiveDate::from_ymd_opt(2026, 3, 2).unwrap(),
+                venue: "Bujumbura".into(),
+                organiser_id: trainer.organisation_id,
+                funding: None,
+                modules: vec![tabara_store::SessionModule {
+                    module: "legal_frameworks".into(),
+                    facilitator_id: None,
+                }],
+                trainers: vec![],
+                rule: tabara_core::training::CompletionRule::default(),
+            },
+        )
+        .await
+        .unwrap();
+    let p = db
+        .store
+        .add_participant(
+            &actor,
+            &tabara_store::NewParticipant {
+                id: tabara_core::ids::ParticipantId::new(),
+                session_id: session.id,
+                user_id: None,
+                full_name: "Aline Niyonkuru".into(),
+                rank: None,
+                unit: None,
+                office_id: None,
+                sex: tabara_core::htcds::Gender::Feminine,
+            },
+        )
+        .await
+        .unwrap();
+    db.store
+        .set_attendance(&actor, p.id, session.starts_on, true)
+        .await
+        .unwrap();
+    db.store
+        .set_scores(&actor, p.id, 1, Some(50), Some(90))
+        .await
+        .unwrap();
+    let cert = db.store.issue_certificate(&actor, p.id).await.unwrap();
+    c.goto(&format!("{base}/verify")).await.unwrap();
+    wait_for_path(&c, |p| p == "/verify").await;
+    fill(&c, "code", &cert.code.to_lowercase()).await;
+    c.find(Locator::Css("form.card button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let result = c
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Id("result"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        result.contains("valid") || result.contains("valide"),
+        "{result}"
+    );
+    assert!(
+        !text(&c).await.contains("Aline"),
+        "the page shows validity only"
+    );
 
     c.close().await.unwrap();
     let _ = stop.send(());
