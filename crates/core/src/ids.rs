@@ -83,3 +83,11 @@ id_type!(
     /// A certificate of completion.
     CertificateId
 );
+id_type!(
+    /// An awareness material (a poster, a flyer, a brochure).
+    MaterialId
+);
+id_type!(
+    /// A movement of awareness materials.
+    MovementId
+);

@@ -684,6 +684,66 @@ impl Store {
         dispatch!(self, revoke_certificate(actor, id, reason))
     }
 
+    /// Register an awareness material.
+    pub async fn create_material(
+        &self,
+        actor: &Actor,
+        id: MaterialId,
+        kind: &str,
+        title: &str,
+        language: &str,
+        campaign: Option<&str>,
+    ) -> Result<MaterialItem> {
+        dispatch!(
+            self,
+            create_material(actor, id, kind, title, language, campaign)
+        )
+    }
+
+    /// Every awareness material, by title.
+    pub async fn materials(&self) -> Result<Vec<MaterialItem>> {
+        dispatch!(self, materials())
+    }
+
+    /// Receive stock into a store; returns the quantity on hand.
+    pub async fn receive_material(
+        &self,
+        actor: &Actor,
+        item: MaterialId,
+        store: OfficeId,
+        quantity: i64,
+        on: NaiveDate,
+    ) -> Result<i64> {
+        dispatch!(self, receive_material(actor, item, store, quantity, on))
+    }
+
+    /// Distribute from a store to an office; refused when the stock is short (never negative,
+    /// whatever runs at the same time). Returns the quantity left.
+    pub async fn distribute_material(
+        &self,
+        actor: &Actor,
+        item: MaterialId,
+        store: OfficeId,
+        to: OfficeId,
+        quantity: i64,
+        on: NaiveDate,
+    ) -> Result<i64> {
+        dispatch!(
+            self,
+            distribute_material(actor, item, store, to, quantity, on)
+        )
+    }
+
+    /// Stock on hand per item and store.
+    pub async fn material_stock(&self) -> Result<Vec<StockLine>> {
+        dispatch!(self, material_stock())
+    }
+
+    /// Every distribution, by receiving office and date.
+    pub async fn distributions(&self) -> Result<Vec<Distribution>> {
+        dispatch!(self, distributions())
+    }
+
     /// Persons whose normalised name starts with the normalised query. Returns ids only: the
     /// caller reads identities it is allowed to (each read audited).
     pub async fn find_persons_by_name(&self, query: &str, limit: i64) -> Result<Vec<PersonId>> {
@@ -920,6 +980,7 @@ mod sqlite {
     include!("access.rs");
     include!("screening.rs");
     include!("training.rs");
+    include!("materials.rs");
 }
 
 mod postgres {
@@ -930,4 +991,5 @@ mod postgres {
     include!("access.rs");
     include!("screening.rs");
     include!("training.rs");
+    include!("materials.rs");
 }

@@ -311,6 +311,9 @@ pub(super) async fn verify_audit(pool: &Pool) -> Result<Verification> {
 pub(super) async fn wipe(pool: &Pool) -> Result<()> {
     let mut tx = pool.begin().await?;
     for t in [
+        "material_movements",
+        "material_stock",
+        "material_items",
         "certificates",
         "training_attendance",
         "training_participants",

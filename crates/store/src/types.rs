@@ -570,3 +570,42 @@ pub struct CertificateRecord {
     /// Why.
     pub revocation_reason: Option<String>,
 }
+
+/// An awareness material.
+#[derive(Debug, Clone, Serialize)]
+pub struct MaterialItem {
+    /// Id.
+    pub id: MaterialId,
+    /// `poster`, `flyer` or `brochure`.
+    pub kind: String,
+    /// Title.
+    pub title: String,
+    /// Language (ISO 639-1, e.g. `rn`, `fr`).
+    pub language: String,
+    /// Campaign, if any.
+    pub campaign: Option<String>,
+}
+
+/// Stock of an item in a store.
+#[derive(Debug, Clone, Serialize)]
+pub struct StockLine {
+    /// The item.
+    pub item_id: MaterialId,
+    /// The store (an office).
+    pub store_id: OfficeId,
+    /// Quantity on hand.
+    pub quantity: i64,
+}
+
+/// What an office received: one distribution.
+#[derive(Debug, Clone, Serialize)]
+pub struct Distribution {
+    /// The receiving office.
+    pub office_id: OfficeId,
+    /// The item.
+    pub item_id: MaterialId,
+    /// How many.
+    pub quantity: i64,
+    /// When.
+    pub on_date: NaiveDate,
+}
