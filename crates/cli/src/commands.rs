@@ -440,6 +440,8 @@ async fn demo(cli: &Cli, args: &crate::DemoArgs) -> Result<ExitCode> {
     let (persons, cases) = producer.await?;
     bar.set_message("screenings");
     let screenings = tabara_demo::write_screenings(&store, &actor, args.seed, 120).await?;
+    bar.set_message("training");
+    let training = tabara_demo::write_training(&store, &actor, &reference, args.seed).await?;
     bar.set_message("analysing");
     store.optimize().await?;
     bar.finish_and_clear();
@@ -458,6 +460,17 @@ async fn demo(cli: &Cli, args: &crate::DemoArgs) -> Result<ExitCode> {
     )?;
     if !cli.json {
         println!("{}", t!(lang, "demo-screenings", count = screenings as i64));
+        println!(
+            "{}",
+            t!(
+                lang,
+                "demo-training",
+                sessions = training.sessions as i64,
+                participants = training.participants as i64,
+                certificates = training.certificates as i64,
+                distributions = training.distributions as i64
+            )
+        );
     }
     if args.serve {
         return serve(cli, store, args.listen, false).await;

@@ -630,6 +630,14 @@ store_test!(demo_has_screenings_with_every_outcome, |db| async move {
     use tabara_store::{CaseFilter, PageRequest};
     let out = ok(&tabara(&db, &["demo", "--persons", "1000", "--seed", "5"]));
     assert!(out.contains("120 screenings of victims"), "{out}");
+    assert!(
+        out.contains("3 training sessions with 100 participants"),
+        "{out}"
+    );
+    assert!(
+        out.contains("51 distributions of awareness materials"),
+        "{out}"
+    );
     let cases = db
         .store
         .list_cases(

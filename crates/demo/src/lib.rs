@@ -10,7 +10,9 @@
 mod names;
 
 mod screenings;
+mod training;
 pub use screenings::write_screenings;
+pub use training::{TrainingSummary, write_training};
 
 use chrono::{Days, NaiveDate};
 use rand::{Rng, SeedableRng};

@@ -52,6 +52,7 @@ init-ready = Register ready at { $location }
 init-admin = Administrator: { $username }
 init-password = Password (shown once, change it at first sign-in): { $password }
 demo-screenings = { $count } screenings of victims, with every outcome, some still drafts
+demo-training = { $sessions } training sessions with { $participants } participants and { $certificates } certificates; { $distributions } distributions of awareness materials to border posts and police stations
 demo-ready = Demo register ready at { $location }
 demo-counts = { $organisations } organisations, { $offices } offices, { $persons } persons, { $cases } cases, { $audit } audit entries
 demo-speed = loaded in { $seconds } s ({ $rate } persons per second)

@@ -51,6 +51,7 @@ init-ready = Registre prêt : { $location }
 init-admin = Administrateur : { $username }
 init-password = Mot de passe (affiché une seule fois, à changer à la première connexion) : { $password }
 demo-screenings = { $count } screenings de victimes, avec chaque résultat, certains encore en brouillon
+demo-training = { $sessions } sessions de formation avec { $participants } participants et { $certificates } certificats ; { $distributions } distributions de supports de sensibilisation aux postes frontaliers et commissariats
 demo-ready = Registre de démonstration prêt : { $location }
 demo-counts = { $organisations } structures, { $offices } bureaux, { $persons } personnes, { $cases } dossiers, { $audit } entrées d'audit
 demo-speed = chargé en { $seconds } s ({ $rate } personnes par seconde)
