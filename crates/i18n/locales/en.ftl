@@ -480,3 +480,23 @@ verify-valid = This certificate is valid.
 verify-revoked = This certificate has been revoked.
 verify-unknown = No certificate has this code.
 verify-malformed = This is not a certificate code: it has 12 letters and digits, e.g. ABCD-EFGH-JKMN.
+
+# Programme reports
+report-title = Programme report
+report-csv = Download as CSV
+report-by-sex = People trained by sex
+report-by-rank = People trained by rank
+report-by-province = People trained by province of their office
+report-by-session = People trained by session
+report-gain = Knowledge gain per session (average scores, %)
+report-materials = Awareness materials received per post
+report-col-label = Group
+report-col-participants = Participants
+report-col-completed = Completed
+report-col-gain = Gain (points)
+report-col-pre = Pre-test
+report-col-post = Post-test
+report-col-post-office = Post or station
+report-col-posters = Posters
+report-col-flyers = Flyers
+report-col-brochures = Brochures

@@ -479,3 +479,23 @@ verify-valid = Ce certificat est valide.
 verify-revoked = Ce certificat a été révoqué.
 verify-unknown = Aucun certificat ne porte ce code.
 verify-malformed = Ce n'est pas un code de certificat : il compte 12 lettres et chiffres, p. ex. ABCD-EFGH-JKMN.
+
+# Rapports du programme
+report-title = Rapport du programme
+report-csv = Télécharger en CSV
+report-by-sex = Personnes formées par sexe
+report-by-rank = Personnes formées par grade
+report-by-province = Personnes formées par province de leur bureau
+report-by-session = Personnes formées par session
+report-gain = Gain de connaissances par session (notes moyennes, %)
+report-materials = Supports de sensibilisation reçus par poste
+report-col-label = Groupe
+report-col-participants = Participants
+report-col-completed = Réussi
+report-col-gain = Gain (points)
+report-col-pre = Pré-test
+report-col-post = Post-test
+report-col-post-office = Poste ou commissariat
+report-col-posters = Affiches
+report-col-flyers = Dépliants
+report-col-brochures = Brochures

@@ -15,6 +15,7 @@ mod edit;
 mod error;
 mod intake;
 mod pages;
+mod reports;
 mod screening;
 mod training;
 mod view;
@@ -148,6 +149,8 @@ pub fn app(store: Store, config: Config) -> Router {
         .route("/screenings/{id}/decision", post(screening::decision))
         .route("/verify", get(training::verify))
         .route("/training", get(training::sessions))
+        .route("/training/reports", get(reports::reports))
+        .route("/training/reports/{name}", get(reports::report_csv))
         .route(
             "/training/sessions/new",
             get(training::new_session_page).post(training::create_session),

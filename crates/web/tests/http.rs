@@ -2119,5 +2119,21 @@ store_test!(training_session_to_verified_certificate, |db| async move {
         404,
         "a revoked certificate is not printed"
     );
+
+    // The programme report: tables, SVG charts, CSV; trainers only.
+    let report = t.get("/training/reports").await;
+    assert_eq!(report.status, 200);
+    assert!(report.body.contains("People trained by sex"));
+    assert!(
+        report.body.contains("<svg"),
+        "charts are rendered on the server"
+    );
+    let csv = t.get("/training/reports/by-sex.csv").await;
+    assert_eq!(csv.status, 200);
+    assert_eq!(csv.body, "Group,Participants,Completed\nFeminine,3,1\n");
+    let gain = t.get("/training/reports/knowledge-gain.csv").await;
+    assert!(gain.body.contains(",36,40,76\n"), "{}", gain.body);
+    assert_eq!(t.get("/training/reports/nothing.csv").await.status, 404);
+    assert_eq!(officer.get("/training/reports").await.status, 404);
     db.finish().await;
 });
