@@ -150,6 +150,16 @@ pub fn app(store: Store, config: Config) -> Router {
         .route("/verify", get(training::verify))
         .route("/training", get(training::sessions))
         .route("/training/reports", get(reports::reports))
+        .route("/training/materials", get(training::materials))
+        .route("/training/materials/items", post(training::create_material))
+        .route(
+            "/training/materials/receive",
+            post(training::receive_material),
+        )
+        .route(
+            "/training/materials/distribute",
+            post(training::distribute_material),
+        )
         .route("/training/reports/{name}", get(reports::report_csv))
         .route(
             "/training/sessions/new",

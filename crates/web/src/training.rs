@@ -862,3 +862,243 @@ pub async fn my_certificates(
         certificates: rows,
     }))
 }
+
+// ---------------------------------------------------------------- awareness materials
+
+#[derive(askama::Template)]
+#[template(path = "training_materials.html")]
+struct MaterialsPage {
+    chrome: Chrome,
+    items: Vec<(String, String, String, String, String)>,
+    stock: Vec<(String, String, i64)>,
+    received: Vec<(String, Vec<(String, String, i64)>)>,
+    offices: Vec<(String, String)>,
+    item_choices: Vec<(String, String)>,
+    kinds: Vec<(&'static str, String)>,
+    error: Option<String>,
+    notice: Option<String>,
+    today: String,
+}
+
+async fn materials_page(
+    state: &AppState,
+    user: &CurrentUser,
+    error: Option<String>,
+    notice: Option<String>,
+) -> Result<Response, AppError> {
+    let lang = user.lang;
+    let t = |k: &str| tabara_i18n::catalogue().text(lang, k, &[]);
+    let directory = state.directory().await?;
+    let office_name = |id: tabara_core::ids::OfficeId| {
+        directory
+            .offices
+            .iter()
+            .find(|o| o.id == id)
+            .map(|o| o.name.clone())
+            .unwrap_or_default()
+    };
+    let items = state.store.materials().await?;
+    let title = |id: tabara_core::ids::MaterialId| {
+        items
+            .iter()
+            .find(|i| i.id == id)
+            .map(|i| i.title.clone())
+            .unwrap_or_default()
+    };
+    let mut received: Vec<(String, Vec<(String, String, i64)>)> = Vec::new();
+    for d in state.store.distributions().await? {
+        let office = office_name(d.office_id);
+        let row = (format_date(lang, d.on_date), title(d.item_id), d.quantity);
+        match received.last_mut() {
+            Some((o, rows)) if *o == office => rows.push(row),
+            _ => received.push((office, vec![row])),
+        }
+    }
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let page = MaterialsPage {
+        chrome: user.chrome("/training/materials"),
+        stock: state
+            .store
+            .material_stock()
+            .await?
+            .into_iter()
+            .map(|s| (title(s.item_id), office_name(s.store_id), s.quantity))
+            .collect(),
+        item_choices: items
+            .iter()
+            .map(|i| (i.id.to_string(), i.title.clone()))
+            .collect(),
+        items: items
+            .iter()
+            .map(|i| {
+                (
+                    i.title.clone(),
+                    t(&format!("material-{}", i.kind)),
+                    i.language.clone(),
+                    i.campaign.clone().unwrap_or_default(),
+                    i.id.to_string(),
+                )
+            })
+            .collect(),
+        received,
+        offices: directory
+            .offices
+            .iter()
+            .map(|o| (o.id.to_string(), o.name.clone()))
+            .collect(),
+        kinds: ["poster", "flyer", "brochure"]
+            .into_iter()
+            .map(|k| (k, t(&format!("material-{k}"))))
+            .collect(),
+        error,
+        notice,
+        today: chrono::Utc::now().date_naive().to_string(),
+    };
+    Ok((status, render(&page)).into_response())
+}
+
+/// `GET /training/materials`: items, stock per store, and what each post received and when.
+pub async fn materials(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> Result<Response, AppError> {
+    trainer(&user)?;
+    materials_page(&state, &user, None, None).await
+}
+
+/// The forms of the materials page (one struct: each form sends the fields it has).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct MaterialForm {
+    csrf: String,
+    kind: String,
+    title: String,
+    language: String,
+    campaign: String,
+    item: String,
+    store: String,
+    to: String,
+    quantity: String,
+    on: String,
+}
+
+fn material_error(lang: Lang, e: &StoreError) -> Option<String> {
+    match e {
+        StoreError::Invalid(v) => v.0.first().map(|f| {
+            tabara_i18n::catalogue().text(
+                lang,
+                &format!("material-error-{}", f.rule.replace('_', "-")),
+                &[],
+            )
+        }),
+        _ => None,
+    }
+}
+
+/// `POST /training/materials/items`.
+pub async fn create_material(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Form(form): Form<MaterialForm>,
+) -> Result<Response, AppError> {
+    trainer(&user)?;
+    user.check_csrf(&form.csrf)?;
+    let campaign = Some(form.campaign.as_str()).filter(|c| !c.trim().is_empty());
+    match state
+        .store
+        .create_material(
+            &Actor::user(user.user.id),
+            tabara_core::ids::MaterialId::new(),
+            form.kind.trim(),
+            &form.title,
+            &form.language,
+            campaign,
+        )
+        .await
+    {
+        Ok(_) => Ok(Redirect::to("/training/materials").into_response()),
+        Err(e) => match material_error(user.lang, &e) {
+            Some(msg) => materials_page(&state, &user, Some(msg), None).await,
+            None => Err(e.into()),
+        },
+    }
+}
+
+fn parse_movement(
+    form: &MaterialForm,
+) -> Option<(
+    tabara_core::ids::MaterialId,
+    tabara_core::ids::OfficeId,
+    i64,
+    NaiveDate,
+)> {
+    Some((
+        form.item.parse().ok()?,
+        form.store.parse().ok()?,
+        form.quantity.trim().parse().ok()?,
+        NaiveDate::parse_from_str(form.on.trim(), "%Y-%m-%d").ok()?,
+    ))
+}
+
+/// `POST /training/materials/receive`: stock received into a store.
+pub async fn receive_material(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Form(form): Form<MaterialForm>,
+) -> Result<Response, AppError> {
+    trainer(&user)?;
+    user.check_csrf(&form.csrf)?;
+    let lang = user.lang;
+    let Some((item, store, quantity, on)) = parse_movement(&form) else {
+        let msg = tabara_i18n::t!(lang, "material-error-form");
+        return materials_page(&state, &user, Some(msg), None).await;
+    };
+    match state
+        .store
+        .receive_material(&Actor::user(user.user.id), item, store, quantity, on)
+        .await
+    {
+        Ok(n) => {
+            let msg = tabara_i18n::t!(lang, "material-stock-now", quantity = n);
+            materials_page(&state, &user, None, Some(msg)).await
+        }
+        Err(e) => match material_error(lang, &e) {
+            Some(msg) => materials_page(&state, &user, Some(msg), None).await,
+            None => Err(e.into()),
+        },
+    }
+}
+
+/// `POST /training/materials/distribute`: from a store to a post; refused when stock is short.
+pub async fn distribute_material(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Form(form): Form<MaterialForm>,
+) -> Result<Response, AppError> {
+    trainer(&user)?;
+    user.check_csrf(&form.csrf)?;
+    let lang = user.lang;
+    let (Some((item, store, quantity, on)), Ok(to)) = (parse_movement(&form), form.to.parse())
+    else {
+        let msg = tabara_i18n::t!(lang, "material-error-form");
+        return materials_page(&state, &user, Some(msg), None).await;
+    };
+    match state
+        .store
+        .distribute_material(&Actor::user(user.user.id), item, store, to, quantity, on)
+        .await
+    {
+        Ok(n) => {
+            let msg = tabara_i18n::t!(lang, "material-stock-now", quantity = n);
+            materials_page(&state, &user, None, Some(msg)).await
+        }
+        Err(e) => match material_error(lang, &e) {
+            Some(msg) => materials_page(&state, &user, Some(msg), None).await,
+            None => Err(e.into()),
+        },
+    }
+}
