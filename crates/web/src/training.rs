@@ -865,13 +865,16 @@ pub async fn my_certificates(
 
 // ---------------------------------------------------------------- awareness materials
 
+/// What one office received: its name and (date, item, quantity) rows.
+type Received = (String, Vec<(String, String, i64)>);
+
 #[derive(askama::Template)]
 #[template(path = "training_materials.html")]
 struct MaterialsPage {
     chrome: Chrome,
     items: Vec<(String, String, String, String, String)>,
     stock: Vec<(String, String, i64)>,
-    received: Vec<(String, Vec<(String, String, i64)>)>,
+    received: Vec<Received>,
     offices: Vec<(String, String)>,
     item_choices: Vec<(String, String)>,
     kinds: Vec<(&'static str, String)>,
@@ -905,7 +908,7 @@ async fn materials_page(
             .map(|i| i.title.clone())
             .unwrap_or_default()
     };
-    let mut received: Vec<(String, Vec<(String, String, i64)>)> = Vec::new();
+    let mut received: Vec<Received> = Vec::new();
     for d in state.store.distributions().await? {
         let office = office_name(d.office_id);
         let row = (format_date(lang, d.on_date), title(d.item_id), d.quantity);
