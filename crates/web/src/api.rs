@@ -369,3 +369,105 @@ pub async fn openapi() -> Response {
 pub async fn not_found() -> Problem {
     Problem::not_found()
 }
+
+fn trainer_only(user: &ApiUser) -> Result<(), Problem> {
+    if decide(user.user.role, Action::ManageTraining, None).allowed() {
+        Ok(())
+    } else {
+        Err(Problem::not_found())
+    }
+}
+
+/// `GET /api/v1/training/curriculum`: modules and test questions.
+pub async fn training_curriculum(user: ApiUser) -> Result<Response, Problem> {
+    trainer_only(&user)?;
+    let c = tabara_core::training::Curriculum::embedded()
+        .map_err(|_| Problem::bad_parameter("curriculum", "not available"))?;
+    Ok(Json(c).into_response())
+}
+
+/// `GET /api/v1/training/sessions`: sessions, newest first (`after` = id of the last one seen).
+pub async fn training_sessions(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Query(q): Query<std::collections::HashMap<String, String>>,
+) -> Result<Response, Problem> {
+    trainer_only(&user)?;
+    let after = match q.get("after") {
+        Some(a) => Some(
+            a.parse()
+                .map_err(|_| Problem::bad_parameter("after", "a session id (UUID)"))?,
+        ),
+        None => None,
+    };
+    let sessions = state.store.training_sessions(after, 100).await?;
+    Ok(Json(sessions).into_response())
+}
+
+/// `GET /api/v1/training/sessions/{id}`: a session with its participants (days attended,
+/// scores, completion) and certificates.
+pub async fn training_session(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path(id): Path<String>,
+) -> Result<Response, Problem> {
+    trainer_only(&user)?;
+    let id: tabara_core::ids::TrainingSessionId = id.parse().map_err(|_| Problem::not_found())?;
+    let session = match state.store.training_session(id).await {
+        Ok(s) => s,
+        Err(tabara_store::StoreError::NotFound { .. }) => return Err(Problem::not_found()),
+        Err(e) => return Err(e.into()),
+    };
+    let participants: Vec<serde_json::Value> = state
+        .store
+        .participants(id)
+        .await?
+        .into_iter()
+        .map(|p| {
+            let short = session
+                .rule
+                .check(p.days_attended.len() as u32, session.days(), p.post_test);
+            serde_json::json!({ "participant": p, "completed": short.is_empty(), "shortfalls": short })
+        })
+        .collect();
+    let certificates = state.store.session_certificates(id).await?;
+    Ok(Json(serde_json::json!({
+        "session": session,
+        "days": session.days(),
+        "participants": participants,
+        "certificates": certificates,
+    }))
+    .into_response())
+}
+
+/// `GET /api/v1/training/certificates/{code}`: whether a code is a valid certificate.
+pub async fn certificate_status(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path(code): Path<String>,
+) -> Result<Response, Problem> {
+    trainer_only(&user)?;
+    let code = tabara_core::training::normalise_code(&code).ok_or_else(|| {
+        Problem::bad_parameter("code", "12 letters and digits, e.g. ABCD-EFGH-JKMN")
+    })?;
+    let status = match state.store.certificate_by_code(&code).await? {
+        None => "unknown",
+        Some(c) if c.revoked_at.is_some() => "revoked",
+        Some(_) => "valid",
+    };
+    Ok(Json(serde_json::json!({ "code": code, "status": status })).into_response())
+}
+
+/// `GET /api/v1/training/materials`: items, stock per store and distributions.
+pub async fn training_materials(
+    State(state): State<AppState>,
+    user: ApiUser,
+) -> Result<Response, Problem> {
+    trainer_only(&user)?;
+    Ok(Json(serde_json::json!({
+        "items": state.store.materials().await?,
+        "stock": state.store.material_stock().await?,
+        "distributions": state.store.distributions().await?,
+    }))
+    .into_response())
+}

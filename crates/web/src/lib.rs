@@ -212,6 +212,14 @@ pub fn app(store: Store, config: Config) -> Router {
         .route("/api/v1/screening/catalogue", get(api::screening_catalogue))
         .route("/api/v1/screening/evaluate", post(api::screening_evaluate))
         .route("/api/v1/screenings/{id}", get(api::screening))
+        .route("/api/v1/training/curriculum", get(api::training_curriculum))
+        .route("/api/v1/training/sessions", get(api::training_sessions))
+        .route("/api/v1/training/sessions/{id}", get(api::training_session))
+        .route(
+            "/api/v1/training/certificates/{code}",
+            get(api::certificate_status),
+        )
+        .route("/api/v1/training/materials", get(api::training_materials))
         .route("/api/v1/openapi.json", get(api::openapi))
         .route("/api/v1/{*rest}", get(api::not_found))
         .route("/healthz", get(pages::healthz))

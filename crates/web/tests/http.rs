@@ -2244,3 +2244,98 @@ store_test!(
         db.finish().await;
     }
 );
+
+store_test!(training_api_for_trainer_tokens, |db| async move {
+    use tabara_core::ids::{ParticipantId, TrainingSessionId};
+    let app = start(&db).await;
+    let actor = Actor::system("test");
+    let org = app.reference.organisations[0].id;
+    let session = db
+        .store
+        .create_training_session(
+            &actor,
+            &tabara_store::NewTrainingSession {
+                id: TrainingSessionId::new(),
+                title: "Session API".into(),
+                starts_on: chrono::NaiveDate::from_ymd_opt(2026, 6, 1).unwrap(),
+                ends_on: chrono::NaiveDate::from_ymd_opt(2026, 6, 1).unwrap(),
+                venue: "Gitega".into(),
+                organiser_id: org,
+                funding: None,
+                modules: vec![tabara_store::SessionModule {
+                    module: "rights_of_suspects".into(),
+                    facilitator_id: None,
+                }],
+                trainers: vec![],
+                rule: tabara_core::training::CompletionRule::default(),
+            },
+        )
+        .await
+        .unwrap();
+    let p = db
+        .store
+        .add_participant(
+            &actor,
+            &tabara_store::NewParticipant {
+                id: ParticipantId::new(),
+                session_id: session.id,
+                user_id: None,
+                full_name: "Jean Hatungimana".into(),
+                rank: None,
+                unit: None,
+                office_id: None,
+                sex: tabara_core::htcds::Gender::Masculine,
+            },
+        )
+        .await
+        .unwrap();
+    db.store
+        .set_attendance(&actor, p.id, session.starts_on, true)
+        .await
+        .unwrap();
+    db.store
+        .set_scores(&actor, p.id, 1, Some(40), Some(80))
+        .await
+        .unwrap();
+    let cert = db.store.issue_certificate(&actor, p.id).await.unwrap();
+
+    let token = api_token(&db, "trainer").await;
+    let get = |path: String, token: String| {
+        let http = app.http.clone();
+        let url = format!("{}/api/v1{path}", app.base);
+        async move {
+            let r = http.get(url).bearer_auth(token).send().await.unwrap();
+            let status = r.status().as_u16();
+            let body = r.text().await.unwrap();
+            (
+                status,
+                serde_json::from_str::<serde_json::Value>(&body).unwrap_or_default(),
+            )
+        }
+    };
+    let (status, list) = get("/training/sessions".into(), token.clone()).await;
+    assert_eq!(status, 200);
+    assert_eq!(list[0]["title"], "Session API");
+    let (_, detail) = get(format!("/training/sessions/{}", session.id), token.clone()).await;
+    assert_eq!(detail["days"], 1);
+    assert_eq!(detail["participants"][0]["completed"], true);
+    assert_eq!(detail["certificates"][0]["code"], cert.code);
+    let (_, st) = get(
+        format!("/training/certificates/{}", cert.code.to_lowercase()),
+        token.clone(),
+    )
+    .await;
+    assert_eq!(st["status"], "valid");
+    let (bad, _) = get("/training/certificates/xyz".into(), token.clone()).await;
+    assert_eq!(bad, 400);
+    let (status, cur) = get("/training/curriculum".into(), token.clone()).await;
+    assert_eq!(status, 200);
+    assert!(cur["module"].as_array().unwrap().len() >= 8);
+    assert_eq!(
+        get("/training/materials".into(), token.clone()).await.0,
+        200
+    );
+    let officer = api_token(&db, "officer").await;
+    assert_eq!(get("/training/sessions".into(), officer).await.0, 404);
+    db.finish().await;
+});
