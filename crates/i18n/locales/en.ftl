@@ -529,3 +529,6 @@ material-error-picklist = Choose poster, flyer or brochure.
 material-error-iso639 = Give a two-letter language code such as rn, fr or sw.
 material-error-required = The item needs a title.
 material-error-max-length = This text is too long.
+training-test-title = Pre- and post-test
+training-test-help = The same questions before and after the session; one point per right answer, the score is the share of right answers (%).
+training-test-key = Answer key (for the trainer)

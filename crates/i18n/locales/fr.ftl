@@ -528,3 +528,6 @@ material-error-picklist = Choisissez affiche, dépliant ou brochure.
 material-error-iso639 = Indiquez un code de langue à deux lettres comme rn, fr ou sw.
 material-error-required = Le support doit avoir un titre.
 material-error-max-length = Ce texte est trop long.
+training-test-title = Pré-test et post-test
+training-test-help = Les mêmes questions avant et après la session ; un point par bonne réponse, la note est la part de bonnes réponses (%).
+training-test-key = Corrigé (pour le formateur)

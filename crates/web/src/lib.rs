@@ -174,6 +174,7 @@ pub fn app(store: Store, config: Config) -> Router {
             "/training/sessions/{id}/register",
             post(training::save_register),
         )
+        .route("/training/sessions/{id}/test", get(training::test_sheet))
         .route(
             "/training/sessions/{id}/certificates",
             post(training::issue_certificates),

@@ -1105,3 +1105,57 @@ pub async fn distribute_material(
         },
     }
 }
+
+#[derive(askama::Template)]
+#[template(path = "training_test.html")]
+struct TestPage {
+    chrome: Chrome,
+    s: TrainingSession,
+    questions: Vec<(String, String, Vec<String>, String)>,
+    with_key: bool,
+}
+
+/// Whether to print the answer key.
+#[derive(Debug, Default, Deserialize)]
+pub struct TestQuery {
+    key: Option<String>,
+}
+
+/// `GET /training/sessions/{id}/test`: the pre/post test of the session's modules, from the
+/// curriculum's questions, to print (with `?key=1`, the answer key for the trainer).
+pub async fn test_sheet(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    Query(q): Query<TestQuery>,
+) -> Result<Response, AppError> {
+    trainer(&user)?;
+    let lang = user.lang;
+    let id = session_id(&user, &id)?;
+    let s = match state.store.training_session(id).await {
+        Ok(s) => s,
+        Err(StoreError::NotFound { .. }) => return Err(AppError::NotFound(lang)),
+        Err(e) => return Err(e.into()),
+    };
+    let c = curriculum(lang)?;
+    let modules: Vec<String> = s.modules.iter().map(|m| m.module.clone()).collect();
+    let questions = c
+        .test_questions(&modules)
+        .map(|qn| {
+            let choices = qn.choices.get(lang).to_vec();
+            let answer = choices.get(qn.answer).cloned().unwrap_or_default();
+            (
+                qn.id.clone(),
+                qn.text.get(lang).to_string(),
+                choices,
+                answer,
+            )
+        })
+        .collect();
+    Ok(render(&TestPage {
+        chrome: user.chrome(&format!("/training/sessions/{id}/test")),
+        s,
+        questions,
+        with_key: q.key.is_some(),
+    }))
+}

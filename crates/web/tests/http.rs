@@ -1982,6 +1982,25 @@ store_test!(training_session_to_verified_certificate, |db| async move {
     let session_path = created.location.unwrap();
     let page = t.get(&session_path).await;
     assert!(page.body.contains("UNICEF"), "facilitator shown");
+    let test = t.get(&format!("{session_path}/test")).await;
+    assert_eq!(test.status, 200);
+    assert!(
+        test.body.contains("id=\"q_legal_elements\""),
+        "{}",
+        test.body
+    );
+    assert!(test.body.contains("id=\"q_child_means\""));
+    assert!(
+        !test.body.contains("id=\"q_mrz\""),
+        "only the session's modules"
+    );
+    assert!(!test.body.contains('✔'));
+    let key = t.get(&format!("{session_path}/test?key=1")).await;
+    assert_eq!(
+        key.body.matches('✔').count(),
+        4,
+        "one right answer per question"
+    );
 
     for (name, account) in [
         ("", "officer"),
