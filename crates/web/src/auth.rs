@@ -74,6 +74,18 @@ impl CurrentUser {
                 None,
             )
             .allowed(),
+            can_see_cases: tabara_core::permissions::decide(
+                self.user.role,
+                tabara_core::permissions::Action::ReadCase,
+                Some(tabara_core::permissions::Relation {
+                    same_agency: true,
+                    same_office: true,
+                    assigned: true,
+                    shared_with_agency: true,
+                    involves_minor: true,
+                }),
+            )
+            .allowed(),
         }
     }
 

@@ -25,6 +25,8 @@ pub struct Chrome {
     pub can_admin_organisations: bool,
     /// The user runs the training programme (shows the link).
     pub can_train: bool,
+    /// The user's role may read cases at all (shows the case list link).
+    pub can_see_cases: bool,
 }
 
 impl Chrome {
@@ -40,6 +42,7 @@ impl Chrome {
             can_admin_users: false,
             can_admin_organisations: false,
             can_train: false,
+            can_see_cases: false,
         }
     }
 
