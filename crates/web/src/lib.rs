@@ -176,6 +176,10 @@ pub fn app(store: Store, config: Config) -> Router {
         )
         .route("/training/sessions/{id}/test", get(training::test_sheet))
         .route(
+            "/training/participants/{id}/grade",
+            get(training::grade_page).post(training::grade),
+        )
+        .route(
             "/training/sessions/{id}/certificates",
             post(training::issue_certificates),
         )

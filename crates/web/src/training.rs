@@ -1159,3 +1159,125 @@ pub async fn test_sheet(
         with_key: q.key.is_some(),
     }))
 }
+
+#[derive(askama::Template)]
+#[template(path = "training_grade.html")]
+struct GradePage {
+    chrome: Chrome,
+    p: Participant,
+    s: TrainingSession,
+    kind: &'static str,
+    questions: Vec<(String, String, Vec<(usize, String)>)>,
+}
+
+/// Which test is graded: `pre` or `post`.
+#[derive(Debug, Default, Deserialize)]
+pub struct GradeQuery {
+    kind: Option<String>,
+}
+
+fn grade_kind(q: &Option<String>) -> &'static str {
+    if q.as_deref() == Some("post") {
+        "post"
+    } else {
+        "pre"
+    }
+}
+
+/// `GET /training/participants/{id}/grade?kind=pre|post`: enter a participant's answers to the
+/// session's test; the score is computed from the curriculum's answer key.
+pub async fn grade_page(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    Query(q): Query<GradeQuery>,
+) -> Result<Response, AppError> {
+    trainer(&user)?;
+    let lang = user.lang;
+    let id: ParticipantId = id.parse().map_err(|_| AppError::NotFound(lang))?;
+    let p = match state.store.participant(id).await {
+        Ok(p) => p,
+        Err(StoreError::NotFound { .. }) => return Err(AppError::NotFound(lang)),
+        Err(e) => return Err(e.into()),
+    };
+    let s = state.store.training_session(p.session_id).await?;
+    let c = curriculum(lang)?;
+    let modules: Vec<String> = s.modules.iter().map(|m| m.module.clone()).collect();
+    let questions = c
+        .test_questions(&modules)
+        .map(|qn| {
+            (
+                qn.id.clone(),
+                qn.text.get(lang).to_string(),
+                qn.choices.get(lang).iter().cloned().enumerate().collect(),
+            )
+        })
+        .collect();
+    let kind = grade_kind(&q.kind);
+    Ok(render(&GradePage {
+        chrome: user.chrome(&format!("/training/participants/{id}/grade?kind={kind}")),
+        p,
+        s,
+        kind,
+        questions,
+    }))
+}
+
+/// `POST /training/participants/{id}/grade?kind=pre|post`: score the answers (`q_<question>` =
+/// choice index; a question left blank counts as wrong) and record it, keeping the other score.
+pub async fn grade(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    Query(q): Query<GradeQuery>,
+    Form(raw): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    trainer(&user)?;
+    let fields: BTreeMap<String, String> = raw.into_iter().collect();
+    user.check_csrf(fields.get("csrf").map(String::as_str).unwrap_or_default())?;
+    let lang = user.lang;
+    let id: ParticipantId = id.parse().map_err(|_| AppError::NotFound(lang))?;
+    let p = match state.store.participant(id).await {
+        Ok(p) => p,
+        Err(StoreError::NotFound { .. }) => return Err(AppError::NotFound(lang)),
+        Err(e) => return Err(e.into()),
+    };
+    let s = state.store.training_session(p.session_id).await?;
+    let c = curriculum(lang)?;
+    let modules: Vec<String> = s.modules.iter().map(|m| m.module.clone()).collect();
+    let answers: BTreeMap<String, usize> = fields
+        .iter()
+        .filter_map(|(k, v)| Some((k.strip_prefix("q_")?.to_string(), v.parse().ok()?)))
+        .collect();
+    let Some(score) = c.score(c.test_questions(&modules), &answers) else {
+        return Err(AppError::NotFound(lang));
+    };
+    let (pre, post) = match grade_kind(&q.kind) {
+        "post" => (p.pre_test, Some(score)),
+        _ => (Some(score), p.post_test),
+    };
+    let version = fields
+        .get("version")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(p.version);
+    match state
+        .store
+        .set_scores(&Actor::user(user.user.id), p.id, version, pre, post)
+        .await
+    {
+        Ok(_) => {
+            let notice = tabara_i18n::t!(
+                lang,
+                "training-graded",
+                name = p.full_name.as_str(),
+                score = i64::from(score)
+            );
+            session_page(&state, &user, s.id, None, Some(notice)).await
+        }
+        Err(StoreError::Conflict { .. }) => {
+            let msg = tabara_i18n::t!(lang, "training-register-conflict");
+            session_page(&state, &user, s.id, Some(msg), None).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
