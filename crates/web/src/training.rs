@@ -1160,6 +1160,9 @@ pub async fn test_sheet(
     }))
 }
 
+/// A test question for grading: id, text, numbered choices.
+type GradeQuestion = (String, String, Vec<(usize, String)>);
+
 #[derive(askama::Template)]
 #[template(path = "training_grade.html")]
 struct GradePage {
@@ -1167,7 +1170,7 @@ struct GradePage {
     p: Participant,
     s: TrainingSession,
     kind: &'static str,
-    questions: Vec<(String, String, Vec<(usize, String)>)>,
+    questions: Vec<GradeQuestion>,
 }
 
 /// Which test is graded: `pre` or `post`.
