@@ -210,7 +210,10 @@ impl PersonIdentity {
 pub fn normalise_name(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut pending_space = false;
-    for c in s.chars() {
+    // Lower-case first, then fold: folding first would leave upper-case letters the table does
+    // not list (e.g. 'Ÿ') to be lower-cased into accented ones, and the key would change when
+    // normalised again.
+    for c in s.chars().flat_map(char::to_lowercase) {
         let base = fold_accent(c);
         if base.is_alphanumeric() {
             if pending_space && !out.is_empty() {
@@ -1185,6 +1188,9 @@ mod tests {
             "jean bosco niyonzima"
         );
         assert_eq!(normalise_name("Bénigne Irakoze"), "benigne irakoze");
+        // Upper-case letters the accent table does not list are lower-cased before folding.
+        assert_eq!(normalise_name("ŸVONNE"), "yvonne");
+        assert_eq!(normalise_name(&normalise_name("Ÿ")), normalise_name("Ÿ"));
     }
 
     #[test]

@@ -47,9 +47,11 @@ proptest! {
     }
 
     #[test]
-    fn age_grows_with_time(birth in any_day(), a in any_day(), b in any_day()) {
-        let (early, late) = if a <= b { (a, b) } else { (b, a) };
-        prop_assume!(birth <= early);
+    fn age_grows_with_time(birth in any_day(), a in 0u64..45_000, b in 0u64..45_000) {
+        // Days after birth, so no case is thrown away.
+        let (a, b) = (a.min(b), a.max(b));
+        let early = birth + chrono::Days::new(a);
+        let late = birth + chrono::Days::new(b);
         prop_assert!(age_on(birth, early) <= age_on(birth, late));
         prop_assert!(age_on(birth, early) >= 0);
     }
