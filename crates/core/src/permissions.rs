@@ -59,6 +59,18 @@ pub struct Relation {
     pub involves_minor: bool,
 }
 
+impl Relation {
+    /// Every way of reaching a record at once: what a role may do at best (to show a link or
+    /// a search box, never to grant access to a record).
+    pub const ANY: Relation = Relation {
+        same_agency: true,
+        same_office: true,
+        assigned: true,
+        shared_with_agency: true,
+        involves_minor: true,
+    };
+}
+
 /// The outcome of a check, with the rule that decided it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(tag = "decision", content = "reason", rename_all = "snake_case")]

@@ -10,7 +10,7 @@ use serde::Deserialize;
 use tabara_core::htcds::OrgType;
 use tabara_core::ids::{OfficeId, OrganisationId, UserId};
 use tabara_core::password::{generate_password, hash_password};
-use tabara_core::permissions::{Action, decide};
+use tabara_core::permissions::Action;
 use tabara_core::records::{Office, OfficeKind, Organisation, OrganisationForm};
 use tabara_core::validation::ValidationErrors;
 use tabara_core::{Country, Picklist, Role};
@@ -25,7 +25,7 @@ use crate::view::{Chrome, FormErrors, render};
 const ADMIN_PAGE: i64 = 50;
 
 fn may(user: &CurrentUser, action: Action) -> Result<(), AppError> {
-    if decide(user.user.role, action, None).allowed() {
+    if user.may(action) {
         Ok(())
     } else {
         Err(AppError::NotFound(user.lang))

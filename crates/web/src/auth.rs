@@ -17,6 +17,7 @@ use rand::Rng;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use tabara_core::Lang;
+use tabara_core::permissions::{Action, Relation, decide};
 use tabara_store::{User, Viewer};
 
 use crate::AppState;
@@ -42,6 +43,11 @@ pub struct CurrentUser {
 }
 
 impl CurrentUser {
+    /// Whether the user's role grants an action that is not about one record.
+    pub fn may(&self, action: Action) -> bool {
+        decide(self.user.role, action, None).allowed()
+    }
+
     /// The page frame for this user.
     pub fn chrome(&self, path: &str) -> Chrome {
         Chrome {
@@ -50,42 +56,11 @@ impl CurrentUser {
             role: tabara_core::Picklist::label(self.user.role, self.lang).to_string(),
             csrf: self.csrf.clone(),
             path: path.to_string(),
-            can_create: tabara_core::permissions::decide(
-                self.user.role,
-                tabara_core::permissions::Action::CreateCase,
-                None,
-            )
-            .allowed(),
-            can_admin_users: tabara_core::permissions::decide(
-                self.user.role,
-                tabara_core::permissions::Action::ManageUsers,
-                None,
-            )
-            .allowed(),
-            can_admin_organisations: tabara_core::permissions::decide(
-                self.user.role,
-                tabara_core::permissions::Action::ManageOrganisations,
-                None,
-            )
-            .allowed(),
-            can_train: tabara_core::permissions::decide(
-                self.user.role,
-                tabara_core::permissions::Action::ManageTraining,
-                None,
-            )
-            .allowed(),
-            can_see_cases: tabara_core::permissions::decide(
-                self.user.role,
-                tabara_core::permissions::Action::ReadCase,
-                Some(tabara_core::permissions::Relation {
-                    same_agency: true,
-                    same_office: true,
-                    assigned: true,
-                    shared_with_agency: true,
-                    involves_minor: true,
-                }),
-            )
-            .allowed(),
+            can_create: self.may(Action::CreateCase),
+            can_admin_users: self.may(Action::ManageUsers),
+            can_admin_organisations: self.may(Action::ManageOrganisations),
+            can_train: self.may(Action::ManageTraining),
+            can_see_cases: decide(self.user.role, Action::ReadCase, Some(Relation::ANY)).allowed(),
         }
     }
 

@@ -10,7 +10,7 @@ use serde::Deserialize;
 use tabara_core::Picklist;
 use tabara_core::htcds::{ExploitationType, Gender, TraffickingStatus};
 use tabara_core::ids::{CaseId, ConsentId, OfficeId, PersonId};
-use tabara_core::permissions::{Action, decide};
+use tabara_core::permissions::Action;
 use tabara_core::records::{
     CaseFacts, Consent, ConsentScope, Involvement, Person, PersonForm, VictimContext,
 };
@@ -93,7 +93,7 @@ async fn page(
 }
 
 fn may_create(user: &CurrentUser) -> Result<(), AppError> {
-    if decide(user.user.role, Action::CreateCase, None).allowed() {
+    if user.may(Action::CreateCase) {
         Ok(())
     } else {
         Err(AppError::NotFound(user.lang))

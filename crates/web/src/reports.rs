@@ -12,6 +12,7 @@ use tabara_core::Picklist;
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::error::AppError;
+use crate::training::trainer;
 use crate::view::{Chrome, render};
 
 /// One table of the report: a title key, column keys, rows of (label, values).
@@ -63,20 +64,6 @@ fn escape(s: &str) -> String {
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")
-}
-
-fn trainer(user: &CurrentUser) -> Result<(), AppError> {
-    if tabara_core::permissions::decide(
-        user.user.role,
-        tabara_core::permissions::Action::ManageTraining,
-        None,
-    )
-    .allowed()
-    {
-        Ok(())
-    } else {
-        Err(AppError::NotFound(user.lang))
-    }
 }
 
 fn table(

@@ -12,7 +12,7 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use tabara_core::htcds::Gender;
 use tabara_core::ids::{CertificateId, OrganisationId, ParticipantId, TrainingSessionId};
-use tabara_core::permissions::{Action, decide};
+use tabara_core::permissions::Action;
 use tabara_core::training::{CompletionRule, Curriculum, normalise_code};
 use tabara_core::{Lang, Picklist};
 use tabara_store::{
@@ -25,11 +25,20 @@ use crate::auth::{CurrentUser, visitor_lang};
 use crate::error::AppError;
 use crate::view::{Chrome, FormErrors, format_date, render};
 
-fn trainer(user: &CurrentUser) -> Result<(), AppError> {
-    if decide(user.user.role, Action::ManageTraining, None).allowed() {
+pub(crate) fn trainer(user: &CurrentUser) -> Result<(), AppError> {
+    if user.may(Action::ManageTraining) {
         Ok(())
     } else {
         Err(AppError::NotFound(user.lang))
+    }
+}
+
+/// A record read from the store, or the page's 404 when it does not exist.
+fn found<T>(r: Result<T, StoreError>, lang: Lang) -> Result<T, AppError> {
+    match r {
+        Ok(v) => Ok(v),
+        Err(StoreError::NotFound { .. }) => Err(AppError::NotFound(lang)),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -384,11 +393,7 @@ async fn session_page(
     notice: Option<String>,
 ) -> Result<Response, AppError> {
     let lang = user.lang;
-    let s = match state.store.training_session(id).await {
-        Ok(s) => s,
-        Err(StoreError::NotFound { .. }) => return Err(AppError::NotFound(lang)),
-        Err(e) => return Err(e.into()),
-    };
+    let s = found(state.store.training_session(id).await, lang)?;
     let c = curriculum(lang)?;
     let directory = state.directory().await?;
     let org_name = |id: Option<OrganisationId>| {
@@ -746,11 +751,7 @@ pub async fn certificate_pdf(
 ) -> Result<Response, AppError> {
     let lang = user.lang;
     let id: CertificateId = id.parse().map_err(|_| AppError::NotFound(lang))?;
-    let cert = match state.store.certificate(id).await {
-        Ok(c) => c,
-        Err(StoreError::NotFound { .. }) => return Err(AppError::NotFound(lang)),
-        Err(e) => return Err(e.into()),
-    };
+    let cert = found(state.store.certificate(id).await, lang)?;
     let holder = state.store.participant(cert.participant_id).await?.user_id == Some(user.user.id);
     if !holder && trainer(&user).is_err() {
         return Err(AppError::NotFound(lang));
@@ -811,11 +812,7 @@ pub async fn revoke(
     user.check_csrf(&form.csrf)?;
     let lang = user.lang;
     let id: CertificateId = id.parse().map_err(|_| AppError::NotFound(lang))?;
-    let cert = match state.store.certificate(id).await {
-        Ok(c) => c,
-        Err(StoreError::NotFound { .. }) => return Err(AppError::NotFound(lang)),
-        Err(e) => return Err(e.into()),
-    };
+    let cert = found(state.store.certificate(id).await, lang)?;
     match state
         .store
         .revoke_certificate(&Actor::user(user.user.id), id, &form.reason)
@@ -1132,11 +1129,7 @@ pub async fn test_sheet(
     trainer(&user)?;
     let lang = user.lang;
     let id = session_id(&user, &id)?;
-    let s = match state.store.training_session(id).await {
-        Ok(s) => s,
-        Err(StoreError::NotFound { .. }) => return Err(AppError::NotFound(lang)),
-        Err(e) => return Err(e.into()),
-    };
+    let s = found(state.store.training_session(id).await, lang)?;
     let c = curriculum(lang)?;
     let modules: Vec<String> = s.modules.iter().map(|m| m.module.clone()).collect();
     let questions = c
@@ -1198,11 +1191,7 @@ pub async fn grade_page(
     trainer(&user)?;
     let lang = user.lang;
     let id: ParticipantId = id.parse().map_err(|_| AppError::NotFound(lang))?;
-    let p = match state.store.participant(id).await {
-        Ok(p) => p,
-        Err(StoreError::NotFound { .. }) => return Err(AppError::NotFound(lang)),
-        Err(e) => return Err(e.into()),
-    };
+    let p = found(state.store.participant(id).await, lang)?;
     let s = state.store.training_session(p.session_id).await?;
     let c = curriculum(lang)?;
     let modules: Vec<String> = s.modules.iter().map(|m| m.module.clone()).collect();
@@ -1240,11 +1229,7 @@ pub async fn grade(
     user.check_csrf(fields.get("csrf").map(String::as_str).unwrap_or_default())?;
     let lang = user.lang;
     let id: ParticipantId = id.parse().map_err(|_| AppError::NotFound(lang))?;
-    let p = match state.store.participant(id).await {
-        Ok(p) => p,
-        Err(StoreError::NotFound { .. }) => return Err(AppError::NotFound(lang)),
-        Err(e) => return Err(e.into()),
-    };
+    let p = found(state.store.participant(id).await, lang)?;
     let s = state.store.training_session(p.session_id).await?;
     let c = curriculum(lang)?;
     let modules: Vec<String> = s.modules.iter().map(|m| m.module.clone()).collect();
