@@ -484,6 +484,7 @@ async fn serve(
     listen: std::net::SocketAddr,
     behind_tls: bool,
 ) -> Result<ExitCode> {
+    init_logs();
     let config = tabara_web::Config {
         behind_tls,
         public_url: std::env::var("TABARA_PUBLIC_URL")
@@ -508,6 +509,35 @@ async fn serve(
     })
     .await?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The server's logs: one line per request (id, method, route, status, latency) and the cause
+/// of every failure, on standard error; never personal data (the web crate logs ids and route
+/// templates only). `TABARA_LOG` filters (`info` by default, e.g. `warn` or
+/// `info,tabara_web=debug`); `TABARA_LOG_FORMAT=json` writes one JSON object per line.
+fn init_logs() {
+    use std::str::FromStr;
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
+    let filter = std::env::var("TABARA_LOG")
+        .ok()
+        .and_then(|f| tracing_subscriber::filter::Targets::from_str(&f).ok())
+        .unwrap_or_else(|| {
+            tracing_subscriber::filter::Targets::new()
+                .with_default(tracing_subscriber::filter::LevelFilter::INFO)
+                .with_target("sqlx", tracing_subscriber::filter::LevelFilter::WARN)
+        });
+    let json = std::env::var("TABARA_LOG_FORMAT").is_ok_and(|f| f.eq_ignore_ascii_case("json"));
+    let registry = tracing_subscriber::registry().with(filter);
+    let fmt = tracing_subscriber::fmt::layer()
+        .with_writer(std::io::stderr)
+        .with_ansi(false);
+    // A second call (tests that serve twice in one process) keeps the first subscriber.
+    let _ = if json {
+        registry.with(fmt.json().flatten_event(true)).try_init()
+    } else {
+        registry.with(fmt).try_init()
+    };
 }
 
 async fn case_list(cli: &Cli, args: &crate::CaseListArgs) -> Result<ExitCode> {

@@ -429,6 +429,23 @@ impl CaseFacts {
     /// Check the case rules as of `today`.
     pub fn validate(&self, today: NaiveDate) -> Result<(), ValidationErrors> {
         let mut e = ValidationErrors::default();
+        let earliest = crate::validation::EARLIEST_RECORD_DATE;
+        if self.opened_on < earliest {
+            e.push(
+                "cas_OpenedOn",
+                "date_range",
+                format!("opening date {} is before {earliest}", self.opened_on),
+            );
+        }
+        if let Some(d) = self.incoming_referral_date
+            && !(earliest..=today).contains(&d)
+        {
+            e.push(
+                "cas_IncomingReferralDate",
+                "date_range",
+                format!("referral date {d} is outside {earliest} to {today}"),
+            );
+        }
         if self.opened_on > today {
             e.push(
                 "cas_OpenedOn",
@@ -574,6 +591,17 @@ impl Consent {
     /// Check the consent rules as of `today`.
     pub fn validate(&self, today: NaiveDate) -> Result<(), ValidationErrors> {
         let mut e = ValidationErrors::default();
+        if self.recorded_on < crate::validation::EARLIEST_RECORD_DATE {
+            e.push(
+                "con_RecordedOn",
+                "date_range",
+                format!(
+                    "date {} is before {}",
+                    self.recorded_on,
+                    crate::validation::EARLIEST_RECORD_DATE
+                ),
+            );
+        }
         if self.recorded_on > today {
             e.push(
                 "con_RecordedOn",
@@ -847,7 +875,10 @@ pub fn age_on(birth: NaiveDate, on: NaiveDate) -> i64 {
     years
 }
 
+/// Length and characters of a text: a long text ([`MAX_LONG_TEXT`]) is free text and keeps
+/// its line breaks; a short one is a single line.
 fn check_len(e: &mut ValidationErrors, field: &'static str, value: &str, max: usize) {
+    crate::validation::check_characters(e, field, value, max > MAX_SHORT_TEXT);
     let n = value.chars().count();
     if n > max {
         e.push(

@@ -67,6 +67,67 @@ impl fmt::Display for ValidationErrors {
 
 impl std::error::Error for ValidationErrors {}
 
+/// The earliest date a case, a consent, a training session or a movement of materials can
+/// carry: older dates are typing mistakes (a year of −1 or 0201), not records.
+pub const EARLIEST_RECORD_DATE: chrono::NaiveDate =
+    match chrono::NaiveDate::from_ymd_opt(1990, 1, 1) {
+        Some(d) => d,
+        None => panic!("1990-01-01 is a date"),
+    };
+
+/// Whether `c` may not be stored in a text: control characters (C0, DEL, C1), which reach
+/// exports and terminals (ESC sequences, BEL, NUL), and the bidirectional overrides that make
+/// a text display in another order than it is stored. Free text (`multiline`) keeps line
+/// breaks and tabs.
+pub fn is_forbidden_char(c: char, multiline: bool) -> bool {
+    if multiline && matches!(c, '\n' | '\r' | '\t') {
+        return false;
+    }
+    c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Record rule `control_characters` on `field` when `value` holds a character that
+/// [`is_forbidden_char`] refuses; the message names its code point, never the text.
+pub fn check_characters(
+    e: &mut ValidationErrors,
+    field: &'static str,
+    value: &str,
+    multiline: bool,
+) {
+    if let Some(c) = value.chars().find(|c| is_forbidden_char(*c, multiline)) {
+        e.push(
+            field,
+            "control_characters",
+            format!(
+                "the text holds the control character U+{:04X}; {}",
+                c as u32,
+                if multiline {
+                    "only line breaks and tabs are allowed"
+                } else {
+                    "this field is one line of text"
+                }
+            ),
+        );
+    }
+}
+
+/// Record rule `date_range` on `field` when `date` is outside `earliest..=latest`.
+pub fn check_date_range(
+    e: &mut ValidationErrors,
+    field: &'static str,
+    date: chrono::NaiveDate,
+    earliest: chrono::NaiveDate,
+    latest: chrono::NaiveDate,
+) {
+    if date < earliest || date > latest {
+        e.push(
+            field,
+            "date_range",
+            format!("{date} is outside {earliest} to {latest}"),
+        );
+    }
+}
+
 /// Checks a phone number against the E.164 rule HTCDS gives (`^\+?[1-9]\d{1,14}$`), after
 /// removing spaces, dots and dashes that people type.
 pub fn normalise_phone(raw: &str) -> Option<String> {
@@ -104,6 +165,79 @@ pub fn is_language_code(raw: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_characters_are_refused_line_breaks_kept_in_free_text() {
+        for bad in [
+            "a\u{0}b",
+            "\u{1b}[31m",
+            "bell\u{7}",
+            "x\u{7f}",
+            "\u{85}",
+            "abc\u{202E}fed",
+        ] {
+            let mut e = ValidationErrors::default();
+            check_characters(&mut e, "prs_FirstName", bad, true);
+            assert_eq!(e.0.len(), 1, "{bad:?}");
+            assert_eq!(e.0[0].rule, "control_characters");
+            assert!(
+                !e.0[0].message.contains(bad),
+                "the message never repeats the text"
+            );
+        }
+        let mut e = ValidationErrors::default();
+        check_characters(&mut e, "cco_CaseComment", "line one\r\nline two\tend", true);
+        assert!(e.0.is_empty(), "{e}");
+        check_characters(&mut e, "prs_FirstName", "Ndayishimiye\nX", false);
+        assert_eq!(e.0.len(), 1);
+        let mut e = ValidationErrors::default();
+        check_characters(&mut e, "prs_FirstName", "Évariste Ñ Ÿ 李", false);
+        assert!(e.0.is_empty(), "letters of every script pass: {e}");
+    }
+
+    #[test]
+    fn dates_out_of_range() {
+        let d = |y, m, day| chrono::NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        let mut e = ValidationErrors::default();
+        check_date_range(
+            &mut e,
+            "cas_OpenedOn",
+            d(-1, 1, 1),
+            EARLIEST_RECORD_DATE,
+            d(2026, 6, 30),
+        );
+        check_date_range(
+            &mut e,
+            "cas_OpenedOn",
+            d(9999, 12, 31),
+            EARLIEST_RECORD_DATE,
+            d(2026, 6, 30),
+        );
+        check_date_range(
+            &mut e,
+            "cas_OpenedOn",
+            d(1989, 12, 31),
+            EARLIEST_RECORD_DATE,
+            d(2026, 6, 30),
+        );
+        assert_eq!(e.0.len(), 3);
+        let mut e = ValidationErrors::default();
+        check_date_range(
+            &mut e,
+            "cas_OpenedOn",
+            EARLIEST_RECORD_DATE,
+            EARLIEST_RECORD_DATE,
+            d(2026, 6, 30),
+        );
+        check_date_range(
+            &mut e,
+            "cas_OpenedOn",
+            d(2026, 6, 30),
+            EARLIEST_RECORD_DATE,
+            d(2026, 6, 30),
+        );
+        assert!(e.0.is_empty(), "{e}");
+    }
 
     #[test]
     fn phones() {

@@ -313,7 +313,10 @@ screening-reason-child-presumed = Presumed a child (age uncertain or unknown; si
 screening-reason-dimension = { $dimension } is positive ({ $rule }): { $indicators }.
 screening-reason-partial = { $dimension }: some signs, not enough on their own ({ $indicators }).
 screening-reason-act = The act is shown: { $indicators }.
-screening-reason-unanswered = Exploitation is not ruled out: { $count } questions on working conditions and coercion were not answered "no".
+screening-reason-unanswered = Exploitation is not ruled out: { $count ->
+    [one] 1 question on working conditions and coercion was
+   *[other] { $count } questions on working conditions and coercion were
+} not answered "no".
 screening-rule-two-strong = two strong indicators
 screening-rule-strong-and-other = one strong indicator and another
 screening-rule-three-medium = three medium indicators
@@ -448,7 +451,11 @@ training-register-saved = Attendance and scores saved.
 training-register-conflict = Someone else changed these scores meanwhile; the page shows what is stored now.
 training-score-range = Scores are whole numbers from 0 to 100; the others were saved.
 training-issue-certificates = Issue certificates to everyone who completed
-training-certificates-issued = { $count } certificates issued.
+training-certificates-issued = { $count ->
+    [0] No certificate issued: no participant completed without already holding one.
+    [one] 1 certificate issued.
+   *[other] { $count } certificates issued.
+}
 training-print-certificates = Print all certificates (PDF)
 training-revoke = Revoke
 training-revoke-label = Revoke certificate { $code }
@@ -523,7 +530,7 @@ material-create = Add the item
 material-stock-now = Done. Now in that store: { $quantity }.
 material-error-form = Choose the item and the offices, and give a quantity and a date.
 material-error-insufficient-stock = Not enough in that store: the stock cannot go below zero.
-material-error-range = The quantity is a whole number above zero.
+material-error-range = The quantity is a whole number from 1 to 1,000,000.
 material-error-different = Distribute to another office than the store.
 material-error-picklist = Choose poster, flyer or brochure.
 material-error-iso639 = Give a two-letter language code such as rn, fr or sw.
@@ -537,3 +544,12 @@ training-grade-submit = Score and record
 training-grade-pre = grade pre-test
 training-grade-post = grade post-test
 training-graded = { $name }: { $score } % recorded.
+
+## issue 10: lead
+error-400-title = Request not understood
+error-400-text = Tabara could not read this request: a link or a value in it is not valid. Go back and try again from the page.
+cases-filter-unknown-value = A filter value is not one of the list's values; that filter was ignored.
+rule-control-characters = This text holds a control character (such as one pasted from another program); remove it.
+rule-date-range = This date is outside the range Tabara accepts for it.
+material-error-date-range = The date must be between 1 January 1990 and today.
+material-error-control-characters = This text holds a control character; remove it.

@@ -312,7 +312,10 @@ screening-reason-child-presumed = Présumé enfant (âge incertain ou inconnu ; 
 screening-reason-dimension = { $dimension } est positive ({ $rule }) : { $indicators }.
 screening-reason-partial = { $dimension } : quelques signes, insuffisants à eux seuls ({ $indicators }).
 screening-reason-act = L'acte est établi : { $indicators }.
-screening-reason-unanswered = L'exploitation n'est pas exclue : { $count } questions sur les conditions de travail et la contrainte n'ont pas reçu la réponse « non ».
+screening-reason-unanswered = L'exploitation n'est pas exclue : { $count ->
+    [one] { $count } question sur les conditions de travail et la contrainte n'a pas reçu
+   *[other] { $count } questions sur les conditions de travail et la contrainte n'ont pas reçu
+} la réponse « non ».
 screening-rule-two-strong = deux indicateurs forts
 screening-rule-strong-and-other = un indicateur fort et un autre
 screening-rule-three-medium = trois indicateurs moyens
@@ -447,7 +450,11 @@ training-register-saved = Présences et notes enregistrées.
 training-register-conflict = Quelqu'un d'autre a modifié ces notes entre-temps ; la page montre ce qui est enregistré.
 training-score-range = Les notes sont des nombres entiers de 0 à 100 ; les autres ont été enregistrées.
 training-issue-certificates = Délivrer les certificats à tous ceux qui ont réussi
-training-certificates-issued = { $count } certificats délivrés.
+training-certificates-issued = { $count ->
+    [0] Aucun certificat délivré : aucun participant n'a terminé sans en détenir déjà un.
+    [one] 1 certificat délivré.
+   *[other] { $count } certificats délivrés.
+}
 training-print-certificates = Imprimer tous les certificats (PDF)
 training-revoke = Révoquer
 training-revoke-label = Révoquer le certificat { $code }
@@ -522,7 +529,7 @@ material-create = Ajouter le support
 material-stock-now = C'est fait. En stock dans ce magasin : { $quantity }.
 material-error-form = Choisissez le support et les bureaux, et indiquez une quantité et une date.
 material-error-insufficient-stock = Stock insuffisant dans ce magasin : le stock ne peut pas devenir négatif.
-material-error-range = La quantité est un nombre entier supérieur à zéro.
+material-error-range = La quantité est un nombre entier de 1 à 1 000 000.
 material-error-different = Distribuez vers un autre bureau que le magasin.
 material-error-picklist = Choisissez affiche, dépliant ou brochure.
 material-error-iso639 = Indiquez un code de langue à deux lettres comme rn, fr ou sw.
@@ -536,3 +543,12 @@ training-grade-submit = Noter et enregistrer
 training-grade-pre = corriger le pré-test
 training-grade-post = corriger le post-test
 training-graded = { $name } : { $score } % enregistré.
+
+## issue 10: lead
+error-400-title = Demande incomprise
+error-400-text = Tabara n'a pas pu lire cette demande : un lien ou une valeur qu'elle contient n'est pas valable. Revenez en arrière et réessayez depuis la page.
+cases-filter-unknown-value = Une valeur de filtre ne fait pas partie de la liste ; ce filtre a été ignoré.
+rule-control-characters = Ce texte contient un caractère de contrôle (par exemple collé depuis un autre programme) ; retirez-le.
+rule-date-range = Cette date est hors de la période que Tabara accepte pour ce champ.
+material-error-date-range = La date doit être comprise entre le 1er janvier 1990 et aujourd'hui.
+material-error-control-characters = Ce texte contient un caractère de contrôle ; retirez-le.

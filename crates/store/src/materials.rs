@@ -64,11 +64,24 @@ pub(super) async fn materials(pool: &Pool) -> Result<Vec<MaterialItem>> {
         .collect()
 }
 
-fn positive(quantity: i64) -> Result<()> {
-    if quantity <= 0 {
-        return Err(refuse("mat_Quantity", "range", "a quantity is a whole number above zero"));
+/// The most one movement can carry: a print run, not a number that overflows the sums of the
+/// stock and of the reports.
+pub const MAX_MOVEMENT_QUANTITY: i64 = 1_000_000;
+
+/// A quantity above zero and at most [`MAX_MOVEMENT_QUANTITY`], on a day between
+/// [`EARLIEST_RECORD_DATE`](tabara_core::validation::EARLIEST_RECORD_DATE) and today.
+fn check_movement(quantity: i64, on: NaiveDate) -> Result<()> {
+    if !(1..=MAX_MOVEMENT_QUANTITY).contains(&quantity) {
+        return Err(refuse(
+            "mat_Quantity",
+            "range",
+            &format!("a quantity is a whole number from 1 to {MAX_MOVEMENT_QUANTITY}"),
+        ));
     }
-    Ok(())
+    let mut e = tabara_core::validation::ValidationErrors::default();
+    let today = chrono::Utc::now().date_naive();
+    tabara_core::validation::check_date_range(&mut e, "mat_OnDate", on, tabara_core::validation::EARLIEST_RECORD_DATE, today);
+    Ok(e.into_result(())?)
 }
 
 async fn movement(
@@ -106,7 +119,7 @@ pub(super) async fn receive_material(
     quantity: i64,
     on: NaiveDate,
 ) -> Result<i64> {
-    positive(quantity)?;
+    check_movement(quantity, on)?;
     let mut tx = begin(pool).await?;
     let done = sqlx::query("UPDATE material_stock SET quantity = quantity + $1 WHERE item_id = $2 AND store_id = $3")
         .bind(quantity)
@@ -144,7 +157,7 @@ pub(super) async fn distribute_material(
     quantity: i64,
     on: NaiveDate,
 ) -> Result<i64> {
-    positive(quantity)?;
+    check_movement(quantity, on)?;
     if store == to {
         return Err(refuse("mat_ToOffice", "different", "distribute to another office than the store"));
     }

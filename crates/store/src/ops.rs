@@ -1495,6 +1495,7 @@ async fn insert_comments(tx: &mut Tx, rows: &[(CommentId, CaseId, &str, &str)]) 
 
 fn check_comment(body: &str) -> Result<()> {
     let mut e = tabara_core::validation::ValidationErrors::default();
+    tabara_core::validation::check_characters(&mut e, "cco_CaseComment", body, true);
     if body.trim().is_empty() {
         e.push("cco_CaseComment", "required", "a comment cannot be empty");
     } else if body.chars().count() > MAX_LONG_TEXT {

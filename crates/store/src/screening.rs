@@ -229,6 +229,9 @@ pub(super) async fn decide_screening(
         return Err(refuse("scr_Decision", "already_decided", "this screening was already decided; screen again to revise"));
     }
     let reason = reason.trim();
+    if reason.chars().any(|c| tabara_core::validation::is_forbidden_char(c, true)) {
+        return Err(refuse("scr_DecisionReason", "control_characters", "the reason holds a control character"));
+    }
     if reason.chars().count() > MAX_LONG_TEXT {
         return Err(refuse("scr_DecisionReason", "max_length", "the reason is too long"));
     }

@@ -57,6 +57,7 @@ fn participant_from_row(r: &DbRow, days: Vec<NaiveDate>) -> Result<Participant> 
 
 fn text_rule(e: &mut tabara_core::validation::ValidationErrors, field: &'static str, value: &str, required: bool) {
     let v = value.trim();
+    tabara_core::validation::check_characters(e, field, v, false);
     if required && v.is_empty() {
         e.push(field, "required", "a value is required");
     } else if v.chars().count() > tabara_core::records::MAX_SHORT_TEXT {
@@ -72,7 +73,13 @@ pub(super) async fn create_training_session(pool: &Pool, actor: &Actor, s: &NewT
     if let Some(f) = &s.funding {
         text_rule(&mut e, "trn_Funding", f, false);
     }
-    if s.ends_on < s.starts_on {
+    let earliest = tabara_core::validation::EARLIEST_RECORD_DATE;
+    let latest = chrono::Utc::now().date_naive() + chrono::Days::new(5 * 366);
+    tabara_core::validation::check_date_range(&mut e, "trn_StartsOn", s.starts_on, earliest, latest);
+    tabara_core::validation::check_date_range(&mut e, "trn_EndsOn", s.ends_on, earliest, latest);
+    if e.has("trn_StartsOn") || e.has("trn_EndsOn") {
+        // Out of range: the length of the session means nothing.
+    } else if s.ends_on < s.starts_on {
         e.push("trn_EndsOn", "after_start", "the last day is before the first");
     } else if (s.ends_on - s.starts_on).num_days() >= MAX_SESSION_DAYS {
         e.push("trn_EndsOn", "range", format!("a session lasts at most {MAX_SESSION_DAYS} days"));

@@ -97,6 +97,61 @@ impl IntoResponse for Problem {
     }
 }
 
+/// Every error the API answers is a problem document, also those that axum produces before a
+/// handler runs (a path that does not parse, a method not allowed, a body too large).
+pub(crate) async fn problems_only(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let api = request.uri().path().starts_with("/api/");
+    let response = next.run(request).await;
+    let status = response.status();
+    let is_problem = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/problem+json"));
+    if !api || is_problem || !(status.is_client_error() || status.is_server_error()) {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    let text = axum::body::to_bytes(body, 4096).await.unwrap_or_default();
+    let detail = String::from_utf8_lossy(&text).trim().to_string();
+    let title = status.canonical_reason().unwrap_or("Error");
+    let mut problem = Problem::new(status, "/problems/http", title, detail).into_response();
+    for (name, value) in parts.headers.iter() {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            problem.headers_mut().insert(name.clone(), value.clone());
+        }
+    }
+    problem
+}
+
+/// Query parameters, refused as a problem document (not axum's plain-text rejection) when they
+/// do not parse: every answer of the API is RFC 9457 JSON.
+pub struct ApiQuery<T>(pub T);
+
+impl<T, S> FromRequestParts<S> for ApiQuery<T>
+where
+    T: serde::de::DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Problem> {
+        Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|Query(q)| ApiQuery(q))
+            .map_err(|e| {
+                Problem::new(
+                    StatusCode::BAD_REQUEST,
+                    "/problems/invalid-parameter",
+                    "Invalid parameter",
+                    e.body_text(),
+                )
+            })
+    }
+}
+
 /// A machine client, from its bearer token.
 pub struct ApiUser {
     user: User,
@@ -153,7 +208,7 @@ fn date(name: &str, v: &Option<String>) -> Result<Option<NaiveDate>, Problem> {
 pub async fn cases(
     State(state): State<AppState>,
     user: ApiUser,
-    Query(q): Query<CasesQuery>,
+    ApiQuery(q): ApiQuery<CasesQuery>,
 ) -> Result<Response, Problem> {
     let filter = CaseFilter {
         status: q
@@ -309,6 +364,9 @@ pub async fn screening_evaluate(
             &format!("'{bad}' is not a sign of minority"),
         ));
     }
+    if req.age.age.is_some_and(|a| !(0..=130).contains(&a)) {
+        return Err(Problem::bad_parameter("age.age", "between 0 and 130 years"));
+    }
     let evaluation = tabara_core::screening::evaluate(catalogue, &req.answers, &req.age);
     let distinction = tabara_core::palermo::distinguish(&req.movement);
     Ok(
@@ -390,7 +448,7 @@ pub async fn training_curriculum(user: ApiUser) -> Result<Response, Problem> {
 pub async fn training_sessions(
     State(state): State<AppState>,
     user: ApiUser,
-    Query(q): Query<std::collections::HashMap<String, String>>,
+    ApiQuery(q): ApiQuery<std::collections::HashMap<String, String>>,
 ) -> Result<Response, Problem> {
     trainer_only(&user)?;
     let after = match q.get("after") {
@@ -400,7 +458,15 @@ pub async fn training_sessions(
         ),
         None => None,
     };
-    let sessions = state.store.training_sessions(after, 100).await?;
+    let sessions = match state.store.training_sessions(after, 100).await {
+        Err(tabara_store::StoreError::NotFound { .. }) => {
+            return Err(Problem::bad_parameter(
+                "after",
+                "the id of a session of an earlier page",
+            ));
+        }
+        other => other?,
+    };
     Ok(Json(sessions).into_response())
 }
 
@@ -470,4 +536,45 @@ pub async fn training_materials(
         "distributions": state.store.distributions().await?,
     }))
     .into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    /// A request the document calls valid is one the code accepts: the ids the document
+    /// lists are exactly the catalogue's.
+    #[test]
+    fn openapi_lists_the_catalogues_ids() {
+        let doc: serde_json::Value = serde_json::from_str(include_str!("../openapi.json")).unwrap();
+        let catalogue = tabara_core::screening::Catalogue::embedded().unwrap();
+        let listed = |v: &serde_json::Value| -> Vec<String> {
+            v.as_array()
+                .unwrap()
+                .iter()
+                .map(|s| s.as_str().unwrap().to_string())
+                .collect()
+        };
+        let signs = &doc["components"]["schemas"]["AgeFacts"]["properties"]["minority_signs"];
+        let want: Vec<String> = catalogue
+            .minority_signs
+            .iter()
+            .map(|m| m.id.clone())
+            .collect();
+        assert_eq!(listed(&signs["items"]["enum"]), want);
+        let answers = &doc["paths"]["/screening/evaluate"]["post"]["requestBody"]["content"]["application/json"]
+            ["schema"]["properties"]["answers"];
+        let mut want: Vec<String> = listed(&answers["propertyNames"]["enum"]);
+        want.retain(|id| catalogue.indicator(id).is_some());
+        assert_eq!(
+            listed(&answers["propertyNames"]["enum"]),
+            want,
+            "unknown ids listed"
+        );
+        assert_eq!(
+            want.len(),
+            catalogue.indicators.len(),
+            "every indicator listed"
+        );
+        let code = &doc["paths"]["/training/certificates/{code}"]["get"]["parameters"][0]["schema"];
+        assert!(code["pattern"].as_str().unwrap().contains("{12}"));
+    }
 }

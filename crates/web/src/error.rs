@@ -22,6 +22,9 @@ pub enum AppError {
     /// A form without a valid CSRF token.
     #[error("forbidden")]
     Forbidden(Lang),
+    /// A request the server cannot make sense of (e.g. a list cursor that names nothing).
+    #[error("bad request")]
+    BadRequest(Lang),
     /// The store failed.
     #[error("store: {0}")]
     Store(#[from] tabara_store::StoreError),
@@ -54,14 +57,15 @@ impl IntoResponse for AppError {
                 "error-403-title",
                 "error-403-text",
             ),
+            AppError::BadRequest(lang) => (
+                StatusCode::BAD_REQUEST,
+                *lang,
+                "error-400-title",
+                "error-400-text",
+            ),
             AppError::Store(e) => {
                 tracing::error!(error = %e, "store error");
-                (
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    Lang::En,
-                    "error-500-title",
-                    "error-500-text",
-                )
+                return internal_error_page();
             }
         };
         let page = ErrorPage {
@@ -71,4 +75,14 @@ impl IntoResponse for AppError {
         };
         (status, render(&page)).into_response()
     }
+}
+
+/// The answer to a failure of the server: a page in words, the cause only in the log.
+pub(crate) fn internal_error_page() -> Response {
+    let page = ErrorPage {
+        chrome: Chrome::anonymous(Lang::En),
+        title_key: "error-500-title",
+        text_key: "error-500-text",
+    };
+    (StatusCode::INTERNAL_SERVER_ERROR, render(&page)).into_response()
 }

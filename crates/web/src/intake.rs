@@ -171,14 +171,29 @@ pub async fn create_case(
         }
     };
     let exploitation = ExploitationType::parse(&form.exploitation).ok();
-    if exploitation.is_none() {
+    if exploitation.is_none() && !form.exploitation.trim().is_empty() {
+        errors.push(
+            "vic_TypeOfExploitation",
+            "picklist",
+            "not a type of exploitation of the list",
+        );
+    } else if exploitation.is_none() {
         errors.push(
             "vic_TypeOfExploitation",
             "required",
             "choose the type of exploitation",
         );
     }
-    let status = TraffickingStatus::parse(&form.trafficking_status).ok();
+    // An unknown value is refused, never dropped: the form offers only the list's values.
+    let status = if form.trafficking_status.trim().is_empty() {
+        None
+    } else {
+        TraffickingStatus::parse(&form.trafficking_status)
+            .map_err(|err| {
+                errors.push("vic_TraffickingStatus", "picklist", err.to_string());
+            })
+            .ok()
+    };
     let facts = opened_on.map(CaseFacts::opened);
     if let Some(f) = &facts
         && let Err(e) = f.validate(today)

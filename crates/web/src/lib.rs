@@ -14,6 +14,7 @@ mod auth;
 mod edit;
 mod error;
 mod intake;
+mod layers;
 mod pages;
 mod reports;
 mod screening;
@@ -25,13 +26,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use axum::http::{HeaderName, HeaderValue, header};
 use axum::routing::{get, post};
 use tabara_store::Store;
-use tower_http::compression::CompressionLayer;
-use tower_http::limit::RequestBodyLimitLayer;
-use tower_http::set_header::SetResponseHeaderLayer;
-use tower_http::timeout::TimeoutLayer;
 
 /// How the server behaves.
 #[derive(Debug, Clone)]
@@ -108,9 +104,7 @@ pub fn app(store: Store, config: Config) -> Router {
         config: Arc::new(config.clone()),
         directory: Arc::new(tokio::sync::RwLock::new(None)),
     };
-    let csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
-               form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
-    let mut router = Router::new()
+    let router = Router::new()
         .route("/", get(pages::dashboard))
         .route("/signin", get(auth::signin_page).post(auth::signin))
         .route("/signout", post(auth::signout))
@@ -231,40 +225,8 @@ pub fn app(store: Store, config: Config) -> Router {
         .route("/readyz", get(pages::readyz))
         .route("/static/tabara.css", get(pages::stylesheet))
         .fallback(pages::not_found)
-        .with_state(state)
-        .layer(CompressionLayer::new())
-        .layer(RequestBodyLimitLayer::new(256 * 1024))
-        .layer(TimeoutLayer::with_status_code(
-            axum::http::StatusCode::REQUEST_TIMEOUT,
-            Duration::from_secs(30),
-        ))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(csp),
-        ))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::X_FRAME_OPTIONS,
-            HeaderValue::from_static("DENY"),
-        ))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("no-referrer"),
-        ))
-        .layer(SetResponseHeaderLayer::overriding(
-            HeaderName::from_static("permissions-policy"),
-            HeaderValue::from_static("camera=(), microphone=(), geolocation=()"),
-        ));
-    if config.behind_tls {
-        router = router.layer(SetResponseHeaderLayer::overriding(
-            header::STRICT_TRANSPORT_SECURITY,
-            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
-        ));
-    }
-    router
+        .with_state(state);
+    layers::apply(router, config.behind_tls)
 }
 
 /// Serve until Ctrl-C or SIGTERM, finishing the requests under way.

@@ -153,8 +153,22 @@ pub async fn case_list(
         ..Default::default()
     };
     let mut filter_error = None;
-    filter.status = non_empty(&q.status).and_then(|s| CaseStatus::parse(s).ok());
-    filter.exploitation = non_empty(&q.exploitation).and_then(|s| ExploitationType::parse(s).ok());
+    // A value the list does not know is said, never silently ignored (the list would show
+    // every case as if filtered).
+    let mut unknown = false;
+    filter.status = non_empty(&q.status).and_then(|s| {
+        let v = CaseStatus::parse(s).ok();
+        unknown |= v.is_none();
+        v
+    });
+    filter.exploitation = non_empty(&q.exploitation).and_then(|s| {
+        let v = ExploitationType::parse(s).ok();
+        unknown |= v.is_none();
+        v
+    });
+    if unknown {
+        filter_error = Some(tabara_i18n::t!(lang, "cases-filter-unknown-value"));
+    }
     filter.office_id = non_empty(&q.office).and_then(|s| s.parse::<OfficeId>().ok());
     let date = |s: &Option<String>| non_empty(s).map(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d"));
     match date(&q.from) {

@@ -162,8 +162,17 @@ pub async fn sessions(
     Query(q): Query<SessionsQuery>,
 ) -> Result<Response, AppError> {
     trainer(&user)?;
-    let after = q.after.as_deref().and_then(|a| a.parse().ok());
-    let mut list = state.store.training_sessions(after, 26).await?;
+    // A cursor that is not a session id, or names no session, is a broken link: 400, not 500.
+    let after = match q.after.as_deref().map(str::trim).filter(|a| !a.is_empty()) {
+        Some(a) => Some(a.parse().map_err(|_| AppError::BadRequest(user.lang))?),
+        None => None,
+    };
+    let mut list = match state.store.training_sessions(after, 26).await {
+        Err(tabara_store::StoreError::NotFound { .. }) => {
+            return Err(AppError::BadRequest(user.lang));
+        }
+        other => other?,
+    };
     let next_link = if list.len() > 25 {
         list.truncate(25);
         list.last().map(|s| format!("/training?after={}", s.id))
@@ -482,15 +491,76 @@ fn session_id(user: &CurrentUser, id: &str) -> Result<TrainingSessionId, AppErro
     id.parse().map_err(|_| AppError::NotFound(user.lang))
 }
 
+/// What a save on the session page did, carried by the redirect that follows it (so that the
+/// address bar shows the page, not the form's target, and reloading does not post again).
+/// Only names and ids travel: the notice's figures are read back from the register.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct SessionNotice {
+    done: String,
+    participant: String,
+    kind: String,
+    count: Option<u32>,
+}
+
+impl SessionNotice {
+    fn link(id: TrainingSessionId, done: &str, extra: &str) -> Response {
+        Redirect::to(&format!("/training/sessions/{id}?done={done}{extra}")).into_response()
+    }
+
+    async fn text(
+        &self,
+        state: &AppState,
+        lang: Lang,
+        session: TrainingSessionId,
+    ) -> Result<Option<String>, AppError> {
+        Ok(match self.done.as_str() {
+            "register" => Some(tabara_i18n::t!(lang, "training-register-saved")),
+            "revoked" => Some(tabara_i18n::t!(lang, "training-certificate-revoked")),
+            "issued" => Some(tabara_i18n::t!(
+                lang,
+                "training-certificates-issued",
+                count = i64::from(self.count.unwrap_or(0).min(100_000))
+            )),
+            "graded" => {
+                let Ok(id) = self.participant.parse::<ParticipantId>() else {
+                    return Ok(None);
+                };
+                match state.store.participant(id).await {
+                    Ok(p) if p.session_id == session => {
+                        let score = match grade_kind(&Some(self.kind.clone())) {
+                            "post" => p.post_test,
+                            _ => p.pre_test,
+                        };
+                        score.map(|score| {
+                            tabara_i18n::t!(
+                                lang,
+                                "training-graded",
+                                name = p.full_name.as_str(),
+                                score = i64::from(score)
+                            )
+                        })
+                    }
+                    Ok(_) | Err(StoreError::NotFound { .. }) => None,
+                    Err(e) => return Err(e.into()),
+                }
+            }
+            _ => None,
+        })
+    }
+}
+
 /// `GET /training/sessions/{id}`.
 pub async fn session(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(id): Path<String>,
+    Query(q): Query<SessionNotice>,
 ) -> Result<Response, AppError> {
     trainer(&user)?;
     let id = session_id(&user, &id)?;
-    session_page(&state, &user, id, None, None).await
+    let notice = q.text(&state, user.lang, id).await?;
+    session_page(&state, &user, id, None, notice).await
 }
 
 /// The add-participant form.
@@ -630,8 +700,7 @@ pub async fn save_register(
         let msg = tabara_i18n::t!(lang, "training-score-range");
         return session_page(&state, &user, id, Some(msg), None).await;
     }
-    let notice = tabara_i18n::t!(lang, "training-register-saved");
-    session_page(&state, &user, id, None, Some(notice)).await
+    Ok(SessionNotice::link(id, "register", ""))
 }
 
 /// A form with only its token.
@@ -661,8 +730,11 @@ pub async fn issue_certificates(
             Err(e) => return Err(e.into()),
         }
     }
-    let notice = tabara_i18n::t!(user.lang, "training-certificates-issued", count = issued);
-    session_page(&state, &user, id, None, Some(notice)).await
+    Ok(SessionNotice::link(
+        id,
+        "issued",
+        &format!("&count={issued}"),
+    ))
 }
 
 async fn certificate_doc(
@@ -818,10 +890,7 @@ pub async fn revoke(
         .revoke_certificate(&Actor::user(user.user.id), id, &form.reason)
         .await
     {
-        Ok(_) => {
-            let notice = tabara_i18n::t!(lang, "training-certificate-revoked");
-            session_page(&state, &user, cert.session_id, None, Some(notice)).await
-        }
+        Ok(_) => Ok(SessionNotice::link(cert.session_id, "revoked", "")),
         Err(StoreError::Invalid(_)) => {
             let msg = tabara_i18n::t!(lang, "training-revoke-reason-needed");
             session_page(&state, &user, cert.session_id, Some(msg), None).await
@@ -961,13 +1030,40 @@ async fn materials_page(
     Ok((status, render(&page)).into_response())
 }
 
+/// After a receipt or a distribution, the page shows the stock of that item in that store, read
+/// back from the register (the redirect carries ids, not figures).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct StockNotice {
+    item: String,
+    store: String,
+}
+
 /// `GET /training/materials`: items, stock per store, and what each post received and when.
 pub async fn materials(
     State(state): State<AppState>,
     user: CurrentUser,
+    Query(q): Query<StockNotice>,
 ) -> Result<Response, AppError> {
     trainer(&user)?;
-    materials_page(&state, &user, None, None).await
+    let notice = match (
+        q.item.parse::<tabara_core::ids::MaterialId>(),
+        q.store.parse::<tabara_core::ids::OfficeId>(),
+    ) {
+        (Ok(item), Ok(store)) => state
+            .store
+            .material_stock()
+            .await?
+            .into_iter()
+            .find(|s| s.item_id == item && s.store_id == store)
+            .map(|s| tabara_i18n::t!(user.lang, "material-stock-now", quantity = s.quantity)),
+        _ => None,
+    };
+    materials_page(&state, &user, None, notice).await
+}
+
+fn stock_link(item: tabara_core::ids::MaterialId, store: tabara_core::ids::OfficeId) -> Response {
+    Redirect::to(&format!("/training/materials?item={item}&store={store}")).into_response()
 }
 
 /// The forms of the materials page (one struct: each form sends the fields it has).
@@ -1062,10 +1158,7 @@ pub async fn receive_material(
         .receive_material(&Actor::user(user.user.id), item, store, quantity, on)
         .await
     {
-        Ok(n) => {
-            let msg = tabara_i18n::t!(lang, "material-stock-now", quantity = n);
-            materials_page(&state, &user, None, Some(msg)).await
-        }
+        Ok(_) => Ok(stock_link(item, store)),
         Err(e) => match material_error(lang, &e) {
             Some(msg) => materials_page(&state, &user, Some(msg), None).await,
             None => Err(e.into()),
@@ -1092,10 +1185,7 @@ pub async fn distribute_material(
         .distribute_material(&Actor::user(user.user.id), item, store, to, quantity, on)
         .await
     {
-        Ok(n) => {
-            let msg = tabara_i18n::t!(lang, "material-stock-now", quantity = n);
-            materials_page(&state, &user, None, Some(msg)).await
-        }
+        Ok(_) => Ok(stock_link(item, store)),
         Err(e) => match material_error(lang, &e) {
             Some(msg) => materials_page(&state, &user, Some(msg), None).await,
             None => Err(e.into()),
@@ -1253,15 +1343,11 @@ pub async fn grade(
         .set_scores(&Actor::user(user.user.id), p.id, version, pre, post)
         .await
     {
-        Ok(_) => {
-            let notice = tabara_i18n::t!(
-                lang,
-                "training-graded",
-                name = p.full_name.as_str(),
-                score = i64::from(score)
-            );
-            session_page(&state, &user, s.id, None, Some(notice)).await
-        }
+        Ok(_) => Ok(SessionNotice::link(
+            s.id,
+            "graded",
+            &format!("&participant={}&kind={}", p.id, grade_kind(&q.kind)),
+        )),
         Err(StoreError::Conflict { .. }) => {
             let msg = tabara_i18n::t!(lang, "training-register-conflict");
             session_page(&state, &user, s.id, Some(msg), None).await

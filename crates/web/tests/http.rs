@@ -2053,6 +2053,11 @@ store_test!(training_session_to_verified_certificate, |db| async move {
         .map(|(k, v)| (k.as_str(), v.as_str()))
         .collect();
     let saved = t.post(&format!("{session_path}/register"), &pairs).await;
+    // Redirect after post: the address bar shows the session, a reload does not post again.
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    let location = saved.location.clone().unwrap();
+    assert!(location.starts_with(&session_path), "{location}");
+    let saved = t.get(&location).await;
     assert_eq!(saved.status, 200, "{}", saved.body);
     assert!(saved.body.contains("Attendance and scores saved"));
     assert!(saved.body.contains("too few days attended"));
@@ -2076,7 +2081,13 @@ store_test!(training_session_to_verified_certificate, |db| async move {
             ],
         )
         .await;
-    assert_eq!(graded.status, 200, "{}", graded.body);
+    assert_eq!(graded.status, 303, "{}", graded.body);
+    let graded = t.get(&graded.location.unwrap()).await;
+    assert!(
+        graded.body.contains("75 % recorded"),
+        "the notice reads the score back: {}",
+        graded.body
+    );
     let b = db
         .store
         .participant(beatrice.parse().unwrap())
@@ -2087,9 +2098,11 @@ store_test!(training_session_to_verified_certificate, |db| async move {
     let issued = t
         .post(&format!("{session_path}/certificates"), &[("csrf", &csrf)])
         .await;
+    assert_eq!(issued.status, 303, "{}", issued.body);
+    let issued = t.get(&issued.location.unwrap()).await;
     assert!(
-        issued.body.contains("1 certificates issued"),
-        "{}",
+        issued.body.contains("1 certificate issued."),
+        "one certificate, in the singular: {}",
         issued.body
     );
     let certs = db.store.session_certificates(id).await.unwrap();
@@ -2158,7 +2171,13 @@ store_test!(training_session_to_verified_certificate, |db| async move {
             ],
         )
         .await;
-    assert_eq!(revoked.status, 200);
+    assert_eq!(revoked.status, 303);
+    assert!(
+        t.get(&revoked.location.unwrap())
+            .await
+            .body
+            .contains("The certificate is revoked")
+    );
     let after = public.get(&format!("/verify?code={}", cert.code)).await;
     assert!(after.body.contains("has been revoked"));
     assert_eq!(
@@ -2247,6 +2266,8 @@ store_test!(
                 ],
             )
             .await;
+        assert_eq!(r.status, 303, "{}", r.body);
+        let r = t.get(&r.location.unwrap()).await;
         assert!(r.body.contains("Now in that store: 10"), "{}", r.body);
         let d = t
             .post(
@@ -2261,6 +2282,8 @@ store_test!(
                 ],
             )
             .await;
+        assert_eq!(d.status, 303, "{}", d.body);
+        let d = t.get(&d.location.unwrap()).await;
         assert!(d.body.contains("Now in that store: 6"), "{}", d.body);
         let short = t
             .post(
@@ -2384,3 +2407,249 @@ store_test!(training_api_for_trainer_tokens, |db| async move {
     assert_eq!(get("/training/sessions".into(), officer).await.0, 404);
     db.finish().await;
 });
+
+// ---------------------------------------------------------------- issue 10: lead
+
+async fn post_pairs(b: &mut Browser<'_>, path: &str, pairs: Vec<(&'static str, String)>) -> Reply {
+    let form: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    b.post(path, &form).await
+}
+
+store_test!(authenticated_answers_are_never_cached, |db| async move {
+    let app = start(&db).await;
+    let mut b = browser(&app);
+    b.sign_in("supervisor", DEMO_PASSWORD).await;
+    let case = cases_of(&db, &app, "supervisor", 1).await.remove(0);
+    let token = api_token(&db, "supervisor").await;
+    let mut replies = Vec::new();
+    for path in ["/", "/cases", &format!("/cases/{}", case.number)] {
+        replies.push((path.to_string(), b.get(path).await.headers));
+    }
+    let api = app
+        .http
+        .get(format!("{}/api/v1/cases", app.base))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    replies.push(("/api/v1/cases".into(), api.headers().clone()));
+    let mut t = browser(&app);
+    t.sign_in("trainer", DEMO_PASSWORD).await;
+    let csv = t.get("/training/reports/by-sex").await;
+    replies.push(("/training/reports/by-sex".into(), csv.headers));
+    for (path, headers) in &replies {
+        assert_eq!(
+            headers.get("cache-control").map(|v| v.to_str().unwrap()),
+            Some("no-store"),
+            "{path}"
+        );
+        assert!(headers.contains_key("x-request-id"), "{path}");
+    }
+    // The stylesheet holds no data and stays cacheable.
+    let css = b.get("/static/tabara.css").await;
+    assert_eq!(css.headers["cache-control"], "public, max-age=86400");
+    db.finish().await;
+});
+
+store_test!(
+    broken_cursors_and_huge_numbers_answer_cleanly,
+    |db| async move {
+        let app = start(&db).await;
+        let mut t = browser(&app);
+        t.sign_in("trainer", DEMO_PASSWORD).await;
+        let unknown = uuid::Uuid::now_v7();
+        for path in [
+            format!("/training?after={unknown}"),
+            "/training?after=not-an-id".to_string(),
+        ] {
+            let r = t.get(&path).await;
+            assert_eq!(r.status, 400, "{path}: {}", r.body);
+            assert!(r.body.contains("Request not understood"), "{path}");
+        }
+        assert_eq!(t.get("/training").await.status, 200);
+
+        let token = api_token(&db, "trainer").await;
+        let api = |path: String| {
+            let req = app
+                .http
+                .get(format!("{}{path}", app.base))
+                .bearer_auth(&token);
+            async move {
+                let r = req.send().await.unwrap();
+                let status = r.status().as_u16();
+                let kind = r.headers()["content-type"].to_str().unwrap().to_string();
+                let body: serde_json::Value =
+                    serde_json::from_str(&r.text().await.unwrap()).unwrap();
+                (status, kind, body)
+            }
+        };
+        for path in [
+            format!("/api/v1/training/sessions?after={unknown}"),
+            "/api/v1/cases?after=abc".to_string(),
+            "/api/v1/cases?limit=9223372036854775808".to_string(),
+        ] {
+            let (status, kind, body) = api(path.clone()).await;
+            assert_eq!(status, 400, "{path}: {body}");
+            assert_eq!(kind, "application/problem+json", "{path}");
+            assert_eq!(body["status"], 400, "{path}");
+        }
+        // Errors raised before any handler (a method not allowed) are problem documents too.
+        let r = app
+            .http
+            .post(format!("{}/api/v1/cases", app.base))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 405);
+        assert_eq!(r.headers()["content-type"], "application/problem+json");
+
+        // Quantities are bounded: nothing overflows, and the reports keep working.
+        let page = t.get("/training/materials").await;
+        let csrf = Browser::csrf(&page.body);
+        let created = t
+            .post(
+                "/training/materials/items",
+                &[
+                    ("csrf", &csrf),
+                    ("kind", "flyer"),
+                    ("title", "Ntimugurishwe"),
+                    ("language", "rn"),
+                ],
+            )
+            .await;
+        assert_eq!(created.status, 303);
+        let item = db.store.materials().await.unwrap()[0].id.to_string();
+        let store = app.reference.offices[0].id.to_string();
+        let to = app.reference.offices[1].id.to_string();
+        for (path, quantity) in [
+            ("/training/materials/receive", "9223372036854775807"),
+            ("/training/materials/receive", "1000001"),
+            ("/training/materials/distribute", "4611686018427387904"),
+        ] {
+            let r = t
+                .post(
+                    path,
+                    &[
+                        ("csrf", &csrf),
+                        ("item", &item),
+                        ("store", &store),
+                        ("to", &to),
+                        ("quantity", quantity),
+                        ("on", "2026-03-01"),
+                    ],
+                )
+                .await;
+            assert_eq!(r.status, 422, "{path} {quantity}: {}", r.body);
+        }
+        assert!(db.store.material_stock().await.unwrap().is_empty());
+        let dated = t
+            .post(
+                "/training/materials/receive",
+                &[
+                    ("csrf", &csrf),
+                    ("item", &item),
+                    ("store", &store),
+                    ("quantity", "5"),
+                    ("on", "9999-12-31"),
+                ],
+            )
+            .await;
+        assert_eq!(dated.status, 422);
+        assert!(dated.body.contains("between 1 January 1990 and today"));
+        assert_eq!(t.get("/training/reports").await.status, 200);
+        assert_eq!(t.get("/training/materials").await.status, 200);
+        db.finish().await;
+    }
+);
+
+store_test!(
+    control_characters_bad_dates_and_unknown_values_are_refused,
+    |db| async move {
+        let app = start(&db).await;
+        let mut b = browser(&app);
+        b.sign_in("officer", DEMO_PASSWORD).await;
+        let form_page = b.get("/cases/new").await;
+        let csrf = Browser::csrf(&form_page.body);
+        let office = app.reference.users[0].office_id.unwrap().to_string();
+        let before = db.store.stats().await.unwrap();
+        let fields = |name: &'static str, opened: &'static str, status: &'static str| {
+            vec![
+                ("csrf", csrf.clone()),
+                ("opened_on", opened.to_string()),
+                ("office", office.clone()),
+                ("first_name", name.to_string()),
+                ("second_name", "Ndayishimiye".to_string()),
+                ("gender", "Masculine".to_string()),
+                ("exploitation", "ForcedLabour".to_string()),
+                ("trafficking_status", status.to_string()),
+            ]
+        };
+        let escape = post_pairs(
+            &mut b,
+            "/cases/new",
+            fields("Jean\u{1b}[2J", "2026-11-01", ""),
+        )
+        .await;
+        assert_eq!(escape.status, 422, "{}", escape.body);
+        assert!(escape.body.contains("id=\"err-prs_FirstName\""));
+        assert!(escape.body.contains("control character"));
+        let nul = post_pairs(&mut b, "/cases/new", fields("Jean\u{0}", "2026-11-01", "")).await;
+        assert_eq!(nul.status, 422);
+        let old = post_pairs(&mut b, "/cases/new", fields("Jean", "0201-11-01", "")).await;
+        assert_eq!(old.status, 422);
+        assert!(old.body.contains("id=\"err-cas_OpenedOn\""));
+        let unknown = post_pairs(
+            &mut b,
+            "/cases/new",
+            fields("Jean", "2026-11-01", "SomethingElse"),
+        )
+        .await;
+        assert_eq!(unknown.status, 422);
+        assert!(unknown.body.contains("id=\"err-vic_TraffickingStatus\""));
+        assert_eq!(
+            db.store.stats().await.unwrap().cases,
+            before.cases,
+            "nothing stored"
+        );
+        let ok = post_pairs(
+            &mut b,
+            "/cases/new",
+            fields("Jean", "2026-11-01", "PossibleVictimOfTrafficking"),
+        )
+        .await;
+        assert_eq!(ok.status, 303, "{}", ok.body);
+        let case_path = ok.location.unwrap();
+
+        // Comments keep their line breaks and refuse the rest.
+        let page = b.get(&case_path).await;
+        let csrf = Browser::csrf(&page.body);
+        let bell = b
+            .post(
+                &format!("{case_path}/comments"),
+                &[("csrf", &csrf), ("body", "Seen at the border\u{7}")],
+            )
+            .await;
+        assert_eq!(bell.status, 422);
+        let lines = b
+            .post(
+                &format!("{case_path}/comments"),
+                &[
+                    ("csrf", &csrf),
+                    ("body", "Seen at the border.\r\nTaken to the shelter."),
+                ],
+            )
+            .await;
+        assert_eq!(lines.status, 303);
+
+        // An unknown filter value is said, not silently ignored.
+        let listed = b.get("/cases?status=Nonsense").await;
+        assert_eq!(listed.status, 200);
+        assert!(
+            listed.body.contains("not one of the list"),
+            "{}",
+            listed.body
+        );
+        db.finish().await;
+    }
+);

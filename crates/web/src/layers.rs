@@ -1,0 +1,192 @@
+//! The layers every response passes through, outermost last: request ids and structured logs,
+//! a panic caught as a clean error page, no caching of anything but the stylesheet, limits,
+//! time-outs and security headers.
+//!
+//! Logs carry the request id, method, the route's template (`/cases/{number}`, never the
+//! path or query actually requested: a query can hold a searched name), status and latency.
+//! Causes of server errors are logged where they are turned into responses (`error.rs`,
+//! `api.rs`) inside the request's span, so they carry the same request id.
+
+use std::any::Any;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::{MatchedPath, Request};
+use axum::http::{HeaderName, HeaderValue, Response, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::IntoResponse;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{
+    MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
+};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+/// The header that carries a request's id, to the client and in every log line.
+pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+                   form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
+
+/// Wrap the application's routes in every layer.
+pub fn apply(router: Router, behind_tls: bool) -> Router {
+    // Innermost: a panic in a handler becomes a 500 page that then passes through every
+    // layer below, so it carries the request id, the cache policy and the security headers.
+    let mut router = router
+        .layer(CatchPanicLayer::custom(panic_response))
+        .layer(axum::middleware::from_fn(crate::api::problems_only))
+        .layer(axum::middleware::from_fn(no_store))
+        .layer(CompressionLayer::new())
+        .layer(RequestBodyLimitLayer::new(256 * 1024))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(30),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CSP),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            HeaderName::from_static("permissions-policy"),
+            HeaderValue::from_static("camera=(), microphone=(), geolocation=()"),
+        ));
+    if behind_tls {
+        router = router.layer(SetResponseHeaderLayer::overriding(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        ));
+    }
+    // Outermost: the request id is set first, so the span and the logs carry it.
+    router
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(request_span)
+                .on_request(())
+                .on_response(log_response)
+                .on_failure(()),
+        )
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+}
+
+/// One span per request: its id, method and route template, nothing the user typed.
+fn request_span(request: &Request) -> tracing::Span {
+    let id = request
+        .extensions()
+        .get::<RequestId>()
+        .and_then(|id| id.header_value().to_str().ok())
+        .unwrap_or("-")
+        .to_string();
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_else(|| "(no route)".into());
+    tracing::info_span!("request", request_id = %id, method = %request.method(), route = %route)
+}
+
+fn log_response<B>(response: &Response<B>, latency: Duration, _span: &tracing::Span) {
+    let status = response.status().as_u16();
+    let latency_ms = latency.as_secs_f64() * 1000.0;
+    if status >= 500 {
+        tracing::error!(status, latency_ms, "response");
+    } else {
+        tracing::info!(status, latency_ms, "response");
+    }
+}
+
+/// A caught panic: logged (the message names code, not people), answered with the error page.
+fn panic_response(err: Box<dyn Any + Send + 'static>) -> Response<axum::body::Body> {
+    let message = err
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| err.downcast_ref::<&str>().copied())
+        .unwrap_or("(no message)");
+    tracing::error!(panic = message, "handler panicked");
+    crate::error::internal_error_page().into_response()
+}
+
+/// Nothing a signed-in user saw may stay in a browser's or a proxy's cache (on a shared
+/// border-post computer, Back after sign-out would show it again): every response is
+/// `no-store` unless its handler chose otherwise (the stylesheet, which holds no data).
+async fn no_store(request: Request, next: Next) -> axum::response::Response {
+    let mut response = next.run(request).await;
+    response
+        .headers_mut()
+        .entry(header::CACHE_CONTROL)
+        .or_insert(HeaderValue::from_static("no-store"));
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::body::Body;
+    use axum::routing::get;
+    use tower::ServiceExt;
+
+    async fn boom() -> &'static str {
+        let quantity: Vec<u8> = Vec::new();
+        // An index out of bounds, as a bug in a handler would cause.
+        let _ = quantity[usize::from(quantity.is_empty())];
+        "unreachable"
+    }
+
+    #[tokio::test]
+    async fn a_panicking_handler_answers_a_clean_error_page() {
+        let app = apply(Router::new().route("/boom", get(boom)), false);
+        let response = app
+            .oneshot(Request::builder().uri("/boom").body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let headers = response.headers().clone();
+        assert!(headers.contains_key(REQUEST_ID), "{headers:?}");
+        assert_eq!(headers[header::CACHE_CONTROL], "no-store");
+        assert!(headers.contains_key(header::CONTENT_SECURITY_POLICY));
+        assert!(
+            headers[header::CONTENT_TYPE]
+                .to_str()
+                .unwrap()
+                .starts_with("text/html")
+        );
+        let body = axum::body::to_bytes(response.into_body(), 1 << 20)
+            .await
+            .unwrap();
+        let body = String::from_utf8(body.to_vec()).unwrap();
+        assert!(body.contains("<h1>"), "{body}");
+        assert!(!body.contains("panicked"), "{body}");
+        assert!(!body.contains("index out of bounds"), "{body}");
+    }
+
+    #[tokio::test]
+    async fn a_handlers_own_cache_policy_is_kept() {
+        async fn css() -> impl IntoResponse {
+            ([(header::CACHE_CONTROL, "public, max-age=60")], "body{}")
+        }
+        let app = apply(Router::new().route("/css", get(css)), false);
+        let response = app
+            .oneshot(Request::builder().uri("/css").body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(
+            response.headers()[header::CACHE_CONTROL],
+            "public, max-age=60"
+        );
+    }
+}
