@@ -70,6 +70,15 @@ struct VerifyPage {
     code: String,
     /// `valid`, `revoked`, `unknown`, `malformed`, or empty before a check.
     result: &'static str,
+    /// For a valid certificate: who holds it, for which course, when.
+    holder: Option<VerifiedHolder>,
+}
+
+/// What the public verification page shows of a valid certificate.
+struct VerifiedHolder {
+    name: String,
+    course: String,
+    dates: String,
 }
 
 /// The code to check.
@@ -87,6 +96,7 @@ pub async fn verify(
 ) -> Result<Response, AppError> {
     let lang = visitor_lang(&headers);
     let typed = q.code.unwrap_or_default();
+    let mut holder = None;
     let result = if typed.trim().is_empty() {
         ""
     } else {
@@ -95,7 +105,22 @@ pub async fn verify(
             Some(code) => match state.store.certificate_by_code(&code).await? {
                 None => "unknown",
                 Some(c) if c.revoked_at.is_some() => "revoked",
-                Some(_) => "valid",
+                Some(c) => {
+                    // Enough for a checker to tie the code to the person in front of them
+                    // (name, course, dates), and nothing more: no rank, unit or scores.
+                    let p = state.store.participant(c.participant_id).await?;
+                    let s = state.store.training_session(c.session_id).await?;
+                    holder = Some(VerifiedHolder {
+                        name: p.full_name,
+                        course: s.title,
+                        dates: format!(
+                            "{} – {}",
+                            format_date(lang, s.starts_on),
+                            format_date(lang, s.ends_on)
+                        ),
+                    });
+                    "valid"
+                }
             },
         }
     };
@@ -105,6 +130,7 @@ pub async fn verify(
         chrome,
         code: typed.trim().to_string(),
         result,
+        holder,
     };
     let status = if result == "unknown" || result == "malformed" {
         StatusCode::NOT_FOUND

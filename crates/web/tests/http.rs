@@ -2146,7 +2146,20 @@ store_test!(training_session_to_verified_certificate, |db| async move {
         .await;
     assert_eq!(ok.status, 200);
     assert!(ok.body.contains("This certificate is valid"));
-    assert!(!ok.body.contains("Claudine"), "nothing more than validity");
+    // Enough to tie the code to the person in front of the checker: name, course, dates.
+    let holder = db.store.participant(cert.participant_id).await.unwrap();
+    assert!(
+        ok.body
+            .contains(&format!("id=\"holder\">{}</dd>", holder.full_name)),
+        "{}",
+        ok.body
+    );
+    assert!(ok.body.contains("Formation des OPJ sur la traite — session 1"));
+    assert!(ok.body.contains("Mar 2026"), "the dates");
+    assert!(
+        !ok.body.contains(" %") && !ok.body.contains("Feminine") && !ok.body.contains("Béatrice"),
+        "nothing more: no score, no sex, no other participant"
+    );
     assert_eq!(public.get("/verify?code=AAAA-BBBB-CCCC").await.status, 404);
     assert!(
         public
@@ -2180,6 +2193,10 @@ store_test!(training_session_to_verified_certificate, |db| async move {
     );
     let after = public.get(&format!("/verify?code={}", cert.code)).await;
     assert!(after.body.contains("has been revoked"));
+    assert!(
+        !after.body.contains(&holder.full_name),
+        "a revoked certificate names nobody"
+    );
     assert_eq!(
         officer.get(&pdf_path).await.status,
         404,
