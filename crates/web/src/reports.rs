@@ -30,34 +30,55 @@ pub struct Table {
 }
 
 /// A horizontal bar chart as SVG (presentation attributes only: no inline style, so the CSP
-/// holds). Labels are escaped.
-pub fn bar_chart(rows: &[(String, i64)]) -> String {
+/// holds). Each label stands on its own line above its bar, across the whole width, so long
+/// session titles are not cut; one longer than [`LABEL_MAX`] characters is shortened with "…"
+/// and kept whole in the row's `<title>`. The chart is an image with a text alternative: its
+/// title and a description that reads every row and value (the table below repeats them).
+pub fn bar_chart(title: &str, rows: &[(String, i64)]) -> String {
     let max = rows.iter().map(|r| r.1).max().unwrap_or(0).max(1);
-    let bar_h = 18;
-    let gap = 6;
-    let label_w = 230;
+    let (label_h, bar_h, gap) = (16, 14, 8);
+    let row_h = label_h + bar_h + gap;
     let width = 640;
-    let height = rows.len() as i64 * (bar_h + gap) + gap;
+    let height = rows.len() as i64 * row_h + gap;
+    let description = rows
+        .iter()
+        .map(|(l, v)| format!("{l}: {v}"))
+        .collect::<Vec<_>>()
+        .join("; ");
     let mut svg = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"100%\" viewBox=\"0 0 {width} {height}\" role=\"img\">"
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"100%\" viewBox=\"0 0 {width} {height}\" \
+         role=\"img\"><title>{}</title><desc>{}</desc>",
+        escape(title),
+        escape(&description)
     );
     for (i, (label, value)) in rows.iter().enumerate() {
-        let y = gap + i as i64 * (bar_h + gap);
-        let w = (width - label_w - 60) * value / max;
+        let y = gap + i as i64 * row_h;
+        // A negative value (a knowledge loss) draws no bar; its number is still written.
+        let w = ((width - 60) * value.max(&0) / max).max(0);
+        let shown = if label.chars().count() > LABEL_MAX {
+            format!("{}…", label.chars().take(LABEL_MAX - 1).collect::<String>())
+        } else {
+            label.clone()
+        };
         svg.push_str(&format!(
-            "<text x=\"{}\" y=\"{}\" font-size=\"12\" text-anchor=\"end\" fill=\"#1f2933\">{}</text>\
-             <rect x=\"{label_w}\" y=\"{y}\" width=\"{w}\" height=\"{bar_h}\" fill=\"#0b5d8f\"/>\
-             <text x=\"{}\" y=\"{}\" font-size=\"12\" fill=\"#1f2933\">{value}</text>",
-            label_w - 6,
-            y + 13,
+            "<g><title>{}: {value}</title>\
+             <text x=\"0\" y=\"{}\" font-size=\"12\" fill=\"#1f2933\">{}</text>\
+             <rect x=\"0\" y=\"{}\" width=\"{w}\" height=\"{bar_h}\" fill=\"#0b5d8f\"/>\
+             <text x=\"{}\" y=\"{}\" font-size=\"12\" fill=\"#1f2933\">{value}</text></g>",
             escape(label),
-            label_w + w + 4,
-            y + 13,
+            y + 12,
+            escape(&shown),
+            y + label_h,
+            w + 4,
+            y + label_h + 11,
         ));
     }
     svg.push_str("</svg>");
     svg
 }
+
+/// The longest label a chart writes in full (about the width of the chart at 12 px).
+const LABEL_MAX: usize = 95;
 
 fn escape(s: &str) -> String {
     s.replace('&', "&amp;")
@@ -73,6 +94,7 @@ fn table(
     rows: Vec<(String, Vec<i64>)>,
 ) -> Table {
     let chart = bar_chart(
+        &title,
         &rows
             .iter()
             .map(|(l, v)| (l.clone(), v.first().copied().unwrap_or(0)))
@@ -271,12 +293,41 @@ mod tests {
 
     #[test]
     fn charts_scale_to_the_largest_value_and_escape_labels() {
-        let svg = bar_chart(&[("Femmes <F>".into(), 40), ("Hommes".into(), 60)]);
+        let svg = bar_chart(
+            "Trained <by> sex",
+            &[("Femmes <F>".into(), 40), ("Hommes".into(), 60)],
+        );
         assert!(svg.starts_with("<svg"));
         assert!(svg.contains("Femmes &lt;F&gt;"));
-        assert!(svg.contains("width=\"350\""), "{svg}");
-        assert!(svg.contains("width=\"233\""), "{svg}");
+        assert!(svg.contains("width=\"386\""), "{svg}");
+        assert!(svg.contains("width=\"580\""), "{svg}");
         assert!(!svg.contains("style="));
-        assert!(bar_chart(&[]).ends_with("</svg>"));
+        assert!(bar_chart("none", &[]).ends_with("</svg>"));
+    }
+
+    #[test]
+    fn charts_have_a_text_alternative_and_keep_long_labels() {
+        let long = "Formation des officiers de police judiciaire sur la traite des personnes — session de Bujumbura (2026-03-02)";
+        let svg = bar_chart(
+            "Knowledge gain",
+            &[(long.to_string(), 25), ("Loss".into(), -5)],
+        );
+        assert!(
+            svg.contains("role=\"img\"><title>Knowledge gain</title><desc>"),
+            "{svg}"
+        );
+        assert!(
+            svg.contains("Loss: -5"),
+            "the description reads every value"
+        );
+        assert!(
+            svg.contains(&format!("<title>{long}: 25</title>")),
+            "whole label kept"
+        );
+        assert!(
+            svg.contains("…</text>"),
+            "a long label is shortened on screen"
+        );
+        assert!(!svg.contains("width=\"-"), "no negative bar: {svg}");
     }
 }

@@ -2154,7 +2154,10 @@ store_test!(training_session_to_verified_certificate, |db| async move {
         "{}",
         ok.body
     );
-    assert!(ok.body.contains("Formation des OPJ sur la traite — session 1"));
+    assert!(
+        ok.body
+            .contains("Formation des OPJ sur la traite — session 1")
+    );
     assert!(ok.body.contains("Mar 2026"), "the dates");
     assert!(
         !ok.body.contains(" %") && !ok.body.contains("Feminine") && !ok.body.contains("Béatrice"),
