@@ -537,3 +537,9 @@ training-grade-submit = Score and record
 training-grade-pre = grade pre-test
 training-grade-post = grade post-test
 training-graded = { $name }: { $score } % recorded.
+
+## issue 10: access
+case-share-may-edit = The agency may also edit the case (without this it reads and comments only)
+case-share-may-edit-mark = may edit
+case-share-read-only-mark = reads and comments
+intake-no-office = Your agency has no office registered: the case is opened without an office.

@@ -536,3 +536,9 @@ training-grade-submit = Noter et enregistrer
 training-grade-pre = corriger le pré-test
 training-grade-post = corriger le post-test
 training-graded = { $name } : { $score } % enregistré.
+
+## issue 10: access
+case-share-may-edit = La structure peut aussi modifier le dossier (sinon elle le lit et le commente seulement)
+case-share-may-edit-mark = peut modifier
+case-share-read-only-mark = lit et commente
+intake-no-office = Votre structure n'a pas de bureau enregistré : le dossier est ouvert sans bureau.

@@ -577,7 +577,7 @@ store_test!(
 // person of the case, and the API answer exactly as `permissions::decide` says, and identity
 // appears only where the role may read it.
 store_test!(authorization_matrix_over_http, |db| async move {
-    use tabara_core::permissions::{Action, decide};
+    use tabara_core::permissions::{Action, decide, decide_identity};
     let app = start(&db).await;
     let all = db
         .store
@@ -600,6 +600,29 @@ store_test!(authorization_matrix_over_http, |db| async move {
         }
     }
     assert_eq!(samples.len(), 3);
+    // Shares, so that the shared paths are walked too: every sample goes to the prosecution
+    // (to read), the first to IOM for editing, the second to IOM to read and comment.
+    let orgs = &app.reference.organisations;
+    let prosecution = orgs
+        .iter()
+        .find(|o| o.name.starts_with("Parquet"))
+        .unwrap()
+        .id;
+    let iom = orgs.iter().find(|o| o.name.starts_with("OIM")).unwrap().id;
+    for (i, c) in samples.iter().enumerate() {
+        let owner = db.store.case(c.id).await.unwrap().organisation_id;
+        let system = Actor::system("test");
+        db.store
+            .share_case(&system, c.id, prosecution, "Transmis au parquet", false)
+            .await
+            .unwrap();
+        if i < 2 && owner != iom {
+            db.store
+                .share_case(&system, c.id, iom, "Prise en charge", i == 0)
+                .await
+                .unwrap();
+        }
+    }
     // One screening (a draft) in each sample case.
     let version = tabara_core::screening::Catalogue::embedded()
         .unwrap()
@@ -655,7 +678,6 @@ store_test!(authorization_matrix_over_http, |db| async move {
         for c in &samples {
             let relation = db.store.relation(&viewer, c.id).await.unwrap().unwrap();
             let read = decide(u.role, Action::ReadCase, Some(relation)).allowed();
-            let identity = decide(u.role, Action::ReadIdentity, Some(relation)).allowed();
             let want = if read { 200 } else { 404 };
             let page = b.get(&format!("/cases/{}", c.number)).await.status;
             let person = db.store.case_persons(c.id).await.unwrap()[0].person.id;
@@ -730,7 +752,16 @@ store_test!(authorization_matrix_over_http, |db| async move {
                     gate(Action::EditCase, 303),
                 ),
                 ("edit", edit, gate(Action::EditCase, 200)),
-                ("person edit", edit_person, gate(Action::EditCase, 200)),
+                // A person's edit form out of the user's rights answers like a missing one.
+                (
+                    "person edit",
+                    edit_person,
+                    if read && decide(u.role, Action::EditCase, Some(relation)).allowed() {
+                        200
+                    } else {
+                        404
+                    },
+                ),
                 ("comment", comment, gate(Action::CommentCase, 303)),
                 ("share", share, gate(Action::ShareCase, 422)),
             ] {
@@ -744,15 +775,44 @@ store_test!(authorization_matrix_over_http, |db| async move {
             if read && person_page.body.contains("person-identity-hidden") {
                 wrong.push(format!("{} sees a raw key", u.username));
             }
-            let shows_identity = person_page.status == 200
-                && !person_page
-                    .body
-                    .contains("does not give access to this person");
-            if read && shows_identity != identity {
-                wrong.push(format!(
-                    "{} ({}) identity on {}: shown={shows_identity}, allowed={identity}",
-                    u.username, u.role, c.reference
-                ));
+            // Identity by the person's role: the first person of each role of the case, shown
+            // and its read audited exactly when `decide_identity` allows it.
+            let persons = db.store.case_persons(c.id).await.unwrap();
+            let mut roles_seen = Vec::new();
+            for cp in &persons {
+                let person_role = cp.involvement.role();
+                if !read || roles_seen.contains(&person_role) {
+                    continue;
+                }
+                roles_seen.push(person_role);
+                let allowed = decide_identity(u.role, relation, person_role).allowed();
+                let trail = |db: &TestDb| {
+                    let id = cp.person.id.to_string();
+                    let store = db.store.clone();
+                    async move {
+                        store
+                            .audit_trail("person", &id)
+                            .await
+                            .unwrap()
+                            .iter()
+                            .filter(|e| e.action == "person_identity.read")
+                            .count()
+                    }
+                };
+                let reads_before = trail(&db).await;
+                let page = b
+                    .get(&format!("/cases/{}/persons/{}", c.number, cp.person.id))
+                    .await;
+                let shows = page.status == 200
+                    && !page.body.contains("does not give access to this person");
+                let audited = trail(&db).await - reads_before;
+                if shows != allowed || audited != usize::from(allowed) {
+                    wrong.push(format!(
+                        "{} ({}) identity of a {person_role} on {}: shown={shows}, \
+                         audited={audited}, allowed={allowed}",
+                        u.username, u.role, c.reference
+                    ));
+                }
             }
         }
     }
