@@ -2444,3 +2444,110 @@ store_test!(training_api_for_trainer_tokens, |db| async move {
     assert_eq!(get("/training/sessions".into(), officer).await.0, 404);
     db.finish().await;
 });
+
+// ---------------------------------------------------------------- issue 10: access
+
+/// A form for a new case, opened at `office` (empty: no office field).
+fn intake_fields<'a>(csrf: &'a str, office: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("csrf", csrf),
+        ("opened_on", "2026-01-15"),
+        ("office", office),
+        ("first_name", "Espérance"),
+        ("second_name", "Niyonzima"),
+        ("age", "16"),
+        ("gender", "Feminine"),
+        ("citizenship", "BI"),
+        ("exploitation", "ChildLabour"),
+        ("consent", "1"),
+    ]
+}
+
+store_test!(
+    every_role_that_may_open_a_case_opens_one_through_the_form,
+    |db| async move {
+        use tabara_core::permissions::{Action, decide};
+        let app = start(&db).await;
+        let mut opened = 0;
+        for u in &app.reference.users {
+            if !decide(u.role, Action::CreateCase, None).allowed() {
+                continue;
+            }
+            let mut b = browser(&app);
+            b.sign_in(&u.username, DEMO_PASSWORD).await;
+            let form = b.get("/cases/new").await;
+            assert_eq!(form.status, 200, "{}", u.username);
+            let csrf = Browser::csrf(&form.body);
+            let agency_offices: Vec<String> = app
+                .reference
+                .offices
+                .iter()
+                .filter(|o| o.organisation_id == u.organisation_id)
+                .map(|o| o.id.to_string())
+                .collect();
+            // The user's own office when it is the agency's, else the agency's first, else none.
+            let office = u
+                .office_id
+                .map(|o| o.to_string())
+                .filter(|o| agency_offices.contains(o))
+                .or_else(|| agency_offices.first().cloned())
+                .unwrap_or_default();
+            if office.is_empty() {
+                assert!(form.body.contains("id=\"no-office\""), "{}", u.username);
+                assert!(!form.body.contains("name=\"office\""), "{}", u.username);
+            } else {
+                assert!(
+                    form.body.contains(&format!("<option value=\"{office}\"")),
+                    "{} is offered their agency's office",
+                    u.username
+                );
+                // An agency with offices names the one that opens the case.
+                let none = b.post("/cases/new", &intake_fields(&csrf, "")).await;
+                assert_eq!(none.status, 422, "{}", u.username);
+                assert!(
+                    none.body.contains("id=\"err-cas_Office\""),
+                    "{}",
+                    u.username
+                );
+            }
+            let r = b.post("/cases/new", &intake_fields(&csrf, &office)).await;
+            assert_eq!(r.status, 303, "{}: {}", u.username, r.body);
+            let number: i64 = r
+                .location
+                .unwrap()
+                .trim_start_matches("/cases/")
+                .parse()
+                .unwrap();
+            let case = db.store.case_by_number(number).await.unwrap();
+            assert_eq!(case.organisation_id, u.organisation_id, "{}", u.username);
+            assert_eq!(case.owner_id, Some(u.id), "{}", u.username);
+            assert_eq!(
+                case.office_id.map(|o| o.to_string()).unwrap_or_default(),
+                office,
+                "{}",
+                u.username
+            );
+            // The one who opened it reads it.
+            assert_eq!(
+                b.get(&format!("/cases/{number}")).await.status,
+                200,
+                "{}",
+                u.username
+            );
+            opened += 1;
+        }
+        assert_eq!(
+            opened, 4,
+            "officer, investigator, caseworker, child protection"
+        );
+        // Another agency's office is refused, even for an agency without offices.
+        let mut cp = browser(&app);
+        cp.sign_in("childprotection", DEMO_PASSWORD).await;
+        let csrf = Browser::csrf(&cp.get("/cases/new").await.body);
+        let foreign = app.reference.offices[0].id.to_string();
+        let r = cp.post("/cases/new", &intake_fields(&csrf, &foreign)).await;
+        assert_eq!(r.status, 422);
+        assert!(r.body.contains("id=\"err-cas_Office\""));
+        db.finish().await;
+    }
+);
