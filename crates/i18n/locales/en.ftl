@@ -543,3 +543,4 @@ case-share-may-edit = The agency may also edit the case (without this it reads a
 case-share-may-edit-mark = may edit
 case-share-read-only-mark = reads and comments
 intake-no-office = Your agency has no office registered: the case is opened without an office.
+demo-shares = { $count } shares: cases sent to the prosecution, and to IOM for victim assistance (some for editing)

@@ -542,3 +542,4 @@ case-share-may-edit = La structure peut aussi modifier le dossier (sinon elle le
 case-share-may-edit-mark = peut modifier
 case-share-read-only-mark = lit et commente
 intake-no-office = Votre structure n'a pas de bureau enregistré : le dossier est ouvert sans bureau.
+demo-shares = { $count } partages : dossiers transmis au parquet, et à l'OIM pour l'assistance aux victimes (certains avec droit de modification)

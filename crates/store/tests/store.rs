@@ -2978,3 +2978,58 @@ store_test!(
         db.finish().await;
     }
 );
+
+store_test!(
+    the_demo_shares_cases_with_the_prosecution_and_iom,
+    |db| async move {
+        use tabara_core::permissions::{Action, decide};
+        let s = &db.store;
+        let (demo, _) = load_demo(s, 4, 300).await;
+        let reference = demo.reference().clone();
+        let written = tabara_demo::write_shares(s, &Actor::system("demo"), &reference)
+            .await
+            .unwrap();
+        assert!(written > 10, "{written}");
+        let user = |name: &str| {
+            reference
+                .users
+                .iter()
+                .find(|u| u.username == name)
+                .unwrap()
+                .viewer()
+        };
+        let all = listed_summaries(s, &CaseFilter::default()).await;
+        let (mut shares, mut for_editing) = (0, 0);
+        for c in &all {
+            for share in s.case_shares(c.id).await.unwrap() {
+                shares += 1;
+                for_editing += usize::from(share.may_edit);
+            }
+        }
+        assert_eq!(shares, written);
+        assert!(for_editing > 0 && for_editing < shares, "{for_editing}");
+        // The prosecutor now has dossiers to read, the caseworker some cases to edit.
+        let prosecutor = user("prosecutor");
+        assert!(
+            !listed(
+                s,
+                &CaseFilter {
+                    visible_to: Some(prosecutor),
+                    ..Default::default()
+                }
+            )
+            .await
+            .is_empty()
+        );
+        let caseworker = user("caseworker");
+        let mut editable_shared = 0;
+        for c in &all {
+            let r = s.relation(&caseworker, c.id).await.unwrap().unwrap();
+            if !r.same_agency && decide(Role::Caseworker, Action::EditCase, Some(r)).allowed() {
+                editable_shared += 1;
+            }
+        }
+        assert_eq!(editable_shared, for_editing);
+        db.finish().await;
+    }
+);
