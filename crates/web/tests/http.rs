@@ -2893,3 +2893,80 @@ store_test!(
         db.finish().await;
     }
 );
+
+store_test!(
+    a_person_whose_identity_is_hidden_has_only_facts_to_edit,
+    |db| async move {
+        use tabara_core::records::PersonRole;
+        let app = start(&db).await;
+        // A case of the caseworker's own agency with a suspect: they edit it, but read only
+        // the victims' identities.
+        let mut found = None;
+        for c in cases_of(&db, &app, "caseworker", 200).await {
+            if !c.organisation.starts_with("OIM") {
+                continue;
+            }
+            let persons = db.store.case_persons(c.id).await.unwrap();
+            if let Some(p) = persons
+                .iter()
+                .find(|p| p.involvement.role() == PersonRole::Suspect)
+            {
+                found = Some((c, p.person.clone()));
+                break;
+            }
+        }
+        let (case, suspect) = found.expect("an IOM case with a suspect");
+        let (identity_before, identity_version) = db
+            .store
+            .read_identity(&Actor::system("test"), suspect.id)
+            .await
+            .unwrap();
+        let reads = identity_reads(&db, suspect.id).await;
+        let mut b = browser(&app);
+        b.sign_in("caseworker", DEMO_PASSWORD).await;
+        let path = format!("/cases/{}/persons/{}/edit", case.number, suspect.id);
+        let form = b.get(&path).await;
+        assert_eq!(form.status, 200);
+        assert!(form.body.contains("id=\"identity-not-editable\""));
+        assert!(!form.body.contains("name=\"first_name\""));
+        let first = identity_before.first_name.clone().unwrap();
+        assert!(!form.body.contains(&first), "no name on the form");
+        assert_eq!(
+            identity_reads(&db, suspect.id).await,
+            reads,
+            "no identity read"
+        );
+        // A crafted identity field is ignored; the facts are saved.
+        let saved = b
+            .post(
+                &path,
+                &[
+                    ("csrf", &Browser::csrf(&form.body)),
+                    ("facts_version", &hidden(&form.body, "facts_version")),
+                    ("identity_version", &identity_version.to_string()),
+                    ("first_name", "Forged"),
+                    ("gender", suspect.facts.gender.as_str()),
+                    ("age", "44"),
+                    ("citizenship", "BI, TZ"),
+                ],
+            )
+            .await;
+        assert_eq!(saved.status, 303, "{}", saved.body);
+        let facts = db.store.person(suspect.id).await.unwrap();
+        assert_eq!(facts.facts.age_at_registration, Some(44));
+        assert_eq!(facts.version, suspect.version + 1);
+        let (identity_after, version_after) = db
+            .store
+            .read_identity(&Actor::system("test"), suspect.id)
+            .await
+            .unwrap();
+        assert_eq!(
+            (identity_after, version_after),
+            (identity_before, identity_version),
+            "identity untouched"
+        );
+        // The system reads above are the only ones.
+        assert_eq!(identity_reads(&db, suspect.id).await, reads + 1);
+        db.finish().await;
+    }
+);
