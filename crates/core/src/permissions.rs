@@ -226,7 +226,8 @@ pub fn decide_identity(role: Role, relation: Relation, person: PersonRole) -> De
             Allow("the investigating services read every person of their cases")
         }
         (Prosecutor, Suspect | Witness) => Allow("the prosecutor reads the suspects and witnesses"),
-        (Prosecutor, _) => Deny("the dossier refers to victims without their identity"),
+        (Prosecutor, Victim) => Deny("the dossier refers to victims without their identity"),
+        (Prosecutor, Other) => Deny("the prosecutor reads the suspects and witnesses only"),
         (Caseworker | ChildProtection, Victim) => Allow("victim assistance reads the victims"),
         (Caseworker | ChildProtection, _) => Deny("victim assistance reads the victims only"),
         (LegalAid, _) => Deny("legal aid reads only their clients, and no client is linked yet"),
@@ -235,7 +236,9 @@ pub fn decide_identity(role: Role, relation: Relation, person: PersonRole) -> De
 }
 
 /// The kinds of person whose identity `role` may read on a case within their reach: the
-/// name search matches only these (see [`decide_identity`]).
+/// name search matches only these (see [`decide_identity`]). Within reach the answer depends
+/// on the role and the person's role only, which the unit matrix checks for every relation;
+/// the list query supplies the reach.
 pub fn identity_person_roles(role: Role) -> Vec<PersonRole> {
     PersonRole::ALL
         .iter()
