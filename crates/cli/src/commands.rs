@@ -440,6 +440,8 @@ async fn demo(cli: &Cli, args: &crate::DemoArgs) -> Result<ExitCode> {
     let (persons, cases) = producer.await?;
     bar.set_message("screenings");
     let screenings = tabara_demo::write_screenings(&store, &actor, args.seed, 120).await?;
+    bar.set_message("shares");
+    let shares = tabara_demo::write_shares(&store, &actor, &reference).await?;
     bar.set_message("training");
     let training = tabara_demo::write_training(&store, &actor, &reference, args.seed).await?;
     bar.set_message("analysing");
@@ -460,6 +462,7 @@ async fn demo(cli: &Cli, args: &crate::DemoArgs) -> Result<ExitCode> {
     )?;
     if !cli.json {
         println!("{}", t!(lang, "demo-screenings", count = screenings as i64));
+        println!("{}", t!(lang, "demo-shares", count = shares as i64));
         println!(
             "{}",
             t!(

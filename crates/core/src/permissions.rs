@@ -8,7 +8,8 @@
 
 use serde::Serialize;
 
-use crate::picklist::picklist;
+use crate::picklist::{Picklist, picklist};
+use crate::records::PersonRole;
 use crate::role::Role;
 
 picklist! {
@@ -22,7 +23,9 @@ picklist! {
         EditCase = "case.edit", "Edit a case", "Modifier un dossier";
         /// Add a comment to a case.
         CommentCase = "case.comment", "Comment on a case", "Commenter un dossier";
-        /// Read the names, date of birth and contacts of the persons of a case.
+        /// Read the names, date of birth and contacts of persons of a case: allowed when the
+        /// user may read the identity of at least one kind of person of the case (which
+        /// persons is [`decide_identity`]'s answer).
         ReadIdentity = "identity.read", "Read identities", "Lire les identités";
         /// Give another agency access to a case, with a reason.
         ShareCase = "case.share", "Share a case", "Partager un dossier";
@@ -53,8 +56,11 @@ pub struct Relation {
     pub same_office: bool,
     /// The record is assigned to the user (or the user owns it).
     pub assigned: bool,
-    /// The record was explicitly shared with the user's agency.
+    /// The record was explicitly shared with the user's agency (to read and comment).
     pub shared_with_agency: bool,
+    /// The share with the user's agency also lets it edit the record (implies
+    /// `shared_with_agency`).
+    pub shared_for_editing: bool,
     /// A person of the record is a child (under 18, or of uncertain age and presumed a child).
     pub involves_minor: bool,
 }
@@ -67,6 +73,7 @@ impl Relation {
         same_office: true,
         assigned: true,
         shared_with_agency: true,
+        shared_for_editing: true,
         involves_minor: true,
     };
 }
@@ -156,24 +163,88 @@ pub fn decide(role: Role, action: Action, relation: Option<Relation>) -> Decisio
 
     match (role, action) {
         (_, ReadCase) => Allow("need to know: the record is within the user's reach"),
-        (Prosecutor, ReadIdentity) => Allow("the prosecutor reads the dossier sent to them"),
-        (Prosecutor, _) => Deny("the prosecutor reads dossiers and does not change them"),
-        (_, ReadIdentity | CommentCase) => {
-            Allow("need to know: the record is within the user's reach")
+        (_, ReadIdentity) => {
+            if PersonRole::ALL
+                .iter()
+                .any(|p| decide_identity(role, r, *p).allowed())
+            {
+                Allow("the role reads the identity of some persons of the record")
+            } else {
+                Deny("the role reads no identity on this record")
+            }
         }
+        (Prosecutor, _) => Deny("the prosecutor reads dossiers and does not change them"),
+        (_, CommentCase) => Allow("need to know: the record is within the user's reach"),
         (Officer, EditCase) if r.assigned || r.same_office => Allow("the officer's office's case"),
-        (Investigator | Caseworker | ChildProtection, EditCase) => {
-            Allow("need to know: the record is within the user's reach")
+        (Investigator | Caseworker | ChildProtection, EditCase) if r.same_agency || r.assigned => {
+            Allow("the agency's own record, or assigned to the user")
+        }
+        (ChildProtection, EditCase) if r.involves_minor => {
+            Allow("child protection works on every case of a child")
         }
         (Supervisor, EditCase | AssignCase | ReadCaseAudit) if r.same_agency => {
             Allow("supervisor of the owning agency")
         }
+        (Investigator | Caseworker | ChildProtection | Supervisor, EditCase)
+            if r.shared_with_agency && r.shared_for_editing =>
+        {
+            Allow("the owning agency shared the record for editing")
+        }
         (Supervisor | Investigator | Caseworker | ChildProtection, ShareCase) if r.same_agency => {
             Allow("the owning agency shares its records")
         }
-        (Officer, ShareCase) if r.same_office => Allow("the officer's office's case"),
+        (Officer, ShareCase) if r.same_agency && r.same_office => {
+            Allow("the officer's agency's case, opened at their office")
+        }
+        (_, ShareCase) => Deny("only the owning agency shares a record"),
+        (_, EditCase) if r.shared_with_agency => {
+            Deny("a shared record is read and commented on, not edited, unless shared for editing")
+        }
         _ => Deny("role does not grant this action on this record"),
     }
+}
+
+/// Decide whether `role` may read the identity (names, date of birth, document number,
+/// contacts, address, notes) of a person who plays `person` in a case standing in `relation`
+/// to the user. The case must be within the user's reach ([`decide`] `ReadCase`), and the
+/// role must read that kind of person:
+///
+/// - officer, investigator, supervisor: every person of the case;
+/// - prosecutor: suspects and witnesses (the dossier refers to victims without their identity);
+/// - caseworker, child protection: victims only;
+/// - legal aid: only their clients (suspects they defend); there is no client link yet, so none;
+/// - analyst, administrator, trainer: none.
+pub fn decide_identity(role: Role, relation: Relation, person: PersonRole) -> Decision {
+    use Decision::*;
+    use PersonRole::*;
+    use Role::*;
+    if !decide(role, Action::ReadCase, Some(relation)).allowed() {
+        return Deny("the record is not within the user's reach");
+    }
+    match (role, person) {
+        (Officer | Investigator | Supervisor, _) => {
+            Allow("the investigating services read every person of their cases")
+        }
+        (Prosecutor, Suspect | Witness) => Allow("the prosecutor reads the suspects and witnesses"),
+        (Prosecutor, Victim) => Deny("the dossier refers to victims without their identity"),
+        (Prosecutor, Other) => Deny("the prosecutor reads the suspects and witnesses only"),
+        (Caseworker | ChildProtection, Victim) => Allow("victim assistance reads the victims"),
+        (Caseworker | ChildProtection, _) => Deny("victim assistance reads the victims only"),
+        (LegalAid, _) => Deny("legal aid reads only their clients, and no client is linked yet"),
+        (Admin | Analyst | Trainer, _) => Deny("the role reads no identity"),
+    }
+}
+
+/// The kinds of person whose identity `role` may read on a case within their reach: the
+/// name search matches only these (see [`decide_identity`]). Within reach the answer depends
+/// on the role and the person's role only, which the unit matrix checks for every relation;
+/// the list query supplies the reach.
+pub fn identity_person_roles(role: Role) -> Vec<PersonRole> {
+    PersonRole::ALL
+        .iter()
+        .copied()
+        .filter(|p| decide_identity(role, Relation::ANY, *p).allowed())
+        .collect()
 }
 
 #[cfg(test)]
@@ -186,6 +257,7 @@ mod tests {
         same_office: true,
         assigned: false,
         shared_with_agency: false,
+        shared_for_editing: false,
         involves_minor: false,
     };
     const AGENCY: Relation = Relation {
@@ -193,6 +265,7 @@ mod tests {
         same_office: false,
         assigned: false,
         shared_with_agency: false,
+        shared_for_editing: false,
         involves_minor: false,
     };
     const SHARED: Relation = Relation {
@@ -200,13 +273,25 @@ mod tests {
         same_office: false,
         assigned: false,
         shared_with_agency: true,
+        shared_for_editing: false,
         involves_minor: false,
+    };
+    const SHARED_EDIT: Relation = Relation {
+        shared_for_editing: true,
+        ..SHARED
+    };
+    /// Another agency's case opened at the user's office (a border post receives cases that
+    /// a partner agency owns).
+    const OFFICE_ONLY: Relation = Relation {
+        same_office: true,
+        ..OTHER
     };
     const OTHER: Relation = Relation {
         same_agency: false,
         same_office: false,
         assigned: false,
         shared_with_agency: false,
+        shared_for_editing: false,
         involves_minor: false,
     };
     const OTHER_MINOR: Relation = Relation {
@@ -220,8 +305,11 @@ mod tests {
         use Action::*;
         use Role::*;
         const READ_WORK: &[Action] = &[ReadCase, ReadIdentity, CommentCase, EditCase];
+        const READ_COMMENT: &[Action] = &[ReadCase, ReadIdentity, CommentCase];
         match (role, relation) {
             (Officer, "own office") => &[ReadCase, ReadIdentity, CommentCase, EditCase, ShareCase],
+            // Another agency's case at the officer's post: worked on, never shared onwards.
+            (Officer, "office only") => READ_WORK,
             (Investigator | Caseworker, "own office" | "own agency") => {
                 &[ReadCase, ReadIdentity, CommentCase, EditCase, ShareCase]
             }
@@ -237,9 +325,11 @@ mod tests {
                 AssignCase,
                 ReadCaseAudit,
             ],
-            (Supervisor, "shared") => &[ReadCase, ReadIdentity, CommentCase],
-            (Investigator | Caseworker | ChildProtection, "shared") => READ_WORK,
-            (Prosecutor, "shared") => &[ReadCase, ReadIdentity],
+            (Supervisor | Investigator | Caseworker | ChildProtection, "shared") => READ_COMMENT,
+            (Supervisor | Investigator | Caseworker | ChildProtection, "shared for editing") => {
+                READ_WORK
+            }
+            (Prosecutor, "shared" | "shared for editing") => &[ReadCase, ReadIdentity],
             (ChildProtection, "other, minor") => READ_WORK,
             _ => &[],
         }
@@ -251,6 +341,8 @@ mod tests {
             ("own office", OWN),
             ("own agency", AGENCY),
             ("shared", SHARED),
+            ("shared for editing", SHARED_EDIT),
+            ("office only", OFFICE_ONLY),
             ("other", OTHER),
             ("other, minor", OTHER_MINOR),
         ];
@@ -327,5 +419,69 @@ mod tests {
             decide(Role::Supervisor, Action::ReadCase, None),
             Decision::Deny("a record is needed for this action")
         );
+    }
+
+    /// Whose identity each role reads, on a case within its reach; everything not listed is
+    /// refused.
+    fn expected_identity(role: Role) -> &'static [PersonRole] {
+        use PersonRole::*;
+        use Role::*;
+        match role {
+            Officer | Investigator | Supervisor => &[Victim, Suspect, Witness, Other],
+            Prosecutor => &[Suspect, Witness],
+            Caseworker | ChildProtection => &[Victim],
+            LegalAid | Analyst | Admin | Trainer => &[],
+        }
+    }
+
+    #[test]
+    fn identity_by_person_role_cell_by_cell() {
+        let relations = [
+            ("own office", OWN),
+            ("own agency", AGENCY),
+            ("shared", SHARED),
+            ("shared for editing", SHARED_EDIT),
+            ("office only", OFFICE_ONLY),
+            ("other", OTHER),
+            ("other, minor", OTHER_MINOR),
+        ];
+        let mut wrong = Vec::new();
+        for role in Role::ALL {
+            for (name, relation) in relations {
+                let reach = decide(*role, Action::ReadCase, Some(relation)).allowed();
+                for person in PersonRole::ALL {
+                    let want = reach && expected_identity(*role).contains(person);
+                    let got = decide_identity(*role, relation, *person);
+                    if got.allowed() != want {
+                        wrong.push(format!(
+                            "{role} identity of a {person} on {name}: got {got:?}"
+                        ));
+                    }
+                }
+                // `ReadIdentity` on the record: some person's identity is readable.
+                let some = reach && !expected_identity(*role).is_empty();
+                if decide(*role, Action::ReadIdentity, Some(relation)).allowed() != some {
+                    wrong.push(format!("{role} ReadIdentity on {name}"));
+                }
+            }
+            assert_eq!(
+                identity_person_roles(*role),
+                expected_identity(*role),
+                "{role}"
+            );
+        }
+        assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    }
+
+    #[test]
+    fn sharing_is_the_owning_agencys_act() {
+        for role in Role::ALL {
+            for relation in [OFFICE_ONLY, SHARED, SHARED_EDIT, OTHER_MINOR] {
+                assert!(
+                    !decide(*role, Action::ShareCase, Some(relation)).allowed(),
+                    "{role} shares {relation:?}"
+                );
+            }
+        }
     }
 }

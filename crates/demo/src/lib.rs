@@ -10,8 +10,10 @@
 mod names;
 
 mod screenings;
+mod shares;
 mod training;
 pub use screenings::write_screenings;
+pub use shares::write_shares;
 pub use training::{TrainingSummary, write_training};
 
 use chrono::{Days, NaiveDate};

@@ -557,3 +557,9 @@ verify-holder = Holder
 verify-course = Course
 verify-dates = Dates
 verify-compare = Compare the name with the person's identity document.
+## issue 10: access
+case-share-may-edit = The agency may also edit the case (without this it reads and comments only)
+case-share-may-edit-mark = may edit
+case-share-read-only-mark = reads and comments
+intake-no-office = Your agency has no office registered: the case is opened without an office.
+demo-shares = { $count } shares: cases sent to the prosecution, and to IOM for victim assistance (some for editing)

@@ -556,3 +556,9 @@ verify-holder = Titulaire
 verify-course = Formation
 verify-dates = Dates
 verify-compare = Comparez le nom avec la pièce d'identité de la personne.
+## issue 10: access
+case-share-may-edit = La structure peut aussi modifier le dossier (sinon elle le lit et le commente seulement)
+case-share-may-edit-mark = peut modifier
+case-share-read-only-mark = lit et commente
+intake-no-office = Votre structure n'a pas de bureau enregistré : le dossier est ouvert sans bureau.
+demo-shares = { $count } partages : dossiers transmis au parquet, et à l'OIM pour l'assistance aux victimes (certains avec droit de modification)

@@ -199,6 +199,7 @@ pub(super) async fn share_case(
     case_id: CaseId,
     organisation_id: OrganisationId,
     reason: &str,
+    may_edit: bool,
 ) -> Result<()> {
     let reason = reason.trim();
     let mut e = tabara_core::validation::ValidationErrors::default();
@@ -221,22 +222,25 @@ pub(super) async fn share_case(
     if existing > 0 {
         return Err(StoreError::Duplicate { what: "share", value: organisation_id.to_string() });
     }
-    sqlx::query("INSERT INTO case_shares (case_id, organisation_id, reason, shared_by, shared_at) VALUES ($1, $2, $3, $4, $5)")
+    sqlx::query("INSERT INTO case_shares (case_id, organisation_id, reason, shared_by, shared_at, may_edit) VALUES ($1, $2, $3, $4, $5, $6)")
         .bind(case_id.0)
         .bind(organisation_id.0)
         .bind(reason)
         .bind(actor.as_str())
         .bind(Utc::now())
+        .bind(may_edit)
         .execute(&mut *tx)
         .await?;
-    append_audit(&mut tx, &[pending(actor, "case.share", "case", case_id.to_string())]).await?;
+    // The flag is part of what was granted: a share for editing is its own action in the log.
+    let action = if may_edit { "case.share_for_editing" } else { "case.share" };
+    append_audit(&mut tx, &[pending(actor, action, "case", case_id.to_string())]).await?;
     tx.commit().await?;
     Ok(())
 }
 
 pub(super) async fn case_shares<'e, E: sqlx::Executor<'e, Database = Db>>(pool: E, case_id: CaseId) -> Result<Vec<CaseShare>> {
     let rows = sqlx::query(
-        "SELECT s.organisation_id, g.name, s.reason, s.shared_by, s.shared_at FROM case_shares s \
+        "SELECT s.organisation_id, g.name, s.reason, s.shared_by, s.shared_at, s.may_edit FROM case_shares s \
          JOIN organisations g ON g.id = s.organisation_id WHERE s.case_id = $1 ORDER BY s.shared_at",
     )
     .bind(case_id.0)
@@ -250,6 +254,7 @@ pub(super) async fn case_shares<'e, E: sqlx::Executor<'e, Database = Db>>(pool: 
                 reason: r.try_get("reason")?,
                 shared_by: r.try_get("shared_by")?,
                 shared_at: r.try_get("shared_at")?,
+                may_edit: r.try_get("may_edit")?,
             })
         })
         .collect()
@@ -259,10 +264,13 @@ pub(super) async fn case_shares<'e, E: sqlx::Executor<'e, Database = Db>>(pool: 
 pub(super) async fn relation(pool: &Pool, viewer: &Viewer, case_id: CaseId) -> Result<Option<Relation>> {
     let row = sqlx::query(
         "SELECT c.organisation_id, c.office_id, c.owner_id, c.involves_minor, \
-         (SELECT COUNT(*) FROM case_shares s WHERE s.case_id = c.id AND s.organisation_id = $1) AS shared \
-         FROM cases c WHERE c.id = $2",
+         (SELECT COUNT(*) FROM case_shares s WHERE s.case_id = c.id AND s.organisation_id = $1) AS shared, \
+         (SELECT COUNT(*) FROM case_shares s WHERE s.case_id = c.id AND s.organisation_id = $2 AND s.may_edit = $3) AS shared_for_editing \
+         FROM cases c WHERE c.id = $4",
     )
     .bind(viewer.organisation_id.0)
+    .bind(viewer.organisation_id.0)
+    .bind(true)
     .bind(case_id.0)
     .fetch_optional(pool)
     .await?;
@@ -271,11 +279,13 @@ pub(super) async fn relation(pool: &Pool, viewer: &Viewer, case_id: CaseId) -> R
         let office: Option<Uuid> = r.try_get("office_id")?;
         let owner: Option<Uuid> = r.try_get("owner_id")?;
         let shared: i64 = r.try_get("shared")?;
+        let shared_for_editing: i64 = r.try_get("shared_for_editing")?;
         Ok(Relation {
             same_agency: organisation == viewer.organisation_id.0,
             same_office: office.is_some() && office == viewer.office_id.map(|o| o.0),
             assigned: owner == Some(viewer.user_id.0),
             shared_with_agency: shared > 0,
+            shared_for_editing: shared > 0 && shared_for_editing > 0,
             involves_minor: r.try_get("involves_minor")?,
         })
     })

@@ -416,15 +416,22 @@ impl Store {
         dispatch!(self, api_token_user(token_hash))
     }
 
-    /// Share a case with another organisation, with a reason (audited).
+    /// Share a case with another organisation, with a reason (audited): it reads and
+    /// comments on the case, and edits it only when `may_edit` (audited as
+    /// `case.share_for_editing` instead of `case.share`). The caller checks that the user may
+    /// share (`Action::ShareCase`: the owning agency's act).
     pub async fn share_case(
         &self,
         actor: &Actor,
         case_id: CaseId,
         organisation_id: OrganisationId,
         reason: &str,
+        may_edit: bool,
     ) -> Result<()> {
-        dispatch!(self, share_case(actor, case_id, organisation_id, reason))
+        dispatch!(
+            self,
+            share_case(actor, case_id, organisation_id, reason, may_edit)
+        )
     }
 
     /// The organisations a case is shared with.

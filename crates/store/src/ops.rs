@@ -1049,9 +1049,26 @@ pub(super) async fn list_cases(pool: &Pool, filter: &CaseFilter, page: PageReque
         // The cases of the first persons whose name key starts with the search, computed once
         // for every branch below. The key range is read in index order and cut at the limit,
         // so the planner starts from the few matching persons, not from the reach.
+        // Under need-to-know a case is found only through persons whose identity the viewer
+        // may read there (`permissions::decide_identity`): the case is within their reach
+        // (the branches below), and the person plays a role whose identity their role reads.
         let key = normalise_name(name);
+        qb.push("WITH matched(case_id) AS (SELECT cp.case_id FROM case_persons cp WHERE ");
+        if let Some(viewer) = &filter.visible_to {
+            let roles = tabara_core::permissions::identity_person_roles(viewer.role);
+            qb.push("cp.role IN (");
+            let mut sep = qb.separated(", ");
+            for r in &roles {
+                sep.push_bind(r.as_str());
+            }
+            // No readable role: nothing matches (and `IN ()` is not valid SQL).
+            if roles.is_empty() {
+                sep.push("NULL");
+            }
+            qb.push(") AND ");
+        }
         qb.push(
-            "WITH matched(case_id) AS (SELECT cp.case_id FROM case_persons cp WHERE cp.person_id IN \
+            "cp.person_id IN \
              (SELECT k.person_id FROM person_name_keys k WHERE k.key >= ",
         )
         .push_bind(key.clone())

@@ -311,6 +311,8 @@ pub struct CaseShare {
     pub shared_by: String,
     /// When.
     pub shared_at: DateTime<Utc>,
+    /// The agency may also edit the case (otherwise it reads and comments).
+    pub may_edit: bool,
 }
 
 /// What a case page shows besides the case: see [`crate::Store::case_details`].

@@ -83,7 +83,8 @@ store_test!(
                 let c = s.case(*case_id).await.unwrap();
                 for target in [org(6), org(2)] {
                     if c.organisation_id != target {
-                        s.share_case(&actor, *case_id, target, "transmis pour suite")
+                        // Some shares let the agency edit the case too.
+                        s.share_case(&actor, *case_id, target, "transmis pour suite", i % 10 == 0)
                             .await
                             .unwrap();
                     }
@@ -95,8 +96,19 @@ store_test!(
             let viewer = u.viewer();
             let listed = visible_numbers(s, &viewer).await;
             let mut allowed = BTreeSet::new();
-            for summary in &all.items {
+            for (i, summary) in all.items.iter().enumerate() {
                 let relation = s.relation(&viewer, summary.id).await.unwrap().unwrap();
+                let owner = s.case(summary.id).await.unwrap().organisation_id;
+                let shared = i % 5 == 0
+                    && owner != u.organisation_id
+                    && [org(6), org(2)].contains(&u.organisation_id);
+                assert_eq!(relation.shared_with_agency, shared, "{}", summary.reference);
+                assert_eq!(
+                    relation.shared_for_editing,
+                    shared && i % 10 == 0,
+                    "{}",
+                    summary.reference
+                );
                 if decide(u.role, Action::ReadCase, Some(relation)).allowed() {
                     allowed.insert(summary.number);
                 }
@@ -299,11 +311,11 @@ store_test!(sharing_needs_a_reason_and_is_audited, |db| async move {
         .unwrap()
         .id;
     assert!(matches!(
-        s.share_case(&actor, case.id, other, "  ").await,
+        s.share_case(&actor, case.id, other, "  ", false).await,
         Err(StoreError::Invalid(_))
     ));
     assert!(matches!(
-        s.share_case(&actor, case.id, case.organisation_id, "self")
+        s.share_case(&actor, case.id, case.organisation_id, "self", false)
             .await,
         Err(StoreError::Duplicate { .. })
     ));
@@ -312,11 +324,12 @@ store_test!(sharing_needs_a_reason_and_is_audited, |db| async move {
         case.id,
         other,
         "Transmis au parquet pour poursuites",
+        false,
     )
     .await
     .unwrap();
     assert!(matches!(
-        s.share_case(&actor, case.id, other, "again").await,
+        s.share_case(&actor, case.id, other, "again", true).await,
         Err(StoreError::Duplicate { .. })
     ));
     let shares = s.case_shares(case.id).await.unwrap();
@@ -326,10 +339,14 @@ store_test!(sharing_needs_a_reason_and_is_audited, |db| async move {
         (other, "Transmis au parquet pour poursuites")
     );
     assert_eq!(shares[0].shared_by, actor.as_str());
+    assert!(
+        !shares[0].may_edit,
+        "a share is read-only unless it says so"
+    );
     let trail = s.audit_trail("case", &case.id.to_string()).await.unwrap();
     assert_eq!(trail.last().unwrap().action, "case.share");
     assert!(matches!(
-        s.share_case(&actor, CaseId::new(), other, "x").await,
+        s.share_case(&actor, CaseId::new(), other, "x", false).await,
         Err(StoreError::NotFound { .. })
     ));
     db.finish().await;

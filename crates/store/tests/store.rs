@@ -2806,3 +2806,230 @@ store_test!(material_stock_never_goes_negative, |db| async move {
     assert_eq!(received, 100, "what left the store arrived at the post");
     db.finish().await;
 });
+
+// ---------------------------------------------------------------- issue 10: access
+
+fn viewer_of(role: Role, organisation_id: OrganisationId) -> tabara_store::Viewer {
+    tabara_store::Viewer {
+        user_id: UserId::new(),
+        role,
+        organisation_id,
+        office_id: None,
+    }
+}
+
+store_test!(
+    a_share_reads_and_comments_and_edits_only_when_it_says_so,
+    |db| async move {
+        use tabara_core::permissions::{Action, decide};
+        let s = &db.store;
+        let w = world(s).await;
+        let (reader, editor) = (org("Lecteurs"), org("Éditeurs"));
+        s.create_organisation(&system(), &reader).await.unwrap();
+        s.create_organisation(&system(), &editor).await.unwrap();
+        let case = open_case(s, &w, "2026-01-10").await;
+        let actor = Actor::user(UserId::new());
+        s.share_case(&actor, case.id, reader.id, "Pour suivi", false)
+            .await
+            .unwrap();
+        s.share_case(&actor, case.id, editor.id, "Pour prise en charge", true)
+            .await
+            .unwrap();
+
+        let shares = s.case_shares(case.id).await.unwrap();
+        let flags: HashMap<OrganisationId, bool> = shares
+            .iter()
+            .map(|x| (x.organisation_id, x.may_edit))
+            .collect();
+        assert!(!flags[&reader.id]);
+        assert!(flags[&editor.id]);
+        // The flag is audited with the share, in the same entry.
+        let trail = trail_actions(s, "case", &case.id.to_string()).await;
+        assert_eq!(
+            &trail[trail.len() - 2..],
+            ["case.share", "case.share_for_editing"]
+        );
+
+        for role in [Role::Caseworker, Role::Investigator, Role::Supervisor] {
+            let r = s
+                .relation(&viewer_of(role, reader.id), case.id)
+                .await
+                .unwrap()
+                .unwrap();
+            assert!(r.shared_with_agency && !r.shared_for_editing, "{r:?}");
+            assert!(decide(role, Action::ReadCase, Some(r)).allowed(), "{role}");
+            assert!(
+                decide(role, Action::CommentCase, Some(r)).allowed(),
+                "{role}"
+            );
+            assert!(!decide(role, Action::EditCase, Some(r)).allowed(), "{role}");
+            assert!(
+                !decide(role, Action::ShareCase, Some(r)).allowed(),
+                "{role}"
+            );
+
+            let r = s
+                .relation(&viewer_of(role, editor.id), case.id)
+                .await
+                .unwrap()
+                .unwrap();
+            assert!(r.shared_with_agency && r.shared_for_editing, "{r:?}");
+            assert!(decide(role, Action::EditCase, Some(r)).allowed(), "{role}");
+            assert!(
+                !decide(role, Action::ShareCase, Some(r)).allowed(),
+                "{role}"
+            );
+        }
+        // A share for editing never makes the prosecutor change the dossier.
+        let r = s
+            .relation(&viewer_of(Role::Prosecutor, editor.id), case.id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(!decide(Role::Prosecutor, Action::EditCase, Some(r)).allowed());
+        // An agency without a share has neither flag.
+        let r = s
+            .relation(&viewer_of(Role::Caseworker, OrganisationId::new()), case.id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(!r.shared_with_agency && !r.shared_for_editing);
+        db.finish().await;
+    }
+);
+
+store_test!(
+    a_name_search_finds_cases_only_through_persons_whose_identity_the_role_reads,
+    |db| async move {
+        let s = &db.store;
+        let w = world(s).await;
+        let prosecution = org("Parquet");
+        s.create_organisation(&system(), &prosecution)
+            .await
+            .unwrap();
+        let case = open_case(s, &w, "2026-01-10").await;
+        let victim_p = add_person(s, &w, "Aline", "Ndayishimiye").await;
+        let suspect_p = add_person(s, &w, "Bosco", "Kaburungu").await;
+        let witness_p = add_person(s, &w, "Claver", "Hakizimana").await;
+        s.add_case_person(
+            &system(),
+            case.id,
+            victim_p.id,
+            &victim(&[ExploitationType::ForcedLabour]),
+        )
+        .await
+        .unwrap();
+        s.add_case_person(
+            &system(),
+            case.id,
+            suspect_p.id,
+            &suspect(&[RoleInProcess::RecruiterOrIntermediary], None),
+        )
+        .await
+        .unwrap();
+        s.add_case_person(&system(), case.id, witness_p.id, &Involvement::Witness)
+            .await
+            .unwrap();
+        s.share_case(
+            &system(),
+            case.id,
+            prosecution.id,
+            "Transmis au parquet",
+            false,
+        )
+        .await
+        .unwrap();
+
+        let found = |viewer: Option<tabara_store::Viewer>, name: &'static str| {
+            let filter = CaseFilter {
+                visible_to: viewer,
+                name: Some(name.to_string()),
+                ..Default::default()
+            };
+            async move { listed(s, &filter).await == vec![case.number] }
+        };
+        // (viewer, finds the victim, the suspect, the witness)
+        let expectations = [
+            (viewer_of(Role::Supervisor, w.org.id), [true, true, true]),
+            (viewer_of(Role::Investigator, w.org.id), [true, true, true]),
+            (viewer_of(Role::Caseworker, w.org.id), [true, false, false]),
+            (
+                viewer_of(Role::ChildProtection, w.org.id),
+                [true, false, false],
+            ),
+            (
+                viewer_of(Role::Prosecutor, prosecution.id),
+                [false, true, true],
+            ),
+            (viewer_of(Role::LegalAid, w.org.id), [false, false, false]),
+            (viewer_of(Role::Analyst, w.org.id), [false, false, false]),
+        ];
+        for (viewer, want) in expectations {
+            let role = viewer.role;
+            let got = [
+                found(Some(viewer.clone()), "aline nday").await,
+                found(Some(viewer.clone()), "kaburungu").await,
+                found(Some(viewer.clone()), "claver").await,
+            ];
+            assert_eq!(got, want, "{role}");
+        }
+        // Operator tools (no viewer) search every person.
+        assert!(found(None, "bosco").await);
+        db.finish().await;
+    }
+);
+
+store_test!(
+    the_demo_shares_cases_with_the_prosecution_and_iom,
+    |db| async move {
+        use tabara_core::permissions::{Action, decide};
+        let s = &db.store;
+        let (demo, _) = load_demo(s, 4, 300).await;
+        let reference = demo.reference().clone();
+        let written = tabara_demo::write_shares(s, &Actor::system("demo"), &reference)
+            .await
+            .unwrap();
+        assert!(written > 10, "{written}");
+        let user = |name: &str| {
+            reference
+                .users
+                .iter()
+                .find(|u| u.username == name)
+                .unwrap()
+                .viewer()
+        };
+        let all = listed_summaries(s, &CaseFilter::default()).await;
+        let (mut shares, mut for_editing) = (0, 0);
+        for c in &all {
+            for share in s.case_shares(c.id).await.unwrap() {
+                shares += 1;
+                for_editing += usize::from(share.may_edit);
+            }
+        }
+        assert_eq!(shares, written);
+        assert!(for_editing > 0 && for_editing < shares, "{for_editing}");
+        // The prosecutor now has dossiers to read, the caseworker some cases to edit.
+        let prosecutor = user("prosecutor");
+        assert!(
+            !listed(
+                s,
+                &CaseFilter {
+                    visible_to: Some(prosecutor),
+                    ..Default::default()
+                }
+            )
+            .await
+            .is_empty()
+        );
+        let caseworker = user("caseworker");
+        let mut editable_shared = 0;
+        for c in &all {
+            let r = s.relation(&caseworker, c.id).await.unwrap().unwrap();
+            if !r.same_agency && decide(Role::Caseworker, Action::EditCase, Some(r)).allowed() {
+                editable_shared += 1;
+            }
+        }
+        assert_eq!(editable_shared, for_editing);
+        db.finish().await;
+    }
+);

@@ -10,7 +10,7 @@ use chrono::Utc;
 use serde::Deserialize;
 use tabara_core::htcds::{CaseStatus, Gender};
 use tabara_core::ids::{OfficeId, OrganisationId, PersonId, UserId};
-use tabara_core::permissions::{Action, Relation, decide};
+use tabara_core::permissions::{Action, Relation, decide, decide_identity};
 use tabara_core::records::{Case, Person, PersonForm, PersonIdentity, parse_date};
 use tabara_core::validation::ValidationErrors;
 use tabara_core::{Lang, Picklist};
@@ -337,18 +337,22 @@ pub struct PersonEditForm {
 }
 
 impl PersonEditForm {
-    fn of(person: &Person, identity: &PersonIdentity, identity_version: i64) -> PersonEditForm {
+    /// The stored values; the identity fields stay empty when the user may not read them.
+    fn of(person: &Person, identity: Option<&(PersonIdentity, i64)>) -> PersonEditForm {
         let f = &person.facts;
         let s = |v: &Option<String>| v.clone().unwrap_or_default();
+        let i = identity.map(|(i, _)| i);
+        let si =
+            |get: fn(&PersonIdentity) -> &Option<String>| i.map(|i| s(get(i))).unwrap_or_default();
         PersonEditForm {
             csrf: String::new(),
             facts_version: person.version.to_string(),
-            identity_version: identity_version.to_string(),
-            first_name: s(&identity.first_name),
-            middle_name: s(&identity.middle_name),
-            second_name: s(&identity.second_name),
-            birthdate: identity
-                .birthdate
+            identity_version: identity.map(|(_, v)| v.to_string()).unwrap_or_default(),
+            first_name: si(|i| &i.first_name),
+            middle_name: si(|i| &i.middle_name),
+            second_name: si(|i| &i.second_name),
+            birthdate: i
+                .and_then(|i| i.birthdate)
                 .map(|d| d.to_string())
                 .unwrap_or_default(),
             age: f
@@ -363,22 +367,19 @@ impl PersonEditForm {
                 .map(|c| c.code().to_string())
                 .collect::<Vec<_>>()
                 .join(", "),
-            identity_number: s(&identity.identity_number),
-            mobile_phone: s(&identity.mobile_phone),
+            identity_number: si(|i| &i.identity_number),
+            mobile_phone: si(|i| &i.mobile_phone),
             primary_language: s(&f.primary_language),
         }
     }
 
-    /// The full form of the core, with the fields not shown taken from what is stored.
-    fn merged(&self, person: &Person, identity: &PersonIdentity) -> PersonForm {
+    /// The full form of the core, with the fields not shown taken from what is stored. Without
+    /// an identity (the user may not read it) only the facts count: the identity fields of
+    /// the request are ignored and the identity is left as it is.
+    fn merged(&self, person: &Person, identity: Option<&PersonIdentity>) -> PersonForm {
         let f = &person.facts;
         let s = |v: &Option<String>| v.clone().unwrap_or_default();
-        PersonForm {
-            salutation: s(&identity.salutation),
-            first_name: self.first_name.clone(),
-            middle_name: self.middle_name.clone(),
-            second_name: self.second_name.clone(),
-            birthdate: self.birthdate.clone(),
+        let facts = PersonForm {
             age: self.age.clone(),
             age_uncertain: self.age_uncertain.is_some(),
             gender: self.gender.clone(),
@@ -398,6 +399,17 @@ impl PersonEditForm {
                 .map(|m| m.as_str().to_string())
                 .unwrap_or_default(),
             deceased: f.deceased,
+            ..Default::default()
+        };
+        let Some(identity) = identity else {
+            return facts;
+        };
+        PersonForm {
+            salutation: s(&identity.salutation),
+            first_name: self.first_name.clone(),
+            middle_name: self.middle_name.clone(),
+            second_name: self.second_name.clone(),
+            birthdate: self.birthdate.clone(),
             identity_number: self.identity_number.clone(),
             title: s(&identity.title),
             email: s(&identity.email),
@@ -412,6 +424,7 @@ impl PersonEditForm {
                 .map(|c| c.code().to_string())
                 .unwrap_or_default(),
             notes: s(&identity.notes),
+            ..facts
         }
     }
 }
@@ -425,12 +438,15 @@ struct EditPersonPage {
     form: PersonEditForm,
     errors: FormErrors,
     genders: Vec<(&'static str, &'static str)>,
+    /// The user may read (and so change) the person's identity.
+    with_identity: bool,
 }
 
 fn person_form_page(
     user: &CurrentUser,
     case: Case,
     person_id: PersonId,
+    with_identity: bool,
     form: PersonEditForm,
     errors: FormErrors,
 ) -> Response {
@@ -448,29 +464,41 @@ fn person_form_page(
             .iter()
             .map(|g| (g.as_str(), g.label(user.lang)))
             .collect(),
+        with_identity,
     };
     (status, render(&page)).into_response()
 }
 
-/// A person of a case the user may edit, with the person's facts and identity (the read of
-/// the identity is audited).
+/// A person of a case the user may edit, with the person's facts and, when the user may read
+/// it for this person's role in the case, the identity and its version (that read is
+/// audited). A person of a case the user may not edit answers like a missing one (404), as
+/// every record out of reach does.
 async fn editable_person(
     state: &AppState,
     user: &CurrentUser,
     number: &str,
     person: &str,
-) -> Result<(Case, Person, PersonIdentity, i64), AppError> {
-    let (case, _) = editable_case(state, user, number).await?;
+) -> Result<(Case, Person, Option<(PersonIdentity, i64)>), AppError> {
+    let (case, relation) = readable_case(state, user, number).await?;
+    if !decide(user.user.role, Action::EditCase, Some(relation)).allowed() {
+        return Err(AppError::NotFound(user.lang));
+    }
     let person_id: PersonId = person.parse().map_err(|_| AppError::NotFound(user.lang))?;
     let persons = state.store.case_persons(case.id).await?;
     let Some(cp) = persons.into_iter().find(|p| p.person.id == person_id) else {
         return Err(AppError::NotFound(user.lang));
     };
-    let (identity, version) = state
-        .store
-        .read_identity(&Actor::user(user.user.id), person_id)
-        .await?;
-    Ok((case, cp.person, identity, version))
+    let identity = if decide_identity(user.user.role, relation, cp.involvement.role()).allowed() {
+        Some(
+            state
+                .store
+                .read_identity(&Actor::user(user.user.id), person_id)
+                .await?,
+        )
+    } else {
+        None
+    };
+    Ok((case, cp.person, identity))
 }
 
 /// `GET /cases/{number}/persons/{person}/edit`.
@@ -479,30 +507,31 @@ pub async fn edit_person_page(
     user: CurrentUser,
     Path((number, person)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
-    let (case, person, identity, version) =
-        editable_person(&state, &user, &number, &person).await?;
-    let form = PersonEditForm::of(&person, &identity, version);
+    let (case, person, identity) = editable_person(&state, &user, &number, &person).await?;
+    let form = PersonEditForm::of(&person, identity.as_ref());
     Ok(person_form_page(
         &user,
         case,
         person.id,
+        identity.is_some(),
         form,
         FormErrors::none(),
     ))
 }
 
 /// `POST /cases/{number}/persons/{person}/edit`: facts and identity change together or not
-/// at all.
+/// at all; a user who may not read the identity changes the facts only.
 pub async fn update_person(
     State(state): State<AppState>,
     user: CurrentUser,
     Path((number, person)): Path<(String, String)>,
     Form(form): Form<PersonEditForm>,
 ) -> Result<Response, AppError> {
-    let (case, person, identity, _) = editable_person(&state, &user, &number, &person).await?;
+    let (case, person, identity) = editable_person(&state, &user, &number, &person).await?;
     user.check_csrf(&form.csrf)?;
     let lang = user.lang;
-    let full = form.merged(&person, &identity);
+    let with_identity = identity.is_some();
+    let full = form.merged(&person, identity.as_ref().map(|(i, _)| i));
     // Ages are as of registration: the form is checked against that day.
     let (facts, new_identity) = match full.validate(person.facts.registered_on) {
         Ok(v) => v,
@@ -511,6 +540,7 @@ pub async fn update_person(
                 &user,
                 case,
                 person.id,
+                with_identity,
                 form,
                 FormErrors::new(lang, e),
             ));
@@ -524,39 +554,57 @@ pub async fn update_person(
         version: form.facts_version.trim().parse().unwrap_or(0),
         ..person.clone()
     };
-    let identity_version: i64 = form.identity_version.trim().parse().unwrap_or(0);
-    match state
-        .store
-        .update_person_with_identity(
-            &Actor::user(user.user.id),
-            &changed,
-            identity_version,
-            &new_identity,
-        )
-        .await
-    {
-        Ok(_) => Ok(
+    let actor = Actor::user(user.user.id);
+    let saved = if with_identity {
+        let identity_version: i64 = form.identity_version.trim().parse().unwrap_or(0);
+        state
+            .store
+            .update_person_with_identity(&actor, &changed, identity_version, &new_identity)
+            .await
+            .map(|_| ())
+    } else {
+        state
+            .store
+            .update_person(&actor, &changed)
+            .await
+            .map(|_| ())
+    };
+    match saved {
+        Ok(()) => Ok(
             Redirect::to(&format!("/cases/{}/persons/{}", case.number, person.id)).into_response(),
         ),
         Err(StoreError::Conflict { .. }) => {
             let mut errors = FormErrors::new(lang, ValidationErrors::default());
             errors.banner = Some(tabara_i18n::t!(lang, "edit-conflict-person"));
-            let form = PersonEditForm {
-                facts_version: person.version.to_string(),
-                identity_version: state
+            let identity_version = if with_identity {
+                state
                     .store
-                    .read_identity(&Actor::user(user.user.id), person.id)
+                    .read_identity(&actor, person.id)
                     .await?
                     .1
-                    .to_string(),
+                    .to_string()
+            } else {
+                String::new()
+            };
+            let form = PersonEditForm {
+                facts_version: person.version.to_string(),
+                identity_version,
                 ..form
             };
-            Ok(person_form_page(&user, case, person.id, form, errors))
+            Ok(person_form_page(
+                &user,
+                case,
+                person.id,
+                with_identity,
+                form,
+                errors,
+            ))
         }
         Err(StoreError::Invalid(v)) => Ok(person_form_page(
             &user,
             case,
             person.id,
+            with_identity,
             form,
             FormErrors::new(lang, v),
         )),
@@ -621,9 +669,13 @@ pub struct ShareForm {
     csrf: String,
     organisation: String,
     reason: String,
+    /// The checkbox: present (any value) when the agency may also edit the case.
+    may_edit: Option<String>,
 }
 
-/// `POST /cases/{number}/shares`: give another agency access to the case, with a reason.
+/// `POST /cases/{number}/shares`: give another agency access to the case, with a reason; it
+/// reads and comments, and edits only when the share says so. Only the owning agency shares
+/// (`Action::ShareCase`).
 pub async fn share_case(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -647,6 +699,7 @@ pub async fn share_case(
     let refuse = |key: &str| CaseForms {
         share_organisation: form.organisation.clone(),
         share_reason: form.reason.clone(),
+        share_may_edit: form.may_edit.is_some(),
         share_error: Some(tabara_i18n::catalogue().text(lang, key, &[])),
         ..Default::default()
     };
@@ -665,7 +718,13 @@ pub async fn share_case(
     }
     match state
         .store
-        .share_case(&Actor::user(user.user.id), case.id, target, &form.reason)
+        .share_case(
+            &Actor::user(user.user.id),
+            case.id,
+            target,
+            &form.reason,
+            form.may_edit.is_some(),
+        )
         .await
     {
         Ok(()) => Ok(Redirect::to(&format!("/cases/{}", case.number)).into_response()),

@@ -106,13 +106,17 @@ pub async fn new_case_page(
     user: CurrentUser,
 ) -> Result<Response, AppError> {
     may_create(&user)?;
+    // The user's own office is proposed when it belongs to their agency.
+    let directory = state.directory().await?;
+    let own_office = user.user.office_id.filter(|id| {
+        directory
+            .offices
+            .iter()
+            .any(|o| o.id == *id && o.organisation_id == user.user.organisation_id)
+    });
     let form = IntakeForm {
         opened_on: Utc::now().date_naive().to_string(),
-        office: user
-            .user
-            .office_id
-            .map(|o| o.to_string())
-            .unwrap_or_default(),
+        office: own_office.map(|o| o.to_string()).unwrap_or_default(),
         ..Default::default()
     };
     page(&state, &user, form, ValidationErrors::default()).await
@@ -140,13 +144,20 @@ pub async fn create_case(
             None
         }
     };
+    // The office that opens the case, among the agency's offices. An agency without any office
+    // (a child-protection service or a ministry working from its headquarters, registered
+    // without offices) opens its cases without one: the office says at which post or station
+    // a case was opened, and inventing one would falsify that.
     let offices = state.directory().await?.offices;
+    let agency_has_offices = offices
+        .iter()
+        .any(|o| o.organisation_id == user.user.organisation_id);
     let office = form.office.parse::<OfficeId>().ok().filter(|id| {
         offices
             .iter()
             .any(|o| o.id == *id && o.organisation_id == user.user.organisation_id)
     });
-    if office.is_none() {
+    if office.is_none() && (agency_has_offices || !form.office.trim().is_empty()) {
         errors.push(
             "cas_Office",
             "required",
@@ -207,8 +218,8 @@ pub async fn create_case(
             "give at least one name (or the name the person uses)",
         );
     }
-    let (Some(facts), Some(office), Some((person_facts, identity)), Some(exploitation), true) =
-        (facts, office, person, exploitation, errors.0.is_empty())
+    let (Some(facts), Some((person_facts, identity)), Some(exploitation), true) =
+        (facts, person, exploitation, errors.0.is_empty())
     else {
         return page(&state, &user, form, errors).await;
     };
@@ -245,7 +256,7 @@ pub async fn create_case(
             case: NewCase {
                 id: case_id,
                 organisation_id: user.user.organisation_id,
-                office_id: Some(office),
+                office_id: office,
                 owner_id: Some(user.user.id),
                 facts,
             },

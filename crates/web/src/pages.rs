@@ -8,9 +8,9 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use tabara_core::htcds::{CaseStatus, ExploitationType};
 use tabara_core::ids::{OfficeId, PersonId};
-use tabara_core::permissions::{Action, Relation, decide};
+use tabara_core::permissions::{Action, Relation, decide, decide_identity};
 use tabara_core::records::{Case, Involvement, Office, PersonIdentity, parse_case_reference};
-use tabara_core::{Lang, Picklist};
+use tabara_core::{Lang, Picklist, Role};
 use tabara_store::{
     AuditEntry, CaseComment, CaseFilter, CasePerson, CaseShare, CaseSummary, HistoryEntry,
     PageRequest,
@@ -181,20 +181,10 @@ pub async fn case_list(
         Some(Err(_)) => filter_error = Some(tabara_i18n::t!(lang, "cases-filter-bad-date")),
         None => {}
     }
-    // Searching by name reveals identities: only for roles that read them, and audited
-    // (without the searched name, which is itself personal data).
-    let can_search = decide(
-        user.user.role,
-        Action::ReadIdentity,
-        Some(Relation {
-            same_agency: true,
-            same_office: true,
-            assigned: true,
-            shared_with_agency: true,
-            involves_minor: false,
-        }),
-    )
-    .allowed();
+    // Searching by name reveals identities: only for roles that read some, and audited
+    // (without the searched name, which is itself personal data). The store matches only the
+    // persons whose identity the role reads (`CaseFilter::name` under `visible_to`).
+    let can_search = decide(user.user.role, Action::ReadIdentity, Some(Relation::ANY)).allowed();
     let search = non_empty(&q.q).filter(|_| can_search).map(str::to_string);
     if let Some(name) = &search {
         state
@@ -294,6 +284,8 @@ pub(crate) async fn readable_case(
 struct PersonRow {
     id: PersonId,
     role: &'static str,
+    /// The user may read this person's identity (`decide_identity`).
+    identity: bool,
     gender: &'static str,
     age: String,
     details: String,
@@ -311,6 +303,7 @@ struct CasePage {
     history: Vec<HistoryEntry>,
     shares: Vec<CaseShare>,
     audit: Option<Vec<AuditEntry>>,
+    /// The user may read the identity of some person of the case.
     can_read_identity: bool,
     can_edit: bool,
     can_comment: bool,
@@ -332,10 +325,11 @@ pub(crate) struct CaseForms {
     pub comment_error: Option<String>,
     pub share_organisation: String,
     pub share_reason: String,
+    pub share_may_edit: bool,
     pub share_error: Option<String>,
 }
 
-fn person_row(cp: &CasePerson, lang: Lang) -> PersonRow {
+fn person_row(cp: &CasePerson, lang: Lang, role: Role, relation: Relation) -> PersonRow {
     let f = &cp.person.facts;
     let details = match &cp.involvement {
         Involvement::Victim(v) => {
@@ -356,6 +350,7 @@ fn person_row(cp: &CasePerson, lang: Lang) -> PersonRow {
     PersonRow {
         id: cp.person.id,
         role: cp.involvement.role().label(lang),
+        identity: decide_identity(role, relation, cp.involvement.role()).allowed(),
         gender: f.gender.label(lang),
         age: f
             .age_at_registration
@@ -415,6 +410,11 @@ pub(crate) async fn case_page_with(
     } else {
         Vec::new()
     };
+    let rows: Vec<PersonRow> = persons
+        .iter()
+        .map(|p| person_row(p, lang, role, relation))
+        .collect();
+    let can_read_identity = rows.iter().any(|r| r.identity);
     let status = if forms.comment_error.is_some() || forms.share_error.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
@@ -432,12 +432,12 @@ pub(crate) async fn case_page_with(
             .and_then(|id| offices.iter().find(|o| o.id == id))
             .map(|o| o.name.clone())
             .unwrap_or_default(),
-        persons: persons.iter().map(|p| person_row(p, lang)).collect(),
+        persons: rows,
         comments,
         history,
         shares,
         audit,
-        can_read_identity: decide(role, Action::ReadIdentity, Some(relation)).allowed(),
+        can_read_identity,
         can_edit: decide(role, Action::EditCase, Some(relation)).allowed(),
         can_comment: decide(role, Action::CommentCase, Some(relation)).allowed(),
         can_share,
@@ -463,7 +463,7 @@ struct PersonPage {
 }
 
 /// `GET /cases/{number}/persons/{person}`: a person of a case. The identity is shown (and the
-/// read audited) only when the role and the case allow it.
+/// read audited) only when the role, the case and the person's role in it allow it.
 pub async fn person_page(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -475,7 +475,9 @@ pub async fn person_page(
     let Some(cp) = persons.iter().find(|p| p.person.id == person_id) else {
         return Err(AppError::NotFound(user.lang));
     };
-    let identity = if decide(user.user.role, Action::ReadIdentity, Some(relation)).allowed() {
+    // The identity depends on the person's role in the case too (a caseworker reads the
+    // victims, a prosecutor the suspects and witnesses): read, and audited, only when allowed.
+    let identity = if decide_identity(user.user.role, relation, cp.involvement.role()).allowed() {
         let actor = tabara_store::Actor::user(user.user.id);
         Some(state.store.read_identity(&actor, person_id).await?.0)
     } else {
@@ -483,7 +485,7 @@ pub async fn person_page(
     };
     let page = PersonPage {
         chrome: user.chrome(&format!("/cases/{}/persons/{}", case.number, person_id)),
-        person: person_row(cp, user.lang),
+        person: person_row(cp, user.lang, user.user.role, relation),
         citizenship: cp
             .person
             .facts

@@ -577,7 +577,7 @@ store_test!(
 // person of the case, and the API answer exactly as `permissions::decide` says, and identity
 // appears only where the role may read it.
 store_test!(authorization_matrix_over_http, |db| async move {
-    use tabara_core::permissions::{Action, decide};
+    use tabara_core::permissions::{Action, decide, decide_identity};
     let app = start(&db).await;
     let all = db
         .store
@@ -600,6 +600,29 @@ store_test!(authorization_matrix_over_http, |db| async move {
         }
     }
     assert_eq!(samples.len(), 3);
+    // Shares, so that the shared paths are walked too: every sample goes to the prosecution
+    // (to read), the first to IOM for editing, the second to IOM to read and comment.
+    let orgs = &app.reference.organisations;
+    let prosecution = orgs
+        .iter()
+        .find(|o| o.name.starts_with("Parquet"))
+        .unwrap()
+        .id;
+    let iom = orgs.iter().find(|o| o.name.starts_with("OIM")).unwrap().id;
+    for (i, c) in samples.iter().enumerate() {
+        let owner = db.store.case(c.id).await.unwrap().organisation_id;
+        let system = Actor::system("test");
+        db.store
+            .share_case(&system, c.id, prosecution, "Transmis au parquet", false)
+            .await
+            .unwrap();
+        if i < 2 && owner != iom {
+            db.store
+                .share_case(&system, c.id, iom, "Prise en charge", i == 0)
+                .await
+                .unwrap();
+        }
+    }
     // One screening (a draft) in each sample case.
     let version = tabara_core::screening::Catalogue::embedded()
         .unwrap()
@@ -655,7 +678,6 @@ store_test!(authorization_matrix_over_http, |db| async move {
         for c in &samples {
             let relation = db.store.relation(&viewer, c.id).await.unwrap().unwrap();
             let read = decide(u.role, Action::ReadCase, Some(relation)).allowed();
-            let identity = decide(u.role, Action::ReadIdentity, Some(relation)).allowed();
             let want = if read { 200 } else { 404 };
             let page = b.get(&format!("/cases/{}", c.number)).await.status;
             let person = db.store.case_persons(c.id).await.unwrap()[0].person.id;
@@ -730,7 +752,16 @@ store_test!(authorization_matrix_over_http, |db| async move {
                     gate(Action::EditCase, 303),
                 ),
                 ("edit", edit, gate(Action::EditCase, 200)),
-                ("person edit", edit_person, gate(Action::EditCase, 200)),
+                // A person's edit form out of the user's rights answers like a missing one.
+                (
+                    "person edit",
+                    edit_person,
+                    if read && decide(u.role, Action::EditCase, Some(relation)).allowed() {
+                        200
+                    } else {
+                        404
+                    },
+                ),
                 ("comment", comment, gate(Action::CommentCase, 303)),
                 ("share", share, gate(Action::ShareCase, 422)),
             ] {
@@ -744,15 +775,44 @@ store_test!(authorization_matrix_over_http, |db| async move {
             if read && person_page.body.contains("person-identity-hidden") {
                 wrong.push(format!("{} sees a raw key", u.username));
             }
-            let shows_identity = person_page.status == 200
-                && !person_page
-                    .body
-                    .contains("does not give access to this person");
-            if read && shows_identity != identity {
-                wrong.push(format!(
-                    "{} ({}) identity on {}: shown={shows_identity}, allowed={identity}",
-                    u.username, u.role, c.reference
-                ));
+            // Identity by the person's role: the first person of each role of the case, shown
+            // and its read audited exactly when `decide_identity` allows it.
+            let persons = db.store.case_persons(c.id).await.unwrap();
+            let mut roles_seen = Vec::new();
+            for cp in &persons {
+                let person_role = cp.involvement.role();
+                if !read || roles_seen.contains(&person_role) {
+                    continue;
+                }
+                roles_seen.push(person_role);
+                let allowed = decide_identity(u.role, relation, person_role).allowed();
+                let trail = |db: &TestDb| {
+                    let id = cp.person.id.to_string();
+                    let store = db.store.clone();
+                    async move {
+                        store
+                            .audit_trail("person", &id)
+                            .await
+                            .unwrap()
+                            .iter()
+                            .filter(|e| e.action == "person_identity.read")
+                            .count()
+                    }
+                };
+                let reads_before = trail(&db).await;
+                let page = b
+                    .get(&format!("/cases/{}/persons/{}", c.number, cp.person.id))
+                    .await;
+                let shows = page.status == 200
+                    && !page.body.contains("does not give access to this person");
+                let audited = trail(&db).await - reads_before;
+                if shows != allowed || audited != usize::from(allowed) {
+                    wrong.push(format!(
+                        "{} ({}) identity of a {person_role} on {}: shown={shows}, \
+                         audited={audited}, allowed={allowed}",
+                        u.username, u.role, c.reference
+                    ));
+                }
             }
         }
     }
@@ -2670,6 +2730,532 @@ store_test!(
             "{}",
             listed.body
         );
+        db.finish().await;
+    }
+);
+
+// ---------------------------------------------------------------- issue 10: access
+
+/// A form for a new case, opened at `office` (empty: no office field).
+fn intake_fields<'a>(csrf: &'a str, office: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("csrf", csrf),
+        ("opened_on", "2026-01-15"),
+        ("office", office),
+        ("first_name", "Espérance"),
+        ("second_name", "Niyonzima"),
+        ("age", "16"),
+        ("gender", "Feminine"),
+        ("citizenship", "BI"),
+        ("exploitation", "ChildLabour"),
+        ("consent", "1"),
+    ]
+}
+
+store_test!(
+    every_role_that_may_open_a_case_opens_one_through_the_form,
+    |db| async move {
+        use tabara_core::permissions::{Action, decide};
+        let app = start(&db).await;
+        let mut opened = 0;
+        for u in &app.reference.users {
+            if !decide(u.role, Action::CreateCase, None).allowed() {
+                continue;
+            }
+            let mut b = browser(&app);
+            b.sign_in(&u.username, DEMO_PASSWORD).await;
+            let form = b.get("/cases/new").await;
+            assert_eq!(form.status, 200, "{}", u.username);
+            let csrf = Browser::csrf(&form.body);
+            let agency_offices: Vec<String> = app
+                .reference
+                .offices
+                .iter()
+                .filter(|o| o.organisation_id == u.organisation_id)
+                .map(|o| o.id.to_string())
+                .collect();
+            // The user's own office when it is the agency's, else the agency's first, else none.
+            let office = u
+                .office_id
+                .map(|o| o.to_string())
+                .filter(|o| agency_offices.contains(o))
+                .or_else(|| agency_offices.first().cloned())
+                .unwrap_or_default();
+            if office.is_empty() {
+                assert!(form.body.contains("id=\"no-office\""), "{}", u.username);
+                assert!(!form.body.contains("name=\"office\""), "{}", u.username);
+            } else {
+                assert!(
+                    form.body.contains(&format!("<option value=\"{office}\"")),
+                    "{} is offered their agency's office",
+                    u.username
+                );
+                // An agency with offices names the one that opens the case.
+                let none = b.post("/cases/new", &intake_fields(&csrf, "")).await;
+                assert_eq!(none.status, 422, "{}", u.username);
+                assert!(
+                    none.body.contains("id=\"err-cas_Office\""),
+                    "{}",
+                    u.username
+                );
+            }
+            let r = b.post("/cases/new", &intake_fields(&csrf, &office)).await;
+            assert_eq!(r.status, 303, "{}: {}", u.username, r.body);
+            let number: i64 = r
+                .location
+                .unwrap()
+                .trim_start_matches("/cases/")
+                .parse()
+                .unwrap();
+            let case = db.store.case_by_number(number).await.unwrap();
+            assert_eq!(case.organisation_id, u.organisation_id, "{}", u.username);
+            assert_eq!(case.owner_id, Some(u.id), "{}", u.username);
+            assert_eq!(
+                case.office_id.map(|o| o.to_string()).unwrap_or_default(),
+                office,
+                "{}",
+                u.username
+            );
+            // The one who opened it reads it.
+            assert_eq!(
+                b.get(&format!("/cases/{number}")).await.status,
+                200,
+                "{}",
+                u.username
+            );
+            opened += 1;
+        }
+        assert_eq!(
+            opened, 4,
+            "officer, investigator, caseworker, child protection"
+        );
+        // Another agency's office is refused, even for an agency without offices.
+        let mut cp = browser(&app);
+        cp.sign_in("childprotection", DEMO_PASSWORD).await;
+        let csrf = Browser::csrf(&cp.get("/cases/new").await.body);
+        let foreign = app.reference.offices[0].id.to_string();
+        let r = cp.post("/cases/new", &intake_fields(&csrf, &foreign)).await;
+        assert_eq!(r.status, 422);
+        assert!(r.body.contains("id=\"err-cas_Office\""));
+        db.finish().await;
+    }
+);
+
+store_test!(
+    an_officer_cannot_share_another_agencys_case_opened_at_their_post,
+    |db| async move {
+        let app = start(&db).await;
+        let officer = app
+            .reference
+            .users
+            .iter()
+            .find(|u| u.username == "officer")
+            .unwrap();
+        // A case of another agency (IOM, UNICEF, the shelter) opened at the officer's post.
+        let case = cases_of(&db, &app, "officer", 500)
+            .await
+            .into_iter()
+            .find(|c| {
+                c.office.as_deref() == Some("Poste frontalier de Gatumba")
+                    && !c.organisation.contains("PAFE")
+            })
+            .expect("a partner's case at Gatumba");
+        let prosecution = app
+            .reference
+            .organisations
+            .iter()
+            .find(|o| o.name.starts_with("Parquet"))
+            .unwrap()
+            .id
+            .to_string();
+        let mut b = browser(&app);
+        b.sign_in("officer", DEMO_PASSWORD).await;
+        let path = format!("/cases/{}", case.number);
+        let page = b.get(&path).await;
+        assert_eq!(page.status, 200, "the officer works on it");
+        assert!(!page.body.contains("/shares\""), "no share form");
+        let csrf = Browser::csrf(&page.body);
+        let audit_before = db.store.stats().await.unwrap().audit_entries;
+        let r = b
+            .post(
+                &format!("{path}/shares"),
+                &[
+                    ("csrf", &csrf),
+                    ("organisation", &prosecution),
+                    ("reason", "Transmis au parquet"),
+                    ("may_edit", "1"),
+                ],
+            )
+            .await;
+        assert!(matches!(r.status, 403 | 404), "{}", r.status);
+        assert!(db.store.case_shares(case.id).await.unwrap().is_empty());
+        let entries = db.store.audit_entries(audit_before, 50).await.unwrap();
+        assert!(
+            entries.iter().all(|e| !e.action.starts_with("case.share")),
+            "nothing shared, nothing audited as shared"
+        );
+        // Their own agency's case at their post they still share.
+        let own = cases_of(&db, &app, "officer", 500)
+            .await
+            .into_iter()
+            .find(|c| c.organisation.contains("PAFE"))
+            .unwrap();
+        let own_page = b.get(&format!("/cases/{}", own.number)).await;
+        let csrf = Browser::csrf(&own_page.body);
+        let r = b
+            .post(
+                &format!("/cases/{}/shares", own.number),
+                &[
+                    ("csrf", &csrf),
+                    ("organisation", &prosecution),
+                    ("reason", "Transmis au parquet"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 303);
+        let shares = db.store.case_shares(own.id).await.unwrap();
+        assert_eq!(shares.len(), 1);
+        assert_eq!(shares[0].shared_by, Actor::user(officer.id).as_str());
+        db.finish().await;
+    }
+);
+
+/// A case of the judicial police with a victim and a suspect, and those two persons.
+async fn pj_case_with_victim_and_suspect(
+    db: &TestDb,
+    app: &App,
+) -> (
+    tabara_store::CaseSummary,
+    tabara_core::ids::PersonId,
+    tabara_core::ids::PersonId,
+) {
+    use tabara_core::records::PersonRole;
+    for c in cases_of(db, app, "supervisor", 200).await {
+        if c.organisation != "Police Judiciaire (PJ)" {
+            continue;
+        }
+        let persons = db.store.case_persons(c.id).await.unwrap();
+        let of = |role| {
+            persons
+                .iter()
+                .find(|p| p.involvement.role() == role)
+                .map(|p| p.person.id)
+        };
+        if let (Some(v), Some(s)) = (of(PersonRole::Victim), of(PersonRole::Suspect)) {
+            return (c, v, s);
+        }
+    }
+    panic!("no PJ case with a victim and a suspect");
+}
+
+/// How many times the identity of `person` was read, by anyone.
+async fn identity_reads(db: &TestDb, person: tabara_core::ids::PersonId) -> usize {
+    db.store
+        .audit_trail("person", &person.to_string())
+        .await
+        .unwrap()
+        .iter()
+        .filter(|e| e.action == "person_identity.read")
+        .count()
+}
+
+store_test!(
+    a_shared_agency_comments_but_edits_only_when_the_share_says_so,
+    |db| async move {
+        let app = start(&db).await;
+        let (case, victim, _) = pj_case_with_victim_and_suspect(&db, &app).await;
+        let iom = app
+            .reference
+            .organisations
+            .iter()
+            .find(|o| o.name.starts_with("OIM"))
+            .unwrap()
+            .id
+            .to_string();
+        let path = format!("/cases/{}", case.number);
+        let mut sup = browser(&app);
+        sup.sign_in("supervisor", DEMO_PASSWORD).await;
+        let page = sup.get(&path).await;
+        assert!(page.body.contains("name=\"may_edit\""), "the checkbox");
+        let csrf = Browser::csrf(&page.body);
+        let r = sup
+            .post(
+                &format!("{path}/shares"),
+                &[
+                    ("csrf", &csrf),
+                    ("organisation", &iom),
+                    ("reason", "Assistance et hébergement"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 303);
+        let listed = sup.get(&path).await.body;
+        assert!(listed.contains("class=\"share-read-only\""), "{listed}");
+
+        let mut cw = browser(&app);
+        cw.sign_in("caseworker", DEMO_PASSWORD).await;
+        let page = cw.get(&path).await;
+        assert_eq!(page.status, 200);
+        assert!(
+            !page.body.contains(&format!("{path}/edit\"")),
+            "no edit link"
+        );
+        let cw_csrf = Browser::csrf(&page.body);
+        let comment = cw
+            .post(
+                &format!("{path}/comments"),
+                &[("csrf", &cw_csrf), ("body", "Hébergée au centre OIM")],
+            )
+            .await;
+        assert_eq!(comment.status, 303);
+        let version_before = db.store.case(case.id).await.unwrap().version;
+        assert_eq!(cw.get(&format!("{path}/edit")).await.status, 403);
+        let refused = cw
+            .post(
+                &format!("{path}/edit"),
+                &[
+                    ("csrf", &cw_csrf),
+                    ("version", &version_before.to_string()),
+                    ("status", "FollowUp"),
+                    ("opened_on", "2026-01-01"),
+                ],
+            )
+            .await;
+        assert_eq!(refused.status, 403);
+        assert_eq!(
+            cw.get(&format!("{path}/persons/{victim}/edit"))
+                .await
+                .status,
+            404
+        );
+        assert_eq!(
+            db.store.case(case.id).await.unwrap().version,
+            version_before
+        );
+
+        // Shared for editing (the checkbox): the caseworker edits.
+        // Another PJ case, shared with IOM for editing through the form.
+        let other = cases_of(&db, &app, "supervisor", 200)
+            .await
+            .into_iter()
+            .find(|c| c.organisation == "Police Judiciaire (PJ)" && c.id != case.id)
+            .unwrap();
+        let other_path = format!("/cases/{}", other.number);
+        let csrf = Browser::csrf(&sup.get(&other_path).await.body);
+        let r = sup
+            .post(
+                &format!("{other_path}/shares"),
+                &[
+                    ("csrf", &csrf),
+                    ("organisation", &iom),
+                    ("reason", "Prise en charge"),
+                    ("may_edit", "1"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 303);
+        let shares = db.store.case_shares(other.id).await.unwrap();
+        assert!(shares.iter().any(|s| s.may_edit), "{shares:?}");
+        assert!(
+            sup.get(&other_path)
+                .await
+                .body
+                .contains("class=\"share-may-edit\"")
+        );
+        let trail = db
+            .store
+            .audit_trail("case", &other.id.to_string())
+            .await
+            .unwrap();
+        assert_eq!(trail.last().unwrap().action, "case.share_for_editing");
+        let form = cw.get(&format!("{other_path}/edit")).await;
+        assert_eq!(form.status, 200);
+        let stored = db.store.case(other.id).await.unwrap();
+        let saved = cw
+            .post(
+                &format!("{other_path}/edit"),
+                &[
+                    ("csrf", &Browser::csrf(&form.body)),
+                    ("version", &hidden(&form.body, "version")),
+                    ("status", "FollowUp"),
+                    ("opened_on", &stored.facts.opened_on.to_string()),
+                    (
+                        "office",
+                        &stored.office_id.map(|o| o.to_string()).unwrap_or_default(),
+                    ),
+                ],
+            )
+            .await;
+        assert_eq!(saved.status, 303, "{}", saved.body);
+        assert_eq!(
+            db.store.case(other.id).await.unwrap().facts.status,
+            tabara_core::htcds::CaseStatus::FollowUp
+        );
+        db.finish().await;
+    }
+);
+
+store_test!(
+    identity_follows_the_persons_role_on_a_shared_case,
+    |db| async move {
+        let app = start(&db).await;
+        let (case, victim, suspect) = pj_case_with_victim_and_suspect(&db, &app).await;
+        let org = |prefix: &str| {
+            app.reference
+                .organisations
+                .iter()
+                .find(|o| o.name.starts_with(prefix))
+                .unwrap()
+                .id
+        };
+        let system = Actor::system("test");
+        for target in [org("OIM"), org("Parquet")] {
+            db.store
+                .share_case(&system, case.id, target, "Transmis", false)
+                .await
+                .unwrap();
+        }
+        let name_of = |person| {
+            let store = db.store.clone();
+            async move {
+                store
+                    .read_identity(&Actor::system("test"), person)
+                    .await
+                    .unwrap()
+                    .0
+                    .display_name()
+            }
+        };
+        let (victim_name, suspect_name) = (name_of(victim).await, name_of(suspect).await);
+        let path = format!("/cases/{}", case.number);
+
+        // (user, reads the victim, reads the suspect)
+        for (username, reads_victim, reads_suspect) in
+            [("caseworker", true, false), ("prosecutor", false, true)]
+        {
+            let mut b = browser(&app);
+            b.sign_in(username, DEMO_PASSWORD).await;
+            assert_eq!(b.get(&path).await.status, 200, "{username}");
+            for (person, name, allowed) in [
+                (victim, &victim_name, reads_victim),
+                (suspect, &suspect_name, reads_suspect),
+            ] {
+                let before = identity_reads(&db, person).await;
+                let page = b.get(&format!("{path}/persons/{person}")).await;
+                assert_eq!(page.status, 200, "{username}");
+                let escaped = name.replace('\'', "&#x27;");
+                assert_eq!(
+                    page.body.contains(&escaped),
+                    allowed,
+                    "{username} and {name}"
+                );
+                assert_eq!(
+                    page.body.contains("does not give access to this person"),
+                    !allowed,
+                    "{username}"
+                );
+                assert_eq!(
+                    identity_reads(&db, person).await - before,
+                    usize::from(allowed),
+                    "{username}: a read is audited exactly when it happens"
+                );
+            }
+            // Neither edits a case shared to read.
+            assert_eq!(
+                b.get(&format!("{path}/persons/{suspect}/edit"))
+                    .await
+                    .status,
+                404,
+                "{username}"
+            );
+            // The name search finds the case only through a person the user may read.
+            let search = |name: &str| {
+                let q = name.to_lowercase().replace(' ', "+");
+                format!("/cases?q={q}")
+            };
+            let by_victim = b.get(&search(&victim_name)).await.body;
+            let by_suspect = b.get(&search(&suspect_name)).await.body;
+            let found = |body: &str| body.contains(&format!(">{}<", case.reference));
+            assert_eq!(found(&by_victim), reads_victim, "{username} by victim");
+            assert_eq!(found(&by_suspect), reads_suspect, "{username} by suspect");
+        }
+        db.finish().await;
+    }
+);
+
+store_test!(
+    a_person_whose_identity_is_hidden_has_only_facts_to_edit,
+    |db| async move {
+        use tabara_core::records::PersonRole;
+        let app = start(&db).await;
+        // A case of the caseworker's own agency with a suspect: they edit it, but read only
+        // the victims' identities.
+        let mut found = None;
+        for c in cases_of(&db, &app, "caseworker", 200).await {
+            if !c.organisation.starts_with("OIM") {
+                continue;
+            }
+            let persons = db.store.case_persons(c.id).await.unwrap();
+            if let Some(p) = persons
+                .iter()
+                .find(|p| p.involvement.role() == PersonRole::Suspect)
+            {
+                found = Some((c, p.person.clone()));
+                break;
+            }
+        }
+        let (case, suspect) = found.expect("an IOM case with a suspect");
+        let (identity_before, identity_version) = db
+            .store
+            .read_identity(&Actor::system("test"), suspect.id)
+            .await
+            .unwrap();
+        let reads = identity_reads(&db, suspect.id).await;
+        let mut b = browser(&app);
+        b.sign_in("caseworker", DEMO_PASSWORD).await;
+        let path = format!("/cases/{}/persons/{}/edit", case.number, suspect.id);
+        let form = b.get(&path).await;
+        assert_eq!(form.status, 200);
+        assert!(form.body.contains("id=\"identity-not-editable\""));
+        assert!(!form.body.contains("name=\"first_name\""));
+        let first = identity_before.first_name.clone().unwrap();
+        assert!(!form.body.contains(&first), "no name on the form");
+        assert_eq!(
+            identity_reads(&db, suspect.id).await,
+            reads,
+            "no identity read"
+        );
+        // A crafted identity field is ignored; the facts are saved.
+        let saved = b
+            .post(
+                &path,
+                &[
+                    ("csrf", &Browser::csrf(&form.body)),
+                    ("facts_version", &hidden(&form.body, "facts_version")),
+                    ("identity_version", &identity_version.to_string()),
+                    ("first_name", "Forged"),
+                    ("gender", suspect.facts.gender.as_str()),
+                    ("age", "44"),
+                    ("citizenship", "BI, TZ"),
+                ],
+            )
+            .await;
+        assert_eq!(saved.status, 303, "{}", saved.body);
+        let facts = db.store.person(suspect.id).await.unwrap();
+        assert_eq!(facts.facts.age_at_registration, Some(44));
+        assert_eq!(facts.version, suspect.version + 1);
+        let (identity_after, version_after) = db
+            .store
+            .read_identity(&Actor::system("test"), suspect.id)
+            .await
+            .unwrap();
+        assert_eq!(
+            (identity_after, version_after),
+            (identity_before, identity_version),
+            "identity untouched"
+        );
+        // The system reads above are the only ones.
+        assert_eq!(identity_reads(&db, suspect.id).await, reads + 1);
         db.finish().await;
     }
 );
