@@ -110,7 +110,11 @@ fn step_titles(catalogue: &Catalogue, lang: tabara_core::Lang, step: &Step) -> (
 /// How far a step is: (answered, total); a step is done when everything on it is answered.
 fn progress(s: &Screening, step: &Step) -> (usize, usize) {
     match &step.kind {
-        StepKind::Age => (usize::from(s.age.age.is_some()), 1),
+        // The age step is done once an age is recorded, or signs of minority for an unknown age.
+        StepKind::Age => (
+            usize::from(s.age.age.is_some() || !s.age.minority_signs.is_empty()),
+            1,
+        ),
         StepKind::Facts => (
             FactName::ALL
                 .into_iter()
