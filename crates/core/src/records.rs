@@ -102,8 +102,8 @@ pub struct PersonFacts {
     pub gender: Gender,
     /// Age in years on the registration date, from the date of birth or as stated.
     pub age_at_registration: Option<i64>,
-    /// The age is an estimate (no document, no sure date). For screening, an uncertain age with
-    /// any sign of minority means the person is treated as a child.
+    /// The age is an estimate (no document, no sure date). The child rule
+    /// ([`crate::child::presumed_child`]) presumes an estimate under 21 a child.
     pub age_uncertain: bool,
     /// `prs_Citizenship` (a set: dual citizenship).
     pub citizenship: Vec<Country>,
@@ -124,13 +124,16 @@ pub struct PersonFacts {
 }
 
 impl PersonFacts {
-    /// Under 18 on the registration date, or of uncertain age (the child rule: when in doubt,
-    /// a child).
+    /// A child or presumed a child on the registration date, by the one child rule
+    /// ([`crate::child::presumed_child`]): under 18, or an estimated age under 21. Intake
+    /// records no signs of minority, so an unknown age is not presumed a child here.
     pub fn is_child_or_presumed(&self) -> bool {
-        match self.age_at_registration {
-            Some(age) => age < 18 || (self.age_uncertain && age < 21),
-            None => self.age_uncertain,
-        }
+        crate::child::presumed_child(
+            self.age_at_registration,
+            self.age_uncertain,
+            std::iter::empty(),
+        )
+        .is_some()
     }
 }
 
@@ -1133,9 +1136,31 @@ mod tests {
         assert!(facts.is_child_or_presumed());
         facts.age_at_registration = None;
         facts.age_uncertain = true;
-        assert!(facts.is_child_or_presumed());
+        // Unknown age, no sign of minority recorded at intake: not presumed.
+        assert!(!facts.is_child_or_presumed());
         facts.age_at_registration = Some(19);
         assert!(facts.is_child_or_presumed());
+    }
+
+    #[test]
+    fn records_and_screening_share_the_child_rule() {
+        let (mut facts, _) = form().validate(day("2026-11-23")).unwrap();
+        for age in [None, Some(17), Some(18), Some(20), Some(21)] {
+            for uncertain in [false, true] {
+                facts.age_at_registration = age;
+                facts.age_uncertain = uncertain;
+                let screening = crate::screening::AgeFacts {
+                    age,
+                    uncertain,
+                    minority_signs: Default::default(),
+                };
+                assert_eq!(
+                    facts.is_child_or_presumed(),
+                    screening.child_basis().is_some(),
+                    "{age:?} uncertain={uncertain}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -12,9 +12,9 @@
 //! - an **adult** is a presumed victim when a recruitment dimension (D1 deceptive, D2 coercive,
 //!   D3 abuse of vulnerability) and D4 (exploitative conditions) and a destination dimension (D5
 //!   coercion, D6 abuse of vulnerability) are positive; D4 without that is exploitation only;
-//! - a **child** (under 18, or of uncertain or unknown age with any sign of minority) needs no
-//!   means: the act (recruited, moved or housed by others) with D4 is enough, and a child is
-//!   never "exploitation only". Every child goes to the child-protection pathway.
+//! - a **child** (the one rule of [`crate::child`]: under 18; an estimated age under 21; an
+//!   uncertain or unknown age with any sign of minority) needs no means: the act (recruited,
+//!   moved or housed by others) with D4 is enough, and a child is never "exploitation only". Every child goes to the child-protection pathway.
 //!
 //! Anything short of those, with at least one "yes" or with the exploitation questions not all
 //! answered, needs a full interview; "no indicators" needs every D4 and D5 question answered "no".
@@ -107,6 +107,63 @@ pub enum Phase {
     Exploitation,
 }
 
+impl Phase {
+    /// The phases in interview order.
+    pub const ALL: [Phase; 3] = [Phase::Recruitment, Phase::Movement, Phase::Exploitation];
+
+    /// `recruitment`, `movement`, `exploitation`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Phase::Recruitment => "recruitment",
+            Phase::Movement => "movement",
+            Phase::Exploitation => "exploitation",
+        }
+    }
+}
+
+/// At most this many questions on one screen of the interview (a few phone screens).
+pub const MAX_QUESTIONS_PER_SCREEN: usize = 8;
+
+/// One screen of the interview: questions of one phase, grouped by dimension.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Screen {
+    /// Stable id, used in addresses: the phase (`movement`), or the phase and dimension
+    /// (`recruitment-d1`), with a part number when a dimension is split (`exploitation-d5-2`).
+    pub id: String,
+    /// The phase.
+    pub phase: Phase,
+    /// The dimension that names the screen (`None` when the whole phase fits on one screen).
+    pub dimension: Option<DimensionId>,
+    /// Part `n` of `of` when the dimension is split over several screens.
+    pub part: Option<(usize, usize)>,
+    /// The questions, grouped by dimension in dimension order.
+    pub groups: Vec<(DimensionId, Vec<String>)>,
+}
+
+impl Screen {
+    /// Every indicator id on the screen.
+    pub fn indicator_ids(&self) -> impl Iterator<Item = &String> {
+        self.groups.iter().flat_map(|(_, ids)| ids.iter())
+    }
+}
+
+fn grouped(questions: &[&Indicator]) -> Vec<(DimensionId, Vec<String>)> {
+    DimensionId::ALL
+        .into_iter()
+        .map(|d| {
+            (
+                d,
+                questions
+                    .iter()
+                    .filter(|i| i.dimension == d)
+                    .map(|i| i.id.clone())
+                    .collect::<Vec<_>>(),
+            )
+        })
+        .filter(|(_, ids)| !ids.is_empty())
+        .collect()
+}
+
 /// A text in the languages of Tabara; Kirundi falls back to French until it is written.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Texts {
@@ -142,6 +199,8 @@ pub struct Dimension {
     /// Kirundi name, when written.
     #[serde(default)]
     pub rn: Option<String>,
+    /// What the dimension is about, in one plain line (shown on its screen).
+    pub about: Texts,
 }
 
 impl Dimension {
@@ -261,6 +320,14 @@ impl Catalogue {
                 return rule(format!("dimension {d} has no indicator"));
             }
         }
+        for d in &self.dimensions {
+            if d.about.en.trim().is_empty() || d.about.fr.trim().is_empty() {
+                return rule(format!(
+                    "dimension {} lacks its English or French explanation",
+                    d.id
+                ));
+            }
+        }
         let mut ids = BTreeSet::new();
         let well_formed = |id: &str| {
             !id.is_empty()
@@ -308,6 +375,79 @@ impl Catalogue {
             }
         }
         Ok(())
+    }
+
+    /// The screens of the interview, phase by phase: a phase of at most
+    /// [`MAX_QUESTIONS_PER_SCREEN`] questions is one screen; a longer one has a screen per
+    /// dimension (the act questions join the first), a dimension longer than that split in
+    /// equal parts.
+    pub fn screens(&self) -> Vec<Screen> {
+        let mut screens = Vec::new();
+        for phase in Phase::ALL {
+            let questions: Vec<&Indicator> = self
+                .indicators
+                .iter()
+                .filter(|i| i.phase == phase)
+                .collect();
+            if questions.is_empty() {
+                continue;
+            }
+            if questions.len() <= MAX_QUESTIONS_PER_SCREEN {
+                screens.push(Screen {
+                    id: phase.as_str().to_string(),
+                    phase,
+                    dimension: None,
+                    part: None,
+                    groups: grouped(&questions),
+                });
+                continue;
+            }
+            let mut groups = grouped(&questions).into_iter().peekable();
+            let mut act = None;
+            while let Some((d, ids)) = groups.next() {
+                if d == DimensionId::Act && groups.peek().is_some() {
+                    act = Some((d, ids));
+                    continue;
+                }
+                // The act questions count on the first screen of the dimension they join.
+                let extra = act.as_ref().map_or(0, |(_, a): &(_, Vec<String>)| a.len());
+                let total = ids.len() + extra;
+                let parts = total.div_ceil(MAX_QUESTIONS_PER_SCREEN);
+                let size = total.div_ceil(parts);
+                let mut rest = &ids[..];
+                for k in 0..parts {
+                    let take = if k == 0 {
+                        size.saturating_sub(extra)
+                    } else {
+                        size
+                    };
+                    let (chunk, r) = rest.split_at(take.min(rest.len()));
+                    rest = r;
+                    let mut groups = Vec::new();
+                    if k == 0
+                        && let Some(a) = act.take()
+                    {
+                        groups.push(a);
+                    }
+                    if !chunk.is_empty() {
+                        groups.push((d, chunk.to_vec()));
+                    }
+                    let base = format!("{}-{}", phase.as_str(), d.as_str().to_lowercase());
+                    screens.push(Screen {
+                        id: if parts > 1 {
+                            format!("{base}-{}", k + 1)
+                        } else {
+                            base
+                        },
+                        phase,
+                        dimension: Some(d),
+                        part: (parts > 1).then_some((k + 1, parts)),
+                        groups,
+                    });
+                }
+            }
+        }
+        screens
     }
 
     /// An indicator by id.
@@ -378,34 +518,13 @@ pub struct AgeFacts {
     pub minority_signs: BTreeSet<String>,
 }
 
-/// Why the person is treated as a child.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "basis", rename_all = "snake_case")]
-pub enum ChildBasis {
-    /// The age is under 18.
-    Age {
-        /// The age.
-        age: i64,
-    },
-    /// The age is uncertain or unknown and there are signs of minority: presumed a child
-    /// until verified.
-    Presumed {
-        /// The signs observed.
-        signs: Vec<String>,
-    },
-}
+pub use crate::child::ChildBasis;
 
 impl AgeFacts {
-    /// The child rule: under 18, or age uncertain or unknown with any sign of minority.
+    /// The child rule of [`crate::child::presumed_child`]: under 18; an estimate under 21; an
+    /// uncertain or unknown age with any sign of minority.
     pub fn child_basis(&self) -> Option<ChildBasis> {
-        match self.age {
-            Some(a) if a < 18 => Some(ChildBasis::Age { age: a }),
-            Some(_) if !self.uncertain => None,
-            _ if !self.minority_signs.is_empty() => Some(ChildBasis::Presumed {
-                signs: self.minority_signs.iter().cloned().collect(),
-            }),
-            _ => None,
-        }
+        crate::child::presumed_child(self.age, self.uncertain, &self.minority_signs)
     }
 }
 
@@ -929,6 +1048,9 @@ mod tests {
             uncertain: true,
             minority_signs: BTreeSet::new(),
         };
+        // An estimate of 19 is within the margin of error: presumed a child (as records say).
+        assert_eq!(age.child_basis(), Some(ChildBasis::Estimate { age: 19 }));
+        age.age = Some(23);
         assert_eq!(age.child_basis(), None);
         age.minority_signs.insert("minor_looks_under_18".into());
         assert!(matches!(
@@ -945,6 +1067,45 @@ mod tests {
             minority_signs: ["minor_says_under_18".to_string()].into(),
         };
         assert!(unknown.child_basis().is_some());
+    }
+
+    #[test]
+    fn the_interview_is_cut_into_short_screens_by_dimension() {
+        let screens = cat().screens();
+        let ids: Vec<&str> = screens.iter().map(|s| s.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            [
+                "recruitment-d1",
+                "recruitment-d2",
+                "recruitment-d3",
+                "movement",
+                "exploitation-d4",
+                "exploitation-d5-1",
+                "exploitation-d5-2",
+                "exploitation-d6",
+            ]
+        );
+        // Every question exactly once, none on a screen of another phase, none too long.
+        let mut seen = BTreeSet::new();
+        for s in &screens {
+            let n = s.indicator_ids().count();
+            assert!((1..=MAX_QUESTIONS_PER_SCREEN).contains(&n), "{}: {n}", s.id);
+            for id in s.indicator_ids() {
+                assert_eq!(cat().indicator(id).unwrap().phase, s.phase);
+                assert!(seen.insert(id.clone()), "{id} twice");
+            }
+        }
+        assert_eq!(seen.len(), cat().indicators.len());
+        // The act question of a phase comes first, with the phase's first dimension.
+        assert_eq!(screens[0].groups[0].0, DimensionId::Act);
+        assert_eq!(screens[0].groups[1].0, DimensionId::D1);
+        assert_eq!(screens[5].part, Some((1, 2)));
+        // Every dimension is explained in English and French.
+        for d in &cat().dimensions {
+            assert!(!d.about.get(crate::Lang::En).is_empty());
+            assert!(!d.about.get(crate::Lang::Fr).is_empty());
+        }
     }
 
     #[test]

@@ -563,3 +563,16 @@ case-share-may-edit-mark = may edit
 case-share-read-only-mark = reads and comments
 intake-no-office = Your agency has no office registered: the case is opened without an office.
 demo-shares = { $count } shares: cases sent to the prosecution, and to IOM for victim assistance (some for editing)
+## issue 10: screening
+screening-victim-only = Only a possible victim of the case is screened. This person is recorded as a suspect, a witness or another person: change their role in the case if they may be a victim.
+screening-reason-child-estimate = Presumed a child: the age ({ $age }) is an estimate, and an estimate under 21 may be a child's age. The means are not required and the child-protection pathway applies.
+screening-step-verify-age = Verify the age (a document, a birth record, the family) and correct the person's record.
+screening-step-short-facts = Facts
+screening-steps = Steps of the screening
+screening-state-done = done
+screening-state-partial = { $answered } of { $total } answered
+screening-state-todo = to do
+screening-state-current = current step
+screening-age-carried = Carried over from the registration. Correct it if the person, a document or the family says otherwise.
+screening-confirm-as = Confirm: { $outcome } — recorded as the HTCDS status “{ $status }”
+screening-decided-by = Decided by { $name } on { $when }

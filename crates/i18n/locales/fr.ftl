@@ -562,3 +562,16 @@ case-share-may-edit-mark = peut modifier
 case-share-read-only-mark = lit et commente
 intake-no-office = Votre structure n'a pas de bureau enregistré : le dossier est ouvert sans bureau.
 demo-shares = { $count } partages : dossiers transmis au parquet, et à l'OIM pour l'assistance aux victimes (certains avec droit de modification)
+## issue 10: screening
+screening-victim-only = Seule une victime possible du dossier fait l'objet d'un screening. Cette personne est enregistrée comme suspect, témoin ou autre personne : changez son rôle dans le dossier si elle peut être une victime.
+screening-reason-child-estimate = Présumé enfant : l'âge ({ $age }) est une estimation, et une estimation de moins de 21 ans peut être l'âge d'un enfant. Les moyens ne sont pas requis et le parcours de protection de l'enfance s'applique.
+screening-step-verify-age = Vérifier l'âge (un document, un acte de naissance, la famille) et corriger la fiche de la personne.
+screening-step-short-facts = Faits
+screening-steps = Étapes du screening
+screening-state-done = fait
+screening-state-partial = { $answered } sur { $total } répondues
+screening-state-todo = à faire
+screening-state-current = étape en cours
+screening-age-carried = Repris de l'enregistrement. Corrigez-le si la personne, un document ou la famille indique autre chose.
+screening-confirm-as = Confirmer : { $outcome } — enregistré avec le statut HTCDS « { $status } »
+screening-decided-by = Décidé par { $name } le { $when }

@@ -57,6 +57,9 @@ pub fn explain(catalogue: &Catalogue, lang: Lang, e: &Evaluation) -> Vec<String>
                 basis: ChildBasis::Age { age },
             } => t!(lang, "screening-reason-child-age", age = *age),
             Reason::Child {
+                basis: ChildBasis::Estimate { age },
+            } => t!(lang, "screening-reason-child-estimate", age = *age),
+            Reason::Child {
                 basis: ChildBasis::Presumed { signs },
             } => t!(
                 lang,
@@ -110,22 +113,70 @@ fn combination_key(c: Combination) -> String {
     c.as_str().replace('_', "-")
 }
 
-/// What the officer does next, for this evaluation.
-pub fn next_steps(lang: Lang, e: &Evaluation) -> Vec<String> {
-    let mut steps = Vec::new();
-    if e.child.is_some() {
-        steps.push(t!(lang, "screening-step-child-protection"));
-    }
-    match e.outcome {
-        Outcome::PresumedVictim | Outcome::PresumedChildVictim => {
-            steps.push(t!(lang, "screening-step-assistance"));
+/// A next step after a screening; front ends link each to the action that does it, where
+/// one exists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NextStep {
+    /// Refer the child to child protection (share the case with a child-protection agency).
+    ChildProtection,
+    /// The age is presumed, not established: verify it and correct the person's record.
+    VerifyAge,
+    /// Refer to assistance (referral records come later).
+    Assistance,
+    /// Arrange a full interview (note it on the case).
+    FullInterview,
+    /// Refer to the labour inspection (referral records come later).
+    Labour,
+    /// Record the result and give the contacts (on the case).
+    NoIndicators,
+    /// Inform the person of their rights.
+    Rights,
+}
+
+impl NextStep {
+    fn key(self) -> &'static str {
+        match self {
+            NextStep::ChildProtection => "screening-step-child-protection",
+            NextStep::VerifyAge => "screening-step-verify-age",
+            NextStep::Assistance => "screening-step-assistance",
+            NextStep::FullInterview => "screening-step-full-interview",
+            NextStep::Labour => "screening-step-labour",
+            NextStep::NoIndicators => "screening-step-none",
+            NextStep::Rights => "screening-step-rights",
         }
-        Outcome::NeedsFullInterview => steps.push(t!(lang, "screening-step-full-interview")),
-        Outcome::ExploitationOnly => steps.push(t!(lang, "screening-step-labour")),
-        Outcome::NoIndicators => steps.push(t!(lang, "screening-step-none")),
     }
-    steps.push(t!(lang, "screening-step-rights"));
+
+    /// The step in words.
+    pub fn text(self, lang: Lang) -> String {
+        crate::catalogue().text(lang, self.key(), &[])
+    }
+}
+
+/// What the officer does next, for this evaluation, in order.
+pub fn next_step_list(e: &Evaluation) -> Vec<NextStep> {
+    let mut steps = Vec::new();
+    if let Some(basis) = &e.child {
+        steps.push(NextStep::ChildProtection);
+        if !matches!(basis, ChildBasis::Age { .. }) {
+            steps.push(NextStep::VerifyAge);
+        }
+    }
+    steps.push(match e.outcome {
+        Outcome::PresumedVictim | Outcome::PresumedChildVictim => NextStep::Assistance,
+        Outcome::NeedsFullInterview => NextStep::FullInterview,
+        Outcome::ExploitationOnly => NextStep::Labour,
+        Outcome::NoIndicators => NextStep::NoIndicators,
+    });
+    steps.push(NextStep::Rights);
     steps
+}
+
+/// What the officer does next, for this evaluation, in words.
+pub fn next_steps(lang: Lang, e: &Evaluation) -> Vec<String> {
+    next_step_list(e)
+        .into_iter()
+        .map(|s| s.text(lang))
+        .collect()
 }
 
 /// The verdict's name.

@@ -82,14 +82,26 @@ pub(super) async fn create_screening(
     catalogue_version: &str,
 ) -> Result<Screening> {
     let mut tx = begin(pool).await?;
-    let involved: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM case_persons WHERE case_id = $1 AND person_id = $2")
-        .bind(case_id.0)
-        .bind(person_id.0)
-        .fetch_one(&mut *tx)
-        .await?;
-    if involved == 0 {
-        return Err(StoreError::NotFound { kind: "person of the case", id: person_id.to_string() });
+    let row = sqlx::query(
+        "SELECT cp.role, p.age_at_registration, p.age_uncertain FROM case_persons cp JOIN persons p ON p.id = cp.person_id \
+         WHERE cp.case_id = $1 AND cp.person_id = $2",
+    )
+    .bind(case_id.0)
+    .bind(person_id.0)
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or_else(|| StoreError::NotFound { kind: "person of the case", id: person_id.to_string() })?;
+    // Screening looks for a possible victim: suspects, witnesses and others are not screened.
+    let role: PersonRole = pick(&row.try_get::<String, _>("role")?)?;
+    if role != PersonRole::Victim {
+        return Err(refuse("scr_Person", "victim_only", "only a possible victim of the case is screened"));
     }
+    // The age recorded at registration is carried over (the officer corrects it at the first step).
+    let age = tabara_core::screening::AgeFacts {
+        age: row.try_get("age_at_registration")?,
+        uncertain: row.try_get("age_uncertain")?,
+        minority_signs: Default::default(),
+    };
     let now = Utc::now();
     sqlx::query(
         "INSERT INTO screenings (id, person_id, case_id, catalogue_version, state, answers, age_facts, movement_facts, created_by, created_at, updated_at, version) \
@@ -101,7 +113,7 @@ pub(super) async fn create_screening(
     .bind(catalogue_version)
     .bind(ScreeningState::Draft.as_str())
     .bind("{}")
-    .bind(to_json(&tabara_core::screening::AgeFacts::default())?)
+    .bind(to_json(&age)?)
     .bind(to_json(&tabara_core::palermo::MovementFacts::default())?)
     .bind(actor.as_str())
     .bind(now)

@@ -3033,3 +3033,75 @@ store_test!(
         db.finish().await;
     }
 );
+
+store_test!(
+    editing_an_age_recomputes_whether_the_case_involves_a_minor,
+    |db| async move {
+        use tabara_core::permissions::{Action, decide};
+        let s = &db.store;
+        let w = world(s).await;
+        let case = open_case(s, &w, "2026-01-12").await;
+        let person = add_person(s, &w, "Aline", "Ndayishimiye").await;
+        s.add_case_person(&system(), case.id, person.id, &victim(&[]))
+            .await
+            .unwrap();
+        // A child-protection caseworker of another agency reaches the case only through a minor.
+        let unicef = org("Protection de l'enfance");
+        s.create_organisation(&system(), &unicef).await.unwrap();
+        let viewer = tabara_store::Viewer {
+            user_id: UserId::new(),
+            role: Role::ChildProtection,
+            organisation_id: unicef.id,
+            office_id: None,
+        };
+        let reach = |s: Store, viewer: tabara_store::Viewer| async move {
+            let relation = s.relation(&viewer, case.id).await.unwrap().unwrap();
+            let listed = s
+                .list_cases(
+                    &CaseFilter {
+                        visible_to: Some(viewer.clone()),
+                        ..Default::default()
+                    },
+                    PageRequest {
+                        after: None,
+                        limit: 50,
+                    },
+                )
+                .await
+                .unwrap()
+                .items
+                .iter()
+                .any(|c| c.id == case.id);
+            let allowed = decide(Role::ChildProtection, Action::ReadCase, Some(relation)).allowed();
+            assert_eq!(allowed, listed, "the list and the rule agree");
+            (relation.involves_minor, allowed)
+        };
+        assert_eq!(reach(s.clone(), viewer.clone()).await, (false, false));
+        // Each edit of the age (through the person form's path) recomputes the flag.
+        let mut current = s.person(person.id).await.unwrap();
+        for (age, uncertain, minor) in [
+            (Some(17), false, true),
+            (Some(18), false, false),
+            (Some(20), true, true),
+            (Some(21), true, false),
+            (None, true, false),
+            (Some(17), true, true),
+            (Some(24), false, false),
+        ] {
+            let (identity, identity_version) = s.read_identity(&system(), person.id).await.unwrap();
+            current.facts.age_at_registration = age;
+            current.facts.age_uncertain = uncertain;
+            let (version, _) = s
+                .update_person_with_identity(&system(), &current, identity_version, &identity)
+                .await
+                .unwrap();
+            current.version = version;
+            assert_eq!(
+                reach(s.clone(), viewer.clone()).await,
+                (minor, minor),
+                "age {age:?}, uncertain {uncertain}"
+            );
+        }
+        db.finish().await;
+    }
+);

@@ -497,7 +497,9 @@ pub async fn person_page(
         identity,
         person_id,
         screenings: crate::screening::person_history(&state, user.lang, person_id).await?,
-        can_screen: decide(user.user.role, Action::EditCase, Some(relation)).allowed(),
+        // Screening looks for a possible victim: offered for the victims of the case only.
+        can_screen: decide(user.user.role, Action::EditCase, Some(relation)).allowed()
+            && cp.involvement.role() == tabara_core::records::PersonRole::Victim,
         case,
     };
     Ok(render(&page))

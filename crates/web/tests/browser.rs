@@ -117,11 +117,13 @@ async fn wait_for_path(c: &Client, pred: impl Fn(&str) -> bool) {
     panic!("page did not load: {:?}", c.current_url().await);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn officer_opens_a_case_in_the_browser() {
-    let Some((_driver, c)) = browser().await else {
-        return;
-    };
+/// A small demo register served on a free port: (database, base address, reference, stop).
+async fn demo_server() -> (
+    TestDb,
+    String,
+    tabara_demo::Reference,
+    tokio::sync::oneshot::Sender<()>,
+) {
     let db = TestDb::sqlite().await;
     let actor = Actor::system("test");
     let mut demo = Demo::new(4, 60);
@@ -148,6 +150,16 @@ async fn officer_opens_a_case_in_the_browser() {
             let _ = stopped.await;
         },
     ));
+    (db, base, reference, stop)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn officer_opens_a_case_in_the_browser() {
+    let Some((_driver, c)) = browser().await else {
+        return;
+    };
+    let (db, base, reference, stop) = demo_server().await;
+    let actor = Actor::system("test");
 
     sign_in(&c, &base, "officer").await;
     assert!(
@@ -218,7 +230,7 @@ async fn officer_opens_a_case_in_the_browser() {
     );
 
     // Screen the person just registered: age step, one act question, two exploitation
-    // questions, then the result; everything else stays "not asked".
+    // questions, screen after screen, then the result; everything else stays "not asked".
     c.find(Locator::Css("a[href*='/persons/']"))
         .await
         .unwrap()
@@ -259,18 +271,57 @@ async fn officer_opens_a_case_in_the_browser() {
             panic!("step {name} did not load");
         }
     };
+    // The age recorded at intake (17) is carried over; the officer confirms it.
+    let carried = c
+        .find(Locator::Id("age"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(carried.as_deref(), Some("17"));
     fill(&c, "age", "17").await;
     click("button[value=next]").await;
-    step_is("step=recruitment").await;
-    click("input[name=a_act_recruited][value=yes]").await;
-    click("button[value=next]").await;
-    step_is("step=movement").await;
-    click("button[value=next]").await;
-    step_is("step=exploitation").await;
+    step_is("step=recruitment-d1").await;
+    // The answer is chosen by tapping its label (a large target), not the small radio.
+    click("label.choice:has(input[name=a_act_recruited][value=yes])").await;
+    for next in [
+        "step=recruitment-d2",
+        "step=recruitment-d3",
+        "step=movement",
+        "step=exploitation-d4",
+    ] {
+        click("button[value=next]").await;
+        step_is(next).await;
+    }
     click("input[name=a_d4_hours][value=yes]").await;
     click("input[name=a_d4_pay][value=yes]").await;
-    click("button[value=next]").await;
-    step_is("step=facts").await;
+    for next in [
+        "step=exploitation-d5-1",
+        "step=exploitation-d5-2",
+        "step=exploitation-d6",
+        "step=facts",
+    ] {
+        click("button[value=next]").await;
+        step_is(next).await;
+    }
+    // The step bar shows which steps are done, partly done or to do, by sign and in words.
+    let bar = c
+        .find(Locator::Css("ol.steps"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        bar.contains("✓ 1. Age (done)")
+            && bar.contains("◐ 2. D1 (1 of 7 answered)")
+            && bar.contains("○ 3. D2 (to do)"),
+        "{bar}"
+    );
     click("button[value=complete]").await;
     wait_for_path(&c, |p| p.ends_with("/review")).await;
     assert!(text(&c).await.contains("Provisional result"));
@@ -416,6 +467,133 @@ async fn officer_opens_a_case_in_the_browser() {
         "a valid certificate names its holder: {result}"
     );
 
+    c.close().await.unwrap();
+    let _ = stop.send(());
+    db.finish().await;
+}
+
+/// What a page measures at the current window size: (viewport width, page width, header height,
+/// the smallest answer target as (width, height), how many answer targets).
+async fn measure(c: &Client) -> (f64, f64, f64, (f64, f64), usize) {
+    let v = c
+        .execute(
+            "const targets = [...document.querySelectorAll('label.choice, label.check')]\
+               .map(l => l.getBoundingClientRect());\
+             return [window.innerWidth, document.documentElement.scrollWidth,\
+               document.querySelector('header').getBoundingClientRect().height,\
+               Math.min(...targets.map(r => r.width), 1e9), Math.min(...targets.map(r => r.height), 1e9),\
+               targets.length];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let n = |i: usize| v[i].as_f64().unwrap();
+    (n(0), n(1), n(2), (n(3), n(4)), n(5) as usize)
+}
+
+/// On a 360 px wide phone: the header stays compact, no page is wider than the screen (tables
+/// included), and every answer of the screening is a target of at least 24 × 24 px (WCAG 2.2
+/// 2.5.8). With TABARA_TEST_SCREENSHOTS=dir, each page is also saved there as a PNG.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_fit_a_phone() {
+    let Some((_driver, c)) = browser().await else {
+        return;
+    };
+    let (db, base, reference, stop) = demo_server().await;
+    let officer = reference
+        .users
+        .iter()
+        .find(|u| u.username == "officer")
+        .unwrap();
+    let cases = db
+        .store
+        .list_cases(
+            &tabara_store::CaseFilter {
+                visible_to: Some(officer.viewer()),
+                ..Default::default()
+            },
+            tabara_store::PageRequest {
+                after: None,
+                limit: 50,
+            },
+        )
+        .await
+        .unwrap()
+        .items;
+    let mut target = None;
+    for case in &cases {
+        let persons = db.store.case_persons(case.id).await.unwrap();
+        if let Some(v) = persons
+            .iter()
+            .find(|p| p.involvement.role() == tabara_core::records::PersonRole::Victim)
+        {
+            target = Some((case.clone(), v.person.id));
+            break;
+        }
+    }
+    let (case, person) = target.expect("a case with a victim");
+    let catalogue = tabara_core::screening::Catalogue::embedded().unwrap();
+    let screening = tabara_core::ids::ScreeningId::new();
+    db.store
+        .create_screening(
+            &Actor::system("test"),
+            screening,
+            case.id,
+            person,
+            &catalogue.version,
+        )
+        .await
+        .unwrap();
+
+    sign_in(&c, &base, "officer").await;
+    c.set_window_size(360, 800).await.unwrap();
+    let shots = std::env::var("TABARA_TEST_SCREENSHOTS").ok();
+    let mut wrong = Vec::new();
+    for (name, path, answers) in [
+        ("dashboard", "/".to_string(), false),
+        ("cases", "/cases".to_string(), false),
+        ("case", format!("/cases/{}", case.number), false),
+        (
+            "person",
+            format!("/cases/{}/persons/{person}", case.number),
+            false,
+        ),
+        ("age", format!("/screenings/{screening}?step=age"), true),
+        (
+            "d1",
+            format!("/screenings/{screening}?step=recruitment-d1"),
+            true,
+        ),
+        ("facts", format!("/screenings/{screening}?step=facts"), true),
+        ("review", format!("/screenings/{screening}/review"), false),
+    ] {
+        c.goto(&format!("{base}{path}")).await.unwrap();
+        wait_for_path(&c, |_| true).await;
+        if let Some(dir) = &shots {
+            let png = c.screenshot().await.unwrap();
+            std::fs::write(format!("{dir}/{name}.png"), png).unwrap();
+            c.execute("window.scrollTo(0, 650)", vec![]).await.unwrap();
+            let png = c.screenshot().await.unwrap();
+            std::fs::write(format!("{dir}/{name}-2.png"), png).unwrap();
+            c.execute("window.scrollTo(0, 0)", vec![]).await.unwrap();
+        }
+        let (viewport, width, header, (tw, th), targets) = measure(&c).await;
+        assert!((340.0..=380.0).contains(&viewport), "viewport {viewport}");
+        if width > viewport {
+            wrong.push(format!(
+                "{name}: page {width} px wide on a {viewport} px screen"
+            ));
+        }
+        if header > 100.0 {
+            wrong.push(format!("{name}: header {header} px high"));
+        }
+        if answers && (targets == 0 || tw < 24.0 || th < 24.0) {
+            wrong.push(format!(
+                "{name}: smallest of {targets} answer targets is {tw} × {th} px"
+            ));
+        }
+    }
+    assert!(wrong.is_empty(), "{wrong:#?}");
     c.close().await.unwrap();
     let _ = stop.send(());
     db.finish().await;
