@@ -386,16 +386,17 @@ async fn decide_request(
     user.check_csrf(&form.csrf)?;
     let lang = user.lang;
     let id: uuid::Uuid = id.parse().map_err(|_| AppError::NotFound(lang))?;
-    let request = state
+    let not_yours = || tabara_i18n::t!(lang, "admin-request-not-yours");
+    // The requester is told at once, before a credential is even made; the store refuses
+    // their decision anyway.
+    let waiting = state
         .store
         .pending_account_requests(500)
         .await?
         .into_iter()
-        .find(|r| r.id == id)
-        .ok_or(AppError::NotFound(lang))?;
-    let not_yours = || tabara_i18n::t!(lang, "admin-request-not-yours");
-    if request.requested_by == user.user.id {
-        let target = state.store.user(request.user.id).await?;
+        .find(|r| r.id == id);
+    if let Some(r) = waiting.as_ref().filter(|r| r.requested_by == user.user.id) {
+        let target = state.store.user(r.user.id).await?;
         return user_page(&state, &user, target, None, Some(not_yours())).await;
     }
     let credential = if approve {
@@ -406,22 +407,20 @@ async fn decide_request(
     let approval = credential
         .as_ref()
         .map(|(_, hash)| (hash.as_str(), chrono::Utc::now() + ONE_TIME_VALIDITY));
-    let decided = state
+    match state
         .store
         .decide_account_request(user.user.id, id, approval)
-        .await;
-    let target = state.store.user(request.user.id).await?;
-    match decided {
-        Ok(_) => {
+        .await
+    {
+        Ok(request) => {
+            let target = state.store.user(request.user.id).await?;
             let notice = match &credential {
                 Some((password, _)) => one_time_notice(lang, &target.username, password),
                 None => tabara_i18n::t!(lang, "admin-request-refused"),
             };
             user_page(&state, &user, target, Some(notice), None).await
         }
-        Err(StoreError::Invalid(_)) => {
-            user_page(&state, &user, target, None, Some(not_yours())).await
-        }
+        Err(StoreError::Invalid(_)) => Err(AppError::Forbidden(lang)),
         Err(StoreError::NotFound { .. }) => Err(AppError::NotFound(lang)),
         Err(other) => Err(other.into()),
     }
@@ -986,4 +985,29 @@ pub async fn add_office(
         .await?;
     state.forget_directory().await;
     Ok(Redirect::to(&format!("/admin/organisations/{}", org.id)).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_roles_that_read_identities_come_from_the_permission_rules() {
+        let reading: Vec<Role> = Role::ALL
+            .iter()
+            .copied()
+            .filter(|r| reads_identities(*r))
+            .collect();
+        assert_eq!(
+            reading,
+            [
+                Role::Officer,
+                Role::Investigator,
+                Role::Supervisor,
+                Role::Prosecutor,
+                Role::Caseworker,
+                Role::ChildProtection,
+            ]
+        );
+    }
 }
