@@ -13,11 +13,14 @@ use tabara_core::{Country, Lang, Picklist, Role, password};
 use tabara_demo::{DEMO_PASSWORD, Demo};
 use tabara_i18n::t;
 use tabara_store::{
-    Actor, CaseFilter, Location, LocationProblem, NewUser, OpenMode, PageRequest, Problem, Store,
-    StoreError, Verification,
+    Actor, CaseFilter, FirstCredential, Location, LocationProblem, NewUser, OpenMode, PageRequest,
+    Problem, Store, StoreError, Verification,
 };
 
 use crate::output;
+
+/// How long a one-time credential from `user add` / `user reset` signs in.
+const ONE_TIME_VALIDITY: chrono::Duration = chrono::Duration::hours(72);
 use crate::{AuditCommand, CaseCommand, Cli, Command, ScreeningCommand, StatusArg};
 
 /// The actor of command-line work: the operating-system account, never a person's name from
@@ -152,7 +155,14 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::User(command) => user(&cli, command).await,
         Command::Serve(args) => {
             let store = open(&cli, OpenMode::Existing).await?;
-            serve(&cli, store, args.listen, args.behind_tls).await
+            let approval = !args.single_admin_resets
+                && !std::env::var("TABARA_ADMIN_APPROVAL").is_ok_and(|v| {
+                    matches!(
+                        v.trim().to_ascii_lowercase().as_str(),
+                        "off" | "0" | "false" | "no"
+                    )
+                });
+            serve(&cli, store, args.listen, args.behind_tls, approval).await
         }
     }
 }
@@ -295,8 +305,10 @@ async fn user(cli: &Cli, command: &crate::UserCommand) -> Result<ExitCode> {
                 }
                 Err(_) => (password::generate_password(), true),
             };
+            // The password handed over is a one-time credential: its holder chooses their own
+            // at first sign-in. The operator has database access, so no second approval.
             store
-                .create_user(
+                .create_account(
                     &actor,
                     &NewUser {
                         id: UserId::new(),
@@ -307,6 +319,7 @@ async fn user(cli: &Cli, command: &crate::UserCommand) -> Result<ExitCode> {
                         office_id,
                         password_hash: password::hash_password(&password),
                     },
+                    FirstCredential::OneTime(chrono::Utc::now() + ONE_TIME_VALIDITY),
                 )
                 .await?;
             println!(
@@ -321,7 +334,7 @@ async fn user(cli: &Cli, command: &crate::UserCommand) -> Result<ExitCode> {
             if generated {
                 println!(
                     "{}",
-                    t!(lang, "init-password", password = password.as_str())
+                    t!(lang, "user-one-time", password = password.as_str())
                 );
             }
         }
@@ -361,12 +374,20 @@ async fn user(cli: &Cli, command: &crate::UserCommand) -> Result<ExitCode> {
             let u = find(arg.username.clone()).await?;
             let password = password::generate_password();
             store
-                .set_password(&actor, u.id, &password::hash_password(&password))
+                .issue_one_time_credential(
+                    &actor,
+                    u.id,
+                    &password::hash_password(&password),
+                    chrono::Utc::now() + ONE_TIME_VALIDITY,
+                )
                 .await?;
-            println!("{}", t!(lang, "user-reset", username = u.username.as_str()));
             println!(
                 "{}",
-                t!(lang, "init-password", password = password.as_str())
+                t!(lang, "user-reset-one-time", username = u.username.as_str())
+            );
+            println!(
+                "{}",
+                t!(lang, "user-one-time", password = password.as_str())
             );
         }
     }
@@ -476,7 +497,7 @@ async fn demo(cli: &Cli, args: &crate::DemoArgs) -> Result<ExitCode> {
         );
     }
     if args.serve {
-        return serve(cli, store, args.listen, false).await;
+        return serve(cli, store, args.listen, false, true).await;
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -486,10 +507,12 @@ async fn serve(
     store: Store,
     listen: std::net::SocketAddr,
     behind_tls: bool,
+    admin_approval: bool,
 ) -> Result<ExitCode> {
     init_logs();
     let config = tabara_web::Config {
         behind_tls,
+        admin_approval,
         public_url: std::env::var("TABARA_PUBLIC_URL")
             .ok()
             .filter(|u| !u.trim().is_empty()),

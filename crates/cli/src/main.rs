@@ -93,6 +93,11 @@ pub struct ServeArgs {
     /// Tabara is reached through an HTTPS proxy: mark cookies Secure and send HSTS.
     #[arg(long, env = "TABARA_BEHIND_TLS")]
     pub behind_tls: bool,
+    /// Let one administrator create or reset an account that reads identities, without a
+    /// second administrator's approval (for an installation with a single administrator).
+    /// Also `TABARA_ADMIN_APPROVAL=off`.
+    #[arg(long)]
+    pub single_admin_resets: bool,
 }
 
 /// Options of `demo`.
@@ -181,14 +186,16 @@ pub struct CaseShowArgs {
 /// `user` subcommands.
 #[derive(Debug, Subcommand)]
 pub enum UserCommand {
-    /// Create an account. The password is read from TABARA_USER_PASSWORD; without it a strong
-    /// password is generated and printed once.
+    /// Create an account with a one-time password: read from TABARA_USER_PASSWORD, or
+    /// generated and printed once. It is valid 72 hours and only lets its holder choose their
+    /// own password at first sign-in.
     Add(UserAddArgs),
     /// Disable an account: it can no longer sign in, and its sessions end.
     Disable(UserNameArg),
     /// Enable a disabled account again.
     Enable(UserNameArg),
-    /// Give an account a new generated password (printed once); its sessions end.
+    /// Give an account a new one-time password (generated, printed once, valid 72 hours, only
+    /// to choose a new password at the next sign-in); its sessions end.
     Reset(UserNameArg),
     /// Create an API token for a machine client acting as this account (printed once).
     Token(UserTokenArgs),

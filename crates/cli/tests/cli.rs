@@ -317,7 +317,7 @@ store_test!(user_accounts_from_the_command_line, |db| async move {
         text.contains("Account opj.kabura created (Investigator)."),
         "{text}"
     );
-    assert!(text.contains("Password (shown once"), "{text}");
+    assert!(text.contains("One-time password (shown once"), "{text}");
     let u = db
         .store
         .user_by_username("opj.kabura")
@@ -399,7 +399,7 @@ store_test!(user_accounts_from_the_command_line, |db| async move {
         .unwrap()
         .unwrap()
         .password_hash;
-    assert!(ok(&tabara(&db, &["user", "reset", "opj.kabura"])).contains("new password"));
+    assert!(ok(&tabara(&db, &["user", "reset", "opj.kabura"])).contains("new one-time password"));
     assert_ne!(
         db.store
             .credentials("opj.kabura")
@@ -421,9 +421,10 @@ store_test!(user_accounts_from_the_command_line, |db| async move {
         actions,
         [
             "user.create",
+            "user.one_time_credential",
             "user.disable",
             "user.enable",
-            "user.password"
+            "user.one_time_credential"
         ]
     );
     let unknown = tabara(&db, &["user", "disable", "nobody"]);
@@ -763,6 +764,73 @@ store_test!(
         assert_eq!(first["span"]["method"], "GET", "{first}");
         assert!(first["latency_ms"].as_f64().is_some(), "{first}");
         assert_eq!(response(404)["span"]["route"], "(no route)");
+        db.finish().await;
+    }
+);
+
+store_test!(
+    command_line_accounts_get_one_time_passwords,
+    |db| async move {
+        ok(&tabara(&db, &["demo", "--persons", "20"]));
+        let add = Command::new(env!("CARGO_BIN_EXE_tabara"))
+            .args([
+                "--database",
+                &db.database_arg(),
+                "user",
+                "add",
+                "--username",
+                "opj.ndayishimiye",
+                "--display-name",
+                "OPJ Ndayishimiye",
+                "--role",
+                "investigator",
+                "--organisation",
+                "Police Judiciaire",
+            ])
+            .env("TABARA_LANG", "en")
+            .env("TABARA_USER_PASSWORD", "Chosen-by-operator-1")
+            .output()
+            .unwrap();
+        ok(&add);
+        // Even a password the operator chose is only a one-time credential.
+        let c = db
+            .store
+            .credentials("opj.ndayishimiye")
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(c.must_change_password);
+        let expires = c
+            .one_time_expires_at
+            .expect("a one-time credential expires");
+        let hours = (expires - chrono::Utc::now()).num_hours();
+        assert!((71..=72).contains(&hours), "{hours}");
+        assert!(tabara_core::password::verify_password(
+            "Chosen-by-operator-1",
+            &c.password_hash
+        ));
+        // A reset gives a new one-time credential; the demo accounts keep the demo password.
+        let reset = ok(&tabara(&db, &["user", "reset", "investigator"]));
+        let one_time = reset
+            .split("choose a new password): ")
+            .nth(1)
+            .unwrap()
+            .trim()
+            .to_string();
+        let c = db.store.credentials("investigator").await.unwrap().unwrap();
+        assert!(c.must_change_password && c.one_time_expires_at.is_some());
+        assert!(tabara_core::password::verify_password(
+            &one_time,
+            &c.password_hash
+        ));
+        let officer = db.store.credentials("officer").await.unwrap().unwrap();
+        assert!(!officer.must_change_password);
+        assert!(tabara_core::password::verify_password(
+            tabara_demo::DEMO_PASSWORD,
+            &officer.password_hash
+        ));
+        let notice = db.store.reset_notice(c.user.id).await.unwrap().unwrap();
+        assert_eq!((notice.by, notice.approved_by), (None, None));
         db.finish().await;
     }
 );

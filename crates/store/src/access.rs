@@ -50,7 +50,7 @@ pub(super) async fn user(pool: &Pool, id: UserId) -> Result<User> {
 
 pub(super) async fn credentials(pool: &Pool, username: &str) -> Result<Option<Credentials>> {
     let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {USER_COLS}, password_hash, failed_logins, locked_until FROM users WHERE username = $1"
+        "SELECT {USER_COLS}, password_hash, failed_logins, locked_until, must_change_password, one_time_expires_at FROM users WHERE username = $1"
     )))
     .bind(username)
     .fetch_optional(pool)
@@ -61,6 +61,8 @@ pub(super) async fn credentials(pool: &Pool, username: &str) -> Result<Option<Cr
             password_hash: r.try_get("password_hash")?,
             failed_logins: r.try_get("failed_logins")?,
             locked_until: r.try_get("locked_until")?,
+            must_change_password: r.try_get("must_change_password")?,
+            one_time_expires_at: r.try_get("one_time_expires_at")?,
         })
     })
     .transpose()
@@ -94,10 +96,12 @@ pub(super) async fn record_login(
 pub(super) async fn set_password(pool: &Pool, actor: &Actor, user_id: UserId, password_hash: &str) -> Result<()> {
     let mut tx = begin(pool).await?;
     let done = sqlx::query(
-        "UPDATE users SET password_hash = $1, password_changed_at = $2, failed_logins = 0, locked_until = NULL, version = version + 1, updated_at = $3 WHERE id = $4",
+        "UPDATE users SET password_hash = $1, password_changed_at = $2, failed_logins = 0, locked_until = NULL, must_change_password = $3, one_time_expires_at = NULL, version = version + 1, updated_at = $4 WHERE id = $5",
     )
     .bind(password_hash)
     .bind(Utc::now())
+    // The holder's own choice: no longer a one-time credential.
+    .bind(false)
     .bind(Utc::now())
     .bind(user_id.0)
     .execute(&mut *tx)
@@ -140,9 +144,21 @@ pub(super) async fn create_session(
     lang: &str,
     expires_at: chrono::DateTime<Utc>,
 ) -> Result<()> {
+    insert_session(pool, user_id, token_hash, csrf_token, lang, expires_at, false).await
+}
+
+async fn insert_session(
+    pool: &Pool,
+    user_id: UserId,
+    token_hash: &str,
+    csrf_token: &str,
+    lang: &str,
+    expires_at: chrono::DateTime<Utc>,
+    password_only: bool,
+) -> Result<()> {
     let now = Utc::now();
     sqlx::query(
-        "INSERT INTO sessions (token_hash, user_id, csrf_token, lang, created_at, last_seen_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        "INSERT INTO sessions (token_hash, user_id, csrf_token, lang, created_at, last_seen_at, expires_at, password_only) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(token_hash)
     .bind(user_id.0)
@@ -151,6 +167,7 @@ pub(super) async fn create_session(
     .bind(now)
     .bind(now)
     .bind(expires_at)
+    .bind(password_only)
     .execute(pool)
     .await?;
     Ok(())
@@ -159,7 +176,7 @@ pub(super) async fn create_session(
 pub(super) async fn session(pool: &Pool, token_hash: &str) -> Result<Option<Session>> {
     let row = sqlx::query(
         "SELECT u.id, u.username, u.display_name, u.role, u.organisation_id, u.office_id, u.disabled, u.version, \
-         s.csrf_token, s.lang, s.created_at, s.last_seen_at, s.expires_at \
+         s.csrf_token, s.lang, s.created_at, s.last_seen_at, s.expires_at, s.password_only \
          FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1",
     )
     .bind(token_hash)
@@ -173,6 +190,7 @@ pub(super) async fn session(pool: &Pool, token_hash: &str) -> Result<Option<Sess
             created_at: r.try_get("created_at")?,
             last_seen_at: r.try_get("last_seen_at")?,
             expires_at: r.try_get("expires_at")?,
+            password_only: r.try_get("password_only")?,
         })
     })
     .transpose()
@@ -357,7 +375,7 @@ pub(super) async fn create_api_token(
 pub(super) async fn api_token_user(pool: &Pool, token_hash: &str) -> Result<Option<User>> {
     let row = sqlx::query(
         "SELECT u.id, u.username, u.display_name, u.role, u.organisation_id, u.office_id, u.disabled, u.version, \
-         t.expires_at, t.revoked FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1",
+         t.expires_at, t.revoked, u.must_change_password FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1",
     )
     .bind(token_hash)
     .fetch_optional(pool)
@@ -367,5 +385,8 @@ pub(super) async fn api_token_user(pool: &Pool, token_hash: &str) -> Result<Opti
     let expires_at: Option<chrono::DateTime<Utc>> = r.try_get("expires_at")?;
     let revoked: bool = r.try_get("revoked")?;
     let expired = expires_at.is_some_and(|t| t <= Utc::now());
-    Ok((!revoked && !expired && !user.disabled).then_some(user))
+    // An account under reset (a one-time credential given out) uses no API token until its
+    // holder has chosen a new password.
+    let under_reset: bool = r.try_get("must_change_password")?;
+    Ok((!revoked && !expired && !user.disabled && !under_reset).then_some(user))
 }

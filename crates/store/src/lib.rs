@@ -366,6 +366,98 @@ impl Store {
         dispatch!(self, set_user_disabled(actor, user_id, disabled))
     }
 
+    /// Create an account with its first credential: usable as it is, a one-time credential,
+    /// or none until a second administrator approves (then the request's id is returned).
+    /// Audited (`user.create`, and `user.one_time_credential` or `user.create_request`).
+    pub async fn create_account(
+        &self,
+        actor: &Actor,
+        user: &NewUser,
+        first: FirstCredential,
+    ) -> Result<Option<uuid::Uuid>> {
+        dispatch!(self, create_account(actor, user, first))
+    }
+
+    /// Replace an account's password with a one-time credential (its hash), valid until
+    /// `expires_at`: it signs in once, to choose a new password. Ends every session; audited.
+    pub async fn issue_one_time_credential(
+        &self,
+        actor: &Actor,
+        user_id: UserId,
+        hash: &str,
+        expires_at: chrono::DateTime<chrono::Utc>,
+    ) -> Result<()> {
+        dispatch!(self, issue_one_time(actor, user_id, hash, expires_at))
+    }
+
+    /// An administrator asks for a reset that a second one must approve; audited.
+    /// `Duplicate` when a request for the account is already waiting.
+    pub async fn request_reset(&self, requester: UserId, user_id: UserId) -> Result<uuid::Uuid> {
+        dispatch!(self, request_reset(requester, user_id))
+    }
+
+    /// Requests waiting for a decision, oldest first.
+    pub async fn pending_account_requests(&self, limit: i64) -> Result<Vec<AccountRequest>> {
+        dispatch!(self, pending_account_requests(limit))
+    }
+
+    /// A second administrator decides a waiting request: with `approval` (the one-time
+    /// credential's hash and expiry) the credential is issued in the same transaction; without,
+    /// the request is refused (a refused new account is disabled). The requester cannot decide
+    /// their own request (`Invalid`, rule `second_administrator`); a decided or unknown request
+    /// is `NotFound`. Audited.
+    pub async fn decide_account_request(
+        &self,
+        approver: UserId,
+        request_id: uuid::Uuid,
+        approval: Option<(&str, chrono::DateTime<chrono::Utc>)>,
+    ) -> Result<AccountRequest> {
+        dispatch!(self, decide_account_request(approver, request_id, approval))
+    }
+
+    /// Spend an account's one-time credential at sign-in: true (and audited) if it was still
+    /// valid, false if it expired or was already used.
+    pub async fn use_one_time_credential(&self, user_id: UserId) -> Result<bool> {
+        dispatch!(self, use_one_time_credential(user_id))
+    }
+
+    /// Store a session opened with a one-time credential: it reaches only the new-password page.
+    pub async fn create_password_only_session(
+        &self,
+        user_id: UserId,
+        token_hash: &str,
+        csrf_token: &str,
+        lang: &str,
+        expires_at: chrono::DateTime<chrono::Utc>,
+    ) -> Result<()> {
+        dispatch!(
+            self,
+            create_password_only_session(user_id, token_hash, csrf_token, lang, expires_at)
+        )
+    }
+
+    /// Who issued the account's one-time credential (and approved it), and when.
+    pub async fn reset_notice(&self, user_id: UserId) -> Result<Option<ResetNotice>> {
+        dispatch!(self, reset_notice(user_id))
+    }
+
+    /// A failed password check outside sign-in (the password-change form): counted with the
+    /// sign-in failures, with the same lock, audited under `action`.
+    pub async fn record_failed_check(
+        &self,
+        user_id: UserId,
+        action: &'static str,
+        locked_until: Option<chrono::DateTime<chrono::Utc>>,
+    ) -> Result<()> {
+        dispatch!(self, record_failed_check(user_id, action, locked_until))
+    }
+
+    /// Audit a sign-in refused without a password check counting: on a locked account
+    /// (`user.login_locked`) or an unknown name (`user.login_unknown`, without the name).
+    pub async fn record_refused_sign_in(&self, user_id: Option<UserId>) -> Result<()> {
+        dispatch!(self, record_refused_sign_in(user_id))
+    }
+
     /// Store a new session under the SHA-256 of its token.
     pub async fn create_session(
         &self,
@@ -985,6 +1077,7 @@ mod sqlite {
     const DIALECT: Dialect = Dialect::Sqlite;
     include!("ops.rs");
     include!("access.rs");
+    include!("accounts.rs");
     include!("screening.rs");
     include!("training.rs");
     include!("materials.rs");
@@ -996,6 +1089,7 @@ mod postgres {
     const DIALECT: Dialect = Dialect::Postgres;
     include!("ops.rs");
     include!("access.rs");
+    include!("accounts.rs");
     include!("screening.rs");
     include!("training.rs");
     include!("materials.rs");

@@ -319,6 +319,7 @@ pub(super) async fn wipe(pool: &Pool) -> Result<()> {
         "training_participants",
         "training_sessions",
         "screenings",
+        "account_requests",
         "sessions",
         "api_tokens",
         "case_shares",
@@ -510,9 +511,16 @@ pub(super) async fn offices(pool: &Pool) -> Result<Vec<Office>> {
 
 pub(super) async fn create_user(pool: &Pool, actor: &Actor, user: &NewUser) -> Result<UserId> {
     let mut tx = begin(pool).await?;
+    insert_user(&mut tx, actor, user).await?;
+    tx.commit().await?;
+    Ok(user.id)
+}
+
+/// Insert an account and audit its creation, inside the caller's transaction.
+async fn insert_user(tx: &mut Tx, actor: &Actor, user: &NewUser) -> Result<()> {
     let taken: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE username = $1")
         .bind(&user.username)
-        .fetch_one(&mut *tx)
+        .fetch_one(&mut **tx)
         .await?;
     if taken > 0 {
         return Err(StoreError::Duplicate { what: "user name", value: user.username.clone() });
@@ -532,7 +540,7 @@ pub(super) async fn create_user(pool: &Pool, actor: &Actor, user: &NewUser) -> R
     .bind(1i64)
     .bind(now)
     .bind(now)
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await
     // Two creations racing past the check on PostgreSQL meet at the unique index.
     .map_err(|e| match e {
@@ -541,9 +549,8 @@ pub(super) async fn create_user(pool: &Pool, actor: &Actor, user: &NewUser) -> R
         }
         other => other.into(),
     })?;
-    append_audit(&mut tx, &[pending(actor, "user.create", "user", user.id.to_string())]).await?;
-    tx.commit().await?;
-    Ok(user.id)
+    append_audit(tx, &[pending(actor, "user.create", "user", user.id.to_string())]).await?;
+    Ok(())
 }
 
 pub(super) async fn user_by_username(pool: &Pool, username: &str) -> Result<Option<User>> {

@@ -279,6 +279,12 @@ pub struct Credentials {
     pub failed_logins: i64,
     /// Sign-in refused until then.
     pub locked_until: Option<DateTime<Utc>>,
+    /// The password was given out by someone else (a new account, a reset): it is a one-time
+    /// credential that leads only to choosing a new password.
+    pub must_change_password: bool,
+    /// Until when the one-time credential signs in; `None` once used (or while a second
+    /// administrator's approval is awaited).
+    pub one_time_expires_at: Option<DateTime<Utc>>,
 }
 
 /// A server-side session.
@@ -296,6 +302,67 @@ pub struct Session {
     pub last_seen_at: DateTime<Utc>,
     /// Absolute end.
     pub expires_at: DateTime<Utc>,
+    /// Opened with a one-time credential: reaches only the page that sets a new password.
+    pub password_only: bool,
+}
+
+/// Who gave out an account's current one-time credential, and when: told to its holder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResetNotice {
+    /// The administrator's display name; `None` for the command line (an operator).
+    pub by: Option<String>,
+    /// The second administrator who approved, if any.
+    pub approved_by: Option<String>,
+    /// When the credential was issued.
+    pub at: DateTime<Utc>,
+}
+
+/// What an administrator asks a second one to approve.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AccountRequestKind {
+    /// A new account.
+    Create,
+    /// A new one-time credential for an existing account.
+    Reset,
+}
+
+impl AccountRequestKind {
+    /// As stored.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AccountRequestKind::Create => "create",
+            AccountRequestKind::Reset => "reset",
+        }
+    }
+}
+
+/// A request waiting for (or decided by) a second administrator.
+#[derive(Debug, Clone)]
+pub struct AccountRequest {
+    /// Id.
+    pub id: uuid::Uuid,
+    /// The account concerned.
+    pub user: User,
+    /// Creation or reset.
+    pub kind: AccountRequestKind,
+    /// The administrator who asked.
+    pub requested_by: UserId,
+    /// Their display name.
+    pub requested_by_name: String,
+    /// When.
+    pub requested_at: DateTime<Utc>,
+}
+
+/// How a new account gets its first credential.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FirstCredential {
+    /// The account's password is usable as it is (demo accounts, the first administrator).
+    Usable,
+    /// The password hash is a one-time credential, valid until then.
+    OneTime(DateTime<Utc>),
+    /// No credential yet: a second administrator must approve the request of this one.
+    AwaitingApproval(UserId),
 }
 
 /// A case shared with another agency.

@@ -1,80 +1,159 @@
-//! The signed-in user's own account: changing the password.
+//! The signed-in user's own account: changing the password, and choosing one after signing in
+//! with a one-time credential (a new account or a reset).
+//!
+//! The current password is checked like a sign-in: failures count towards the same lock, with
+//! the same audit, and a locked account cannot try again until the lock ends.
 
 use axum::Form;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use chrono::Utc;
 use serde::Deserialize;
+use tabara_core::Lang;
 use tabara_core::password::{WeakPassword, check_strength, hash_password, verify_password};
+use tabara_store::ResetNotice;
 
 use crate::AppState;
-use crate::auth::CurrentUser;
+use crate::auth::{CurrentUser, lock_after};
 use crate::error::AppError;
-use crate::view::{Chrome, render};
+use crate::view::{Chrome, format_date, render};
 
 #[derive(askama::Template)]
 #[template(path = "password.html")]
 struct PasswordPage {
     chrome: Chrome,
     error_key: Option<&'static str>,
+    /// Signed in with a one-time credential: no current password to give.
+    one_time: bool,
+    /// Who reset the account and when, already translated.
+    notice: Option<String>,
+}
+
+/// "Your account was reset by … on …", in the user's language.
+fn reset_text(lang: Lang, n: &ResetNotice) -> String {
+    let when = format!(
+        "{} {}",
+        format_date(lang, n.at.date_naive()),
+        n.at.format("%H:%M UTC")
+    );
+    let text = match &n.by {
+        Some(by) => tabara_i18n::t!(lang, "account-reset-by", name = by.as_str(), when = when),
+        None => tabara_i18n::t!(lang, "account-reset-by-operator", when = when),
+    };
+    match &n.approved_by {
+        Some(a) => format!(
+            "{text} {}",
+            tabara_i18n::t!(lang, "account-reset-approved-by", name = a.as_str())
+        ),
+        None => text,
+    }
+}
+
+async fn page(
+    state: &AppState,
+    user: &CurrentUser,
+    status: StatusCode,
+    error_key: Option<&'static str>,
+) -> Result<Response, AppError> {
+    let notice = if user.password_only {
+        state
+            .store
+            .reset_notice(user.user.id)
+            .await?
+            .map(|n| reset_text(user.lang, &n))
+    } else {
+        None
+    };
+    Ok((
+        status,
+        render(&PasswordPage {
+            chrome: user.chrome("/account/password"),
+            error_key,
+            one_time: user.password_only,
+            notice,
+        }),
+    )
+        .into_response())
 }
 
 /// `GET /account/password`.
-pub async fn password_page(user: CurrentUser) -> Response {
-    render(&PasswordPage {
-        chrome: user.chrome("/account/password"),
-        error_key: None,
-    })
+pub async fn password_page(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> Result<Response, AppError> {
+    page(&state, &user, StatusCode::OK, None).await
 }
 
 /// The password form.
 #[derive(Deserialize)]
 pub struct PasswordForm {
     csrf: String,
+    /// Absent after signing in with a one-time credential.
+    #[serde(default)]
     current: String,
     new: String,
     repeat: String,
 }
 
-/// `POST /account/password`: checks the current password and the strength rule, stores the
-/// new hash (audited) and ends every session of the account, this one included.
+/// `POST /account/password`: checks the current password (unless the session was opened with
+/// a one-time credential, which is the proof) and the strength rule, stores the new hash
+/// (audited) and ends every session of the account, this one included.
 pub async fn change_password(
     State(state): State<AppState>,
     user: CurrentUser,
     Form(form): Form<PasswordForm>,
 ) -> Result<Response, AppError> {
     user.check_csrf(&form.csrf)?;
-    let refuse = |key: &'static str| {
-        (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            render(&PasswordPage {
-                chrome: user.chrome("/account/password"),
-                error_key: Some(key),
-            }),
-        )
-            .into_response()
+    let refuse = async |key: &'static str| {
+        page(&state, &user, StatusCode::UNPROCESSABLE_ENTITY, Some(key)).await
     };
     let Some(credentials) = state.store.credentials(&user.user.username).await? else {
         return Err(AppError::NotFound(user.lang));
     };
-    let current = form.current.clone();
-    let hash = credentials.password_hash.clone();
-    let ok = tokio::task::spawn_blocking(move || verify_password(&current, &hash))
-        .await
-        .unwrap_or(false);
-    if !ok {
-        return Ok(refuse("password-error-current"));
+    if !user.password_only {
+        let current = form.current.clone();
+        let hash = credentials.password_hash.clone();
+        let ok = tokio::task::spawn_blocking(move || verify_password(&current, &hash))
+            .await
+            .unwrap_or(false);
+        let now = Utc::now();
+        if credentials.locked_until.is_some_and(|t| t > now) {
+            // The attempt is audited; the lock stays as it is, and nothing is changed.
+            state
+                .store
+                .record_failed_check(
+                    user.user.id,
+                    "user.password_check_locked",
+                    credentials.locked_until,
+                )
+                .await?;
+            return refuse("password-error-locked").await;
+        }
+        if !ok {
+            let lock = lock_after(credentials.failed_logins + 1, now);
+            state
+                .store
+                .record_failed_check(user.user.id, "user.password_check_failed", lock)
+                .await?;
+            let key = if lock.is_some() {
+                "password-error-locked"
+            } else {
+                "password-error-current"
+            };
+            return refuse(key).await;
+        }
     }
     if form.new != form.repeat {
-        return Ok(refuse("password-error-repeat"));
+        return refuse("password-error-repeat").await;
     }
     match check_strength(&form.new) {
-        Err(WeakPassword::TooShort) => return Ok(refuse("password-error-short")),
-        Err(WeakPassword::OneKind) => return Ok(refuse("password-error-kinds")),
+        Err(WeakPassword::TooShort) => return refuse("password-error-short").await,
+        Err(WeakPassword::OneKind) => return refuse("password-error-kinds").await,
         Ok(()) => {}
     }
-    if form.new == form.current {
-        return Ok(refuse("password-error-same"));
+    if !user.password_only && form.new == form.current {
+        return refuse("password-error-same").await;
     }
     let new = form.new.clone();
     let new_hash = tokio::task::spawn_blocking(move || hash_password(&new))

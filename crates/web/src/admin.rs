@@ -2,6 +2,12 @@
 //! organisations with their offices. Only for roles granted `ManageUsers` /
 //! `ManageOrganisations`; anyone else gets the same 404 as for a page that does not exist.
 //! Every change is audited by the store.
+//!
+//! An administrator never sees a usable password: a new account or a reset gets a one-time
+//! credential, valid 72 hours, that signs in once and only to choose a new password. For a role
+//! that reads identities, the creation or reset first waits for a second administrator, who
+//! approves (and only then is the credential produced) or refuses; see
+//! [`Config::admin_approval`](crate::Config).
 
 use axum::Form;
 use axum::extract::{Path, Query, State};
@@ -10,11 +16,11 @@ use serde::Deserialize;
 use tabara_core::htcds::OrgType;
 use tabara_core::ids::{OfficeId, OrganisationId, UserId};
 use tabara_core::password::{generate_password, hash_password};
-use tabara_core::permissions::Action;
+use tabara_core::permissions::{Action, Relation, decide};
 use tabara_core::records::{Office, OfficeKind, Organisation, OrganisationForm};
 use tabara_core::validation::ValidationErrors;
 use tabara_core::{Country, Picklist, Role};
-use tabara_store::{Actor, NewUser, StoreError, User};
+use tabara_store::{AccountRequestKind, Actor, FirstCredential, NewUser, StoreError, User};
 
 use crate::AppState;
 use crate::auth::CurrentUser;
@@ -23,6 +29,50 @@ use crate::view::{Chrome, FormErrors, render};
 
 /// Rows per page of the admin lists.
 const ADMIN_PAGE: i64 = 50;
+
+/// How long a one-time credential signs in.
+const ONE_TIME_VALIDITY: chrono::Duration = chrono::Duration::hours(72);
+
+/// Whether a role may ever read identities, whatever the record: derived from the permission
+/// rules by trying every relation a user can have to a case.
+pub fn reads_identities(role: Role) -> bool {
+    (0u8..64).any(|bits| {
+        let relation = Relation {
+            same_agency: bits & 1 != 0,
+            same_office: bits & 2 != 0,
+            assigned: bits & 4 != 0,
+            shared_with_agency: bits & 8 != 0,
+            involves_minor: bits & 16 != 0,
+            shared_for_editing: bits & 32 != 0,
+        };
+        decide(role, Action::ReadIdentity, Some(relation)).allowed()
+    }) || decide(role, Action::ReadIdentity, None).allowed()
+}
+
+/// Whether creating or resetting an account of this role waits for a second administrator.
+fn needs_second_admin(state: &AppState, role: Role) -> bool {
+    state.config.admin_approval && reads_identities(role)
+}
+
+/// A fresh one-time credential and its Argon2id hash (hashed off the request threads).
+async fn one_time_credential(lang: tabara_core::Lang) -> Result<(String, String), AppError> {
+    let password = generate_password();
+    let p = password.clone();
+    let hash = tokio::task::spawn_blocking(move || hash_password(&p))
+        .await
+        .map_err(|_| AppError::Forbidden(lang))?;
+    Ok((password, hash))
+}
+
+/// The notice that hands a one-time credential over, once.
+fn one_time_notice(lang: tabara_core::Lang, username: &str, password: &str) -> String {
+    tabara_i18n::t!(
+        lang,
+        "admin-one-time-credential",
+        username = username,
+        password = password
+    )
+}
 
 fn may(user: &CurrentUser, action: Action) -> Result<(), AppError> {
     if user.may(action) {
@@ -41,12 +91,26 @@ struct UserRow {
     disabled: bool,
 }
 
+struct RequestRow {
+    id: String,
+    username: String,
+    display_name: String,
+    role: &'static str,
+    /// Catalogue key of the kind of request.
+    kind_key: &'static str,
+    requested_by: String,
+    requested_at: String,
+    /// Asked by the administrator looking: someone else must decide.
+    mine: bool,
+}
+
 #[derive(askama::Template)]
 #[template(path = "admin_users.html")]
 struct UsersPage {
     chrome: Chrome,
     users: Vec<UserRow>,
     next_link: Option<String>,
+    requests: Vec<RequestRow>,
 }
 
 /// Which page of the user list.
@@ -106,10 +170,34 @@ pub async fn users(
         None
     };
     let users = user_rows(&state, &user, list).await?;
+    let requests = state
+        .store
+        .pending_account_requests(ADMIN_PAGE)
+        .await?
+        .into_iter()
+        .map(|r| RequestRow {
+            id: r.id.to_string(),
+            role: r.user.role.label(user.lang),
+            username: r.user.username,
+            display_name: r.user.display_name,
+            kind_key: match r.kind {
+                AccountRequestKind::Create => "admin-request-create",
+                AccountRequestKind::Reset => "admin-request-reset",
+            },
+            requested_by: r.requested_by_name,
+            requested_at: format!(
+                "{} {}",
+                crate::view::format_date(user.lang, r.requested_at.date_naive()),
+                r.requested_at.format("%H:%M UTC")
+            ),
+            mine: r.requested_by == user.user.id,
+        })
+        .collect();
     Ok(render(&UsersPage {
         chrome: user.chrome("/admin/users"),
         users,
         next_link,
+        requests,
     }))
 }
 
@@ -225,8 +313,10 @@ async fn set_disabled(
     user_page(&state, &user, target, Some(notice), None).await
 }
 
-/// `POST /admin/users/{username}/reset`: a new random password, shown once to the
-/// administrator; every session of the account ends.
+/// `POST /admin/users/{username}/reset`: a one-time credential, shown once to the
+/// administrator, that only lets its holder choose a new password; every session of the
+/// account ends. For a role that reads identities the reset is only requested: a second
+/// administrator approves it (and gets the credential) or refuses it.
 pub async fn reset_user(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -236,22 +326,105 @@ pub async fn reset_user(
     may(&user, Action::ManageUsers)?;
     user.check_csrf(&form.csrf)?;
     let target = account(&state, &user, &username).await?;
-    let password = generate_password();
-    let p = password.clone();
-    let hash = tokio::task::spawn_blocking(move || hash_password(&p))
-        .await
-        .map_err(|_| AppError::Forbidden(user.lang))?;
+    let lang = user.lang;
+    if needs_second_admin(&state, target.role) {
+        return match state.store.request_reset(user.user.id, target.id).await {
+            Ok(_) => {
+                let notice = tabara_i18n::t!(lang, "admin-reset-requested");
+                user_page(&state, &user, target, Some(notice), None).await
+            }
+            Err(StoreError::Duplicate { .. }) => {
+                let error = tabara_i18n::t!(lang, "admin-request-waiting");
+                user_page(&state, &user, target, None, Some(error)).await
+            }
+            Err(other) => Err(other.into()),
+        };
+    }
+    let (password, hash) = one_time_credential(lang).await?;
     state
         .store
-        .set_password(&Actor::user(user.user.id), target.id, &hash)
+        .issue_one_time_credential(
+            &Actor::user(user.user.id),
+            target.id,
+            &hash,
+            chrono::Utc::now() + ONE_TIME_VALIDITY,
+        )
         .await?;
-    let notice = tabara_i18n::t!(
-        user.lang,
-        "admin-user-new-password",
-        username = target.username.as_str(),
-        password = password.as_str()
-    );
+    let notice = one_time_notice(lang, &target.username, &password);
     user_page(&state, &user, target, Some(notice), None).await
+}
+
+/// `POST /admin/requests/{id}/approve`: a second administrator approves a creation or reset;
+/// the one-time credential is produced now and shown to them once.
+pub async fn approve_request(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    Form(form): Form<CsrfForm>,
+) -> Result<Response, AppError> {
+    decide_request(state, user, id, form, true).await
+}
+
+/// `POST /admin/requests/{id}/refuse`: a second administrator refuses; a refused new account
+/// stays disabled.
+pub async fn refuse_request(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    Form(form): Form<CsrfForm>,
+) -> Result<Response, AppError> {
+    decide_request(state, user, id, form, false).await
+}
+
+async fn decide_request(
+    state: AppState,
+    user: CurrentUser,
+    id: String,
+    form: CsrfForm,
+    approve: bool,
+) -> Result<Response, AppError> {
+    may(&user, Action::ManageUsers)?;
+    user.check_csrf(&form.csrf)?;
+    let lang = user.lang;
+    let id: uuid::Uuid = id.parse().map_err(|_| AppError::NotFound(lang))?;
+    let not_yours = || tabara_i18n::t!(lang, "admin-request-not-yours");
+    // The requester is told at once, before a credential is even made; the store refuses
+    // their decision anyway.
+    let waiting = state
+        .store
+        .pending_account_requests(500)
+        .await?
+        .into_iter()
+        .find(|r| r.id == id);
+    if let Some(r) = waiting.as_ref().filter(|r| r.requested_by == user.user.id) {
+        let target = state.store.user(r.user.id).await?;
+        return user_page(&state, &user, target, None, Some(not_yours())).await;
+    }
+    let credential = if approve {
+        Some(one_time_credential(lang).await?)
+    } else {
+        None
+    };
+    let approval = credential
+        .as_ref()
+        .map(|(_, hash)| (hash.as_str(), chrono::Utc::now() + ONE_TIME_VALIDITY));
+    match state
+        .store
+        .decide_account_request(user.user.id, id, approval)
+        .await
+    {
+        Ok(request) => {
+            let target = state.store.user(request.user.id).await?;
+            let notice = match &credential {
+                Some((password, _)) => one_time_notice(lang, &target.username, password),
+                None => tabara_i18n::t!(lang, "admin-request-refused"),
+            };
+            user_page(&state, &user, target, Some(notice), None).await
+        }
+        Err(StoreError::Invalid(_)) => Err(AppError::Forbidden(lang)),
+        Err(StoreError::NotFound { .. }) => Err(AppError::NotFound(lang)),
+        Err(other) => Err(other.into()),
+    }
 }
 
 /// The new-account form as typed.
@@ -274,7 +447,9 @@ struct NewUserPage {
     errors: FormErrors,
     roles: Vec<(&'static str, &'static str)>,
     organisations: Vec<(String, String)>,
-    offices: Vec<(String, String)>,
+    /// Offices grouped by agency (agency name, its offices as id and name): only the chosen
+    /// agency's once one is chosen.
+    office_groups: Vec<(String, Vec<(String, String)>)>,
 }
 
 async fn new_user_form(
@@ -285,6 +460,27 @@ async fn new_user_form(
 ) -> Result<Response, AppError> {
     let directory = state.directory().await?;
     let status = errors.status();
+    let chosen = form.organisation.parse::<OrganisationId>().ok();
+    let chosen = chosen.filter(|id| directory.organisations.iter().any(|o| o.id == *id));
+    let mut agencies: Vec<&Organisation> = directory
+        .organisations
+        .iter()
+        .filter(|o| chosen.is_none_or(|c| c == o.id))
+        .collect();
+    agencies.sort_by_key(|o| o.name.to_lowercase());
+    let office_groups = agencies
+        .into_iter()
+        .map(|org| {
+            let offices = directory
+                .offices
+                .iter()
+                .filter(|o| o.organisation_id == org.id)
+                .map(|o| (o.id.to_string(), o.name.clone()))
+                .collect::<Vec<_>>();
+            (org.name.clone(), offices)
+        })
+        .filter(|(_, offices)| !offices.is_empty())
+        .collect();
     let page = NewUserPage {
         chrome: user.chrome("/admin/users/new"),
         form,
@@ -298,19 +494,7 @@ async fn new_user_form(
             .iter()
             .map(|o| (o.id.to_string(), o.name.clone()))
             .collect(),
-        offices: directory
-            .offices
-            .iter()
-            .map(|o| {
-                let org = directory
-                    .organisations
-                    .iter()
-                    .find(|g| g.id == o.organisation_id)
-                    .map(|g| g.name.as_str())
-                    .unwrap_or_default();
-                (o.id.to_string(), format!("{} — {org}", o.name))
-            })
-            .collect(),
+        office_groups,
     };
     Ok((status, render(&page)).into_response())
 }
@@ -382,11 +566,10 @@ pub async fn create_user(
     let (Some(role), Some(organisation_id), true) = (role, organisation, e.0.is_empty()) else {
         return new_user_form(&state, &user, form, FormErrors::new(lang, e)).await;
     };
-    let password = generate_password();
-    let p = password.clone();
-    let password_hash = tokio::task::spawn_blocking(move || hash_password(&p))
-        .await
-        .map_err(|_| AppError::Forbidden(lang))?;
+    // With a second administrator to wait for, the account gets no credential yet: the hash
+    // stored is of a password nobody is told, and it cannot sign in until approved.
+    let approval = needs_second_admin(&state, role);
+    let (password, password_hash) = one_time_credential(lang).await?;
     let new = NewUser {
         id: UserId::new(),
         username: username.clone(),
@@ -396,19 +579,23 @@ pub async fn create_user(
         office_id: office,
         password_hash,
     };
+    let first = if approval {
+        FirstCredential::AwaitingApproval(user.user.id)
+    } else {
+        FirstCredential::OneTime(chrono::Utc::now() + ONE_TIME_VALIDITY)
+    };
     match state
         .store
-        .create_user(&Actor::user(user.user.id), &new)
+        .create_account(&Actor::user(user.user.id), &new, first)
         .await
     {
-        Ok(id) => {
-            let account = state.store.user(id).await?;
-            let notice = tabara_i18n::t!(
-                lang,
-                "admin-user-created",
-                username = username.as_str(),
-                password = password.as_str()
-            );
+        Ok(_) => {
+            let account = state.store.user(new.id).await?;
+            let notice = if approval {
+                tabara_i18n::t!(lang, "admin-create-requested", username = username.as_str())
+            } else {
+                one_time_notice(lang, &username, &password)
+            };
             user_page(&state, &user, account, Some(notice), None).await
         }
         Err(StoreError::Duplicate { .. }) => {
@@ -799,4 +986,29 @@ pub async fn add_office(
         .await?;
     state.forget_directory().await;
     Ok(Redirect::to(&format!("/admin/organisations/{}", org.id)).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_roles_that_read_identities_come_from_the_permission_rules() {
+        let reading: Vec<Role> = Role::ALL
+            .iter()
+            .copied()
+            .filter(|r| reads_identities(*r))
+            .collect();
+        assert_eq!(
+            reading,
+            [
+                Role::Officer,
+                Role::Investigator,
+                Role::Supervisor,
+                Role::Prosecutor,
+                Role::Caseworker,
+                Role::ChildProtection,
+            ]
+        );
+    }
 }

@@ -4,7 +4,19 @@
 //! copy of the database opens no session. Every form carries the session's CSRF token; the
 //! sign-in form, which comes before any session, uses a double-submit cookie instead.
 //! Repeated failures lock the account with a growing delay (5 failures: 2 minutes, then 4, 8,
-//! … up to an hour); an unknown user name costs the same Argon2 work as a known one.
+//! … up to an hour). A locked account, an unknown name and a wrong password get the same answer
+//! after the same Argon2 work, so neither the answer nor its time tells them apart.
+//!
+//! The CSRF token is never written into a page as it is: each page carries it masked with a
+//! fresh random pad (`pad ‖ token ⊕ pad`, hex), so a compressed page that also reflects what the
+//! visitor typed cannot leak it byte by byte (BREACH). The server unmasks and compares in
+//! constant time.
+//!
+//! Behind TLS the session and pre-sign-in cookies carry the `__Host-` prefix (Secure, `Path=/`,
+//! no `Domain`), so no other site of the domain can set or shadow them.
+//!
+//! A session opened with a one-time credential (a new account, a reset) reaches nothing but the
+//! page that chooses a new password.
 
 use axum::Form;
 use axum::extract::{FromRequestParts, Query, State};
@@ -26,6 +38,9 @@ use crate::view::{Chrome, render};
 
 const SESSION_COOKIE: &str = "tabara_session";
 const PRESIGNIN_COOKIE: &str = "tabara_presignin";
+/// The same cookies behind TLS: the browser then insists on Secure, `Path=/` and no `Domain`.
+const SESSION_COOKIE_TLS: &str = "__Host-tabara_session";
+const PRESIGNIN_COOKIE_TLS: &str = "__Host-tabara_presignin";
 const LANG_COOKIE: &str = "tabara_lang";
 /// Failures before the account locks.
 const FAILURES_BEFORE_LOCK: i64 = 5;
@@ -38,8 +53,10 @@ pub struct CurrentUser {
     pub viewer: Viewer,
     /// The session's language.
     pub lang: Lang,
-    /// The token every form of this session must carry.
+    /// The token every form of this session must carry (unmasked; pages get it masked).
     pub csrf: String,
+    /// The session was opened with a one-time credential: only a new password can be set.
+    pub password_only: bool,
 }
 
 impl CurrentUser {
@@ -54,19 +71,20 @@ impl CurrentUser {
             lang: self.lang,
             user: Some(self.user.display_name.clone()),
             role: tabara_core::Picklist::label(self.user.role, self.lang).to_string(),
-            csrf: self.csrf.clone(),
+            csrf: mask_token(&self.csrf),
             path: path.to_string(),
-            can_create: self.may(Action::CreateCase),
-            can_admin_users: self.may(Action::ManageUsers),
-            can_admin_organisations: self.may(Action::ManageOrganisations),
-            can_train: self.may(Action::ManageTraining),
-            can_see_cases: decide(self.user.role, Action::ReadCase, Some(Relation::ANY)).allowed(),
+            can_create: !self.password_only && self.may(Action::CreateCase),
+            can_admin_users: !self.password_only && self.may(Action::ManageUsers),
+            can_admin_organisations: !self.password_only && self.may(Action::ManageOrganisations),
+            can_train: !self.password_only && self.may(Action::ManageTraining),
+            can_see_cases: !self.password_only
+                && decide(self.user.role, Action::ReadCase, Some(Relation::ANY)).allowed(),
         }
     }
 
     /// Refuse a form whose token is not this session's.
     pub fn check_csrf(&self, token: &str) -> Result<(), AppError> {
-        if constant_time_eq(token.as_bytes(), self.csrf.as_bytes()) {
+        if masked_token_matches(token, &self.csrf) {
             Ok(())
         } else {
             Err(AppError::Forbidden(self.lang))
@@ -76,6 +94,28 @@ impl CurrentUser {
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// The token as a page carries it: a fresh random pad and the token XOR the pad, in hex.
+pub fn mask_token(token: &str) -> String {
+    let token = token.as_bytes();
+    let mut rng = rand::rng();
+    let pad: Vec<u8> = (0..token.len()).map(|_| rng.random()).collect();
+    let masked: Vec<u8> = token.iter().zip(&pad).map(|(t, p)| t ^ p).collect();
+    format!("{}{}", hex::encode(&pad), hex::encode(masked))
+}
+
+/// Whether a masked token from a form unmasks to `token`, compared in constant time.
+pub fn masked_token_matches(given: &str, token: &str) -> bool {
+    let Ok(bytes) = hex::decode(given) else {
+        return false;
+    };
+    if token.is_empty() || bytes.len() != 2 * token.len() {
+        return false;
+    }
+    let (pad, masked) = bytes.split_at(token.len());
+    let unmasked: Vec<u8> = pad.iter().zip(masked).map(|(p, m)| p ^ m).collect();
+    constant_time_eq(&unmasked, token.as_bytes())
 }
 
 fn random_token() -> String {
@@ -110,6 +150,24 @@ fn set_cookie(name: &str, value: &str, secure: bool, max_age: Option<i64>) -> He
     HeaderValue::from_str(&c).unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
+/// The session cookie's name: `__Host-` prefixed behind TLS.
+fn session_cookie_name(state: &AppState) -> &'static str {
+    if state.config.behind_tls {
+        SESSION_COOKIE_TLS
+    } else {
+        SESSION_COOKIE
+    }
+}
+
+/// The pre-sign-in (double-submit) cookie's name: `__Host-` prefixed behind TLS.
+fn presignin_cookie_name(state: &AppState) -> &'static str {
+    if state.config.behind_tls {
+        PRESIGNIN_COOKIE_TLS
+    } else {
+        PRESIGNIN_COOKIE
+    }
+}
+
 /// The language of a visitor who is not signed in: their cookie, then their browser.
 pub fn visitor_lang(headers: &HeaderMap) -> Lang {
     if let Some(l) = cookie(headers, LANG_COOKIE).and_then(|t| Lang::from_tag(&t)) {
@@ -125,13 +183,42 @@ pub fn visitor_lang(headers: &HeaderMap) -> Lang {
         .unwrap_or(Lang::En)
 }
 
-/// Only local paths, so a crafted `next` cannot send the user elsewhere.
-fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
-        _ => "/".to_string(),
+/// Where to send the browser back to (`next` after sign-in, `back` of the language switch):
+/// only a path of this site, taken as it is or not at all. It must start with exactly one `/`
+/// (never `//` or `/\`), and hold no backslash, no whitespace and no control character
+/// anywhere: browsers drop tabs and line breaks and read `\` as `/`, so `/\t/evil.example/`
+/// would otherwise leave the site, and CR/LF would break the `Location` header. Anything
+/// else gives `/`. Nothing is removed first: a cleaned value could become one of those.
+pub fn safe_redirect(target: Option<&str>) -> String {
+    let Some(t) = target else {
+        return "/".to_string();
+    };
+    let mut chars = t.chars();
+    let local = chars.next() == Some('/')
+        && !matches!(chars.next(), Some('/' | '\\'))
+        && !t
+            .chars()
+            .any(|c| c == '\\' || c.is_whitespace() || c.is_control());
+    if local {
+        t.to_string()
+    } else {
+        "/".to_string()
     }
 }
+
+/// Failed attempts before the account locks, and the growing delay after: the same rule for
+/// sign-in and for the current password of the password-change form.
+pub fn lock_after(failures: i64, now: chrono::DateTime<Utc>) -> Option<chrono::DateTime<Utc>> {
+    (failures >= FAILURES_BEFORE_LOCK).then(|| {
+        let minutes = 2i64
+            .pow((failures - FAILURES_BEFORE_LOCK + 1).min(6) as u32)
+            .min(60);
+        now + chrono::Duration::minutes(minutes)
+    })
+}
+
+/// What a session opened with a one-time credential reaches.
+const PASSWORD_ONLY_PATHS: &[&str] = &["/account/password", "/signout"];
 
 impl FromRequestParts<AppState> for CurrentUser {
     type Rejection = AppError;
@@ -143,7 +230,7 @@ impl FromRequestParts<AppState> for CurrentUser {
             .map(|p| p.as_str().to_string())
             .unwrap_or_else(|| "/".into());
         let sign_in = || AppError::SignIn { next: next.clone() };
-        let Some(token) = cookie(&parts.headers, SESSION_COOKIE) else {
+        let Some(token) = cookie(&parts.headers, session_cookie_name(state)) else {
             return Err(sign_in());
         };
         let hash = token_hash(&token);
@@ -161,11 +248,16 @@ impl FromRequestParts<AppState> for CurrentUser {
         if now - session.last_seen_at > chrono::Duration::seconds(60) {
             state.store.touch_session(&hash, lang.tag()).await?;
         }
+        // A one-time credential opens the new-password page and nothing else.
+        if session.password_only && !PASSWORD_ONLY_PATHS.contains(&parts.uri.path()) {
+            return Err(AppError::NewPasswordFirst);
+        }
         Ok(CurrentUser {
             viewer: Viewer::from(&session.user),
             user: session.user,
             lang,
             csrf: session.csrf_token,
+            password_only: session.password_only,
         })
     }
 }
@@ -196,7 +288,7 @@ fn signin_response(
     let csrf = random_token();
     let page = SigninPage {
         chrome: Chrome::anonymous(lang),
-        csrf: csrf.clone(),
+        csrf: mask_token(&csrf),
         next,
         username,
         error_key,
@@ -209,7 +301,12 @@ fn signin_response(
     let mut response = (status, render(&page)).into_response();
     response.headers_mut().append(
         SET_COOKIE,
-        set_cookie(PRESIGNIN_COOKIE, &csrf, state.config.behind_tls, Some(3600)),
+        set_cookie(
+            presignin_cookie_name(state),
+            &csrf,
+            state.config.behind_tls,
+            Some(3600),
+        ),
     );
     response
 }
@@ -223,7 +320,7 @@ pub async fn signin_page(
     signin_response(
         &state,
         visitor_lang(&headers),
-        safe_next(q.next.as_deref()),
+        safe_redirect(q.next.as_deref()),
         String::new(),
         None,
     )
@@ -245,10 +342,10 @@ pub async fn signin(
     Form(form): Form<SigninForm>,
 ) -> Result<Response, AppError> {
     let lang = visitor_lang(&headers);
-    let next = safe_next(form.next.as_deref());
+    let next = safe_redirect(form.next.as_deref());
     let username = form.username.trim().to_string();
-    let expected = cookie(&headers, PRESIGNIN_COOKIE).unwrap_or_default();
-    if expected.is_empty() || !constant_time_eq(expected.as_bytes(), form.csrf.as_bytes()) {
+    let expected = cookie(&headers, presignin_cookie_name(&state)).unwrap_or_default();
+    if expected.is_empty() || !masked_token_matches(&form.csrf, &expected) {
         return Ok(signin_response(
             &state,
             lang,
@@ -259,18 +356,8 @@ pub async fn signin(
     }
     let credentials = state.store.credentials(&username).await?;
     let now = Utc::now();
-    if let Some(c) = &credentials
-        && c.locked_until.is_some_and(|t| t > now)
-    {
-        return Ok(signin_response(
-            &state,
-            lang,
-            next,
-            username,
-            Some("signin-error-locked"),
-        ));
-    }
-    // Verify even for an unknown name, so that timing does not tell which names exist.
+    // Verify in every case (unknown name, locked account, wrong password), so that neither the
+    // answer nor the time it takes tells them apart.
     let hash = credentials
         .as_ref()
         .map(|c| c.password_hash.clone())
@@ -281,56 +368,87 @@ pub async fn signin(
     })
     .await
     .unwrap_or(false);
-    let Some(c) = credentials else {
-        return Ok(signin_response(
+    let refused = || {
+        signin_response(
             &state,
             lang,
-            next,
-            username,
+            next.clone(),
+            username.clone(),
             Some("signin-error-invalid"),
-        ));
-    };
-    if !ok || c.user.disabled {
-        let failures = c.failed_logins + 1;
-        let lock = (failures >= FAILURES_BEFORE_LOCK).then(|| {
-            let minutes = 2i64
-                .pow((failures - FAILURES_BEFORE_LOCK + 1).min(6) as u32)
-                .min(60);
-            now + chrono::Duration::minutes(minutes)
-        });
-        state.store.record_login(c.user.id, false, lock).await?;
-        return Ok(signin_response(
-            &state,
-            lang,
-            next,
-            username,
-            Some("signin-error-invalid"),
-        ));
-    }
-    state.store.record_login(c.user.id, true, None).await?;
-    let token = random_token();
-    state
-        .store
-        .create_session(
-            c.user.id,
-            &token_hash(&token),
-            &random_token(),
-            lang.tag(),
-            now + state.config.absolute_timeout,
         )
-        .await?;
-    let mut response = Redirect::to(&next).into_response();
+    };
+    let Some(c) = credentials else {
+        state.store.record_refused_sign_in(None).await?;
+        return Ok(refused());
+    };
+    if c.locked_until.is_some_and(|t| t > now) {
+        state.store.record_refused_sign_in(Some(c.user.id)).await?;
+        return Ok(refused());
+    }
+    let one_time = c.must_change_password;
+    // A one-time credential signs in only until it expires, and only once.
+    let usable = !one_time || c.one_time_expires_at.is_some_and(|t| t > now);
+    if !ok || c.user.disabled || !usable {
+        let lock = lock_after(c.failed_logins + 1, now);
+        state.store.record_login(c.user.id, false, lock).await?;
+        return Ok(refused());
+    }
+    let token = random_token();
+    let (target, csrf) = (next.clone(), random_token());
+    let target = if one_time {
+        if !state.store.use_one_time_credential(c.user.id).await? {
+            return Ok(refused());
+        }
+        state
+            .store
+            .create_password_only_session(
+                c.user.id,
+                &token_hash(&token),
+                &csrf,
+                lang.tag(),
+                now + ONE_TIME_SESSION,
+            )
+            .await?;
+        "/account/password".to_string()
+    } else {
+        state.store.record_login(c.user.id, true, None).await?;
+        state
+            .store
+            .create_session(
+                c.user.id,
+                &token_hash(&token),
+                &csrf,
+                lang.tag(),
+                now + state.config.absolute_timeout,
+            )
+            .await?;
+        target
+    };
+    let mut response = Redirect::to(&target).into_response();
     let headers = response.headers_mut();
     headers.append(
         SET_COOKIE,
-        set_cookie(SESSION_COOKIE, &token, state.config.behind_tls, None),
+        set_cookie(
+            session_cookie_name(&state),
+            &token,
+            state.config.behind_tls,
+            None,
+        ),
     );
     headers.append(
         SET_COOKIE,
-        set_cookie(PRESIGNIN_COOKIE, "", state.config.behind_tls, Some(0)),
+        set_cookie(
+            presignin_cookie_name(&state),
+            "",
+            state.config.behind_tls,
+            Some(0),
+        ),
     );
     Ok(response)
 }
+
+/// How long a session opened with a one-time credential lasts: long enough to choose a password.
+const ONE_TIME_SESSION: chrono::Duration = chrono::Duration::minutes(30);
 
 /// An Argon2id hash of a random password nobody knows, verified for unknown user names.
 static DUMMY_HASH: std::sync::LazyLock<String> =
@@ -350,13 +468,18 @@ pub async fn signout(
     Form(form): Form<CsrfForm>,
 ) -> Result<Response, AppError> {
     user.check_csrf(&form.csrf)?;
-    if let Some(token) = cookie(&headers, SESSION_COOKIE) {
+    if let Some(token) = cookie(&headers, session_cookie_name(&state)) {
         state.store.end_session(&token_hash(&token)).await?;
     }
     let mut response = Redirect::to("/signin").into_response();
     response.headers_mut().append(
         SET_COOKIE,
-        set_cookie(SESSION_COOKIE, "", state.config.behind_tls, Some(0)),
+        set_cookie(
+            session_cookie_name(&state),
+            "",
+            state.config.behind_tls,
+            Some(0),
+        ),
     );
     Ok(response)
 }
@@ -377,17 +500,17 @@ pub async fn set_language(
     Form(form): Form<LangForm>,
 ) -> Result<Response, AppError> {
     let lang = Lang::from_tag(&form.lang).unwrap_or(Lang::En);
-    if let Some(token) = cookie(&headers, SESSION_COOKIE) {
+    if let Some(token) = cookie(&headers, session_cookie_name(&state)) {
         let hash = token_hash(&token);
         if let Some(session) = state.store.session(&hash).await? {
             let given = form.csrf.unwrap_or_default();
-            if !constant_time_eq(given.as_bytes(), session.csrf_token.as_bytes()) {
+            if !masked_token_matches(&given, &session.csrf_token) {
                 return Err(AppError::Forbidden(lang));
             }
             state.store.touch_session(&hash, lang.tag()).await?;
         }
     }
-    let mut response = Redirect::to(&safe_next(form.back.as_deref())).into_response();
+    let mut response = Redirect::to(&safe_redirect(form.back.as_deref())).into_response();
     response.headers_mut().append(
         SET_COOKIE,
         set_cookie(
@@ -407,13 +530,90 @@ mod tests {
     #[test]
     fn next_stays_local() {
         assert_eq!(
-            safe_next(Some("/cases?status=Active")),
+            safe_redirect(Some("/cases?status=Active")),
             "/cases?status=Active"
         );
-        assert_eq!(safe_next(Some("//evil.example/")), "/");
-        assert_eq!(safe_next(Some("https://evil.example/")), "/");
-        assert_eq!(safe_next(Some("/\\evil")), "/");
-        assert_eq!(safe_next(None), "/");
+        assert_eq!(safe_redirect(Some("//evil.example/")), "/");
+        assert_eq!(safe_redirect(Some("https://evil.example/")), "/");
+        assert_eq!(safe_redirect(Some("/\\evil")), "/");
+        assert_eq!(safe_redirect(None), "/");
+    }
+
+    #[test]
+    fn redirects_refuse_every_way_off_the_site() {
+        for nasty in [
+            "/\t/evil.example/",
+            "/\t\t/evil.example/",
+            "\t/evil.example/",
+            "/\r\n/evil.example/",
+            "/\n/evil.example/",
+            "/cases\r\nSet-Cookie: x=1",
+            // `%0d%0a` as the form decoder hands it over.
+            "/cases\r\nLocation: https://evil.example/",
+            "//evil.example/",
+            "///evil.example/",
+            "/\\evil.example/",
+            "/\\/evil.example/",
+            "/cases\\..\\x",
+            "\\\\evil.example",
+            "https://evil.example/",
+            "https:evil.example",
+            "javascript:alert(1)",
+            "evil.example",
+            " /cases",
+            "/cases page",
+            "/\u{a0}/evil.example",
+            "/\u{2028}/evil.example",
+            "/\u{7f}x",
+            "/\u{0}x",
+            "",
+        ] {
+            assert_eq!(safe_redirect(Some(nasty)), "/", "{nasty:?}");
+        }
+        for fine in [
+            "/",
+            "/cases",
+            "/cases?status=Active&after=12",
+            "/cases/TBR-000001#persons",
+            "/a/b//c",
+        ] {
+            assert_eq!(safe_redirect(Some(fine)), fine);
+        }
+    }
+
+    #[test]
+    fn csrf_tokens_are_masked_afresh_and_unmask_to_the_token() {
+        let token = random_token();
+        let (a, b) = (mask_token(&token), mask_token(&token));
+        assert_ne!(a, b, "a fresh pad each time");
+        assert!(!a.contains(&token) && !b.contains(&token));
+        assert!(masked_token_matches(&a, &token));
+        assert!(masked_token_matches(&b, &token));
+        // The token itself, another token's mask, a changed byte, junk: refused.
+        assert!(!masked_token_matches(&token, &token));
+        assert!(!masked_token_matches(&mask_token(&random_token()), &token));
+        let mut tampered = a.clone().into_bytes();
+        let last = tampered.len() - 1;
+        tampered[last] = if tampered[last] == b'0' { b'1' } else { b'0' };
+        assert!(!masked_token_matches(
+            &String::from_utf8(tampered).unwrap(),
+            &token
+        ));
+        assert!(!masked_token_matches("zz", &token));
+        assert!(!masked_token_matches("", &token));
+        assert!(!masked_token_matches("", ""));
+    }
+
+    #[test]
+    fn lock_grows_then_stays_at_an_hour() {
+        let now = Utc::now();
+        assert_eq!(lock_after(4, now), None);
+        assert_eq!(lock_after(5, now), Some(now + chrono::Duration::minutes(2)));
+        assert_eq!(lock_after(6, now), Some(now + chrono::Duration::minutes(4)));
+        assert_eq!(
+            lock_after(40, now),
+            Some(now + chrono::Duration::minutes(60))
+        );
     }
 
     #[test]

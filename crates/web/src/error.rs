@@ -15,6 +15,9 @@ pub enum AppError {
         /// Where to return after signing in.
         next: String,
     },
+    /// Signed in with a one-time credential: a new password must be chosen before anything else.
+    #[error("new password required")]
+    NewPasswordFirst,
     /// Nothing there, or nothing the user may see: the same answer, so that the existence of
     /// a record is never revealed.
     #[error("not found")]
@@ -44,6 +47,9 @@ impl IntoResponse for AppError {
             AppError::SignIn { next } => {
                 let target = format!("/signin?next={}", crate::view::url_encode(next));
                 return Redirect::to(&target).into_response();
+            }
+            AppError::NewPasswordFirst => {
+                return Redirect::to("/account/password").into_response();
             }
             AppError::NotFound(lang) => (
                 StatusCode::NOT_FOUND,

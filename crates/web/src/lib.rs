@@ -41,6 +41,10 @@ pub struct Config {
     /// The address people reach Tabara at (e.g. `https://tabara.example.bi`), printed in
     /// certificates' verification links; without it, the address of the request is used.
     pub public_url: Option<String>,
+    /// Creating or resetting an account whose role reads identities waits for a second
+    /// administrator's approval (on by default; `tabara serve --single-admin-resets` or
+    /// `TABARA_ADMIN_APPROVAL=off` turns it off for an installation with one administrator).
+    pub admin_approval: bool,
 }
 
 impl Default for Config {
@@ -50,6 +54,7 @@ impl Default for Config {
             idle_timeout: chrono::Duration::minutes(30),
             absolute_timeout: chrono::Duration::hours(12),
             public_url: None,
+            admin_approval: true,
         }
     }
 }
@@ -196,6 +201,8 @@ pub fn app(store: Store, config: Config) -> Router {
         .route("/admin/users/{username}/disable", post(admin::disable_user))
         .route("/admin/users/{username}/enable", post(admin::enable_user))
         .route("/admin/users/{username}/reset", post(admin::reset_user))
+        .route("/admin/requests/{id}/approve", post(admin::approve_request))
+        .route("/admin/requests/{id}/refuse", post(admin::refuse_request))
         .route("/admin/organisations", get(admin::organisations))
         .route(
             "/admin/organisations/new",

@@ -117,6 +117,10 @@ impl Browser<'_> {
 }
 
 async fn start(db: &TestDb) -> App {
+    start_with(db, tabara_web::Config::default()).await
+}
+
+async fn start_with(db: &TestDb, config: tabara_web::Config) -> App {
     let store: Store = db.store.clone();
     let actor = Actor::system("test");
     let mut demo = Demo::new(9, 300);
@@ -129,14 +133,9 @@ async fn start(db: &TestDb) -> App {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(tabara_web::serve_on(
-        listener,
-        store,
-        tabara_web::Config::default(),
-        async {
-            let _ = stopped.await;
-        },
-    ));
+    tokio::spawn(tabara_web::serve_on(listener, store, config, async {
+        let _ = stopped.await;
+    }));
     App {
         base,
         http: reqwest::Client::builder()
@@ -217,9 +216,15 @@ store_test!(sign_in_failures_lock_the_account, |db| async move {
     for _ in 0..4 {
         b.sign_in("officer", "wrong-password-1").await;
     }
+    // A locked account answers exactly like a wrong password or an unknown name.
     let locked = b.sign_in("officer", DEMO_PASSWORD).await;
     assert_eq!(locked.status, 422);
-    assert!(locked.body.contains("locked"), "{}", locked.body);
+    assert!(
+        locked.body.contains("Incorrect user name or password."),
+        "{}",
+        locked.body
+    );
+    assert!(!locked.body.contains("locked"), "{}", locked.body);
     let creds = db.store.credentials("officer").await.unwrap().unwrap();
     assert_eq!(creds.failed_logins, 5);
     db.finish().await;
@@ -1424,6 +1429,9 @@ store_test!(admin_manages_accounts_and_organisations, |db| async move {
         .await;
     assert_eq!(taken.status, 422);
     assert!(taken.body.contains("already taken"));
+    // A trainer reads no identities: one administrator creates the account, with a one-time
+    // password that leads only to choosing one's own (officers: see
+    // `one_time_credentials_and_a_second_administrator`).
     let created = admin
         .post(
             "/admin/users/new",
@@ -1431,28 +1439,24 @@ store_test!(admin_manages_accounts_and_organisations, |db| async move {
                 ("csrf", &csrf),
                 ("username", "kobero.officer"),
                 ("display_name", "Agent Kobero"),
-                ("role", "officer"),
+                ("role", "trainer"),
                 ("organisation", &pafe_id),
                 ("office", &gatumba_id),
             ],
         )
         .await;
     assert_eq!(created.status, 200, "{}", created.body);
-    let password = created
-        .body
-        .split("Password: ")
-        .nth(1)
-        .unwrap()
-        .split(' ')
-        .next()
-        .unwrap()
-        .to_string();
+    let one_time = one_time_password(&created.body, "kobero.officer");
     let mut newcomer = browser(&app);
+    let r = newcomer.sign_in("kobero.officer", &one_time).await;
+    assert_eq!(r.location.as_deref(), Some("/account/password"));
+    choose_password(&mut newcomer, "Kobero-2026-own").await;
+    let password = "Kobero-2026-own".to_string();
     assert_eq!(
         newcomer.sign_in("kobero.officer", &password).await.status,
         303
     );
-    assert_eq!(newcomer.get("/cases").await.status, 200);
+    assert_eq!(newcomer.get("/training").await.status, 200);
 
     // Disabling ends the sessions and sign-in; enabling lets them back; a reset replaces the
     // password.
@@ -1461,7 +1465,7 @@ store_test!(admin_manages_accounts_and_organisations, |db| async move {
         .await;
     assert_eq!(r.status, 200);
     assert!(r.body.contains("disabled"));
-    assert_eq!(newcomer.get("/cases").await.status, 303);
+    assert_eq!(newcomer.get("/training").await.status, 303);
     assert_ne!(
         browser(&app)
             .sign_in("kobero.officer", &password)
@@ -1475,15 +1479,7 @@ store_test!(admin_manages_accounts_and_organisations, |db| async move {
     let reset = admin
         .post("/admin/users/kobero.officer/reset", &[("csrf", &csrf)])
         .await;
-    let new_password = reset
-        .body
-        .split("kobero.officer: ")
-        .nth(1)
-        .unwrap()
-        .split(' ')
-        .next()
-        .unwrap()
-        .to_string();
+    let new_password = one_time_password(&reset.body, "kobero.officer");
     assert_ne!(
         browser(&app)
             .sign_in("kobero.officer", &password)
@@ -3571,3 +3567,664 @@ store_test!(
         db.finish().await;
     }
 );
+
+// ---------------------------------------------------------------- issue 10: accounts
+
+/// The one-time password an administrator's page hands over for `username`.
+fn one_time_password(body: &str, username: &str) -> String {
+    body.split(&format!("One-time password for {username}: "))
+        .nth(1)
+        .unwrap_or_else(|| panic!("no one-time password in {body}"))
+        .split(' ')
+        .next()
+        .unwrap()
+        .to_string()
+}
+
+/// After signing in with a one-time password: choose `new` on the only page that opens.
+async fn choose_password(b: &mut Browser<'_>, new: &str) {
+    let page = b.get("/account/password").await;
+    assert_eq!(page.status, 200);
+    assert!(!page.body.contains("name=\"current\""), "{}", page.body);
+    let csrf = Browser::csrf(&page.body);
+    let r = b
+        .post(
+            "/account/password",
+            &[("csrf", &csrf), ("new", new), ("repeat", new)],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+}
+
+/// A second administrator, of the demo administrator's agency.
+async fn second_admin(db: &TestDb) {
+    let admin = db.store.user_by_username("admin").await.unwrap().unwrap();
+    db.store
+        .create_user(
+            &Actor::system("test"),
+            &tabara_store::NewUser {
+                id: tabara_core::ids::UserId::new(),
+                username: "admin2".into(),
+                display_name: "Seconde Administratrice".into(),
+                role: Role::Admin,
+                organisation_id: admin.organisation_id,
+                office_id: None,
+                password_hash: tabara_core::password::hash_password(DEMO_PASSWORD),
+            },
+        )
+        .await
+        .unwrap();
+}
+
+async fn actions(db: &TestDb, username: &str) -> Vec<String> {
+    let u = db.store.user_by_username(username).await.unwrap().unwrap();
+    db.store
+        .audit_trail("user", &u.id.to_string())
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.action)
+        .collect()
+}
+
+/// The id of the request waiting on the `/admin/users` page, for a second administrator.
+fn request_id(body: &str) -> String {
+    body.split("/admin/requests/")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no request in {body}"))
+        .split('/')
+        .next()
+        .unwrap()
+        .to_string()
+}
+
+store_test!(
+    one_time_credentials_and_a_second_administrator,
+    |db| async move {
+        let app = start(&db).await;
+        second_admin(&db).await;
+        let mut admin = browser(&app);
+        admin.sign_in("admin", DEMO_PASSWORD).await;
+        let csrf = Browser::csrf(&admin.get("/admin/users").await.body);
+
+        // A reset of an account that reads identities is only requested: nothing changes yet.
+        let r = admin
+            .post("/admin/users/investigator/reset", &[("csrf", &csrf)])
+            .await;
+        assert_eq!(r.status, 200);
+        assert!(
+            r.body.contains("Another administrator must approve it"),
+            "{}",
+            r.body
+        );
+        assert!(!r.body.contains("One-time password"), "{}", r.body);
+        let again = admin
+            .post("/admin/users/investigator/reset", &[("csrf", &csrf)])
+            .await;
+        assert_eq!(again.status, 422);
+        assert!(again.body.contains("already waiting"));
+        assert_eq!(
+            browser(&app)
+                .sign_in("investigator", DEMO_PASSWORD)
+                .await
+                .location
+                .as_deref(),
+            Some("/")
+        );
+        // The requester sees the request but cannot decide it.
+        let list = admin.get("/admin/users").await;
+        assert!(list.body.contains("waiting for another administrator"));
+        assert!(!list.body.contains("/approve"), "{}", list.body);
+        let mut admin2 = browser(&app);
+        admin2.sign_in("admin2", DEMO_PASSWORD).await;
+        let list2 = admin2.get("/admin/users").await;
+        let id = request_id(&list2.body);
+        let own = admin
+            .post(&format!("/admin/requests/{id}/approve"), &[("csrf", &csrf)])
+            .await;
+        assert_eq!(own.status, 422);
+        assert!(own.body.contains("Another administrator must decide"));
+        assert!(!own.body.contains("One-time password"));
+
+        // The second administrator approves: only now is the one-time password produced.
+        let csrf2 = Browser::csrf(&list2.body);
+        let approved = admin2
+            .post(
+                &format!("/admin/requests/{id}/approve"),
+                &[("csrf", &csrf2)],
+            )
+            .await;
+        assert_eq!(approved.status, 200, "{}", approved.body);
+        let one_time = one_time_password(&approved.body, "investigator");
+        assert_eq!(
+            admin2
+                .post(
+                    &format!("/admin/requests/{id}/approve"),
+                    &[("csrf", &csrf2)]
+                )
+                .await
+                .status,
+            404,
+            "decided once"
+        );
+        assert_eq!(
+            browser(&app)
+                .sign_in("investigator", DEMO_PASSWORD)
+                .await
+                .status,
+            422
+        );
+
+        // The one-time password opens the new-password page and nothing else.
+        let mut holder = browser(&app);
+        let r = holder.sign_in("investigator", &one_time).await;
+        assert_eq!(r.location.as_deref(), Some("/account/password"));
+        for path in ["/", "/cases", "/account/certificates", "/admin/users"] {
+            let r = holder.get(path).await;
+            assert_eq!(r.status, 303, "{path}");
+            assert_eq!(r.location.as_deref(), Some("/account/password"), "{path}");
+        }
+        let page = holder.get("/account/password").await;
+        assert!(
+            page.body
+                .contains("Your account was reset by Administrateur Tabara on "),
+            "{}",
+            page.body
+        );
+        assert!(page.body.contains("Approved by Seconde Administratrice."));
+        assert!(page.body.contains("Choose your new password"));
+        // Used once: it does not sign in again.
+        assert_eq!(
+            browser(&app)
+                .sign_in("investigator", &one_time)
+                .await
+                .status,
+            422
+        );
+        // The holder's language is the session's: French.
+        let csrf_h = Browser::csrf(&page.body);
+        holder
+            .post(
+                "/lang",
+                &[
+                    ("lang", "fr"),
+                    ("csrf", &csrf_h),
+                    ("back", "/account/password"),
+                ],
+            )
+            .await;
+        let fr = holder.get("/account/password").await;
+        assert!(
+            fr.body
+                .contains("Votre compte a été réinitialisé par Administrateur Tabara le "),
+            "{}",
+            fr.body
+        );
+        choose_password(&mut holder, "Ngozi-2026-mien").await;
+        let mut back = browser(&app);
+        assert_eq!(
+            back.sign_in("investigator", "Ngozi-2026-mien")
+                .await
+                .location
+                .as_deref(),
+            Some("/")
+        );
+        assert_eq!(back.get("/cases").await.status, 200);
+        let trail = actions(&db, "investigator").await;
+        for a in [
+            "user.reset_request",
+            "user.request_approve",
+            "user.one_time_credential",
+            "user.login_one_time",
+            "user.password",
+        ] {
+            assert!(trail.iter().any(|x| x == a), "{a} in {trail:?}");
+        }
+
+        // A refusal changes nothing for the account.
+        admin
+            .post("/admin/users/officer/reset", &[("csrf", &csrf)])
+            .await;
+        let list2 = admin2.get("/admin/users").await;
+        let id = request_id(&list2.body);
+        let refused = admin2
+            .post(&format!("/admin/requests/{id}/refuse"), &[("csrf", &csrf2)])
+            .await;
+        assert_eq!(refused.status, 200);
+        assert!(refused.body.contains("The request is refused."));
+        assert!(!refused.body.contains("One-time password"));
+        assert_eq!(
+            browser(&app)
+                .sign_in("officer", DEMO_PASSWORD)
+                .await
+                .location
+                .as_deref(),
+            Some("/")
+        );
+        assert!(
+            actions(&db, "officer")
+                .await
+                .contains(&"user.request_refuse".to_string())
+        );
+
+        // A new account that reads identities has no password until approved.
+        let pafe = app
+            .reference
+            .organisations
+            .iter()
+            .find(|o| o.name.contains("PAFE"))
+            .unwrap()
+            .id
+            .to_string();
+        let created = admin
+            .post(
+                "/admin/users/new",
+                &[
+                    ("csrf", &csrf),
+                    ("username", "agent.nduwayo"),
+                    ("display_name", "Agent Nduwayo"),
+                    ("role", "officer"),
+                    ("organisation", &pafe),
+                ],
+            )
+            .await;
+        assert_eq!(created.status, 200, "{}", created.body);
+        assert!(created.body.contains("created without a password"));
+        assert!(!created.body.contains("One-time password"));
+        let creds = db
+            .store
+            .credentials("agent.nduwayo")
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(creds.must_change_password && creds.one_time_expires_at.is_none());
+        let list2 = admin2.get("/admin/users").await;
+        assert!(list2.body.contains("new account"));
+        let id = request_id(&list2.body);
+        let approved = admin2
+            .post(
+                &format!("/admin/requests/{id}/approve"),
+                &[("csrf", &csrf2)],
+            )
+            .await;
+        let one_time = one_time_password(&approved.body, "agent.nduwayo");
+        let mut newcomer = browser(&app);
+        assert_eq!(
+            newcomer
+                .sign_in("agent.nduwayo", &one_time)
+                .await
+                .location
+                .as_deref(),
+            Some("/account/password")
+        );
+        assert_eq!(
+            actions(&db, "agent.nduwayo").await[..2],
+            ["user.create", "user.create_request"]
+        );
+        db.finish().await;
+    }
+);
+
+store_test!(
+    one_time_credentials_without_a_second_administrator_and_expiry,
+    |db| async move {
+        let config = tabara_web::Config {
+            admin_approval: false,
+            ..Default::default()
+        };
+        let app = start_with(&db, config).await;
+        let token = api_token(&db, "officer").await;
+        let api = |token: String| {
+            let url = format!("{}/api/v1/cases", app.base);
+            let http = app.http.clone();
+            async move {
+                http.get(url)
+                    .bearer_auth(token)
+                    .send()
+                    .await
+                    .unwrap()
+                    .status()
+            }
+        };
+        assert_eq!(api(token.clone()).await, 200);
+        let mut admin = browser(&app);
+        admin.sign_in("admin", DEMO_PASSWORD).await;
+        let csrf = Browser::csrf(&admin.get("/admin/users").await.body);
+        let r = admin
+            .post("/admin/users/officer/reset", &[("csrf", &csrf)])
+            .await;
+        let one_time = one_time_password(&r.body, "officer");
+        assert!(r.body.contains("valid 72 hours"));
+        // The account under reset uses no API token until its holder chose a password.
+        assert_eq!(api(token.clone()).await, 401);
+        let mut holder = browser(&app);
+        assert_eq!(
+            holder
+                .sign_in("officer", &one_time)
+                .await
+                .location
+                .as_deref(),
+            Some("/account/password")
+        );
+        assert!(
+            holder
+                .get("/account/password")
+                .await
+                .body
+                .contains("Your account was reset by Administrateur Tabara on ")
+        );
+        choose_password(&mut holder, "Officer-2026-own").await;
+        assert_eq!(api(token).await, 200);
+
+        // An expired one-time password signs in no more.
+        let caseworker = db
+            .store
+            .user_by_username("caseworker")
+            .await
+            .unwrap()
+            .unwrap();
+        db.store
+            .issue_one_time_credential(
+                &Actor::system("cli"),
+                caseworker.id,
+                &tabara_core::password::hash_password("Expired-2026-pass"),
+                chrono::Utc::now() - chrono::Duration::seconds(1),
+            )
+            .await
+            .unwrap();
+        let r = browser(&app)
+            .sign_in("caseworker", "Expired-2026-pass")
+            .await;
+        assert_eq!(r.status, 422);
+        assert!(r.body.contains("Incorrect user name or password."));
+        db.finish().await;
+    }
+);
+
+store_test!(
+    locked_unknown_and_wrong_answer_alike_and_are_audited,
+    |db| async move {
+        let app = start(&db).await;
+        let mut b = browser(&app);
+        let wrong = b.sign_in("officer", "wrong-password-1").await;
+        let unknown = b.sign_in("nobody.here", "wrong-password-1").await;
+        for _ in 0..4 {
+            b.sign_in("officer", "wrong-password-1").await;
+        }
+        let locked = b.sign_in("officer", DEMO_PASSWORD).await;
+        let error = |body: &str| {
+            body.split("role=\"alert\">")
+                .nth(1)
+                .unwrap()
+                .split('<')
+                .next()
+                .unwrap()
+                .to_string()
+        };
+        for r in [&wrong, &unknown, &locked] {
+            assert_eq!(r.status, 422);
+            assert_eq!(error(&r.body), "Incorrect user name or password.");
+        }
+        let trail = actions(&db, "officer").await;
+        assert!(
+            trail.contains(&"user.login_locked".to_string()),
+            "{trail:?}"
+        );
+        let unknowns = db.store.audit_trail("user", "unknown").await.unwrap();
+        assert!(unknowns.iter().any(|e| e.action == "user.login_unknown"));
+        db.finish().await;
+    }
+);
+
+store_test!(
+    the_password_form_counts_wrong_current_passwords,
+    |db| async move {
+        let app = start(&db).await;
+        let mut b = browser(&app);
+        b.sign_in("caseworker", DEMO_PASSWORD).await;
+        let csrf = Browser::csrf(&b.get("/account/password").await.body);
+        let attempt = async |b: &mut Browser<'_>, current: &str| {
+            b.post(
+                "/account/password",
+                &[
+                    ("csrf", &csrf),
+                    ("current", current),
+                    ("new", "Rumonge-2026-safe"),
+                    ("repeat", "Rumonge-2026-safe"),
+                ],
+            )
+            .await
+        };
+        for _ in 0..4 {
+            let r = attempt(&mut b, "wrong-password-9").await;
+            assert!(r.body.contains("current password is not correct"));
+        }
+        let r = attempt(&mut b, "wrong-password-9").await;
+        assert!(r.body.contains("Too many wrong attempts"), "{}", r.body);
+        let creds = db.store.credentials("caseworker").await.unwrap().unwrap();
+        assert_eq!(creds.failed_logins, 5);
+        assert!(creds.locked_until.is_some());
+        // Locked: even the right current password changes nothing, and sign-in is refused.
+        let r = attempt(&mut b, DEMO_PASSWORD).await;
+        assert_eq!(r.status, 422);
+        assert!(r.body.contains("Too many wrong attempts"));
+        assert_eq!(
+            browser(&app)
+                .sign_in("caseworker", DEMO_PASSWORD)
+                .await
+                .status,
+            422
+        );
+        let trail = actions(&db, "caseworker").await;
+        assert_eq!(
+            trail
+                .iter()
+                .filter(|a| *a == "user.password_check_failed")
+                .count(),
+            5
+        );
+        assert!(trail.contains(&"user.password_check_locked".to_string()));
+        assert!(!trail.contains(&"user.password".to_string()));
+        db.finish().await;
+    }
+);
+
+store_test!(redirects_stay_on_the_site, |db| async move {
+    let app = start(&db).await;
+    for (next, expected) in [
+        ("/cases?status=Active", "/cases?status=Active"),
+        ("/\t/evil.example/", "/"),
+        ("/\\evil.example/", "/"),
+        ("//evil.example/", "/"),
+        ("/cases\r\nSet-Cookie: a=b", "/"),
+        ("https://evil.example/", "/"),
+    ] {
+        let mut b = browser(&app);
+        let page = b.get("/signin").await;
+        let csrf = Browser::csrf(&page.body);
+        let r = b
+            .post(
+                "/signin",
+                &[
+                    ("username", "officer"),
+                    ("password", DEMO_PASSWORD),
+                    ("csrf", &csrf),
+                    ("next", next),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 303, "{next:?}");
+        assert_eq!(r.location.as_deref(), Some(expected), "{next:?}");
+        let csrf = Browser::csrf(&b.get("/").await.body);
+        let r = b
+            .post("/lang", &[("lang", "fr"), ("csrf", &csrf), ("back", next)])
+            .await;
+        assert_eq!(r.status, 303, "{next:?}");
+        assert_eq!(r.location.as_deref(), Some(expected), "{next:?}");
+    }
+    // The sign-in page never writes a foreign `next` into its form.
+    let page = browser(&app).get("/signin?next=/%09/evil.example/").await;
+    assert!(
+        page.body.contains("name=\"next\" value=\"/\""),
+        "{}",
+        page.body
+    );
+    db.finish().await;
+});
+
+store_test!(cookies_behind_tls_carry_the_host_prefix, |db| async move {
+    let config = tabara_web::Config {
+        behind_tls: true,
+        ..Default::default()
+    };
+    let app = start_with(&db, config).await;
+    let mut b = browser(&app);
+    let page = b.get("/signin").await;
+    let cookies: Vec<String> = page
+        .headers
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .collect();
+    let host_cookie = |c: &str| {
+        c.contains("; Secure") && c.contains("; Path=/") && !c.to_lowercase().contains("domain")
+    };
+    let presignin = cookies
+        .iter()
+        .find(|c| c.starts_with("__Host-tabara_presignin="))
+        .unwrap_or_else(|| panic!("{cookies:?}"));
+    assert!(host_cookie(presignin), "{presignin}");
+    let r = b.sign_in("officer", DEMO_PASSWORD).await;
+    assert_eq!(r.status, 303);
+    let session = r
+        .headers
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .find(|c| c.starts_with("__Host-tabara_session="))
+        .expect("a __Host- session cookie");
+    assert!(host_cookie(&session), "{session}");
+    assert!(session.contains("HttpOnly") && session.contains("SameSite=Strict"));
+    assert!(!b.cookies.contains_key("tabara_session"));
+    assert_eq!(b.get("/cases").await.status, 200);
+    // Sign-out clears the same cookie.
+    let csrf = Browser::csrf(&b.get("/").await.body);
+    b.post("/signout", &[("csrf", &csrf)]).await;
+    assert!(!b.cookies.contains_key("__Host-tabara_session"));
+    assert_eq!(b.get("/cases").await.status, 303);
+    db.finish().await;
+});
+
+store_test!(csrf_tokens_are_masked_per_response, |db| async move {
+    let app = start(&db).await;
+    let mut b = browser(&app);
+    b.sign_in("officer", DEMO_PASSWORD).await;
+    // A page that reflects what was typed, rendered twice.
+    let one = b.get("/cases?q=Ndayisenga").await;
+    let two = b.get("/cases?q=Ndayisenga").await;
+    let (t1, t2) = (Browser::csrf(&one.body), Browser::csrf(&two.body));
+    assert!(!t1.is_empty());
+    assert_ne!(t1, t2, "a fresh mask per response");
+    let mut forged = t1.clone().into_bytes();
+    forged[70] = if forged[70] == b'a' { b'b' } else { b'a' };
+    let forged = String::from_utf8(forged).unwrap();
+    for (token, status) in [(&t1, 303), (&t2, 303), (&forged, 403)] {
+        let r = b
+            .post("/lang", &[("lang", "en"), ("csrf", token), ("back", "/")])
+            .await;
+        assert_eq!(r.status, status, "{token}");
+    }
+    // A token masked for one page is good for the forms of another.
+    let r = b.post("/signout", &[("csrf", &t2)]).await;
+    assert_eq!(r.location.as_deref(), Some("/signin"));
+    // Before sign-in, too: two sign-in pages carry different tokens.
+    let mut v = browser(&app);
+    let (p1, p2) = (v.get("/signin").await, v.get("/signin").await);
+    assert_ne!(Browser::csrf(&p1.body), Browser::csrf(&p2.body));
+    db.finish().await;
+});
+
+store_test!(
+    the_new_account_form_offers_offices_by_agency,
+    |db| async move {
+        let app = start(&db).await;
+        let mut admin = browser(&app);
+        admin.sign_in("admin", DEMO_PASSWORD).await;
+        let form = admin.get("/admin/users/new").await;
+        let csrf = Browser::csrf(&form.body);
+        let pafe = app
+            .reference
+            .organisations
+            .iter()
+            .find(|o| o.name.contains("PAFE"))
+            .unwrap();
+        // Each office sits in its own agency's group.
+        for office in &app.reference.offices {
+            let org = app
+                .reference
+                .organisations
+                .iter()
+                .find(|o| o.id == office.organisation_id)
+                .unwrap();
+            let group = form
+                .body
+                .split(&format!(
+                    "<optgroup label=\"{}\">",
+                    askama_escape(&org.name)
+                ))
+                .nth(1)
+                .unwrap_or_else(|| panic!("no group for {}", org.name))
+                .split("</optgroup>")
+                .next()
+                .unwrap();
+            assert!(
+                group.contains(&format!("value=\"{}\"", office.id)),
+                "{} in {}",
+                office.name,
+                org.name
+            );
+        }
+        // An office of another agency is refused with a field error, and the form then offers
+        // only the chosen agency's offices.
+        let other = app
+            .reference
+            .offices
+            .iter()
+            .find(|o| o.organisation_id != pafe.id)
+            .unwrap();
+        let r = admin
+            .post(
+                "/admin/users/new",
+                &[
+                    ("csrf", &csrf),
+                    ("username", "agent.x"),
+                    ("display_name", "Agent X"),
+                    ("role", "trainer"),
+                    ("organisation", &pafe.id.to_string()),
+                    ("office", &other.id.to_string()),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 422);
+        assert!(r.body.contains("id=\"err-usr_Office\""));
+        assert!(!r.body.contains(&other.id.to_string()));
+        assert_eq!(r.body.matches("<optgroup").count(), 1);
+        assert!(
+            db.store
+                .user_by_username("agent.x")
+                .await
+                .unwrap()
+                .is_none()
+        );
+        db.finish().await;
+    }
+);
+
+/// Names as askama writes them into an attribute.
+fn askama_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
