@@ -2670,6 +2670,14 @@ store_test!(
         assert_eq!(escape.status, 422, "{}", escape.body);
         assert!(escape.body.contains("id=\"err-prs_FirstName\""));
         assert!(escape.body.contains("control character"));
+        // Each error is tied to its input, for screen readers.
+        for id in escape.body.split("id=\"err-").skip(1) {
+            let id = id.split('"').next().unwrap();
+            assert!(
+                escape.body.contains(&format!("aria-describedby=\"err-{id}\"")),
+                "err-{id} is described by no input"
+            );
+        }
         let nul = post_pairs(&mut b, "/cases/new", fields("Jean\u{0}", "2026-11-01", "")).await;
         assert_eq!(nul.status, 422);
         let old = post_pairs(&mut b, "/cases/new", fields("Jean", "0201-11-01", "")).await;
