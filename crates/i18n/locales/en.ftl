@@ -537,3 +537,19 @@ training-grade-submit = Score and record
 training-grade-pre = grade pre-test
 training-grade-post = grade post-test
 training-graded = { $name }: { $score } % recorded.
+
+## issue 10: cli
+audit-problem-head-missing = the chain head (the record of the last entry) is missing: the audit tables were tampered with
+audit-problem-unrecorded = the register holds { $records } records of kind { $kind } but the log has only { $entries } “{ $action }” entries ({ $kind } { $example } has none): entries were removed from the end of the log
+audit-problem-written-after-log = a record in { $table } was written at { $written }, after the log's last entry ({ $last }): entries were removed from the end of the log
+audit-problem-written-empty-log = a record in { $table } was written at { $written } but the log is empty: its entries were removed
+error-lang = '{ $value }' is not a language of Tabara; use one of { $supported }
+error-status = --status: '{ $value }' is not a case status; expected one of { $allowed } (any case, or the label)
+kind-certificate = certificate
+kind-participant = participant
+kind-person-of-the-case = person of the case
+kind-screening = screening
+kind-training-session = training session
+kind-user = user
+kind-share = share
+audit-problem-unrecorded-count = the register holds { $records } records of kind { $kind } but the log has only { $entries } “{ $action }” entries: entries were removed from the end of the log

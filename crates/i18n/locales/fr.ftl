@@ -536,3 +536,19 @@ training-grade-submit = Noter et enregistrer
 training-grade-pre = corriger le pré-test
 training-grade-post = corriger le post-test
 training-graded = { $name } : { $score } % enregistré.
+
+## issue 10: cli
+audit-problem-head-missing = la tête de chaîne (l'enregistrement de la dernière entrée) manque : les tables du journal ont été altérées
+audit-problem-unrecorded = le registre contient { $records } enregistrements de type { $kind } mais le journal n'a que { $entries } entrées « { $action } » ({ $kind } { $example } n'en a pas) : des entrées ont été supprimées à la fin du journal
+audit-problem-written-after-log = un enregistrement de { $table } a été écrit le { $written }, après la dernière entrée du journal ({ $last }) : des entrées ont été supprimées à la fin du journal
+audit-problem-written-empty-log = un enregistrement de { $table } a été écrit le { $written } mais le journal est vide : ses entrées ont été supprimées
+error-lang = « { $value } » n'est pas une langue de Tabara ; langues possibles : { $supported }
+error-status = --status : « { $value } » n'est pas un statut de dossier ; valeurs possibles : { $allowed } (majuscules ou minuscules, ou le libellé)
+kind-certificate = certificat
+kind-participant = participant
+kind-person-of-the-case = personne du dossier
+kind-screening = screening
+kind-training-session = session de formation
+kind-user = utilisateur
+kind-share = partage
+audit-problem-unrecorded-count = le registre contient { $records } enregistrements de type { $kind } mais le journal n'a que { $entries } entrées « { $action } » : des entrées ont été supprimées à la fin du journal
