@@ -1915,11 +1915,43 @@ pub(super) async fn export_victims(
 pub(super) async fn case_details(pool: &Pool, case_id: CaseId, limit: i64) -> Result<CaseDetails> {
     let mut conn = pool.acquire().await?;
     let id = case_id.to_string();
-    Ok(CaseDetails {
+    let mut details = CaseDetails {
         persons: case_persons(&mut *conn, case_id).await?,
         comments: recent_comments(&mut *conn, case_id, limit).await?,
         history: recent_history(&mut *conn, "case", &id, limit).await?,
         shares: case_shares(&mut *conn, case_id).await?,
         audit: recent_audit_trail(&mut *conn, "case", &id, limit).await?,
-    })
+        names: std::collections::HashMap::new(),
+    };
+    // Every account the lists name: actors, and owners before and after a change.
+    let mut users = std::collections::BTreeSet::new();
+    let mut note = |actor: &str| {
+        if let Some(uuid) = actor.strip_prefix("user:").and_then(|u| u.parse::<Uuid>().ok()) {
+            users.insert(uuid);
+        }
+    };
+    details.comments.iter().for_each(|c| note(&c.author));
+    details.audit.iter().for_each(|e| note(&e.actor));
+    details.shares.iter().for_each(|s| note(&s.shared_by));
+    for h in &details.history {
+        note(&h.actor);
+        if let Some(serde_json::Value::Array(pair)) = h.changes.get("owner_id") {
+            for v in pair.iter().filter_map(|v| v.as_str()) {
+                note(&format!("user:{v}"));
+            }
+        }
+    }
+    if !users.is_empty() {
+        let mut qb = QueryBuilder::<Db>::new("SELECT id, display_name FROM users WHERE id IN (");
+        let mut sep = qb.separated(", ");
+        for u in &users {
+            sep.push_bind(*u);
+        }
+        qb.push(")");
+        for r in qb.build().fetch_all(&mut *conn).await? {
+            let uuid: Uuid = r.try_get("id")?;
+            details.names.insert(format!("user:{uuid}"), r.try_get("display_name")?);
+        }
+    }
+    Ok(details)
 }

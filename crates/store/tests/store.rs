@@ -2993,7 +2993,9 @@ async fn a_new_sqlite_register_is_readable_by_its_owner_only() {
     let s = Store::open(&Location::Sqlite(path.clone()), OpenMode::CreateIfMissing)
         .await
         .unwrap();
-    s.create_organisation(&system(), &org("Agence")).await.unwrap();
+    s.create_organisation(&system(), &org("Agence"))
+        .await
+        .unwrap();
     for name in ["register.db", "register.db-wal", "register.db-shm"] {
         let mode = std::fs::metadata(dir.join(name))
             .unwrap_or_else(|e| panic!("{name}: {e}"))
