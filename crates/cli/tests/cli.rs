@@ -1028,3 +1028,34 @@ fn a_new_register_file_is_readable_by_its_owner_only() {
     assert!(seen >= 1);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Every kind of record the store names in its errors (not found, changed by someone else,
+/// already exists) has its label in the catalogue, so no message shows a raw `kind-…` key.
+#[test]
+fn every_kind_the_store_names_has_a_label() {
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../store/src");
+    let catalogue = tabara_i18n::catalogue();
+    let mut kinds = std::collections::BTreeSet::new();
+    for entry in std::fs::read_dir(&src).unwrap() {
+        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        for marker in [
+            "kind: \"",
+            "what: \"",
+            "check_version(\"",
+            "ensure_updated(done, \"",
+            "ensure_updated(updated, \"",
+        ] {
+            for rest in text.split(marker).skip(1) {
+                kinds.insert(rest.split('"').next().unwrap().to_string());
+            }
+        }
+    }
+    assert!(kinds.contains("screening") && kinds.len() > 8, "{kinds:?}");
+    for kind in &kinds {
+        let key = format!("kind-{}", kind.replace(' ', "-"));
+        assert!(
+            catalogue.has(tabara_core::Lang::En, &key),
+            "{key} missing from the catalogue"
+        );
+    }
+}

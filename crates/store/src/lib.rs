@@ -881,7 +881,9 @@ impl Store {
 
     // --- audit
 
-    /// Check the whole audit chain.
+    /// Check the whole audit chain, its head, and the register against it: every record's
+    /// creation entry present, nothing written after the last entry (a tail cut with the head
+    /// moved back leaves a whole chain). Reads one snapshot.
     pub async fn verify_audit(&self) -> Result<Verification> {
         dispatch!(self, verify_audit())
     }
