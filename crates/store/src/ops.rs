@@ -268,18 +268,83 @@ pub(super) async fn recent_audit_trail<'e, E: sqlx::Executor<'e, Database = Db>>
     rows.iter().map(audit_from_row).collect()
 }
 
+/// A record's id as the audit log writes it (`Uuid::to_string`): SQLite keeps UUIDs as 16-byte
+/// blobs, PostgreSQL as `uuid`.
+fn uuid_text(col: &str) -> String {
+    match DIALECT {
+        Dialect::Sqlite => format!(
+            "lower(substr(hex({col}), 1, 8) || '-' || substr(hex({col}), 9, 4) || '-' || substr(hex({col}), 13, 4) || '-' || substr(hex({col}), 17, 4) || '-' || substr(hex({col}), 21, 12))"
+        ),
+        Dialect::Postgres => format!("{col}::text"),
+    }
+}
+
+/// What the register holds that the log must account for. No row of these tables is ever
+/// deleted, and each was inserted in the same transaction as one entry `action` about
+/// `record_kind` and the row's id; so a table cannot hold more rows than the log has such
+/// entries. `stamps` are the columns that record when a row was written (each write audited in
+/// its transaction, after the time was taken), so none can be newer than the log's last entry.
+struct Evidence {
+    table: &'static str,
+    /// Which rows, when one table holds rows of several actions.
+    filter: &'static str,
+    /// `(record_kind, action)` of each row's creation entry; `None` for rows created with
+    /// another record's entry (a person's identity comes with `person.create`).
+    created: Option<(&'static str, &'static str)>,
+    /// The row's `record_id` in the log, as columns: one uuid, or `case_id/person_id`; empty
+    /// when several rows share one (only their number can be compared).
+    id: &'static [&'static str],
+    stamps: &'static [&'static str],
+}
+
+const EVIDENCE: &[Evidence] = &[
+    Evidence { table: "organisations", filter: "", created: Some(("organisation", "organisation.create")), id: &["id"], stamps: &["updated_at"] },
+    Evidence { table: "offices", filter: "", created: Some(("office", "office.create")), id: &["id"], stamps: &["updated_at"] },
+    Evidence { table: "users", filter: "", created: Some(("user", "user.create")), id: &["id"], stamps: &["updated_at"] },
+    Evidence { table: "persons", filter: "", created: Some(("person", "person.create")), id: &["id"], stamps: &["updated_at"] },
+    Evidence { table: "person_identities", filter: "", created: None, id: &["person_id"], stamps: &["updated_at"] },
+    Evidence { table: "cases", filter: "", created: Some(("case", "case.create")), id: &["id"], stamps: &["updated_at"] },
+    Evidence { table: "case_persons", filter: "", created: Some(("case_person", "case_person.add")), id: &["case_id", "person_id"], stamps: &["updated_at"] },
+    Evidence { table: "case_comments", filter: "", created: Some(("case_comment", "case_comment.create")), id: &["id"], stamps: &["created_at"] },
+    Evidence { table: "consents", filter: "", created: Some(("consent", "consent.create")), id: &["id"], stamps: &["created_at"] },
+    Evidence { table: "case_shares", filter: "", created: None, id: &["case_id"], stamps: &["shared_at"] },
+    Evidence { table: "screenings", filter: "", created: Some(("screening", "screening.create")), id: &["id"], stamps: &["updated_at"] },
+    Evidence { table: "training_sessions", filter: "", created: Some(("training_session", "training_session.create")), id: &["id"], stamps: &["updated_at"] },
+    Evidence { table: "training_participants", filter: "", created: Some(("training_participant", "training_participant.create")), id: &["id"], stamps: &["updated_at"] },
+    Evidence { table: "certificates", filter: "", created: Some(("certificate", "certificate.issue")), id: &["id"], stamps: &["issued_at", "revoked_at"] },
+    Evidence { table: "material_items", filter: "", created: Some(("material", "material.create")), id: &["id"], stamps: &["created_at"] },
+    // A movement's entry names the item it moved (kind `material`): several rows share an id,
+    // so only numbers compare, and the problem names the rows as movements.
+    Evidence { table: "material_movements", filter: " WHERE kind = 'receipt'", created: Some(("material_movement", "material.receipt")), id: &[], stamps: &["recorded_at"] },
+    Evidence { table: "material_movements", filter: " WHERE kind <> 'receipt'", created: Some(("material_movement", "material.distribution")), id: &[], stamps: &[] },
+];
+
+/// Clocks of several application servers (PostgreSQL) may differ a little: a row written by
+/// one server can carry a time up to this much after the next entry another server appends.
+const CLOCK_SKEW_US: i64 = 2_000_000;
+
 pub(super) async fn verify_audit(pool: &Pool) -> Result<Verification> {
-    let (head_seq, head_hash): (i64, String) =
-        sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(pool).await?;
+    // One consistent snapshot: rows and entries committed while the check runs are either all
+    // seen or not at all, so a live register never looks cut.
+    let mut tx = match DIALECT {
+        Dialect::Sqlite => pool.begin_with("BEGIN").await?,
+        Dialect::Postgres => pool.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").await?,
+    };
+    let head: Option<(i64, String)> =
+        sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_optional(&mut *tx).await?;
+    let bound = head.as_ref().map_or(i64::MAX, |(seq, _)| *seq);
     let mut verifier = audit::Verifier::default();
+    let mut creations: std::collections::HashMap<String, i64> =
+        EVIDENCE.iter().filter_map(|e| e.created).map(|(_, action)| (action.to_string(), 0)).collect();
+    let mut last_at_us = i64::MIN;
     let mut after = 0i64;
     loop {
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT {AUDIT_COLS} FROM audit_log WHERE seq > $1 AND seq <= $2 ORDER BY seq LIMIT 20000"
         )))
         .bind(after)
-        .bind(head_seq.max(after))
-        .fetch_all(pool)
+        .bind(bound.max(after))
+        .fetch_all(&mut *tx)
         .await?;
         if rows.is_empty() {
             break;
@@ -289,13 +354,20 @@ pub(super) async fn verify_audit(pool: &Pool) -> Result<Verification> {
             if let Err((seq, reason)) = verifier.check(&e) {
                 return Ok(Verification::Broken { seq, reason });
             }
+            if let Some(n) = creations.get_mut(&e.action) {
+                *n += 1;
+            }
+            last_at_us = last_at_us.max(e.at_us);
             after = e.seq;
         }
     }
+    let Some((head_seq, head_hash)) = head else {
+        return Ok(Verification::Broken { seq: after + 1, reason: audit::Problem::HeadMissing });
+    };
     // Entries past the head would be forged appends that skipped the head update.
     let beyond: Option<i64> = sqlx::query_scalar("SELECT MIN(seq) FROM audit_log WHERE seq > $1")
         .bind(head_seq)
-        .fetch_one(pool)
+        .fetch_one(&mut *tx)
         .await?;
     if let Some(seq) = beyond {
         return Ok(Verification::Broken {
@@ -303,7 +375,76 @@ pub(super) async fn verify_audit(pool: &Pool) -> Result<Verification> {
             reason: audit::Problem::BeyondHead { head: head_seq },
         });
     }
-    Ok(verifier.finish(head_seq, &head_hash))
+    let chain = verifier.finish(head_seq, &head_hash);
+    if !matches!(chain, Verification::Ok { .. }) {
+        return Ok(chain);
+    }
+    // The chain is whole up to its head; but a head rewritten to an earlier entry (or to 0)
+    // hides a cut tail. The register itself proves what happened: every record's creation
+    // entry must be there, and nothing can have been written after the last entry.
+    for ev in EVIDENCE {
+        let Some((kind, action)) = ev.created else { continue };
+        let records: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {}{}", ev.table, ev.filter)))
+            .fetch_one(&mut *tx)
+            .await?;
+        let entries = creations.get(action).copied().unwrap_or(0);
+        if records > entries && ev.id.is_empty() {
+            return Ok(Verification::Broken {
+                seq: head_seq + 1,
+                reason: audit::Problem::Unrecorded {
+                    kind: kind.to_string(),
+                    action: action.to_string(),
+                    records,
+                    entries,
+                    example: None,
+                },
+            });
+        }
+        if records > entries {
+            let id_sql = ev.id.iter().map(|c| uuid_text(&format!("t.{c}"))).collect::<Vec<_>>().join(" || '/' || ");
+            let example: Option<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+                "SELECT {id_sql} FROM {} t WHERE NOT EXISTS (SELECT 1 FROM audit_log a \
+                 WHERE a.record_kind = $1 AND a.record_id = {id_sql} AND a.action = $2) LIMIT 1",
+                ev.table
+            )))
+            .bind(kind)
+            .bind(action)
+            .fetch_optional(&mut *tx)
+            .await?;
+            return Ok(Verification::Broken {
+                seq: head_seq + 1,
+                reason: audit::Problem::Unrecorded {
+                    kind: kind.to_string(),
+                    action: action.to_string(),
+                    records,
+                    entries,
+                    example,
+                },
+            });
+        }
+    }
+    for ev in EVIDENCE {
+        for stamp in ev.stamps {
+            let newest: Option<chrono::DateTime<Utc>> =
+                sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT MAX({stamp}) FROM {}", ev.table)))
+                    .fetch_one(&mut *tx)
+                    .await?;
+            let Some(newest) = newest else { continue };
+            let newest_us = newest.timestamp_micros();
+            if head_seq == 0 || newest_us > last_at_us.saturating_add(CLOCK_SKEW_US) {
+                return Ok(Verification::Broken {
+                    seq: head_seq + 1,
+                    reason: audit::Problem::WrittenAfterLog {
+                        table: ev.table.to_string(),
+                        written_at_us: newest_us,
+                        last_entry_at_us: if head_seq == 0 { None } else { Some(last_at_us) },
+                    },
+                });
+            }
+        }
+    }
+    tx.commit().await?;
+    Ok(chain)
 }
 
 // ---------------------------------------------------------------- housekeeping
@@ -1733,9 +1874,9 @@ pub(super) async fn export_victims(
 ) -> Result<Vec<ExportRow>> {
     let with_identity = identity_of.is_some();
     let mut qb = QueryBuilder::<Db>::new(format!(
-        "SELECT {CASE_COLS}, g.name AS g_name, rg.name AS rg_name, {PERSON_COLS}, {CP_COLS}{} FROM case_persons cp \
+        "SELECT {CASE_COLS}, g.name AS g_name, rg.name AS rg_name, ofc.name AS of_name, {PERSON_COLS}, {CP_COLS}{} FROM case_persons cp \
          JOIN cases c ON c.id = cp.case_id JOIN persons p ON p.id = cp.person_id \
-         JOIN organisations g ON g.id = c.organisation_id LEFT JOIN organisations rg ON rg.id = c.referring_organisation_id{} WHERE cp.role = 'victim'",
+         JOIN organisations g ON g.id = c.organisation_id LEFT JOIN offices ofc ON ofc.id = c.office_id LEFT JOIN organisations rg ON rg.id = c.referring_organisation_id{} WHERE cp.role = 'victim'",
         if with_identity { format!(", {IDENTITY_COLS}") } else { String::new() },
         if with_identity { " LEFT JOIN person_identities i ON i.person_id = p.id" } else { "" },
     ));
@@ -1756,6 +1897,7 @@ pub(super) async fn export_victims(
         out.push(ExportRow {
             case: case_from_row(r)?,
             organisation_name: r.try_get("g_name")?,
+            office_name: r.try_get("of_name")?,
             referring_organisation_name: r.try_get("rg_name")?,
             person: person_from_row(r)?,
             victim: victim_from_row(r)?,
@@ -1798,11 +1940,43 @@ pub(super) async fn export_victims(
 pub(super) async fn case_details(pool: &Pool, case_id: CaseId, limit: i64) -> Result<CaseDetails> {
     let mut conn = pool.acquire().await?;
     let id = case_id.to_string();
-    Ok(CaseDetails {
+    let mut details = CaseDetails {
         persons: case_persons(&mut *conn, case_id).await?,
         comments: recent_comments(&mut *conn, case_id, limit).await?,
         history: recent_history(&mut *conn, "case", &id, limit).await?,
         shares: case_shares(&mut *conn, case_id).await?,
         audit: recent_audit_trail(&mut *conn, "case", &id, limit).await?,
-    })
+        names: std::collections::HashMap::new(),
+    };
+    // Every account the lists name: actors, and owners before and after a change.
+    let mut users = std::collections::BTreeSet::new();
+    let mut note = |actor: &str| {
+        if let Some(uuid) = actor.strip_prefix("user:").and_then(|u| u.parse::<Uuid>().ok()) {
+            users.insert(uuid);
+        }
+    };
+    details.comments.iter().for_each(|c| note(&c.author));
+    details.audit.iter().for_each(|e| note(&e.actor));
+    details.shares.iter().for_each(|s| note(&s.shared_by));
+    for h in &details.history {
+        note(&h.actor);
+        if let Some(serde_json::Value::Array(pair)) = h.changes.get("owner_id") {
+            for v in pair.iter().filter_map(|v| v.as_str()) {
+                note(&format!("user:{v}"));
+            }
+        }
+    }
+    if !users.is_empty() {
+        let mut qb = QueryBuilder::<Db>::new("SELECT id, display_name FROM users WHERE id IN (");
+        let mut sep = qb.separated(", ");
+        for u in &users {
+            sep.push_bind(*u);
+        }
+        qb.push(")");
+        for r in qb.build().fetch_all(&mut *conn).await? {
+            let uuid: Uuid = r.try_get("id")?;
+            details.names.insert(format!("user:{uuid}"), r.try_get("display_name")?);
+        }
+    }
+    Ok(details)
 }

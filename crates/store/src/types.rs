@@ -396,6 +396,9 @@ pub struct CaseDetails {
     /// The newest audit entries about the case, oldest first. The caller shows them only to
     /// roles allowed to read a case's audit trail.
     pub audit: Vec<crate::AuditEntry>,
+    /// Display names of the accounts these lists name (comment authors, editors, audit
+    /// actors, owners in the history), by actor id (`user:<uuid>`).
+    pub names: std::collections::HashMap<String, String>,
 }
 
 /// Where a screening stands.

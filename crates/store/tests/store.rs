@@ -3265,3 +3265,203 @@ store_test!(
         db.finish().await;
     }
 );
+
+// ================================================================ issue 10: audit evidence
+
+/// Run statements on the register behind Tabara's back (an attacker with database access);
+/// unlike `tamper`, any number of rows.
+async fn tamper_all(db: &TestDb, statements: &[String]) {
+    match db.sqlite_path() {
+        Some(path) => {
+            let mut conn = sqlx::sqlite::SqliteConnectOptions::new()
+                .filename(path)
+                .connect()
+                .await
+                .expect("open the SQLite file");
+            for sql in statements {
+                sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
+                    .execute(&mut conn)
+                    .await
+                    .unwrap();
+            }
+            conn.close().await.unwrap();
+        }
+        None => {
+            let mut conn = sqlx::PgConnection::connect(&db.database_arg())
+                .await
+                .expect("connect to the PostgreSQL register");
+            for sql in statements {
+                sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
+                    .execute(&mut conn)
+                    .await
+                    .unwrap();
+            }
+            conn.close().await.unwrap();
+        }
+    }
+}
+
+/// Cut the log after entry `keep` and move the head back to it: the chain alone stays whole.
+fn cut_tail(keep: &AuditEntry) -> Vec<String> {
+    vec![
+        format!("DELETE FROM audit_log WHERE seq > {}", keep.seq),
+        format!(
+            "UPDATE audit_head SET seq = {}, hash = '{}' WHERE id = 1",
+            keep.seq, keep.hash
+        ),
+    ]
+}
+
+store_test!(
+    audit_verify_detects_a_cut_tail_with_the_head_moved_back,
+    |db| async move {
+        let s = &db.store;
+        load_demo(s, 5, 150).await;
+        let entries = all_audit(s).await;
+        let n = entries.len() as i64;
+        assert_eq!(
+            s.verify_audit().await.unwrap(),
+            Verification::Ok { entries: n }
+        );
+        // The last batch ends with its consents' entries: cut five of them.
+        let removed = &entries[entries.len() - 5..];
+        assert!(
+            removed.iter().all(|e| e.action == "consent.create"),
+            "{removed:?}"
+        );
+        let keep = &entries[entries.len() - 6];
+        tamper_all(&db, &cut_tail(keep)).await;
+        match s.verify_audit().await.unwrap() {
+            Verification::Broken {
+                seq,
+                reason:
+                    tabara_store::Problem::Unrecorded {
+                        kind,
+                        action,
+                        records,
+                        entries: found,
+                        example,
+                    },
+            } => {
+                assert_eq!(seq, keep.seq + 1);
+                assert_eq!(
+                    (kind.as_str(), action.as_str()),
+                    ("consent", "consent.create")
+                );
+                assert_eq!(records, found + 5);
+                assert!(
+                    removed
+                        .iter()
+                        .any(|e| Some(&e.record_id) == example.as_ref()),
+                    "{example:?} is one of the consents whose entry was cut"
+                );
+            }
+            other => panic!("a cut tail must be detected: {other:?}"),
+        }
+        db.finish().await
+    }
+);
+
+store_test!(audit_verify_detects_a_wiped_log, |db| async move {
+    let s = &db.store;
+    load_demo(s, 6, 60).await;
+    tamper_all(
+        &db,
+        &[
+            "DELETE FROM audit_log".to_string(),
+            format!("UPDATE audit_head SET seq = 0, hash = '{GENESIS}' WHERE id = 1"),
+        ],
+    )
+    .await;
+    match s.verify_audit().await.unwrap() {
+        Verification::Broken {
+            seq: 1,
+            reason:
+                tabara_store::Problem::Unrecorded {
+                    kind,
+                    entries: 0,
+                    records,
+                    example,
+                    ..
+                },
+        } => {
+            assert_eq!(kind, "organisation");
+            assert!(records > 0);
+            assert_eq!(example.map(|e| e.len()), Some(36), "a uuid");
+        }
+        other => panic!("a wiped log must be detected: {other:?}"),
+    }
+    db.finish().await
+});
+
+store_test!(audit_verify_names_a_missing_head, |db| async move {
+    let s = &db.store;
+    let n = audited_writes(s).await.len() as i64;
+    tamper_all(&db, &["DELETE FROM audit_head".to_string()]).await;
+    assert_eq!(
+        s.verify_audit().await.unwrap(),
+        Verification::Broken {
+            seq: n + 1,
+            reason: tabara_store::Problem::HeadMissing
+        }
+    );
+    db.finish().await
+});
+
+store_test!(
+    audit_verify_detects_a_record_written_after_the_log,
+    |db| async move {
+        let s = &db.store;
+        let w = world(s).await;
+        let case = open_case(s, &w, "2026-01-10").await;
+        assert!(matches!(
+            s.verify_audit().await.unwrap(),
+            Verification::Ok { .. }
+        ));
+        // As if the case's last change had been audited in entries since cut away.
+        tamper_all(
+            &db,
+            &[format!(
+                "UPDATE cases SET updated_at = '2999-01-01T00:00:00+00:00' WHERE number = {}",
+                case.number
+            )],
+        )
+        .await;
+        match s.verify_audit().await.unwrap() {
+            Verification::Broken {
+                reason: tabara_store::Problem::WrittenAfterLog { table, .. },
+                ..
+            } => assert_eq!(table, "cases"),
+            other => panic!("{other:?}"),
+        }
+        db.finish().await
+    }
+);
+
+// ================================================================ issue 10: the register file
+
+/// The SQLite file holds identities: created readable by its owner only, and so are the
+/// write-ahead log and shared-memory files SQLite puts next to it.
+#[cfg(unix)]
+#[tokio::test]
+async fn a_new_sqlite_register_is_readable_by_its_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = std::env::temp_dir().join(format!("tabara-mode-{}", uuid::Uuid::now_v7()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("register.db");
+    let s = Store::open(&Location::Sqlite(path.clone()), OpenMode::CreateIfMissing)
+        .await
+        .unwrap();
+    s.create_organisation(&system(), &org("Agence"))
+        .await
+        .unwrap();
+    for name in ["register.db", "register.db-wal", "register.db-shm"] {
+        let mode = std::fs::metadata(dir.join(name))
+            .unwrap_or_else(|e| panic!("{name}: {e}"))
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600, "{name}: {mode:o}");
+    }
+    s.close().await;
+    std::fs::remove_dir_all(&dir).unwrap();
+}

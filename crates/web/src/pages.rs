@@ -12,14 +12,13 @@ use tabara_core::permissions::{Action, Relation, decide, decide_identity};
 use tabara_core::records::{Case, Involvement, Office, PersonIdentity, parse_case_reference};
 use tabara_core::{Lang, Picklist, Role};
 use tabara_store::{
-    AuditEntry, CaseComment, CaseFilter, CasePerson, CaseShare, CaseSummary, HistoryEntry,
-    PageRequest,
+    AuditEntry, CaseFilter, CasePerson, CaseShare, CaseSummary, HistoryEntry, PageRequest,
 };
 
 use crate::AppState;
 use crate::auth::{CurrentUser, visitor_lang};
 use crate::error::AppError;
-use crate::view::{Chrome, render};
+use crate::view::{self, Chrome, render};
 
 /// Rows per page of every list.
 const PAGE_SIZE: i64 = 25;
@@ -299,10 +298,10 @@ struct CasePage {
     organisation: String,
     office: String,
     persons: Vec<PersonRow>,
-    comments: Vec<CaseComment>,
-    history: Vec<HistoryEntry>,
+    comments: Vec<CommentRow>,
+    history: Vec<HistoryRow>,
     shares: Vec<CaseShare>,
-    audit: Option<Vec<AuditEntry>>,
+    audit: Option<Vec<AuditRow>>,
     /// The user may read the identity of some person of the case.
     can_read_identity: bool,
     can_edit: bool,
@@ -313,6 +312,34 @@ struct CasePage {
     forms: CaseForms,
     /// Some list was cut at [`RECENT`] entries.
     truncated: bool,
+}
+
+/// A comment as the case page shows it: when, by whom (display name), what.
+struct CommentRow {
+    when: String,
+    who: String,
+    body: String,
+}
+
+/// A change of the case in words: when, who, and each field with its old and new value.
+struct HistoryRow {
+    when: String,
+    who: String,
+    changes: Vec<FieldChange>,
+}
+
+struct FieldChange {
+    label: String,
+    old: String,
+    new: String,
+}
+
+/// An audit entry about the case: number, when (microseconds), who, what (translated).
+struct AuditRow {
+    seq: i64,
+    at_us: i64,
+    who: String,
+    what: String,
 }
 
 /// Entries of each list a case page shows (comments, history, audit trail), newest kept.
@@ -393,9 +420,31 @@ pub(crate) async fn case_page_with(
     let details = state.store.case_details(case.id, RECENT + 1).await?;
     let directory = state.directory().await?;
     let mut truncated = false;
-    let comments = newest(details.comments, &mut truncated);
-    let history = newest(details.history, &mut truncated);
-    let audit = audit_allowed.then(|| newest(details.audit, &mut truncated));
+    let words = Words {
+        lang,
+        names: &details.names,
+        directory: &directory,
+        // Free texts in the history are as sensitive as identities.
+        free_text: decide(role, Action::ReadIdentity, Some(relation)).allowed(),
+    };
+    let comments = newest(details.comments, &mut truncated)
+        .into_iter()
+        .map(|c| CommentRow {
+            when: view::format_datetime(lang, c.created_at),
+            who: words.actor(&c.author),
+            body: c.body,
+        })
+        .collect();
+    let history = newest(details.history, &mut truncated)
+        .iter()
+        .map(|h| words.history(h))
+        .collect();
+    let audit = audit_allowed.then(|| {
+        newest(details.audit, &mut truncated)
+            .iter()
+            .map(|e| words.audit(e))
+            .collect()
+    });
     let (persons, shares) = (details.persons, details.shares);
     let (organisations, offices) = (&directory.organisations, &directory.offices);
     let can_share = decide(role, Action::ShareCase, Some(relation)).allowed();
@@ -447,6 +496,128 @@ pub(crate) async fn case_page_with(
         case,
     };
     Ok((status, render(&page)).into_response())
+}
+
+/// Turns stored ids, value names and JSON into words of the user's language.
+struct Words<'a> {
+    lang: Lang,
+    names: &'a std::collections::HashMap<String, String>,
+    directory: &'a crate::Directory,
+    /// Show old and new free texts (closure reason, referral details), not only that they
+    /// changed.
+    free_text: bool,
+}
+
+impl Words<'_> {
+    fn t(&self, key: &str) -> String {
+        tabara_i18n::catalogue().text(self.lang, key, &[])
+    }
+
+    /// Who: an account's display name, or the name of a system actor (`system:demo`).
+    fn actor(&self, actor: &str) -> String {
+        if let Some(name) = self.names.get(actor) {
+            return name.clone();
+        }
+        match actor.strip_prefix("system:") {
+            Some(system) => tabara_i18n::t!(self.lang, "actor-system", name = system),
+            None => self.t("actor-unknown"),
+        }
+    }
+
+    fn history(&self, h: &HistoryEntry) -> HistoryRow {
+        let changes = match &h.changes {
+            serde_json::Value::Object(fields) => fields
+                .iter()
+                .map(|(field, pair)| {
+                    let (old, new) = match pair {
+                        serde_json::Value::Array(p) if p.len() == 2 => (&p[0], &p[1]),
+                        _ => (&serde_json::Value::Null, pair),
+                    };
+                    self.change(field, old, new)
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        HistoryRow {
+            when: view::format_datetime(self.lang, h.changed_at),
+            who: self.actor(&h.actor),
+            changes,
+        }
+    }
+
+    /// One changed field of a case: its label and both values in words. Free texts (closure
+    /// reason, referral details) are sensitive: without the right to read identities the
+    /// history says they changed, not what to.
+    fn change(&self, field: &str, old: &serde_json::Value, new: &serde_json::Value) -> FieldChange {
+        let key = format!("history-field-{}", field.replace('_', "-"));
+        let catalogue = tabara_i18n::catalogue();
+        let label = if catalogue.has(Lang::En, &key) {
+            self.t(&key)
+        } else {
+            field.replace('_', " ")
+        };
+        let free_text = matches!(field, "closure_reason" | "incoming_referral_details");
+        let value = |v: &serde_json::Value| -> String {
+            let Some(text) = v.as_str() else {
+                return match v {
+                    serde_json::Value::Null => "–".into(),
+                    other => other.to_string(),
+                };
+            };
+            if free_text && !self.free_text {
+                return self.t("history-text-changed");
+            }
+            match field {
+                "status" => CaseStatus::parse(text)
+                    .map(|s| s.label(self.lang).to_string())
+                    .unwrap_or_else(|_| text.to_string()),
+                "incoming_referral_reason" => tabara_core::htcds::ReferralReason::parse(text)
+                    .map(|s| s.label(self.lang).to_string())
+                    .unwrap_or_else(|_| text.to_string()),
+                "opened_on" | "closed_on" | "incoming_referral_date" => {
+                    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+                        .map(|d| view::format_date(self.lang, d))
+                        .unwrap_or_else(|_| text.to_string())
+                }
+                "owner_id" => self.actor(&format!("user:{text}")),
+                "office_id" => self
+                    .directory
+                    .offices
+                    .iter()
+                    .find(|o| o.id.to_string() == text)
+                    .map(|o| o.name.clone())
+                    .unwrap_or_else(|| self.t("history-unknown-record")),
+                "referring_organisation_id" => self
+                    .directory
+                    .organisations
+                    .iter()
+                    .find(|o| o.id.to_string() == text)
+                    .map(|o| o.name.clone())
+                    .unwrap_or_else(|| self.t("history-unknown-record")),
+                _ => text.to_string(),
+            }
+        };
+        FieldChange {
+            label,
+            old: value(old),
+            new: value(new),
+        }
+    }
+
+    fn audit(&self, e: &AuditEntry) -> AuditRow {
+        let key = format!("audit-action-{}", e.action.replace(['.', '_'], "-"));
+        let what = if tabara_i18n::catalogue().has(Lang::En, &key) {
+            self.t(&key)
+        } else {
+            e.action.clone()
+        };
+        AuditRow {
+            seq: e.seq,
+            at_us: e.at_us,
+            who: self.actor(&e.actor),
+            what,
+        }
+    }
 }
 
 #[derive(askama::Template)]

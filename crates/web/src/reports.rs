@@ -253,6 +253,20 @@ pub async fn reports(
     }))
 }
 
+/// One table as CSV bytes. Every cell goes through `csv_safe`: a label (a session's title, a
+/// unit, a post) that begins like a formula is written as text.
+fn table_csv(table: &Table) -> Result<Vec<u8>, csv::Error> {
+    let safe = |cell: &str| tabara_core::export::csv_safe(cell).into_owned();
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(table.columns.iter().map(|c| safe(c)))?;
+    for (label, values) in &table.rows {
+        let mut record = vec![safe(label)];
+        record.extend(values.iter().map(|v| safe(&v.to_string())));
+        w.write_record(&record)?;
+    }
+    w.into_inner().map_err(|e| e.into_error().into())
+}
+
 /// `GET /training/reports/{name}.csv`: one table as CSV (UTF-8, header row).
 pub async fn report_csv(
     State(state): State<AppState>,
@@ -265,15 +279,7 @@ pub async fn report_csv(
     let Some(table) = tables.into_iter().find(|t| t.name == name) else {
         return Err(AppError::NotFound(user.lang));
     };
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let fail = |_| AppError::NotFound(user.lang);
-    w.write_record(&table.columns).map_err(fail)?;
-    for (label, values) in &table.rows {
-        let mut record = vec![label.clone()];
-        record.extend(values.iter().map(i64::to_string));
-        w.write_record(&record).map_err(fail)?;
-    }
-    let bytes = w.into_inner().map_err(|_| AppError::NotFound(user.lang))?;
+    let bytes = table_csv(&table).map_err(|_| AppError::NotFound(user.lang))?;
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
@@ -290,6 +296,26 @@ pub async fn report_csv(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn csv_cells_that_look_like_formulas_are_text() {
+        let table = Table {
+            name: "units",
+            title: "Units".into(),
+            columns: vec!["Unit".into(), "Trained".into()],
+            rows: vec![
+                ("=HYPERLINK(\"http://x\")".into(), vec![3]),
+                ("@unit".into(), vec![-1]),
+                ("Gatumba".into(), vec![7]),
+            ],
+            chart: String::new(),
+        };
+        let text = String::from_utf8(table_csv(&table).unwrap()).unwrap();
+        assert_eq!(
+            text,
+            "Unit,Trained\n\"'=HYPERLINK(\"\"http://x\"\")\",3\n'@unit,'-1\nGatumba,7\n"
+        );
+    }
 
     #[test]
     fn charts_scale_to_the_largest_value_and_escape_labels() {

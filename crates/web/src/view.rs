@@ -75,11 +75,17 @@ impl Chrome {
         format_date(self.lang, *d)
     }
 
-    /// An audit timestamp (microseconds since the epoch) as UTC date and time.
+    /// An audit timestamp (microseconds since the epoch) as [`Chrome::when`].
     pub fn micros(&self, us: &i64) -> String {
         chrono::DateTime::from_timestamp_micros(*us)
-            .map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string())
+            .map(|t| format_datetime(self.lang, t))
             .unwrap_or_default()
+    }
+
+    /// A moment (stored in UTC) as the page's date followed by the time, in UTC: the one
+    /// date-time format of the pages.
+    pub fn when(&self, t: &chrono::DateTime<chrono::Utc>) -> String {
+        format_datetime(self.lang, *t)
     }
 
     /// An optional date, or a dash.
@@ -165,6 +171,15 @@ pub fn format_date(lang: Lang, d: NaiveDate) -> String {
         Lang::Fr => format!("{} {} {}", d.day(), FR[m], d.year()),
         Lang::Rn => format!("{:02}/{:02}/{}", d.day(), d.month(), d.year()),
     }
+}
+
+/// `23 Nov 2026 14:05 UTC`: [`format_date`] and the time of day in UTC.
+pub fn format_datetime(lang: Lang, t: chrono::DateTime<chrono::Utc>) -> String {
+    format!(
+        "{} {} UTC",
+        format_date(lang, t.date_naive()),
+        t.format("%H:%M")
+    )
 }
 
 /// Render a template; a rendering failure is a defect, answered with a plain 500.

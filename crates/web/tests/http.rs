@@ -4236,3 +4236,123 @@ fn askama_escape(s: &str) -> String {
         .replace('<', "&lt;")
         .replace('>', "&gt;")
 }
+
+// ================================================================ issue 10: the case page in words
+
+/// Whether the text holds something shaped like a UUID (8-4-4-4-12 hexadecimal digits).
+fn has_uuid(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.windows(36).any(|w| {
+        w.iter().enumerate().all(|(i, c)| match i {
+            8 | 13 | 18 | 23 => *c == b'-',
+            _ => c.is_ascii_hexdigit(),
+        })
+    })
+}
+
+/// The part of a page from the heading `title` to the next heading of the same level.
+fn section<'a>(body: &'a str, title: &str) -> &'a str {
+    let start = body
+        .find(&format!("<h2>{title}</h2>"))
+        .unwrap_or_else(|| panic!("no section {title}"));
+    let rest = &body[start + 4..];
+    let end = rest.find("<h2>").unwrap_or(rest.len());
+    &rest[..end]
+}
+
+store_test!(the_case_page_tells_its_history_in_words, |db| async move {
+    let app = start(&db).await;
+    let case = cases_of(&db, &app, "supervisor", 50)
+        .await
+        .into_iter()
+        .find(|c| c.status == tabara_core::htcds::CaseStatus::Active)
+        .unwrap();
+    let supervisor = app
+        .reference
+        .users
+        .iter()
+        .find(|u| u.username == "supervisor")
+        .unwrap();
+    let mut b = browser(&app);
+    b.sign_in("supervisor", DEMO_PASSWORD).await;
+    let path = format!("/cases/{}/edit", case.number);
+    let form = b.get(&path).await;
+    let stored = db.store.case(case.id).await.unwrap();
+    let office = stored.office_id.map(|o| o.to_string()).unwrap_or_default();
+    let saved = b
+        .post(
+            &path,
+            &[
+                ("csrf", &Browser::csrf(&form.body)),
+                ("version", &hidden(&form.body, "version")),
+                ("status", "FollowUp"),
+                ("opened_on", &stored.facts.opened_on.to_string()),
+                ("closed_on", ""),
+                ("office", &office),
+                ("owner", &supervisor.id.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    let page = b.get(&format!("/cases/{}", case.number)).await;
+    let csrf = Browser::csrf(&page.body);
+    let commented = b
+        .post(
+            &format!("/cases/{}/comments", case.number),
+            &[("csrf", &csrf), ("body", "Met the family at the post.")],
+        )
+        .await;
+    assert_eq!(commented.status, 303, "{}", commented.body);
+
+    let page = b.get(&format!("/cases/{}", case.number)).await.body;
+    let history = section(&page, "History of changes");
+    assert!(history.contains("Status: Active → Follow Up"), "{history}");
+    assert!(
+        history.contains(&format!("Assigned to: – → {}", supervisor.display_name)),
+        "{history}"
+    );
+    assert!(history.contains(&supervisor.display_name), "{history}");
+    assert!(
+        !history.contains('{') && !history.contains('}'),
+        "{history}"
+    );
+    assert!(!has_uuid(history), "{history}");
+    let comments = section(&page, "Comments");
+    assert!(
+        comments.contains("Met the family at the post."),
+        "{comments}"
+    );
+    assert!(comments.contains(&supervisor.display_name), "{comments}");
+    assert!(!has_uuid(comments), "{comments}");
+    let audit = section(&page, "Audit trail");
+    assert!(
+        audit.contains("case changed") && audit.contains(&supervisor.display_name),
+        "{audit}"
+    );
+    assert!(!has_uuid(audit), "{audit}");
+    assert!(!page.contains(">Version<"), "no raw version shown");
+    // One date format: the page's dates are written the English way, times in UTC.
+    let today = chrono::Utc::now().date_naive();
+    let written = format!(
+        "{} {} {}",
+        chrono::Datelike::day(&today),
+        today.format("%b"),
+        chrono::Datelike::year(&today)
+    );
+    assert!(
+        history.contains(&written) && comments.contains(&written),
+        "{history}"
+    );
+    assert!(!has_iso_date(history) && !has_iso_date(comments) && !has_iso_date(audit));
+    db.finish().await
+});
+
+/// Whether the text holds a date written `YYYY-MM-DD`.
+fn has_iso_date(text: &str) -> bool {
+    text.as_bytes().windows(10).any(|w| {
+        w.iter().enumerate().all(|(i, c)| match i {
+            4 | 7 => *c == b'-',
+            _ => c.is_ascii_digit(),
+        })
+    })
+}
