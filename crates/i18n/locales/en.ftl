@@ -633,3 +633,6 @@ history-unknown-record = (unknown)
 audit-action-case-create = case opened
 audit-action-case-update = case changed
 audit-action-case-share = case shared
+case-col-actions = Actions
+screening-decision-error-picklist = Choose one of the statuses offered.
+screening-decision-error-control-characters = The reason holds a control character; remove it.

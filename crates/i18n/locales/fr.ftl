@@ -632,3 +632,6 @@ history-unknown-record = (inconnu)
 audit-action-case-create = dossier ouvert
 audit-action-case-update = dossier modifié
 audit-action-case-share = dossier partagé
+case-col-actions = Actions
+screening-decision-error-picklist = Choisissez l'un des statuts proposés.
+screening-decision-error-control-characters = Le motif contient un caractère de contrôle ; retirez-le.

@@ -659,6 +659,9 @@ pub(super) async fn create_user(pool: &Pool, actor: &Actor, user: &NewUser) -> R
 
 /// Insert an account and audit its creation, inside the caller's transaction.
 async fn insert_user(tx: &mut Tx, actor: &Actor, user: &NewUser) -> Result<()> {
+    let mut e = tabara_core::validation::ValidationErrors::default();
+    tabara_core::validation::check_characters(&mut e, "usr_DisplayName", &user.display_name, false);
+    e.into_result(())?;
     let taken: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE username = $1")
         .bind(&user.username)
         .fetch_one(&mut **tx)

@@ -549,6 +549,20 @@ store_test!(organisations_offices_and_users, |db| async move {
         "opj.nshimirimana",
     );
     assert_eq!(s.count_users().await.unwrap(), 1);
+    // A display name reaches pages, exports and terminals: no control characters.
+    let escape = NewUser {
+        id: UserId::new(),
+        username: "opj.escape".into(),
+        display_name: "OPJ \u{1b}[2J".into(),
+        ..user.clone()
+    };
+    match s.create_user(&actor, &escape).await {
+        Err(tabara_store::StoreError::Invalid(e)) => {
+            assert_eq!(e.0[0].rule, "control_characters", "{e}")
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    assert_eq!(s.count_users().await.unwrap(), 1);
 
     let stats = s.stats().await.unwrap();
     assert_eq!(

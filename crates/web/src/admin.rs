@@ -528,6 +528,7 @@ pub async fn create_user(
         );
     }
     let display_name = form.display_name.trim().to_string();
+    tabara_core::validation::check_characters(&mut e, "usr_DisplayName", &display_name, false);
     if display_name.is_empty() {
         e.push("usr_DisplayName", "required", "a name is needed");
     } else if display_name.chars().count() > tabara_core::records::MAX_SHORT_TEXT {

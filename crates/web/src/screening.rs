@@ -757,7 +757,17 @@ pub async fn decision(
     } else {
         DecisionKind::Confirmed
     };
-    let status = TraffickingStatus::parse(&form.status).ok();
+    // A status outside the list is refused, never taken as "no status".
+    let status = match form.status.trim() {
+        "" => None,
+        typed => match TraffickingStatus::parse(typed) {
+            Ok(v) => Some(v),
+            Err(_) => {
+                let message = tabara_i18n::t!(user.lang, "screening-decision-error-picklist");
+                return result_page(&state, &user, &s, case, relation, Some(message)).await;
+            }
+        },
+    };
     let version = form.version.trim().parse().unwrap_or(0);
     match state
         .store

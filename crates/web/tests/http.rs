@@ -2674,7 +2674,9 @@ store_test!(
         for id in escape.body.split("id=\"err-").skip(1) {
             let id = id.split('"').next().unwrap();
             assert!(
-                escape.body.contains(&format!("aria-describedby=\"err-{id}\"")),
+                escape
+                    .body
+                    .contains(&format!("aria-describedby=\"err-{id}\"")),
                 "err-{id} is described by no input"
             );
         }
