@@ -636,3 +636,5 @@ audit-action-case-share = case shared
 case-col-actions = Actions
 screening-decision-error-picklist = Choose one of the statuses offered.
 screening-decision-error-control-characters = The reason holds a control character; remove it.
+kind-account-request = account request
+kind-pending-request-for-account = waiting request for this account

@@ -635,3 +635,5 @@ audit-action-case-share = dossier partagé
 case-col-actions = Actions
 screening-decision-error-picklist = Choisissez l'un des statuts proposés.
 screening-decision-error-control-characters = Le motif contient un caractère de contrôle ; retirez-le.
+kind-account-request = demande sur un compte
+kind-pending-request-for-account = demande en attente pour ce compte
