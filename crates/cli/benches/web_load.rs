@@ -126,7 +126,10 @@ async fn main() {
     let seconds: u64 = arg(&args, "--seconds")
         .and_then(|v| v.parse().ok())
         .unwrap_or(30);
-    let tabara = env!("CARGO_BIN_EXE_tabara");
+    // `--tabara PATH` serves with another build (e.g. the previous commit's, to compare).
+    let tabara_bin =
+        arg(&args, "--tabara").unwrap_or_else(|| env!("CARGO_BIN_EXE_tabara").to_string());
+    let tabara = tabara_bin.as_str();
     let dir = std::env::temp_dir().join(format!("tabara-web-load-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let database = match arg(&args, "--database") {
@@ -160,6 +163,8 @@ async fn main() {
                 &format!("127.0.0.1:{port}"),
             ])
             .stdout(Stdio::null())
+            // The server logs every request, as in production; to a file, not the report.
+            .stderr(std::fs::File::create(dir.join("server.log")).unwrap())
             .spawn()
             .unwrap(),
     );
