@@ -763,13 +763,31 @@ async fn audit_verify(cli: &Cli) -> Result<ExitCode> {
     })
 }
 
+/// A file for an export, readable by its owner only (an export describes victims, and with
+/// `--with-identity` names them): created 0600, and an existing file is narrowed to 0600
+/// before anything is written to it.
+fn owner_only_file(path: &std::path::Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        options.mode(0o600);
+        let file = options.open(path)?;
+        file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+        Ok(file)
+    }
+    #[cfg(not(unix))]
+    options.open(path)
+}
+
 async fn export(cli: &Cli, args: &crate::ExportArgs) -> Result<ExitCode> {
     let store = open(cli, OpenMode::Existing).await?;
     let actor = cli_actor();
     let identity_of = args.with_identity.then_some(&actor);
     let sink: Box<dyn Write> = match &args.output {
         Some(path) => Box::new(std::io::BufWriter::new(
-            std::fs::File::create(path).with_context(|| {
+            owner_only_file(path).with_context(|| {
                 t!(
                     lang(cli),
                     "error-create-file",
@@ -895,6 +913,18 @@ async fn screening_explain(cli: &Cli, args: &crate::ScreeningExplainArgs) -> Res
     match &s.decision {
         None => outln!("{}", t!(lang, "screening-explain-undecided")),
         Some(d) => {
+            // People read a name, not an account id (the JSON output keeps the id).
+            let by = match d
+                .decided_by
+                .strip_prefix("user:")
+                .and_then(|u| u.parse::<uuid::Uuid>().ok())
+            {
+                Some(id) => match store.user(tabara_core::ids::UserId(id)).await {
+                    Ok(u) => u.display_name,
+                    Err(_) => d.decided_by.clone(),
+                },
+                None => d.decided_by.clone(),
+            };
             let key = match d.kind {
                 tabara_store::DecisionKind::Confirmed => "screening-explain-confirmed",
                 tabara_store::DecisionKind::Overridden => "screening-explain-overridden",
@@ -906,7 +936,7 @@ async fn screening_explain(cli: &Cli, args: &crate::ScreeningExplainArgs) -> Res
                     key,
                     &[
                         ("status", tabara_i18n::Value::from(d.status.label(lang))),
-                        ("by", tabara_i18n::Value::from(d.decided_by.clone())),
+                        ("by", tabara_i18n::Value::from(by)),
                         (
                             "at",
                             tabara_i18n::Value::from(

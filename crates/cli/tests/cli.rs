@@ -567,9 +567,10 @@ store_test!(
             .complete_screening(&actor, id, v, catalogue)
             .await
             .unwrap();
+        let officer = store.user_by_username("officer").await.unwrap().unwrap();
         store
             .decide_screening(
-                &actor,
+                &Actor::user(officer.id),
                 id,
                 done.version,
                 tabara_store::DecisionInput {
@@ -582,6 +583,10 @@ store_test!(
             .await
             .unwrap();
         let out = ok(&tabara(&db, &["screening", "explain", &id.to_string()]));
+        assert!(
+            out.contains(&format!("by {}", officer.display_name)),
+            "the decider by name, not account id:\n{out}"
+        );
         for want in [
             "Outcome: Presumed child victim of trafficking",
             "Treated as a child: age 15",
@@ -1209,4 +1214,43 @@ fn every_kind_the_store_names_has_a_label() {
             "{key} missing from the catalogue"
         );
     }
+}
+
+#[cfg(unix)]
+store_test!(exports_are_readable_by_their_owner_only, |db| async move {
+    use std::os::unix::fs::PermissionsExt;
+    ok(&tabara(&db, &["demo", "--persons", "40", "--seed", "5"]));
+    let dir = tempfile_dir();
+    for (name, identity) in [("facts.csv", false), ("identity.csv", true)] {
+        let path = dir.join(name);
+        // A file that already exists, world-readable, is narrowed before it is written.
+        std::fs::write(&path, "old").unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let mut args = vec![
+            "export",
+            "--format",
+            "csv",
+            "--output",
+            path.to_str().unwrap(),
+        ];
+        if identity {
+            args.push("--with-identity");
+        }
+        ok(&tabara(&db, &args));
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "{name}: {mode:o}");
+        assert!(
+            std::fs::read_to_string(&path)
+                .unwrap()
+                .starts_with("case_reference")
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    db.finish().await;
+});
+
+fn tempfile_dir() -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("tabara-export-{}", uuid::Uuid::now_v7()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
 }

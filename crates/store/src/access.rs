@@ -221,6 +221,7 @@ pub(super) async fn share_case(
 ) -> Result<()> {
     let reason = reason.trim();
     let mut e = tabara_core::validation::ValidationErrors::default();
+    tabara_core::validation::check_characters(&mut e, "share_Reason", reason, true);
     if reason.is_empty() {
         e.push("share_Reason", "required", "a share needs a reason");
     } else if reason.chars().count() > MAX_LONG_TEXT {
@@ -356,6 +357,9 @@ pub(super) async fn create_api_token(
     name: &str,
     expires_at: Option<chrono::DateTime<Utc>>,
 ) -> Result<()> {
+    let mut e = tabara_core::validation::ValidationErrors::default();
+    tabara_core::validation::check_characters(&mut e, "tok_Name", name, false);
+    e.into_result(())?;
     let mut tx = begin(pool).await?;
     sqlx::query("INSERT INTO api_tokens (token_hash, user_id, name, created_at, expires_at, revoked) VALUES ($1, $2, $3, $4, $5, $6)")
         .bind(token_hash)

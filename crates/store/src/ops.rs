@@ -608,6 +608,10 @@ fn check_version(kind: &'static str, id: String, expected: i64, actual: i64) -> 
 }
 
 pub(super) async fn create_office(pool: &Pool, actor: &Actor, office: &Office) -> Result<()> {
+    let mut e = tabara_core::validation::ValidationErrors::default();
+    tabara_core::validation::check_characters(&mut e, "off_Name", &office.name, false);
+    tabara_core::validation::check_characters(&mut e, "off_Province", &office.province, false);
+    e.into_result(())?;
     let mut tx = begin(pool).await?;
     let now = Utc::now();
     sqlx::query(
@@ -1954,10 +1958,39 @@ pub(super) async fn case_details(pool: &Pool, case_id: CaseId, limit: i64) -> Re
         persons: case_persons(&mut *conn, case_id).await?,
         comments: recent_comments(&mut *conn, case_id, limit).await?,
         history: recent_history(&mut *conn, "case", &id, limit).await?,
+        involvement_history: Vec::new(),
         shares: case_shares(&mut *conn, case_id).await?,
         audit: recent_audit_trail(&mut *conn, "case", &id, limit).await?,
         names: std::collections::HashMap::new(),
     };
+    if !details.persons.is_empty() {
+        // Exact record ids (`case/person`), so the history index serves the lookup.
+        let mut qb = QueryBuilder::<Db>::new(
+            "SELECT record_id, version, actor, changed_at, changes FROM (SELECT id, record_id, version, actor, changed_at, changes \
+             FROM record_history WHERE record_kind = 'case_person' AND record_id IN (",
+        );
+        let mut sep = qb.separated(", ");
+        for p in &details.persons {
+            sep.push_bind(case_person_id(case_id, p.person.id));
+        }
+        qb.push(") ORDER BY id DESC LIMIT ").push_bind(limit.max(1)).push(") t ORDER BY id");
+        for r in qb.build().fetch_all(&mut *conn).await? {
+            let record: String = r.try_get("record_id")?;
+            let Some(person) = record.split_once('/').and_then(|(_, p)| p.parse::<Uuid>().ok()) else {
+                continue;
+            };
+            let changes: String = r.try_get("changes")?;
+            details.involvement_history.push((
+                PersonId(person),
+                HistoryEntry {
+                    version: r.try_get("version")?,
+                    actor: r.try_get("actor")?,
+                    changed_at: r.try_get("changed_at")?,
+                    changes: serde_json::from_str(&changes).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+                },
+            ));
+        }
+    }
     // Every account the lists name: actors, and owners before and after a change.
     let mut users = std::collections::BTreeSet::new();
     let mut note = |actor: &str| {
@@ -1968,6 +2001,9 @@ pub(super) async fn case_details(pool: &Pool, case_id: CaseId, limit: i64) -> Re
     details.comments.iter().for_each(|c| note(&c.author));
     details.audit.iter().for_each(|e| note(&e.actor));
     details.shares.iter().for_each(|s| note(&s.shared_by));
+    for (_, h) in &details.involvement_history {
+        note(&h.actor);
+    }
     for h in &details.history {
         note(&h.actor);
         if let Some(serde_json::Value::Array(pair)) = h.changes.get("owner_id") {

@@ -471,6 +471,9 @@ pub(super) async fn revoke_certificate(pool: &Pool, actor: &Actor, id: Certifica
     if reason.is_empty() {
         return Err(refuse("crt_RevocationReason", "required", "give the reason"));
     }
+    if reason.chars().any(|c| tabara_core::validation::is_forbidden_char(c, true)) {
+        return Err(refuse("crt_RevocationReason", "control_characters", "the reason holds a control character"));
+    }
     if reason.chars().count() > MAX_LONG_TEXT {
         return Err(refuse("crt_RevocationReason", "max_length", "too long"));
     }

@@ -391,6 +391,9 @@ pub struct CaseDetails {
     pub comments: Vec<CaseComment>,
     /// The newest changes, oldest first.
     pub history: Vec<HistoryEntry>,
+    /// The newest changes of the persons' involvement in the case (role, victim or suspect
+    /// context), oldest first, with the person they are about.
+    pub involvement_history: Vec<(PersonId, HistoryEntry)>,
     /// Agencies the case is shared with.
     pub shares: Vec<CaseShare>,
     /// The newest audit entries about the case, oldest first. The caller shows them only to

@@ -938,6 +938,13 @@ pub async fn add_office(
     let org = find_organisation(&state, &user, &id).await?;
     let mut e = ValidationErrors::default();
     let name = office_form.name.trim().to_string();
+    tabara_core::validation::check_characters(&mut e, "off_Name", &name, false);
+    tabara_core::validation::check_characters(
+        &mut e,
+        "off_Province",
+        office_form.province.trim(),
+        false,
+    );
     if name.is_empty() {
         e.push("off_Name", "required", "the office needs a name");
     } else if name.chars().count() > tabara_core::records::MAX_SHORT_TEXT {

@@ -331,16 +331,23 @@ pub struct EvaluateRequest {
 /// given facts; nothing is stored.
 pub async fn screening_evaluate(
     _user: ApiUser,
-    body: Result<Json<EvaluateRequest>, axum::extract::rejection::JsonRejection>,
+    body: Result<Json<serde_json::Value>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Response, Problem> {
-    let Json(req) = body.map_err(|e| {
+    let invalid = |detail: String| {
         Problem::new(
             StatusCode::BAD_REQUEST,
             "/problems/invalid-body",
             "Invalid body",
-            e.body_text(),
+            detail,
         )
-    })?;
+    };
+    let Json(value) = body.map_err(|e| invalid(e.body_text()))?;
+    // The document says object: a JSON array (which serde would read field by field) is
+    // refused like any other body that is not an object.
+    if !value.is_object() {
+        return Err(invalid("the body is a JSON object".into()));
+    }
+    let req: EvaluateRequest = serde_json::from_value(value).map_err(|e| invalid(e.to_string()))?;
     let catalogue = tabara_core::screening::Catalogue::embedded()
         .map_err(|_| Problem::bad_parameter("catalogue", "not available"))?;
     let known = |id: &String| catalogue.indicator(id).is_some();

@@ -728,15 +728,13 @@ pub async fn share_case(
         .await
     {
         Ok(()) => Ok(Redirect::to(&format!("/cases/{}", case.number)).into_response()),
-        Err(StoreError::Invalid(_)) => {
-            case_page_with(
-                &state,
-                &user,
-                case,
-                relation,
-                refuse("case-share-reason-long"),
-            )
-            .await
+        Err(StoreError::Invalid(v)) => {
+            let key = if v.0.iter().any(|f| f.rule == "control_characters") {
+                "rule-control-characters"
+            } else {
+                "case-share-reason-long"
+            };
+            case_page_with(&state, &user, case, relation, refuse(key)).await
         }
         Err(StoreError::Duplicate { .. }) => {
             case_page_with(&state, &user, case, relation, refuse("case-share-already")).await

@@ -83,6 +83,18 @@ impl IntoResponse for AppError {
     }
 }
 
+/// A request refused before any handler ran (a query or form that does not parse, a body too
+/// large, a method not allowed): the error page in words with the same status, instead of the
+/// framework's plain-text explanation.
+pub(crate) fn refused_request_page(status: StatusCode) -> Response {
+    let page = ErrorPage {
+        chrome: Chrome::anonymous(Lang::En),
+        title_key: "error-400-title",
+        text_key: "error-400-text",
+    };
+    (status, render(&page)).into_response()
+}
+
 /// The answer to a failure of the server: a page in words, the cause only in the log.
 pub(crate) fn internal_error_page() -> Response {
     let page = ErrorPage {

@@ -38,6 +38,7 @@ pub fn apply(router: Router, behind_tls: bool) -> Router {
     let mut router = router
         .layer(CatchPanicLayer::custom(panic_response))
         .layer(axum::middleware::from_fn(crate::api::problems_only))
+        .layer(axum::middleware::from_fn(plain_rejections_as_pages))
         .layer(axum::middleware::from_fn(no_store))
         .layer(CompressionLayer::new())
         .layer(RequestBodyLimitLayer::new(256 * 1024))
@@ -121,6 +122,29 @@ fn panic_response(err: Box<dyn Any + Send + 'static>) -> Response<axum::body::Bo
     crate::error::internal_error_page().into_response()
 }
 
+/// Pages never answer the framework's plain-text rejection (`Failed to deserialize query
+/// string: …`): a request refused before its handler gets the error page, with its status and
+/// headers (e.g. `Allow`) kept. The API has its own rule (`api::problems_only`).
+async fn plain_rejections_as_pages(request: Request, next: Next) -> axum::response::Response {
+    let api = request.uri().path().starts_with("/api/");
+    let response = next.run(request).await;
+    let plain = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"text/plain"));
+    if api || !plain || !response.status().is_client_error() {
+        return response;
+    }
+    let (parts, _) = response.into_parts();
+    let mut page = crate::error::refused_request_page(parts.status);
+    for (name, value) in parts.headers.iter() {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            page.headers_mut().insert(name.clone(), value.clone());
+        }
+    }
+    page
+}
+
 /// Nothing a signed-in user saw may stay in a browser's or a proxy's cache (on a shared
 /// border-post computer, Back after sign-out would show it again): every response is
 /// `no-store` unless its handler chose otherwise (the stylesheet, which holds no data).
@@ -172,6 +196,41 @@ mod tests {
         assert!(body.contains("<h1>"), "{body}");
         assert!(!body.contains("panicked"), "{body}");
         assert!(!body.contains("index out of bounds"), "{body}");
+    }
+
+    #[tokio::test]
+    async fn a_query_that_does_not_parse_gets_the_error_page() {
+        #[derive(serde::Deserialize)]
+        struct Cursor {
+            #[allow(dead_code)]
+            after: i64,
+        }
+        async fn list(_q: axum::extract::Query<Cursor>) -> &'static str {
+            "list"
+        }
+        let app = apply(Router::new().route("/cases", get(list)), false);
+        let response = app
+            .oneshot(
+                Request::builder()
+                    .uri("/cases?after=abc")
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+        assert!(
+            response.headers()[header::CONTENT_TYPE]
+                .to_str()
+                .unwrap()
+                .starts_with("text/html")
+        );
+        let body = axum::body::to_bytes(response.into_body(), 1 << 20)
+            .await
+            .unwrap();
+        let body = String::from_utf8(body.to_vec()).unwrap();
+        assert!(body.contains("Request not understood"), "{body}");
+        assert!(!body.contains("deserialize"), "{body}");
     }
 
     #[tokio::test]

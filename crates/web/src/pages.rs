@@ -325,6 +325,8 @@ struct CommentRow {
 struct HistoryRow {
     when: String,
     who: String,
+    /// Whose involvement changed ("Person 2 (Victim)"); none for the case's own fields.
+    subject: Option<String>,
     changes: Vec<FieldChange>,
 }
 
@@ -435,10 +437,35 @@ pub(crate) async fn case_page_with(
             body: c.body,
         })
         .collect();
-    let history = newest(details.history, &mut truncated)
-        .iter()
-        .map(|h| words.history(h))
-        .collect();
+    // The case's own changes and those of its persons' involvement, in the order they were
+    // made, the newest RECENT of them.
+    let mut timeline: Vec<(chrono::DateTime<chrono::Utc>, HistoryRow)> =
+        newest(details.history, &mut truncated)
+            .iter()
+            .map(|h| (h.changed_at, words.history(h)))
+            .collect();
+    for (person, h) in newest(details.involvement_history, &mut truncated) {
+        let mut row = words.history(&h);
+        row.subject = details
+            .persons
+            .iter()
+            .position(|p| p.person.id == person)
+            .map(|i| {
+                tabara_i18n::t!(
+                    lang,
+                    "history-person",
+                    number = (i + 1) as i64,
+                    role = details.persons[i].involvement.role().label(lang)
+                )
+            });
+        timeline.push((h.changed_at, row));
+    }
+    timeline.sort_by_key(|(at, _)| *at);
+    if timeline.len() > RECENT as usize {
+        truncated = true;
+        timeline.drain(..timeline.len() - RECENT as usize);
+    }
+    let history: Vec<HistoryRow> = timeline.into_iter().map(|(_, row)| row).collect();
     let audit = audit_allowed.then(|| {
         newest(details.audit, &mut truncated)
             .iter()
@@ -524,7 +551,106 @@ impl Words<'_> {
         }
     }
 
+    /// A change of a person's involvement (`{"involvement": [old, new]}`): the role, the
+    /// trafficking status, the types of exploitation and the suspect's roles in words; any
+    /// other detail only as changed.
+    fn involvement_changes(&self, h: &HistoryEntry) -> Vec<FieldChange> {
+        use tabara_core::records::Involvement;
+        let pair = h.changes.get("involvement").and_then(|p| p.as_array());
+        let parse = |v: &serde_json::Value| serde_json::from_value::<Involvement>(v.clone()).ok();
+        let (Some(old), Some(new)) = (
+            pair.and_then(|p| p.first()).and_then(parse),
+            pair.and_then(|p| p.get(1)).and_then(parse),
+        ) else {
+            return vec![FieldChange {
+                label: self.t("history-field-involvement"),
+                old: String::new(),
+                new: self.t("history-details-changed"),
+            }];
+        };
+        let lang = self.lang;
+        let labels = |items: Vec<&'static str>| {
+            if items.is_empty() {
+                "–".to_string()
+            } else {
+                items.join(", ")
+            }
+        };
+        let mut out = Vec::new();
+        let mut push = |key: &str, old: String, new: String| {
+            if old != new {
+                out.push(FieldChange {
+                    label: self.t(key),
+                    old,
+                    new,
+                });
+            }
+        };
+        push(
+            "history-field-role",
+            old.role().label(lang).to_string(),
+            new.role().label(lang).to_string(),
+        );
+        match (&old, &new) {
+            (Involvement::Victim(a), Involvement::Victim(b)) => {
+                let status = |s: Option<tabara_core::htcds::TraffickingStatus>| {
+                    s.map(|s| s.label(lang).to_string())
+                        .unwrap_or_else(|| "–".into())
+                };
+                push(
+                    "history-field-trafficking-status",
+                    status(a.trafficking_status),
+                    status(b.trafficking_status),
+                );
+                push(
+                    "history-field-exploitation-types",
+                    labels(a.exploitation_types.iter().map(|t| t.label(lang)).collect()),
+                    labels(b.exploitation_types.iter().map(|t| t.label(lang)).collect()),
+                );
+                let rest = |v: &tabara_core::records::VictimContext| {
+                    let mut v = v.clone();
+                    v.trafficking_status = None;
+                    v.exploitation_types = Default::default();
+                    v
+                };
+                if rest(a) != rest(b) {
+                    push(
+                        "history-field-victim-details",
+                        String::new(),
+                        self.t("history-details-changed"),
+                    );
+                }
+            }
+            (Involvement::Suspect(a), Involvement::Suspect(b)) => {
+                push(
+                    "history-field-suspect-roles",
+                    labels(a.roles.iter().map(|r| r.label(lang)).collect()),
+                    labels(b.roles.iter().map(|r| r.label(lang)).collect()),
+                );
+                if (a.role_details.as_ref(), a.organisation_id)
+                    != (b.role_details.as_ref(), b.organisation_id)
+                {
+                    push(
+                        "history-field-suspect-details",
+                        String::new(),
+                        self.t("history-details-changed"),
+                    );
+                }
+            }
+            _ => {}
+        }
+        out
+    }
+
     fn history(&self, h: &HistoryEntry) -> HistoryRow {
+        if h.changes.get("involvement").is_some() {
+            return HistoryRow {
+                when: view::format_datetime(self.lang, h.changed_at),
+                who: self.actor(&h.actor),
+                subject: None,
+                changes: self.involvement_changes(h),
+            };
+        }
         let changes = match &h.changes {
             serde_json::Value::Object(fields) => fields
                 .iter()
@@ -541,6 +667,7 @@ impl Words<'_> {
         HistoryRow {
             when: view::format_datetime(self.lang, h.changed_at),
             who: self.actor(&h.actor),
+            subject: None,
             changes,
         }
     }

@@ -917,8 +917,12 @@ pub async fn revoke(
         .await
     {
         Ok(_) => Ok(SessionNotice::link(cert.session_id, "revoked", "")),
-        Err(StoreError::Invalid(_)) => {
-            let msg = tabara_i18n::t!(lang, "training-revoke-reason-needed");
+        Err(StoreError::Invalid(v)) => {
+            let msg = if v.0.iter().any(|f| f.rule == "control_characters") {
+                tabara_i18n::t!(lang, "rule-control-characters")
+            } else {
+                tabara_i18n::t!(lang, "training-revoke-reason-needed")
+            };
             session_page(&state, &user, cert.session_id, Some(msg), None).await
         }
         Err(e) => Err(e.into()),

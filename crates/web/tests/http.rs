@@ -1915,6 +1915,17 @@ store_test!(screening_api_catalogue_evaluate_and_read, |db| async move {
         .await
         .unwrap();
     assert_eq!(bad_answer.status().as_u16(), 400);
+    // The schema says object: an array is refused, not read field by field.
+    let array = app
+        .http
+        .post(api("/screening/evaluate"))
+        .bearer_auth(&token)
+        .header("content-type", "application/json")
+        .body("[]")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(array.status().as_u16(), 400);
 
     // A stored screening: readable within reach, 404 otherwise.
     let case = cases_of(&db, &app, "officer", 1).await.remove(0);
@@ -4358,3 +4369,109 @@ fn has_iso_date(text: &str) -> bool {
         })
     })
 }
+
+store_test!(
+    the_case_history_tells_changes_of_a_persons_involvement,
+    |db| async move {
+        use tabara_core::htcds::{ExploitationType, TraffickingStatus};
+        use tabara_core::records::Involvement;
+        let app = start(&db).await;
+        let case = cases_of(&db, &app, "supervisor", 1).await.remove(0);
+        let persons = db.store.case_persons(case.id).await.unwrap();
+        let (index, victim) = persons
+            .iter()
+            .enumerate()
+            .find(|(_, p)| matches!(p.involvement, Involvement::Victim(_)))
+            .unwrap();
+        let Involvement::Victim(mut context) = victim.involvement.clone() else {
+            unreachable!()
+        };
+        use tabara_core::Picklist;
+        let status = *TraffickingStatus::ALL
+            .iter()
+            .find(|s| context.trafficking_status != Some(**s))
+            .unwrap();
+        context.trafficking_status = Some(status);
+        context
+            .exploitation_types
+            .insert(ExploitationType::ForcedMarriage);
+        let supervisor = app
+            .reference
+            .users
+            .iter()
+            .find(|u| u.username == "supervisor")
+            .unwrap();
+        db.store
+            .update_case_person(
+                &Actor::user(supervisor.id),
+                case.id,
+                victim.person.id,
+                victim.version,
+                &Involvement::Victim(context),
+            )
+            .await
+            .unwrap();
+        let mut b = browser(&app);
+        b.sign_in("supervisor", DEMO_PASSWORD).await;
+        let page = b.get(&format!("/cases/{}", case.number)).await;
+        assert_eq!(page.status, 200);
+        let history = page
+            .body
+            .split("id=\"history\"")
+            .nth(1)
+            .expect("a history list");
+        let history = history.split("</ul></li></ul>").next().unwrap();
+        assert!(
+            history.contains(&format!("person {} (Victim)", index + 1)),
+            "{history}"
+        );
+        assert!(history.contains("Trafficking status:"), "{history}");
+        assert!(
+            history.contains(status.label(tabara_core::Lang::En)),
+            "{history}"
+        );
+        assert!(history.contains("Forced marriage"), "{history}");
+        assert!(history.contains(&supervisor.display_name), "{history}");
+        assert!(!history.contains('{'), "no JSON: {history}");
+        db.finish().await;
+    }
+);
+
+store_test!(
+    a_share_reason_with_a_control_character_is_refused,
+    |db| async move {
+        let app = start(&db).await;
+        let case = cases_of(&db, &app, "supervisor", 50)
+            .await
+            .into_iter()
+            .find(|c| c.organisation == "Police Judiciaire (PJ)")
+            .unwrap();
+        let iom = app
+            .reference
+            .organisations
+            .iter()
+            .find(|o| o.name.starts_with("OIM"))
+            .unwrap()
+            .id
+            .to_string();
+        let mut b = browser(&app);
+        b.sign_in("supervisor", DEMO_PASSWORD).await;
+        let path = format!("/cases/{}", case.number);
+        let csrf = Browser::csrf(&b.get(&path).await.body);
+        let before = db.store.case_shares(case.id).await.unwrap().len();
+        let r = b
+            .post(
+                &format!("{path}/shares"),
+                &[
+                    ("csrf", &csrf),
+                    ("organisation", &iom),
+                    ("reason", "r\u{0}"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 422, "{}", r.body);
+        assert!(r.body.contains("control character"), "{}", r.body);
+        assert_eq!(db.store.case_shares(case.id).await.unwrap().len(), before);
+        db.finish().await;
+    }
+);
