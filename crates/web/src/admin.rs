@@ -5,8 +5,8 @@
 //!
 //! An administrator never sees a usable password: a new account or a reset gets a one-time
 //! credential, valid 72 hours, that signs in once and only to choose a new password. For a role
-//! that reads identities, the creation or reset first waits for a second administrator, who
-//! approves (and only then is the credential produced) or refuses; see
+//! that reads identities or manages accounts, the creation or reset first waits for a second
+//! administrator, who approves (and only then is the credential produced) or refuses; see
 //! [`Config::admin_approval`](crate::Config).
 
 use axum::Form;
@@ -49,9 +49,17 @@ pub fn reads_identities(role: Role) -> bool {
     }) || decide(role, Action::ReadIdentity, None).allowed()
 }
 
-/// Whether creating or resetting an account of this role waits for a second administrator.
+/// Whether a role may manage user accounts: from the permission rules.
+pub fn manages_users(role: Role) -> bool {
+    decide(role, Action::ManageUsers, None).allowed()
+}
+
+/// Whether creating or resetting an account of this role waits for a second administrator:
+/// a role that reads identities, or one that manages accounts (else one administrator would
+/// make a second administrator account, hold its credential and approve their own requests
+/// with it).
 fn needs_second_admin(state: &AppState, role: Role) -> bool {
-    state.config.admin_approval && reads_identities(role)
+    state.config.admin_approval && (reads_identities(role) || manages_users(role))
 }
 
 /// A fresh one-time credential and its Argon2id hash (hashed off the request threads).
@@ -315,8 +323,8 @@ async fn set_disabled(
 
 /// `POST /admin/users/{username}/reset`: a one-time credential, shown once to the
 /// administrator, that only lets its holder choose a new password; every session of the
-/// account ends. For a role that reads identities the reset is only requested: a second
-/// administrator approves it (and gets the credential) or refuses it.
+/// account ends. For a role that reads identities or manages accounts the reset is only
+/// requested: a second administrator approves it (and gets the credential) or refuses it.
 pub async fn reset_user(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -1011,5 +1019,15 @@ mod tests {
                 Role::ChildProtection,
             ]
         );
+    }
+
+    #[test]
+    fn the_roles_that_manage_accounts_come_from_the_permission_rules() {
+        let managing: Vec<Role> = Role::ALL
+            .iter()
+            .copied()
+            .filter(|r| manages_users(*r))
+            .collect();
+        assert_eq!(managing, [Role::Admin]);
     }
 }

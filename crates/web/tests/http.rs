@@ -4358,3 +4358,109 @@ fn has_iso_date(text: &str) -> bool {
         })
     })
 }
+
+// ---------------------------------------------------------------- issue 10: accounts 2
+
+store_test!(
+    one_administrator_gets_no_credential_for_an_administrator_account,
+    |db| async move {
+        let app = start(&db).await;
+        second_admin(&db).await;
+        let mut admin = browser(&app);
+        admin.sign_in("admin", DEMO_PASSWORD).await;
+        let csrf = Browser::csrf(&admin.get("/admin/users").await.body);
+        let pafe = app
+            .reference
+            .organisations
+            .iter()
+            .find(|o| o.name.contains("PAFE"))
+            .unwrap()
+            .id
+            .to_string();
+
+        // A new administrator account is only requested: no credential is handed over, and
+        // it signs in with nothing.
+        let created = admin
+            .post(
+                "/admin/users/new",
+                &[
+                    ("csrf", &csrf),
+                    ("username", "admin.bis"),
+                    ("display_name", "Administrateur Bis"),
+                    ("role", "admin"),
+                    ("organisation", &pafe),
+                ],
+            )
+            .await;
+        assert_eq!(created.status, 200, "{}", created.body);
+        assert!(
+            created.body.contains("created without a password"),
+            "{}",
+            created.body
+        );
+        assert!(
+            !created.body.contains("One-time password"),
+            "{}",
+            created.body
+        );
+        let creds = db.store.credentials("admin.bis").await.unwrap().unwrap();
+        assert!(creds.must_change_password && creds.one_time_expires_at.is_none());
+        assert_eq!(
+            actions(&db, "admin.bis").await,
+            ["user.create", "user.create_request"]
+        );
+
+        // A reset of another administrator is only requested too: their password still works.
+        let r = admin
+            .post("/admin/users/admin2/reset", &[("csrf", &csrf)])
+            .await;
+        assert_eq!(r.status, 200);
+        assert!(
+            r.body.contains("Another administrator must approve it"),
+            "{}",
+            r.body
+        );
+        assert!(!r.body.contains("One-time password"), "{}", r.body);
+        assert_eq!(
+            browser(&app)
+                .sign_in("admin2", DEMO_PASSWORD)
+                .await
+                .location
+                .as_deref(),
+            Some("/")
+        );
+
+        // The bypass: the first administrator asks for an investigator's reset and would
+        // approve it as the administrator they made. They hold no credential of any other
+        // administrator, and their own approval is refused.
+        admin
+            .post("/admin/users/investigator/reset", &[("csrf", &csrf)])
+            .await;
+        let list = admin.get("/admin/users").await;
+        assert!(!list.body.contains("/approve"), "{}", list.body);
+        let mut admin2 = browser(&app);
+        admin2.sign_in("admin2", DEMO_PASSWORD).await;
+        let list2 = admin2.get("/admin/users").await;
+        for part in list2.body.split("/admin/requests/").skip(1) {
+            let id = part.split('/').next().unwrap();
+            let own = admin
+                .post(&format!("/admin/requests/{id}/approve"), &[("csrf", &csrf)])
+                .await;
+            assert_eq!(own.status, 422);
+            assert!(!own.body.contains("One-time password"));
+        }
+        assert_eq!(
+            browser(&app)
+                .sign_in("investigator", DEMO_PASSWORD)
+                .await
+                .location
+                .as_deref(),
+            Some("/")
+        );
+        assert_eq!(
+            db.store.pending_account_requests(50).await.unwrap().len(),
+            3
+        );
+        db.finish().await;
+    }
+);
