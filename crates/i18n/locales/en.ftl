@@ -638,3 +638,8 @@ screening-decision-error-picklist = Choose one of the statuses offered.
 screening-decision-error-control-characters = The reason holds a control character; remove it.
 kind-account-request = account request
 kind-pending-request-for-account = waiting request for this account
+
+## issue 10: accounts 2
+account-created-by = Your account was created by { $name } on { $when }.
+account-created-by-operator = Your account was created from the command line (by an operator) on { $when }.
+admin-state-awaiting-approval = waiting for approval

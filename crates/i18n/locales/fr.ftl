@@ -637,3 +637,8 @@ screening-decision-error-picklist = Choisissez l'un des statuts proposés.
 screening-decision-error-control-characters = Le motif contient un caractère de contrôle ; retirez-le.
 kind-account-request = demande sur un compte
 kind-pending-request-for-account = demande en attente pour ce compte
+
+## issue 10: accounts 2
+account-created-by = Votre compte a été créé par { $name } le { $when }.
+account-created-by-operator = Votre compte a été créé en ligne de commande (par un opérateur) le { $when }.
+admin-state-awaiting-approval = en attente d’approbation

@@ -20,7 +20,9 @@ use tabara_core::permissions::{Action, Relation, decide};
 use tabara_core::records::{Office, OfficeKind, Organisation, OrganisationForm};
 use tabara_core::validation::ValidationErrors;
 use tabara_core::{Country, Picklist, Role};
-use tabara_store::{AccountRequestKind, Actor, FirstCredential, NewUser, StoreError, User};
+use tabara_store::{
+    AccountRequest, AccountRequestKind, Actor, FirstCredential, NewUser, StoreError, User,
+};
 
 use crate::AppState;
 use crate::auth::CurrentUser;
@@ -97,6 +99,8 @@ struct UserRow {
     organisation: String,
     office: String,
     disabled: bool,
+    /// A new account whose creation waits for a second administrator: no password yet.
+    awaiting_approval: bool,
 }
 
 struct RequestRow {
@@ -127,15 +131,24 @@ pub struct UsersQuery {
     after: Option<String>,
 }
 
+/// The requests waiting for a decision (at most one per account).
+async fn waiting_requests(state: &AppState) -> Result<Vec<AccountRequest>, AppError> {
+    Ok(state.store.pending_account_requests(500).await?)
+}
+
 async fn user_rows(
     state: &AppState,
     user: &CurrentUser,
     users: Vec<User>,
+    waiting: &[AccountRequest],
 ) -> Result<Vec<UserRow>, AppError> {
     let directory = state.directory().await?;
     Ok(users
         .into_iter()
         .map(|u| UserRow {
+            awaiting_approval: waiting
+                .iter()
+                .any(|r| r.user.id == u.id && r.kind == AccountRequestKind::Create),
             organisation: directory
                 .organisations
                 .iter()
@@ -177,12 +190,11 @@ pub async fn users(
     } else {
         None
     };
-    let users = user_rows(&state, &user, list).await?;
-    let requests = state
-        .store
-        .pending_account_requests(ADMIN_PAGE)
-        .await?
+    let waiting = waiting_requests(&state).await?;
+    let users = user_rows(&state, &user, list, &waiting).await?;
+    let requests = waiting
         .into_iter()
+        .take(ADMIN_PAGE as usize)
         .map(|r| RequestRow {
             id: r.id.to_string(),
             role: r.user.role.label(user.lang),
@@ -236,7 +248,8 @@ async fn user_page(
     error: Option<String>,
 ) -> Result<Response, AppError> {
     let is_self = account.id == user.user.id;
-    let row = user_rows(state, user, vec![account])
+    let waiting = waiting_requests(state).await?;
+    let row = user_rows(state, user, vec![account], &waiting)
         .await?
         .pop()
         .expect("one row");

@@ -4464,3 +4464,161 @@ store_test!(
         db.finish().await;
     }
 );
+
+store_test!(
+    a_new_account_reads_created_and_waits_for_approval,
+    |db| async move {
+        let app = start(&db).await;
+        second_admin(&db).await;
+        let pafe = app
+            .reference
+            .organisations
+            .iter()
+            .find(|o| o.name.contains("PAFE"))
+            .unwrap()
+            .id;
+
+        // An account the command line created: its holder reads "created", not "reset".
+        db.store
+            .create_account(
+                &Actor::system("cli"),
+                &tabara_store::NewUser {
+                    id: tabara_core::ids::UserId::new(),
+                    username: "agent.operateur".into(),
+                    display_name: "Agent Opérateur".into(),
+                    role: Role::Trainer,
+                    organisation_id: pafe,
+                    office_id: None,
+                    password_hash: tabara_core::password::hash_password("One-time-of-cli-1"),
+                },
+                tabara_store::FirstCredential::OneTime(
+                    chrono::Utc::now() + chrono::Duration::hours(72),
+                ),
+            )
+            .await
+            .unwrap();
+        let mut holder = browser(&app);
+        holder.sign_in("agent.operateur", "One-time-of-cli-1").await;
+        let page = holder.get("/account/password").await;
+        assert!(
+            page.body
+                .contains("Your account was created from the command line (by an operator) on "),
+            "{}",
+            page.body
+        );
+        assert!(!page.body.contains("was reset"), "{}", page.body);
+        let csrf_h = Browser::csrf(&page.body);
+        holder
+            .post(
+                "/lang",
+                &[
+                    ("lang", "fr"),
+                    ("csrf", &csrf_h),
+                    ("back", "/account/password"),
+                ],
+            )
+            .await;
+        let fr = holder.get("/account/password").await;
+        assert!(
+            fr.body
+                .contains("Votre compte a été créé en ligne de commande (par un opérateur) le "),
+            "{}",
+            fr.body
+        );
+
+        // A new account waiting for a second administrator is not "active".
+        let mut admin = browser(&app);
+        admin.sign_in("admin", DEMO_PASSWORD).await;
+        let csrf = Browser::csrf(&admin.get("/admin/users").await.body);
+        let created = admin
+            .post(
+                "/admin/users/new",
+                &[
+                    ("csrf", &csrf),
+                    ("username", "agent.attente"),
+                    ("display_name", "Agent Attente"),
+                    ("role", "officer"),
+                    ("organisation", &pafe.to_string()),
+                ],
+            )
+            .await;
+        assert_eq!(created.status, 200, "{}", created.body);
+        assert!(
+            created
+                .body
+                .contains("<dd id=\"state\">waiting for approval</dd>"),
+            "{}",
+            created.body
+        );
+        let list = admin.get("/admin/users").await;
+        let row = list
+            .body
+            .split("<tr><td><a href=\"/admin/users/agent.attente\">")
+            .last()
+            .unwrap()
+            .split("</tr>")
+            .next()
+            .unwrap();
+        assert!(row.contains("<td>waiting for approval</td>"), "{row}");
+        // A reset waiting for approval leaves a working account active.
+        admin
+            .post("/admin/users/investigator/reset", &[("csrf", &csrf)])
+            .await;
+        let inv = admin.get("/admin/users/investigator").await;
+        assert!(
+            inv.body.contains("<dd id=\"state\">active</dd>"),
+            "{}",
+            inv.body
+        );
+        let csrf_fr = Browser::csrf(&inv.body);
+        admin
+            .post(
+                "/lang",
+                &[("lang", "fr"), ("csrf", &csrf_fr), ("back", "/")],
+            )
+            .await;
+        let fr = admin.get("/admin/users/agent.attente").await;
+        assert!(
+            fr.body
+                .contains("<dd id=\"state\">en attente d’approbation</dd>"),
+            "{}",
+            fr.body
+        );
+
+        // Approved, it is active, and its holder reads who created it and who approved.
+        let mut admin2 = browser(&app);
+        admin2.sign_in("admin2", DEMO_PASSWORD).await;
+        let list2 = admin2.get("/admin/users").await;
+        let csrf2 = Browser::csrf(&list2.body);
+        let id = list2
+            .body
+            .split("<tr><td><a href=\"/admin/users/agent.attente\">")
+            .nth(1)
+            .map(request_id)
+            .unwrap();
+        let approved = admin2
+            .post(
+                &format!("/admin/requests/{id}/approve"),
+                &[("csrf", &csrf2)],
+            )
+            .await;
+        assert_eq!(approved.status, 200, "{}", approved.body);
+        assert!(
+            approved.body.contains("<dd id=\"state\">active</dd>"),
+            "{}",
+            approved.body
+        );
+        let one_time = one_time_password(&approved.body, "agent.attente");
+        let mut newcomer = browser(&app);
+        newcomer.sign_in("agent.attente", &one_time).await;
+        let page = newcomer.get("/account/password").await;
+        assert!(
+            page.body
+                .contains("Your account was created by Administrateur Tabara on "),
+            "{}",
+            page.body
+        );
+        assert!(page.body.contains("Approved by Seconde Administratrice."));
+        db.finish().await;
+    }
+);
