@@ -114,8 +114,8 @@ pub struct ServeArgs {
     /// Tabara is reached through an HTTPS proxy: mark cookies Secure and send HSTS.
     #[arg(long, env = "TABARA_BEHIND_TLS")]
     pub behind_tls: bool,
-    /// Let one administrator create or reset an account that reads identities, without a
-    /// second administrator's approval (for an installation with a single administrator).
+    /// Let one administrator create or reset an account that reads identities or manages
+    /// accounts, without a second administrator's approval (for an installation with a single administrator).
     /// Also `TABARA_ADMIN_APPROVAL=off`.
     #[arg(long)]
     pub single_admin_resets: bool,

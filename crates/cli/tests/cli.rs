@@ -1254,3 +1254,42 @@ fn tempfile_dir() -> std::path::PathBuf {
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
+
+// ================================================================ issue 10: accounts 2
+
+store_test!(
+    a_command_line_account_is_told_it_was_created,
+    |db| async move {
+        ok(&tabara(&db, &["demo", "--persons", "20"]));
+        let add = Command::new(env!("CARGO_BIN_EXE_tabara"))
+            .args([
+                "--database",
+                &db.database_arg(),
+                "user",
+                "add",
+                "--username",
+                "admin.second",
+                "--display-name",
+                "Second Administrator",
+                "--role",
+                "admin",
+                "--organisation",
+                "Police Judiciaire",
+            ])
+            .env("TABARA_LANG", "en")
+            .env("TABARA_USER_PASSWORD", "Chosen-by-operator-1")
+            .output()
+            .unwrap();
+        ok(&add);
+        // The command line adds a second administrator with no approval to wait for.
+        let c = db.store.credentials("admin.second").await.unwrap().unwrap();
+        assert!(c.must_change_password && c.one_time_expires_at.is_some());
+        let notice = db.store.reset_notice(c.user.id).await.unwrap().unwrap();
+        assert!(notice.created && notice.by.is_none());
+        // A reset later is told as a reset.
+        ok(&tabara(&db, &["user", "reset", "admin.second"]));
+        let notice = db.store.reset_notice(c.user.id).await.unwrap().unwrap();
+        assert!(!notice.created && notice.by.is_none());
+        db.finish().await;
+    }
+);

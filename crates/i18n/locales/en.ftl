@@ -647,3 +647,8 @@ history-field-victim-details = Other details of the victim's involvement
 history-field-suspect-roles = Roles in the process
 history-field-suspect-details = Other details of the suspect's involvement
 history-details-changed = (changed)
+
+## issue 10: accounts 2
+account-created-by = Your account was created by { $name } on { $when }.
+account-created-by-operator = Your account was created from the command line (by an operator) on { $when }.
+admin-state-awaiting-approval = waiting for approval

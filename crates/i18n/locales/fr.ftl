@@ -646,3 +646,8 @@ history-field-victim-details = Autres éléments de l'implication de la victime
 history-field-suspect-roles = Rôles dans le processus
 history-field-suspect-details = Autres éléments de l'implication du suspect
 history-details-changed = (modifié)
+
+## issue 10: accounts 2
+account-created-by = Votre compte a été créé par { $name } le { $when }.
+account-created-by-operator = Votre compte a été créé en ligne de commande (par un opérateur) le { $when }.
+admin-state-awaiting-approval = en attente d’approbation

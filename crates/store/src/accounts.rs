@@ -16,7 +16,8 @@ pub(super) async fn create_account(
     let request = match first {
         FirstCredential::Usable => None,
         FirstCredential::OneTime(expires_at) => {
-            mark_one_time(&mut tx, actor, actor, None, user.id, &user.password_hash, expires_at).await?;
+            let issued = OneTimeIssue { reset_by: actor, approved_by: None, creation: true };
+            mark_one_time(&mut tx, actor, issued, user.id, &user.password_hash, expires_at).await?;
             None
         }
         FirstCredential::AwaitingApproval(requester) => {
@@ -34,27 +35,34 @@ pub(super) async fn create_account(
     Ok(request)
 }
 
+/// Who gave out a one-time credential, who approved it, and whether it is a new account's first.
+struct OneTimeIssue<'a> {
+    reset_by: &'a Actor,
+    approved_by: Option<&'a Actor>,
+    creation: bool,
+}
+
 /// Replace the password with a one-time credential: ends every session, lifts any lock, keeps
-/// who issued it (and who approved) to tell the holder.
+/// who issued it (and who approved, and whether for a new account) to tell the holder.
 async fn mark_one_time(
     tx: &mut Tx,
     actor: &Actor,
-    reset_by: &Actor,
-    approved_by: Option<&Actor>,
+    issued: OneTimeIssue<'_>,
     user_id: UserId,
     hash: &str,
     expires_at: chrono::DateTime<Utc>,
 ) -> Result<()> {
     let now = Utc::now();
     let done = sqlx::query(
-        "UPDATE users SET password_hash = $1, must_change_password = $2, one_time_expires_at = $3, reset_by = $4, reset_approved_by = $5, reset_at = $6, failed_logins = 0, locked_until = NULL, version = version + 1, updated_at = $7 WHERE id = $8",
+        "UPDATE users SET password_hash = $1, must_change_password = $2, one_time_expires_at = $3, reset_by = $4, reset_approved_by = $5, reset_at = $6, reset_is_creation = $7, failed_logins = 0, locked_until = NULL, version = version + 1, updated_at = $8 WHERE id = $9",
     )
     .bind(hash)
     .bind(true)
     .bind(expires_at)
-    .bind(reset_by.as_str())
-    .bind(approved_by.map(|a| a.as_str().to_string()))
+    .bind(issued.reset_by.as_str())
+    .bind(issued.approved_by.map(|a| a.as_str().to_string()))
     .bind(now)
+    .bind(issued.creation)
     .bind(now)
     .bind(user_id.0)
     .execute(&mut **tx)
@@ -75,7 +83,8 @@ pub(super) async fn issue_one_time(
     expires_at: chrono::DateTime<Utc>,
 ) -> Result<()> {
     let mut tx = begin(pool).await?;
-    mark_one_time(&mut tx, actor, actor, None, user_id, hash, expires_at).await?;
+    let issued = OneTimeIssue { reset_by: actor, approved_by: None, creation: false };
+    mark_one_time(&mut tx, actor, issued, user_id, hash, expires_at).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -179,7 +188,12 @@ pub(super) async fn decide_account_request(
         Some((hash, expires_at)) => {
             append_audit(&mut tx, &[pending(&approver_actor, "user.request_approve", "user", user_id.to_string())]).await?;
             let requester = Actor::user(request.requested_by);
-            mark_one_time(&mut tx, &approver_actor, &requester, Some(&approver_actor), user_id, hash, expires_at).await?;
+            let issued = OneTimeIssue {
+                reset_by: &requester,
+                approved_by: Some(&approver_actor),
+                creation: request.kind == AccountRequestKind::Create,
+            };
+            mark_one_time(&mut tx, &approver_actor, issued, user_id, hash, expires_at).await?;
         }
         None => {
             append_audit(&mut tx, &[pending(&approver_actor, "user.request_refuse", "user", user_id.to_string())]).await?;
@@ -230,7 +244,7 @@ pub(super) async fn create_password_only_session(
 }
 
 pub(super) async fn reset_notice(pool: &Pool, user_id: UserId) -> Result<Option<ResetNotice>> {
-    let row = sqlx::query("SELECT reset_by, reset_approved_by, reset_at FROM users WHERE id = $1")
+    let row = sqlx::query("SELECT reset_by, reset_approved_by, reset_at, reset_is_creation FROM users WHERE id = $1")
         .bind(user_id.0)
         .fetch_optional(pool)
         .await?;
@@ -240,6 +254,7 @@ pub(super) async fn reset_notice(pool: &Pool, user_id: UserId) -> Result<Option<
     };
     let by: Option<String> = row.try_get("reset_by")?;
     let approved_by: Option<String> = row.try_get("reset_approved_by")?;
+    let created: bool = row.try_get("reset_is_creation")?;
     // Actors are `user:<id>` or `system:<label>`; a system actor is the command line.
     async fn name(pool: &Pool, actor: Option<String>) -> Result<Option<String>> {
         let Some(id) = actor.as_deref().and_then(|a| a.strip_prefix("user:")).and_then(|s| s.parse::<Uuid>().ok()) else {
@@ -247,7 +262,7 @@ pub(super) async fn reset_notice(pool: &Pool, user_id: UserId) -> Result<Option<
         };
         Ok(sqlx::query_scalar("SELECT display_name FROM users WHERE id = $1").bind(id).fetch_optional(pool).await?)
     }
-    Ok(Some(ResetNotice { by: name(pool, by).await?, approved_by: name(pool, approved_by).await?, at }))
+    Ok(Some(ResetNotice { by: name(pool, by).await?, approved_by: name(pool, approved_by).await?, at, created }))
 }
 
 pub(super) async fn record_failed_check(

@@ -315,6 +315,8 @@ pub struct ResetNotice {
     pub approved_by: Option<String>,
     /// When the credential was issued.
     pub at: DateTime<Utc>,
+    /// The credential is a new account's first, not a reset.
+    pub created: bool,
 }
 
 /// What an administrator asks a second one to approve.

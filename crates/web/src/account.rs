@@ -30,16 +30,22 @@ struct PasswordPage {
     notice: Option<String>,
 }
 
-/// "Your account was reset by … on …", in the user's language.
+/// "Your account was created (or reset) by … on …", in the user's language.
 fn reset_text(lang: Lang, n: &ResetNotice) -> String {
     let when = format!(
         "{} {}",
         format_date(lang, n.at.date_naive()),
         n.at.format("%H:%M UTC")
     );
-    let text = match &n.by {
-        Some(by) => tabara_i18n::t!(lang, "account-reset-by", name = by.as_str(), when = when),
-        None => tabara_i18n::t!(lang, "account-reset-by-operator", when = when),
+    let text = match (&n.by, n.created) {
+        (Some(by), false) => {
+            tabara_i18n::t!(lang, "account-reset-by", name = by.as_str(), when = when)
+        }
+        (Some(by), true) => {
+            tabara_i18n::t!(lang, "account-created-by", name = by.as_str(), when = when)
+        }
+        (None, false) => tabara_i18n::t!(lang, "account-reset-by-operator", when = when),
+        (None, true) => tabara_i18n::t!(lang, "account-created-by-operator", when = when),
     };
     match &n.approved_by {
         Some(a) => format!(

@@ -5,8 +5,8 @@
 //!
 //! An administrator never sees a usable password: a new account or a reset gets a one-time
 //! credential, valid 72 hours, that signs in once and only to choose a new password. For a role
-//! that reads identities, the creation or reset first waits for a second administrator, who
-//! approves (and only then is the credential produced) or refuses; see
+//! that reads identities or manages accounts, the creation or reset first waits for a second
+//! administrator, who approves (and only then is the credential produced) or refuses; see
 //! [`Config::admin_approval`](crate::Config).
 
 use axum::Form;
@@ -20,7 +20,9 @@ use tabara_core::permissions::{Action, Relation, decide};
 use tabara_core::records::{Office, OfficeKind, Organisation, OrganisationForm};
 use tabara_core::validation::ValidationErrors;
 use tabara_core::{Country, Picklist, Role};
-use tabara_store::{AccountRequestKind, Actor, FirstCredential, NewUser, StoreError, User};
+use tabara_store::{
+    AccountRequest, AccountRequestKind, Actor, FirstCredential, NewUser, StoreError, User,
+};
 
 use crate::AppState;
 use crate::auth::CurrentUser;
@@ -49,9 +51,17 @@ pub fn reads_identities(role: Role) -> bool {
     }) || decide(role, Action::ReadIdentity, None).allowed()
 }
 
-/// Whether creating or resetting an account of this role waits for a second administrator.
+/// Whether a role may manage user accounts: from the permission rules.
+pub fn manages_users(role: Role) -> bool {
+    decide(role, Action::ManageUsers, None).allowed()
+}
+
+/// Whether creating or resetting an account of this role waits for a second administrator:
+/// a role that reads identities, or one that manages accounts (else one administrator would
+/// make a second administrator account, hold its credential and approve their own requests
+/// with it).
 fn needs_second_admin(state: &AppState, role: Role) -> bool {
-    state.config.admin_approval && reads_identities(role)
+    state.config.admin_approval && (reads_identities(role) || manages_users(role))
 }
 
 /// A fresh one-time credential and its Argon2id hash (hashed off the request threads).
@@ -89,6 +99,8 @@ struct UserRow {
     organisation: String,
     office: String,
     disabled: bool,
+    /// A new account whose creation waits for a second administrator: no password yet.
+    awaiting_approval: bool,
 }
 
 struct RequestRow {
@@ -119,15 +131,24 @@ pub struct UsersQuery {
     after: Option<String>,
 }
 
+/// The requests waiting for a decision (at most one per account).
+async fn waiting_requests(state: &AppState) -> Result<Vec<AccountRequest>, AppError> {
+    Ok(state.store.pending_account_requests(500).await?)
+}
+
 async fn user_rows(
     state: &AppState,
     user: &CurrentUser,
     users: Vec<User>,
+    waiting: &[AccountRequest],
 ) -> Result<Vec<UserRow>, AppError> {
     let directory = state.directory().await?;
     Ok(users
         .into_iter()
         .map(|u| UserRow {
+            awaiting_approval: waiting
+                .iter()
+                .any(|r| r.user.id == u.id && r.kind == AccountRequestKind::Create),
             organisation: directory
                 .organisations
                 .iter()
@@ -169,12 +190,11 @@ pub async fn users(
     } else {
         None
     };
-    let users = user_rows(&state, &user, list).await?;
-    let requests = state
-        .store
-        .pending_account_requests(ADMIN_PAGE)
-        .await?
+    let waiting = waiting_requests(&state).await?;
+    let users = user_rows(&state, &user, list, &waiting).await?;
+    let requests = waiting
         .into_iter()
+        .take(ADMIN_PAGE as usize)
         .map(|r| RequestRow {
             id: r.id.to_string(),
             role: r.user.role.label(user.lang),
@@ -228,7 +248,8 @@ async fn user_page(
     error: Option<String>,
 ) -> Result<Response, AppError> {
     let is_self = account.id == user.user.id;
-    let row = user_rows(state, user, vec![account])
+    let waiting = waiting_requests(state).await?;
+    let row = user_rows(state, user, vec![account], &waiting)
         .await?
         .pop()
         .expect("one row");
@@ -315,8 +336,8 @@ async fn set_disabled(
 
 /// `POST /admin/users/{username}/reset`: a one-time credential, shown once to the
 /// administrator, that only lets its holder choose a new password; every session of the
-/// account ends. For a role that reads identities the reset is only requested: a second
-/// administrator approves it (and gets the credential) or refuses it.
+/// account ends. For a role that reads identities or manages accounts the reset is only
+/// requested: a second administrator approves it (and gets the credential) or refuses it.
 pub async fn reset_user(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -1018,5 +1039,15 @@ mod tests {
                 Role::ChildProtection,
             ]
         );
+    }
+
+    #[test]
+    fn the_roles_that_manage_accounts_come_from_the_permission_rules() {
+        let managing: Vec<Role> = Role::ALL
+            .iter()
+            .copied()
+            .filter(|r| manages_users(*r))
+            .collect();
+        assert_eq!(managing, [Role::Admin]);
     }
 }

@@ -41,8 +41,8 @@ pub struct Config {
     /// The address people reach Tabara at (e.g. `https://tabara.example.bi`), printed in
     /// certificates' verification links; without it, the address of the request is used.
     pub public_url: Option<String>,
-    /// Creating or resetting an account whose role reads identities waits for a second
-    /// administrator's approval (on by default; `tabara serve --single-admin-resets` or
+    /// Creating or resetting an account whose role reads identities or manages accounts
+    /// (administrator) waits for a second administrator's approval (on by default; `tabara serve --single-admin-resets` or
     /// `TABARA_ADMIN_APPROVAL=off` turns it off for an installation with one administrator).
     pub admin_approval: bool,
 }

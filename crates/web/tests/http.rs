@@ -4475,3 +4475,267 @@ store_test!(
         db.finish().await;
     }
 );
+
+// ---------------------------------------------------------------- issue 10: accounts 2
+
+store_test!(
+    one_administrator_gets_no_credential_for_an_administrator_account,
+    |db| async move {
+        let app = start(&db).await;
+        second_admin(&db).await;
+        let mut admin = browser(&app);
+        admin.sign_in("admin", DEMO_PASSWORD).await;
+        let csrf = Browser::csrf(&admin.get("/admin/users").await.body);
+        let pafe = app
+            .reference
+            .organisations
+            .iter()
+            .find(|o| o.name.contains("PAFE"))
+            .unwrap()
+            .id
+            .to_string();
+
+        // A new administrator account is only requested: no credential is handed over, and
+        // it signs in with nothing.
+        let created = admin
+            .post(
+                "/admin/users/new",
+                &[
+                    ("csrf", &csrf),
+                    ("username", "admin.bis"),
+                    ("display_name", "Administrateur Bis"),
+                    ("role", "admin"),
+                    ("organisation", &pafe),
+                ],
+            )
+            .await;
+        assert_eq!(created.status, 200, "{}", created.body);
+        assert!(
+            created.body.contains("created without a password"),
+            "{}",
+            created.body
+        );
+        assert!(
+            !created.body.contains("One-time password"),
+            "{}",
+            created.body
+        );
+        let creds = db.store.credentials("admin.bis").await.unwrap().unwrap();
+        assert!(creds.must_change_password && creds.one_time_expires_at.is_none());
+        assert_eq!(
+            actions(&db, "admin.bis").await,
+            ["user.create", "user.create_request"]
+        );
+
+        // A reset of another administrator is only requested too: their password still works.
+        let r = admin
+            .post("/admin/users/admin2/reset", &[("csrf", &csrf)])
+            .await;
+        assert_eq!(r.status, 200);
+        assert!(
+            r.body.contains("Another administrator must approve it"),
+            "{}",
+            r.body
+        );
+        assert!(!r.body.contains("One-time password"), "{}", r.body);
+        assert_eq!(
+            browser(&app)
+                .sign_in("admin2", DEMO_PASSWORD)
+                .await
+                .location
+                .as_deref(),
+            Some("/")
+        );
+
+        // The bypass: the first administrator asks for an investigator's reset and would
+        // approve it as the administrator they made. They hold no credential of any other
+        // administrator, and their own approval is refused.
+        admin
+            .post("/admin/users/investigator/reset", &[("csrf", &csrf)])
+            .await;
+        let list = admin.get("/admin/users").await;
+        assert!(!list.body.contains("/approve"), "{}", list.body);
+        let mut admin2 = browser(&app);
+        admin2.sign_in("admin2", DEMO_PASSWORD).await;
+        let list2 = admin2.get("/admin/users").await;
+        for part in list2.body.split("/admin/requests/").skip(1) {
+            let id = part.split('/').next().unwrap();
+            let own = admin
+                .post(&format!("/admin/requests/{id}/approve"), &[("csrf", &csrf)])
+                .await;
+            assert_eq!(own.status, 422);
+            assert!(!own.body.contains("One-time password"));
+        }
+        assert_eq!(
+            browser(&app)
+                .sign_in("investigator", DEMO_PASSWORD)
+                .await
+                .location
+                .as_deref(),
+            Some("/")
+        );
+        assert_eq!(
+            db.store.pending_account_requests(50).await.unwrap().len(),
+            3
+        );
+        db.finish().await;
+    }
+);
+
+store_test!(
+    a_new_account_reads_created_and_waits_for_approval,
+    |db| async move {
+        let app = start(&db).await;
+        second_admin(&db).await;
+        let pafe = app
+            .reference
+            .organisations
+            .iter()
+            .find(|o| o.name.contains("PAFE"))
+            .unwrap()
+            .id;
+
+        // An account the command line created: its holder reads "created", not "reset".
+        db.store
+            .create_account(
+                &Actor::system("cli"),
+                &tabara_store::NewUser {
+                    id: tabara_core::ids::UserId::new(),
+                    username: "agent.operateur".into(),
+                    display_name: "Agent Opérateur".into(),
+                    role: Role::Trainer,
+                    organisation_id: pafe,
+                    office_id: None,
+                    password_hash: tabara_core::password::hash_password("One-time-of-cli-1"),
+                },
+                tabara_store::FirstCredential::OneTime(
+                    chrono::Utc::now() + chrono::Duration::hours(72),
+                ),
+            )
+            .await
+            .unwrap();
+        let mut holder = browser(&app);
+        holder.sign_in("agent.operateur", "One-time-of-cli-1").await;
+        let page = holder.get("/account/password").await;
+        assert!(
+            page.body
+                .contains("Your account was created from the command line (by an operator) on "),
+            "{}",
+            page.body
+        );
+        assert!(!page.body.contains("was reset"), "{}", page.body);
+        let csrf_h = Browser::csrf(&page.body);
+        holder
+            .post(
+                "/lang",
+                &[
+                    ("lang", "fr"),
+                    ("csrf", &csrf_h),
+                    ("back", "/account/password"),
+                ],
+            )
+            .await;
+        let fr = holder.get("/account/password").await;
+        assert!(
+            fr.body
+                .contains("Votre compte a été créé en ligne de commande (par un opérateur) le "),
+            "{}",
+            fr.body
+        );
+
+        // A new account waiting for a second administrator is not "active".
+        let mut admin = browser(&app);
+        admin.sign_in("admin", DEMO_PASSWORD).await;
+        let csrf = Browser::csrf(&admin.get("/admin/users").await.body);
+        let created = admin
+            .post(
+                "/admin/users/new",
+                &[
+                    ("csrf", &csrf),
+                    ("username", "agent.attente"),
+                    ("display_name", "Agent Attente"),
+                    ("role", "officer"),
+                    ("organisation", &pafe.to_string()),
+                ],
+            )
+            .await;
+        assert_eq!(created.status, 200, "{}", created.body);
+        assert!(
+            created
+                .body
+                .contains("<dd id=\"state\">waiting for approval</dd>"),
+            "{}",
+            created.body
+        );
+        let list = admin.get("/admin/users").await;
+        let row = list
+            .body
+            .split("<tr><td><a href=\"/admin/users/agent.attente\">")
+            .last()
+            .unwrap()
+            .split("</tr>")
+            .next()
+            .unwrap();
+        assert!(row.contains("<td>waiting for approval</td>"), "{row}");
+        // A reset waiting for approval leaves a working account active.
+        admin
+            .post("/admin/users/investigator/reset", &[("csrf", &csrf)])
+            .await;
+        let inv = admin.get("/admin/users/investigator").await;
+        assert!(
+            inv.body.contains("<dd id=\"state\">active</dd>"),
+            "{}",
+            inv.body
+        );
+        let csrf_fr = Browser::csrf(&inv.body);
+        admin
+            .post(
+                "/lang",
+                &[("lang", "fr"), ("csrf", &csrf_fr), ("back", "/")],
+            )
+            .await;
+        let fr = admin.get("/admin/users/agent.attente").await;
+        assert!(
+            fr.body
+                .contains("<dd id=\"state\">en attente d’approbation</dd>"),
+            "{}",
+            fr.body
+        );
+
+        // Approved, it is active, and its holder reads who created it and who approved.
+        let mut admin2 = browser(&app);
+        admin2.sign_in("admin2", DEMO_PASSWORD).await;
+        let list2 = admin2.get("/admin/users").await;
+        let csrf2 = Browser::csrf(&list2.body);
+        let id = list2
+            .body
+            .split("<tr><td><a href=\"/admin/users/agent.attente\">")
+            .nth(1)
+            .map(request_id)
+            .unwrap();
+        let approved = admin2
+            .post(
+                &format!("/admin/requests/{id}/approve"),
+                &[("csrf", &csrf2)],
+            )
+            .await;
+        assert_eq!(approved.status, 200, "{}", approved.body);
+        assert!(
+            approved.body.contains("<dd id=\"state\">active</dd>"),
+            "{}",
+            approved.body
+        );
+        let one_time = one_time_password(&approved.body, "agent.attente");
+        let mut newcomer = browser(&app);
+        newcomer.sign_in("agent.attente", &one_time).await;
+        let page = newcomer.get("/account/password").await;
+        assert!(
+            page.body
+                .contains("Your account was created by Administrateur Tabara on "),
+            "{}",
+            page.body
+        );
+        assert!(page.body.contains("Approved by Seconde Administratrice."));
+        db.finish().await;
+    }
+);
