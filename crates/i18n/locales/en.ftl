@@ -451,11 +451,6 @@ training-register-saved = Attendance and scores saved.
 training-register-conflict = Someone else changed these scores meanwhile; the page shows what is stored now.
 training-score-range = Scores are whole numbers from 0 to 100; the others were saved.
 training-issue-certificates = Issue certificates to everyone who completed
-training-certificates-issued = { $count ->
-    [0] No certificate issued: no participant completed without already holding one.
-    [one] 1 certificate issued.
-   *[other] { $count } certificates issued.
-}
 training-print-certificates = Print all certificates (PDF)
 training-revoke = Revoke
 training-revoke-label = Revoke certificate { $code }
@@ -652,3 +647,25 @@ history-details-changed = (changed)
 account-created-by = Your account was created by { $name } on { $when }.
 account-created-by-operator = Your account was created from the command line (by an operator) on { $when }.
 admin-state-awaiting-approval = waiting for approval
+## issue 10: training 2
+training-trainers-heading = Trainers
+training-certificates-valid = Certificates issued: { $count ->
+    [0] the session has no valid certificate (no participant completed without already holding one).
+    [one] the session now has 1 valid certificate.
+   *[other] the session now has { $count } valid certificates.
+}
+rule-after-start = The last day is before the first day.
+rule-session-length = A session lasts at most 60 days: check the last day.
+rule-facilitator = Choose a facilitating organisation of the directory, or none.
+training-error-full-name-required = The participant needs a name (or a Tabara account that has one).
+training-error-full-name-max-length = The name is too long: at most 200 characters.
+training-error-full-name-control-characters = The name holds a control character (such as one pasted from another program); remove it.
+training-error-rank-max-length = The rank is too long: at most 200 characters.
+training-error-rank-control-characters = The rank holds a control character (such as one pasted from another program); remove it.
+training-error-unit-max-length = The unit is too long: at most 200 characters.
+training-error-unit-control-characters = The unit holds a control character (such as one pasted from another program); remove it.
+training-error-sex-picklist = Choose one of the values offered for sex.
+material-error-title-control-characters = The title holds a control character; remove it.
+material-error-title-max-length = The title is too long: at most 200 characters.
+material-error-campaign-control-characters = The campaign holds a control character; remove it.
+material-error-campaign-max-length = The campaign is too long: at most 200 characters.

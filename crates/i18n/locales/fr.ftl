@@ -450,11 +450,6 @@ training-register-saved = Présences et notes enregistrées.
 training-register-conflict = Quelqu'un d'autre a modifié ces notes entre-temps ; la page montre ce qui est enregistré.
 training-score-range = Les notes sont des nombres entiers de 0 à 100 ; les autres ont été enregistrées.
 training-issue-certificates = Délivrer les certificats à tous ceux qui ont réussi
-training-certificates-issued = { $count ->
-    [0] Aucun certificat délivré : aucun participant n'a terminé sans en détenir déjà un.
-    [one] 1 certificat délivré.
-   *[other] { $count } certificats délivrés.
-}
 training-print-certificates = Imprimer tous les certificats (PDF)
 training-revoke = Révoquer
 training-revoke-label = Révoquer le certificat { $code }
@@ -651,3 +646,25 @@ history-details-changed = (modifié)
 account-created-by = Votre compte a été créé par { $name } le { $when }.
 account-created-by-operator = Votre compte a été créé en ligne de commande (par un opérateur) le { $when }.
 admin-state-awaiting-approval = en attente d’approbation
+## issue 10: training 2
+training-trainers-heading = Formateurs
+training-certificates-valid = Certificats délivrés : { $count ->
+    [0] la session n'a aucun certificat valide (aucun participant n'a terminé sans en détenir déjà un).
+    [one] la session compte maintenant 1 certificat valide.
+   *[other] la session compte maintenant { $count } certificats valides.
+}
+rule-after-start = Le dernier jour est avant le premier jour.
+rule-session-length = Une session dure au plus 60 jours : vérifiez le dernier jour.
+rule-facilitator = Choisissez une organisation animatrice de l'annuaire, ou aucune.
+training-error-full-name-required = Le participant doit avoir un nom (ou un compte Tabara qui en a un).
+training-error-full-name-max-length = Le nom est trop long : 200 caractères au plus.
+training-error-full-name-control-characters = Le nom contient un caractère de contrôle (par exemple collé depuis un autre programme) ; retirez-le.
+training-error-rank-max-length = Le grade est trop long : 200 caractères au plus.
+training-error-rank-control-characters = Le grade contient un caractère de contrôle (par exemple collé depuis un autre programme) ; retirez-le.
+training-error-unit-max-length = L'unité est trop longue : 200 caractères au plus.
+training-error-unit-control-characters = L'unité contient un caractère de contrôle (par exemple collé depuis un autre programme) ; retirez-le.
+training-error-sex-picklist = Choisissez l'une des valeurs proposées pour le sexe.
+material-error-title-control-characters = Le titre contient un caractère de contrôle ; retirez-le.
+material-error-title-max-length = Le titre est trop long : 200 caractères au plus.
+material-error-campaign-control-characters = La campagne contient un caractère de contrôle ; retirez-le.
+material-error-campaign-max-length = La campagne est trop longue : 200 caractères au plus.

@@ -82,7 +82,7 @@ pub(super) async fn create_training_session(pool: &Pool, actor: &Actor, s: &NewT
     } else if s.ends_on < s.starts_on {
         e.push("trn_EndsOn", "after_start", "the last day is before the first");
     } else if (s.ends_on - s.starts_on).num_days() >= MAX_SESSION_DAYS {
-        e.push("trn_EndsOn", "range", format!("a session lasts at most {MAX_SESSION_DAYS} days"));
+        e.push("trn_EndsOn", "session_length", format!("a session lasts at most {MAX_SESSION_DAYS} days"));
     }
     if s.modules.is_empty() {
         e.push("trn_Modules", "required", "choose at least one module");

@@ -340,18 +340,36 @@ pub async fn create_session(
         };
     let min_attendance = pct(&mut e, "trn_MinAttendance", "min_attendance");
     let min_post = pct(&mut e, "trn_MinPostTest", "min_post_test");
-    let modules: Vec<SessionModule> = c
-        .modules
-        .iter()
-        .filter(|m| fields.contains_key(&format!("m_{}", m.id)))
-        .map(|m| SessionModule {
-            module: m.id.clone(),
-            facilitator_id: get(&format!("fac_{}", m.id))
-                .parse::<OrganisationId>()
-                .ok()
-                .filter(|id| directory.organisations.iter().any(|o| o.id == *id)),
-        })
-        .collect();
+    // A facilitator is an organisation of the directory, or none (empty); anything else is
+    // refused rather than dropped.
+    let facilitator = |e: &mut tabara_core::validation::ValidationErrors, module: &str| {
+        let raw = get(&format!("fac_{module}")).trim();
+        if raw.is_empty() {
+            return None;
+        }
+        let id = raw
+            .parse::<OrganisationId>()
+            .ok()
+            .filter(|id| directory.organisations.iter().any(|o| o.id == *id));
+        if id.is_none() {
+            e.push(
+                "trn_Modules",
+                "facilitator",
+                "not an organisation of the directory",
+            );
+        }
+        id
+    };
+    let mut modules: Vec<SessionModule> = Vec::new();
+    for m in &c.modules {
+        let fac = facilitator(&mut e, &m.id);
+        if fields.contains_key(&format!("m_{}", m.id)) {
+            modules.push(SessionModule {
+                module: m.id.clone(),
+                facilitator_id: fac,
+            });
+        }
+    }
     let (Some(starts_on), Some(ends_on), Some(organiser_id), Some(a), Some(p), true) = (
         starts_on,
         ends_on,
@@ -418,6 +436,86 @@ struct SessionPage {
     genders: Vec<(&'static str, &'static str)>,
     error: Option<String>,
     notice: Option<String>,
+    /// The add-participant form as sent, and its errors by field.
+    participant: ParticipantForm,
+    participant_errors: FieldErrors,
+}
+
+impl SessionPage {
+    fn perr_has(&self, field: &str) -> bool {
+        self.participant_errors.has(field)
+    }
+
+    fn perr_text(&self, field: &str) -> String {
+        self.participant_errors.text(field)
+    }
+
+    fn sex_chosen(&self, value: &str) -> bool {
+        self.participant.sex == value
+    }
+}
+
+/// Errors of a form by field, each already translated by field and rule.
+#[derive(Debug, Default)]
+struct FieldErrors(BTreeMap<&'static str, String>);
+
+impl FieldErrors {
+    /// The errors of a validation: for each field its first error, worded by
+    /// `{prefix}-{field}-{rule}` when the catalogue has it, else by the general `rule-{rule}`,
+    /// else in the validator's own words.
+    fn new(lang: Lang, prefix: &str, v: &tabara_core::validation::ValidationErrors) -> Self {
+        let mut out = BTreeMap::new();
+        for e in &v.0 {
+            if out.contains_key(e.field) {
+                continue;
+            }
+            out.insert(
+                e.field,
+                field_message(lang, prefix, e.field, e.rule, &e.message),
+            );
+        }
+        FieldErrors(out)
+    }
+
+    fn one(field: &'static str, message: String) -> Self {
+        FieldErrors(BTreeMap::from([(field, message)]))
+    }
+
+    fn any(&self) -> bool {
+        !self.0.is_empty()
+    }
+
+    fn has(&self, field: &str) -> bool {
+        self.0.contains_key(field)
+    }
+
+    fn text(&self, field: &str) -> String {
+        self.0.get(field).cloned().unwrap_or_default()
+    }
+}
+
+/// The message of one field error: `{prefix}-{field}-{rule}`, else `{prefix}-{rule}`, else
+/// `rule-{rule}`, else the validator's words (field `trp_FullName` reads `full-name`).
+fn field_message(lang: Lang, prefix: &str, field: &str, rule: &str, fallback: &str) -> String {
+    let cat = tabara_i18n::catalogue();
+    let field = field.split_once('_').map(|(_, f)| f).unwrap_or(field);
+    let mut name = String::new();
+    for (i, ch) in field.chars().enumerate() {
+        if ch.is_uppercase() && i > 0 {
+            name.push('-');
+        }
+        name.extend(ch.to_lowercase());
+    }
+    let rule = rule.replace('_', "-");
+    [
+        format!("{prefix}-{name}-{rule}"),
+        format!("{prefix}-{rule}"),
+        format!("rule-{rule}"),
+    ]
+    .into_iter()
+    .find(|k| cat.has(Lang::En, k))
+    .map(|k| cat.text(lang, &k, &[]))
+    .unwrap_or_else(|| fallback.to_string())
 }
 
 async fn session_page(
@@ -426,6 +524,27 @@ async fn session_page(
     id: TrainingSessionId,
     error: Option<String>,
     notice: Option<String>,
+) -> Result<Response, AppError> {
+    session_page_with(
+        state,
+        user,
+        id,
+        error,
+        notice,
+        ParticipantForm::default(),
+        FieldErrors::default(),
+    )
+    .await
+}
+
+async fn session_page_with(
+    state: &AppState,
+    user: &CurrentUser,
+    id: TrainingSessionId,
+    error: Option<String>,
+    notice: Option<String>,
+    participant: ParticipantForm,
+    participant_errors: FieldErrors,
 ) -> Result<Response, AppError> {
     let lang = user.lang;
     let s = found(state.store.training_session(id).await, lang)?;
@@ -486,7 +605,7 @@ async fn session_page(
             }
         })
         .collect();
-    let status = if error.is_some() {
+    let status = if error.is_some() || participant_errors.any() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
         StatusCode::OK
@@ -508,6 +627,8 @@ async fn session_page(
             .collect(),
         error,
         notice,
+        participant,
+        participant_errors,
         s,
     };
     Ok((status, render(&page)).into_response())
@@ -526,7 +647,6 @@ pub struct SessionNotice {
     done: String,
     participant: String,
     kind: String,
-    count: Option<u32>,
 }
 
 impl SessionNotice {
@@ -543,11 +663,20 @@ impl SessionNotice {
         Ok(match self.done.as_str() {
             "register" => Some(tabara_i18n::t!(lang, "training-register-saved")),
             "revoked" => Some(tabara_i18n::t!(lang, "training-certificate-revoked")),
-            "issued" => Some(tabara_i18n::t!(
-                lang,
-                "training-certificates-issued",
-                count = i64::from(self.count.unwrap_or(0).min(100_000))
-            )),
+            "issued" => {
+                let valid = state
+                    .store
+                    .session_certificates(session)
+                    .await?
+                    .iter()
+                    .filter(|c| c.revoked_at.is_none())
+                    .count();
+                Some(tabara_i18n::t!(
+                    lang,
+                    "training-certificates-valid",
+                    count = i64::try_from(valid).unwrap_or(i64::MAX)
+                ))
+            }
             "graded" => {
                 let Ok(id) = self.participant.parse::<ParticipantId>() else {
                     return Ok(None);
@@ -590,7 +719,7 @@ pub async fn session(
 }
 
 /// The add-participant form.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Clone, Deserialize)]
 #[serde(default)]
 pub struct ParticipantForm {
     csrf: String,
@@ -619,11 +748,36 @@ pub async fn add_participant(
             Some(u) => Some(u),
             None => {
                 let msg = tabara_i18n::t!(lang, "training-unknown-account");
-                return session_page(&state, &user, id, Some(msg), None).await;
+                return refuse_participant(
+                    &state,
+                    &user,
+                    id,
+                    form,
+                    FieldErrors::one("trp_Username", msg),
+                )
+                .await;
             }
         }
     };
-    let sex = Gender::parse(&form.sex).unwrap_or(Gender::NonSpecifiedUnknown);
+    // Empty is "not specified"; a value that is not a Gender is refused, not replaced.
+    let sex = if form.sex.trim().is_empty() {
+        Gender::NonSpecifiedUnknown
+    } else {
+        match Gender::parse(form.sex.trim()) {
+            Ok(g) => g,
+            Err(_) => {
+                let msg = field_message(lang, "training-error", "trp_Sex", "picklist", "");
+                return refuse_participant(
+                    &state,
+                    &user,
+                    id,
+                    form,
+                    FieldErrors::one("trp_Sex", msg),
+                )
+                .await;
+            }
+        }
+    };
     let opt = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
     let new = NewParticipant {
         id: ParticipantId::new(),
@@ -648,17 +802,36 @@ pub async fn add_participant(
         .await
     {
         Ok(_) => Ok(Redirect::to(&format!("/training/sessions/{id}#participants")).into_response()),
-        Err(StoreError::Invalid(_)) => {
-            let msg = tabara_i18n::t!(lang, "training-participant-name-needed");
-            session_page(&state, &user, id, Some(msg), None).await
+        Err(StoreError::Invalid(v)) => {
+            let errors = FieldErrors::new(lang, "training-error", &v);
+            refuse_participant(&state, &user, id, form, errors).await
         }
         Err(StoreError::Duplicate { .. }) => {
             let msg = tabara_i18n::t!(lang, "training-participant-already");
-            session_page(&state, &user, id, Some(msg), None).await
+            refuse_participant(
+                &state,
+                &user,
+                id,
+                form,
+                FieldErrors::one("trp_Username", msg),
+            )
+            .await
         }
         Err(StoreError::NotFound { .. }) => Err(AppError::NotFound(lang)),
         Err(other) => Err(other.into()),
     }
+}
+
+/// The session page again, with the add-participant form as sent and its errors.
+async fn refuse_participant(
+    state: &AppState,
+    user: &CurrentUser,
+    id: TrainingSessionId,
+    form: ParticipantForm,
+    errors: FieldErrors,
+) -> Result<Response, AppError> {
+    let msg = tabara_i18n::t!(user.lang, "intake-has-errors");
+    session_page_with(state, user, id, Some(msg), None, form, errors).await
 }
 
 /// `POST /training/sessions/{id}/register`: attendance (`att_<participant>_<day>`) and scores
@@ -748,19 +921,14 @@ pub async fn issue_certificates(
     user.check_csrf(&form.csrf)?;
     let id = session_id(&user, &id)?;
     let actor = Actor::user(user.user.id);
-    let mut issued = 0i64;
     for p in state.store.participants(id).await? {
         match state.store.issue_certificate(&actor, p.id).await {
-            Ok(_) => issued += 1,
-            Err(StoreError::Invalid(_) | StoreError::Duplicate { .. }) => {}
+            Ok(_) | Err(StoreError::Invalid(_) | StoreError::Duplicate { .. }) => {}
             Err(e) => return Err(e.into()),
         }
     }
-    Ok(SessionNotice::link(
-        id,
-        "issued",
-        &format!("&count={issued}"),
-    ))
+    // No figure travels in the address: the notice counts the register's valid certificates.
+    Ok(SessionNotice::link(id, "issued", ""))
 }
 
 async fn certificate_doc(
@@ -975,6 +1143,8 @@ struct MaterialsPage {
     item_choices: Vec<(String, String)>,
     kinds: Vec<(&'static str, String)>,
     error: Option<String>,
+    /// The form the error is about (`items`, `receive`, `distribute`), tied to the alert.
+    error_form: &'static str,
     notice: Option<String>,
     today: String,
 }
@@ -982,7 +1152,7 @@ struct MaterialsPage {
 async fn materials_page(
     state: &AppState,
     user: &CurrentUser,
-    error: Option<String>,
+    error: Option<(&'static str, String)>,
     notice: Option<String>,
 ) -> Result<Response, AppError> {
     let lang = user.lang;
@@ -1053,7 +1223,8 @@ async fn materials_page(
             .into_iter()
             .map(|k| (k, t(&format!("material-{k}"))))
             .collect(),
-        error,
+        error_form: error.as_ref().map(|e| e.0).unwrap_or_default(),
+        error: error.map(|e| e.1),
         notice,
         today: chrono::Utc::now().date_naive().to_string(),
     };
@@ -1114,13 +1285,10 @@ pub struct MaterialForm {
 
 fn material_error(lang: Lang, e: &StoreError) -> Option<String> {
     match e {
-        StoreError::Invalid(v) => v.0.first().map(|f| {
-            tabara_i18n::catalogue().text(
-                lang,
-                &format!("material-error-{}", f.rule.replace('_', "-")),
-                &[],
-            )
-        }),
+        StoreError::Invalid(v) => {
+            v.0.first()
+                .map(|f| field_message(lang, "material-error", f.field, f.rule, &f.message))
+        }
         _ => None,
     }
 }
@@ -1148,7 +1316,7 @@ pub async fn create_material(
     {
         Ok(_) => Ok(Redirect::to("/training/materials").into_response()),
         Err(e) => match material_error(user.lang, &e) {
-            Some(msg) => materials_page(&state, &user, Some(msg), None).await,
+            Some(msg) => materials_page(&state, &user, Some(("items", msg)), None).await,
             None => Err(e.into()),
         },
     }
@@ -1181,7 +1349,7 @@ pub async fn receive_material(
     let lang = user.lang;
     let Some((item, store, quantity, on)) = parse_movement(&form) else {
         let msg = tabara_i18n::t!(lang, "material-error-form");
-        return materials_page(&state, &user, Some(msg), None).await;
+        return materials_page(&state, &user, Some(("receive", msg)), None).await;
     };
     match state
         .store
@@ -1190,7 +1358,7 @@ pub async fn receive_material(
     {
         Ok(_) => Ok(stock_link(item, store)),
         Err(e) => match material_error(lang, &e) {
-            Some(msg) => materials_page(&state, &user, Some(msg), None).await,
+            Some(msg) => materials_page(&state, &user, Some(("receive", msg)), None).await,
             None => Err(e.into()),
         },
     }
@@ -1208,7 +1376,7 @@ pub async fn distribute_material(
     let (Some((item, store, quantity, on)), Ok(to)) = (parse_movement(&form), form.to.parse())
     else {
         let msg = tabara_i18n::t!(lang, "material-error-form");
-        return materials_page(&state, &user, Some(msg), None).await;
+        return materials_page(&state, &user, Some(("distribute", msg)), None).await;
     };
     match state
         .store
@@ -1217,7 +1385,7 @@ pub async fn distribute_material(
     {
         Ok(_) => Ok(stock_link(item, store)),
         Err(e) => match material_error(lang, &e) {
-            Some(msg) => materials_page(&state, &user, Some(msg), None).await,
+            Some(msg) => materials_page(&state, &user, Some(("distribute", msg)), None).await,
             None => Err(e.into()),
         },
     }

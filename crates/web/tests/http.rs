@@ -2168,8 +2168,10 @@ store_test!(training_session_to_verified_certificate, |db| async move {
     assert_eq!(issued.status, 303, "{}", issued.body);
     let issued = t.get(&issued.location.unwrap()).await;
     assert!(
-        issued.body.contains("1 certificate issued."),
-        "one certificate, in the singular: {}",
+        issued
+            .body
+            .contains("Certificates issued: the session now has 1 valid certificate."),
+        "one certificate, in the singular, read from the register: {}",
         issued.body
     );
     let certs = db.store.session_certificates(id).await.unwrap();
@@ -4737,5 +4739,211 @@ store_test!(
         );
         assert!(page.body.contains("Approved by Seconde Administratrice."));
         db.finish().await;
+    }
+);
+
+/// The new-session form as a trainer fills it, with `extra` replacing or adding fields.
+fn session_fields(csrf: &str, oim: &str, extra: &[(&str, &str)]) -> Vec<(String, String)> {
+    let mut f: Vec<(String, String)> = [
+        ("csrf", csrf),
+        ("title", "Formation OPJ"),
+        ("starts_on", "2026-03-02"),
+        ("ends_on", "2026-03-06"),
+        ("venue", "Bujumbura"),
+        ("organiser", oim),
+        ("m_legal_frameworks", "1"),
+        ("min_attendance", "80"),
+        ("min_post_test", "70"),
+    ]
+    .iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    for (k, v) in extra {
+        f.retain(|(fk, _)| fk != k);
+        f.push((k.to_string(), v.to_string()));
+    }
+    f
+}
+
+store_test!(
+    training_forms_refuse_unknown_values_and_say_why,
+    |db| async move {
+        let app = start(&db).await;
+        let mut t = browser(&app);
+        t.sign_in("trainer", DEMO_PASSWORD).await;
+        let csrf = Browser::csrf(&t.get("/training/sessions/new").await.body);
+        let oim = app
+            .reference
+            .organisations
+            .iter()
+            .find(|o| o.name.starts_with("OIM"))
+            .unwrap()
+            .id
+            .to_string();
+        let send = |extra: &[(&str, &str)]| session_fields(&csrf, &oim, extra);
+        // Each refused form: the field that carries the error, and the words it must say.
+        for (extra, field, words) in [
+            (
+                vec![("fac_legal_frameworks", "bogus")],
+                "trn_Modules",
+                "Choose a facilitating organisation of the directory",
+            ),
+            (
+                vec![("funding", "f\u{7}")],
+                "trn_Funding",
+                "control character",
+            ),
+            (
+                vec![("trainers", "a\u{1b}")],
+                "trn_Trainers",
+                "control character",
+            ),
+            (
+                vec![("ends_on", "2026-03-01")],
+                "trn_EndsOn",
+                "The last day is before the first day.",
+            ),
+            (
+                vec![("ends_on", "2028-03-01")],
+                "trn_EndsOn",
+                "A session lasts at most 60 days",
+            ),
+        ] {
+            let fields = send(&extra);
+            let pairs: Vec<(&str, &str)> = fields
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect();
+            let r = t.post("/training/sessions/new", &pairs).await;
+            assert_eq!(r.status, 422, "{extra:?}: {}", r.body);
+            assert!(
+                r.body
+                    .contains(&format!("<span class=\"error\" id=\"err-{field}\">")),
+                "{extra:?}: {}",
+                r.body
+            );
+            assert!(
+                r.body.contains(&format!(
+                    "aria-invalid=\"true\" aria-describedby=\"err-{field}\""
+                )),
+                "{extra:?}: the input is tied to its message"
+            );
+            assert!(r.body.contains(words), "{extra:?}: {}", r.body);
+            assert!(!r.body.contains("out of range"), "{extra:?}");
+        }
+        assert!(
+            db.store
+                .training_sessions(None, 100)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+
+        let fields = send(&[("trainers", "Josiane Kwizera")]);
+        let pairs: Vec<(&str, &str)> = fields
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        let created = t.post("/training/sessions/new", &pairs).await;
+        assert_eq!(created.status, 303, "{}", created.body);
+        let session_path = created.location.unwrap();
+        let page = t.get(&session_path).await;
+        // A read-only page: the row is named without the typing hint of the form.
+        assert!(page.body.contains("<dt>Trainers</dt>"), "{}", page.body);
+        assert!(!page.body.contains("separate names with commas"));
+
+        // The add-participant form: an unknown sex is refused, not stored as "not specified";
+        // each refusal says what is wrong, next to the field.
+        let long = "N".repeat(100_000);
+        for (name, rank, sex, field, words) in [
+            (
+                "Béatrice Irakoze",
+                "OPJ",
+                "Bogus",
+                "trp_Sex",
+                "Choose one of the values offered for sex.",
+            ),
+            (
+                "Béatrice Irakoze",
+                "OP\u{7}J",
+                "Feminine",
+                "trp_Rank",
+                "The rank holds a control character",
+            ),
+            (
+                long.as_str(),
+                "OPJ",
+                "Feminine",
+                "trp_FullName",
+                "The name is too long",
+            ),
+            (
+                "",
+                "OPJ",
+                "Feminine",
+                "trp_FullName",
+                "The participant needs a name",
+            ),
+        ] {
+            let r = t
+                .post(
+                    &format!("{session_path}/participants"),
+                    &[
+                        ("csrf", &csrf),
+                        ("full_name", name),
+                        ("rank", rank),
+                        ("sex", sex),
+                    ],
+                )
+                .await;
+            assert_eq!(r.status, 422, "{field}: {}", r.body);
+            assert!(
+                r.body
+                    .contains(&format!("<span class=\"error\" id=\"err-{field}\">{words}")),
+                "{field}: {}",
+                r.body
+            );
+            assert!(
+                r.body
+                    .contains(&format!("aria-describedby=\"err-{field}\""))
+            );
+        }
+        let id: tabara_core::ids::TrainingSessionId =
+            session_path.rsplit('/').next().unwrap().parse().unwrap();
+        assert!(db.store.participants(id).await.unwrap().is_empty());
+
+        // The certificates notice carries no figure: a crafted count is not believed.
+        let crafted = t.get(&format!("{session_path}?done=issued&count=21")).await;
+        assert!(!crafted.body.contains("21 "), "{}", crafted.body);
+        assert!(
+            crafted
+                .body
+                .contains("the session has no valid certificate")
+        );
+
+        // Materials: the message names the field and rule, and the alert is tied to its form.
+        let r = t
+            .post(
+                "/training/materials/items",
+                &[
+                    ("csrf", &csrf),
+                    ("kind", "poster"),
+                    ("title", "Affiche"),
+                    ("language", "rn"),
+                    ("campaign", "C\u{7}"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 422, "{}", r.body);
+        assert!(
+            r.body.contains("The campaign holds a control character"),
+            "{}",
+            r.body
+        );
+        assert!(
+        r.body.contains("action=\"/training/materials/items\" class=\"inline-form\" aria-describedby=\"form-errors\""),
+        "{}",
+        r.body
+    );
     }
 );
