@@ -223,6 +223,55 @@ mod tests {
         assert_eq!(format_date(Lang::Rn, d), "03/02/2026");
     }
 
+    /// Every catalogue key written literally in the web crate's code and templates exists in
+    /// English and in French: a missing key would show as the key itself on a page.
+    #[test]
+    fn every_literal_key_of_the_pages_is_in_the_catalogue() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = Vec::new();
+        for dir in ["src", "templates"] {
+            for entry in std::fs::read_dir(root.join(dir)).unwrap() {
+                files.push(entry.unwrap().path());
+            }
+        }
+        // The calls that take a key as their first string argument.
+        let markers = [
+            "chrome.t(\"",
+            "chrome.t1(\"",
+            "self.t(\"",
+            "t!(lang, \"",
+            "t!(user.lang, \"",
+            "t!(self.lang, \"",
+        ];
+        let catalogue = tabara_i18n::catalogue();
+        let (mut seen, mut missing) = (0, Vec::new());
+        for file in files.iter().filter(|f| f.is_file()) {
+            let text = std::fs::read_to_string(file).unwrap();
+            for marker in markers {
+                for rest in text.split(marker).skip(1) {
+                    let key: String = rest
+                        .chars()
+                        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+                        .collect();
+                    if key.is_empty() || !rest[key.len()..].starts_with('"') {
+                        continue;
+                    }
+                    seen += 1;
+                    for lang in [Lang::En, Lang::Fr] {
+                        if !catalogue.has(lang, &key) {
+                            missing.push(format!("{key} ({lang:?}) in {}", file.display()));
+                        }
+                    }
+                }
+            }
+        }
+        assert!(
+            seen > 300,
+            "the scan found only {seen} keys: the markers no longer match"
+        );
+        assert!(missing.is_empty(), "{}", missing.join("\n"));
+    }
+
     #[test]
     fn encoding() {
         assert_eq!(
