@@ -411,7 +411,7 @@ async fn user(cli: &Cli, command: &crate::UserCommand) -> Result<ExitCode> {
             let u = find(args.username.clone()).await?;
             let bytes: [u8; 32] = rand::rng().random();
             let token = format!("tbr_{}", hex_encode(&bytes));
-            let hash = hex_encode(&sha256(token.as_bytes()));
+            let hash = tabara_store::token_hash(&token);
             let expires = chrono::Utc::now() + chrono::Duration::days(args.days);
             store
                 .create_api_token(&actor, u.id, &hash, args.name.trim(), Some(expires))
@@ -453,11 +453,6 @@ async fn user(cli: &Cli, command: &crate::UserCommand) -> Result<ExitCode> {
 
 fn hex_encode(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn sha256(data: &[u8]) -> Vec<u8> {
-    use sha2::Digest;
-    sha2::Sha256::digest(data).to_vec()
 }
 
 async fn demo(cli: &Cli, args: &crate::DemoArgs) -> Result<ExitCode> {

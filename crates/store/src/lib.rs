@@ -31,6 +31,13 @@ use tabara_core::records::*;
 use tabara_core::validation::ValidationErrors;
 
 pub use audit::{AuditEntry, Problem, Verification};
+
+/// What the register keeps of a session cookie or an API token: the hex SHA-256 of the token,
+/// never the token. The one place tokens are hashed, for the pages, the API and the command line.
+pub fn token_hash(token: &str) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(token.as_bytes()))
+}
 pub use types::*;
 
 /// Which SQL dialect a query module speaks.

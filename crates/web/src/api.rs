@@ -9,7 +9,6 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use tabara_core::Picklist;
 use tabara_core::htcds::{CaseStatus, ExploitationType};
 use tabara_core::ids::OfficeId;
@@ -170,7 +169,7 @@ impl FromRequestParts<AppState> for ApiUser {
             .map(str::trim)
             .filter(|t| !t.is_empty())
             .ok_or_else(Problem::unauthorized)?;
-        let hash = hex::encode(Sha256::digest(token.as_bytes()));
+        let hash = tabara_store::token_hash(token);
         let user = state
             .store
             .api_token_user(&hash)

@@ -27,7 +27,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
 use rand::Rng;
 use serde::Deserialize;
-use sha2::{Digest, Sha256};
 use tabara_core::Lang;
 use tabara_core::permissions::{Action, Relation, decide};
 use tabara_store::{User, Viewer};
@@ -123,9 +122,7 @@ fn random_token() -> String {
     hex::encode(bytes)
 }
 
-fn token_hash(token: &str) -> String {
-    hex::encode(Sha256::digest(token.as_bytes()))
-}
+use tabara_store::token_hash;
 
 /// A cookie's value from the request.
 pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
@@ -625,7 +622,11 @@ mod tests {
         );
         assert_eq!(cookie(&h, SESSION_COOKIE).as_deref(), Some("abc"));
         assert_eq!(cookie(&h, "c"), None);
-        assert_eq!(token_hash("abc").len(), 64);
+        assert_eq!(
+            token_hash("abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+            "stored hashes of existing sessions and tokens must keep matching"
+        );
         assert_ne!(random_token(), random_token());
     }
 

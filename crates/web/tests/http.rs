@@ -485,10 +485,9 @@ store_test!(
 );
 
 async fn api_token(db: &TestDb, username: &str) -> String {
-    use sha2::Digest;
     let user = db.store.user_by_username(username).await.unwrap().unwrap();
     let token = format!("tbr_test_{}", user.id.0.simple());
-    let hash = hex::encode(sha2::Sha256::digest(token.as_bytes()));
+    let hash = tabara_store::token_hash(&token);
     db.store
         .create_api_token(&Actor::system("test"), user.id, &hash, "test client", None)
         .await
