@@ -1,5 +1,5 @@
 //! Every HTCDS picklist enum against the reference CSVs extracted from the standard
-//! (`../shared/data/htcds/`): nothing missing, nothing misspelt, same order, French labels present.
+//! (`tests/data/htcds/`, with their source and licence): nothing missing, nothing misspelt, same order, French labels present.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
@@ -7,21 +7,17 @@ use std::path::PathBuf;
 use tabara_core::countries::COUNTRIES;
 use tabara_core::picklist::{Lang, Picklist};
 
-fn shared(file: &str) -> PathBuf {
+fn reference(file: &str) -> PathBuf {
     let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/data/htcds")
+        .join("tests/data/htcds")
         .join(file);
-    assert!(
-        p.exists(),
-        "reference file {} not found: the tests need ../shared beside the repo",
-        p.display()
-    );
+    assert!(p.exists(), "reference file {} not found", p.display());
     p
 }
 
 /// field -> [(value_name, label)] in the standard's order.
 fn reference_enums() -> BTreeMap<String, Vec<(String, String)>> {
-    let mut rdr = csv::Reader::from_path(shared("htcds_v2_enums.csv")).unwrap();
+    let mut rdr = csv::Reader::from_path(reference("htcds_v2_enums.csv")).unwrap();
     let mut out: BTreeMap<String, Vec<(u32, String, String)>> = BTreeMap::new();
     for rec in rdr.records() {
         let rec = rec.unwrap();
@@ -123,7 +119,7 @@ fn every_picklist_matches_the_standard() {
 
 #[test]
 fn picklist_fields_are_picklists_in_the_field_sheet() {
-    let mut rdr = csv::Reader::from_path(shared("htcds_v2_fields.csv")).unwrap();
+    let mut rdr = csv::Reader::from_path(reference("htcds_v2_fields.csv")).unwrap();
     let headers = rdr.headers().unwrap().clone();
     let full = headers.iter().position(|h| h == "full_name").unwrap();
     let ty = headers.iter().position(|h| h == "type").unwrap();
@@ -146,7 +142,7 @@ fn picklist_fields_are_picklists_in_the_field_sheet() {
 
 #[test]
 fn country_list_matches_the_toolkit() {
-    let mut rdr = csv::Reader::from_path(shared("htcds_countries_iso3166_alpha2.csv")).unwrap();
+    let mut rdr = csv::Reader::from_path(reference("htcds_countries_iso3166_alpha2.csv")).unwrap();
     let mut expected: Vec<(String, String)> = rdr
         .records()
         .map(|r| {
@@ -188,7 +184,7 @@ fn documented_inconsistencies_are_handled() {
 
 #[test]
 fn export_columns_are_htcds_field_names() {
-    let mut rdr = csv::Reader::from_path(shared("htcds_v2_fields.csv")).unwrap();
+    let mut rdr = csv::Reader::from_path(reference("htcds_v2_fields.csv")).unwrap();
     let headers = rdr.headers().unwrap().clone();
     let full = headers.iter().position(|h| h == "full_name").unwrap();
     let status = headers.iter().position(|h| h == "status").unwrap();
