@@ -116,13 +116,8 @@ pub(crate) async fn problems_only(
     let text = axum::body::to_bytes(body, 4096).await.unwrap_or_default();
     let detail = String::from_utf8_lossy(&text).trim().to_string();
     let title = status.canonical_reason().unwrap_or("Error");
-    let mut problem = Problem::new(status, "/problems/http", title, detail).into_response();
-    for (name, value) in parts.headers.iter() {
-        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
-            problem.headers_mut().insert(name.clone(), value.clone());
-        }
-    }
-    problem
+    let problem = Problem::new(status, "/problems/http", title, detail).into_response();
+    crate::layers::with_headers_of(problem, &parts.headers)
 }
 
 /// Query parameters, refused as a problem document (not axum's plain-text rejection) when they

@@ -136,13 +136,24 @@ async fn plain_rejections_as_pages(request: Request, next: Next) -> axum::respon
         return response;
     }
     let (parts, _) = response.into_parts();
-    let mut page = crate::error::refused_request_page(parts.status);
-    for (name, value) in parts.headers.iter() {
+    with_headers_of(
+        crate::error::refused_request_page(parts.status),
+        &parts.headers,
+    )
+}
+
+/// A replacement answer keeps the headers of the one it replaces (e.g. `Allow`), but not those
+/// that describe the old body.
+pub(crate) fn with_headers_of(
+    mut response: axum::response::Response,
+    headers: &axum::http::HeaderMap,
+) -> axum::response::Response {
+    for (name, value) in headers {
         if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
-            page.headers_mut().insert(name.clone(), value.clone());
+            response.headers_mut().insert(name.clone(), value.clone());
         }
     }
-    page
+    response
 }
 
 /// Nothing a signed-in user saw may stay in a browser's or a proxy's cache (on a shared
