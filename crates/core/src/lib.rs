@@ -4,11 +4,14 @@
 //! or a plain data type, so the rules can be tested exhaustively and reused by every front end.
 #![deny(missing_docs)]
 
+pub mod audit;
 pub mod child;
 pub mod countries;
+pub mod decision;
 pub mod export;
 pub mod htcds;
 pub mod ids;
+pub mod materials;
 pub mod palermo;
 pub mod password;
 pub mod permissions;

@@ -1,0 +1,231 @@
+//! Every action the audit log records, as one typed list.
+//!
+//! The log stores an action by its name (`case.create`, `screening.confirm`): those names are
+//! part of every existing register's hash chain, so a name never changes and a variant is never
+//! renamed on disk. Each action is about one kind of record (`case`, `person`, `user`, …),
+//! which is written beside it. Adding an action means adding a line to the table below (and,
+//! in the store's tests, the scenario that writes it: that test does not compile until then).
+
+use std::fmt;
+use std::str::FromStr;
+
+macro_rules! audit_actions {
+    ($( $(#[$doc:meta])* $variant:ident = $name:literal on $kind:literal, )*) => {
+        /// An action written to the audit log. See the module documentation.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum AuditAction {
+            $( $(#[$doc])* $variant, )*
+        }
+
+        impl AuditAction {
+            /// Every action, in the order of the table.
+            pub const ALL: &'static [AuditAction] = &[ $( AuditAction::$variant, )* ];
+
+            /// The name stored in the log (stable: it is hashed into the chain).
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    $( AuditAction::$variant => $name, )*
+                }
+            }
+
+            /// The kind of record the entry names (`record_kind` in the log).
+            pub const fn record_kind(self) -> &'static str {
+                match self {
+                    $( AuditAction::$variant => $kind, )*
+                }
+            }
+        }
+    };
+}
+
+audit_actions! {
+    /// An organisation was registered.
+    OrganisationCreate = "organisation.create" on "organisation",
+    /// An organisation was changed.
+    OrganisationUpdate = "organisation.update" on "organisation",
+    /// An office was registered.
+    OfficeCreate = "office.create" on "office",
+    /// An account was created.
+    UserCreate = "user.create" on "user",
+    /// A second administrator was asked to approve a new account.
+    UserCreateRequest = "user.create_request" on "user",
+    /// A second administrator was asked to approve a reset.
+    UserResetRequest = "user.reset_request" on "user",
+    /// A waiting request was approved.
+    UserRequestApprove = "user.request_approve" on "user",
+    /// A waiting request was refused.
+    UserRequestRefuse = "user.request_refuse" on "user",
+    /// A one-time credential was issued.
+    UserOneTimeCredential = "user.one_time_credential" on "user",
+    /// A password was set.
+    UserPassword = "user.password" on "user",
+    /// An account was disabled.
+    UserDisable = "user.disable" on "user",
+    /// An account was enabled again.
+    UserEnable = "user.enable" on "user",
+    /// A successful sign-in.
+    UserLogin = "user.login" on "user",
+    /// A sign-in with a wrong password.
+    UserLoginFailed = "user.login_failed" on "user",
+    /// A sign-in refused on a locked account.
+    UserLoginLocked = "user.login_locked" on "user",
+    /// A sign-in with an unknown name (the name is not logged).
+    UserLoginUnknown = "user.login_unknown" on "user",
+    /// A sign-in with a one-time credential.
+    UserLoginOneTime = "user.login_one_time" on "user",
+    /// A wrong current password on the password-change form.
+    UserPasswordCheckFailed = "user.password_check_failed" on "user",
+    /// A password check tried on a locked account.
+    UserPasswordCheckLocked = "user.password_check_locked" on "user",
+    /// An API token was created.
+    ApiTokenCreate = "api_token.create" on "user",
+    /// A person was registered.
+    PersonCreate = "person.create" on "person",
+    /// A person's facts were changed.
+    PersonUpdate = "person.update" on "person",
+    /// A person's identifying data was read.
+    PersonIdentityRead = "person_identity.read" on "person",
+    /// A person's identifying data was changed.
+    PersonIdentityUpdate = "person_identity.update" on "person",
+    /// A person's identifying data was exported.
+    PersonIdentityExport = "person_identity.export" on "person",
+    /// A search over identifying data (names) was run.
+    PersonIdentitySearch = "person_identity.search" on "search",
+    /// A case was opened.
+    CaseCreate = "case.create" on "case",
+    /// A case's facts were changed.
+    CaseUpdate = "case.update" on "case",
+    /// A case was shared with another agency (read and comment).
+    CaseShare = "case.share" on "case",
+    /// A case was shared with another agency for editing.
+    CaseShareForEditing = "case.share_for_editing" on "case",
+    /// A person was involved in a case.
+    CasePersonAdd = "case_person.add" on "case_person",
+    /// A person's involvement in a case was changed.
+    CasePersonUpdate = "case_person.update" on "case_person",
+    /// A comment was added to a case.
+    CaseCommentCreate = "case_comment.create" on "case_comment",
+    /// A consent was recorded.
+    ConsentCreate = "consent.create" on "consent",
+    /// A screening was started.
+    ScreeningCreate = "screening.create" on "screening",
+    /// A screening's draft was saved.
+    ScreeningSave = "screening.save" on "screening",
+    /// A screening was completed and evaluated.
+    ScreeningComplete = "screening.complete" on "screening",
+    /// The suggested status of a screening was confirmed.
+    ScreeningConfirm = "screening.confirm" on "screening",
+    /// The suggested status of a screening was overridden.
+    ScreeningOverride = "screening.override" on "screening",
+    /// A training session was created.
+    TrainingSessionCreate = "training_session.create" on "training_session",
+    /// A participant was registered in a session.
+    TrainingParticipantCreate = "training_participant.create" on "training_participant",
+    /// A participant's test scores were recorded.
+    TrainingParticipantScores = "training_participant.scores" on "training_participant",
+    /// A participant was marked present on a day.
+    TrainingAttendancePresent = "training_attendance.present" on "training_participant",
+    /// A participant was marked absent on a day.
+    TrainingAttendanceAbsent = "training_attendance.absent" on "training_participant",
+    /// A certificate was issued.
+    CertificateIssue = "certificate.issue" on "certificate",
+    /// A certificate was revoked.
+    CertificateRevoke = "certificate.revoke" on "certificate",
+    /// An awareness material was registered.
+    MaterialCreate = "material.create" on "material",
+    /// Stock of a material was received into a store.
+    MaterialReceipt = "material.receipt" on "material",
+    /// Stock of a material was distributed from a store to an office.
+    MaterialDistribution = "material.distribution" on "material",
+}
+
+impl fmt::Display for AuditAction {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A name that is no audit action.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownAuditAction(pub String);
+
+impl fmt::Display for UnknownAuditAction {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "unknown audit action '{}'", self.0)
+    }
+}
+
+impl std::error::Error for UnknownAuditAction {}
+
+impl FromStr for AuditAction {
+    type Err = UnknownAuditAction;
+
+    /// The action stored under this exact name (no tolerance: names are identifiers).
+    fn from_str(s: &str) -> Result<AuditAction, UnknownAuditAction> {
+        AuditAction::ALL
+            .iter()
+            .copied()
+            .find(|a| a.as_str() == s)
+            .ok_or_else(|| UnknownAuditAction(s.to_string()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    #[test]
+    fn every_action_round_trips_through_its_name() {
+        for a in AuditAction::ALL {
+            assert_eq!(a.as_str().parse::<AuditAction>(), Ok(*a));
+            assert_eq!(a.to_string(), a.as_str());
+        }
+    }
+
+    #[test]
+    fn names_are_unique_and_all_is_complete() {
+        let names: BTreeSet<&str> = AuditAction::ALL.iter().map(|a| a.as_str()).collect();
+        assert_eq!(names.len(), AuditAction::ALL.len());
+        let variants: BTreeSet<AuditAction> = AuditAction::ALL.iter().copied().collect();
+        assert_eq!(variants.len(), AuditAction::ALL.len());
+        // The table lists 49 actions today; a new one is added to it, never renamed.
+        assert_eq!(AuditAction::ALL.len(), 49);
+    }
+
+    #[test]
+    fn stored_names_do_not_change() {
+        // A few names pinned as they stand in existing registers' chains.
+        assert_eq!(AuditAction::CaseCreate.as_str(), "case.create");
+        assert_eq!(AuditAction::ScreeningConfirm.as_str(), "screening.confirm");
+        assert_eq!(AuditAction::MaterialReceipt.as_str(), "material.receipt");
+        assert_eq!(AuditAction::ApiTokenCreate.as_str(), "api_token.create");
+        assert_eq!(
+            AuditAction::TrainingAttendancePresent.as_str(),
+            "training_attendance.present"
+        );
+        assert_eq!(AuditAction::PersonIdentitySearch.record_kind(), "search");
+        assert_eq!(AuditAction::UserLoginUnknown.record_kind(), "user");
+    }
+
+    #[test]
+    fn names_are_lowercase_kind_dot_verb() {
+        for a in AuditAction::ALL {
+            let (kind, verb) = a.as_str().split_once('.').expect("a dot");
+            for part in [kind, verb] {
+                assert!(!part.is_empty(), "{a}");
+                assert!(part.chars().all(|c| c.is_ascii_lowercase() || c == '_'), "{a}");
+            }
+        }
+    }
+
+    #[test]
+    fn unknown_names_are_refused() {
+        for s in ["", "case", "case.Create", " case.create", "case.delete"] {
+            assert_eq!(
+                s.parse::<AuditAction>(),
+                Err(UnknownAuditAction(s.to_string()))
+            );
+        }
+    }
+}
