@@ -1,6 +1,16 @@
-// Awareness materials and their stock. Included once per backend (see lib.rs), like ops.rs.
+//! Awareness materials and their stock.
 
-pub(super) async fn create_material(
+use chrono::Utc;
+use sqlx::Row as _;
+use tabara_core::audit::AuditAction;
+use tabara_core::ids::*;
+
+use tabara_core::materials::{MaterialKind, Movement};
+
+use super::*;
+use crate::{Actor, Distribution, MaterialItem, Result, StockLine};
+
+pub(crate) async fn create_material(
     pool: &Pool,
     actor: &Actor,
     id: MaterialId,
@@ -10,25 +20,28 @@ pub(super) async fn create_material(
     campaign: Option<&str>,
 ) -> Result<MaterialItem> {
     let mut e = tabara_core::validation::ValidationErrors::default();
-    if !matches!(kind, "poster" | "flyer" | "brochure") {
-        e.push("mat_Kind", "picklist", "poster, flyer or brochure");
-    }
+    // The kind is parsed by core; an unknown one is refused with the other field errors.
+    let kind = MaterialKind::check(kind).map_err(|k| e.0.extend(k.0)).ok();
     text_rule(&mut e, "mat_Title", title, true);
     let language = language.trim().to_ascii_lowercase();
     if language.len() != 2 || !language.chars().all(|c| c.is_ascii_lowercase()) {
-        e.push("mat_Language", "iso639", "a two-letter language code such as rn, fr, sw");
+        e.push(
+            "mat_Language",
+            "iso639",
+            "a two-letter language code such as rn, fr, sw",
+        );
     }
     if let Some(c) = campaign {
         text_rule(&mut e, "mat_Campaign", c, false);
     }
-    e.into_result(())?;
+    let kind = e.into_result(kind)?.expect("a kind when no error");
     let mut tx = begin(pool).await?;
     let campaign = campaign.map(str::trim).filter(|c| !c.is_empty());
     sqlx::query(
         "INSERT INTO material_items (id, kind, title, language, campaign, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(id.0)
-    .bind(kind)
+    .bind(kind.as_str())
     .bind(title.trim())
     .bind(&language)
     .bind(campaign)
@@ -36,18 +49,22 @@ pub(super) async fn create_material(
     .bind(Utc::now())
     .execute(&mut *tx)
     .await?;
-    append_audit(&mut tx, &[pending(actor, "material.create", "material", id.to_string())]).await?;
+    append_audit(
+        &mut tx,
+        &[pending(actor, AuditAction::MaterialCreate, id.to_string())],
+    )
+    .await?;
     tx.commit().await?;
     Ok(MaterialItem {
         id,
-        kind: kind.to_string(),
+        kind: kind.as_str().to_string(),
         title: title.trim().to_string(),
         language,
         campaign: campaign.map(str::to_string),
     })
 }
 
-pub(super) async fn materials(pool: &Pool) -> Result<Vec<MaterialItem>> {
+pub(crate) async fn materials(pool: &Pool) -> Result<Vec<MaterialItem>> {
     let rows = sqlx::query("SELECT id, kind, title, language, campaign FROM material_items ORDER BY title, id LIMIT 500")
         .fetch_all(pool)
         .await?;
@@ -64,31 +81,14 @@ pub(super) async fn materials(pool: &Pool) -> Result<Vec<MaterialItem>> {
         .collect()
 }
 
-/// The most one movement can carry: a print run, not a number that overflows the sums of the
-/// stock and of the reports.
-pub const MAX_MOVEMENT_QUANTITY: i64 = 1_000_000;
-
-/// A quantity above zero and at most [`MAX_MOVEMENT_QUANTITY`], on a day between
-/// [`EARLIEST_RECORD_DATE`](tabara_core::validation::EARLIEST_RECORD_DATE) and today.
-fn check_movement(quantity: i64, on: NaiveDate) -> Result<()> {
-    if !(1..=MAX_MOVEMENT_QUANTITY).contains(&quantity) {
-        return Err(refuse(
-            "mat_Quantity",
-            "range",
-            &format!("a quantity is a whole number from 1 to {MAX_MOVEMENT_QUANTITY}"),
-        ));
-    }
-    let mut e = tabara_core::validation::ValidationErrors::default();
-    let today = chrono::Utc::now().date_naive();
-    tabara_core::validation::check_date_range(&mut e, "mat_OnDate", on, tabara_core::validation::EARLIEST_RECORD_DATE, today);
-    Ok(e.into_result(())?)
-}
-
-async fn movement(
+/// Record a movement that core's rules allowed, with its audit entry; returns the quantity now
+/// on hand in the movement's store.
+pub(crate) async fn record_movement(
     tx: &mut Tx,
     actor: &Actor,
-    (item, kind, store, to, quantity, on): (MaterialId, &str, OfficeId, Option<OfficeId>, i64, NaiveDate),
-) -> Result<()> {
+    item: MaterialId,
+    m: &Movement,
+) -> Result<i64> {
     let id = MovementId::new();
     sqlx::query(
         "INSERT INTO material_movements (id, item_id, kind, store_id, to_office_id, quantity, on_date, recorded_by, recorded_at) \
@@ -96,95 +96,89 @@ async fn movement(
     )
     .bind(id.0)
     .bind(item.0)
-    .bind(kind)
-    .bind(store.0)
-    .bind(to.map(|o| o.0))
-    .bind(quantity)
-    .bind(on)
+    .bind(m.kind.as_str())
+    .bind(m.store.0)
+    .bind(m.to.map(|o| o.0))
+    .bind(m.quantity)
+    .bind(m.on)
     .bind(actor.as_str())
     .bind(Utc::now())
     .execute(&mut **tx)
     .await?;
-    let action = if kind == "receipt" { "material.receipt" } else { "material.distribution" };
-    append_audit(tx, &[pending(actor, action, "material", item.to_string())]).await?;
-    Ok(())
+    append_audit(tx, &[pending(actor, m.kind.action(), item.to_string())]).await?;
+    let on_hand: i64 = sqlx::query_scalar(
+        "SELECT quantity FROM material_stock WHERE item_id = $1 AND store_id = $2",
+    )
+    .bind(item.0)
+    .bind(m.store.0)
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(on_hand)
 }
 
 /// Stock received into a store. Returns the quantity now on hand.
-pub(super) async fn receive_material(
+pub(crate) async fn receive_material(
     pool: &Pool,
     actor: &Actor,
     item: MaterialId,
-    store: OfficeId,
-    quantity: i64,
-    on: NaiveDate,
+    m: Movement,
 ) -> Result<i64> {
-    check_movement(quantity, on)?;
+    m.check(today())?;
     let mut tx = begin(pool).await?;
-    let done = sqlx::query("UPDATE material_stock SET quantity = quantity + $1 WHERE item_id = $2 AND store_id = $3")
-        .bind(quantity)
-        .bind(item.0)
-        .bind(store.0)
-        .execute(&mut *tx)
-        .await?;
+    let done = sqlx::query(
+        "UPDATE material_stock SET quantity = quantity + $1 WHERE item_id = $2 AND store_id = $3",
+    )
+    .bind(m.quantity)
+    .bind(item.0)
+    .bind(m.store.0)
+    .execute(&mut *tx)
+    .await?;
     if done.rows_affected() == 0 {
         sqlx::query("INSERT INTO material_stock (item_id, store_id, quantity) VALUES ($1, $2, $3)")
             .bind(item.0)
-            .bind(store.0)
-            .bind(quantity)
+            .bind(m.store.0)
+            .bind(m.quantity)
             .execute(&mut *tx)
             .await?;
     }
-    movement(&mut tx, actor, (item, "receipt", store, None, quantity, on)).await?;
-    let now: i64 = sqlx::query_scalar("SELECT quantity FROM material_stock WHERE item_id = $1 AND store_id = $2")
-        .bind(item.0)
-        .bind(store.0)
-        .fetch_one(&mut *tx)
-        .await?;
+    let on_hand = record_movement(&mut tx, actor, item, &m).await?;
     tx.commit().await?;
-    Ok(now)
+    Ok(on_hand)
 }
 
 /// Distribute from a store to an office. The stock is decremented in one statement only when
 /// enough is on hand, so concurrent distributions can never take it below zero. Returns the
 /// quantity left in the store.
-pub(super) async fn distribute_material(
+pub(crate) async fn distribute_material(
     pool: &Pool,
     actor: &Actor,
     item: MaterialId,
-    store: OfficeId,
-    to: OfficeId,
-    quantity: i64,
-    on: NaiveDate,
+    m: Movement,
 ) -> Result<i64> {
-    check_movement(quantity, on)?;
-    if store == to {
-        return Err(refuse("mat_ToOffice", "different", "distribute to another office than the store"));
-    }
+    m.check(today())?;
     let mut tx = begin(pool).await?;
     let done = sqlx::query(
         "UPDATE material_stock SET quantity = quantity - $1 WHERE item_id = $2 AND store_id = $3 AND quantity >= $4",
     )
-    .bind(quantity)
+    .bind(m.quantity)
     .bind(item.0)
-    .bind(store.0)
-    .bind(quantity)
+    .bind(m.store.0)
+    .bind(m.quantity)
     .execute(&mut *tx)
     .await?;
     if done.rows_affected() == 0 {
-        return Err(refuse("mat_Quantity", "insufficient_stock", "not enough in stock"));
+        return Err(refuse(
+            "mat_Quantity",
+            "insufficient_stock",
+            "not enough in stock",
+        ));
     }
-    movement(&mut tx, actor, (item, "distribution", store, Some(to), quantity, on)).await?;
-    let left: i64 = sqlx::query_scalar("SELECT quantity FROM material_stock WHERE item_id = $1 AND store_id = $2")
-        .bind(item.0)
-        .bind(store.0)
-        .fetch_one(&mut *tx)
-        .await?;
+    let left = record_movement(&mut tx, actor, item, &m).await?;
     tx.commit().await?;
     Ok(left)
 }
 
-pub(super) async fn material_stock(pool: &Pool) -> Result<Vec<StockLine>> {
+pub(crate) async fn material_stock(pool: &Pool) -> Result<Vec<StockLine>> {
     let rows = sqlx::query("SELECT item_id, store_id, quantity FROM material_stock ORDER BY store_id, item_id LIMIT 5000")
         .fetch_all(pool)
         .await?;
@@ -200,7 +194,7 @@ pub(super) async fn material_stock(pool: &Pool) -> Result<Vec<StockLine>> {
 }
 
 /// Every distribution, by receiving office then date (what each post received and when).
-pub(super) async fn distributions(pool: &Pool) -> Result<Vec<Distribution>> {
+pub(crate) async fn distributions(pool: &Pool) -> Result<Vec<Distribution>> {
     let rows = sqlx::query(
         "SELECT to_office_id, item_id, quantity, on_date FROM material_movements WHERE kind = 'distribution' \
          ORDER BY to_office_id, on_date, id LIMIT 10000",

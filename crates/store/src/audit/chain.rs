@@ -1,7 +1,9 @@
 //! The audit log's hash chain: every entry commits to the one before it, so editing or deleting
-//! a past entry breaks every hash after it. Pure functions; the SQL lives in `ops.rs`.
+//! a past entry breaks every hash after it. Pure functions; the SQL lives in `queries.rs` and in
+//! the backend's `append_audit`.
 
 use sha2::{Digest, Sha256};
+use tabara_core::audit::AuditAction;
 
 /// The `prev_hash` of the first entry.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -12,10 +14,9 @@ pub const GENESIS: &str = "00000000000000000000000000000000000000000000000000000
 pub struct Pending {
     /// Who: `user:<uuid>` or `system:<name>`.
     pub actor: String,
-    /// What, e.g. `person.create`, `person_identity.read`.
-    pub action: &'static str,
-    /// The kind of record, e.g. `person`.
-    pub record_kind: &'static str,
+    /// What, e.g. `person.create`, `person_identity.read`; the entry's record kind is the
+    /// action's ([`AuditAction::record_kind`]).
+    pub action: AuditAction,
     /// The record's id (uuid or case number).
     pub record_id: String,
 }

@@ -1,11 +1,24 @@
-// One-time credentials, failed password checks outside sign-in, and the requests that wait for
-// a second administrator; written once for both backends (included next to ops.rs and
-// access.rs by the `sqlite` and `postgres` modules).
+//! One-time credentials, failed password checks outside sign-in, and the requests that wait for a
+//! second administrator.
+
+use chrono::Utc;
+use sqlx::Row as _;
+use tabara_core::audit::AuditAction;
+use tabara_core::ids::*;
+use uuid::Uuid;
+
+use super::directory::{insert_user, user_from_row};
+use super::*;
+use crate::{
+    AccountRequest, AccountRequestKind, Actor, FirstCredential, NewUser, ResetNotice, Result,
+    StoreError,
+};
+use tabara_core::validation::ValidationErrors;
 
 /// Columns of the account in a query that joins `users u` with other tables.
-const U_COLS: &str = "u.id, u.username, u.display_name, u.role, u.organisation_id, u.office_id, u.disabled, u.version";
+pub(crate) const U_COLS: &str = "u.id, u.username, u.display_name, u.role, u.organisation_id, u.office_id, u.disabled, u.version";
 
-pub(super) async fn create_account(
+pub(crate) async fn create_account(
     pool: &Pool,
     actor: &Actor,
     user: &NewUser,
@@ -16,8 +29,20 @@ pub(super) async fn create_account(
     let request = match first {
         FirstCredential::Usable => None,
         FirstCredential::OneTime(expires_at) => {
-            let issued = OneTimeIssue { reset_by: actor, approved_by: None, creation: true };
-            mark_one_time(&mut tx, actor, issued, user.id, &user.password_hash, expires_at).await?;
+            let issued = OneTimeIssue {
+                reset_by: actor,
+                approved_by: None,
+                creation: true,
+            };
+            mark_one_time(
+                &mut tx,
+                actor,
+                issued,
+                user.id,
+                &user.password_hash,
+                expires_at,
+            )
+            .await?;
             None
         }
         FirstCredential::AwaitingApproval(requester) => {
@@ -36,7 +61,7 @@ pub(super) async fn create_account(
 }
 
 /// Who gave out a one-time credential, who approved it, and whether it is a new account's first.
-struct OneTimeIssue<'a> {
+pub(crate) struct OneTimeIssue<'a> {
     reset_by: &'a Actor,
     approved_by: Option<&'a Actor>,
     creation: bool,
@@ -44,7 +69,7 @@ struct OneTimeIssue<'a> {
 
 /// Replace the password with a one-time credential: ends every session, lifts any lock, keeps
 /// who issued it (and who approved, and whether for a new account) to tell the holder.
-async fn mark_one_time(
+pub(crate) async fn mark_one_time(
     tx: &mut Tx,
     actor: &Actor,
     issued: OneTimeIssue<'_>,
@@ -68,14 +93,28 @@ async fn mark_one_time(
     .execute(&mut **tx)
     .await?;
     if done.rows_affected() == 0 {
-        return Err(StoreError::NotFound { kind: "user", id: user_id.to_string() });
+        return Err(StoreError::NotFound {
+            kind: "user",
+            id: user_id.to_string(),
+        });
     }
-    sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id.0).execute(&mut **tx).await?;
-    append_audit(tx, &[pending(actor, "user.one_time_credential", "user", user_id.to_string())]).await?;
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+        .bind(user_id.0)
+        .execute(&mut **tx)
+        .await?;
+    append_audit(
+        tx,
+        &[pending(
+            actor,
+            AuditAction::UserOneTimeCredential,
+            user_id.to_string(),
+        )],
+    )
+    .await?;
     Ok(())
 }
 
-pub(super) async fn issue_one_time(
+pub(crate) async fn issue_one_time(
     pool: &Pool,
     actor: &Actor,
     user_id: UserId,
@@ -83,18 +122,32 @@ pub(super) async fn issue_one_time(
     expires_at: chrono::DateTime<Utc>,
 ) -> Result<()> {
     let mut tx = begin(pool).await?;
-    let issued = OneTimeIssue { reset_by: actor, approved_by: None, creation: false };
+    let issued = OneTimeIssue {
+        reset_by: actor,
+        approved_by: None,
+        creation: false,
+    };
     mark_one_time(&mut tx, actor, issued, user_id, hash, expires_at).await?;
     tx.commit().await?;
     Ok(())
 }
 
-async fn insert_request(tx: &mut Tx, requester: UserId, user_id: UserId, kind: AccountRequestKind) -> Result<Uuid> {
-    let waiting: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM account_requests WHERE user_id = $1 AND decision IS NULL")
-        .bind(user_id.0)
-        .fetch_one(&mut **tx)
-        .await?;
-    let duplicate = || StoreError::Duplicate { what: "pending request for account", value: user_id.to_string() };
+pub(crate) async fn insert_request(
+    tx: &mut Tx,
+    requester: UserId,
+    user_id: UserId,
+    kind: AccountRequestKind,
+) -> Result<Uuid> {
+    let waiting: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM account_requests WHERE user_id = $1 AND decision IS NULL",
+    )
+    .bind(user_id.0)
+    .fetch_one(&mut **tx)
+    .await?;
+    let duplicate = || StoreError::Duplicate {
+        what: "pending request for account",
+        value: user_id.to_string(),
+    };
     if waiting > 0 {
         return Err(duplicate());
     }
@@ -112,25 +165,37 @@ async fn insert_request(tx: &mut Tx, requester: UserId, user_id: UserId, kind: A
             other => other.into(),
         })?;
     let action = match kind {
-        AccountRequestKind::Create => "user.create_request",
-        AccountRequestKind::Reset => "user.reset_request",
+        AccountRequestKind::Create => AuditAction::UserCreateRequest,
+        AccountRequestKind::Reset => AuditAction::UserResetRequest,
     };
-    append_audit(tx, &[pending(&Actor::user(requester), action, "user", user_id.to_string())]).await?;
+    append_audit(
+        tx,
+        &[pending(
+            &Actor::user(requester),
+            action,
+            user_id.to_string(),
+        )],
+    )
+    .await?;
     Ok(id)
 }
 
-pub(super) async fn request_reset(pool: &Pool, requester: UserId, user_id: UserId) -> Result<Uuid> {
+pub(crate) async fn request_reset(pool: &Pool, requester: UserId, user_id: UserId) -> Result<Uuid> {
     let mut tx = begin(pool).await?;
     let id = insert_request(&mut tx, requester, user_id, AccountRequestKind::Reset).await?;
     tx.commit().await?;
     Ok(id)
 }
 
-fn request_from_row(r: &DbRow) -> Result<AccountRequest> {
+pub(crate) fn request_from_row(r: &DbRow) -> Result<AccountRequest> {
     let kind = match r.try_get::<String, _>("kind")?.as_str() {
         "create" => AccountRequestKind::Create,
         "reset" => AccountRequestKind::Reset,
-        other => return Err(StoreError::Corrupt(format!("account request kind '{other}'"))),
+        other => {
+            return Err(StoreError::Corrupt(format!(
+                "account request kind '{other}'"
+            )));
+        }
     };
     Ok(AccountRequest {
         id: r.try_get("request_id")?,
@@ -142,10 +207,14 @@ fn request_from_row(r: &DbRow) -> Result<AccountRequest> {
     })
 }
 
-const REQUEST_SELECT: &str = "SELECT r.id AS request_id, r.kind, r.requested_by, r.requested_at, q.display_name AS requested_by_name, ";
-const REQUEST_FROM: &str = " FROM account_requests r JOIN users u ON u.id = r.user_id JOIN users q ON q.id = r.requested_by";
+pub(crate) const REQUEST_SELECT: &str = "SELECT r.id AS request_id, r.kind, r.requested_by, r.requested_at, q.display_name AS requested_by_name, ";
 
-pub(super) async fn pending_account_requests(pool: &Pool, limit: i64) -> Result<Vec<AccountRequest>> {
+pub(crate) const REQUEST_FROM: &str = " FROM account_requests r JOIN users u ON u.id = r.user_id JOIN users q ON q.id = r.requested_by";
+
+pub(crate) async fn pending_account_requests(
+    pool: &Pool,
+    limit: i64,
+) -> Result<Vec<AccountRequest>> {
     let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
         "{REQUEST_SELECT}{U_COLS}{REQUEST_FROM} WHERE r.decision IS NULL ORDER BY r.requested_at, r.id LIMIT $1"
     )))
@@ -155,7 +224,7 @@ pub(super) async fn pending_account_requests(pool: &Pool, limit: i64) -> Result<
     rows.iter().map(request_from_row).collect()
 }
 
-pub(super) async fn decide_account_request(
+pub(crate) async fn decide_account_request(
     pool: &Pool,
     approver: UserId,
     request_id: Uuid,
@@ -168,25 +237,46 @@ pub(super) async fn decide_account_request(
     .bind(request_id)
     .fetch_optional(&mut *tx)
     .await?
-    .ok_or_else(|| StoreError::NotFound { kind: "account request", id: request_id.to_string() })?;
+    .ok_or_else(|| StoreError::NotFound {
+        kind: "account request",
+        id: request_id.to_string(),
+    })?;
     let request = request_from_row(&row)?;
     if request.requested_by == approver {
         let mut e = ValidationErrors::default();
-        e.push("request", "second_administrator", "another administrator must decide");
+        e.push(
+            "request",
+            "second_administrator",
+            "another administrator must decide",
+        );
         return Err(StoreError::Invalid(e));
     }
     let approver_actor = Actor::user(approver);
-    sqlx::query("UPDATE account_requests SET decision = $1, decided_by = $2, decided_at = $3 WHERE id = $4")
-        .bind(if approval.is_some() { "approved" } else { "refused" })
-        .bind(approver.0)
-        .bind(Utc::now())
-        .bind(request_id)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query(
+        "UPDATE account_requests SET decision = $1, decided_by = $2, decided_at = $3 WHERE id = $4",
+    )
+    .bind(if approval.is_some() {
+        "approved"
+    } else {
+        "refused"
+    })
+    .bind(approver.0)
+    .bind(Utc::now())
+    .bind(request_id)
+    .execute(&mut *tx)
+    .await?;
     let user_id = request.user.id;
     match approval {
         Some((hash, expires_at)) => {
-            append_audit(&mut tx, &[pending(&approver_actor, "user.request_approve", "user", user_id.to_string())]).await?;
+            append_audit(
+                &mut tx,
+                &[pending(
+                    &approver_actor,
+                    AuditAction::UserRequestApprove,
+                    user_id.to_string(),
+                )],
+            )
+            .await?;
             let requester = Actor::user(request.requested_by);
             let issued = OneTimeIssue {
                 reset_by: &requester,
@@ -196,7 +286,15 @@ pub(super) async fn decide_account_request(
             mark_one_time(&mut tx, &approver_actor, issued, user_id, hash, expires_at).await?;
         }
         None => {
-            append_audit(&mut tx, &[pending(&approver_actor, "user.request_refuse", "user", user_id.to_string())]).await?;
+            append_audit(
+                &mut tx,
+                &[pending(
+                    &approver_actor,
+                    AuditAction::UserRequestRefuse,
+                    user_id.to_string(),
+                )],
+            )
+            .await?;
             if request.kind == AccountRequestKind::Create {
                 // A refused account never had a credential; it stays, disabled, for the record.
                 sqlx::query("UPDATE users SET disabled = $1, version = version + 1, updated_at = $2 WHERE id = $3")
@@ -205,7 +303,15 @@ pub(super) async fn decide_account_request(
                     .bind(user_id.0)
                     .execute(&mut *tx)
                     .await?;
-                append_audit(&mut tx, &[pending(&approver_actor, "user.disable", "user", user_id.to_string())]).await?;
+                append_audit(
+                    &mut tx,
+                    &[pending(
+                        &approver_actor,
+                        AuditAction::UserDisable,
+                        user_id.to_string(),
+                    )],
+                )
+                .await?;
             }
         }
     }
@@ -213,7 +319,7 @@ pub(super) async fn decide_account_request(
     Ok(request)
 }
 
-pub(super) async fn use_one_time_credential(pool: &Pool, user_id: UserId) -> Result<bool> {
+pub(crate) async fn use_one_time_credential(pool: &Pool, user_id: UserId) -> Result<bool> {
     let mut tx = begin(pool).await?;
     // One statement decides: of two sign-ins racing with the same credential, one wins.
     let done = sqlx::query(
@@ -227,12 +333,20 @@ pub(super) async fn use_one_time_credential(pool: &Pool, user_id: UserId) -> Res
     if done.rows_affected() != 1 {
         return Ok(false);
     }
-    append_audit(&mut tx, &[pending(&Actor::user(user_id), "user.login_one_time", "user", user_id.to_string())]).await?;
+    append_audit(
+        &mut tx,
+        &[pending(
+            &Actor::user(user_id),
+            AuditAction::UserLoginOneTime,
+            user_id.to_string(),
+        )],
+    )
+    .await?;
     tx.commit().await?;
     Ok(true)
 }
 
-pub(super) async fn create_password_only_session(
+pub(crate) async fn create_password_only_session(
     pool: &Pool,
     user_id: UserId,
     token_hash: &str,
@@ -240,14 +354,19 @@ pub(super) async fn create_password_only_session(
     lang: &str,
     expires_at: chrono::DateTime<Utc>,
 ) -> Result<()> {
-    insert_session(pool, user_id, token_hash, csrf_token, lang, expires_at, true).await
+    insert_session(
+        pool, user_id, token_hash, csrf_token, lang, expires_at, true,
+    )
+    .await
 }
 
-pub(super) async fn reset_notice(pool: &Pool, user_id: UserId) -> Result<Option<ResetNotice>> {
-    let row = sqlx::query("SELECT reset_by, reset_approved_by, reset_at, reset_is_creation FROM users WHERE id = $1")
-        .bind(user_id.0)
-        .fetch_optional(pool)
-        .await?;
+pub(crate) async fn reset_notice(pool: &Pool, user_id: UserId) -> Result<Option<ResetNotice>> {
+    let row = sqlx::query(
+        "SELECT reset_by, reset_approved_by, reset_at, reset_is_creation FROM users WHERE id = $1",
+    )
+    .bind(user_id.0)
+    .fetch_optional(pool)
+    .await?;
     let Some(row) = row else { return Ok(None) };
     let Some(at) = row.try_get::<Option<chrono::DateTime<Utc>>, _>("reset_at")? else {
         return Ok(None);
@@ -257,37 +376,65 @@ pub(super) async fn reset_notice(pool: &Pool, user_id: UserId) -> Result<Option<
     let created: bool = row.try_get("reset_is_creation")?;
     // Actors are `user:<id>` or `system:<label>`; a system actor is the command line.
     async fn name(pool: &Pool, actor: Option<String>) -> Result<Option<String>> {
-        let Some(id) = actor.as_deref().and_then(|a| a.strip_prefix("user:")).and_then(|s| s.parse::<Uuid>().ok()) else {
+        let Some(id) = actor
+            .as_deref()
+            .and_then(|a| a.strip_prefix("user:"))
+            .and_then(|s| s.parse::<Uuid>().ok())
+        else {
             return Ok(None);
         };
-        Ok(sqlx::query_scalar("SELECT display_name FROM users WHERE id = $1").bind(id).fetch_optional(pool).await?)
+        Ok(
+            sqlx::query_scalar("SELECT display_name FROM users WHERE id = $1")
+                .bind(id)
+                .fetch_optional(pool)
+                .await?,
+        )
     }
-    Ok(Some(ResetNotice { by: name(pool, by).await?, approved_by: name(pool, approved_by).await?, at, created }))
+    Ok(Some(ResetNotice {
+        by: name(pool, by).await?,
+        approved_by: name(pool, approved_by).await?,
+        at,
+        created,
+    }))
 }
 
-pub(super) async fn record_failed_check(
+pub(crate) async fn record_failed_check(
     pool: &Pool,
     user_id: UserId,
-    action: &'static str,
+    action: AuditAction,
     locked_until: Option<chrono::DateTime<Utc>>,
 ) -> Result<()> {
     let mut tx = begin(pool).await?;
-    sqlx::query("UPDATE users SET failed_logins = failed_logins + 1, locked_until = $1 WHERE id = $2")
-        .bind(locked_until)
-        .bind(user_id.0)
-        .execute(&mut *tx)
-        .await?;
-    append_audit(&mut tx, &[pending(&Actor::user(user_id), action, "user", user_id.to_string())]).await?;
+    sqlx::query(
+        "UPDATE users SET failed_logins = failed_logins + 1, locked_until = $1 WHERE id = $2",
+    )
+    .bind(locked_until)
+    .bind(user_id.0)
+    .execute(&mut *tx)
+    .await?;
+    append_audit(
+        &mut tx,
+        &[pending(&Actor::user(user_id), action, user_id.to_string())],
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
 
-pub(super) async fn record_refused_sign_in(pool: &Pool, user_id: Option<UserId>) -> Result<()> {
+pub(crate) async fn record_refused_sign_in(pool: &Pool, user_id: Option<UserId>) -> Result<()> {
     let mut tx = begin(pool).await?;
     let entry = match user_id {
-        Some(id) => pending(&Actor::user(id), "user.login_locked", "user", id.to_string()),
+        Some(id) => pending(
+            &Actor::user(id),
+            AuditAction::UserLoginLocked,
+            id.to_string(),
+        ),
         // No name in the log: an unknown name is recorded as such, nothing more.
-        None => pending(&Actor::system("signin"), "user.login_unknown", "user", "unknown".into()),
+        None => pending(
+            &Actor::system("signin"),
+            AuditAction::UserLoginUnknown,
+            "unknown".into(),
+        ),
     };
     append_audit(&mut tx, &[entry]).await?;
     tx.commit().await?;

@@ -1,41 +1,47 @@
-// Screening interviews. Included once per backend (see lib.rs), like ops.rs: `Db`, `Pool`,
-// `DIALECT` and the helpers of ops.rs are in scope.
+//! Screening interviews: drafts, completion with the engine's evaluation, and the officer's
+//! decision.
 
-const SCREENING_COLS: &str = "id, person_id, case_id, catalogue_version, state, answers, age_facts, movement_facts, \
+use chrono::Utc;
+use sqlx::Row as _;
+use tabara_core::audit::AuditAction;
+use tabara_core::ids::*;
+use tabara_core::picklist::Picklist;
+use tabara_core::records::*;
+
+use tabara_core::decision::{Decidable, DecisionKind, DecisionRequest, ScreeningState};
+
+use super::cases::{CP_COLS, case_person_id, involvement_from_row};
+use super::*;
+use crate::{Actor, DecisionInput, Result, Screening, ScreeningDecision, StoreError};
+
+pub(crate) const SCREENING_COLS: &str = "id, person_id, case_id, catalogue_version, state, answers, age_facts, movement_facts, \
     evaluation, decision, decided_status, decision_reason, decided_by, decided_at, created_by, created_at, updated_at, version";
 
-fn json_col<T: serde::de::DeserializeOwned>(r: &DbRow, col: &str) -> Result<T> {
-    let text: String = r.try_get(col)?;
-    serde_json::from_str(&text).map_err(|e| StoreError::Corrupt(format!("{col}: {e}")))
-}
-
-fn screening_from_row(r: &DbRow) -> Result<Screening> {
+pub(crate) fn screening_from_row(r: &DbRow) -> Result<Screening> {
     let state: String = r.try_get("state")?;
-    let state = match state.as_str() {
-        "draft" => ScreeningState::Draft,
-        "completed" => ScreeningState::Completed,
-        other => return Err(StoreError::Corrupt(format!("screening state '{other}'"))),
-    };
+    let state = ScreeningState::from_stored(&state)
+        .ok_or_else(|| StoreError::Corrupt(format!("screening state '{state}'")))?;
     let evaluation: Option<String> = r.try_get("evaluation")?;
     let evaluation = evaluation
-        .map(|e| serde_json::from_str(&e).map_err(|e| StoreError::Corrupt(format!("evaluation: {e}"))))
+        .map(|e| {
+            serde_json::from_str(&e).map_err(|e| StoreError::Corrupt(format!("evaluation: {e}")))
+        })
         .transpose()?;
     let decision: Option<String> = r.try_get("decision")?;
     let decision = match decision {
         None => None,
         Some(kind) => {
-            let kind = match kind.as_str() {
-                "confirmed" => DecisionKind::Confirmed,
-                "overridden" => DecisionKind::Overridden,
-                other => return Err(StoreError::Corrupt(format!("screening decision '{other}'"))),
-            };
+            let kind = DecisionKind::from_stored(&kind)
+                .ok_or_else(|| StoreError::Corrupt(format!("screening decision '{kind}'")))?;
             let status: String = r.try_get("decided_status")?;
             Some(ScreeningDecision {
                 kind,
                 status: tabara_core::htcds::TraffickingStatus::parse(&status)
                     .map_err(|e| StoreError::Corrupt(e.to_string()))?,
                 reason: r.try_get("decision_reason")?,
-                decided_by: r.try_get::<Option<String>, _>("decided_by")?.unwrap_or_default(),
+                decided_by: r
+                    .try_get::<Option<String>, _>("decided_by")?
+                    .unwrap_or_default(),
                 decided_at: r
                     .try_get::<Option<chrono::DateTime<Utc>>, _>("decided_at")?
                     .ok_or_else(|| StoreError::Corrupt("decision without a date".into()))?,
@@ -60,20 +66,25 @@ fn screening_from_row(r: &DbRow) -> Result<Screening> {
     })
 }
 
-fn to_json<T: serde::Serialize>(v: &T) -> Result<String> {
-    serde_json::to_string(v).map_err(|e| StoreError::Corrupt(e.to_string()))
-}
-
-async fn fetch_screening(tx: &mut Tx, id: tabara_core::ids::ScreeningId, lock: &str) -> Result<Screening> {
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {SCREENING_COLS} FROM screenings WHERE id = $1{lock}")))
-        .bind(id.0)
-        .fetch_optional(&mut **tx)
-        .await?
-        .ok_or_else(|| StoreError::NotFound { kind: "screening", id: id.to_string() })?;
+pub(crate) async fn fetch_screening(
+    tx: &mut Tx,
+    id: tabara_core::ids::ScreeningId,
+    lock: &str,
+) -> Result<Screening> {
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {SCREENING_COLS} FROM screenings WHERE id = $1{lock}"
+    )))
+    .bind(id.0)
+    .fetch_optional(&mut **tx)
+    .await?
+    .ok_or_else(|| StoreError::NotFound {
+        kind: "screening",
+        id: id.to_string(),
+    })?;
     screening_from_row(&row)
 }
 
-pub(super) async fn create_screening(
+pub(crate) async fn create_screening(
     pool: &Pool,
     actor: &Actor,
     id: tabara_core::ids::ScreeningId,
@@ -94,7 +105,11 @@ pub(super) async fn create_screening(
     // Screening looks for a possible victim: suspects, witnesses and others are not screened.
     let role: PersonRole = pick(&row.try_get::<String, _>("role")?)?;
     if role != PersonRole::Victim {
-        return Err(refuse("scr_Person", "victim_only", "only a possible victim of the case is screened"));
+        return Err(refuse(
+            "scr_Person",
+            "victim_only",
+            "only a possible victim of the case is screened",
+        ));
     }
     // The age recorded at registration is carried over (the officer corrects it at the first step).
     let age = tabara_core::screening::AgeFacts {
@@ -121,20 +136,28 @@ pub(super) async fn create_screening(
     .bind(1i64)
     .execute(&mut *tx)
     .await?;
-    append_audit(&mut tx, &[pending(actor, "screening.create", "screening", id.to_string())]).await?;
+    append_audit(
+        &mut tx,
+        &[pending(actor, AuditAction::ScreeningCreate, id.to_string())],
+    )
+    .await?;
     let s = fetch_screening(&mut tx, id, "").await?;
     tx.commit().await?;
     Ok(s)
 }
 
-pub(super) async fn screening(pool: &Pool, id: tabara_core::ids::ScreeningId) -> Result<Screening> {
+pub(crate) async fn screening(pool: &Pool, id: tabara_core::ids::ScreeningId) -> Result<Screening> {
     let mut tx = begin(pool).await?;
     let s = fetch_screening(&mut tx, id, "").await?;
     tx.commit().await?;
     Ok(s)
 }
 
-pub(super) async fn person_screenings(pool: &Pool, person_id: PersonId, limit: i64) -> Result<Vec<Screening>> {
+pub(crate) async fn person_screenings(
+    pool: &Pool,
+    person_id: PersonId,
+    limit: i64,
+) -> Result<Vec<Screening>> {
     let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT {SCREENING_COLS} FROM screenings WHERE person_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2"
     )))
@@ -145,14 +168,8 @@ pub(super) async fn person_screenings(pool: &Pool, person_id: PersonId, limit: i
     rows.iter().map(screening_from_row).collect()
 }
 
-fn refuse(field: &'static str, rule: &'static str, message: &str) -> StoreError {
-    let mut e = tabara_core::validation::ValidationErrors::default();
-    e.push(field, rule, message);
-    StoreError::Invalid(e)
-}
-
 /// Save the answers of a draft (resumable); `expected_version` is the version the form was read at.
-pub(super) async fn save_screening(
+pub(crate) async fn save_screening(
     pool: &Pool,
     actor: &Actor,
     id: tabara_core::ids::ScreeningId,
@@ -163,10 +180,13 @@ pub(super) async fn save_screening(
 ) -> Result<i64> {
     let mut tx = begin(pool).await?;
     let current = fetch_screening(&mut tx, id, FOR_UPDATE).await?;
-    check_version("screening", id.to_string(), expected_version, current.version)?;
-    if current.state != ScreeningState::Draft {
-        return Err(refuse("scr_State", "completed", "a completed screening cannot change; start a new one"));
-    }
+    check_version(
+        "screening",
+        id.to_string(),
+        expected_version,
+        current.version,
+    )?;
+    current.state.check_save()?;
     let version = current.version + 1;
     let done = sqlx::query(
         "UPDATE screenings SET answers = $1, age_facts = $2, movement_facts = $3, updated_at = $4, version = $5 WHERE id = $6 AND version = $7",
@@ -181,13 +201,17 @@ pub(super) async fn save_screening(
     .execute(&mut *tx)
     .await?;
     ensure_updated(done, "screening", id.to_string(), expected_version)?;
-    append_audit(&mut tx, &[pending(actor, "screening.save", "screening", id.to_string())]).await?;
+    append_audit(
+        &mut tx,
+        &[pending(actor, AuditAction::ScreeningSave, id.to_string())],
+    )
+    .await?;
     tx.commit().await?;
     Ok(version)
 }
 
 /// Close a draft with the engine's evaluation of its stored answers.
-pub(super) async fn complete_screening(
+pub(crate) async fn complete_screening(
     pool: &Pool,
     actor: &Actor,
     id: tabara_core::ids::ScreeningId,
@@ -196,10 +220,13 @@ pub(super) async fn complete_screening(
 ) -> Result<Screening> {
     let mut tx = begin(pool).await?;
     let current = fetch_screening(&mut tx, id, FOR_UPDATE).await?;
-    check_version("screening", id.to_string(), expected_version, current.version)?;
-    if current.state != ScreeningState::Draft {
-        return Err(refuse("scr_State", "completed", "this screening is already completed"));
-    }
+    check_version(
+        "screening",
+        id.to_string(),
+        expected_version,
+        current.version,
+    )?;
+    current.state.check_complete()?;
     let evaluation = tabara_core::screening::evaluate(catalogue, &current.answers, &current.age);
     let version = current.version + 1;
     let done = sqlx::query(
@@ -216,61 +243,62 @@ pub(super) async fn complete_screening(
     .execute(&mut *tx)
     .await?;
     ensure_updated(done, "screening", id.to_string(), expected_version)?;
-    append_audit(&mut tx, &[pending(actor, "screening.complete", "screening", id.to_string())]).await?;
+    append_audit(
+        &mut tx,
+        &[pending(
+            actor,
+            AuditAction::ScreeningComplete,
+            id.to_string(),
+        )],
+    )
+    .await?;
     let s = fetch_screening(&mut tx, id, "").await?;
     tx.commit().await?;
     Ok(s)
 }
 
 /// The officer confirms the suggested status or overrides it with a reason. Once only.
-pub(super) async fn decide_screening(
+pub(crate) async fn decide_screening(
     pool: &Pool,
     actor: &Actor,
     id: tabara_core::ids::ScreeningId,
     expected_version: i64,
     input: DecisionInput<'_>,
 ) -> Result<Screening> {
-    let DecisionInput { kind, status, reason, decided_by } = input;
+    let DecisionInput {
+        kind,
+        status,
+        reason,
+        decided_by,
+    } = input;
     let mut tx = begin(pool).await?;
     let current = fetch_screening(&mut tx, id, FOR_UPDATE).await?;
-    check_version("screening", id.to_string(), expected_version, current.version)?;
-    if current.state != ScreeningState::Completed {
-        return Err(refuse("scr_State", "not_completed", "complete the screening before deciding"));
+    check_version(
+        "screening",
+        id.to_string(),
+        expected_version,
+        current.version,
+    )?;
+    // Core decides (state, reason, kind); the store persists what it decided.
+    let decided = Decidable {
+        state: current.state,
+        decided: current.decision.is_some(),
+        suggested: current.evaluation.as_ref().and_then(|e| e.suggested_status),
     }
-    if current.decision.is_some() {
-        return Err(refuse("scr_Decision", "already_decided", "this screening was already decided; screen again to revise"));
-    }
-    let reason = reason.trim();
-    if reason.chars().any(|c| tabara_core::validation::is_forbidden_char(c, true)) {
-        return Err(refuse("scr_DecisionReason", "control_characters", "the reason holds a control character"));
-    }
-    if reason.chars().count() > MAX_LONG_TEXT {
-        return Err(refuse("scr_DecisionReason", "max_length", "the reason is too long"));
-    }
-    let suggested = current.evaluation.as_ref().and_then(|e| e.suggested_status);
-    let status = match kind {
-        DecisionKind::Confirmed => match suggested {
-            Some(s) => s,
-            None => return Err(refuse("scr_Decision", "nothing_to_confirm", "no status is suggested: choose one and give the reason")),
-        },
-        DecisionKind::Overridden => {
-            if reason.is_empty() {
-                return Err(refuse("scr_DecisionReason", "required", "an override needs a reason"));
-            }
-            match status {
-                Some(s) => s,
-                None => return Err(refuse("scr_DecidedStatus", "required", "choose the status")),
-            }
-        }
-    };
+    .decide(DecisionRequest {
+        kind,
+        status,
+        reason,
+    })?;
+    let status = decided.status;
     let version = current.version + 1;
     let now = Utc::now();
     let done = sqlx::query(
         "UPDATE screenings SET decision = $1, decided_status = $2, decision_reason = $3, decided_by = $4, decided_at = $5, updated_at = $6, version = $7 WHERE id = $8 AND version = $9",
     )
-    .bind(kind.as_str())
+    .bind(decided.kind.as_str())
     .bind(status.as_str())
-    .bind((!reason.is_empty()).then(|| reason.to_string()))
+    .bind(decided.reason.as_deref())
     .bind(actor.as_str())
     .bind(now)
     .bind(now)
@@ -280,11 +308,11 @@ pub(super) async fn decide_screening(
     .execute(&mut *tx)
     .await?;
     ensure_updated(done, "screening", id.to_string(), expected_version)?;
-    let action = match kind {
-        DecisionKind::Confirmed => "screening.confirm",
-        DecisionKind::Overridden => "screening.override",
-    };
-    append_audit(&mut tx, &[pending(actor, action, "screening", id.to_string())]).await?;
+    append_audit(
+        &mut tx,
+        &[pending(actor, decided.kind.action(), id.to_string())],
+    )
+    .await?;
     // The decided status becomes the victim's HTCDS trafficking status in the case, with who
     // decided it; the change is history of the involvement like any other.
     let (case_id, person_id) = (current.case_id, current.person_id);
@@ -317,7 +345,11 @@ pub(super) async fn decide_screening(
             let key = case_person_id(case_id, person_id);
             let changes = serde_json::json!({ "involvement": [involvement, changed] });
             record_change(&mut tx, "case_person", &key, cp_version + 1, actor, changes).await?;
-            append_audit(&mut tx, &[pending(actor, "case_person.update", "case_person", key)]).await?;
+            append_audit(
+                &mut tx,
+                &[pending(actor, AuditAction::CasePersonUpdate, key)],
+            )
+            .await?;
         }
     }
     let s = fetch_screening(&mut tx, id, "").await?;

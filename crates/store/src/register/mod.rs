@@ -1,0 +1,125 @@
+//! The register as a whole: counts, housekeeping, bulk loads and the HTCDS export.
+
+use serde::Serialize;
+use tabara_core::ids::*;
+use tabara_core::records::*;
+
+use crate::{Actor, NewCase, Result, Store};
+
+/// Counts of the main records.
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct RegisterStats {
+    /// Organisations.
+    pub organisations: i64,
+    /// Offices.
+    pub offices: i64,
+    /// Users.
+    pub users: i64,
+    /// Persons.
+    pub persons: i64,
+    /// Cases.
+    pub cases: i64,
+    /// Audit entries.
+    pub audit_entries: i64,
+}
+
+/// New records written together by [`crate::Store::bulk_insert`].
+#[derive(Debug, Clone, Default)]
+pub struct Batch {
+    /// Persons with their identities.
+    pub persons: Vec<(Person, PersonIdentity)>,
+    /// Cases with their persons and comments; numbers are assigned in this order.
+    pub cases: Vec<BatchCase>,
+    /// Consents (their persons and cases must be in this batch or already stored).
+    pub consents: Vec<Consent>,
+}
+
+/// A case in a batch.
+#[derive(Debug, Clone)]
+pub struct BatchCase {
+    /// The case.
+    pub case: NewCase,
+    /// Persons involved.
+    pub persons: Vec<(PersonId, Involvement)>,
+    /// Comments (author actor, text).
+    pub comments: Vec<(String, String)>,
+}
+
+/// One victim in one case, for the HTCDS export.
+pub use tabara_core::export::VictimRecord as ExportRow;
+
+impl Store {
+    /// Remove every Tabara table and all data (used by `tabara demo --reset`).
+    pub async fn wipe(&self) -> Result<()> {
+        dispatch!(self, wipe())
+    }
+
+    /// Refresh the query planner's statistics; run after a bulk load so that the first queries
+    /// on a freshly filled register get good plans.
+    pub async fn optimize(&self) -> Result<()> {
+        match &self.backend {
+            crate::Backend::Sqlite(pool) => {
+                sqlx::query("ANALYZE").execute(pool).await?;
+            }
+            crate::Backend::Postgres(pool) => {
+                sqlx::query("ANALYZE").execute(pool).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Counts of the main records.
+    pub async fn stats(&self) -> Result<RegisterStats> {
+        dispatch!(self, stats())
+    }
+
+    /// Prepare for a large load (many `bulk_insert` calls): drops the name-search index, which
+    /// [`Store::end_bulk_load`] rebuilds in one pass. Name search is slow in between.
+    pub async fn begin_bulk_load(&self) -> Result<()> {
+        dispatch!(self, begin_bulk_load())
+    }
+
+    /// Finish a large load: rebuild what [`Store::begin_bulk_load`] dropped. Also run by
+    /// `migrate`, so an interrupted load heals at the next start.
+    pub async fn end_bulk_load(&self) -> Result<()> {
+        dispatch!(self, end_bulk_load())
+    }
+
+    /// Write a batch of new records in one transaction, each with its audit entry. Case
+    /// numbers are assigned here, in the batch's order.
+    pub async fn bulk_insert(&self, actor: &Actor, batch: &Batch) -> Result<()> {
+        dispatch!(self, bulk_insert(actor, batch))
+    }
+
+    /// A page of victims (one row per victim and case), by case number then person id, for the
+    /// HTCDS export. With `identity_of` set, identifying fields are filled and every person's
+    /// identity read is audited against that actor.
+    pub async fn export_victims(
+        &self,
+        after: Option<(i64, PersonId)>,
+        limit: i64,
+        identity_of: Option<&Actor>,
+    ) -> Result<Vec<ExportRow>> {
+        dispatch!(self, export_victims(after, limit, identity_of))
+    }
+}
+
+#[path = "."]
+pub(crate) mod sqlite {
+    use crate::backend::sqlite::*;
+    use crate::cases::sqlite as cases;
+    use crate::persons::sqlite as persons;
+    #[path = "queries.rs"]
+    mod queries;
+    pub(crate) use queries::*;
+}
+
+#[path = "."]
+pub(crate) mod postgres {
+    use crate::backend::postgres::*;
+    use crate::cases::postgres as cases;
+    use crate::persons::postgres as persons;
+    #[path = "queries.rs"]
+    mod queries;
+    pub(crate) use queries::*;
+}
