@@ -354,7 +354,7 @@ impl Store {
 
     /// The organisations a case is shared with.
     pub async fn case_shares(&self, case_id: CaseId) -> Result<Vec<CaseShare>> {
-        dispatch!(self, case_shares(case_id))
+        dispatch!(self, case_shares(case_id, i64::MAX))
     }
 
     /// How a user stands to a case (for `permissions::decide`); `None` if there is no such case.

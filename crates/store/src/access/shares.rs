@@ -75,15 +75,20 @@ pub(crate) async fn share_case(
     Ok(())
 }
 
+/// The newest `limit` shares of a case, oldest first.
 pub(crate) async fn case_shares<'e, E: sqlx::Executor<'e, Database = Db>>(
     pool: E,
     case_id: CaseId,
+    limit: i64,
 ) -> Result<Vec<CaseShare>> {
     let rows = sqlx::query(
-        "SELECT s.organisation_id, g.name, s.reason, s.shared_by, s.shared_at, s.may_edit FROM case_shares s \
-         JOIN organisations g ON g.id = s.organisation_id WHERE s.case_id = $1 ORDER BY s.shared_at",
+        "SELECT organisation_id, name, reason, shared_by, shared_at, may_edit FROM \
+         (SELECT s.organisation_id, g.name, s.reason, s.shared_by, s.shared_at, s.may_edit FROM case_shares s \
+         JOIN organisations g ON g.id = s.organisation_id WHERE s.case_id = $1 \
+         ORDER BY s.shared_at DESC, s.organisation_id DESC LIMIT $2) t ORDER BY shared_at, organisation_id",
     )
     .bind(case_id.0)
+    .bind(limit.max(1))
     .fetch_all(pool)
     .await?;
     rows.iter()

@@ -329,15 +329,20 @@ pub(crate) async fn update_case_person(
     Ok(version)
 }
 
+/// The first `limit` persons of a case in the order a case page lists them: victims, suspects,
+/// witnesses, others, each in the order they were involved.
 pub(crate) async fn case_persons<'e, E: sqlx::Executor<'e, Database = Db>>(
     pool: E,
     case_id: CaseId,
+    limit: i64,
 ) -> Result<Vec<CasePerson>> {
     let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT {PERSON_COLS}, {CP_COLS} FROM case_persons cp JOIN persons p ON p.id = cp.person_id WHERE cp.case_id = $1 \
-         ORDER BY CASE cp.role WHEN 'victim' THEN 0 WHEN 'suspect' THEN 1 WHEN 'witness' THEN 2 ELSE 3 END, cp.created_at, p.id"
+         ORDER BY CASE cp.role WHEN 'victim' THEN 0 WHEN 'suspect' THEN 1 WHEN 'witness' THEN 2 ELSE 3 END, cp.created_at, p.id \
+         LIMIT $2"
     )))
     .bind(case_id.0)
+    .bind(limit.max(1))
     .fetch_all(pool)
     .await?;
     rows.iter()

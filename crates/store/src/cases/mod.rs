@@ -147,7 +147,7 @@ pub struct HistoryEntry {
 /// What a case page shows besides the case: see [`crate::Store::case_details`].
 #[derive(Debug, Clone)]
 pub struct CaseDetails {
-    /// Persons and their involvement.
+    /// The first persons and their involvement, victims first (bounded like the lists below).
     pub persons: Vec<CasePerson>,
     /// The newest comments, oldest first.
     pub comments: Vec<CaseComment>,
@@ -156,7 +156,7 @@ pub struct CaseDetails {
     /// The newest changes of the persons' involvement in the case (role, victim or suspect
     /// context), oldest first, with the person they are about.
     pub involvement_history: Vec<(PersonId, HistoryEntry)>,
-    /// Agencies the case is shared with.
+    /// The newest shares with other agencies, oldest first.
     pub shares: Vec<CaseShare>,
     /// The newest audit entries about the case, oldest first. The caller shows them only to
     /// roles allowed to read a case's audit trail.
@@ -227,7 +227,7 @@ impl Store {
 
     /// The persons of a case with their involvement (facts only).
     pub async fn case_persons(&self, case_id: CaseId) -> Result<Vec<CasePerson>> {
-        dispatch!(self, case_persons(case_id))
+        dispatch!(self, case_persons(case_id, i64::MAX))
     }
 
     /// Add a comment to a case.
@@ -245,8 +245,9 @@ impl Store {
         dispatch!(self, comments(case_id))
     }
 
-    /// Persons, newest `limit` comments, changes and audit entries, and shares of a case, read
-    /// over one connection.
+    /// The first `limit` persons (victims first, as [`Store::case_persons`] orders them), the
+    /// newest `limit` comments, changes, audit entries and shares of a case, read over one
+    /// connection. A caller passes one more than it shows to learn whether there are more.
     pub async fn case_details(&self, case_id: CaseId, limit: i64) -> Result<CaseDetails> {
         dispatch!(self, case_details(case_id, limit))
     }

@@ -221,11 +221,11 @@ pub(crate) async fn case_details(pool: &Pool, case_id: CaseId, limit: i64) -> Re
     let mut conn = pool.acquire().await?;
     let id = case_id.to_string();
     let mut details = CaseDetails {
-        persons: case_persons(&mut *conn, case_id).await?,
+        persons: case_persons(&mut *conn, case_id, limit).await?,
         comments: recent_comments(&mut *conn, case_id, limit).await?,
         history: recent_history(&mut *conn, "case", &id, limit).await?,
         involvement_history: Vec::new(),
-        shares: case_shares(&mut *conn, case_id).await?,
+        shares: case_shares(&mut *conn, case_id, limit).await?,
         audit: recent_audit_trail(&mut *conn, "case", &id, limit).await?,
         names: std::collections::HashMap::new(),
     };

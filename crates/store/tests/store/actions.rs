@@ -1,0 +1,524 @@
+//! Every write appends its audit action: for each [`AuditAction`], the public operation that
+//! writes it runs and the log must have gained an entry with that action, about a record of
+//! the action's kind (and, where the record is known, that record). `scenario` matches every
+//! variant without a wildcard, so a new action does not compile until it has its scenario.
+
+use std::collections::BTreeMap;
+
+use chrono::{Duration, Utc};
+use tabara_core::audit::AuditAction;
+use tabara_core::palermo::{Fact, MovementFacts};
+use tabara_core::screening::{AgeFacts, Answer, Catalogue};
+use tabara_core::training::CompletionRule;
+use tabara_store::{
+    DecisionInput, DecisionKind, FirstCredential, NewParticipant, NewTrainingSession, SessionModule,
+};
+
+use crate::common::*;
+
+const HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA";
+
+/// What every scenario may start from: an agency with an office, and two administrators.
+struct Scene {
+    w: World,
+    admin: UserId,
+    second_admin: UserId,
+}
+
+impl Scene {
+    async fn new(s: &Store) -> Scene {
+        let w = world(s).await;
+        let mut scene = Scene {
+            w,
+            admin: UserId::new(),
+            second_admin: UserId::new(),
+        };
+        scene.admin = scene.user(s, Role::Admin).await;
+        scene.second_admin = scene.user(s, Role::Admin).await;
+        scene
+    }
+
+    fn new_user(&self, role: Role) -> NewUser {
+        let id = UserId::new();
+        NewUser {
+            id,
+            username: format!("user.{}", id.0.simple()),
+            display_name: "Utilisateur de test".into(),
+            role,
+            organisation_id: self.w.org.id,
+            office_id: Some(self.w.office.id),
+            password_hash: HASH.into(),
+        }
+    }
+
+    async fn user(&self, s: &Store, role: Role) -> UserId {
+        s.create_user(&system(), &self.new_user(role))
+            .await
+            .unwrap()
+    }
+
+    /// A case with one victim.
+    async fn case_with_victim(&self, s: &Store) -> (Case, Person) {
+        let p = add_person(s, &self.w, "Aline", "Niyonkuru").await;
+        let case = open_case(s, &self.w, "2026-01-10").await;
+        s.add_case_person(
+            &system(),
+            case.id,
+            p.id,
+            &victim(&[ExploitationType::ForcedLabour]),
+        )
+        .await
+        .unwrap();
+        (case, p)
+    }
+
+    /// A completed screening of a child made to work (the engine suggests a status); its id
+    /// and version.
+    async fn completed_screening(&self, s: &Store) -> (ScreeningId, i64) {
+        let (id, version) = self.draft_screening(s).await;
+        let answers: BTreeMap<String, Answer> = [
+            ("act_recruited", Answer::Yes),
+            ("d4_hours", Answer::Yes),
+            ("d4_pay", Answer::Yes),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+        let age = AgeFacts {
+            age: Some(16),
+            ..Default::default()
+        };
+        let movement = MovementFacts {
+            act: Fact::Yes,
+            exploitation: Fact::Yes,
+            child: Fact::Yes,
+            ..Default::default()
+        };
+        let version = s
+            .save_screening(&system(), id, version, &answers, &age, &movement)
+            .await
+            .unwrap();
+        let done = s
+            .complete_screening(&system(), id, version, &Catalogue::embedded().unwrap())
+            .await
+            .unwrap();
+        let suggested = done.evaluation.as_ref().and_then(|e| e.suggested_status);
+        assert!(suggested.is_some(), "the scenario needs a suggestion");
+        (id, done.version)
+    }
+
+    async fn draft_screening(&self, s: &Store) -> (ScreeningId, i64) {
+        let (case, p) = self.case_with_victim(s).await;
+        let id = ScreeningId::new();
+        let version = Catalogue::embedded().unwrap().version.clone();
+        let draft = s
+            .create_screening(&system(), id, case.id, p.id, &version)
+            .await
+            .unwrap();
+        (id, draft.version)
+    }
+
+    /// A two-day session with one participant.
+    async fn participant(&self, s: &Store) -> (TrainingSessionId, ParticipantId) {
+        let session = NewTrainingSession {
+            id: TrainingSessionId::new(),
+            title: "Formation des OPJ".into(),
+            starts_on: day("2026-03-02"),
+            ends_on: day("2026-03-03"),
+            venue: "Bujumbura".into(),
+            organiser_id: self.w.org.id,
+            funding: None,
+            modules: vec![SessionModule {
+                module: "legal_frameworks".into(),
+                facilitator_id: None,
+            }],
+            trainers: vec!["Josiane Kwizera".into()],
+            rule: CompletionRule::default(),
+        };
+        let created = s
+            .create_training_session(&system(), &session)
+            .await
+            .unwrap();
+        let p = s
+            .add_participant(
+                &system(),
+                &NewParticipant {
+                    id: ParticipantId::new(),
+                    session_id: created.id,
+                    user_id: None,
+                    full_name: "Aline Niyonkuru".into(),
+                    rank: None,
+                    unit: None,
+                    office_id: None,
+                    sex: Gender::Feminine,
+                },
+            )
+            .await
+            .unwrap();
+        (created.id, p.id)
+    }
+
+    /// A participant who completed: both days attended, post-test passed.
+    async fn completed(&self, s: &Store) -> ParticipantId {
+        let (_, p) = self.participant(s).await;
+        for d in ["2026-03-02", "2026-03-03"] {
+            s.set_attendance(&system(), p, day(d), true).await.unwrap();
+        }
+        s.set_scores(&system(), p, 1, Some(40), Some(90))
+            .await
+            .unwrap();
+        p
+    }
+
+    async fn material(&self, s: &Store) -> MaterialId {
+        let id = MaterialId::new();
+        s.create_material(&system(), id, "poster", "Non à la traite", "rn", None)
+            .await
+            .unwrap();
+        id
+    }
+
+    async fn second_office(&self, s: &Store) -> OfficeId {
+        let other = office(&self.w.org, "Poste de Gatumba");
+        s.create_office(&system(), &other).await.unwrap();
+        other.id
+    }
+
+    async fn other_agency(&self, s: &Store) -> OrganisationId {
+        let other = org("Agence partenaire");
+        s.create_organisation(&system(), &other).await.unwrap();
+        other.id
+    }
+
+    /// Run the operation that writes `action`; the id of the record its entry names, when the
+    /// scenario knows it.
+    async fn scenario(&self, s: &Store, action: AuditAction) -> Option<String> {
+        let a = &system();
+        let soon = Utc::now() + Duration::hours(1);
+        use AuditAction as A;
+        Some(match action {
+            A::OrganisationCreate => self.other_agency(s).await.to_string(),
+            A::OrganisationUpdate => {
+                let mut o = org("Agence à renommer");
+                s.create_organisation(a, &o).await.unwrap();
+                o.name = "Agence renommée".into();
+                s.update_organisation(a, &o).await.unwrap();
+                o.id.to_string()
+            }
+            A::OfficeCreate => self.second_office(s).await.to_string(),
+            A::UserCreate => self.user(s, Role::Officer).await.to_string(),
+            A::UserCreateRequest => {
+                let u = self.new_user(Role::Supervisor);
+                let first = FirstCredential::AwaitingApproval(self.admin);
+                let request = s.create_account(a, &u, first).await.unwrap();
+                assert!(request.is_some());
+                u.id.to_string()
+            }
+            A::UserResetRequest => {
+                let u = self.user(s, Role::Officer).await;
+                s.request_reset(self.admin, u).await.unwrap();
+                u.to_string()
+            }
+            A::UserRequestApprove | A::UserRequestRefuse => {
+                let u = self.user(s, Role::Officer).await;
+                let request = s.request_reset(self.admin, u).await.unwrap();
+                let approval = (action == A::UserRequestApprove).then_some(("$one-time", soon));
+                let decided = s
+                    .decide_account_request(self.second_admin, request, approval)
+                    .await
+                    .unwrap();
+                assert_eq!(decided.user.id, u);
+                u.to_string()
+            }
+            A::UserOneTimeCredential => {
+                let u = self.user(s, Role::Officer).await;
+                s.issue_one_time_credential(a, u, "$one-time", soon)
+                    .await
+                    .unwrap();
+                u.to_string()
+            }
+            A::UserPassword => {
+                let u = self.user(s, Role::Officer).await;
+                s.set_password(a, u, HASH).await.unwrap();
+                u.to_string()
+            }
+            A::UserDisable | A::UserEnable => {
+                let u = self.user(s, Role::Officer).await;
+                s.set_user_disabled(a, u, true).await.unwrap();
+                if action == A::UserEnable {
+                    s.set_user_disabled(a, u, false).await.unwrap();
+                }
+                u.to_string()
+            }
+            A::UserLogin | A::UserLoginFailed => {
+                let u = self.user(s, Role::Officer).await;
+                s.record_login(u, action == A::UserLogin, None)
+                    .await
+                    .unwrap();
+                u.to_string()
+            }
+            A::UserLoginLocked => {
+                let u = self.user(s, Role::Officer).await;
+                s.record_refused_sign_in(Some(u)).await.unwrap();
+                u.to_string()
+            }
+            A::UserLoginUnknown => {
+                s.record_refused_sign_in(None).await.unwrap();
+                "unknown".into()
+            }
+            A::UserLoginOneTime => {
+                let u = self.user(s, Role::Officer).await;
+                s.issue_one_time_credential(a, u, "$one-time", soon)
+                    .await
+                    .unwrap();
+                assert!(s.use_one_time_credential(u).await.unwrap());
+                u.to_string()
+            }
+            A::UserPasswordCheckFailed => {
+                let u = self.user(s, Role::Officer).await;
+                s.record_failed_check(u, A::UserPasswordCheckFailed, None)
+                    .await
+                    .unwrap();
+                u.to_string()
+            }
+            A::UserPasswordCheckLocked => {
+                // Named by its stored name, as the pages do.
+                let u = self.user(s, Role::Officer).await;
+                s.record_failed_check(u, "user.password_check_locked", Some(soon))
+                    .await
+                    .unwrap();
+                u.to_string()
+            }
+            A::ApiTokenCreate => {
+                let u = self.user(s, Role::Trainer).await;
+                let hash = tabara_store::token_hash(&u.to_string());
+                s.create_api_token(a, u, &hash, "tablette", None)
+                    .await
+                    .unwrap();
+                u.to_string()
+            }
+            A::PersonCreate => add_person(s, &self.w, "Jean", "Ndikumana")
+                .await
+                .id
+                .to_string(),
+            A::PersonUpdate => {
+                let mut p = add_person(s, &self.w, "Jean", "Ndikumana").await;
+                p.facts.number_of_children = Some(3);
+                s.update_person(a, &p).await.unwrap();
+                p.id.to_string()
+            }
+            A::PersonIdentityRead => {
+                let p = add_person(s, &self.w, "Jean", "Ndikumana").await;
+                s.read_identity(a, p.id).await.unwrap();
+                p.id.to_string()
+            }
+            A::PersonIdentityUpdate => {
+                let p = add_person(s, &self.w, "Jean", "Ndikumana").await;
+                s.update_identity(a, p.id, 1, &identity("Jean", "Ndayishimiye"))
+                    .await
+                    .unwrap();
+                p.id.to_string()
+            }
+            A::PersonIdentityExport => {
+                let (_, p) = self.case_with_victim(s).await;
+                let rows = s.export_victims(None, 10_000, Some(a)).await.unwrap();
+                assert!(rows.iter().any(|r| r.person.id == p.id));
+                p.id.to_string()
+            }
+            A::PersonIdentitySearch => {
+                s.record_event(a, A::PersonIdentitySearch, "search", String::new())
+                    .await
+                    .unwrap();
+                String::new()
+            }
+            A::CaseCreate => open_case(s, &self.w, "2026-01-10").await.id.to_string(),
+            A::CaseUpdate => {
+                let mut case = open_case(s, &self.w, "2026-01-10").await;
+                case.facts.opened_on = day("2026-01-11");
+                s.update_case(a, &case).await.unwrap();
+                case.id.to_string()
+            }
+            A::CaseShare | A::CaseShareForEditing => {
+                let case = open_case(s, &self.w, "2026-01-10").await;
+                let other = self.other_agency(s).await;
+                let for_editing = action == A::CaseShareForEditing;
+                s.share_case(a, case.id, other, "Enquête conjointe", for_editing)
+                    .await
+                    .unwrap();
+                case.id.to_string()
+            }
+            A::CasePersonAdd => {
+                let (case, p) = self.case_with_victim(s).await;
+                format!("{}/{}", case.id, p.id)
+            }
+            A::CasePersonUpdate => {
+                let (case, p) = self.case_with_victim(s).await;
+                let edit = victim(&[ExploitationType::SexualExploitation]);
+                s.update_case_person(a, case.id, p.id, 1, &edit)
+                    .await
+                    .unwrap();
+                format!("{}/{}", case.id, p.id)
+            }
+            A::CaseCommentCreate => {
+                let case = open_case(s, &self.w, "2026-01-10").await;
+                s.add_comment(a, case.id, "Audition faite.")
+                    .await
+                    .unwrap()
+                    .to_string()
+            }
+            A::ConsentCreate => {
+                let p = add_person(s, &self.w, "Jean", "Ndikumana").await;
+                let c = consent(p.id, ConsentScope::Interview, "2026-01-10");
+                s.record_consent(a, &c).await.unwrap();
+                c.id.to_string()
+            }
+            A::ScreeningCreate => self.draft_screening(s).await.0.to_string(),
+            A::ScreeningSave => {
+                let (id, version) = self.draft_screening(s).await;
+                let movement = MovementFacts::default();
+                s.save_screening(
+                    a,
+                    id,
+                    version,
+                    &BTreeMap::new(),
+                    &AgeFacts::default(),
+                    &movement,
+                )
+                .await
+                .unwrap();
+                id.to_string()
+            }
+            A::ScreeningComplete => self.completed_screening(s).await.0.to_string(),
+            A::ScreeningConfirm | A::ScreeningOverride => {
+                let (id, version) = self.completed_screening(s).await;
+                let input = if action == A::ScreeningConfirm {
+                    DecisionInput {
+                        kind: DecisionKind::Confirmed,
+                        status: None,
+                        reason: "",
+                        decided_by: DecisionMakingOrg::Police,
+                    }
+                } else {
+                    DecisionInput {
+                        kind: DecisionKind::Overridden,
+                        status: Some(TraffickingStatus::ActualVictimOfTrafficking),
+                        reason: "Acte de naissance vu",
+                        decided_by: DecisionMakingOrg::Police,
+                    }
+                };
+                s.decide_screening(a, id, version, input).await.unwrap();
+                id.to_string()
+            }
+            A::TrainingSessionCreate => self.participant(s).await.0.to_string(),
+            A::TrainingParticipantCreate => self.participant(s).await.1.to_string(),
+            A::TrainingParticipantScores => {
+                let (_, p) = self.participant(s).await;
+                s.set_scores(a, p, 1, Some(50), None).await.unwrap();
+                p.to_string()
+            }
+            A::TrainingAttendancePresent | A::TrainingAttendanceAbsent => {
+                let (_, p) = self.participant(s).await;
+                s.set_attendance(a, p, day("2026-03-02"), true)
+                    .await
+                    .unwrap();
+                if action == A::TrainingAttendanceAbsent {
+                    s.set_attendance(a, p, day("2026-03-02"), false)
+                        .await
+                        .unwrap();
+                }
+                p.to_string()
+            }
+            A::CertificateIssue => {
+                let p = self.completed(s).await;
+                s.issue_certificate(a, p).await.unwrap().id.to_string()
+            }
+            A::CertificateRevoke => {
+                let p = self.completed(s).await;
+                let c = s.issue_certificate(a, p).await.unwrap();
+                s.revoke_certificate(a, c.id, "Issued in error")
+                    .await
+                    .unwrap();
+                c.id.to_string()
+            }
+            A::MaterialCreate => self.material(s).await.to_string(),
+            A::MaterialReceipt | A::MaterialDistribution => {
+                let item = self.material(s).await;
+                let on = day("2026-02-01");
+                s.receive_material(a, item, self.w.office.id, 100, on)
+                    .await
+                    .unwrap();
+                if action == A::MaterialDistribution {
+                    let to = self.second_office(s).await;
+                    let left = s
+                        .distribute_material(a, item, self.w.office.id, to, 40, on)
+                        .await
+                        .unwrap();
+                    assert_eq!(left, 60);
+                }
+                item.to_string()
+            }
+        })
+        .filter(|id| !id.is_empty())
+    }
+}
+
+store_test!(
+    every_audit_action_is_written_by_its_operation,
+    |db| async move {
+        let s = &db.store;
+        let scene = Scene::new(s).await;
+        let mut seen = Vec::new();
+        for &action in AuditAction::ALL {
+            let before = s.stats().await.unwrap().audit_entries;
+            let record = scene.scenario(s, action).await;
+            let new = s.audit_entries(before, 10_000).await.unwrap();
+            let found = new.iter().any(|e| {
+                e.action == action.as_str()
+                    && e.record_kind == action.record_kind()
+                    && record.as_ref().is_none_or(|id| &e.record_id == id)
+            });
+            assert!(found, "{action} (record {record:?}) not in {new:#?}");
+            seen.push(action);
+        }
+        // Every variant ran (a loop that stopped early would not get here with all of them).
+        assert_eq!(seen, AuditAction::ALL);
+        // And the chain those writes built verifies.
+        assert!(matches!(
+            s.verify_audit().await.unwrap(),
+            Verification::Ok { .. }
+        ));
+        db.finish().await;
+    }
+);
+
+store_test!(
+    an_unknown_or_mismatched_action_is_refused,
+    |db| async move {
+        let s = &db.store;
+        let before = audit_count(s).await;
+        assert_invalid(
+            s.record_event(&system(), "person_identity.peek", "search", String::new())
+                .await,
+            "audit_action",
+            "unknown",
+        );
+        assert_invalid(
+            s.record_event(
+                &system(),
+                AuditAction::PersonIdentitySearch,
+                "person",
+                String::new(),
+            )
+            .await,
+            "record_kind",
+            "audit_record_kind",
+        );
+        // Nothing was written.
+        assert_eq!(audit_count(s).await, before);
+        s.record_event(&system(), "person_identity.search", "search", String::new())
+            .await
+            .unwrap();
+        assert_eq!(audit_count(s).await, before + 1);
+        db.finish().await;
+    }
+);

@@ -1,0 +1,90 @@
+//! Database locations and the register file.
+
+use crate::common::*;
+
+// ================================================================ 12. locations
+
+#[tokio::test]
+async fn location_parsing_and_missing_sqlite_file() {
+    let url = "postgres://tabara:secret@db.example:5432/tabara";
+    assert_eq!(
+        Location::parse(url).unwrap(),
+        Location::Postgres(url.into())
+    );
+    assert_eq!(
+        Location::parse(" postgresql://h/db ").unwrap(),
+        Location::Postgres("postgresql://h/db".into())
+    );
+    assert_eq!(
+        Location::parse("sqlite:///var/lib/tabara.db").unwrap(),
+        Location::Sqlite("/var/lib/tabara.db".into())
+    );
+    assert_eq!(
+        Location::parse("sqlite:data/tabara.db").unwrap(),
+        Location::Sqlite("data/tabara.db".into())
+    );
+    assert_eq!(
+        Location::parse("  registre.db ").unwrap(),
+        Location::Sqlite("registre.db".into())
+    );
+    for bad in ["", "   ", "mysql://h/db"] {
+        match Location::parse(bad) {
+            Err(StoreError::Location(m)) => {
+                assert!(
+                    bad.trim().is_empty() || m.to_string().contains("'mysql'"),
+                    "{m}"
+                )
+            }
+            other => panic!("'{bad}' must be refused, got {other:?}"),
+        }
+    }
+    let redacted = Location::parse(url).unwrap().redacted();
+    assert_eq!(redacted, "postgres://…@db.example:5432/tabara");
+
+    let dir =
+        std::env::temp_dir().join(format!("tabara-missing-{}", uuid::Uuid::now_v7().simple()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let missing = dir.join("absent.db");
+    match Store::open(&Location::Sqlite(missing.clone()), OpenMode::Existing).await {
+        Err(StoreError::Location(m)) => assert!(m.to_string().contains("absent.db"), "{m}"),
+        other => panic!("opening a missing register must fail, got {other:?}"),
+    }
+    assert!(
+        !missing.exists(),
+        "opening an existing register creates nothing"
+    );
+    let no_folder = dir.join("nope").join("tabara.db");
+    match Store::open(&Location::Sqlite(no_folder), OpenMode::CreateIfMissing).await {
+        Err(StoreError::Location(m)) => assert!(m.to_string().contains("does not exist"), "{m}"),
+        other => panic!("a missing folder must be named, got {other:?}"),
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+// ================================================================ issue 10: the register file
+
+/// The SQLite file holds identities: created readable by its owner only, and so are the
+/// write-ahead log and shared-memory files SQLite puts next to it.
+#[cfg(unix)]
+#[tokio::test]
+async fn a_new_sqlite_register_is_readable_by_its_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = std::env::temp_dir().join(format!("tabara-mode-{}", uuid::Uuid::now_v7()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("register.db");
+    let s = Store::open(&Location::Sqlite(path.clone()), OpenMode::CreateIfMissing)
+        .await
+        .unwrap();
+    s.create_organisation(&system(), &org("Agence"))
+        .await
+        .unwrap();
+    for name in ["register.db", "register.db-wal", "register.db-shm"] {
+        let mode = std::fs::metadata(dir.join(name))
+            .unwrap_or_else(|e| panic!("{name}: {e}"))
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600, "{name}: {mode:o}");
+    }
+    s.close().await;
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -1,0 +1,25 @@
+//! Integration tests of `tabara-store` through its public API. Every `store_test!` runs twice,
+//! on a fresh SQLite file (`name::sqlite`) and on a fresh PostgreSQL database
+//! (`name::postgres`). Raw SQL appears only where a test plays an attacker who edits the audit
+//! table behind Tabara's back.
+//!
+//! One test binary, one module per domain (adding a domain adds a file); `common` holds the
+//! fixtures and assertions, and `tabara_store::store_test!` expands each test into a SQLite
+//! and a PostgreSQL case.
+
+mod access;
+mod accounts;
+mod actions;
+mod audit;
+mod case_list;
+mod cases;
+mod common;
+mod concurrency;
+mod directory;
+mod locations;
+mod materials;
+mod notes;
+mod persons;
+mod register;
+mod screening;
+mod training;
