@@ -99,7 +99,7 @@ impl Scene {
             .await
             .unwrap();
         let done = s
-            .complete_screening(&system(), id, version, &Catalogue::embedded().unwrap())
+            .complete_screening(&system(), id, version, Catalogue::embedded().unwrap())
             .await
             .unwrap();
         let suggested = done.evaluation.as_ref().and_then(|e| e.suggested_status);
