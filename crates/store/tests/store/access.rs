@@ -393,6 +393,7 @@ store_test!(
             }
         }
 
+        assert!(reference.users.len() >= 10, "every role has demo users");
         for u in &reference.users {
             let viewer = u.viewer();
             let listed = visible_numbers(s, &viewer).await;
@@ -550,7 +551,20 @@ store_test!(sessions_live_and_end, |db| async move {
     assert!(touched.last_seen_at >= session.last_seen_at);
     s.end_session("hash-1").await.unwrap();
     assert!(s.session("hash-1").await.unwrap().is_none());
-    assert!(s.session("hash-2").await.unwrap().is_some());
+    // The other session lives on, untouched.
+    let other = s
+        .session("hash-2")
+        .await
+        .unwrap()
+        .expect("the other session");
+    assert_eq!(
+        (
+            other.user.id,
+            other.csrf_token.as_str(),
+            other.lang.as_str()
+        ),
+        (officer.id, "csrf-2", "en")
+    );
 
     // A new password or a disabled account ends every session.
     let actor = Actor::system("test");

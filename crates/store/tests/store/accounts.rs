@@ -76,7 +76,10 @@ store_test!(
         let c = s.credentials("officer").await.unwrap().unwrap();
         assert_eq!(c.password_hash, "$argon2id$one-time");
         assert!(c.must_change_password);
-        assert!(c.one_time_expires_at.is_some());
+        assert_eq!(
+            c.one_time_expires_at.map(|t| t.timestamp()),
+            Some(later.timestamp())
+        );
         let notice = s.reset_notice(officer).await.unwrap().unwrap();
         assert_eq!(notice.by.as_deref(), Some("Administrateur Tabara"));
         assert_eq!(notice.approved_by.as_deref(), Some("Second"));

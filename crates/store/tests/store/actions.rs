@@ -211,7 +211,12 @@ impl Scene {
                 let u = self.new_user(Role::Supervisor);
                 let first = FirstCredential::AwaitingApproval(self.admin);
                 let request = s.create_account(a, &u, first).await.unwrap();
-                assert!(request.is_some());
+                let waiting = s.pending_account_requests(500).await.unwrap();
+                assert!(
+                    waiting
+                        .iter()
+                        .any(|r| Some(r.id) == request && r.user.id == u.id)
+                );
                 u.id.to_string()
             }
             A::UserResetRequest => {

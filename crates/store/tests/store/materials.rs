@@ -62,10 +62,11 @@ store_test!(material_stock_never_goes_negative, |db| async move {
         });
     }
     let (mut ok, mut short) = (0, 0);
+    let mut lefts = Vec::new();
     while let Some(r) = set.join_next().await {
         match r.unwrap() {
             Ok(left) => {
-                assert!(left >= 0);
+                lefts.push(left);
                 ok += 1;
             }
             Err(StoreError::Invalid(e)) => {
@@ -76,6 +77,9 @@ store_test!(material_stock_never_goes_negative, |db| async move {
         }
     }
     assert_eq!((ok, short), (20, 10));
+    // Each distribution that went through saw the stock one step lower: 95, 90, …, 0.
+    lefts.sort_unstable();
+    assert_eq!(lefts, (0..20).map(|k| k * 5).collect::<Vec<i64>>());
     let stock = s.material_stock().await.unwrap();
     assert_eq!(stock.len(), 1);
     assert_eq!(stock[0].quantity, 0);

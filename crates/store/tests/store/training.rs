@@ -235,7 +235,17 @@ store_test!(
             .revoke_certificate(&system(), cert.id, "Attendance sheet found to be forged")
             .await
             .unwrap();
-        assert!(revoked.revoked_at.is_some());
+        assert!(revoked.revoked_at.is_some_and(|t| t >= revoked.issued_at));
+        assert_eq!(
+            revoked.revocation_reason.as_deref(),
+            Some("Attendance sheet found to be forged")
+        );
+        // The record stays, marked, where verification looks it up.
+        let looked_up = s.certificate_by_code(&cert.code).await.unwrap().unwrap();
+        assert_eq!(
+            (looked_up.id, looked_up.revoked_at),
+            (cert.id, revoked.revoked_at)
+        );
         assert_invalid(
             s.revoke_certificate(&system(), cert.id, "again").await,
             "crt_State",
