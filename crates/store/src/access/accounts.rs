@@ -102,15 +102,7 @@ pub(crate) async fn mark_one_time(
         .bind(user_id.0)
         .execute(&mut **tx)
         .await?;
-    append_audit(
-        tx,
-        &[pending(
-            actor,
-            AuditAction::UserOneTimeCredential,
-            user_id.to_string(),
-        )],
-    )
-    .await?;
+    audit(tx, actor, AuditAction::UserOneTimeCredential, user_id).await?;
     Ok(())
 }
 
@@ -168,15 +160,7 @@ pub(crate) async fn insert_request(
         AccountRequestKind::Create => AuditAction::UserCreateRequest,
         AccountRequestKind::Reset => AuditAction::UserResetRequest,
     };
-    append_audit(
-        tx,
-        &[pending(
-            &Actor::user(requester),
-            action,
-            user_id.to_string(),
-        )],
-    )
-    .await?;
+    audit(tx, &Actor::user(requester), action, user_id).await?;
     Ok(id)
 }
 
@@ -237,10 +221,7 @@ pub(crate) async fn decide_account_request(
     .bind(request_id)
     .fetch_optional(&mut *tx)
     .await?
-    .ok_or_else(|| StoreError::NotFound {
-        kind: "account request",
-        id: request_id.to_string(),
-    })?;
+    .or_not_found("account request", request_id)?;
     let request = request_from_row(&row)?;
     if request.requested_by == approver {
         let mut e = ValidationErrors::default();
@@ -268,13 +249,11 @@ pub(crate) async fn decide_account_request(
     let user_id = request.user.id;
     match approval {
         Some((hash, expires_at)) => {
-            append_audit(
+            audit(
                 &mut tx,
-                &[pending(
-                    &approver_actor,
-                    AuditAction::UserRequestApprove,
-                    user_id.to_string(),
-                )],
+                &approver_actor,
+                AuditAction::UserRequestApprove,
+                user_id,
             )
             .await?;
             let requester = Actor::user(request.requested_by);
@@ -286,13 +265,11 @@ pub(crate) async fn decide_account_request(
             mark_one_time(&mut tx, &approver_actor, issued, user_id, hash, expires_at).await?;
         }
         None => {
-            append_audit(
+            audit(
                 &mut tx,
-                &[pending(
-                    &approver_actor,
-                    AuditAction::UserRequestRefuse,
-                    user_id.to_string(),
-                )],
+                &approver_actor,
+                AuditAction::UserRequestRefuse,
+                user_id,
             )
             .await?;
             if request.kind == AccountRequestKind::Create {
@@ -303,15 +280,7 @@ pub(crate) async fn decide_account_request(
                     .bind(user_id.0)
                     .execute(&mut *tx)
                     .await?;
-                append_audit(
-                    &mut tx,
-                    &[pending(
-                        &approver_actor,
-                        AuditAction::UserDisable,
-                        user_id.to_string(),
-                    )],
-                )
-                .await?;
+                audit(&mut tx, &approver_actor, AuditAction::UserDisable, user_id).await?;
             }
         }
     }
@@ -333,31 +302,15 @@ pub(crate) async fn use_one_time_credential(pool: &Pool, user_id: UserId) -> Res
     if done.rows_affected() != 1 {
         return Ok(false);
     }
-    append_audit(
+    audit(
         &mut tx,
-        &[pending(
-            &Actor::user(user_id),
-            AuditAction::UserLoginOneTime,
-            user_id.to_string(),
-        )],
+        &Actor::user(user_id),
+        AuditAction::UserLoginOneTime,
+        user_id,
     )
     .await?;
     tx.commit().await?;
     Ok(true)
-}
-
-pub(crate) async fn create_password_only_session(
-    pool: &Pool,
-    user_id: UserId,
-    token_hash: &str,
-    csrf_token: &str,
-    lang: &str,
-    expires_at: chrono::DateTime<Utc>,
-) -> Result<()> {
-    insert_session(
-        pool, user_id, token_hash, csrf_token, lang, expires_at, true,
-    )
-    .await
 }
 
 pub(crate) async fn reset_notice(pool: &Pool, user_id: UserId) -> Result<Option<ResetNotice>> {
@@ -412,11 +365,7 @@ pub(crate) async fn record_failed_check(
     .bind(user_id.0)
     .execute(&mut *tx)
     .await?;
-    append_audit(
-        &mut tx,
-        &[pending(&Actor::user(user_id), action, user_id.to_string())],
-    )
-    .await?;
+    audit(&mut tx, &Actor::user(user_id), action, user_id).await?;
     tx.commit().await?;
     Ok(())
 }

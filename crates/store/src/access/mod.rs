@@ -257,7 +257,7 @@ impl Store {
     ) -> Result<()> {
         dispatch!(
             self,
-            create_password_only_session(user_id, token_hash, csrf_token, lang, expires_at)
+            insert_session(user_id, token_hash, csrf_token, lang, expires_at, true)
         )
     }
 
@@ -295,7 +295,7 @@ impl Store {
     ) -> Result<()> {
         dispatch!(
             self,
-            create_session(user_id, token_hash, csrf_token, lang, expires_at)
+            insert_session(user_id, token_hash, csrf_token, lang, expires_at, false)
         )
     }
 

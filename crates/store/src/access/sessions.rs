@@ -55,11 +55,7 @@ pub(crate) async fn record_login(
     } else {
         AuditAction::UserLoginFailed
     };
-    append_audit(
-        &mut tx,
-        &[pending(&Actor::user(user_id), action, user_id.to_string())],
-    )
-    .await?;
+    audit(&mut tx, &Actor::user(user_id), action, user_id).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -93,15 +89,7 @@ pub(crate) async fn set_password(
         .bind(user_id.0)
         .execute(&mut *tx)
         .await?;
-    append_audit(
-        &mut tx,
-        &[pending(
-            actor,
-            AuditAction::UserPassword,
-            user_id.to_string(),
-        )],
-    )
-    .await?;
+    audit(&mut tx, actor, AuditAction::UserPassword, user_id).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -138,23 +126,9 @@ pub(crate) async fn set_user_disabled(
     } else {
         AuditAction::UserEnable
     };
-    append_audit(&mut tx, &[pending(actor, action, user_id.to_string())]).await?;
+    audit(&mut tx, actor, action, user_id).await?;
     tx.commit().await?;
     Ok(())
-}
-
-pub(crate) async fn create_session(
-    pool: &Pool,
-    user_id: UserId,
-    token_hash: &str,
-    csrf_token: &str,
-    lang: &str,
-    expires_at: chrono::DateTime<Utc>,
-) -> Result<()> {
-    insert_session(
-        pool, user_id, token_hash, csrf_token, lang, expires_at, false,
-    )
-    .await
 }
 
 pub(crate) async fn insert_session(
@@ -245,15 +219,7 @@ pub(crate) async fn create_api_token(
         .bind(false)
         .execute(&mut *tx)
         .await?;
-    append_audit(
-        &mut tx,
-        &[pending(
-            actor,
-            AuditAction::ApiTokenCreate,
-            user_id.to_string(),
-        )],
-    )
-    .await?;
+    audit(&mut tx, actor, AuditAction::ApiTokenCreate, user_id).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -70,7 +70,7 @@ pub(crate) async fn share_case(
     } else {
         AuditAction::CaseShare
     };
-    append_audit(&mut tx, &[pending(actor, action, case_id.to_string())]).await?;
+    audit(&mut tx, actor, action, case_id).await?;
     tx.commit().await?;
     Ok(())
 }

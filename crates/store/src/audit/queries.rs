@@ -15,7 +15,7 @@ pub(crate) async fn record_event(
     id: String,
 ) -> Result<()> {
     let mut tx = begin(pool).await?;
-    append_audit(&mut tx, &[pending(actor, action, id)]).await?;
+    audit(&mut tx, actor, action, id).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -36,18 +36,13 @@ pub(crate) const FOR_UPDATE: &str = match DIALECT {
 pub(crate) fn ensure_updated(
     result: <Db as sqlx::Database>::QueryResult,
     kind: &'static str,
-    id: String,
+    id: impl ToString,
     expected: i64,
 ) -> Result<()> {
     if result.rows_affected() == 1 {
         Ok(())
     } else {
-        Err(StoreError::Conflict {
-            kind,
-            id,
-            expected,
-            actual: expected + 1,
-        })
+        check_version(kind, id, expected, expected + 1)
     }
 }
 
@@ -210,7 +205,7 @@ pub(crate) async fn record_change(
 
 pub(crate) fn check_version(
     kind: &'static str,
-    id: String,
+    id: impl ToString,
     expected: i64,
     actual: i64,
 ) -> Result<()> {
@@ -219,7 +214,7 @@ pub(crate) fn check_version(
     } else {
         Err(StoreError::Conflict {
             kind,
-            id,
+            id: id.to_string(),
             expected,
             actual,
         })
@@ -253,5 +248,30 @@ pub(crate) fn text_rule(
         e.push(field, "required", "a value is required");
     } else if v.chars().count() > tabara_core::records::MAX_SHORT_TEXT {
         e.push(field, "max_length", "too long");
+    }
+}
+
+/// Append one entry: `actor` did `action` to `record_id`, in the caller's transaction.
+pub(crate) async fn audit(
+    tx: &mut Tx,
+    actor: &Actor,
+    action: AuditAction,
+    record_id: impl ToString,
+) -> Result<()> {
+    append_audit(tx, &[pending(actor, action, record_id.to_string())]).await
+}
+
+/// A lookup that must find its record.
+pub(crate) trait OrNotFound<T> {
+    /// The record, or `NotFound { kind, id }`.
+    fn or_not_found(self, kind: &'static str, id: impl ToString) -> Result<T>;
+}
+
+impl<T> OrNotFound<T> for Option<T> {
+    fn or_not_found(self, kind: &'static str, id: impl ToString) -> Result<T> {
+        self.ok_or_else(|| StoreError::NotFound {
+            kind,
+            id: id.to_string(),
+        })
     }
 }

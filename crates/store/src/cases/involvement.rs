@@ -231,13 +231,11 @@ pub(crate) async fn add_case_person(
     }
     insert_case_persons(&mut tx, &[(case_id, person_id, involvement)]).await?;
     refresh_case_flags(&mut tx, case_id).await?;
-    append_audit(
+    audit(
         &mut tx,
-        &[pending(
-            actor,
-            AuditAction::CasePersonAdd,
-            case_person_id(case_id, person_id),
-        )],
+        actor,
+        AuditAction::CasePersonAdd,
+        case_person_id(case_id, person_id),
     )
     .await?;
     tx.commit().await?;
@@ -261,7 +259,7 @@ pub(crate) async fn update_case_person(
     .bind(person_id.0)
     .fetch_optional(&mut *tx)
     .await?
-    .ok_or_else(|| StoreError::NotFound { kind: "person in case", id: case_person_id(case_id, person_id) })?;
+    .or_not_found("person in case", case_person_id(case_id, person_id))?;
     let current = involvement_from_row(&row)?;
     let current_version: i64 = row.try_get("cp_version")?;
     check_version(
@@ -316,13 +314,11 @@ pub(crate) async fn update_case_person(
         changes,
     )
     .await?;
-    append_audit(
+    audit(
         &mut tx,
-        &[pending(
-            actor,
-            AuditAction::CasePersonUpdate,
-            case_person_id(case_id, person_id),
-        )],
+        actor,
+        AuditAction::CasePersonUpdate,
+        case_person_id(case_id, person_id),
     )
     .await?;
     tx.commit().await?;

@@ -60,15 +60,7 @@ pub(crate) async fn add_comment(
     fetch_case(&mut *tx, "c.id = $1", CaseKey::Id(case_id)).await?;
     let id = CommentId::new();
     insert_comments(&mut tx, &[(id, case_id, actor.as_str(), body.trim())]).await?;
-    append_audit(
-        &mut tx,
-        &[pending(
-            actor,
-            AuditAction::CaseCommentCreate,
-            id.to_string(),
-        )],
-    )
-    .await?;
+    audit(&mut tx, actor, AuditAction::CaseCommentCreate, id).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -136,15 +128,7 @@ pub(crate) async fn record_consent(pool: &Pool, actor: &Actor, consent: &Consent
     let mut tx = begin(pool).await?;
     fetch_person(&mut *tx, consent.person_id, "").await?;
     insert_consents(&mut tx, actor, &[consent]).await?;
-    append_audit(
-        &mut tx,
-        &[pending(
-            actor,
-            AuditAction::ConsentCreate,
-            consent.id.to_string(),
-        )],
-    )
-    .await?;
+    audit(&mut tx, actor, AuditAction::ConsentCreate, consent.id).await?;
     tx.commit().await?;
     Ok(())
 }

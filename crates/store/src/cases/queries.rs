@@ -11,7 +11,6 @@ use super::access::{Reach, reach_of};
 use super::*;
 use crate::{
     Actor, CaseFilter, CaseSummary, Dialect, NAME_SEARCH_KEYS, NewCase, Page, PageRequest, Result,
-    StoreError,
 };
 
 pub(crate) const CASE_COLS: &str = "c.id AS c_id, c.number AS c_number, c.organisation_id AS c_org, c.office_id AS c_office, \
@@ -93,11 +92,7 @@ pub(crate) async fn create_case(pool: &Pool, actor: &Actor, new: &NewCase) -> Re
     let mut tx = begin(pool).await?;
     let number = reserve_case_numbers(&mut tx, 1).await?;
     insert_cases(&mut tx, &[(new, number, ";".to_string(), false)]).await?;
-    append_audit(
-        &mut tx,
-        &[pending(actor, AuditAction::CaseCreate, new.id.to_string())],
-    )
-    .await?;
+    audit(&mut tx, actor, AuditAction::CaseCreate, new.id).await?;
     tx.commit().await?;
     Ok(Case {
         id: new.id,
@@ -121,16 +116,13 @@ where
         CaseKey::Id(id) => q.bind(id.0),
         CaseKey::Number(n) => q.bind(n),
     };
-    let row = q
-        .fetch_optional(ex)
-        .await?
-        .ok_or_else(|| StoreError::NotFound {
-            kind: "case",
-            id: match id {
-                CaseKey::Id(id) => id.to_string(),
-                CaseKey::Number(n) => case_reference(n),
-            },
-        })?;
+    let row = q.fetch_optional(ex).await?.or_not_found(
+        "case",
+        match id {
+            CaseKey::Id(id) => id.to_string(),
+            CaseKey::Number(n) => case_reference(n),
+        },
+    )?;
     case_from_row(&row)
 }
 
@@ -204,11 +196,7 @@ pub(crate) async fn update_case(pool: &Pool, actor: &Actor, case: &Case) -> Resu
         changes,
     )
     .await?;
-    append_audit(
-        &mut tx,
-        &[pending(actor, AuditAction::CaseUpdate, case.id.to_string())],
-    )
-    .await?;
+    audit(&mut tx, actor, AuditAction::CaseUpdate, case.id).await?;
     tx.commit().await?;
     Ok(version)
 }

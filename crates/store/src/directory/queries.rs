@@ -59,15 +59,7 @@ pub(crate) async fn create_organisation(
 ) -> Result<()> {
     let mut tx = begin(pool).await?;
     insert_organisations(&mut tx, &[org]).await?;
-    append_audit(
-        &mut tx,
-        &[pending(
-            actor,
-            AuditAction::OrganisationCreate,
-            org.id.to_string(),
-        )],
-    )
-    .await?;
+    audit(&mut tx, actor, AuditAction::OrganisationCreate, org.id).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -93,17 +85,9 @@ pub(crate) async fn update_organisation(
     .bind(org.id.0)
     .fetch_optional(&mut *tx)
     .await?
-    .ok_or_else(|| StoreError::NotFound {
-        kind: "organisation",
-        id: org.id.to_string(),
-    })?;
+    .or_not_found("organisation", org.id)?;
     let current = org_from_row(&row)?;
-    check_version(
-        "organisation",
-        org.id.to_string(),
-        org.version,
-        current.version,
-    )?;
+    check_version("organisation", org.id, org.version, current.version)?;
     let version = current.version + 1;
     let updated = sqlx::query(
         "UPDATE organisations SET name = $1, org_type = $2, street = $3, city = $4, province = $5, country = $6, phone = $7, version = $8, updated_at = $9 WHERE id = $10 AND version = $11",
@@ -121,7 +105,7 @@ pub(crate) async fn update_organisation(
     .bind(current.version)
     .execute(&mut *tx)
     .await?;
-    ensure_updated(updated, "organisation", org.id.to_string(), org.version)?;
+    ensure_updated(updated, "organisation", org.id, org.version)?;
     record_change(
         &mut tx,
         "organisation",
@@ -131,15 +115,7 @@ pub(crate) async fn update_organisation(
         diff(&current, org),
     )
     .await?;
-    append_audit(
-        &mut tx,
-        &[pending(
-            actor,
-            AuditAction::OrganisationUpdate,
-            org.id.to_string(),
-        )],
-    )
-    .await?;
+    audit(&mut tx, actor, AuditAction::OrganisationUpdate, org.id).await?;
     tx.commit().await?;
     Ok(version)
 }
@@ -165,15 +141,7 @@ pub(crate) async fn create_office(pool: &Pool, actor: &Actor, office: &Office) -
     .bind(now)
     .execute(&mut *tx)
     .await?;
-    append_audit(
-        &mut tx,
-        &[pending(
-            actor,
-            AuditAction::OfficeCreate,
-            office.id.to_string(),
-        )],
-    )
-    .await?;
+    audit(&mut tx, actor, AuditAction::OfficeCreate, office.id).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -261,11 +229,7 @@ pub(crate) async fn insert_user(tx: &mut Tx, actor: &Actor, user: &NewUser) -> R
         }
         other => other.into(),
     })?;
-    append_audit(
-        tx,
-        &[pending(actor, AuditAction::UserCreate, user.id.to_string())],
-    )
-    .await?;
+    audit(tx, actor, AuditAction::UserCreate, user.id).await?;
     Ok(())
 }
 
@@ -319,9 +283,6 @@ pub(crate) async fn user(pool: &Pool, id: UserId) -> Result<User> {
     .bind(id.0)
     .fetch_optional(pool)
     .await?
-    .ok_or_else(|| StoreError::NotFound {
-        kind: "user",
-        id: id.to_string(),
-    })?;
+    .or_not_found("user", id)?;
     user_from_row(&row)
 }

@@ -49,11 +49,7 @@ pub(crate) async fn create_material(
     .bind(Utc::now())
     .execute(&mut *tx)
     .await?;
-    append_audit(
-        &mut tx,
-        &[pending(actor, AuditAction::MaterialCreate, id.to_string())],
-    )
-    .await?;
+    audit(&mut tx, actor, AuditAction::MaterialCreate, id).await?;
     tx.commit().await?;
     Ok(MaterialItem {
         id,
@@ -105,7 +101,7 @@ pub(crate) async fn record_movement(
     .bind(Utc::now())
     .execute(&mut **tx)
     .await?;
-    append_audit(tx, &[pending(actor, m.kind.action(), item.to_string())]).await?;
+    audit(tx, actor, m.kind.action(), item).await?;
     let on_hand: i64 = sqlx::query_scalar(
         "SELECT quantity FROM material_stock WHERE item_id = $1 AND store_id = $2",
     )

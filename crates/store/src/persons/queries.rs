@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use super::cases::refresh_case_flags;
 use super::*;
-use crate::{Actor, Result, StoreError};
+use crate::{Actor, Result};
 
 pub(crate) const PERSON_COLS: &str = "p.id AS p_id, p.organisation_id AS p_org, p.gender AS p_gender, \
     p.age_at_registration AS p_age, p.age_uncertain AS p_age_uncertain, p.citizenship AS p_citizenship, \
@@ -147,15 +147,7 @@ pub(crate) async fn create_person(
 ) -> Result<()> {
     let mut tx = begin(pool).await?;
     insert_persons(&mut tx, &[(person, identity)]).await?;
-    append_audit(
-        &mut tx,
-        &[pending(
-            actor,
-            AuditAction::PersonCreate,
-            person.id.to_string(),
-        )],
-    )
-    .await?;
+    audit(&mut tx, actor, AuditAction::PersonCreate, person.id).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -170,10 +162,7 @@ where
     .bind(id.0)
     .fetch_optional(ex)
     .await?
-    .ok_or_else(|| StoreError::NotFound {
-        kind: "person",
-        id: id.to_string(),
-    })?;
+    .or_not_found("person", id)?;
     person_from_row(&row)
 }
 
@@ -192,10 +181,7 @@ pub(crate) async fn fetch_identity(
     .bind(id.0)
     .fetch_optional(&mut **tx)
     .await?
-    .ok_or_else(|| StoreError::NotFound {
-        kind: "person",
-        id: id.to_string(),
-    })?;
+    .or_not_found("person", id)?;
     Ok((identity_from_row(&row)?, row.try_get("i_version")?))
 }
 
@@ -206,15 +192,7 @@ pub(crate) async fn read_identity(
 ) -> Result<(PersonIdentity, i64)> {
     let mut tx = begin(pool).await?;
     let out = fetch_identity(&mut tx, id, "").await?;
-    append_audit(
-        &mut tx,
-        &[pending(
-            actor,
-            AuditAction::PersonIdentityRead,
-            id.to_string(),
-        )],
-    )
-    .await?;
+    audit(&mut tx, actor, AuditAction::PersonIdentityRead, id).await?;
     tx.commit().await?;
     Ok(out)
 }
@@ -244,12 +222,7 @@ pub(crate) async fn update_person_with_identity(
 
 pub(crate) async fn update_person_in(tx: &mut Tx, actor: &Actor, person: &Person) -> Result<i64> {
     let current = fetch_person(&mut **tx, person.id, FOR_UPDATE).await?;
-    check_version(
-        "person",
-        person.id.to_string(),
-        person.version,
-        current.version,
-    )?;
+    check_version("person", person.id, person.version, current.version)?;
     let f = &person.facts;
     let version = current.version + 1;
     let updated = sqlx::query(
@@ -272,7 +245,7 @@ pub(crate) async fn update_person_in(tx: &mut Tx, actor: &Actor, person: &Person
     .bind(current.version)
     .execute(&mut **tx)
     .await?;
-    ensure_updated(updated, "person", person.id.to_string(), person.version)?;
+    ensure_updated(updated, "person", person.id, person.version)?;
     if current.facts.is_child_or_presumed() != person.facts.is_child_or_presumed() {
         let cases: Vec<Uuid> =
             sqlx::query_scalar("SELECT case_id FROM case_persons WHERE person_id = $1")
@@ -292,15 +265,7 @@ pub(crate) async fn update_person_in(tx: &mut Tx, actor: &Actor, person: &Person
         diff(&current.facts, &person.facts),
     )
     .await?;
-    append_audit(
-        tx,
-        &[pending(
-            actor,
-            AuditAction::PersonUpdate,
-            person.id.to_string(),
-        )],
-    )
-    .await?;
+    audit(tx, actor, AuditAction::PersonUpdate, person.id).await?;
     Ok(version)
 }
 
@@ -325,12 +290,7 @@ pub(crate) async fn update_identity_in(
     identity: &PersonIdentity,
 ) -> Result<i64> {
     let (current, current_version) = fetch_identity(tx, id, FOR_UPDATE).await?;
-    check_version(
-        "person identity",
-        id.to_string(),
-        expected_version,
-        current_version,
-    )?;
+    check_version("person identity", id, expected_version, current_version)?;
     let version = current_version + 1;
     let updated = sqlx::query(
         "UPDATE person_identities SET salutation = $1, first_name = $2, middle_name = $3, second_name = $4, birthdate = $5, identity_number = $6, title = $7, email = $8, home_phone = $9, mobile_phone = $10, mailing_street = $11, mailing_city = $12, mailing_state = $13, mailing_postal_code = $14, mailing_country = $15, notes = $16, name_key = $17, version = $18, updated_at = $19 WHERE person_id = $20 AND version = $21",
@@ -358,7 +318,7 @@ pub(crate) async fn update_identity_in(
     .bind(current_version)
     .execute(&mut **tx)
     .await?;
-    ensure_updated(updated, "person identity", id.to_string(), expected_version)?;
+    ensure_updated(updated, "person identity", id, expected_version)?;
     sqlx::query("DELETE FROM person_name_keys WHERE person_id = $1")
         .bind(id.0)
         .execute(&mut **tx)
@@ -380,15 +340,7 @@ pub(crate) async fn update_identity_in(
         diff(&current, identity),
     )
     .await?;
-    append_audit(
-        tx,
-        &[pending(
-            actor,
-            AuditAction::PersonIdentityUpdate,
-            id.to_string(),
-        )],
-    )
-    .await?;
+    audit(tx, actor, AuditAction::PersonIdentityUpdate, id).await?;
     Ok(version)
 }
 

@@ -77,10 +77,7 @@ pub(crate) async fn fetch_screening(
     .bind(id.0)
     .fetch_optional(&mut **tx)
     .await?
-    .ok_or_else(|| StoreError::NotFound {
-        kind: "screening",
-        id: id.to_string(),
-    })?;
+    .or_not_found("screening", id)?;
     screening_from_row(&row)
 }
 
@@ -101,7 +98,7 @@ pub(crate) async fn create_screening(
     .bind(person_id.0)
     .fetch_optional(&mut *tx)
     .await?
-    .ok_or_else(|| StoreError::NotFound { kind: "person of the case", id: person_id.to_string() })?;
+    .or_not_found("person of the case", person_id)?;
     // Screening looks for a possible victim: suspects, witnesses and others are not screened.
     let role: PersonRole = pick(&row.try_get::<String, _>("role")?)?;
     if role != PersonRole::Victim {
@@ -136,11 +133,7 @@ pub(crate) async fn create_screening(
     .bind(1i64)
     .execute(&mut *tx)
     .await?;
-    append_audit(
-        &mut tx,
-        &[pending(actor, AuditAction::ScreeningCreate, id.to_string())],
-    )
-    .await?;
+    audit(&mut tx, actor, AuditAction::ScreeningCreate, id).await?;
     let s = fetch_screening(&mut tx, id, "").await?;
     tx.commit().await?;
     Ok(s)
@@ -168,6 +161,13 @@ pub(crate) async fn person_screenings(
     rows.iter().map(screening_from_row).collect()
 }
 
+/// The screening locked for an update based on `expected_version` (refused if it moved on).
+async fn lock_screening(tx: &mut Tx, id: ScreeningId, expected_version: i64) -> Result<Screening> {
+    let current = fetch_screening(tx, id, FOR_UPDATE).await?;
+    check_version("screening", id, expected_version, current.version)?;
+    Ok(current)
+}
+
 /// Save the answers of a draft (resumable); `expected_version` is the version the form was read at.
 pub(crate) async fn save_screening(
     pool: &Pool,
@@ -179,13 +179,7 @@ pub(crate) async fn save_screening(
     movement: &tabara_core::palermo::MovementFacts,
 ) -> Result<i64> {
     let mut tx = begin(pool).await?;
-    let current = fetch_screening(&mut tx, id, FOR_UPDATE).await?;
-    check_version(
-        "screening",
-        id.to_string(),
-        expected_version,
-        current.version,
-    )?;
+    let current = lock_screening(&mut tx, id, expected_version).await?;
     current.state.check_save()?;
     let version = current.version + 1;
     let done = sqlx::query(
@@ -200,12 +194,8 @@ pub(crate) async fn save_screening(
     .bind(current.version)
     .execute(&mut *tx)
     .await?;
-    ensure_updated(done, "screening", id.to_string(), expected_version)?;
-    append_audit(
-        &mut tx,
-        &[pending(actor, AuditAction::ScreeningSave, id.to_string())],
-    )
-    .await?;
+    ensure_updated(done, "screening", id, expected_version)?;
+    audit(&mut tx, actor, AuditAction::ScreeningSave, id).await?;
     tx.commit().await?;
     Ok(version)
 }
@@ -219,13 +209,7 @@ pub(crate) async fn complete_screening(
     catalogue: &tabara_core::screening::Catalogue,
 ) -> Result<Screening> {
     let mut tx = begin(pool).await?;
-    let current = fetch_screening(&mut tx, id, FOR_UPDATE).await?;
-    check_version(
-        "screening",
-        id.to_string(),
-        expected_version,
-        current.version,
-    )?;
+    let current = lock_screening(&mut tx, id, expected_version).await?;
     current.state.check_complete()?;
     let evaluation = tabara_core::screening::evaluate(catalogue, &current.answers, &current.age);
     let version = current.version + 1;
@@ -242,16 +226,8 @@ pub(crate) async fn complete_screening(
     .bind(current.version)
     .execute(&mut *tx)
     .await?;
-    ensure_updated(done, "screening", id.to_string(), expected_version)?;
-    append_audit(
-        &mut tx,
-        &[pending(
-            actor,
-            AuditAction::ScreeningComplete,
-            id.to_string(),
-        )],
-    )
-    .await?;
+    ensure_updated(done, "screening", id, expected_version)?;
+    audit(&mut tx, actor, AuditAction::ScreeningComplete, id).await?;
     let s = fetch_screening(&mut tx, id, "").await?;
     tx.commit().await?;
     Ok(s)
@@ -272,13 +248,7 @@ pub(crate) async fn decide_screening(
         decided_by,
     } = input;
     let mut tx = begin(pool).await?;
-    let current = fetch_screening(&mut tx, id, FOR_UPDATE).await?;
-    check_version(
-        "screening",
-        id.to_string(),
-        expected_version,
-        current.version,
-    )?;
+    let current = lock_screening(&mut tx, id, expected_version).await?;
     // Core decides (state, reason, kind); the store persists what it decided.
     let decided = Decidable {
         state: current.state,
@@ -307,12 +277,8 @@ pub(crate) async fn decide_screening(
     .bind(current.version)
     .execute(&mut *tx)
     .await?;
-    ensure_updated(done, "screening", id.to_string(), expected_version)?;
-    append_audit(
-        &mut tx,
-        &[pending(actor, decided.kind.action(), id.to_string())],
-    )
-    .await?;
+    ensure_updated(done, "screening", id, expected_version)?;
+    audit(&mut tx, actor, decided.kind.action(), id).await?;
     // The decided status becomes the victim's HTCDS trafficking status in the case, with who
     // decided it; the change is history of the involvement like any other.
     let (case_id, person_id) = (current.case_id, current.person_id);
@@ -345,11 +311,7 @@ pub(crate) async fn decide_screening(
             let key = case_person_id(case_id, person_id);
             let changes = serde_json::json!({ "involvement": [involvement, changed] });
             record_change(&mut tx, "case_person", &key, cp_version + 1, actor, changes).await?;
-            append_audit(
-                &mut tx,
-                &[pending(actor, AuditAction::CasePersonUpdate, key)],
-            )
-            .await?;
+            audit(&mut tx, actor, AuditAction::CasePersonUpdate, key).await?;
         }
     }
     let s = fetch_screening(&mut tx, id, "").await?;

@@ -88,15 +88,7 @@ pub(crate) async fn issue_certificate(
     .bind(Utc::now())
     .execute(&mut *tx)
     .await?;
-    append_audit(
-        &mut tx,
-        &[pending(
-            actor,
-            AuditAction::CertificateIssue,
-            id.to_string(),
-        )],
-    )
-    .await?;
+    audit(&mut tx, actor, AuditAction::CertificateIssue, id).await?;
     let row = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT {CERTIFICATE_COLS} FROM certificates WHERE id = $1"
     )))
@@ -130,10 +122,7 @@ pub(crate) async fn certificate(pool: &Pool, id: CertificateId) -> Result<Certif
     .bind(id.0)
     .fetch_optional(pool)
     .await?
-    .ok_or_else(|| StoreError::NotFound {
-        kind: "certificate",
-        id: id.to_string(),
-    })?;
+    .or_not_found("certificate", id)?;
     certificate_from_row(&row)
 }
 
@@ -222,15 +211,7 @@ pub(crate) async fn revoke_certificate(
             )
         });
     }
-    append_audit(
-        &mut tx,
-        &[pending(
-            actor,
-            AuditAction::CertificateRevoke,
-            id.to_string(),
-        )],
-    )
-    .await?;
+    audit(&mut tx, actor, AuditAction::CertificateRevoke, id).await?;
     let row = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT {CERTIFICATE_COLS} FROM certificates WHERE id = $1"
     )))

@@ -163,15 +163,7 @@ pub(crate) async fn create_training_session(
     .bind(1i64)
     .execute(&mut *tx)
     .await?;
-    append_audit(
-        &mut tx,
-        &[pending(
-            actor,
-            AuditAction::TrainingSessionCreate,
-            s.id.to_string(),
-        )],
-    )
-    .await?;
+    audit(&mut tx, actor, AuditAction::TrainingSessionCreate, s.id).await?;
     let row = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT {SESSION_COLS} FROM training_sessions WHERE id = $1"
     )))
@@ -193,10 +185,7 @@ pub(crate) async fn training_session(
     .bind(id.0)
     .fetch_optional(pool)
     .await?
-    .ok_or_else(|| StoreError::NotFound {
-        kind: "training session",
-        id: id.to_string(),
-    })?;
+    .or_not_found("training session", id)?;
     session_from_row(&row)
 }
 
@@ -288,15 +277,7 @@ pub(crate) async fn add_participant(
     .bind(1i64)
     .execute(&mut *tx)
     .await?;
-    append_audit(
-        &mut tx,
-        &[pending(
-            actor,
-            AuditAction::TrainingParticipantCreate,
-            p.id.to_string(),
-        )],
-    )
-    .await?;
+    audit(&mut tx, actor, AuditAction::TrainingParticipantCreate, p.id).await?;
     tx.commit().await?;
     participant(pool, p.id).await
 }
@@ -331,10 +312,7 @@ pub(crate) async fn participant(pool: &Pool, id: ParticipantId) -> Result<Partic
     .bind(id.0)
     .fetch_optional(pool)
     .await?
-    .ok_or_else(|| StoreError::NotFound {
-        kind: "participant",
-        id: id.to_string(),
-    })?;
+    .or_not_found("participant", id)?;
     let mut days = attendance_of(pool, &[id.0]).await?;
     participant_from_row(&row, days.remove(&id.0).unwrap_or_default())
 }
@@ -378,7 +356,7 @@ pub(crate) async fn set_attendance(
     .bind(id.0)
     .fetch_optional(&mut *tx)
     .await?
-    .ok_or_else(|| StoreError::NotFound { kind: "participant", id: id.to_string() })?;
+    .or_not_found("participant", id)?;
     let (starts_on, ends_on): (NaiveDate, NaiveDate) =
         (row.try_get("starts_on")?, row.try_get("ends_on")?);
     if day < starts_on || day > ends_on {
@@ -417,7 +395,7 @@ pub(crate) async fn set_attendance(
     } else {
         AuditAction::TrainingAttendanceAbsent
     };
-    append_audit(&mut tx, &[pending(actor, action, id.to_string())]).await?;
+    audit(&mut tx, actor, action, id).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -445,11 +423,8 @@ pub(crate) async fn set_scores(
     .bind(id.0)
     .fetch_optional(&mut *tx)
     .await?
-    .ok_or_else(|| StoreError::NotFound {
-        kind: "participant",
-        id: id.to_string(),
-    })?;
-    check_version("participant", id.to_string(), expected_version, current)?;
+    .or_not_found("participant", id)?;
+    check_version("participant", id, expected_version, current)?;
     let done = sqlx::query(
         "UPDATE training_participants SET pre_test = $1, post_test = $2, version = $3, updated_at = $4 WHERE id = $5 AND version = $6",
     )
@@ -461,16 +436,8 @@ pub(crate) async fn set_scores(
     .bind(current)
     .execute(&mut *tx)
     .await?;
-    ensure_updated(done, "participant", id.to_string(), expected_version)?;
-    append_audit(
-        &mut tx,
-        &[pending(
-            actor,
-            AuditAction::TrainingParticipantScores,
-            id.to_string(),
-        )],
-    )
-    .await?;
+    ensure_updated(done, "participant", id, expected_version)?;
+    audit(&mut tx, actor, AuditAction::TrainingParticipantScores, id).await?;
     tx.commit().await?;
     Ok(current + 1)
 }

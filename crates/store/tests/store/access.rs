@@ -112,14 +112,7 @@ store_test!(
         let victim_p = add_person(s, &w, "Aline", "Ndayishimiye").await;
         let suspect_p = add_person(s, &w, "Bosco", "Kaburungu").await;
         let witness_p = add_person(s, &w, "Claver", "Hakizimana").await;
-        s.add_case_person(
-            &system(),
-            case.id,
-            victim_p.id,
-            &victim(&[ExploitationType::ForcedLabour]),
-        )
-        .await
-        .unwrap();
+        involve_victim(s, case.id, victim_p.id).await;
         s.add_case_person(
             &system(),
             case.id,

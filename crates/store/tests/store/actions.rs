@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use chrono::{Duration, Utc};
 use tabara_core::audit::AuditAction;
-use tabara_core::palermo::{Fact, MovementFacts};
+use tabara_core::palermo::MovementFacts;
 use tabara_core::screening::{AgeFacts, Answer, Catalogue};
 use tabara_core::training::CompletionRule;
 use tabara_store::{
@@ -61,14 +61,7 @@ impl Scene {
     async fn case_with_victim(&self, s: &Store) -> (Case, Person) {
         let p = add_person(s, &self.w, "Aline", "Niyonkuru").await;
         let case = open_case(s, &self.w, "2026-01-10").await;
-        s.add_case_person(
-            &system(),
-            case.id,
-            p.id,
-            &victim(&[ExploitationType::ForcedLabour]),
-        )
-        .await
-        .unwrap();
+        involve_victim(s, case.id, p.id).await;
         (case, p)
     }
 
@@ -84,16 +77,7 @@ impl Scene {
         .into_iter()
         .map(|(k, v)| (k.to_string(), v))
         .collect();
-        let age = AgeFacts {
-            age: Some(16),
-            ..Default::default()
-        };
-        let movement = MovementFacts {
-            act: Fact::Yes,
-            exploitation: Fact::Yes,
-            child: Fact::Yes,
-            ..Default::default()
-        };
+        let (age, movement) = child_made_to_work();
         let version = s
             .save_screening(&system(), id, version, &answers, &age, &movement)
             .await

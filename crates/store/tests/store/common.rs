@@ -146,6 +146,18 @@ pub(crate) async fn open_case(s: &Store, w: &World, opened_on: &str) -> Case {
     s.create_case(&system(), &new).await.unwrap()
 }
 
+/// Involve a stored person in a stored case as a victim of forced labour.
+pub(crate) async fn involve_victim(s: &Store, case: CaseId, person: PersonId) {
+    s.add_case_person(
+        &system(),
+        case,
+        person,
+        &victim(&[ExploitationType::ForcedLabour]),
+    )
+    .await
+    .unwrap();
+}
+
 pub(crate) fn victim(types: &[ExploitationType]) -> Involvement {
     Involvement::Victim(VictimContext {
         exploitation_types: set(types),
@@ -355,14 +367,7 @@ pub(crate) async fn audited_writes(s: &Store) -> Vec<&'static str> {
     let p = add_person(s, &w, "Aline", "Niyonkuru").await;
     s.read_identity(&system(), p.id).await.unwrap();
     let case = open_case(s, &w, "2026-01-10").await;
-    s.add_case_person(
-        &system(),
-        case.id,
-        p.id,
-        &victim(&[ExploitationType::ForcedLabour]),
-    )
-    .await
-    .unwrap();
+    involve_victim(s, case.id, p.id).await;
     s.add_comment(&system(), case.id, "Audition faite.")
         .await
         .unwrap();
@@ -482,3 +487,22 @@ pub(crate) const TYPES: [ExploitationType; 4] = [
     ExploitationType::ChildLabour,
     ExploitationType::ForcedMarriage,
 ];
+
+/// The age and movement facts of a 16-year-old recruited and exploited (a screening fixture).
+pub(crate) fn child_made_to_work() -> (
+    tabara_core::screening::AgeFacts,
+    tabara_core::palermo::MovementFacts,
+) {
+    use tabara_core::palermo::{Fact, MovementFacts};
+    let age = tabara_core::screening::AgeFacts {
+        age: Some(16),
+        ..Default::default()
+    };
+    let movement = MovementFacts {
+        act: Fact::Yes,
+        exploitation: Fact::Yes,
+        child: Fact::Yes,
+        ..Default::default()
+    };
+    (age, movement)
+}

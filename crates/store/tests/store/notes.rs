@@ -158,14 +158,7 @@ store_test!(case_page_lists_are_bounded, |db| async move {
     let mut victims = Vec::new();
     for name in ["Aline", "Chantal"] {
         let p = add_person(s, &w, name, "Niyonkuru").await;
-        s.add_case_person(
-            &system(),
-            case.id,
-            p.id,
-            &victim(&[ExploitationType::ForcedLabour]),
-        )
-        .await
-        .unwrap();
+        involve_victim(s, case.id, p.id).await;
         victims.push(p.id);
     }
     let mut agencies = Vec::new();

@@ -6,22 +6,15 @@ use crate::common::*;
 
 store_test!(screening_draft_complete_and_decide, |db| async move {
     use std::collections::BTreeMap;
-    use tabara_core::palermo::{Fact, MovementFacts};
-    use tabara_core::screening::{AgeFacts, Answer, Catalogue, Outcome};
+
+    use tabara_core::screening::{Answer, Catalogue, Outcome};
     use tabara_store::{DecisionKind, ScreeningState};
     let s = &db.store;
     let w = world(s).await;
     let p = add_person(s, &w, "Aline", "Niyonkuru").await;
     let stranger = add_person(s, &w, "Jean", "Ndikumana").await;
     let case = open_case(s, &w, "2026-01-10").await;
-    s.add_case_person(
-        &system(),
-        case.id,
-        p.id,
-        &victim(&[ExploitationType::ForcedLabour]),
-    )
-    .await
-    .unwrap();
+    involve_victim(s, case.id, p.id).await;
     let catalogue = Catalogue::embedded().unwrap();
     // Only a person of the case can be screened in it.
     assert_not_found(
@@ -55,16 +48,7 @@ store_test!(screening_draft_complete_and_decide, |db| async move {
     .into_iter()
     .map(|(k, v)| (k.to_string(), v))
     .collect();
-    let age = AgeFacts {
-        age: Some(16),
-        ..Default::default()
-    };
-    let movement = MovementFacts {
-        act: Fact::Yes,
-        exploitation: Fact::Yes,
-        child: Fact::Yes,
-        ..Default::default()
-    };
+    let (age, movement) = child_made_to_work();
     let v2 = s
         .save_screening(&system(), id, 1, &answers, &age, &movement)
         .await
