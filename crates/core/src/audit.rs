@@ -214,7 +214,10 @@ mod tests {
             let (kind, verb) = a.as_str().split_once('.').expect("a dot");
             for part in [kind, verb] {
                 assert!(!part.is_empty(), "{a}");
-                assert!(part.chars().all(|c| c.is_ascii_lowercase() || c == '_'), "{a}");
+                assert!(
+                    part.chars().all(|c| c.is_ascii_lowercase() || c == '_'),
+                    "{a}"
+                );
             }
         }
     }

@@ -155,7 +155,10 @@ mod tests {
             assert_eq!(MaterialKind::check(k.as_str()), Ok(*k));
         }
         assert_eq!(
-            MaterialKind::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>(),
+            MaterialKind::ALL
+                .iter()
+                .map(|k| k.as_str())
+                .collect::<Vec<_>>(),
             ["poster", "flyer", "brochure"]
         );
         for s in ["Poster", " poster", "leaflet", ""] {

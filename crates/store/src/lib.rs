@@ -117,7 +117,8 @@ pub enum StoreError {
     },
     /// The record changed since the caller read it (optimistic concurrency).
     #[error(
-        "{kind} {id} was changed by someone else (you edited version {expected}, it is now at version {actual}); reload it and apply your change again"
+        "{kind} {id} was changed by someone else (you edited version {expected}, it is now at \
+            version {actual}); reload it and apply your change again"
     )]
     Conflict {
         /// Kind of record.
@@ -180,7 +181,8 @@ impl std::fmt::Display for LocationProblem {
             ),
             LocationProblem::MissingFile(p) => write!(
                 f,
-                "no Tabara database at {}: create one with `tabara init` or `tabara demo`, or pass --database",
+                "no Tabara database at {}: create one with `tabara init` or `tabara demo`, or \
+                    pass --database",
                 p.display()
             ),
             LocationProblem::MissingFolder(p) => write!(f, "folder {} does not exist", p.display()),

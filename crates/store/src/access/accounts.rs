@@ -16,7 +16,8 @@ use crate::{
 use tabara_core::validation::ValidationErrors;
 
 /// Columns of the account in a query that joins `users u` with other tables.
-pub(crate) const U_COLS: &str = "u.id, u.username, u.display_name, u.role, u.organisation_id, u.office_id, u.disabled, u.version";
+pub(crate) const U_COLS: &str = "u.id, u.username, u.display_name, u.role, u.organisation_id, \
+    u.office_id, u.disabled, u.version";
 
 pub(crate) async fn create_account(
     pool: &Pool,
@@ -48,11 +49,14 @@ pub(crate) async fn create_account(
         FirstCredential::AwaitingApproval(requester) => {
             // No credential at all until approved: the hash stored is of nothing anyone knows,
             // and without an expiry it never signs in.
-            sqlx::query("UPDATE users SET must_change_password = $1, one_time_expires_at = NULL WHERE id = $2")
-                .bind(true)
-                .bind(user.id.0)
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(
+                "UPDATE users SET must_change_password = $1, one_time_expires_at = NULL \
+                WHERE id = $2",
+            )
+            .bind(true)
+            .bind(user.id.0)
+            .execute(&mut *tx)
+            .await?;
             Some(insert_request(&mut tx, requester, user.id, AccountRequestKind::Create).await?)
         }
     };
@@ -79,7 +83,10 @@ pub(crate) async fn mark_one_time(
 ) -> Result<()> {
     let now = Utc::now();
     let done = sqlx::query(
-        "UPDATE users SET password_hash = $1, must_change_password = $2, one_time_expires_at = $3, reset_by = $4, reset_approved_by = $5, reset_at = $6, reset_is_creation = $7, failed_logins = 0, locked_until = NULL, version = version + 1, updated_at = $8 WHERE id = $9",
+        "UPDATE users SET password_hash = $1, must_change_password = $2, one_time_expires_at = \
+            $3, reset_by = $4, reset_approved_by = $5, reset_at = $6, reset_is_creation = $7, \
+            failed_logins = 0, locked_until = NULL, version = version + 1, updated_at = $8 WHERE \
+            id = $9",
     )
     .bind(hash)
     .bind(true)
@@ -144,18 +151,21 @@ pub(crate) async fn insert_request(
         return Err(duplicate());
     }
     let id = Uuid::now_v7();
-    sqlx::query("INSERT INTO account_requests (id, user_id, kind, requested_by, requested_at) VALUES ($1, $2, $3, $4, $5)")
-        .bind(id)
-        .bind(user_id.0)
-        .bind(kind.as_str())
-        .bind(requester.0)
-        .bind(Utc::now())
-        .execute(&mut **tx)
-        .await
-        .map_err(|e| match e {
-            sqlx::Error::Database(d) if d.is_unique_violation() => duplicate(),
-            other => other.into(),
-        })?;
+    sqlx::query(
+        "INSERT INTO account_requests (id, user_id, kind, requested_by, requested_at) \
+        VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(id)
+    .bind(user_id.0)
+    .bind(kind.as_str())
+    .bind(requester.0)
+    .bind(Utc::now())
+    .execute(&mut **tx)
+    .await
+    .map_err(|e| match e {
+        sqlx::Error::Database(d) if d.is_unique_violation() => duplicate(),
+        other => other.into(),
+    })?;
     let action = match kind {
         AccountRequestKind::Create => AuditAction::UserCreateRequest,
         AccountRequestKind::Reset => AuditAction::UserResetRequest,
@@ -191,16 +201,19 @@ pub(crate) fn request_from_row(r: &DbRow) -> Result<AccountRequest> {
     })
 }
 
-pub(crate) const REQUEST_SELECT: &str = "SELECT r.id AS request_id, r.kind, r.requested_by, r.requested_at, q.display_name AS requested_by_name, ";
+pub(crate) const REQUEST_SELECT: &str = "SELECT r.id AS request_id, r.kind, r.requested_by, \
+    r.requested_at, q.display_name AS requested_by_name, ";
 
-pub(crate) const REQUEST_FROM: &str = " FROM account_requests r JOIN users u ON u.id = r.user_id JOIN users q ON q.id = r.requested_by";
+pub(crate) const REQUEST_FROM: &str = " FROM account_requests r JOIN users u ON u.id = r.user_id \
+    JOIN users q ON q.id = r.requested_by";
 
 pub(crate) async fn pending_account_requests(
     pool: &Pool,
     limit: i64,
 ) -> Result<Vec<AccountRequest>> {
     let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "{REQUEST_SELECT}{U_COLS}{REQUEST_FROM} WHERE r.decision IS NULL ORDER BY r.requested_at, r.id LIMIT $1"
+        "{REQUEST_SELECT}{U_COLS}{REQUEST_FROM} WHERE r.decision IS NULL ORDER BY \
+            r.requested_at, r.id LIMIT $1"
     )))
     .bind(limit.clamp(1, 500))
     .fetch_all(pool)
@@ -274,12 +287,15 @@ pub(crate) async fn decide_account_request(
             .await?;
             if request.kind == AccountRequestKind::Create {
                 // A refused account never had a credential; it stays, disabled, for the record.
-                sqlx::query("UPDATE users SET disabled = $1, version = version + 1, updated_at = $2 WHERE id = $3")
-                    .bind(true)
-                    .bind(Utc::now())
-                    .bind(user_id.0)
-                    .execute(&mut *tx)
-                    .await?;
+                sqlx::query(
+                    "UPDATE users SET disabled = $1, version = version + 1, updated_at = \
+                    $2 WHERE id = $3",
+                )
+                .bind(true)
+                .bind(Utc::now())
+                .bind(user_id.0)
+                .execute(&mut *tx)
+                .await?;
                 audit(&mut tx, &approver_actor, AuditAction::UserDisable, user_id).await?;
             }
         }
@@ -292,7 +308,8 @@ pub(crate) async fn use_one_time_credential(pool: &Pool, user_id: UserId) -> Res
     let mut tx = begin(pool).await?;
     // One statement decides: of two sign-ins racing with the same credential, one wins.
     let done = sqlx::query(
-        "UPDATE users SET one_time_expires_at = NULL, failed_logins = 0, locked_until = NULL WHERE id = $1 AND must_change_password = $2 AND one_time_expires_at > $3",
+        "UPDATE users SET one_time_expires_at = NULL, failed_logins = 0, locked_until = NULL \
+            WHERE id = $1 AND must_change_password = $2 AND one_time_expires_at > $3",
     )
     .bind(user_id.0)
     .bind(true)

@@ -11,7 +11,8 @@ use crate::{Actor, Credentials, Result, Session, StoreError, User};
 
 pub(crate) async fn credentials(pool: &Pool, username: &str) -> Result<Option<Credentials>> {
     let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {USER_COLS}, password_hash, failed_logins, locked_until, must_change_password, one_time_expires_at FROM users WHERE username = $1"
+        "SELECT {USER_COLS}, password_hash, failed_logins, locked_until, must_change_password, \
+            one_time_expires_at FROM users WHERE username = $1"
     )))
     .bind(username)
     .fetch_optional(pool)
@@ -68,7 +69,9 @@ pub(crate) async fn set_password(
 ) -> Result<()> {
     let mut tx = begin(pool).await?;
     let done = sqlx::query(
-        "UPDATE users SET password_hash = $1, password_changed_at = $2, failed_logins = 0, locked_until = NULL, must_change_password = $3, one_time_expires_at = NULL, version = version + 1, updated_at = $4 WHERE id = $5",
+        "UPDATE users SET password_hash = $1, password_changed_at = $2, failed_logins = 0, \
+            locked_until = NULL, must_change_password = $3, one_time_expires_at = NULL, version = \
+            version + 1, updated_at = $4 WHERE id = $5",
     )
     .bind(password_hash)
     .bind(Utc::now())
@@ -142,7 +145,8 @@ pub(crate) async fn insert_session(
 ) -> Result<()> {
     let now = Utc::now();
     sqlx::query(
-        "INSERT INTO sessions (token_hash, user_id, csrf_token, lang, created_at, last_seen_at, expires_at, password_only) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        "INSERT INTO sessions (token_hash, user_id, csrf_token, lang, created_at, last_seen_at, \
+            expires_at, password_only) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(token_hash)
     .bind(user_id.0)
@@ -159,9 +163,10 @@ pub(crate) async fn insert_session(
 
 pub(crate) async fn session(pool: &Pool, token_hash: &str) -> Result<Option<Session>> {
     let row = sqlx::query(
-        "SELECT u.id, u.username, u.display_name, u.role, u.organisation_id, u.office_id, u.disabled, u.version, \
-         s.csrf_token, s.lang, s.created_at, s.last_seen_at, s.expires_at, s.password_only \
-         FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1",
+        "SELECT u.id, u.username, u.display_name, u.role, u.organisation_id, u.office_id, \
+            u.disabled, u.version, s.csrf_token, s.lang, s.created_at, s.last_seen_at, \
+            s.expires_at, s.password_only FROM sessions s JOIN users u ON u.id = s.user_id WHERE \
+            s.token_hash = $1",
     )
     .bind(token_hash)
     .fetch_optional(pool)
@@ -210,15 +215,18 @@ pub(crate) async fn create_api_token(
     tabara_core::validation::check_characters(&mut e, "tok_Name", name, false);
     e.into_result(())?;
     let mut tx = begin(pool).await?;
-    sqlx::query("INSERT INTO api_tokens (token_hash, user_id, name, created_at, expires_at, revoked) VALUES ($1, $2, $3, $4, $5, $6)")
-        .bind(token_hash)
-        .bind(user_id.0)
-        .bind(name)
-        .bind(Utc::now())
-        .bind(expires_at)
-        .bind(false)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query(
+        "INSERT INTO api_tokens (token_hash, user_id, name, created_at, expires_at, \
+        revoked) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(token_hash)
+    .bind(user_id.0)
+    .bind(name)
+    .bind(Utc::now())
+    .bind(expires_at)
+    .bind(false)
+    .execute(&mut *tx)
+    .await?;
     audit(&mut tx, actor, AuditAction::ApiTokenCreate, user_id).await?;
     tx.commit().await?;
     Ok(())
@@ -227,8 +235,9 @@ pub(crate) async fn create_api_token(
 /// The active account behind an API token: not revoked, not expired, account not disabled.
 pub(crate) async fn api_token_user(pool: &Pool, token_hash: &str) -> Result<Option<User>> {
     let row = sqlx::query(
-        "SELECT u.id, u.username, u.display_name, u.role, u.organisation_id, u.office_id, u.disabled, u.version, \
-         t.expires_at, t.revoked, u.must_change_password FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1",
+        "SELECT u.id, u.username, u.display_name, u.role, u.organisation_id, u.office_id, \
+            u.disabled, u.version, t.expires_at, t.revoked, u.must_change_password FROM \
+            api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1",
     )
     .bind(token_hash)
     .fetch_optional(pool)

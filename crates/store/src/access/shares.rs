@@ -55,15 +55,18 @@ pub(crate) async fn share_case(
             value: organisation_id.to_string(),
         });
     }
-    sqlx::query("INSERT INTO case_shares (case_id, organisation_id, reason, shared_by, shared_at, may_edit) VALUES ($1, $2, $3, $4, $5, $6)")
-        .bind(case_id.0)
-        .bind(organisation_id.0)
-        .bind(reason)
-        .bind(actor.as_str())
-        .bind(Utc::now())
-        .bind(may_edit)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query(
+        "INSERT INTO case_shares (case_id, organisation_id, reason, shared_by, \
+        shared_at, may_edit) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(case_id.0)
+    .bind(organisation_id.0)
+    .bind(reason)
+    .bind(actor.as_str())
+    .bind(Utc::now())
+    .bind(may_edit)
+    .execute(&mut *tx)
+    .await?;
     // The flag is part of what was granted: a share for editing is its own action in the log.
     let action = if may_edit {
         AuditAction::CaseShareForEditing
@@ -82,10 +85,11 @@ pub(crate) async fn case_shares<'e, E: sqlx::Executor<'e, Database = Db>>(
     limit: i64,
 ) -> Result<Vec<CaseShare>> {
     let rows = sqlx::query(
-        "SELECT organisation_id, name, reason, shared_by, shared_at, may_edit FROM \
-         (SELECT s.organisation_id, g.name, s.reason, s.shared_by, s.shared_at, s.may_edit FROM case_shares s \
-         JOIN organisations g ON g.id = s.organisation_id WHERE s.case_id = $1 \
-         ORDER BY s.shared_at DESC, s.organisation_id DESC LIMIT $2) t ORDER BY shared_at, organisation_id",
+        "SELECT organisation_id, name, reason, shared_by, shared_at, may_edit FROM (SELECT \
+            s.organisation_id, g.name, s.reason, s.shared_by, s.shared_at, s.may_edit FROM \
+            case_shares s JOIN organisations g ON g.id = s.organisation_id WHERE s.case_id = $1 \
+            ORDER BY s.shared_at DESC, s.organisation_id DESC LIMIT $2) t ORDER BY shared_at, \
+            organisation_id",
     )
     .bind(case_id.0)
     .bind(limit.max(1))
@@ -112,10 +116,10 @@ pub(crate) async fn relation(
     case_id: CaseId,
 ) -> Result<Option<Relation>> {
     let row = sqlx::query(
-        "SELECT c.organisation_id, c.office_id, c.owner_id, c.involves_minor, \
-         (SELECT COUNT(*) FROM case_shares s WHERE s.case_id = c.id AND s.organisation_id = $1) AS shared, \
-         (SELECT COUNT(*) FROM case_shares s WHERE s.case_id = c.id AND s.organisation_id = $2 AND s.may_edit = $3) AS shared_for_editing \
-         FROM cases c WHERE c.id = $4",
+        "SELECT c.organisation_id, c.office_id, c.owner_id, c.involves_minor, (SELECT COUNT(*) \
+            FROM case_shares s WHERE s.case_id = c.id AND s.organisation_id = $1) AS shared, \
+            (SELECT COUNT(*) FROM case_shares s WHERE s.case_id = c.id AND s.organisation_id = $2 \
+            AND s.may_edit = $3) AS shared_for_editing FROM cases c WHERE c.id = $4",
     )
     .bind(viewer.organisation_id.0)
     .bind(viewer.organisation_id.0)

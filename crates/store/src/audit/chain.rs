@@ -132,7 +132,8 @@ impl std::fmt::Display for Problem {
             }
             Problem::TailRemoved { last, head } => write!(
                 f,
-                "the log ends at entry {last} but the chain head records entry {head}: entries were removed"
+                "the log ends at entry {last} but the chain head records entry {head}: entries \
+                    were removed"
             ),
             Problem::HeadMismatch => f.write_str("entry does not match the chain head"),
             Problem::BeyondHead { head } => write!(
@@ -140,21 +141,34 @@ impl std::fmt::Display for Problem {
                 "entry lies beyond the chain head (entry {head}): it was not appended by Tabara"
             ),
             Problem::HeadMissing => f.write_str(
-                "the chain head (the record of the last entry) is missing: the audit tables were tampered with",
+                "the chain head (the record of the last entry) is missing: the audit tables were \
+                    tampered with",
             ),
-            Problem::Unrecorded { kind, action, records, entries, example } => {
+            Problem::Unrecorded {
+                kind,
+                action,
+                records,
+                entries,
+                example,
+            } => {
                 write!(
                     f,
-                    "the register holds {records} records of kind {kind} but the log has {entries} {action} entries"
+                    "the register holds {records} records of kind {kind} but the log has \
+                        {entries} {action} entries"
                 )?;
                 if let Some(id) = example {
                     write!(f, " ({kind} {id} has none)")?;
                 }
                 f.write_str(": entries were removed from the end")
             }
-            Problem::WrittenAfterLog { table, written_at_us, last_entry_at_us } => write!(
+            Problem::WrittenAfterLog {
+                table,
+                written_at_us,
+                last_entry_at_us,
+            } => write!(
                 f,
-                "a record of {table} was written at {written_at_us} µs, after the log's last entry ({last_entry_at_us:?}): entries were removed from the end"
+                "a record of {table} was written at {written_at_us} µs, after the log's last \
+                    entry ({last_entry_at_us:?}): entries were removed from the end"
             ),
         }
     }

@@ -67,7 +67,8 @@ pub(crate) async fn recent_audit_trail<'e, E: sqlx::Executor<'e, Database = Db>>
     limit: i64,
 ) -> Result<Vec<AuditEntry>> {
     let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {AUDIT_COLS} FROM (SELECT {AUDIT_COLS} FROM audit_log WHERE record_kind = $1 AND record_id = $2 ORDER BY seq DESC LIMIT $3) t ORDER BY seq"
+        "SELECT {AUDIT_COLS} FROM (SELECT {AUDIT_COLS} FROM audit_log WHERE record_kind = $1 AND \
+            record_id = $2 ORDER BY seq DESC LIMIT $3) t ORDER BY seq"
     )))
     .bind(record_kind)
     .bind(record_id)
@@ -82,7 +83,9 @@ pub(crate) async fn recent_audit_trail<'e, E: sqlx::Executor<'e, Database = Db>>
 pub(crate) fn uuid_text(col: &str) -> String {
     match DIALECT {
         Dialect::Sqlite => format!(
-            "lower(substr(hex({col}), 1, 8) || '-' || substr(hex({col}), 9, 4) || '-' || substr(hex({col}), 13, 4) || '-' || substr(hex({col}), 17, 4) || '-' || substr(hex({col}), 21, 12))"
+            "lower(substr(hex({col}), 1, 8) || '-' || substr(hex({col}), 9, 4) || '-' || \
+                substr(hex({col}), 13, 4) || '-' || substr(hex({col}), 17, 4) || '-' || \
+                substr(hex({col}), 21, 12))"
         ),
         Dialect::Postgres => format!("{col}::text"),
     }
@@ -262,7 +265,8 @@ pub(crate) async fn verify_audit(pool: &Pool) -> Result<Verification> {
     let mut after = 0i64;
     loop {
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {AUDIT_COLS} FROM audit_log WHERE seq > $1 AND seq <= $2 ORDER BY seq LIMIT 20000"
+            "SELECT {AUDIT_COLS} FROM audit_log WHERE seq > $1 AND seq <= $2 ORDER BY seq LIMIT \
+                20000"
         )))
         .bind(after)
         .bind(bound.max(after))

@@ -150,7 +150,8 @@ pub(crate) async fn append_audit(tx: &mut Tx, entries: &[Pending]) -> Result<()>
     }
     for chunk in chained.chunks(CHUNK) {
         let mut qb = QueryBuilder::<Db>::new(
-            "INSERT INTO audit_log (seq, at_us, actor, action, record_kind, record_id, prev_hash, hash) ",
+            "INSERT INTO audit_log (seq, at_us, actor, action, record_kind, record_id, \
+                prev_hash, hash) ",
         );
         qb.push_values(chunk, |mut b, (e, seq, prev_hash, hash)| {
             b.push_bind(*seq)
@@ -190,7 +191,8 @@ pub(crate) async fn record_change(
     changes: serde_json::Value,
 ) -> Result<()> {
     sqlx::query(
-        "INSERT INTO record_history (record_kind, record_id, version, actor, changed_at, changes) VALUES ($1, $2, $3, $4, $5, $6)",
+        "INSERT INTO record_history (record_kind, record_id, version, actor, changed_at, \
+            changes) VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(kind)
     .bind(id)

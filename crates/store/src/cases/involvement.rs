@@ -14,10 +14,11 @@ use super::persons::{PERSON_COLS, fetch_person, person_from_row};
 use super::*;
 use crate::{Actor, CasePerson, Result, StoreError};
 
-pub(crate) const CP_COLS: &str = "cp.role AS cp_role, cp.trafficking_status AS cp_status, cp.decision_org AS cp_decision_org, \
-    cp.relationship_to_trafficker AS cp_relationship, cp.age_when_trafficked AS cp_age, \
-    cp.recruitment_websites AS cp_rec_web, cp.methods_of_recruitment AS cp_rec_methods, \
-    cp.methods_of_control AS cp_control, cp.exploitation_types AS cp_types, cp.labour_industries AS cp_industries, \
+pub(crate) const CP_COLS: &str = "cp.role AS cp_role, cp.trafficking_status AS cp_status, \
+    cp.decision_org AS cp_decision_org, cp.relationship_to_trafficker AS cp_relationship, \
+    cp.age_when_trafficked AS cp_age, cp.recruitment_websites AS cp_rec_web, \
+    cp.methods_of_recruitment AS cp_rec_methods, cp.methods_of_control AS cp_control, \
+    cp.exploitation_types AS cp_types, cp.labour_industries AS cp_industries, \
     cp.sex_exploitation_types AS cp_sex_types, cp.exploitation_websites AS cp_expl_web, \
     cp.recruitment_country AS cp_rec_country, cp.exploitation_country AS cp_expl_country, \
     cp.perpetrator_roles AS cp_roles, cp.perpetrator_role_details AS cp_role_details, \
@@ -131,7 +132,13 @@ pub(crate) async fn insert_case_persons(
     let now = Utc::now();
     for chunk in rows.chunks(CHUNK) {
         let mut qb = QueryBuilder::<Db>::new(
-            "INSERT INTO case_persons (case_id, person_id, role, trafficking_status, decision_org, relationship_to_trafficker, age_when_trafficked, recruitment_websites, methods_of_recruitment, methods_of_control, exploitation_types, labour_industries, sex_exploitation_types, exploitation_websites, recruitment_country, exploitation_country, perpetrator_roles, perpetrator_role_details, perpetrator_organisation_id, version, created_at, updated_at) ",
+            "INSERT INTO case_persons (case_id, person_id, role, trafficking_status, \
+                decision_org, relationship_to_trafficker, age_when_trafficked, \
+                recruitment_websites, methods_of_recruitment, methods_of_control, \
+                exploitation_types, labour_industries, sex_exploitation_types, \
+                exploitation_websites, recruitment_country, exploitation_country, \
+                perpetrator_roles, perpetrator_role_details, perpetrator_organisation_id, \
+                version, created_at, updated_at) ",
         );
         qb.push_values(chunk, |mut b, (case_id, person_id, inv)| {
             let c = involvement_cols(inv);
@@ -182,7 +189,8 @@ pub(crate) fn exploitation_union<'a>(
 /// child (or a person presumed a child) is involved.
 pub(crate) async fn refresh_case_flags(tx: &mut Tx, case_id: CaseId) -> Result<()> {
     let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {PERSON_COLS}, {CP_COLS} FROM case_persons cp JOIN persons p ON p.id = cp.person_id WHERE cp.case_id = $1"
+        "SELECT {PERSON_COLS}, {CP_COLS} FROM case_persons cp JOIN persons p ON p.id = \
+            cp.person_id WHERE cp.case_id = $1"
     )))
     .bind(case_id.0)
     .fetch_all(&mut **tx)
@@ -253,7 +261,8 @@ pub(crate) async fn update_case_person(
     involvement.validate()?;
     let mut tx = begin(pool).await?;
     let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {CP_COLS} FROM case_persons cp WHERE cp.case_id = $1 AND cp.person_id = $2{FOR_UPDATE}"
+        "SELECT {CP_COLS} FROM case_persons cp WHERE cp.case_id = $1 AND cp.person_id = \
+            $2{FOR_UPDATE}"
     )))
     .bind(case_id.0)
     .bind(person_id.0)
@@ -271,7 +280,13 @@ pub(crate) async fn update_case_person(
     let c = involvement_cols(involvement);
     let version = current_version + 1;
     let updated = sqlx::query(
-        "UPDATE case_persons SET role = $1, trafficking_status = $2, decision_org = $3, relationship_to_trafficker = $4, age_when_trafficked = $5, recruitment_websites = $6, methods_of_recruitment = $7, methods_of_control = $8, exploitation_types = $9, labour_industries = $10, sex_exploitation_types = $11, exploitation_websites = $12, recruitment_country = $13, exploitation_country = $14, perpetrator_roles = $15, perpetrator_role_details = $16, perpetrator_organisation_id = $17, version = $18, updated_at = $19 WHERE case_id = $20 AND person_id = $21 AND version = $22",
+        "UPDATE case_persons SET role = $1, trafficking_status = $2, decision_org = $3, \
+            relationship_to_trafficker = $4, age_when_trafficked = $5, recruitment_websites = $6, \
+            methods_of_recruitment = $7, methods_of_control = $8, exploitation_types = $9, \
+            labour_industries = $10, sex_exploitation_types = $11, exploitation_websites = $12, \
+            recruitment_country = $13, exploitation_country = $14, perpetrator_roles = $15, \
+            perpetrator_role_details = $16, perpetrator_organisation_id = $17, version = $18, \
+            updated_at = $19 WHERE case_id = $20 AND person_id = $21 AND version = $22",
     )
     .bind(c.role)
     .bind(c.status)
@@ -333,9 +348,9 @@ pub(crate) async fn case_persons<'e, E: sqlx::Executor<'e, Database = Db>>(
     limit: i64,
 ) -> Result<Vec<CasePerson>> {
     let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {PERSON_COLS}, {CP_COLS} FROM case_persons cp JOIN persons p ON p.id = cp.person_id WHERE cp.case_id = $1 \
-         ORDER BY CASE cp.role WHEN 'victim' THEN 0 WHEN 'suspect' THEN 1 WHEN 'witness' THEN 2 ELSE 3 END, cp.created_at, p.id \
-         LIMIT $2"
+        "SELECT {PERSON_COLS}, {CP_COLS} FROM case_persons cp JOIN persons p ON p.id = \
+            cp.person_id WHERE cp.case_id = $1 ORDER BY CASE cp.role WHEN 'victim' THEN 0 WHEN \
+            'suspect' THEN 1 WHEN 'witness' THEN 2 ELSE 3 END, cp.created_at, p.id LIMIT $2"
     )))
     .bind(case_id.0)
     .bind(limit.max(1))

@@ -76,13 +76,13 @@ pub(crate) async fn recent_comments<'e, E: sqlx::Executor<'e, Database = Db>>(
     limit: i64,
 ) -> Result<Vec<CaseComment>> {
     let rows = sqlx::query(
-        "SELECT id, author, body, created_at FROM (SELECT id, author, body, created_at FROM case_comments \
-         WHERE case_id = $1 ORDER BY id DESC LIMIT $2) t ORDER BY id",
+        "SELECT id, author, body, created_at FROM (SELECT id, author, body, created_at FROM \
+            case_comments WHERE case_id = $1 ORDER BY id DESC LIMIT $2) t ORDER BY id",
     )
-        .bind(case_id.0)
-        .bind(limit.max(1))
-        .fetch_all(pool)
-        .await?;
+    .bind(case_id.0)
+    .bind(limit.max(1))
+    .fetch_all(pool)
+    .await?;
     rows.iter()
         .map(|r| {
             Ok(CaseComment {
@@ -99,7 +99,10 @@ pub(crate) async fn insert_consents(tx: &mut Tx, actor: &Actor, rows: &[&Consent
     let now = Utc::now();
     for chunk in rows.chunks(CHUNK) {
         let mut qb = QueryBuilder::<Db>::new(
-            "INSERT INTO consents (id, person_id, case_id, scope, given, informed_purpose, informed_data_use, informed_research_use, informed_right_of_access, informed_retention, informed_withdrawal, recorded_on, withdrawn_on, recorded_by, created_at) ",
+            "INSERT INTO consents (id, person_id, case_id, scope, given, informed_purpose, \
+                informed_data_use, informed_research_use, informed_right_of_access, \
+                informed_retention, informed_withdrawal, recorded_on, withdrawn_on, recorded_by, \
+                created_at) ",
         );
         qb.push_values(chunk, |mut b, c| {
             b.push_bind(c.id.0)
@@ -133,8 +136,9 @@ pub(crate) async fn record_consent(pool: &Pool, actor: &Actor, consent: &Consent
     Ok(())
 }
 
-pub(crate) const CONSENT_COLS: &str = "id, person_id, case_id, scope, given, informed_purpose, informed_data_use, \
-    informed_research_use, informed_right_of_access, informed_retention, informed_withdrawal, recorded_on, withdrawn_on";
+pub(crate) const CONSENT_COLS: &str = "id, person_id, case_id, scope, given, informed_purpose, \
+    informed_data_use, informed_research_use, informed_right_of_access, informed_retention, \
+    informed_withdrawal, recorded_on, withdrawn_on";
 
 pub(crate) fn consent_from_row(r: &DbRow) -> Result<Consent> {
     Ok(Consent {
@@ -176,8 +180,9 @@ pub(crate) async fn recent_history<'e, E: sqlx::Executor<'e, Database = Db>>(
     limit: i64,
 ) -> Result<Vec<HistoryEntry>> {
     let rows = sqlx::query(
-        "SELECT version, actor, changed_at, changes FROM (SELECT id, version, actor, changed_at, changes FROM record_history \
-         WHERE record_kind = $1 AND record_id = $2 ORDER BY id DESC LIMIT $3) t ORDER BY id",
+        "SELECT version, actor, changed_at, changes FROM (SELECT id, version, actor, changed_at, \
+            changes FROM record_history WHERE record_kind = $1 AND record_id = $2 ORDER BY id \
+            DESC LIMIT $3) t ORDER BY id",
     )
     .bind(kind)
     .bind(id)
@@ -216,8 +221,9 @@ pub(crate) async fn case_details(pool: &Pool, case_id: CaseId, limit: i64) -> Re
     if !details.persons.is_empty() {
         // Exact record ids (`case/person`), so the history index serves the lookup.
         let mut qb = QueryBuilder::<Db>::new(
-            "SELECT record_id, version, actor, changed_at, changes FROM (SELECT id, record_id, version, actor, changed_at, changes \
-             FROM record_history WHERE record_kind = 'case_person' AND record_id IN (",
+            "SELECT record_id, version, actor, changed_at, changes FROM (SELECT id, record_id, \
+                version, actor, changed_at, changes FROM record_history WHERE record_kind = \
+                'case_person' AND record_id IN (",
         );
         let mut sep = qb.separated(", ");
         for p in &details.persons {

@@ -13,11 +13,12 @@ use crate::{
     Actor, CaseFilter, CaseSummary, Dialect, NAME_SEARCH_KEYS, NewCase, Page, PageRequest, Result,
 };
 
-pub(crate) const CASE_COLS: &str = "c.id AS c_id, c.number AS c_number, c.organisation_id AS c_org, c.office_id AS c_office, \
-    c.owner_id AS c_owner, c.status AS c_status, c.opened_on AS c_opened_on, c.closed_on AS c_closed_on, \
-    c.closure_reason AS c_closure_reason, c.referring_organisation_id AS c_ref_org, \
-    c.incoming_referral_date AS c_ref_date, c.incoming_referral_reason AS c_ref_reason, \
-    c.incoming_referral_details AS c_ref_details, c.version AS c_version";
+pub(crate) const CASE_COLS: &str = "c.id AS c_id, c.number AS c_number, c.organisation_id AS \
+    c_org, c.office_id AS c_office, c.owner_id AS c_owner, c.status AS c_status, c.opened_on AS \
+    c_opened_on, c.closed_on AS c_closed_on, c.closure_reason AS c_closure_reason, \
+    c.referring_organisation_id AS c_ref_org, c.incoming_referral_date AS c_ref_date, \
+    c.incoming_referral_reason AS c_ref_reason, c.incoming_referral_details AS c_ref_details, \
+    c.version AS c_version";
 
 pub(crate) fn case_from_row(r: &DbRow) -> Result<Case> {
     Ok(Case {
@@ -59,7 +60,10 @@ pub(crate) async fn insert_cases(
     let now = Utc::now();
     for chunk in cases.chunks(CHUNK) {
         let mut qb = QueryBuilder::<Db>::new(
-            "INSERT INTO cases (id, number, organisation_id, office_id, owner_id, status, opened_on, closed_on, closure_reason, referring_organisation_id, incoming_referral_date, incoming_referral_reason, incoming_referral_details, exploitation_types, involves_minor, version, created_at, updated_at) ",
+            "INSERT INTO cases (id, number, organisation_id, office_id, owner_id, status, \
+                opened_on, closed_on, closure_reason, referring_organisation_id, \
+                incoming_referral_date, incoming_referral_reason, incoming_referral_details, \
+                exploitation_types, involves_minor, version, created_at, updated_at) ",
         );
         qb.push_values(chunk, |mut b, (c, number, exploitation, minor)| {
             let f = &c.facts;
@@ -152,7 +156,10 @@ pub(crate) async fn update_case(pool: &Pool, actor: &Actor, case: &Case) -> Resu
     let f = &case.facts;
     let version = current.version + 1;
     let updated = sqlx::query(
-        "UPDATE cases SET owner_id = $1, office_id = $2, status = $3, opened_on = $4, closed_on = $5, closure_reason = $6, referring_organisation_id = $7, incoming_referral_date = $8, incoming_referral_reason = $9, incoming_referral_details = $10, version = $11, updated_at = $12 WHERE id = $13 AND version = $14",
+        "UPDATE cases SET owner_id = $1, office_id = $2, status = $3, opened_on = $4, closed_on \
+            = $5, closure_reason = $6, referring_organisation_id = $7, incoming_referral_date = \
+            $8, incoming_referral_reason = $9, incoming_referral_details = $10, version = $11, \
+            updated_at = $12 WHERE id = $13 AND version = $14",
     )
     .bind(case.owner_id.map(|u| u.0))
     .bind(case.office_id.map(|o| o.0))
@@ -242,10 +249,11 @@ pub(crate) async fn list_cases(
         .push(")) ");
     }
     qb.push(
-        "SELECT c.id, c.number, c.status, c.opened_on, c.exploitation_types, g.name AS organisation_name, o.name AS office_name, \
-         (SELECT COUNT(*) FROM case_persons cp WHERE cp.case_id = c.id) AS persons, \
-         (SELECT COUNT(*) FROM case_persons cp WHERE cp.case_id = c.id AND cp.role = 'victim') AS victims \
-         FROM cases c JOIN organisations g ON g.id = c.organisation_id LEFT JOIN offices o ON o.id = c.office_id WHERE 1 = 1",
+        "SELECT c.id, c.number, c.status, c.opened_on, c.exploitation_types, g.name AS \
+            organisation_name, o.name AS office_name, (SELECT COUNT(*) FROM case_persons cp WHERE \
+            cp.case_id = c.id) AS persons, (SELECT COUNT(*) FROM case_persons cp WHERE cp.case_id \
+            = c.id AND cp.role = 'victim') AS victims FROM cases c JOIN organisations g ON g.id = \
+            c.organisation_id LEFT JOIN offices o ON o.id = c.office_id WHERE 1 = 1",
     );
     match &filter.visible_to {
         None => push_case_filters(&mut qb, filter, page.after),

@@ -32,7 +32,8 @@ pub(crate) async fn insert_organisations(tx: &mut Tx, orgs: &[&Organisation]) ->
     let now = Utc::now();
     for chunk in orgs.chunks(CHUNK) {
         let mut qb = QueryBuilder::<Db>::new(
-            "INSERT INTO organisations (id, name, org_type, street, city, province, country, phone, version, created_at, updated_at) ",
+            "INSERT INTO organisations (id, name, org_type, street, city, province, country, \
+                phone, version, created_at, updated_at) ",
         );
         qb.push_values(chunk, |mut b, o| {
             b.push_bind(o.id.0)
@@ -90,7 +91,9 @@ pub(crate) async fn update_organisation(
     check_version("organisation", org.id, org.version, current.version)?;
     let version = current.version + 1;
     let updated = sqlx::query(
-        "UPDATE organisations SET name = $1, org_type = $2, street = $3, city = $4, province = $5, country = $6, phone = $7, version = $8, updated_at = $9 WHERE id = $10 AND version = $11",
+        "UPDATE organisations SET name = $1, org_type = $2, street = $3, city = $4, province = \
+            $5, country = $6, phone = $7, version = $8, updated_at = $9 WHERE id = $10 AND \
+            version = $11",
     )
     .bind(&org.name)
     .bind(org.org_type.as_str())
@@ -128,7 +131,8 @@ pub(crate) async fn create_office(pool: &Pool, actor: &Actor, office: &Office) -
     let mut tx = begin(pool).await?;
     let now = Utc::now();
     sqlx::query(
-        "INSERT INTO offices (id, organisation_id, name, kind, province, border_country, version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        "INSERT INTO offices (id, organisation_id, name, kind, province, border_country, \
+            version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
     .bind(office.id.0)
     .bind(office.organisation_id.0)
@@ -148,7 +152,8 @@ pub(crate) async fn create_office(pool: &Pool, actor: &Actor, office: &Office) -
 
 pub(crate) async fn offices(pool: &Pool) -> Result<Vec<Office>> {
     let rows = sqlx::query(
-        "SELECT id, organisation_id, name, kind, province, border_country, version FROM offices ORDER BY name, id",
+        "SELECT id, organisation_id, name, kind, province, border_country, version FROM offices \
+            ORDER BY name, id",
     )
     .fetch_all(pool)
     .await?;
@@ -207,7 +212,9 @@ pub(crate) async fn insert_user(tx: &mut Tx, actor: &Actor, user: &NewUser) -> R
     }
     let now = Utc::now();
     sqlx::query(
-        "INSERT INTO users (id, username, display_name, role, organisation_id, office_id, password_hash, disabled, version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        "INSERT INTO users (id, username, display_name, role, organisation_id, office_id, \
+            password_hash, disabled, version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, \
+            $6, $7, $8, $9, $10, $11)",
     )
     .bind(user.id.0)
     .bind(&user.username)
@@ -224,9 +231,10 @@ pub(crate) async fn insert_user(tx: &mut Tx, actor: &Actor, user: &NewUser) -> R
     .await
     // Two creations racing past the check on PostgreSQL meet at the unique index.
     .map_err(|e| match e {
-        sqlx::Error::Database(d) if d.is_unique_violation() => {
-            StoreError::Duplicate { what: "user name", value: user.username.clone() }
-        }
+        sqlx::Error::Database(d) if d.is_unique_violation() => StoreError::Duplicate {
+            what: "user name",
+            value: user.username.clone(),
+        },
         other => other.into(),
     })?;
     audit(tx, actor, AuditAction::UserCreate, user.id).await?;
@@ -266,7 +274,8 @@ pub(crate) async fn organisation_users(
     limit: i64,
 ) -> Result<Vec<User>> {
     let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {USER_COLS} FROM users WHERE organisation_id = $1 AND disabled = $2 ORDER BY display_name, username LIMIT $3"
+        "SELECT {USER_COLS} FROM users WHERE organisation_id = $1 AND disabled = $2 ORDER BY \
+            display_name, username LIMIT $3"
     )))
     .bind(organisation_id.0)
     .bind(false)

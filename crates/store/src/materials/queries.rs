@@ -38,7 +38,8 @@ pub(crate) async fn create_material(
     let mut tx = begin(pool).await?;
     let campaign = campaign.map(str::trim).filter(|c| !c.is_empty());
     sqlx::query(
-        "INSERT INTO material_items (id, kind, title, language, campaign, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        "INSERT INTO material_items (id, kind, title, language, campaign, created_by, \
+            created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(id.0)
     .bind(kind.as_str())
@@ -61,9 +62,12 @@ pub(crate) async fn create_material(
 }
 
 pub(crate) async fn materials(pool: &Pool) -> Result<Vec<MaterialItem>> {
-    let rows = sqlx::query("SELECT id, kind, title, language, campaign FROM material_items ORDER BY title, id LIMIT 500")
-        .fetch_all(pool)
-        .await?;
+    let rows = sqlx::query(
+        "SELECT id, kind, title, language, campaign FROM material_items ORDER \
+        BY title, id LIMIT 500",
+    )
+    .fetch_all(pool)
+    .await?;
     rows.iter()
         .map(|r| {
             Ok(MaterialItem {
@@ -87,8 +91,8 @@ pub(crate) async fn record_movement(
 ) -> Result<i64> {
     let id = MovementId::new();
     sqlx::query(
-        "INSERT INTO material_movements (id, item_id, kind, store_id, to_office_id, quantity, on_date, recorded_by, recorded_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        "INSERT INTO material_movements (id, item_id, kind, store_id, to_office_id, quantity, \
+            on_date, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
     .bind(id.0)
     .bind(item.0)
@@ -154,7 +158,8 @@ pub(crate) async fn distribute_material(
     m.check(today())?;
     let mut tx = begin(pool).await?;
     let done = sqlx::query(
-        "UPDATE material_stock SET quantity = quantity - $1 WHERE item_id = $2 AND store_id = $3 AND quantity >= $4",
+        "UPDATE material_stock SET quantity = quantity - $1 WHERE item_id = $2 AND store_id = $3 \
+            AND quantity >= $4",
     )
     .bind(m.quantity)
     .bind(item.0)
@@ -175,9 +180,12 @@ pub(crate) async fn distribute_material(
 }
 
 pub(crate) async fn material_stock(pool: &Pool) -> Result<Vec<StockLine>> {
-    let rows = sqlx::query("SELECT item_id, store_id, quantity FROM material_stock ORDER BY store_id, item_id LIMIT 5000")
-        .fetch_all(pool)
-        .await?;
+    let rows = sqlx::query(
+        "SELECT item_id, store_id, quantity FROM material_stock ORDER BY \
+        store_id, item_id LIMIT 5000",
+    )
+    .fetch_all(pool)
+    .await?;
     rows.iter()
         .map(|r| {
             Ok(StockLine {
@@ -192,8 +200,8 @@ pub(crate) async fn material_stock(pool: &Pool) -> Result<Vec<StockLine>> {
 /// Every distribution, by receiving office then date (what each post received and when).
 pub(crate) async fn distributions(pool: &Pool) -> Result<Vec<Distribution>> {
     let rows = sqlx::query(
-        "SELECT to_office_id, item_id, quantity, on_date FROM material_movements WHERE kind = 'distribution' \
-         ORDER BY to_office_id, on_date, id LIMIT 10000",
+        "SELECT to_office_id, item_id, quantity, on_date FROM material_movements WHERE kind = \
+            'distribution' ORDER BY to_office_id, on_date, id LIMIT 10000",
     )
     .fetch_all(pool)
     .await?;

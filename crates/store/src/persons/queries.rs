@@ -11,11 +11,11 @@ use super::cases::refresh_case_flags;
 use super::*;
 use crate::{Actor, Result};
 
-pub(crate) const PERSON_COLS: &str = "p.id AS p_id, p.organisation_id AS p_org, p.gender AS p_gender, \
-    p.age_at_registration AS p_age, p.age_uncertain AS p_age_uncertain, p.citizenship AS p_citizenship, \
-    p.marital_status AS p_marital, p.number_of_children AS p_children, p.primary_language AS p_lang1, \
-    p.secondary_language AS p_lang2, p.education AS p_education, p.deceased AS p_deceased, \
-    p.registered_on AS p_registered_on, p.version AS p_version";
+pub(crate) const PERSON_COLS: &str = "p.id AS p_id, p.organisation_id AS p_org, p.gender AS \
+    p_gender, p.age_at_registration AS p_age, p.age_uncertain AS p_age_uncertain, p.citizenship \
+    AS p_citizenship, p.marital_status AS p_marital, p.number_of_children AS p_children, \
+    p.primary_language AS p_lang1, p.secondary_language AS p_lang2, p.education AS p_education, \
+    p.deceased AS p_deceased, p.registered_on AS p_registered_on, p.version AS p_version";
 
 pub(crate) fn person_from_row(r: &DbRow) -> Result<Person> {
     Ok(Person {
@@ -38,11 +38,12 @@ pub(crate) fn person_from_row(r: &DbRow) -> Result<Person> {
     })
 }
 
-pub(crate) const IDENTITY_COLS: &str = "i.salutation AS i_salutation, i.first_name AS i_first, i.middle_name AS i_middle, \
-    i.second_name AS i_second, i.birthdate AS i_birthdate, i.identity_number AS i_idno, i.title AS i_title, \
-    i.email AS i_email, i.home_phone AS i_home, i.mobile_phone AS i_mobile, i.mailing_street AS i_street, \
-    i.mailing_city AS i_city, i.mailing_state AS i_state, i.mailing_postal_code AS i_postal, \
-    i.mailing_country AS i_country, i.notes AS i_notes, i.version AS i_version";
+pub(crate) const IDENTITY_COLS: &str = "i.salutation AS i_salutation, i.first_name AS i_first, \
+    i.middle_name AS i_middle, i.second_name AS i_second, i.birthdate AS i_birthdate, \
+    i.identity_number AS i_idno, i.title AS i_title, i.email AS i_email, i.home_phone AS i_home, \
+    i.mobile_phone AS i_mobile, i.mailing_street AS i_street, i.mailing_city AS i_city, \
+    i.mailing_state AS i_state, i.mailing_postal_code AS i_postal, i.mailing_country AS \
+    i_country, i.notes AS i_notes, i.version AS i_version";
 
 pub(crate) fn identity_from_row(r: &DbRow) -> Result<PersonIdentity> {
     Ok(PersonIdentity {
@@ -72,7 +73,10 @@ pub(crate) async fn insert_persons(
     let now = Utc::now();
     for chunk in persons.chunks(CHUNK) {
         let mut qb = QueryBuilder::<Db>::new(
-            "INSERT INTO persons (id, organisation_id, gender, age_at_registration, age_uncertain, citizenship, marital_status, number_of_children, primary_language, secondary_language, education, deceased, registered_on, version, created_at, updated_at) ",
+            "INSERT INTO persons (id, organisation_id, gender, age_at_registration, \
+                age_uncertain, citizenship, marital_status, number_of_children, primary_language, \
+                secondary_language, education, deceased, registered_on, version, created_at, \
+                updated_at) ",
         );
         qb.push_values(chunk, |mut b, (p, _)| {
             let f = &p.facts;
@@ -95,7 +99,10 @@ pub(crate) async fn insert_persons(
         });
         qb.build().execute(&mut **tx).await?;
         let mut qb = QueryBuilder::<Db>::new(
-            "INSERT INTO person_identities (person_id, salutation, first_name, middle_name, second_name, birthdate, identity_number, title, email, home_phone, mobile_phone, mailing_street, mailing_city, mailing_state, mailing_postal_code, mailing_country, notes, name_key, version, updated_at) ",
+            "INSERT INTO person_identities (person_id, salutation, first_name, middle_name, \
+                second_name, birthdate, identity_number, title, email, home_phone, mobile_phone, \
+                mailing_street, mailing_city, mailing_state, mailing_postal_code, \
+                mailing_country, notes, name_key, version, updated_at) ",
         );
         qb.push_values(chunk, |mut b, (p, i)| {
             b.push_bind(p.id.0)
@@ -226,7 +233,10 @@ pub(crate) async fn update_person_in(tx: &mut Tx, actor: &Actor, person: &Person
     let f = &person.facts;
     let version = current.version + 1;
     let updated = sqlx::query(
-        "UPDATE persons SET gender = $1, age_at_registration = $2, age_uncertain = $3, citizenship = $4, marital_status = $5, number_of_children = $6, primary_language = $7, secondary_language = $8, education = $9, deceased = $10, registered_on = $11, version = $12, updated_at = $13 WHERE id = $14 AND version = $15",
+        "UPDATE persons SET gender = $1, age_at_registration = $2, age_uncertain = $3, \
+            citizenship = $4, marital_status = $5, number_of_children = $6, primary_language = \
+            $7, secondary_language = $8, education = $9, deceased = $10, registered_on = $11, \
+            version = $12, updated_at = $13 WHERE id = $14 AND version = $15",
     )
     .bind(f.gender.as_str())
     .bind(f.age_at_registration)
@@ -293,7 +303,12 @@ pub(crate) async fn update_identity_in(
     check_version("person identity", id, expected_version, current_version)?;
     let version = current_version + 1;
     let updated = sqlx::query(
-        "UPDATE person_identities SET salutation = $1, first_name = $2, middle_name = $3, second_name = $4, birthdate = $5, identity_number = $6, title = $7, email = $8, home_phone = $9, mobile_phone = $10, mailing_street = $11, mailing_city = $12, mailing_state = $13, mailing_postal_code = $14, mailing_country = $15, notes = $16, name_key = $17, version = $18, updated_at = $19 WHERE person_id = $20 AND version = $21",
+        "UPDATE person_identities SET salutation = $1, first_name = $2, middle_name = $3, \
+            second_name = $4, birthdate = $5, identity_number = $6, title = $7, email = $8, \
+            home_phone = $9, mobile_phone = $10, mailing_street = $11, mailing_city = $12, \
+            mailing_state = $13, mailing_postal_code = $14, mailing_country = $15, notes = $16, \
+            name_key = $17, version = $18, updated_at = $19 WHERE person_id = $20 AND version = \
+            $21",
     )
     .bind(&identity.salutation)
     .bind(&identity.first_name)
@@ -356,7 +371,8 @@ pub(crate) async fn find_persons_by_name(
     // A prefix range instead of LIKE: uses the index on both backends whatever the collation.
     let upper = format!("{key}\u{10FFFF}");
     let rows: Vec<Uuid> = sqlx::query_scalar(
-        "SELECT person_id FROM person_name_keys WHERE key >= $1 AND key < $2 ORDER BY key, person_id LIMIT $3",
+        "SELECT person_id FROM person_name_keys WHERE key >= $1 AND key < $2 ORDER BY key, \
+            person_id LIMIT $3",
     )
     .bind(&key)
     .bind(upper)

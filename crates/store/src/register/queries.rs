@@ -197,9 +197,11 @@ pub(crate) async fn export_victims(
 ) -> Result<Vec<ExportRow>> {
     let with_identity = identity_of.is_some();
     let mut qb = QueryBuilder::<Db>::new(format!(
-        "SELECT {CASE_COLS}, g.name AS g_name, rg.name AS rg_name, ofc.name AS of_name, {PERSON_COLS}, {CP_COLS}{} FROM case_persons cp \
-         JOIN cases c ON c.id = cp.case_id JOIN persons p ON p.id = cp.person_id \
-         JOIN organisations g ON g.id = c.organisation_id LEFT JOIN offices ofc ON ofc.id = c.office_id LEFT JOIN organisations rg ON rg.id = c.referring_organisation_id{} WHERE cp.role = 'victim'",
+        "SELECT {CASE_COLS}, g.name AS g_name, rg.name AS rg_name, ofc.name AS of_name, \
+            {PERSON_COLS}, {CP_COLS}{} FROM case_persons cp JOIN cases c ON c.id = cp.case_id \
+            JOIN persons p ON p.id = cp.person_id JOIN organisations g ON g.id = \
+            c.organisation_id LEFT JOIN offices ofc ON ofc.id = c.office_id LEFT JOIN \
+            organisations rg ON rg.id = c.referring_organisation_id{} WHERE cp.role = 'victim'",
         if with_identity {
             format!(", {IDENTITY_COLS}")
         } else {

@@ -14,8 +14,9 @@ use super::cases::{CP_COLS, case_person_id, involvement_from_row};
 use super::*;
 use crate::{Actor, DecisionInput, Result, Screening, ScreeningDecision, StoreError};
 
-pub(crate) const SCREENING_COLS: &str = "id, person_id, case_id, catalogue_version, state, answers, age_facts, movement_facts, \
-    evaluation, decision, decided_status, decision_reason, decided_by, decided_at, created_by, created_at, updated_at, version";
+pub(crate) const SCREENING_COLS: &str = "id, person_id, case_id, catalogue_version, state, \
+    answers, age_facts, movement_facts, evaluation, decision, decided_status, decision_reason, \
+    decided_by, decided_at, created_by, created_at, updated_at, version";
 
 pub(crate) fn screening_from_row(r: &DbRow) -> Result<Screening> {
     let state: String = r.try_get("state")?;
@@ -91,8 +92,8 @@ pub(crate) async fn create_screening(
 ) -> Result<Screening> {
     let mut tx = begin(pool).await?;
     let row = sqlx::query(
-        "SELECT cp.role, p.age_at_registration, p.age_uncertain FROM case_persons cp JOIN persons p ON p.id = cp.person_id \
-         WHERE cp.case_id = $1 AND cp.person_id = $2",
+        "SELECT cp.role, p.age_at_registration, p.age_uncertain FROM case_persons cp JOIN \
+            persons p ON p.id = cp.person_id WHERE cp.case_id = $1 AND cp.person_id = $2",
     )
     .bind(case_id.0)
     .bind(person_id.0)
@@ -116,8 +117,9 @@ pub(crate) async fn create_screening(
     };
     let now = Utc::now();
     sqlx::query(
-        "INSERT INTO screenings (id, person_id, case_id, catalogue_version, state, answers, age_facts, movement_facts, created_by, created_at, updated_at, version) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+        "INSERT INTO screenings (id, person_id, case_id, catalogue_version, state, answers, \
+            age_facts, movement_facts, created_by, created_at, updated_at, version) VALUES ($1, \
+            $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
     )
     .bind(id.0)
     .bind(person_id.0)
@@ -152,7 +154,8 @@ pub(crate) async fn person_screenings(
     limit: i64,
 ) -> Result<Vec<Screening>> {
     let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {SCREENING_COLS} FROM screenings WHERE person_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2"
+        "SELECT {SCREENING_COLS} FROM screenings WHERE person_id = $1 ORDER BY created_at DESC, \
+            id DESC LIMIT $2"
     )))
     .bind(person_id.0)
     .bind(limit.clamp(1, 500))
@@ -183,7 +186,8 @@ pub(crate) async fn save_screening(
     current.state.check_save()?;
     let version = current.version + 1;
     let done = sqlx::query(
-        "UPDATE screenings SET answers = $1, age_facts = $2, movement_facts = $3, updated_at = $4, version = $5 WHERE id = $6 AND version = $7",
+        "UPDATE screenings SET answers = $1, age_facts = $2, movement_facts = $3, updated_at = \
+            $4, version = $5 WHERE id = $6 AND version = $7",
     )
     .bind(to_json(answers)?)
     .bind(to_json(age)?)
@@ -214,7 +218,8 @@ pub(crate) async fn complete_screening(
     let evaluation = tabara_core::screening::evaluate(catalogue, &current.answers, &current.age);
     let version = current.version + 1;
     let done = sqlx::query(
-        "UPDATE screenings SET state = $1, outcome = $2, evaluation = $3, catalogue_version = $4, updated_at = $5, version = $6 WHERE id = $7 AND version = $8",
+        "UPDATE screenings SET state = $1, outcome = $2, evaluation = $3, catalogue_version = \
+            $4, updated_at = $5, version = $6 WHERE id = $7 AND version = $8",
     )
     .bind(ScreeningState::Completed.as_str())
     .bind(evaluation.outcome.as_str())
@@ -264,7 +269,9 @@ pub(crate) async fn decide_screening(
     let version = current.version + 1;
     let now = Utc::now();
     let done = sqlx::query(
-        "UPDATE screenings SET decision = $1, decided_status = $2, decision_reason = $3, decided_by = $4, decided_at = $5, updated_at = $6, version = $7 WHERE id = $8 AND version = $9",
+        "UPDATE screenings SET decision = $1, decided_status = $2, decision_reason = $3, \
+            decided_by = $4, decided_at = $5, updated_at = $6, version = $7 WHERE id = $8 AND \
+            version = $9",
     )
     .bind(decided.kind.as_str())
     .bind(status.as_str())
@@ -283,7 +290,8 @@ pub(crate) async fn decide_screening(
     // decided it; the change is history of the involvement like any other.
     let (case_id, person_id) = (current.case_id, current.person_id);
     let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {CP_COLS} FROM case_persons cp WHERE cp.case_id = $1 AND cp.person_id = $2{FOR_UPDATE}"
+        "SELECT {CP_COLS} FROM case_persons cp WHERE cp.case_id = $1 AND cp.person_id = \
+            $2{FOR_UPDATE}"
     )))
     .bind(case_id.0)
     .bind(person_id.0)
@@ -298,7 +306,8 @@ pub(crate) async fn decide_screening(
             v.decision_org = Some(decided_by);
             let changed = Involvement::Victim(v);
             sqlx::query(
-                "UPDATE case_persons SET trafficking_status = $1, decision_org = $2, version = $3, updated_at = $4 WHERE case_id = $5 AND person_id = $6",
+                "UPDATE case_persons SET trafficking_status = $1, decision_org = $2, version = \
+                    $3, updated_at = $4 WHERE case_id = $5 AND person_id = $6",
             )
             .bind(status.as_str())
             .bind(decided_by.as_str())

@@ -78,7 +78,8 @@ pub(crate) async fn issue_certificate(
     let id = CertificateId::new();
     let code = tabara_core::training::certificate_code();
     sqlx::query(
-        "INSERT INTO certificates (id, code, participant_id, session_id, issued_by, issued_at) VALUES ($1, $2, $3, $4, $5, $6)",
+        "INSERT INTO certificates (id, code, participant_id, session_id, issued_by, issued_at) \
+            VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(id.0)
     .bind(&code)
@@ -132,7 +133,8 @@ pub(crate) async fn session_certificates(
     session_id: TrainingSessionId,
 ) -> Result<Vec<CertificateRecord>> {
     let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {CERTIFICATE_COLS} FROM certificates WHERE session_id = $1 ORDER BY issued_at DESC, id LIMIT 1000"
+        "SELECT {CERTIFICATE_COLS} FROM certificates WHERE session_id = $1 ORDER BY issued_at \
+            DESC, id LIMIT 1000"
     )))
     .bind(session_id.0)
     .fetch_all(pool)
@@ -146,8 +148,9 @@ pub(crate) async fn user_certificates(
     user_id: UserId,
 ) -> Result<Vec<CertificateRecord>> {
     let rows = sqlx::query(
-        "SELECT c.id, c.code, c.participant_id, c.session_id, c.issued_by, c.issued_at, c.revoked_at, c.revocation_reason \
-         FROM certificates c JOIN training_participants p ON p.id = c.participant_id WHERE p.user_id = $1 ORDER BY c.issued_at DESC LIMIT 200",
+        "SELECT c.id, c.code, c.participant_id, c.session_id, c.issued_by, c.issued_at, \
+            c.revoked_at, c.revocation_reason FROM certificates c JOIN training_participants p ON \
+            p.id = c.participant_id WHERE p.user_id = $1 ORDER BY c.issued_at DESC LIMIT 200",
     )
     .bind(user_id.0)
     .fetch_all(pool)
@@ -185,7 +188,8 @@ pub(crate) async fn revoke_certificate(
     }
     let mut tx = begin(pool).await?;
     let done = sqlx::query(
-        "UPDATE certificates SET revoked_at = $1, revoked_by = $2, revocation_reason = $3 WHERE id = $4 AND revoked_at IS NULL",
+        "UPDATE certificates SET revoked_at = $1, revoked_by = $2, revocation_reason = $3 WHERE \
+            id = $4 AND revoked_at IS NULL",
     )
     .bind(Utc::now())
     .bind(actor.as_str())

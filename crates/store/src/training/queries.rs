@@ -12,8 +12,9 @@ use crate::{
     Actor, NewParticipant, NewTrainingSession, Participant, Result, StoreError, TrainingSession,
 };
 
-pub(crate) const SESSION_COLS: &str = "id, title, starts_on, ends_on, venue, organiser_id, funding, curriculum_version, modules, trainers, \
-    min_attendance_percent, min_post_test_percent, version";
+pub(crate) const SESSION_COLS: &str = "id, title, starts_on, ends_on, venue, organiser_id, \
+    funding, curriculum_version, modules, trainers, min_attendance_percent, \
+    min_post_test_percent, version";
 
 pub(crate) const PARTICIPANT_COLS: &str =
     "id, session_id, user_id, full_name, rank, unit, office_id, sex, pre_test, post_test, version";
@@ -141,9 +142,10 @@ pub(crate) async fn create_training_session(
     let now = Utc::now();
     let trainers: Vec<String> = s.trainers.iter().map(|t| t.trim().to_string()).collect();
     sqlx::query(
-        "INSERT INTO training_sessions (id, title, starts_on, ends_on, venue, organiser_id, funding, curriculum_version, modules, trainers, \
-         min_attendance_percent, min_post_test_percent, created_by, created_at, updated_at, version) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+        "INSERT INTO training_sessions (id, title, starts_on, ends_on, venue, organiser_id, \
+            funding, curriculum_version, modules, trainers, min_attendance_percent, \
+            min_post_test_percent, created_by, created_at, updated_at, version) VALUES ($1, $2, \
+            $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
     )
     .bind(s.id.0)
     .bind(s.title.trim())
@@ -151,7 +153,12 @@ pub(crate) async fn create_training_session(
     .bind(s.ends_on)
     .bind(s.venue.trim())
     .bind(s.organiser_id.0)
-    .bind(s.funding.as_deref().map(str::trim).filter(|f| !f.is_empty()))
+    .bind(
+        s.funding
+            .as_deref()
+            .map(str::trim)
+            .filter(|f| !f.is_empty()),
+    )
     .bind(&curriculum.version)
     .bind(to_json(&s.modules)?)
     .bind(to_json(&trainers)?)
@@ -205,8 +212,8 @@ pub(crate) async fn training_sessions(
         Some(a) => {
             let anchor = training_session(pool, a).await?;
             sqlx::query(sqlx::AssertSqlSafe(format!(
-                "SELECT {SESSION_COLS} FROM training_sessions WHERE starts_on < $1 OR (starts_on = $2 AND id < $3) \
-                 ORDER BY starts_on DESC, id DESC LIMIT $4"
+                "SELECT {SESSION_COLS} FROM training_sessions WHERE starts_on < $1 OR (starts_on \
+                    = $2 AND id < $3) ORDER BY starts_on DESC, id DESC LIMIT $4"
             )))
             .bind(anchor.starts_on)
             .bind(anchor.starts_on)
@@ -261,8 +268,9 @@ pub(crate) async fn add_participant(
     }
     let now = Utc::now();
     sqlx::query(
-        "INSERT INTO training_participants (id, session_id, user_id, full_name, rank, unit, office_id, sex, created_at, updated_at, version) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        "INSERT INTO training_participants (id, session_id, user_id, full_name, rank, unit, \
+            office_id, sex, created_at, updated_at, version) VALUES ($1, $2, $3, $4, $5, $6, $7, \
+            $8, $9, $10, $11)",
     )
     .bind(p.id.0)
     .bind(p.session_id.0)
@@ -323,7 +331,8 @@ pub(crate) async fn participants(
     session_id: TrainingSessionId,
 ) -> Result<Vec<Participant>> {
     let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {PARTICIPANT_COLS} FROM training_participants WHERE session_id = $1 ORDER BY full_name, id LIMIT 500"
+        "SELECT {PARTICIPANT_COLS} FROM training_participants WHERE session_id = $1 ORDER BY \
+            full_name, id LIMIT 500"
     )))
     .bind(session_id.0)
     .fetch_all(pool)
@@ -351,7 +360,8 @@ pub(crate) async fn set_attendance(
 ) -> Result<()> {
     let mut tx = begin(pool).await?;
     let row = sqlx::query(
-        "SELECT s.starts_on, s.ends_on FROM training_participants p JOIN training_sessions s ON s.id = p.session_id WHERE p.id = $1",
+        "SELECT s.starts_on, s.ends_on FROM training_participants p JOIN training_sessions s ON \
+            s.id = p.session_id WHERE p.id = $1",
     )
     .bind(id.0)
     .fetch_optional(&mut *tx)
@@ -426,7 +436,8 @@ pub(crate) async fn set_scores(
     .or_not_found("participant", id)?;
     check_version("participant", id, expected_version, current)?;
     let done = sqlx::query(
-        "UPDATE training_participants SET pre_test = $1, post_test = $2, version = $3, updated_at = $4 WHERE id = $5 AND version = $6",
+        "UPDATE training_participants SET pre_test = $1, post_test = $2, version = $3, \
+            updated_at = $4 WHERE id = $5 AND version = $6",
     )
     .bind(pre_test.map(i64::from))
     .bind(post_test.map(i64::from))
