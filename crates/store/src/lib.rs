@@ -8,12 +8,13 @@
 //!
 //! A domain (`directory`, `access`, `persons`, `cases`, `screening`, `training`, `materials`,
 //! `audit`, `register`) is a folder: `mod.rs` holds its types and its `impl Store` block (the
-//! public methods, each a one-line [`dispatch!`]), and one or more query files hold the SQL.
+//! public methods, each a one-line `dispatch!`), and one or more query files hold the SQL.
 //! `mod.rs` mounts each query file twice, with `#[path]`, under a `sqlite` and a `postgres`
 //! module; each of those starts with `use crate::backend::sqlite::*` (or `postgres`), which
 //! brings `Db`, `Pool`, `Tx`, `DbRow`, `DIALECT` and the shared helpers of
-//! `backend/common.rs` (`begin`, `append_audit`, `pending`, `record_change`, `check_version`,
-//! value conversions), itself mounted once per backend the same way. So a query body exists
+//! `backend/common.rs` (`begin`, `append_audit` and `audit` for one entry, `record_change`,
+//! `check_version`, `or_not_found`, value conversions), itself mounted once per backend the
+//! same way. So a query body exists
 //! once in the source, but is compiled twice with fully concrete types: no generic bounds over
 //! `sqlx::Database`, native encodings (UUID as BLOB or `uuid`, dates, timestamps, booleans),
 //! and the dialect differences (`BEGIN IMMEDIATE` against `SELECT … FOR UPDATE`) are
@@ -28,7 +29,10 @@
 //!
 //! Adding a domain: a folder with `mod.rs` (types, `impl Store`, the two mounts) and its query
 //! files, a migration pair (`migrations/sqlite`, `migrations/postgres`, same number), and its
-//! `mod` line below. Placeholders are `$n` on both backends, always in ascending order of first
+//! `mod` line below; its tests are a file in `tests/store/` (one binary, a module per domain,
+//! each test expanded by `store_test!` into a SQLite and a PostgreSQL case), and each audit
+//! action it adds needs its scenario in `tests/store/actions.rs` (which does not compile
+//! without one). Placeholders are `$n` on both backends, always in ascending order of first
 //! appearance (SQLite numbers them that way).
 //!
 //! Invariants:
