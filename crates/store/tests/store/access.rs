@@ -583,10 +583,12 @@ store_test!(sessions_live_and_end, |db| async move {
         .await
         .unwrap();
     assert!(!s.user(officer.id).await.unwrap().disabled);
-    assert!(matches!(
-        s.set_user_disabled(&actor, UserId::new(), true).await,
-        Err(StoreError::NotFound { .. })
-    ));
+    let unknown = UserId::new();
+    assert_not_found(
+        s.set_user_disabled(&actor, unknown, true).await,
+        "user",
+        &unknown.to_string(),
+    );
     let names: Vec<String> = s
         .users(None, 3)
         .await
@@ -618,15 +620,17 @@ store_test!(sharing_needs_a_reason_and_is_audited, |db| async move {
         .find(|o| o.id != case.organisation_id)
         .unwrap()
         .id;
-    assert!(matches!(
+    assert_invalid(
         s.share_case(&actor, case.id, other, "  ", false).await,
-        Err(StoreError::Invalid(_))
-    ));
-    assert!(matches!(
+        "share_Reason",
+        "required",
+    );
+    assert_duplicate(
         s.share_case(&actor, case.id, case.organisation_id, "self", false)
             .await,
-        Err(StoreError::Duplicate { .. })
-    ));
+        "share",
+        "already belongs to this organisation",
+    );
     s.share_case(
         &actor,
         case.id,
@@ -636,10 +640,11 @@ store_test!(sharing_needs_a_reason_and_is_audited, |db| async move {
     )
     .await
     .unwrap();
-    assert!(matches!(
+    assert_duplicate(
         s.share_case(&actor, case.id, other, "again", true).await,
-        Err(StoreError::Duplicate { .. })
-    ));
+        "share",
+        &other.to_string(),
+    );
     let shares = s.case_shares(case.id).await.unwrap();
     assert_eq!(shares.len(), 1);
     assert_eq!(
@@ -653,9 +658,11 @@ store_test!(sharing_needs_a_reason_and_is_audited, |db| async move {
     );
     let trail = s.audit_trail("case", &case.id.to_string()).await.unwrap();
     assert_eq!(trail.last().unwrap().action, "case.share");
-    assert!(matches!(
-        s.share_case(&actor, CaseId::new(), other, "x", false).await,
-        Err(StoreError::NotFound { .. })
-    ));
+    let unknown = CaseId::new();
+    assert_not_found(
+        s.share_case(&actor, unknown, other, "x", false).await,
+        "case",
+        &unknown.to_string(),
+    );
     db.finish().await;
 });

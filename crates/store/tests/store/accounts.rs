@@ -37,10 +37,11 @@ store_test!(
 
         // One request waits per account.
         let request = s.request_reset(admin, officer).await.unwrap();
-        assert!(matches!(
+        assert_duplicate(
             s.request_reset(admin2, officer).await,
-            Err(StoreError::Duplicate { .. })
-        ));
+            "pending request for account",
+            &officer.to_string(),
+        );
         let pending = s.pending_account_requests(10).await.unwrap();
         assert_eq!(pending.len(), 1);
         assert_eq!(pending[0].user.id, officer);
@@ -68,10 +69,11 @@ store_test!(
         s.decide_account_request(admin2, request, Some(("$argon2id$one-time", later)))
             .await
             .unwrap();
-        assert!(matches!(
+        assert_not_found(
             s.decide_account_request(admin2, request, None).await,
-            Err(StoreError::NotFound { .. })
-        ));
+            "account request",
+            &request.to_string(),
+        );
         assert!(s.pending_account_requests(10).await.unwrap().is_empty());
         let c = s.credentials("officer").await.unwrap().unwrap();
         assert_eq!(c.password_hash, "$argon2id$one-time");
@@ -157,10 +159,12 @@ store_test!(
                 "user.disable"
             ]
         );
-        assert!(matches!(
+        assert_eq!(
             s.verify_audit().await.unwrap(),
-            Verification::Ok { .. }
-        ));
+            Verification::Ok {
+                entries: audit_count(s).await
+            }
+        );
         db.finish().await;
     }
 );

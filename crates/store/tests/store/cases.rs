@@ -137,10 +137,17 @@ store_test!(cases_are_numbered_in_order, |db| async move {
         "not_in_future",
     );
     let unknown_org = new_case(OrganisationId::new(), None, facts.clone());
+    let before = s.stats().await.unwrap();
     match s.create_case(&system(), &unknown_org).await {
-        Err(StoreError::Database(_)) => {}
+        Err(StoreError::Database(sqlx::Error::Database(e))) if e.is_foreign_key_violation() => {}
         other => panic!("a case of an unknown organisation must be refused, got {other:?}"),
     }
+    // Refused whole: no case and no entry written.
+    let after = s.stats().await.unwrap();
+    assert_eq!(
+        (after.cases, after.audit_entries),
+        (before.cases, before.audit_entries)
+    );
     let fourth = s
         .create_case(&system(), &new_case(w.org.id, None, facts))
         .await

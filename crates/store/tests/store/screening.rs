@@ -198,10 +198,12 @@ store_test!(screening_draft_complete_and_decide, |db| async move {
             "screening.override"
         ]
     );
-    assert!(matches!(
+    assert_eq!(
         s.verify_audit().await.unwrap(),
-        Verification::Ok { .. }
-    ));
+        Verification::Ok {
+            entries: audit_count(s).await
+        }
+    );
 
     // Confirming takes the suggestion; with none (a full interview needed), there is nothing
     // to confirm.
