@@ -57,12 +57,13 @@ use sqlx::sqlite::{
 use tabara_core::validation::ValidationErrors;
 
 /// Call the query function of the running backend: `dispatch!(self, f(a, b))` runs
-/// `sqlite::f(pool, a, b)` or `postgres::f(pool, a, b)` of the calling domain.
+/// `sqlite::queries::f(pool, a, b)` or `postgres::queries::f(pool, a, b)` of the calling
+/// domain.
 macro_rules! dispatch {
     ($self:ident, $f:ident ( $($arg:expr),* )) => {
         match &$self.backend {
-            $crate::Backend::Sqlite(pool) => sqlite::$f(pool, $($arg),*).await,
-            $crate::Backend::Postgres(pool) => postgres::$f(pool, $($arg),*).await,
+            $crate::Backend::Sqlite(pool) => sqlite::queries::$f(pool, $($arg),*).await,
+            $crate::Backend::Postgres(pool) => postgres::queries::$f(pool, $($arg),*).await,
         }
     };
 }

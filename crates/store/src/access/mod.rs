@@ -370,31 +370,15 @@ impl Store {
 #[path = "."]
 pub(crate) mod sqlite {
     use crate::backend::sqlite::*;
-    use crate::cases::sqlite as cases;
-    use crate::directory::sqlite as directory;
-    #[path = "sessions.rs"]
-    mod sessions;
-    pub(crate) use sessions::*;
-    #[path = "shares.rs"]
-    mod shares;
-    pub(crate) use shares::*;
-    #[path = "accounts.rs"]
-    mod accounts;
-    pub(crate) use accounts::*;
+    use crate::cases::sqlite::queries as cases;
+    use crate::directory::sqlite::queries as directory;
+    pub(crate) mod queries;
 }
 
 #[path = "."]
 pub(crate) mod postgres {
     use crate::backend::postgres::*;
-    use crate::cases::postgres as cases;
-    use crate::directory::postgres as directory;
-    #[path = "sessions.rs"]
-    mod sessions;
-    pub(crate) use sessions::*;
-    #[path = "shares.rs"]
-    mod shares;
-    pub(crate) use shares::*;
-    #[path = "accounts.rs"]
-    mod accounts;
-    pub(crate) use accounts::*;
+    use crate::cases::postgres::queries as cases;
+    use crate::directory::postgres::queries as directory;
+    pub(crate) mod queries;
 }

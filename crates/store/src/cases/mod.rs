@@ -286,34 +286,18 @@ impl Store {
 
 #[path = "."]
 pub(crate) mod sqlite {
-    use crate::access::sqlite as access;
-    use crate::audit::sqlite as audit;
+    use crate::access::sqlite::queries as access;
+    use crate::audit::sqlite::queries as audit;
     use crate::backend::sqlite::*;
-    use crate::persons::sqlite as persons;
-    #[path = "queries.rs"]
-    mod queries;
-    pub(crate) use queries::*;
-    #[path = "involvement.rs"]
-    mod involvement;
-    pub(crate) use involvement::*;
-    #[path = "notes.rs"]
-    mod notes;
-    pub(crate) use notes::*;
+    use crate::persons::sqlite::queries as persons;
+    pub(crate) mod queries;
 }
 
 #[path = "."]
 pub(crate) mod postgres {
-    use crate::access::postgres as access;
-    use crate::audit::postgres as audit;
+    use crate::access::postgres::queries as access;
+    use crate::audit::postgres::queries as audit;
     use crate::backend::postgres::*;
-    use crate::persons::postgres as persons;
-    #[path = "queries.rs"]
-    mod queries;
-    pub(crate) use queries::*;
-    #[path = "involvement.rs"]
-    mod involvement;
-    pub(crate) use involvement::*;
-    #[path = "notes.rs"]
-    mod notes;
-    pub(crate) use notes::*;
+    use crate::persons::postgres::queries as persons;
+    pub(crate) mod queries;
 }

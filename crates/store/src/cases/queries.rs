@@ -9,9 +9,16 @@ use uuid::Uuid;
 
 use super::access::{Reach, reach_of};
 use super::*;
+
+#[path = "involvement.rs"]
+mod involvement;
+#[path = "notes.rs"]
+mod notes;
 use crate::{
     Actor, CaseFilter, CaseSummary, Dialect, NAME_SEARCH_KEYS, NewCase, Page, PageRequest, Result,
 };
+pub(crate) use involvement::*;
+pub(crate) use notes::*;
 
 pub(crate) const CASE_COLS: &str = "c.id AS c_id, c.number AS c_number, c.organisation_id AS \
     c_org, c.office_id AS c_office, c.owner_id AS c_owner, c.status AS c_status, c.opened_on AS \

@@ -111,15 +111,11 @@ impl Store {
 #[path = "."]
 pub(crate) mod sqlite {
     use crate::backend::sqlite::*;
-    #[path = "queries.rs"]
-    mod queries;
-    pub(crate) use queries::*;
+    pub(crate) mod queries;
 }
 
 #[path = "."]
 pub(crate) mod postgres {
     use crate::backend::postgres::*;
-    #[path = "queries.rs"]
-    mod queries;
-    pub(crate) use queries::*;
+    pub(crate) mod queries;
 }

@@ -73,17 +73,13 @@ impl Store {
 #[path = "."]
 pub(crate) mod sqlite {
     use crate::backend::sqlite::*;
-    use crate::cases::sqlite as cases;
-    #[path = "queries.rs"]
-    mod queries;
-    pub(crate) use queries::*;
+    use crate::cases::sqlite::queries as cases;
+    pub(crate) mod queries;
 }
 
 #[path = "."]
 pub(crate) mod postgres {
     use crate::backend::postgres::*;
-    use crate::cases::postgres as cases;
-    #[path = "queries.rs"]
-    mod queries;
-    pub(crate) use queries::*;
+    use crate::cases::postgres::queries as cases;
+    pub(crate) mod queries;
 }

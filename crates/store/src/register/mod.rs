@@ -107,19 +107,15 @@ impl Store {
 #[path = "."]
 pub(crate) mod sqlite {
     use crate::backend::sqlite::*;
-    use crate::cases::sqlite as cases;
-    use crate::persons::sqlite as persons;
-    #[path = "queries.rs"]
-    mod queries;
-    pub(crate) use queries::*;
+    use crate::cases::sqlite::queries as cases;
+    use crate::persons::sqlite::queries as persons;
+    pub(crate) mod queries;
 }
 
 #[path = "."]
 pub(crate) mod postgres {
     use crate::backend::postgres::*;
-    use crate::cases::postgres as cases;
-    use crate::persons::postgres as persons;
-    #[path = "queries.rs"]
-    mod queries;
-    pub(crate) use queries::*;
+    use crate::cases::postgres::queries as cases;
+    use crate::persons::postgres::queries as persons;
+    pub(crate) mod queries;
 }

@@ -262,21 +262,11 @@ impl Store {
 #[path = "."]
 pub(crate) mod sqlite {
     use crate::backend::sqlite::*;
-    #[path = "queries.rs"]
-    mod queries;
-    pub(crate) use queries::*;
-    #[path = "certificates.rs"]
-    mod certificates;
-    pub(crate) use certificates::*;
+    pub(crate) mod queries;
 }
 
 #[path = "."]
 pub(crate) mod postgres {
     use crate::backend::postgres::*;
-    #[path = "queries.rs"]
-    mod queries;
-    pub(crate) use queries::*;
-    #[path = "certificates.rs"]
-    mod certificates;
-    pub(crate) use certificates::*;
+    pub(crate) mod queries;
 }

@@ -8,9 +8,13 @@ use tabara_core::picklist::Picklist;
 use uuid::Uuid;
 
 use super::*;
+
+#[path = "certificates.rs"]
+mod certificates;
 use crate::{
     Actor, NewParticipant, NewTrainingSession, Participant, Result, StoreError, TrainingSession,
 };
+pub(crate) use certificates::*;
 
 pub(crate) const SESSION_COLS: &str = "id, title, starts_on, ends_on, venue, organiser_id, \
     funding, curriculum_version, modules, trainers, min_attendance_percent, \
