@@ -8,27 +8,28 @@
 //!
 //! A domain (`directory`, `access`, `persons`, `cases`, `screening`, `training`, `materials`,
 //! `audit`, `register`) is a folder: `mod.rs` holds its types and its `impl Store` block (the
-//! public methods, each a one-line `dispatch!`), and one or more query files hold the SQL.
-//! `mod.rs` mounts each query file twice, with `#[path]`, under a `sqlite` and a `postgres`
-//! module; each of those starts with `use crate::backend::sqlite::*` (or `postgres`), which
-//! brings `Db`, `Pool`, `Tx`, `DbRow`, `DIALECT` and the shared helpers of
-//! `backend/common.rs` (`begin`, `append_audit` and `audit` for one entry, `record_change`,
-//! `check_version`, `or_not_found`, value conversions), itself mounted once per backend the
-//! same way. So a query body exists
-//! once in the source, but is compiled twice with fully concrete types: no generic bounds over
-//! `sqlx::Database`, native encodings (UUID as BLOB or `uuid`, dates, timestamps, booleans),
-//! and the dialect differences (`BEGIN IMMEDIATE` against `SELECT … FOR UPDATE`) are
-//! `match DIALECT` side by side in one place. A query file that calls another domain's queries
-//! names it through an alias its mount declares (`use crate::cases::sqlite as cases;`), so the
-//! dependencies between domains are written down. The query files are real modules with their
-//! own `use` lines: rustfmt, clippy and rust-analyzer reach them (no `include!`).
+//! public methods, each a one-line `dispatch!`), and `queries.rs` (which mounts the domain's
+//! other query files, if any, and re-exports them) holds the SQL. `mod.rs` mounts `queries.rs`
+//! twice, under a `sqlite` and a `postgres` module marked `#[path = "."]`; each of those
+//! starts with `use crate::backend::sqlite::*` (or `postgres`), which brings `Db`, `Pool`,
+//! `Tx`, `DbRow`, `DIALECT` and the shared helpers of `backend/common.rs` (`begin`,
+//! `append_audit` and `audit` for one entry, `record_change`, `check_version`,
+//! `or_not_found`, value conversions), itself mounted once per backend the same way. So a
+//! query body exists once in the source, but is compiled twice with fully concrete types: no
+//! generic bounds over `sqlx::Database`, native encodings (UUID as BLOB or `uuid`, dates,
+//! timestamps, booleans), and the dialect differences (`BEGIN IMMEDIATE` against
+//! `SELECT … FOR UPDATE`) are `match DIALECT` side by side in one place. The domains a
+//! domain's queries call are named in its mounts (`use crate::cases::sqlite::queries as
+//! cases;`), so the dependencies between domains are written down in one place. The query
+//! files are real modules with their own `use` lines: rustfmt, clippy and rust-analyzer reach
+//! them (no `include!`).
 //!
 //! Why not generic functions over `sqlx::Database`: the bounds for every encoded type on both
 //! backends would fill each signature, and the compiler errors would name traits instead of
 //! columns. Why not one trait with two implementations: every query would be written twice.
 //!
-//! Adding a domain: a folder with `mod.rs` (types, `impl Store`, the two mounts) and its query
-//! files, a migration pair (`migrations/sqlite`, `migrations/postgres`, same number), and its
+//! Adding a domain: a folder with `mod.rs` (types, `impl Store`, the two mounts) and
+//! `queries.rs` (with any further query files), a migration pair (`migrations/sqlite`, `migrations/postgres`, same number), and its
 //! `mod` line below; its tests are a file in `tests/store/` (one binary, a module per domain,
 //! each test expanded by `store_test!` into a SQLite and a PostgreSQL case), and each audit
 //! action it adds needs its scenario in `tests/store/actions.rs` (which does not compile
