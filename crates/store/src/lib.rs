@@ -28,11 +28,11 @@
 //! backends would fill each signature, and the compiler errors would name traits instead of
 //! columns. Why not one trait with two implementations: every query would be written twice.
 //!
-//! Adding a domain: a folder with `mod.rs` (types, `impl Store`, the two mounts) and
-//! `queries.rs` (with any further query files), a migration pair (`migrations/sqlite`,
-//! `migrations/postgres`, same number), and its `mod` line below; its tests are a file in `tests/store/` (one binary, a module per domain,
-//! each test expanded by `store_test!` into a SQLite and a PostgreSQL case), and each audit
-//! action it adds needs its scenario in `tests/store/actions.rs` (which does not compile
+//! Adding a domain: a folder with `mod.rs` (types, `impl Store`, the two mounts) and `queries.rs`
+//! (with any further query files), a migration pair (`migrations/sqlite`, `migrations/postgres`,
+//! same number), and its `mod` line below; its tests are a file in `tests/store/` (one binary, a
+//! module per domain, each test expanded by `store_test!` into a SQLite and a PostgreSQL case), and
+//! each audit action it adds needs its scenario in `tests/store/actions.rs` (which does not compile
 //! without one). Placeholders are `$n` on both backends, always in ascending order of first
 //! appearance (SQLite numbers them that way).
 //!
