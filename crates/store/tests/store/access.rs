@@ -498,13 +498,7 @@ store_test!(sign_in_attempts_lock_and_are_audited, |db| async move {
     s.record_login(officer.id, true, None).await.unwrap();
     let creds = s.credentials("officer").await.unwrap().unwrap();
     assert_eq!((creds.failed_logins, creds.locked_until), (0, None));
-    let trail: Vec<String> = s
-        .audit_trail("user", &officer.id.to_string())
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|e| e.action)
-        .collect();
+    let trail: Vec<String> = trail_actions(s, "user", &officer.id.to_string()).await;
     assert_eq!(
         trail,
         [

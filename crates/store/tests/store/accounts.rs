@@ -125,13 +125,7 @@ store_test!(
         s.decide_account_request(admin2, req, None).await.unwrap();
         assert!(s.user(newcomer).await.unwrap().disabled);
 
-        let officer_actions: Vec<String> = s
-            .audit_trail("user", &officer.to_string())
-            .await
-            .unwrap()
-            .into_iter()
-            .map(|e| e.action)
-            .collect();
+        let officer_actions: Vec<String> = trail_actions(s, "user", &officer.to_string()).await;
         assert_eq!(
             officer_actions[1..],
             [
@@ -143,13 +137,7 @@ store_test!(
                 "user.one_time_credential",
             ]
         );
-        let newcomer_actions: Vec<String> = s
-            .audit_trail("user", &newcomer.to_string())
-            .await
-            .unwrap()
-            .into_iter()
-            .map(|e| e.action)
-            .collect();
+        let newcomer_actions: Vec<String> = trail_actions(s, "user", &newcomer.to_string()).await;
         assert_eq!(
             newcomer_actions,
             [

@@ -24,21 +24,19 @@ store_test!(case_update_is_versioned, |db| async move {
             ..edit.clone()
         }
     );
-    let history = s.history("case", &cid).await.unwrap();
-    assert_eq!(history.len(), 1);
-    assert_eq!(
-        (history[0].version, history[0].actor.as_str()),
-        (2, actor.as_str())
-    );
-    assert_eq!(
-        history[0].changes,
+    assert_one_change(
+        s,
+        "case",
+        &cid,
+        &actor,
         json!({
             "status": ["Active", "Closed"],
             "closed_on": [null, "2026-03-01"],
             "closure_reason": [null, "Victime réintégrée"],
             "office_id": [w.office.id.to_string(), other_office.id.to_string()],
-        })
-    );
+        }),
+    )
+    .await;
 
     let mut stale = case.clone();
     stale.facts.status = CaseStatus::FollowUp;

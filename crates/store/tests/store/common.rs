@@ -297,6 +297,23 @@ pub(crate) async fn audit_count(s: &Store) -> i64 {
     s.stats().await.unwrap().audit_entries
 }
 
+/// The record's history is one change, to version 2, by `actor`, of exactly these fields.
+pub(crate) async fn assert_one_change(
+    s: &Store,
+    kind: &str,
+    id: &str,
+    actor: &Actor,
+    changes: serde_json::Value,
+) {
+    let history = s.history(kind, id).await.unwrap();
+    assert_eq!(history.len(), 1, "{history:?}");
+    assert_eq!(
+        (history[0].version, history[0].actor.as_str()),
+        (2, actor.as_str())
+    );
+    assert_eq!(history[0].changes, changes);
+}
+
 /// `(actor, action, record_kind, record_id)` of each entry.
 pub(crate) fn audit_lines(entries: &[AuditEntry]) -> Vec<(String, String, String, String)> {
     entries

@@ -102,19 +102,17 @@ store_test!(person_update_is_versioned, |db| async move {
             ..edit.clone()
         }
     );
-    let history = s.history("person", &pid).await.unwrap();
-    assert_eq!(history.len(), 1);
-    assert_eq!(
-        (history[0].version, history[0].actor.as_str()),
-        (2, actor.as_str())
-    );
-    assert_eq!(
-        history[0].changes,
+    assert_one_change(
+        s,
+        "person",
+        &pid,
+        &actor,
         json!({
             "marital_status": ["Single", "Married"],
             "number_of_children": [1, 3],
-        })
-    );
+        }),
+    )
+    .await;
 
     let mut stale = p.clone();
     stale.facts.deceased = true;
@@ -183,19 +181,17 @@ store_test!(identity_update_is_versioned, |db| async move {
         s.read_identity(&actor, p.id).await.unwrap(),
         (ident.clone(), 2)
     );
-    let history = s.history("person_identity", &pid).await.unwrap();
-    assert_eq!(history.len(), 1);
-    assert_eq!(
-        (history[0].version, history[0].actor.as_str()),
-        (2, actor.as_str())
-    );
-    assert_eq!(
-        history[0].changes,
+    assert_one_change(
+        s,
+        "person_identity",
+        &pid,
+        &actor,
         json!({
             "mobile_phone": ["+25779123456", "+25779000111"],
             "second_name": ["Niyonkuru", "Niyonkuru-Bizimana"],
-        })
-    );
+        }),
+    )
+    .await;
     assert!(
         s.history("person", &pid).await.unwrap().is_empty(),
         "identifying values never land in the person's history"

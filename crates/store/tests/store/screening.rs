@@ -182,13 +182,7 @@ store_test!(screening_draft_complete_and_decide, |db| async move {
     );
 
     // Every step is in the audit trail of the screening.
-    let trail: Vec<String> = s
-        .audit_trail("screening", &id.to_string())
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|e| e.action)
-        .collect();
+    let trail: Vec<String> = trail_actions(s, "screening", &id.to_string()).await;
     assert_eq!(
         trail,
         vec![

@@ -182,13 +182,7 @@ store_test!(
         assert!(check(aline).is_empty());
         assert_eq!(check(beatrice), vec![Shortfall::Attendance]);
 
-        let trail: Vec<String> = s
-            .audit_trail("training_participant", &a.id.to_string())
-            .await
-            .unwrap()
-            .into_iter()
-            .map(|e| e.action)
-            .collect();
+        let trail: Vec<String> = trail_actions(s, "training_participant", &a.id.to_string()).await;
         assert_eq!(
             trail.first().map(String::as_str),
             Some("training_participant.create")
@@ -254,13 +248,7 @@ store_test!(
         let again = s.issue_certificate(&system(), a.id).await.unwrap();
         assert_ne!(again.code, cert.code);
         assert_eq!(s.session_certificates(created.id).await.unwrap().len(), 2);
-        let actions: Vec<String> = s
-            .audit_trail("certificate", &cert.id.to_string())
-            .await
-            .unwrap()
-            .into_iter()
-            .map(|e| e.action)
-            .collect();
+        let actions: Vec<String> = trail_actions(s, "certificate", &cert.id.to_string()).await;
         assert_eq!(actions, vec!["certificate.issue", "certificate.revoke"]);
         db.finish().await;
     }
