@@ -1,4 +1,5 @@
 //! Cases (HTCDS `cas_`), their references, and how a person is involved in one.
+
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 

@@ -1,4 +1,5 @@
 //! Consent records (HTCDS `con_Consent`).
+
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 

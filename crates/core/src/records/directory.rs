@@ -1,4 +1,5 @@
 //! Organisations and their offices (HTCDS `org_`), and the organisation input form.
+
 use serde::{Deserialize, Serialize};
 
 use super::fields::*;

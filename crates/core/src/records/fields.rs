@@ -1,4 +1,5 @@
 //! Field parsing and checking shared by the input forms.
+
 use chrono::{Datelike, NaiveDate};
 
 use super::*;

@@ -1,4 +1,5 @@
 //! Persons: the facts that may be counted, the identity kept apart, and the person input form.
+
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 

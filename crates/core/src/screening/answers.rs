@@ -1,4 +1,5 @@
 //! What the officer records: answers to questions and the facts of the person's age.
+
 use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};

@@ -1,4 +1,5 @@
 //! The indicator catalogue: its types, the shipped file, and the rules a catalogue must keep.
+
 use std::collections::BTreeSet;
 use std::fmt;
 use std::sync::OnceLock;

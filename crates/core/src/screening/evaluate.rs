@@ -1,4 +1,5 @@
 //! The engine: answers and age facts in, an [`Evaluation`] out.
+
 use std::collections::BTreeMap;
 
 use super::*;
