@@ -1,6 +1,7 @@
 //! `demo`: a fictional register to read, export and verify; `--reset`; every screening outcome.
 
 use tabara_store::store_test;
+use tabara_store::testing::TestDb;
 
 use crate::common::*;
 store_test!(demo_then_read_export_and_verify, |db| async move {
@@ -186,3 +187,103 @@ store_test!(demo_has_screenings_with_every_outcome, |db| async move {
     assert!(drafts > 0 && overridden > 0);
     db.finish().await;
 });
+
+/// Every case of the register matching `filter`, page by page.
+async fn every_case(
+    db: &TestDb,
+    filter: &tabara_store::CaseFilter,
+) -> Vec<tabara_store::CaseSummary> {
+    let mut out = Vec::new();
+    let mut after = None;
+    loop {
+        let page = db
+            .store
+            .list_cases(filter, tabara_store::PageRequest { after, limit: 500 })
+            .await
+            .unwrap();
+        out.extend(page.items);
+        match page.next {
+            Some(n) => after = Some(n),
+            None => return out,
+        }
+    }
+}
+
+// The default demo meets every relation the access rules know: several agencies, cases
+// assigned to a user (some reached by the assignment alone), shared to read and to edit, and
+// children reached by child protection through the minor alone.
+store_test!(
+    the_demo_meets_every_relation_the_rules_know,
+    |db| async move {
+        use std::collections::BTreeSet;
+        use tabara_store::CaseFilter;
+        ok(&tabara(&db, &["demo"]));
+        let reference = tabara_demo::Demo::new(42, 2000).reference().clone();
+        let user = |name: &str| {
+            reference
+                .users
+                .iter()
+                .find(|u| u.username == name)
+                .unwrap_or_else(|| panic!("no demo account {name}"))
+                .clone()
+        };
+        let cases = every_case(&db, &CaseFilter::default()).await;
+        assert!(cases.len() > 500, "{}", cases.len());
+        let agencies: BTreeSet<&str> = cases.iter().map(|c| c.organisation.as_str()).collect();
+        assert!(agencies.len() >= 4, "{agencies:?}");
+
+        for name in ["officer", "investigator", "caseworker"] {
+            let u = user(name);
+            let filter = CaseFilter {
+                owner_id: Some(u.id),
+                ..Default::default()
+            };
+            let mine = every_case(&db, &filter).await;
+            assert!(mine.len() >= 3, "{name}: {} cases assigned", mine.len());
+            let mut elsewhere = 0;
+            for c in &mine {
+                let r = db.store.relation(&u.viewer(), c.id).await.unwrap().unwrap();
+                assert!(r.assigned && r.same_agency, "{name} {}: {r:?}", c.reference);
+                elsewhere += usize::from(!r.same_office);
+            }
+            if name == "officer" {
+                assert!(elsewhere >= 2, "officer: {elsewhere} cases at other posts");
+            }
+        }
+
+        let (mut read_only, mut editing) = (0, 0);
+        let mut shared_with = BTreeSet::new();
+        for c in &cases {
+            for s in db.store.case_shares(c.id).await.unwrap() {
+                if s.may_edit {
+                    editing += 1;
+                } else {
+                    read_only += 1;
+                }
+                shared_with.insert(s.organisation_id);
+            }
+        }
+        assert!(
+            read_only >= 5 && editing >= 2,
+            "{read_only} read-only, {editing} editing"
+        );
+        assert!(shared_with.len() >= 2, "{shared_with:?}");
+
+        let child_protection = user("childprotection").viewer();
+        let mut minors_elsewhere = 0;
+        for c in &cases {
+            let r = db
+                .store
+                .relation(&child_protection, c.id)
+                .await
+                .unwrap()
+                .unwrap();
+            minors_elsewhere += usize::from(r.involves_minor && !r.same_agency);
+        }
+        assert!(
+            minors_elsewhere >= 20,
+            "{minors_elsewhere} children's cases of other agencies"
+        );
+        db.finish().await;
+    }
+);
