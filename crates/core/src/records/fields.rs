@@ -70,24 +70,35 @@ pub(super) fn parse_optional<T: Picklist>(
     }
 }
 
+/// An optional field read by `parse`: empty is `None`; a value `parse` refuses is an error of
+/// `rule` on `field`, worded by `message` from the trimmed text.
+fn parse_with<T>(
+    e: &mut ValidationErrors,
+    field: &'static str,
+    raw: &str,
+    rule: &'static str,
+    parse: impl FnOnce(&str) -> Option<T>,
+    message: impl FnOnce(&str) -> String,
+) -> Option<T> {
+    let t = raw.trim();
+    if t.is_empty() {
+        return None;
+    }
+    let value = parse(t);
+    if value.is_none() {
+        e.push(field, rule, message(t));
+    }
+    value
+}
+
 pub(super) fn parse_country(
     e: &mut ValidationErrors,
     field: &'static str,
     raw: &str,
 ) -> Option<Country> {
-    let t = raw.trim();
-    if t.is_empty() {
-        return None;
-    }
-    let c = Country::parse(t);
-    if c.is_none() {
-        e.push(
-            field,
-            "iso3166_alpha2",
-            format!("'{t}' is not an ISO 3166 two-letter country code"),
-        );
-    }
-    c
+    parse_with(e, field, raw, "iso3166_alpha2", Country::parse, |t| {
+        format!("'{t}' is not an ISO 3166 two-letter country code")
+    })
 }
 
 pub(super) fn parse_phone(
@@ -95,21 +106,9 @@ pub(super) fn parse_phone(
     field: &'static str,
     raw: &str,
 ) -> Option<String> {
-    let t = raw.trim();
-    if t.is_empty() {
-        return None;
-    }
-    let p = normalise_phone(t);
-    if p.is_none() {
-        e.push(
-            field,
-            "e164",
-            format!(
-                "'{t}' is not a phone number in E.164 form (+country code and up to 15 digits)"
-            ),
-        );
-    }
-    p
+    parse_with(e, field, raw, "e164", normalise_phone, |t| {
+        format!("'{t}' is not a phone number in E.164 form (+country code and up to 15 digits)")
+    })
 }
 
 pub(super) fn parse_language(
@@ -117,40 +116,19 @@ pub(super) fn parse_language(
     field: &'static str,
     raw: &str,
 ) -> Option<String> {
-    let t = raw.trim();
-    if t.is_empty() {
-        return None;
-    }
-    if is_language_code(t) {
-        Some(t.to_string())
-    } else {
-        e.push(
-            field,
-            "iso639",
-            format!("'{t}' is not an ISO 639 language code (two or three lower-case letters)"),
-        );
-        None
-    }
+    let code = |t: &str| is_language_code(t).then(|| t.to_string());
+    parse_with(e, field, raw, "iso639", code, |t| {
+        format!("'{t}' is not an ISO 639 language code (two or three lower-case letters)")
+    })
 }
 
 /// An optional `YYYY-MM-DD` date: empty is `None`; anything else that is not a date is an
 /// error of rule `date` on `field`.
 pub fn parse_date(e: &mut ValidationErrors, field: &'static str, raw: &str) -> Option<NaiveDate> {
-    let t = raw.trim();
-    if t.is_empty() {
-        return None;
-    }
-    match NaiveDate::parse_from_str(t, "%Y-%m-%d") {
-        Ok(d) => Some(d),
-        Err(_) => {
-            e.push(
-                field,
-                "date",
-                format!("'{t}' is not a date in the form YYYY-MM-DD"),
-            );
-            None
-        }
-    }
+    let date = |t: &str| NaiveDate::parse_from_str(t, "%Y-%m-%d").ok();
+    parse_with(e, field, raw, "date", date, |t| {
+        format!("'{t}' is not a date in the form YYYY-MM-DD")
+    })
 }
 
 pub(super) fn parse_int(

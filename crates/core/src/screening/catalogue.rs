@@ -116,11 +116,7 @@ pub struct Texts {
 impl Texts {
     /// The text in `lang`.
     pub fn get(&self, lang: Lang) -> &str {
-        match lang {
-            Lang::En => &self.en,
-            Lang::Fr => &self.fr,
-            Lang::Rn => self.rn.as_deref().unwrap_or(&self.fr),
-        }
+        lang.choose(&self.en, &self.fr, self.rn.as_deref())
     }
 }
 
@@ -143,11 +139,7 @@ pub struct Dimension {
 impl Dimension {
     /// The name in `lang`.
     pub fn name(&self, lang: Lang) -> &str {
-        match lang {
-            Lang::En => &self.en,
-            Lang::Fr => &self.fr,
-            Lang::Rn => self.rn.as_deref().unwrap_or(&self.fr),
-        }
+        lang.choose(&self.en, &self.fr, self.rn.as_deref())
     }
 }
 
@@ -333,10 +325,7 @@ impl Catalogue {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn cat() -> &'static Catalogue {
-        Catalogue::embedded().expect("the shipped catalogue is valid")
-    }
+    use crate::screening::shipped as cat;
 
     #[test]
     fn the_shipped_catalogue_is_valid_and_complete() {

@@ -146,12 +146,9 @@ pub fn evaluate(
 mod tests {
     use super::*;
     use crate::htcds::TraffickingStatus;
+    use crate::screening::shipped as cat;
     use proptest::prelude::*;
     use std::collections::BTreeSet;
-
-    fn cat() -> &'static Catalogue {
-        Catalogue::embedded().expect("the shipped catalogue is valid")
-    }
 
     fn yes(ids: &[&str]) -> BTreeMap<String, Answer> {
         ids.iter().map(|i| (i.to_string(), Answer::Yes)).collect()

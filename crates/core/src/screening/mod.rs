@@ -30,3 +30,9 @@ pub use catalogue::*;
 pub use evaluate::evaluate;
 pub use outcome::*;
 pub use screens::*;
+
+/// The shipped catalogue, for the unit tests.
+#[cfg(test)]
+fn shipped() -> &'static Catalogue {
+    Catalogue::embedded().expect("the shipped catalogue is valid")
+}

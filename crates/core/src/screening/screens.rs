@@ -124,11 +124,8 @@ impl Catalogue {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::screening::shipped as cat;
     use std::collections::BTreeSet;
-
-    fn cat() -> &'static Catalogue {
-        Catalogue::embedded().expect("the shipped catalogue is valid")
-    }
 
     #[test]
     fn the_interview_is_cut_into_short_screens_by_dimension() {
