@@ -1,24 +1,16 @@
 //! `serve` and `demo --reset --serve`: the address, the accounts, the request logs.
 
-use std::process::Command;
-
 use tabara_store::store_test;
 
 use crate::common::*;
 store_test!(
     demo_reset_serve_prints_the_address_and_accounts_then_serves,
     |db| async move {
-        use std::io::{BufRead, BufReader, Read, Write};
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let listen = format!("127.0.0.1:{port}");
-        let mut child = Command::new(env!("CARGO_BIN_EXE_tabara"))
-            .arg("--database")
-            .arg(db.database_arg())
-            .args([
+        use std::io::{BufRead, BufReader};
+        let listen = free_address();
+        let mut child = command(
+            &db,
+            &[
                 "demo",
                 "--reset",
                 "--persons",
@@ -26,12 +18,12 @@ store_test!(
                 "--serve",
                 "--listen",
                 &listen,
-            ])
-            .env("TABARA_LANG", "en")
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap();
+            ],
+        )
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
         let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
         let mut seen = String::new();
         for line in lines.by_ref() {
@@ -48,14 +40,7 @@ store_test!(
         }
         assert!(seen.contains("tabara-demo-2026"), "{seen}");
         // The address answers: the sign-in page, over plain HTTP/1.1.
-        let mut stream = std::net::TcpStream::connect(&listen).unwrap();
-        write!(
-            stream,
-            "GET /signin HTTP/1.1\r\nHost: {listen}\r\nConnection: close\r\n\r\n"
-        )
-        .unwrap();
-        let mut reply = String::new();
-        stream.read_to_string(&mut reply).unwrap();
+        let reply = http_get(&listen, "/signin");
         assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
         assert!(reply.contains("name=\"username\""));
         child.kill().unwrap();
@@ -67,19 +52,10 @@ store_test!(
 store_test!(
     serve_logs_each_request_without_personal_data,
     |db| async move {
-        use std::io::{BufRead, BufReader, Read, Write};
+        use std::io::{BufRead, BufReader, Read};
         ok(&tabara(&db, &["demo", "--persons", "60", "--seed", "4"]));
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let listen = format!("127.0.0.1:{port}");
-        let mut child = Command::new(env!("CARGO_BIN_EXE_tabara"))
-            .arg("--database")
-            .arg(db.database_arg())
-            .args(["serve", "--listen", &listen])
-            .env("TABARA_LANG", "en")
+        let listen = free_address();
+        let mut child = command(&db, &["serve", "--listen", &listen])
             .env("TABARA_LOG_FORMAT", "json")
             .env_remove("TABARA_LOG")
             .stdout(std::process::Stdio::piped())
@@ -92,17 +68,7 @@ store_test!(
                 break;
             }
         }
-        let request = |path: &str| {
-            let mut stream = std::net::TcpStream::connect(&listen).unwrap();
-            write!(
-                stream,
-                "GET {path} HTTP/1.1\r\nHost: {listen}\r\nConnection: close\r\n\r\n"
-            )
-            .unwrap();
-            let mut reply = String::new();
-            stream.read_to_string(&mut reply).unwrap();
-            reply
-        };
+        let request = |path: &str| http_get(&listen, path);
         let searched = request("/cases?q=Ndayishimiye");
         assert!(searched.starts_with("HTTP/1.1 303"), "{searched}");
         let id = searched

@@ -1,8 +1,7 @@
 //! `init` and `user`: the first administrator, accounts, one-time credentials, tokens.
 
-use std::process::Command;
-
 use tabara_store::store_test;
+use tabara_store::testing::TestDb;
 
 use crate::common::*;
 store_test!(init_creates_an_administrator_once, |db| async move {
@@ -24,10 +23,9 @@ store_test!(init_creates_an_administrator_once, |db| async move {
 
 store_test!(user_accounts_from_the_command_line, |db| async move {
     ok(&tabara(&db, &["demo", "--persons", "20"]));
-    let add = Command::new(env!("CARGO_BIN_EXE_tabara"))
-        .args([
-            "--database",
-            &db.database_arg(),
+    let add = command(
+        &db,
+        &[
             "user",
             "add",
             "--username",
@@ -40,11 +38,11 @@ store_test!(user_accounts_from_the_command_line, |db| async move {
             "Police Judiciaire",
             "--office",
             "Gitega",
-        ])
-        .env("TABARA_LANG", "en")
-        .env_remove("TABARA_USER_PASSWORD")
-        .output()
-        .unwrap();
+        ],
+    )
+    .env_remove("TABARA_USER_PASSWORD")
+    .output()
+    .unwrap();
     let text = ok(&add);
     assert!(
         text.contains("Account opj.kabura created (Investigator)."),
@@ -165,30 +163,33 @@ store_test!(user_accounts_from_the_command_line, |db| async move {
     db.finish().await;
 });
 
+/// `user add` at the judicial police, with the password the operator chose
+/// (`Chosen-by-operator-1`) in `TABARA_USER_PASSWORD`.
+fn add_with_chosen_password(db: &TestDb, username: &str, display_name: &str, role: &str) {
+    let args = [
+        "user",
+        "add",
+        "--username",
+        username,
+        "--display-name",
+        display_name,
+        "--role",
+        role,
+        "--organisation",
+        "Police Judiciaire",
+    ];
+    let add = command(db, &args)
+        .env("TABARA_USER_PASSWORD", "Chosen-by-operator-1")
+        .output()
+        .unwrap();
+    ok(&add);
+}
+
 store_test!(
     command_line_accounts_get_one_time_passwords,
     |db| async move {
         ok(&tabara(&db, &["demo", "--persons", "20"]));
-        let add = Command::new(env!("CARGO_BIN_EXE_tabara"))
-            .args([
-                "--database",
-                &db.database_arg(),
-                "user",
-                "add",
-                "--username",
-                "opj.ndayishimiye",
-                "--display-name",
-                "OPJ Ndayishimiye",
-                "--role",
-                "investigator",
-                "--organisation",
-                "Police Judiciaire",
-            ])
-            .env("TABARA_LANG", "en")
-            .env("TABARA_USER_PASSWORD", "Chosen-by-operator-1")
-            .output()
-            .unwrap();
-        ok(&add);
+        add_with_chosen_password(&db, "opj.ndayishimiye", "OPJ Ndayishimiye", "investigator");
         // Even a password the operator chose is only a one-time credential.
         let c = db
             .store
@@ -236,26 +237,7 @@ store_test!(
     a_command_line_account_is_told_it_was_created,
     |db| async move {
         ok(&tabara(&db, &["demo", "--persons", "20"]));
-        let add = Command::new(env!("CARGO_BIN_EXE_tabara"))
-            .args([
-                "--database",
-                &db.database_arg(),
-                "user",
-                "add",
-                "--username",
-                "admin.second",
-                "--display-name",
-                "Second Administrator",
-                "--role",
-                "admin",
-                "--organisation",
-                "Police Judiciaire",
-            ])
-            .env("TABARA_LANG", "en")
-            .env("TABARA_USER_PASSWORD", "Chosen-by-operator-1")
-            .output()
-            .unwrap();
-        ok(&add);
+        add_with_chosen_password(&db, "admin.second", "Second Administrator", "admin");
         // The command line adds a second administrator with no approval to wait for.
         let c = db.store.credentials("admin.second").await.unwrap().unwrap();
         assert!(c.must_change_password && c.one_time_expires_at.is_some());
