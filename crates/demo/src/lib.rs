@@ -1,7 +1,10 @@
 //! A realistic, entirely fictional register for demonstrations, training and load tests:
 //! Burundi's provinces, 17 border posts and police stations, the partner agencies, persons with
 //! Kirundi and French names (and the spelling variants that several agencies produce when they
-//! register the same person), cases across every HTCDS exploitation type, consent records.
+//! register the same person), cases across every HTCDS exploitation type, consent records;
+//! children among the victims, some cases assigned to an account (`cases`), some shared with
+//! another agency to read or to edit (`shares`), screenings (`screenings`) and a training
+//! programme (`training`).
 //!
 //! Deterministic: the same seed and size give the same data (ids included). Dates are anchored
 //! on [`ANCHOR`], not on today, so a demo built on another day is identical.
