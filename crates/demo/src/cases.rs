@@ -60,7 +60,7 @@ impl Demo {
             id: case_id,
             organisation_id,
             office_id: Some(office.id),
-            owner_id: self.assignee(n, organisation_id),
+            owner_id: self.assignee(n, organisation_id, office.id),
             facts,
         };
 
@@ -116,16 +116,22 @@ impl Demo {
         });
     }
 
-    /// The account a case is assigned to, if any: every seventh case of the border police to
-    /// the demo officer (most at other posts than hers, which she then reaches by the
-    /// assignment alone), every ninth of the judicial police to the investigator and every
-    /// eleventh of IOM to the caseworker. No random draw, so the rest of the demo is the same
-    /// with or without assignments.
-    fn assignee(&self, n: u64, organisation_id: OrganisationId) -> Option<UserId> {
+    /// The account a case is assigned to, if any: every third case of the border police to
+    /// the demo officer, every fifth of the judicial police to the investigator and every
+    /// eleventh of IOM to the caseworker, each time only when the account works at the case's
+    /// office (an account without an office works at all of its agency's), so an assignment
+    /// never widens what an account reaches. No random draw, so the rest of the demo is the
+    /// same with or without assignments.
+    fn assignee(
+        &self,
+        n: u64,
+        organisation_id: OrganisationId,
+        office_id: OfficeId,
+    ) -> Option<UserId> {
         let org = |i: usize| self.reference.organisations[i].id;
-        let role = if organisation_id == org(agency::PAFE) && n % 7 == 3 {
+        let role = if organisation_id == org(agency::PAFE) && n % 3 == 1 {
             Role::Officer
-        } else if organisation_id == org(agency::PJ) && n % 9 == 4 {
+        } else if organisation_id == org(agency::PJ) && n % 5 == 2 {
             Role::Investigator
         } else if organisation_id == org(agency::IOM) && n % 11 == 5 {
             Role::Caseworker
@@ -135,7 +141,11 @@ impl Demo {
         self.reference
             .users
             .iter()
-            .find(|u| u.role == role && u.organisation_id == organisation_id)
+            .find(|u| {
+                u.role == role
+                    && u.organisation_id == organisation_id
+                    && u.office_id.is_none_or(|o| o == office_id)
+            })
             .map(|u| u.id)
     }
 
