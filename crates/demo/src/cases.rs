@@ -1,10 +1,10 @@
 //! Cases: office, agency, status, the persons involved, comments and consent.
 use chrono::{Days, NaiveDate};
 use rand::Rng;
+use tabara_core::ValueSet;
 use tabara_core::htcds::*;
 use tabara_core::ids::*;
 use tabara_core::records::*;
-use tabara_core::{Role, ValueSet};
 
 use crate::weights::*;
 use crate::{ANCHOR, Batch, BatchCase, Demo, NewCase, agency, names, pick_weighted};
@@ -60,7 +60,7 @@ impl Demo {
             id: case_id,
             organisation_id,
             office_id: Some(office.id),
-            owner_id: self.assignee(n, organisation_id, office.id),
+            owner_id: None,
             facts,
         };
 
@@ -114,39 +114,6 @@ impl Demo {
             persons: involved,
             comments,
         });
-    }
-
-    /// The account a case is assigned to, if any: every third case of the border police to
-    /// the demo officer, every fifth of the judicial police to the investigator and every
-    /// eleventh of IOM to the caseworker, each time only when the account works at the case's
-    /// office (an account without an office works at all of its agency's), so an assignment
-    /// never widens what an account reaches. No random draw, so the rest of the demo is the
-    /// same with or without assignments.
-    fn assignee(
-        &self,
-        n: u64,
-        organisation_id: OrganisationId,
-        office_id: OfficeId,
-    ) -> Option<UserId> {
-        let org = |i: usize| self.reference.organisations[i].id;
-        let role = if organisation_id == org(agency::PAFE) && n % 3 == 1 {
-            Role::Officer
-        } else if organisation_id == org(agency::PJ) && n % 5 == 2 {
-            Role::Investigator
-        } else if organisation_id == org(agency::IOM) && n % 11 == 5 {
-            Role::Caseworker
-        } else {
-            return None;
-        };
-        self.reference
-            .users
-            .iter()
-            .find(|u| {
-                u.role == role
-                    && u.organisation_id == organisation_id
-                    && u.office_id.is_none_or(|o| o == office_id)
-            })
-            .map(|u| u.id)
     }
 
     pub(crate) fn consent(

@@ -74,6 +74,8 @@ pub(super) async fn demo(cli: &Cli, args: &crate::DemoArgs) -> Result<ExitCode> 
     let screenings = tabara_demo::write_screenings(&store, &actor, args.seed, 120).await?;
     bar.set_message("shares");
     let shares = tabara_demo::write_shares(&store, &actor, &reference).await?;
+    bar.set_message("assignments");
+    let assignments = tabara_demo::write_assignments(&store, &actor, &reference).await?;
     bar.set_message("training");
     let training = tabara_demo::write_training(&store, &actor, &reference, args.seed).await?;
     bar.set_message("analysing");
@@ -95,6 +97,10 @@ pub(super) async fn demo(cli: &Cli, args: &crate::DemoArgs) -> Result<ExitCode> 
     if !cli.json {
         outln!("{}", t!(lang, "demo-screenings", count = screenings as i64));
         outln!("{}", t!(lang, "demo-shares", count = shares as i64));
+        outln!(
+            "{}",
+            t!(lang, "demo-assignments", count = assignments as i64)
+        );
         outln!(
             "{}",
             t!(
