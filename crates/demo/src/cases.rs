@@ -8,6 +8,7 @@ use tabara_core::records::*;
 
 use crate::weights::*;
 use crate::{ANCHOR, Batch, BatchCase, Demo, NewCase, agency, names, pick_weighted};
+
 impl Demo {
     pub(crate) fn make_case(&mut self, batch: &mut Batch) {
         let n = self.cases_made;

@@ -8,6 +8,7 @@ use tabara_core::records::*;
 
 use crate::weights::*;
 use crate::{Demo, PROVINCES, names, pick_weighted, spelling_variant};
+
 impl Demo {
     pub(crate) fn victim_person(
         &mut self,

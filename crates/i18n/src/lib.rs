@@ -1,6 +1,11 @@
 //! Every user-facing string of Tabara, in Fluent catalogues (`locales/<lang>.ftl`) embedded in
 //! the binary. English and French are complete (a test fails otherwise); Kirundi falls back to
 //! French, then English, message by message.
+//!
+//! A message that does not format cleanly (a variable not given, an unknown reference) is never
+//! passed over in silence: [`Catalogue::format`] returns the error, and [`Catalogue::text`]
+//! (behind [`t!`]) panics with the key and Fluent's errors in debug builds and tests, and in
+//! release writes it once to stderr and shows the best text Fluent could make.
 #![deny(missing_docs)]
 
 pub mod screening;

@@ -1,4 +1,4 @@
-//! `audit verify`: the audit chain checked against the register.
+//! `audit verify` (the audit chain checked against the register) and `audit log`.
 
 use std::process::ExitCode;
 
@@ -8,7 +8,9 @@ use tabara_store::{OpenMode, Verification};
 
 use super::errors::problem_text;
 use super::{lang, open};
-use crate::Cli;
+use crate::output;
+use crate::{AuditLogArgs, Cli};
+
 pub(super) async fn audit_verify(cli: &Cli) -> Result<ExitCode> {
     let store = open(cli, OpenMode::Existing).await?;
     let result = store.verify_audit().await?;
@@ -34,4 +36,11 @@ pub(super) async fn audit_verify(cli: &Cli) -> Result<ExitCode> {
         Verification::Ok { .. } => ExitCode::SUCCESS,
         Verification::Broken { .. } => ExitCode::from(1),
     })
+}
+
+pub(super) async fn audit_log(cli: &Cli, args: &AuditLogArgs) -> Result<ExitCode> {
+    let store = open(cli, OpenMode::Existing).await?;
+    let entries = store.audit_entries(args.after, args.limit).await?;
+    output::audit_log(&entries, lang(cli), cli.json)?;
+    Ok(ExitCode::SUCCESS)
 }

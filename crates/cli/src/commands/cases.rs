@@ -11,6 +11,7 @@ use tabara_store::{CaseFilter, OpenMode, PageRequest};
 use super::{cli_actor, lang, open, pick};
 use crate::Cli;
 use crate::output;
+
 pub(super) async fn case_list(cli: &Cli, args: &crate::CaseListArgs) -> Result<ExitCode> {
     let lang = lang(cli);
     let store = open(cli, OpenMode::Existing).await?;

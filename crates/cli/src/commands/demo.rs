@@ -14,6 +14,7 @@ use super::serve::serve;
 use super::{lang, open};
 use crate::Cli;
 use crate::output;
+
 pub(super) async fn demo(cli: &Cli, args: &crate::DemoArgs) -> Result<ExitCode> {
     let lang = lang(cli);
     let started = Instant::now();

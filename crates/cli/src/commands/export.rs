@@ -10,6 +10,7 @@ use tabara_store::OpenMode;
 use super::{cli_actor, lang, open};
 use crate::Cli;
 use crate::output;
+
 /// A file for an export, readable by its owner only (an export describes victims, and with
 /// `--with-identity` names them): created 0600, and an existing file is narrowed to 0600
 /// before anything is written to it.

@@ -9,9 +9,25 @@ use tabara_core::{Lang, Picklist};
 use tabara_i18n::t;
 use tabara_store::{Actor, Location, OpenMode, Store};
 
-use crate::output;
-
 use crate::{AuditCommand, CaseCommand, Cli, Command, ScreeningCommand};
+
+mod audit;
+mod cases;
+mod demo;
+mod errors;
+mod export;
+mod screening;
+mod serve;
+mod users;
+
+use audit::{audit_log, audit_verify};
+use cases::{case_list, case_show};
+use demo::demo;
+pub use errors::describe_error;
+use export::export;
+use screening::screening_explain;
+use serve::serve_command;
+use users::{init, user};
 
 /// The actor of command-line work: the operating-system account, never a person's name from
 /// the register.
@@ -38,24 +54,6 @@ async fn open(cli: &Cli, mode: OpenMode) -> Result<Store> {
         .with_context(|| t!(lang(cli), "error-open", location = location.redacted()))
 }
 
-mod audit;
-mod cases;
-mod demo;
-mod errors;
-mod export;
-mod screening;
-mod serve;
-mod users;
-
-use audit::audit_verify;
-use cases::{case_list, case_show};
-use demo::demo;
-pub use errors::describe_error;
-use export::export;
-use screening::screening_explain;
-use serve::serve;
-use users::{init, user};
-
 pub async fn run(cli: Cli) -> Result<ExitCode> {
     match &cli.command {
         Command::Init(args) => init(&cli, args).await,
@@ -63,26 +61,11 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Case(CaseCommand::List(args)) => case_list(&cli, args).await,
         Command::Case(CaseCommand::Show(args)) => case_show(&cli, args).await,
         Command::Audit(AuditCommand::Verify) => audit_verify(&cli).await,
-        Command::Audit(AuditCommand::Log(args)) => {
-            let store = open(&cli, OpenMode::Existing).await?;
-            let entries = store.audit_entries(args.after, args.limit).await?;
-            output::audit_log(&entries, lang(&cli), cli.json)?;
-            Ok(ExitCode::SUCCESS)
-        }
+        Command::Audit(AuditCommand::Log(args)) => audit_log(&cli, args).await,
         Command::Screening(ScreeningCommand::Explain(args)) => screening_explain(&cli, args).await,
         Command::Export(args) => export(&cli, args).await,
         Command::User(command) => user(&cli, command).await,
-        Command::Serve(args) => {
-            let store = open(&cli, OpenMode::Existing).await?;
-            let approval = !args.single_admin_resets
-                && !std::env::var("TABARA_ADMIN_APPROVAL").is_ok_and(|v| {
-                    matches!(
-                        v.trim().to_ascii_lowercase().as_str(),
-                        "off" | "0" | "false" | "no"
-                    )
-                });
-            serve(&cli, store, args.listen, args.behind_tls, approval).await
-        }
+        Command::Serve(args) => serve_command(&cli, args).await,
     }
 }
 

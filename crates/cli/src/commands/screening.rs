@@ -9,6 +9,7 @@ use tabara_store::OpenMode;
 
 use super::{lang, open};
 use crate::Cli;
+
 pub(super) async fn screening_explain(
     cli: &Cli,
     args: &crate::ScreeningExplainArgs,

@@ -4,10 +4,26 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use tabara_i18n::t;
-use tabara_store::Store;
+use tabara_store::{OpenMode, Store};
 
-use super::lang;
-use crate::Cli;
+use super::{lang, open};
+use crate::{Cli, ServeArgs};
+
+/// `serve`: the register opened, the second administrator's approval on unless
+/// `--single-admin-resets` or `TABARA_ADMIN_APPROVAL=off` (or `0`, `false`, `no`).
+pub(super) async fn serve_command(cli: &Cli, args: &ServeArgs) -> Result<ExitCode> {
+    let store = open(cli, OpenMode::Existing).await?;
+    let approval = !args.single_admin_resets
+        && !std::env::var("TABARA_ADMIN_APPROVAL").is_ok_and(|v| {
+            matches!(
+                v.trim().to_ascii_lowercase().as_str(),
+                "off" | "0" | "false" | "no"
+            )
+        });
+    serve(cli, store, args.listen, args.behind_tls, approval).await
+}
+
+/// The web server on `listen` until interrupted (also `demo --serve`).
 pub(super) async fn serve(
     cli: &Cli,
     store: Store,

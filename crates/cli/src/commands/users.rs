@@ -12,6 +12,7 @@ use tabara_store::{FirstCredential, Location, NewUser, OpenMode};
 
 use super::{cli_actor, lang, open, unique_by_name};
 use crate::Cli;
+
 /// How long a one-time credential from `user add` / `user reset` signs in.
 const ONE_TIME_VALIDITY: chrono::Duration = chrono::Duration::hours(72);
 

@@ -3,6 +3,7 @@
 use tabara_store::store_test;
 
 use crate::common::*;
+
 store_test!(audit_verify_catches_a_cut_or_wiped_log, |db| async move {
     ok(&tabara(&db, &["demo", "--persons", "120", "--seed", "9"]));
     let verify = ok(&tabara(&db, &["audit", "verify"]));

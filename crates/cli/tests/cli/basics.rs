@@ -5,6 +5,7 @@ use std::process::Command;
 use tabara_store::store_test;
 
 use crate::common::*;
+
 #[test]
 fn missing_database_is_a_clear_error() {
     let dir = std::env::temp_dir().join(format!("tabara-cli-{}", std::process::id()));

@@ -4,6 +4,7 @@ use tabara_store::store_test;
 use tabara_store::testing::TestDb;
 
 use crate::common::*;
+
 store_test!(demo_then_read_export_and_verify, |db| async move {
     let out = ok(&tabara(&db, &["demo", "--persons", "400", "--seed", "7"]));
     assert!(out.contains("Demo register ready"), "{out}");

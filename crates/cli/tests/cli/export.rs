@@ -3,6 +3,7 @@
 use tabara_store::store_test;
 
 use crate::common::*;
+
 store_test!(
     export_carries_the_case_and_neutralises_formulas,
     |db| async move {

@@ -3,6 +3,7 @@
 use tabara_store::store_test;
 
 use crate::common::*;
+
 store_test!(
     screening_explain_prints_outcome_reasons_and_decision,
     |db| async move {

@@ -3,6 +3,7 @@
 use tabara_store::store_test;
 
 use crate::common::*;
+
 store_test!(
     demo_reset_serve_prints_the_address_and_accounts_then_serves,
     |db| async move {

@@ -4,6 +4,7 @@ use tabara_store::store_test;
 use tabara_store::testing::TestDb;
 
 use crate::common::*;
+
 store_test!(init_creates_an_administrator_once, |db| async move {
     db.store.close().await;
     let out = ok(&tabara(&db, &["init", "--admin-username", "root-admin"]));

@@ -10,6 +10,7 @@ use crate::htcds::*;
 use crate::ids::*;
 use crate::picklist::{ValueSet, picklist};
 use crate::validation::ValidationErrors;
+
 picklist! {
     /// The role a person plays in a case.
     PersonRole, fields [] {

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::ids::*;
 use crate::picklist::picklist;
 use crate::validation::ValidationErrors;
+
 picklist! {
     /// What a consent covers.
     ConsentScope, fields [] {

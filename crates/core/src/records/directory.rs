@@ -9,6 +9,7 @@ use crate::htcds::*;
 use crate::ids::*;
 use crate::picklist::picklist;
 use crate::validation::ValidationErrors;
+
 picklist! {
     /// What an office is.
     OfficeKind, fields [] {

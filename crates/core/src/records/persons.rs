@@ -9,6 +9,7 @@ use crate::countries::Country;
 use crate::htcds::*;
 use crate::ids::*;
 use crate::validation::{ValidationErrors, is_plausible_email};
+
 /// What may be published about a person in aggregate: never identifies them on its own.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PersonFacts {

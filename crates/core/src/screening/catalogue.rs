@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::*;
 use crate::Lang;
+
 /// The catalogue shipped with Tabara.
 const EMBEDDED: &str = include_str!("../../data/screening.toml");
 

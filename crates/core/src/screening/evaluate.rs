@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 
 use super::*;
+
 impl Evaluation {
     fn positive(&self, d: DimensionId) -> bool {
         self.dimensions

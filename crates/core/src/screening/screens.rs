@@ -3,6 +3,7 @@
 use serde::Serialize;
 
 use super::*;
+
 /// At most this many questions on one screen of the interview (a few phone screens).
 pub const MAX_QUESTIONS_PER_SCREEN: usize = 8;
 
