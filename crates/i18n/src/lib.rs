@@ -9,6 +9,7 @@
 #![deny(missing_docs)]
 
 pub mod screening;
+mod variables;
 
 use std::collections::BTreeSet;
 use std::sync::{LazyLock, Mutex};
@@ -74,6 +75,14 @@ impl Catalogue {
     /// Whether `lang` has its own text for `key` (no fallback).
     pub fn has(&self, lang: Lang, key: &str) -> bool {
         self.bundle(lang).has_message(key)
+    }
+
+    /// The variables the message `key` of `lang` references (no fallback), through the
+    /// messages it references; `None` when `lang` has no such message. A caller gives each of
+    /// them, or the message does not format cleanly.
+    pub fn variables(&self, lang: Lang, key: &str) -> Option<BTreeSet<String>> {
+        let (_, bundle) = self.bundles.iter().find(|(l, _)| *l == lang)?;
+        variables::of_message(bundle, key)
     }
 
     /// Every message key of a language.

@@ -76,6 +76,127 @@ fn every_key_used_exists() {
     assert!(checked > 40, "only {checked} keys found");
 }
 
+/// Every `t!(lang, "key", name = value, …)` of the command line gives every variable its
+/// message references in English and in French (a variable left out is a formatting error:
+/// a panic in debug builds, a half-made sentence in release), and names none it does not.
+#[test]
+fn every_message_used_is_given_its_variables() {
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let catalogue = tabara_i18n::catalogue();
+    let mut checked = 0;
+    for path in rust_files(&src) {
+        let file = path.strip_prefix(&src).unwrap().display().to_string();
+        let text = std::fs::read_to_string(&path).unwrap();
+        for (key, given) in translations(&text) {
+            for lang in [tabara_core::Lang::En, tabara_core::Lang::Fr] {
+                let wanted = catalogue
+                    .variables(lang, &key)
+                    .unwrap_or_else(|| panic!("{file}: {key} is not in {}", lang.tag()));
+                let given: std::collections::BTreeSet<String> = given.iter().cloned().collect();
+                assert_eq!(
+                    given,
+                    wanted,
+                    "{file}: t!(…, \"{key}\", …) in {}",
+                    lang.tag()
+                );
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked > 60, "only {checked} t! calls found");
+}
+
+/// The `t!` calls of a source text whose key is a string literal: the key and the names of
+/// the arguments given.
+fn translations(text: &str) -> Vec<(String, Vec<String>)> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(at) = rest.find("t!(") {
+        let preceded = rest[..at].chars().next_back();
+        rest = &rest[at + 3..];
+        if preceded.is_some_and(|c| c.is_alphanumeric() || c == '_') {
+            continue;
+        }
+        let args = top_level_arguments(rest);
+        let Some(key) = args
+            .get(1)
+            .and_then(|k| k.strip_prefix('"')?.strip_suffix('"'))
+        else {
+            continue;
+        };
+        let names = args[2..]
+            .iter()
+            .filter_map(|a| a.split_once('=').map(|(n, _)| n.trim().to_string()))
+            .collect();
+        out.push((key.to_string(), names));
+    }
+    out
+}
+
+/// The comma-separated arguments of a call whose opening parenthesis was just read, trimmed,
+/// up to its closing one; commas inside brackets, strings and characters do not count.
+fn top_level_arguments(text: &str) -> Vec<String> {
+    let mut args = vec![String::new()];
+    let mut depth = 0usize;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => {
+                let arg = args.last_mut().unwrap();
+                arg.push(c);
+                while let Some(d) = chars.next() {
+                    arg.push(d);
+                    match d {
+                        '\\' => arg.extend(chars.next()),
+                        '"' => break,
+                        _ => {}
+                    }
+                }
+                continue;
+            }
+            '(' | '[' | '{' => depth += 1,
+            ')' | ']' | '}' if depth == 0 => break,
+            ')' | ']' | '}' => depth -= 1,
+            ',' if depth == 0 => {
+                args.push(String::new());
+                continue;
+            }
+            _ => {}
+        }
+        args.last_mut().unwrap().push(c);
+    }
+    let mut args: Vec<String> = args.into_iter().map(|a| a.trim().to_string()).collect();
+    if args.last().is_some_and(String::is_empty) {
+        args.pop();
+    }
+    args
+}
+
+#[test]
+fn the_call_reader_reads_keys_and_argument_names() {
+    let text = r#"let a = t!(lang, "demo-speed", seconds = s.as_secs(), rate = format!("{}, {}", x, y));
+        let b = t!(lang, k);
+        let c = t!(lang, "audit-ok", entries = v[1..].len(),);
+        let quoted = format!("t!(lang, \"x\")");"#;
+    assert_eq!(
+        translations(text),
+        [
+            (
+                "demo-speed".to_string(),
+                vec!["seconds".to_string(), "rate".to_string()]
+            ),
+            ("audit-ok".to_string(), vec!["entries".to_string()]),
+        ]
+    );
+    // A call that leaves a variable out is told apart from one that gives them all.
+    let wanted = tabara_i18n::catalogue()
+        .variables(tabara_core::Lang::En, "demo-speed")
+        .unwrap();
+    let (_, short) = &translations(r#"t!(lang, "demo-speed", seconds = 1)"#)[0];
+    assert_eq!(wanted.len(), 2);
+    assert!(short.len() < wanted.len() && short.iter().all(|n| wanted.contains(n)));
+}
+
 /// Every `.rs` file below `dir`, sorted.
 fn rust_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     let mut out = Vec::new();

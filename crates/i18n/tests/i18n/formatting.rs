@@ -2,124 +2,74 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use fluent_syntax::ast::{Entry, Expression, InlineExpression, Pattern, PatternElement};
+use fluent_syntax::ast::Entry;
 use tabara_core::Lang;
 use tabara_i18n::{Catalogue, FormatError, SOURCES, Value, catalogue};
 
-/// The message patterns of one catalogue source, by key.
-fn messages(source: &str) -> BTreeMap<&str, Pattern<&str>> {
-    let resource = fluent_syntax::parser::parse(source).expect("the catalogue parses");
-    let mut out = BTreeMap::new();
-    for entry in resource.body {
-        match entry {
-            Entry::Message(m) => {
-                let value = m
-                    .value
-                    .unwrap_or_else(|| panic!("message {} has no value", m.id.name));
-                assert!(
-                    m.attributes.is_empty(),
-                    "message {} has attributes, which Catalogue::text never reads",
-                    m.id.name
-                );
-                out.insert(m.id.name, value);
-            }
-            Entry::Junk { content } => panic!("junk in a catalogue: {content}"),
-            _ => {}
-        }
-    }
-    out
-}
-
-/// The variables `pattern` references, through the messages it references (which see the
-/// same arguments); a term's own arguments are its own.
-fn variables<'s>(
-    pattern: &Pattern<&'s str>,
-    all: &BTreeMap<&'s str, Pattern<&'s str>>,
-    seen: &mut BTreeSet<&'s str>,
-    out: &mut BTreeSet<&'s str>,
-) {
-    for element in &pattern.elements {
-        if let PatternElement::Placeable { expression } = element {
-            expression_variables(expression, all, seen, out);
-        }
-    }
-}
-
-fn expression_variables<'s>(
-    expression: &Expression<&'s str>,
-    all: &BTreeMap<&'s str, Pattern<&'s str>>,
-    seen: &mut BTreeSet<&'s str>,
-    out: &mut BTreeSet<&'s str>,
-) {
-    match expression {
-        Expression::Select { selector, variants } => {
-            inline_variables(selector, all, seen, out);
-            for v in variants {
-                variables(&v.value, all, seen, out);
-            }
-        }
-        Expression::Inline(inline) => inline_variables(inline, all, seen, out),
-    }
-}
-
-fn inline_variables<'s>(
-    inline: &InlineExpression<&'s str>,
-    all: &BTreeMap<&'s str, Pattern<&'s str>>,
-    seen: &mut BTreeSet<&'s str>,
-    out: &mut BTreeSet<&'s str>,
-) {
-    match inline {
-        InlineExpression::VariableReference { id } => {
-            out.insert(id.name);
-        }
-        InlineExpression::FunctionReference { arguments, .. } => {
-            for a in &arguments.positional {
-                inline_variables(a, all, seen, out);
-            }
-            for a in &arguments.named {
-                inline_variables(&a.value, all, seen, out);
-            }
-        }
-        InlineExpression::MessageReference { id, .. } => {
-            if seen.insert(id.name)
-                && let Some(p) = all.get(id.name)
-            {
-                variables(p, all, seen, out);
-            }
-        }
-        InlineExpression::Placeable { expression } => {
-            expression_variables(expression, all, seen, out)
-        }
-        InlineExpression::StringLiteral { .. }
-        | InlineExpression::NumberLiteral { .. }
-        | InlineExpression::TermReference { .. } => {}
-    }
-}
-
-/// The variables each message of `source` references.
-fn referenced(source: &str) -> BTreeMap<String, BTreeSet<String>> {
-    let all = messages(source);
-    all.iter()
-        .map(|(key, pattern)| {
-            let mut out = BTreeSet::new();
-            variables(pattern, &all, &mut BTreeSet::from([*key]), &mut out);
-            (
-                key.to_string(),
-                out.into_iter().map(str::to_string).collect(),
-            )
+/// The variables each message of `lang` references, by key.
+fn referenced(c: &Catalogue, lang: Lang) -> BTreeMap<String, BTreeSet<String>> {
+    c.keys(lang)
+        .into_iter()
+        .map(|key| {
+            let vars = c
+                .variables(lang, &key)
+                .unwrap_or_else(|| panic!("{}: {key} is listed but has no value", lang.tag()));
+            (key, vars)
         })
         .collect()
 }
 
+/// Every message of every catalogue source is a message with a value: no junk, no
+/// attribute-only entry (which `Catalogue::text` would show as its key).
+#[test]
+fn every_entry_of_the_sources_is_a_message_with_a_value() {
+    for (lang, source) in SOURCES {
+        let resource = fluent_syntax::parser::parse(source).expect("the catalogue parses");
+        let mut messages = 0;
+        for entry in resource.body {
+            match entry {
+                Entry::Message(m) => {
+                    messages += 1;
+                    assert!(
+                        m.value.is_some(),
+                        "{}: {} has no value",
+                        lang.tag(),
+                        m.id.name
+                    );
+                    assert!(
+                        m.attributes.is_empty(),
+                        "{}: {} has attributes",
+                        lang.tag(),
+                        m.id.name
+                    );
+                }
+                Entry::Junk { content } => panic!("{}: junk {content}", lang.tag()),
+                _ => {}
+            }
+        }
+        assert_eq!(messages, catalogue().keys(lang).len(), "{}", lang.tag());
+    }
+}
+
 #[test]
 fn the_variable_walker_finds_variables_in_selectors_variants_and_referenced_messages() {
-    let source = "a = { $x } and { b }\nb = { $n ->\n    [one] one { $y }\n   *[other] { $n } { -t(z: \"v\") }\n}\n-t = term { $z }\nc = plain\n";
-    let found = referenced(source);
-    let names = |k: &str| found[k].iter().map(String::as_str).collect::<Vec<_>>();
+    let source = "a = { $x } and { b }\nb = { $n ->\n    [one] one { $y }\n   *[other] { $n } { -t(z: \"v\") }\n}\n-t = term { $z }\nc = plain\nd = { d } { $w }\n";
+    let c = Catalogue::parse(&[(Lang::En, source)]).unwrap();
+    let names = |k: &str| {
+        c.variables(Lang::En, k)
+            .unwrap()
+            .into_iter()
+            .collect::<Vec<_>>()
+    };
     assert_eq!(names("a"), ["n", "x", "y"]);
     assert_eq!(names("b"), ["n", "y"]);
-    assert!(found["c"].is_empty());
-    assert_eq!(found.len(), 3, "terms are not messages: {found:?}");
+    assert!(names("c").is_empty());
+    // A message that references itself is walked once.
+    assert_eq!(names("d"), ["w"]);
+    // Terms are not messages; no message, no variables.
+    assert_eq!(c.variables(Lang::En, "-t"), None);
+    assert_eq!(c.variables(Lang::En, "t"), None);
+    assert_eq!(c.variables(Lang::Fr, "a"), None);
 }
 
 #[test]
@@ -127,8 +77,8 @@ fn every_message_formats_without_error_given_its_variables() {
     let c = catalogue();
     let mut broken = Vec::new();
     let mut checked = 0;
-    for (lang, source) in SOURCES {
-        for (key, vars) in referenced(source) {
+    for (lang, _) in SOURCES {
+        for (key, vars) in referenced(c, lang) {
             // Each variable once as a number (plural selectors) and once as a text.
             for value in [Value::from(2), Value::from("x")] {
                 let args: Vec<(&str, Value<'_>)> =
@@ -151,10 +101,8 @@ fn every_message_formats_without_error_given_its_variables() {
 
 #[test]
 fn english_and_french_have_the_same_keys_and_the_same_variables() {
-    let en = referenced(SOURCES[0].1);
-    let fr = referenced(SOURCES[1].1);
-    assert_eq!(SOURCES[0].0, Lang::En);
-    assert_eq!(SOURCES[1].0, Lang::Fr);
+    let en = referenced(catalogue(), Lang::En);
+    let fr = referenced(catalogue(), Lang::Fr);
     let en_keys: Vec<_> = en.keys().collect();
     let fr_keys: Vec<_> = fr.keys().collect();
     assert_eq!(en_keys, fr_keys);
