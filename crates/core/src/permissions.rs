@@ -299,6 +299,17 @@ mod tests {
         ..OTHER
     };
 
+    /// Every relation the cell-by-cell tests walk, by name.
+    const RELATIONS: [(&str, Relation); 7] = [
+        ("own office", OWN),
+        ("own agency", AGENCY),
+        ("shared", SHARED),
+        ("shared for editing", SHARED_EDIT),
+        ("office only", OFFICE_ONLY),
+        ("other", OTHER),
+        ("other, minor", OTHER_MINOR),
+    ];
+
     /// The expected matrix, one line per role and relation: the actions allowed.
     /// Everything not listed is denied.
     fn expected(role: Role, relation: &str) -> &'static [Action] {
@@ -337,18 +348,9 @@ mod tests {
 
     #[test]
     fn record_matrix_cell_by_cell() {
-        let relations = [
-            ("own office", OWN),
-            ("own agency", AGENCY),
-            ("shared", SHARED),
-            ("shared for editing", SHARED_EDIT),
-            ("office only", OFFICE_ONLY),
-            ("other", OTHER),
-            ("other, minor", OTHER_MINOR),
-        ];
         let mut wrong = Vec::new();
         for role in Role::ALL {
-            for (name, relation) in relations {
+            for (name, relation) in RELATIONS {
                 for action in Action::ALL.iter().filter(|a| !is_global(**a)) {
                     let want = expected(*role, name).contains(action);
                     let got = decide(*role, *action, Some(relation));
@@ -436,18 +438,9 @@ mod tests {
 
     #[test]
     fn identity_by_person_role_cell_by_cell() {
-        let relations = [
-            ("own office", OWN),
-            ("own agency", AGENCY),
-            ("shared", SHARED),
-            ("shared for editing", SHARED_EDIT),
-            ("office only", OFFICE_ONLY),
-            ("other", OTHER),
-            ("other, minor", OTHER_MINOR),
-        ];
         let mut wrong = Vec::new();
         for role in Role::ALL {
-            for (name, relation) in relations {
+            for (name, relation) in RELATIONS {
                 let reach = decide(*role, Action::ReadCase, Some(relation)).allowed();
                 for person in PersonRole::ALL {
                     let want = reach && expected_identity(*role).contains(person);

@@ -43,6 +43,16 @@ impl Lang {
             _ => None,
         }
     }
+
+    /// Of a text written in English, French and (when written) Kirundi, the one in this
+    /// language; Kirundi falls back to French until it is written.
+    pub fn choose<'a, T: ?Sized>(self, en: &'a T, fr: &'a T, rn: Option<&'a T>) -> &'a T {
+        match self {
+            Lang::En => en,
+            Lang::Fr => fr,
+            Lang::Rn => rn.unwrap_or(fr),
+        }
+    }
 }
 
 /// A closed value list of the standard (an HTCDS picklist) or of Tabara.

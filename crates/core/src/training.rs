@@ -78,11 +78,7 @@ pub struct Choices {
 impl Choices {
     /// The choices in `lang` (Kirundi falls back to French).
     pub fn get(&self, lang: Lang) -> &[String] {
-        match lang {
-            Lang::En => &self.en,
-            Lang::Fr => &self.fr,
-            Lang::Rn => self.rn.as_deref().unwrap_or(&self.fr),
-        }
+        lang.choose(&self.en, &self.fr, self.rn.as_deref())
     }
 }
 

@@ -198,44 +198,22 @@ mod tests {
     #[test]
     fn dates_out_of_range() {
         let d = |y, m, day| chrono::NaiveDate::from_ymd_opt(y, m, day).unwrap();
-        let mut e = ValidationErrors::default();
-        check_date_range(
-            &mut e,
-            "cas_OpenedOn",
-            d(-1, 1, 1),
-            EARLIEST_RECORD_DATE,
-            d(2026, 6, 30),
-        );
-        check_date_range(
-            &mut e,
-            "cas_OpenedOn",
-            d(9999, 12, 31),
-            EARLIEST_RECORD_DATE,
-            d(2026, 6, 30),
-        );
-        check_date_range(
-            &mut e,
-            "cas_OpenedOn",
-            d(1989, 12, 31),
-            EARLIEST_RECORD_DATE,
-            d(2026, 6, 30),
-        );
+        let check = |dates: &[chrono::NaiveDate]| {
+            let mut e = ValidationErrors::default();
+            for date in dates {
+                check_date_range(
+                    &mut e,
+                    "cas_OpenedOn",
+                    *date,
+                    EARLIEST_RECORD_DATE,
+                    d(2026, 6, 30),
+                );
+            }
+            e
+        };
+        let e = check(&[d(-1, 1, 1), d(9999, 12, 31), d(1989, 12, 31)]);
         assert_eq!(e.0.len(), 3);
-        let mut e = ValidationErrors::default();
-        check_date_range(
-            &mut e,
-            "cas_OpenedOn",
-            EARLIEST_RECORD_DATE,
-            EARLIEST_RECORD_DATE,
-            d(2026, 6, 30),
-        );
-        check_date_range(
-            &mut e,
-            "cas_OpenedOn",
-            d(2026, 6, 30),
-            EARLIEST_RECORD_DATE,
-            d(2026, 6, 30),
-        );
+        let e = check(&[EARLIEST_RECORD_DATE, d(2026, 6, 30)]);
         assert!(e.0.is_empty(), "{e}");
     }
 

@@ -669,3 +669,5 @@ material-error-title-control-characters = The title holds a control character; r
 material-error-title-max-length = The title is too long: at most 200 characters.
 material-error-campaign-control-characters = The campaign holds a control character; remove it.
 material-error-campaign-max-length = The campaign is too long: at most 200 characters.
+## issue 11: demo
+demo-assignments = { $count } cases assigned to the officer, the investigator or the caseworker who follows them up at their office

@@ -1,11 +1,18 @@
 //! Every user-facing string of Tabara, in Fluent catalogues (`locales/<lang>.ftl`) embedded in
 //! the binary. English and French are complete (a test fails otherwise); Kirundi falls back to
 //! French, then English, message by message.
+//!
+//! A message that does not format cleanly (a variable not given, an unknown reference) is never
+//! passed over in silence: [`Catalogue::format`] returns the error, and [`Catalogue::text`]
+//! (behind [`t!`]) panics with the key and Fluent's errors in debug builds and tests, and in
+//! release writes it once to stderr and shows the best text Fluent could make.
 #![deny(missing_docs)]
 
 pub mod screening;
+mod variables;
 
-use std::sync::LazyLock;
+use std::collections::BTreeSet;
+use std::sync::{LazyLock, Mutex};
 
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
@@ -28,8 +35,14 @@ pub struct Catalogue {
 impl Catalogue {
     /// Parse the embedded catalogues; an error names the language and the faulty entries.
     pub fn load() -> Result<Catalogue, String> {
+        Catalogue::parse(&SOURCES)
+    }
+
+    /// Parse catalogues given as sources by language (the first is the last fallback); an
+    /// error names the language and the faulty entries.
+    pub fn parse(sources: &[(Lang, &str)]) -> Result<Catalogue, String> {
         let mut bundles = Vec::new();
-        for (lang, source) in SOURCES {
+        for (lang, source) in sources {
             let resource = FluentResource::try_new(source.to_string())
                 .map_err(|(_, errors)| format!("{}.ftl: {errors:?}", lang.tag()))?;
             let id: unic_langid::LanguageIdentifier = lang
@@ -42,7 +55,10 @@ impl Catalogue {
             bundle
                 .add_resource(resource)
                 .map_err(|errors| format!("{}.ftl: {errors:?}", lang.tag()))?;
-            bundles.push((lang, bundle));
+            bundles.push((*lang, bundle));
+        }
+        if bundles.is_empty() {
+            return Err("no catalogue given".into());
         }
         Ok(Catalogue { bundles })
     }
@@ -61,6 +77,14 @@ impl Catalogue {
         self.bundle(lang).has_message(key)
     }
 
+    /// The variables the message `key` of `lang` references (no fallback), through the
+    /// messages it references; `None` when `lang` has no such message. A caller gives each of
+    /// them, or the message does not format cleanly.
+    pub fn variables(&self, lang: Lang, key: &str) -> Option<BTreeSet<String>> {
+        let (_, bundle) = self.bundles.iter().find(|(l, _)| *l == lang)?;
+        variables::of_message(bundle, key)
+    }
+
     /// Every message key of a language.
     pub fn keys(&self, lang: Lang) -> Vec<String> {
         let source = SOURCES
@@ -77,7 +101,28 @@ impl Catalogue {
 
     /// The text of `key` in `lang` (falling back Kirundi → French → English), with arguments.
     /// A missing key returns the key itself, so a gap shows but never crashes.
+    ///
+    /// A message that does not format cleanly (a variable not given, an unknown message
+    /// reference, …) is a defect of the caller or of the catalogue: in debug builds and tests
+    /// it panics with the key and Fluent's errors; in release it is written once to stderr and
+    /// the best text Fluent could make is shown.
     pub fn text(&self, lang: Lang, key: &str, args: &[(&str, FluentValue<'_>)]) -> String {
+        self.format(lang, key, args).unwrap_or_else(|e| {
+            if matches!(e, FormatError::Broken { .. }) {
+                report(&e);
+            }
+            e.into_text()
+        })
+    }
+
+    /// The text of `key` in `lang` (with the fallbacks of [`Catalogue::text`]), or what went
+    /// wrong: no language of the chain has the message, or it did not format cleanly.
+    pub fn format(
+        &self,
+        lang: Lang,
+        key: &str,
+        args: &[(&str, FluentValue<'_>)],
+    ) -> Result<String, FormatError> {
         let chain: &[Lang] = match lang {
             Lang::Rn => &[Lang::Rn, Lang::Fr, Lang::En],
             Lang::Fr => &[Lang::Fr, Lang::En],
@@ -88,14 +133,88 @@ impl Catalogue {
             fargs.set(*k, v.clone());
         }
         for l in chain {
-            let bundle = self.bundle(*l);
+            let Some((_, bundle)) = self.bundles.iter().find(|(b, _)| b == l) else {
+                continue;
+            };
             if let Some(pattern) = bundle.get_message(key).and_then(|m| m.value()) {
                 let mut errors = Vec::new();
-                let text = bundle.format_pattern(pattern, Some(&fargs), &mut errors);
-                return text.into_owned();
+                let text = bundle
+                    .format_pattern(pattern, Some(&fargs), &mut errors)
+                    .into_owned();
+                if errors.is_empty() {
+                    return Ok(text);
+                }
+                return Err(FormatError::Broken {
+                    lang: *l,
+                    key: key.to_string(),
+                    errors: errors.iter().map(ToString::to_string).collect(),
+                    text,
+                });
             }
         }
-        key.to_string()
+        Err(FormatError::Missing {
+            key: key.to_string(),
+        })
+    }
+}
+
+/// Why a message could not be formatted cleanly.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FormatError {
+    /// No language of the fallback chain has this message.
+    Missing {
+        /// The message key.
+        key: String,
+    },
+    /// The message exists but Fluent reported errors while formatting it.
+    Broken {
+        /// The language whose message was formatted.
+        lang: Lang,
+        /// The message key.
+        key: String,
+        /// Fluent's errors, in words.
+        errors: Vec<String>,
+        /// The best text Fluent could make (what a release build shows).
+        text: String,
+    },
+}
+
+impl FormatError {
+    /// What is shown in its place: the key of a missing message, the best text of a broken one.
+    pub fn into_text(self) -> String {
+        match self {
+            FormatError::Missing { key } => key,
+            FormatError::Broken { text, .. } => text,
+        }
+    }
+}
+
+impl std::fmt::Display for FormatError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FormatError::Missing { key } => write!(f, "no message {key}"),
+            FormatError::Broken {
+                lang, key, errors, ..
+            } => write!(f, "message {key} ({}): {}", lang.tag(), errors.join("; ")),
+        }
+    }
+}
+
+impl std::error::Error for FormatError {}
+
+/// A formatting error: loud in debug builds and tests, written once to stderr in release.
+fn report(e: &FormatError) {
+    if cfg!(debug_assertions) {
+        panic!("translation catalogue: {e}");
+    }
+    static SEEN: Mutex<BTreeSet<String>> = Mutex::new(BTreeSet::new());
+    let line = e.to_string();
+    let first = SEEN
+        .lock()
+        .map(|mut seen| seen.insert(line.clone()))
+        .unwrap_or(true);
+    if first {
+        eprintln!("tabara: translation catalogue: {line}");
     }
 }
 
@@ -144,7 +263,12 @@ mod tests {
 
     #[test]
     fn catalogues_parse() {
-        Catalogue::load().unwrap();
+        let c = Catalogue::load().unwrap();
+        assert!(c.has(Lang::En, "audit-ok") && c.has(Lang::Fr, "audit-ok"));
+        let rn = c.keys(Lang::Rn);
+        assert!(!rn.is_empty() && rn.iter().all(|k| c.has(Lang::Rn, k)));
+        assert!(Catalogue::parse(&[(Lang::En, "broken = {")]).is_err());
+        assert!(Catalogue::parse(&[]).is_err());
     }
 
     #[test]
@@ -174,10 +298,29 @@ mod tests {
         assert_eq!(t!(Lang::En, "audit-ok", entries = 12), "ok, 12 entries");
         assert_eq!(t!(Lang::Fr, "audit-ok", entries = 12), "ok, 12 entrées");
         assert_eq!(c.text(Lang::En, "no-such-key", &[]), "no-such-key");
-        // Kirundi without its own text reads French.
-        if !c.has(Lang::Rn, "audit-ok") {
-            assert_eq!(t!(Lang::Rn, "audit-ok", entries = 3), "ok, 3 entrées");
-        }
+        // Kirundi without its own text reads French, then English, message by message.
+        let small = Catalogue::parse(&[
+            (Lang::En, "a = A en\nb = B en\nc = C en { $n }\n"),
+            (Lang::Fr, "a = A fr\nb = B fr\n"),
+            (Lang::Rn, "a = A rn\n"),
+        ])
+        .unwrap();
+        assert_eq!(small.text(Lang::Rn, "a", &[]), "A rn");
+        assert_eq!(small.text(Lang::Rn, "b", &[]), "B fr");
+        let n = [("n", Value::from(4))];
+        assert_eq!(small.text(Lang::Rn, "c", &n), "C en 4");
+        assert_eq!(small.text(Lang::Fr, "c", &n), "C en 4");
+        assert_eq!(small.text(Lang::En, "b", &[]), "B en");
+        // The shipped Kirundi catalogue falls back the same way for a message it lacks.
+        let untranslated = c
+            .keys(Lang::Fr)
+            .into_iter()
+            .find(|k| !c.has(Lang::Rn, k) && c.format(Lang::Fr, k, &[]).is_ok())
+            .expect("some French message has no Kirundi text yet");
+        assert_eq!(
+            c.text(Lang::Rn, &untranslated, &[]),
+            c.text(Lang::Fr, &untranslated, &[])
+        );
     }
 
     #[test]

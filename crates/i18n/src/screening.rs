@@ -281,7 +281,13 @@ mod tests {
         ];
         for lang in [Lang::En, Lang::Fr] {
             for e in &evaluations {
-                for s in explain(c, lang, e).into_iter().chain(next_steps(lang, e)) {
+                let reasons = explain(c, lang, e);
+                assert!(
+                    !reasons.is_empty(),
+                    "{lang:?}: no reason for {:?}",
+                    e.outcome
+                );
+                for s in reasons.into_iter().chain(next_steps(lang, e)) {
                     assert!(
                         !s.contains("screening-") && !s.contains('{'),
                         "{lang:?}: {s}"
@@ -315,7 +321,9 @@ mod tests {
                 ],
                 missing: FactName::DECIDING.to_vec(),
             };
-            for s in explain_distinction(lang, &all) {
+            let lines = explain_distinction(lang, &all);
+            assert!(lines.len() >= all.findings.len(), "{lines:?}");
+            for s in lines {
                 assert!(!s.starts_with("finding-") && !s.contains("fact-"), "{s}");
             }
         }

@@ -318,5 +318,10 @@ mod tests {
             "{}",
             text.len()
         );
+        // Each page names its holder, its session and its code, in the standard faces.
+        assert_eq!(text.matches("(Aline Niyonkuru)").count(), 2, "{text}");
+        assert!(text.matches("ABCD-EFGH-JKLM").count() >= 2, "{text}");
+        assert!(text.contains("/Helvetica"), "{text}");
+        assert!(text.ends_with("%%EOF") || text.ends_with("%%EOF\n"));
     }
 }

@@ -125,6 +125,7 @@ fn picklist_fields_are_picklists_in_the_field_sheet() {
     let ty = headers.iter().position(|h| h == "type").unwrap();
     let names = headers.iter().position(|h| h == "value_names").unwrap();
     let reference = reference_enums();
+    let mut lists = 0;
     for rec in rdr.records() {
         let rec = rec.unwrap();
         let is_list = rec[ty].contains("Picklist")
@@ -136,8 +137,13 @@ fn picklist_fields_are_picklists_in_the_field_sheet() {
                 "{} is a picklist without enum rows",
                 &rec[full]
             );
+            lists += 1;
         }
     }
+    assert!(
+        lists >= 20,
+        "only {lists} picklist fields in the field sheet"
+    );
 }
 
 #[test]

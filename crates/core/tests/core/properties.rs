@@ -3,7 +3,9 @@
 use chrono::NaiveDate;
 use proptest::prelude::*;
 use tabara_core::htcds::{ExploitationType, MethodOfControl};
-use tabara_core::records::{PersonForm, age_on, normalise_name, parse_case_reference};
+use tabara_core::records::{
+    PersonForm, age_on, case_reference, normalise_name, parse_case_reference,
+};
 use tabara_core::{Country, Lang, Picklist, ValueSet};
 
 fn any_exploitation() -> impl Strategy<Value = ExploitationType> {
@@ -33,10 +35,17 @@ proptest! {
 
     #[test]
     fn picklist_parse_never_panics(s in "\\PC{0,40}") {
-        let _ = ExploitationType::parse(&s);
-        let _ = ValueSet::<ExploitationType>::parse_joined(&s);
-        let _ = Country::parse(&s);
-        let _ = parse_case_reference(&s);
+        // Whatever is read from any text reads back the same from its own stored form.
+        let value = ExploitationType::parse(&s).ok();
+        prop_assert_eq!(value.and_then(|v| ExploitationType::parse(v.value_name()).ok()), value);
+        let set = ValueSet::<ExploitationType>::parse_joined(&s).ok();
+        let again = set.as_ref().and_then(|x| ValueSet::parse_joined(&x.joined()).ok());
+        prop_assert_eq!(again, set);
+        let country = Country::parse(&s);
+        prop_assert_eq!(country.and_then(|c| Country::parse(c.code())), country);
+        let number = parse_case_reference(&s);
+        prop_assert!(number.is_none_or(|n| n > 0), "{:?}", number);
+        prop_assert_eq!(number.and_then(|n| parse_case_reference(&case_reference(n))), number);
     }
 
     #[test]

@@ -1,0 +1,121 @@
+//! `demo`: a fictional register, generated deterministically from a seed.
+
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::{Result, bail};
+use indicatif::{ProgressBar, ProgressStyle};
+use tabara_core::password;
+use tabara_demo::{DEMO_PASSWORD, Demo};
+use tabara_i18n::t;
+use tabara_store::{Actor, Location, OpenMode};
+
+use super::serve::serve;
+use super::{lang, open};
+use crate::Cli;
+use crate::output;
+
+pub(super) async fn demo(cli: &Cli, args: &crate::DemoArgs) -> Result<ExitCode> {
+    let lang = lang(cli);
+    let started = Instant::now();
+    let location = Location::parse(&cli.database)?;
+    let store = open(cli, OpenMode::CreateIfMissing).await?;
+    if args.reset {
+        store.wipe().await?;
+        store.migrate().await?;
+    } else {
+        let stats = store.stats().await?;
+        if stats.users > 0 || stats.persons > 0 || stats.cases > 0 {
+            bail!(t!(
+                lang,
+                "error-demo-has-data",
+                location = location.redacted()
+            ));
+        }
+    }
+    let actor = Actor::system("demo");
+    let mut generator = Demo::new(args.seed, args.persons);
+    let reference = generator.reference().clone();
+    // One hash for every demo account: they share the demo password by design.
+    reference
+        .write(&store, &actor, &password::hash_password(DEMO_PASSWORD))
+        .await?;
+    let bar = if cli.json {
+        ProgressBar::hidden()
+    } else {
+        ProgressBar::new(args.persons)
+    };
+    bar.set_style(
+        ProgressStyle::with_template(&format!(
+            "{{spinner}} {} {{pos}}/{{len}} [{{bar:30}}] {{percent}}% {{per_sec}} eta {{eta}}",
+            t!(lang, "demo-progress")
+        ))
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .progress_chars("=> "),
+    );
+    // Generate the next batch while the store writes the current one.
+    let batch_size = args.batch.clamp(100, 200_000);
+    let (tx, mut rx) = tokio::sync::mpsc::channel(2);
+    let producer = tokio::task::spawn_blocking(move || {
+        while let Some(batch) = generator.next_batch(batch_size) {
+            if tx.blocking_send(batch).is_err() {
+                break;
+            }
+        }
+        (generator.persons_made(), generator.cases_made())
+    });
+    store.begin_bulk_load().await?;
+    while let Some(batch) = rx.recv().await {
+        store.bulk_insert(&actor, &batch).await?;
+        bar.inc(batch.persons.len() as u64);
+    }
+    store.end_bulk_load().await?;
+    let (persons, cases) = producer.await?;
+    bar.set_message("screenings");
+    let screenings = tabara_demo::write_screenings(&store, &actor, args.seed, 120).await?;
+    bar.set_message("shares");
+    let shares = tabara_demo::write_shares(&store, &actor, &reference).await?;
+    bar.set_message("assignments");
+    let assignments = tabara_demo::write_assignments(&store, &actor, &reference).await?;
+    bar.set_message("training");
+    let training = tabara_demo::write_training(&store, &actor, &reference, args.seed).await?;
+    bar.set_message("analysing");
+    store.optimize().await?;
+    bar.finish_and_clear();
+    let stats = store.stats().await?;
+    let elapsed = started.elapsed();
+    output::demo_summary(
+        &location.redacted(),
+        &stats,
+        persons,
+        cases,
+        elapsed,
+        &reference,
+        DEMO_PASSWORD,
+        lang,
+        cli.json,
+    )?;
+    if !cli.json {
+        outln!("{}", t!(lang, "demo-screenings", count = screenings as i64));
+        outln!("{}", t!(lang, "demo-shares", count = shares as i64));
+        outln!(
+            "{}",
+            t!(lang, "demo-assignments", count = assignments as i64)
+        );
+        outln!(
+            "{}",
+            t!(
+                lang,
+                "demo-training",
+                sessions = training.sessions as i64,
+                participants = training.participants as i64,
+                certificates = training.certificates as i64,
+                distributions = training.distributions as i64
+            )
+        );
+    }
+    if args.serve {
+        return serve(cli, store, args.listen, false, true).await;
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,121 @@
+//! What each command does: open the register, call the store, hand results to `output`.
+//! One module per domain: `users` (init, user), `cases` (case list, show), `audit`, `export`,
+//! `screening`, `demo`, `serve`; `errors` puts the store's errors in the user's words.
+
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+use tabara_core::{Lang, Picklist};
+use tabara_i18n::t;
+use tabara_store::{Actor, Location, OpenMode, Store};
+
+use crate::{AuditCommand, CaseCommand, Cli, Command, ScreeningCommand};
+
+mod audit;
+mod cases;
+mod demo;
+mod errors;
+mod export;
+mod screening;
+mod serve;
+mod users;
+
+use audit::{audit_log, audit_verify};
+use cases::{case_list, case_show};
+use demo::demo;
+pub use errors::describe_error;
+use export::export;
+use screening::screening_explain;
+use serve::serve_command;
+use users::{init, user};
+
+/// The actor of command-line work: the operating-system account, never a person's name from
+/// the register.
+fn cli_actor() -> Actor {
+    let who = std::env::var("USER")
+        .or_else(|_| std::env::var("USERNAME"))
+        .unwrap_or_else(|_| "unknown".into());
+    let who: String = who
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        .take(32)
+        .collect();
+    Actor::system(&format!("cli:{who}"))
+}
+
+fn lang(cli: &Cli) -> Lang {
+    tabara_i18n::lang_from(cli.lang.as_deref())
+}
+
+async fn open(cli: &Cli, mode: OpenMode) -> Result<Store> {
+    let location = Location::parse(&cli.database)?;
+    Store::open(&location, mode)
+        .await
+        .with_context(|| t!(lang(cli), "error-open", location = location.redacted()))
+}
+
+pub async fn run(cli: Cli) -> Result<ExitCode> {
+    match &cli.command {
+        Command::Init(args) => init(&cli, args).await,
+        Command::Demo(args) => demo(&cli, args).await,
+        Command::Case(CaseCommand::List(args)) => case_list(&cli, args).await,
+        Command::Case(CaseCommand::Show(args)) => case_show(&cli, args).await,
+        Command::Audit(AuditCommand::Verify) => audit_verify(&cli).await,
+        Command::Audit(AuditCommand::Log(args)) => audit_log(&cli, args).await,
+        Command::Screening(ScreeningCommand::Explain(args)) => screening_explain(&cli, args).await,
+        Command::Export(args) => export(&cli, args).await,
+        Command::User(command) => user(&cli, command).await,
+        Command::Serve(args) => serve_command(&cli, args).await,
+    }
+}
+
+/// The one item whose name contains `needle` (case-insensitive), or a clear error.
+fn unique_by_name<'a, T>(
+    items: &'a [T],
+    name: impl Fn(&T) -> &str,
+    needle: &str,
+    lang: Lang,
+    option: &str,
+) -> Result<&'a T> {
+    let n = needle.to_lowercase();
+    let found: Vec<&T> = items
+        .iter()
+        .filter(|i| name(i).to_lowercase().contains(&n))
+        .collect();
+    match found.as_slice() {
+        [one] => Ok(one),
+        [] => bail!(t!(lang, "error-name-none", option = option, name = needle)),
+        many => bail!(t!(
+            lang,
+            "error-name-many",
+            option = option,
+            name = needle,
+            matches = many.iter().map(|i| name(i)).collect::<Vec<_>>().join("; ")
+        )),
+    }
+}
+
+/// A picklist value from the command line: the core parser (value name in any case, the
+/// English label, aliases), then the label in the user's language; otherwise the message
+/// `key` naming the accepted values.
+fn pick<T: Picklist>(value: &str, lang: Lang, key: &str) -> Result<T> {
+    if let Ok(v) = T::parse(value) {
+        return Ok(v);
+    }
+    let loose = |s: &str| -> String {
+        s.chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    if let Some(v) = T::ALL.iter().find(|v| loose(v.label(lang)) == loose(value)) {
+        return Ok(*v);
+    }
+    let allowed: Vec<&str> = T::ALL.iter().map(|v| v.value_name()).collect();
+    bail!(t!(
+        lang,
+        key,
+        value = value.trim(),
+        allowed = allowed.join(", ")
+    ))
+}

@@ -1,0 +1,89 @@
+//! `serve`: the web server and its logs.
+
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use tabara_i18n::t;
+use tabara_store::{OpenMode, Store};
+
+use super::{lang, open};
+use crate::{Cli, ServeArgs};
+
+/// `serve`: the register opened, the second administrator's approval on unless
+/// `--single-admin-resets` or `TABARA_ADMIN_APPROVAL=off` (or `0`, `false`, `no`).
+pub(super) async fn serve_command(cli: &Cli, args: &ServeArgs) -> Result<ExitCode> {
+    let store = open(cli, OpenMode::Existing).await?;
+    let approval = !args.single_admin_resets
+        && !std::env::var("TABARA_ADMIN_APPROVAL").is_ok_and(|v| {
+            matches!(
+                v.trim().to_ascii_lowercase().as_str(),
+                "off" | "0" | "false" | "no"
+            )
+        });
+    serve(cli, store, args.listen, args.behind_tls, approval).await
+}
+
+/// The web server on `listen` until interrupted (also `demo --serve`).
+pub(super) async fn serve(
+    cli: &Cli,
+    store: Store,
+    listen: std::net::SocketAddr,
+    behind_tls: bool,
+    admin_approval: bool,
+) -> Result<ExitCode> {
+    init_logs();
+    let config = tabara_web::Config {
+        behind_tls,
+        admin_approval,
+        public_url: std::env::var("TABARA_PUBLIC_URL")
+            .ok()
+            .filter(|u| !u.trim().is_empty()),
+        ..Default::default()
+    };
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .with_context(|| t!(lang(cli), "error-listen", address = listen.to_string()))?;
+    let address = listener.local_addr()?;
+    outln!(
+        "{}",
+        t!(
+            lang(cli),
+            "serve-ready",
+            address = format!("http://{address}/")
+        )
+    );
+    tabara_web::serve_on(listener, store, config, async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The server's logs: one line per request (id, method, route, status, latency) and the cause
+/// of every failure, on standard error; never personal data (the web crate logs ids and route
+/// templates only). `TABARA_LOG` filters (`info` by default, e.g. `warn` or
+/// `info,tabara_web=debug`); `TABARA_LOG_FORMAT=json` writes one JSON object per line.
+fn init_logs() {
+    use std::str::FromStr;
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
+    let filter = std::env::var("TABARA_LOG")
+        .ok()
+        .and_then(|f| tracing_subscriber::filter::Targets::from_str(&f).ok())
+        .unwrap_or_else(|| {
+            tracing_subscriber::filter::Targets::new()
+                .with_default(tracing_subscriber::filter::LevelFilter::INFO)
+                .with_target("sqlx", tracing_subscriber::filter::LevelFilter::WARN)
+        });
+    let json = std::env::var("TABARA_LOG_FORMAT").is_ok_and(|f| f.eq_ignore_ascii_case("json"));
+    let registry = tracing_subscriber::registry().with(filter);
+    let fmt = tracing_subscriber::fmt::layer()
+        .with_writer(std::io::stderr)
+        .with_ansi(false);
+    // A second call (tests that serve twice in one process) keeps the first subscriber.
+    let _ = if json {
+        registry.with(fmt.json().flatten_event(true)).try_init()
+    } else {
+        registry.with(fmt).try_init()
+    };
+}

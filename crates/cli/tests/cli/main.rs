@@ -1,0 +1,12 @@
+//! The `tabara` binary end to end, on SQLite and on PostgreSQL: what a user types and sees.
+//! One module per domain; `common` runs the binary and reaches into the register.
+
+mod audit;
+mod basics;
+mod common;
+mod demo;
+mod export;
+mod language;
+mod screening;
+mod serve;
+mod users;
