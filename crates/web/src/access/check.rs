@@ -91,6 +91,25 @@ async fn params(parts: &mut Parts) -> HashMap<String, String> {
         .unwrap_or_default()
 }
 
+/// The part of the check after sign-in: the role's global action, or the record and the
+/// action on it.
+async fn decide_access(
+    access: Access,
+    state: &AppState,
+    parts: &mut Parts,
+    who: Principal<'_>,
+) -> Result<(), Refusal> {
+    match access {
+        Access::Public | Access::SignedIn => Ok(()),
+        Access::Global(action) if who.may(action) => Ok(()),
+        Access::Global(_) => Err(Refusal::NotFound),
+        Access::Record(kind, action) => {
+            let params = params(parts).await;
+            records::load(state, &who, kind, action, &params, &mut parts.extensions).await
+        }
+    }
+}
+
 async fn check_page(access: Access, state: &AppState, parts: &mut Parts) -> Result<(), Response> {
     if access == Access::Public {
         return Ok(());
@@ -98,25 +117,13 @@ async fn check_page(access: Access, state: &AppState, parts: &mut Parts) -> Resu
     let user = session::authenticate(parts, state)
         .await
         .map_err(IntoResponse::into_response)?;
-    let lang = user.lang;
-    match access {
-        Access::Public | Access::SignedIn => {}
-        Access::Global(action) => {
-            if !user.may(action) {
-                return Err(AppError::NotFound(lang).into_response());
-            }
-        }
-        Access::Record(kind, action) => {
-            let params = params(parts).await;
-            let who = Principal {
-                user: &user.user,
-                viewer: &user.viewer,
-            };
-            records::load(state, &who, kind, action, &params, &mut parts.extensions)
-                .await
-                .map_err(|r| r.page(lang).into_response())?;
-        }
-    }
+    let who = Principal {
+        user: &user.user,
+        viewer: &user.viewer,
+    };
+    decide_access(access, state, parts, who)
+        .await
+        .map_err(|r| r.page(user.lang).into_response())?;
     parts.extensions.insert(user);
     Ok(())
 }
@@ -128,24 +135,13 @@ async fn check_api(access: Access, state: &AppState, parts: &mut Parts) -> Resul
     let user = token::authenticate(parts, state)
         .await
         .map_err(IntoResponse::into_response)?;
-    match access {
-        Access::Public | Access::SignedIn => {}
-        Access::Global(action) => {
-            if !decide(user.user.role, action, None).allowed() {
-                return Err(Problem::not_found().into_response());
-            }
-        }
-        Access::Record(kind, action) => {
-            let params = params(parts).await;
-            let who = Principal {
-                user: &user.user,
-                viewer: &user.viewer,
-            };
-            records::load(state, &who, kind, action, &params, &mut parts.extensions)
-                .await
-                .map_err(|r| r.api().into_response())?;
-        }
-    }
+    let who = Principal {
+        user: &user.user,
+        viewer: &user.viewer,
+    };
+    decide_access(access, state, parts, who)
+        .await
+        .map_err(|r| r.api().into_response())?;
     parts.extensions.insert(user);
     Ok(())
 }
