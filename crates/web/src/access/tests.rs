@@ -184,3 +184,93 @@ fn openapi_lists_exactly_the_api_routes() {
     assert!(served.len() >= 10, "{served:?}");
     assert_eq!(documented, served);
 }
+
+/// A session of a demo account, as a `Cookie` header, and the session's CSRF token.
+async fn session_of(db: &TestDb, username: &str) -> (String, String) {
+    let store = &db.store;
+    let demo = tabara_demo::Demo::new(9, 10);
+    let actor = tabara_store::Actor::system("test");
+    // Nobody signs in with a password here: the session is made directly.
+    if store.user_by_username(username).await.unwrap().is_none() {
+        demo.reference()
+            .write(store, &actor, "not-a-password-hash")
+            .await
+            .unwrap();
+    }
+    let user = store.user_by_username(username).await.unwrap().unwrap();
+    let (token, csrf) = (super::random_token(), super::random_token());
+    let expires = chrono::Utc::now() + chrono::Duration::hours(1);
+    store
+        .create_session(
+            user.id,
+            &tabara_store::token_hash(&token),
+            &csrf,
+            "en",
+            expires,
+        )
+        .await
+        .unwrap();
+    (format!("tabara_session={token}"), csrf)
+}
+
+async fn post_form(db: &TestDb, cookie: &str, path: &str, csrf: &str) -> StatusCode {
+    let request = Request::builder()
+        .method("POST")
+        .uri(path)
+        .header(header::COOKIE, cookie)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(HttpBody::from(format!("csrf={csrf}")))
+        .unwrap();
+    let response = app(db.store.clone(), Config::default())
+        .oneshot(request)
+        .await
+        .unwrap();
+    response.status()
+}
+
+/// The access declaration is checked before the form is read, and the form's token before the
+/// handler runs: a forged token changes nothing. On both backends.
+#[tokio::test]
+async fn a_form_runs_its_handler_only_with_the_sessions_token_and_the_declared_access() {
+    let backends = [Some(TestDb::sqlite().await), TestDb::postgres().await];
+    for db in backends.into_iter().flatten() {
+        forged_forms_change_nothing(db).await;
+    }
+}
+
+async fn forged_forms_change_nothing(db: TestDb) {
+    let (admin, admin_csrf) = session_of(&db, "admin").await;
+    let (officer, officer_csrf) = session_of(&db, "officer").await;
+    let disabled = async || {
+        db.store
+            .user_by_username("officer")
+            .await
+            .unwrap()
+            .unwrap()
+            .disabled
+    };
+    let path = "/admin/users/officer/disable";
+    // Another session's token, the token unmasked, no token: 403, and the account is as it was.
+    for forged in [
+        super::mask_token(&officer_csrf),
+        admin_csrf.clone(),
+        String::new(),
+    ] {
+        assert_eq!(
+            post_form(&db, &admin, path, &forged).await,
+            StatusCode::FORBIDDEN
+        );
+        assert!(!disabled().await);
+    }
+    // A role without the declared action meets the 404 before its (valid) token is read.
+    let masked = super::mask_token(&officer_csrf);
+    assert_eq!(
+        post_form(&db, &officer, path, &masked).await,
+        StatusCode::NOT_FOUND
+    );
+    assert!(!disabled().await);
+    // The session's own token, masked as a page carries it: the handler runs.
+    let masked = super::mask_token(&admin_csrf);
+    assert_eq!(post_form(&db, &admin, path, &masked).await, StatusCode::OK);
+    assert!(disabled().await);
+}
