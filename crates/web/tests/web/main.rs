@@ -19,4 +19,5 @@ mod materials;
 mod matrix;
 mod screening;
 mod sharing;
+mod shim;
 mod training;
