@@ -39,7 +39,7 @@ store_test!(
         let app = start(&db).await;
         second_admin(&db).await;
         let mut admin = browser(&app);
-        admin.sign_in("admin", DEMO_PASSWORD).await;
+        admin.signed_in("admin").await;
         let csrf = Browser::csrf(&admin.get("/admin/users").await.body);
 
         // A reset of an account that reads identities is only requested: nothing changes yet.
@@ -71,7 +71,7 @@ store_test!(
         assert!(list.body.contains("waiting for another administrator"));
         assert!(!list.body.contains("/approve"), "{}", list.body);
         let mut admin2 = browser(&app);
-        admin2.sign_in("admin2", DEMO_PASSWORD).await;
+        admin2.signed_in("admin2").await;
         let list2 = admin2.get("/admin/users").await;
         let id = request_id(&list2.body);
         let own = admin
@@ -177,9 +177,10 @@ store_test!(
         }
 
         // A refusal changes nothing for the account.
-        admin
+        let asked = admin
             .post("/admin/users/officer/reset", &[("csrf", &csrf)])
             .await;
+        assert_eq!(asked.status, 200, "{}", asked.body);
         let list2 = admin2.get("/admin/users").await;
         let id = request_id(&list2.body);
         let refused = admin2
@@ -283,7 +284,7 @@ store_test!(
         };
         assert_eq!(api(token.clone()).await, 200);
         let mut admin = browser(&app);
-        admin.sign_in("admin", DEMO_PASSWORD).await;
+        admin.signed_in("admin").await;
         let csrf = Browser::csrf(&admin.get("/admin/users").await.body);
         let r = admin
             .post("/admin/users/officer/reset", &[("csrf", &csrf)])
@@ -342,7 +343,7 @@ store_test!(
         let app = start(&db).await;
         second_admin(&db).await;
         let mut admin = browser(&app);
-        admin.sign_in("admin", DEMO_PASSWORD).await;
+        admin.signed_in("admin").await;
         let csrf = Browser::csrf(&admin.get("/admin/users").await.body);
         let pafe = app
             .reference
@@ -408,15 +409,18 @@ store_test!(
         // The bypass: the first administrator asks for an investigator's reset and would
         // approve it as the administrator they made. They hold no credential of any other
         // administrator, and their own approval is refused.
-        admin
+        let asked = admin
             .post("/admin/users/investigator/reset", &[("csrf", &csrf)])
             .await;
+        assert_eq!(asked.status, 200, "{}", asked.body);
         let list = admin.get("/admin/users").await;
         assert!(!list.body.contains("/approve"), "{}", list.body);
         let mut admin2 = browser(&app);
-        admin2.sign_in("admin2", DEMO_PASSWORD).await;
+        admin2.signed_in("admin2").await;
         let list2 = admin2.get("/admin/users").await;
+        let mut waiting = 0;
         for part in list2.body.split("/admin/requests/").skip(1) {
+            waiting += 1;
             let id = part.split('/').next().unwrap();
             let own = admin
                 .post(&format!("/admin/requests/{id}/approve"), &[("csrf", &csrf)])
@@ -424,6 +428,10 @@ store_test!(
             assert_eq!(own.status, 422);
             assert!(!own.body.contains("One-time password"));
         }
+        assert!(
+            waiting > 0,
+            "the request waits on the second administrator's list"
+        );
         assert_eq!(
             browser(&app)
                 .sign_in("investigator", DEMO_PASSWORD)
@@ -503,7 +511,7 @@ store_test!(
 
         // A new account waiting for a second administrator is not "active".
         let mut admin = browser(&app);
-        admin.sign_in("admin", DEMO_PASSWORD).await;
+        admin.signed_in("admin").await;
         let csrf = Browser::csrf(&admin.get("/admin/users").await.body);
         let created = admin
             .post(
@@ -536,9 +544,10 @@ store_test!(
             .unwrap();
         assert!(row.contains("<td>waiting for approval</td>"), "{row}");
         // A reset waiting for approval leaves a working account active.
-        admin
+        let asked = admin
             .post("/admin/users/investigator/reset", &[("csrf", &csrf)])
             .await;
+        assert_eq!(asked.status, 200, "{}", asked.body);
         let inv = admin.get("/admin/users/investigator").await;
         assert!(
             inv.body.contains("<dd id=\"state\">active</dd>"),
@@ -562,7 +571,7 @@ store_test!(
 
         // Approved, it is active, and its holder reads who created it and who approved.
         let mut admin2 = browser(&app);
-        admin2.sign_in("admin2", DEMO_PASSWORD).await;
+        admin2.signed_in("admin2").await;
         let list2 = admin2.get("/admin/users").await;
         let csrf2 = Browser::csrf(&list2.body);
         let id = list2

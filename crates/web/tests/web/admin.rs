@@ -5,7 +5,7 @@ use crate::common::*;
 store_test!(admin_manages_accounts_and_organisations, |db| async move {
     let app = start(&db).await;
     let mut admin = browser(&app);
-    admin.sign_in("admin", DEMO_PASSWORD).await;
+    admin.signed_in("admin").await;
     let list = admin.get("/admin/users").await;
     assert_eq!(list.status, 200);
     for u in &app.reference.users {
@@ -112,9 +112,10 @@ store_test!(admin_manages_accounts_and_organisations, |db| async move {
             .status,
         303
     );
-    admin
+    let enabled = admin
         .post("/admin/users/kobero.officer/enable", &[("csrf", &csrf)])
         .await;
+    assert_eq!(enabled.status, 200, "{}", enabled.body);
     let reset = admin
         .post("/admin/users/kobero.officer/reset", &[("csrf", &csrf)])
         .await;
@@ -254,7 +255,7 @@ store_test!(admin_manages_accounts_and_organisations, |db| async move {
 
     // Nobody else reaches the admin pages.
     let mut officer = browser(&app);
-    officer.sign_in("officer", DEMO_PASSWORD).await;
+    officer.signed_in("officer").await;
     for path in [
         "/admin/users",
         "/admin/users/new",
@@ -271,7 +272,7 @@ store_test!(
     |db| async move {
         let app = start(&db).await;
         let mut admin = browser(&app);
-        admin.sign_in("admin", DEMO_PASSWORD).await;
+        admin.signed_in("admin").await;
         let form = admin.get("/admin/users/new").await;
         let csrf = Browser::csrf(&form.body);
         let pafe = app

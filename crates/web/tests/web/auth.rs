@@ -81,7 +81,7 @@ store_test!(sign_in_failures_lock_the_account, |db| async move {
 store_test!(changing_ones_password, |db| async move {
     let app = start(&db).await;
     let mut b = browser(&app);
-    b.sign_in("caseworker", DEMO_PASSWORD).await;
+    b.signed_in("caseworker").await;
     let page = b.get("/account/password").await;
     assert_eq!(page.status, 200);
     let csrf = Browser::csrf(&page.body);
@@ -186,7 +186,7 @@ store_test!(
     |db| async move {
         let app = start(&db).await;
         let mut b = browser(&app);
-        b.sign_in("caseworker", DEMO_PASSWORD).await;
+        b.signed_in("caseworker").await;
         let csrf = Browser::csrf(&b.get("/account/password").await.body);
         let attempt = async |b: &mut Browser<'_>, current: &str| {
             b.post(
@@ -314,7 +314,8 @@ store_test!(cookies_behind_tls_carry_the_host_prefix, |db| async move {
     assert_eq!(b.get("/cases").await.status, 200);
     // Sign-out clears the same cookie.
     let csrf = Browser::csrf(&b.get("/").await.body);
-    b.post("/signout", &[("csrf", &csrf)]).await;
+    let out = b.post("/signout", &[("csrf", &csrf)]).await;
+    assert_eq!(out.status, 303);
     assert!(!b.cookies.contains_key("__Host-tabara_session"));
     assert_eq!(b.get("/cases").await.status, 303);
     db.finish().await;

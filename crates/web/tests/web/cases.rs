@@ -158,7 +158,7 @@ store_test!(searching_cases_by_a_persons_name, |db| async move {
     let query = format!("{} {}", identity.first_name.unwrap(), &surname[..3]).to_lowercase();
 
     let mut b = browser(&app);
-    b.sign_in("supervisor", DEMO_PASSWORD).await;
+    b.signed_in("supervisor").await;
     let events_before = db.store.stats().await.unwrap().audit_entries;
     let r = b
         .get(&format!("/cases?q={}", query.replace(' ', "+")))
@@ -187,7 +187,7 @@ store_test!(searching_cases_by_a_persons_name, |db| async move {
 
     // Roles without identity access get no search box, and a crafted query is ignored.
     let mut analyst = browser(&app);
-    analyst.sign_in("analyst", DEMO_PASSWORD).await;
+    analyst.signed_in("analyst").await;
     let page = analyst
         .get(&format!("/cases?q={}", query.replace(' ', "+")))
         .await;
@@ -230,7 +230,7 @@ store_test!(the_case_page_tells_its_history_in_words, |db| async move {
         .find(|u| u.username == "supervisor")
         .unwrap();
     let mut b = browser(&app);
-    b.sign_in("supervisor", DEMO_PASSWORD).await;
+    b.signed_in("supervisor").await;
     let path = format!("/cases/{}/edit", case.number);
     let form = b.get(&path).await;
     let stored = db.store.case(case.id).await.unwrap();
@@ -355,7 +355,7 @@ store_test!(
             .await
             .unwrap();
         let mut b = browser(&app);
-        b.sign_in("supervisor", DEMO_PASSWORD).await;
+        b.signed_in("supervisor").await;
         let page = b.get(&format!("/cases/{}", case.number)).await;
         assert_eq!(page.status, 200);
         let history = page

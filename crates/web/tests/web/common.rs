@@ -114,6 +114,17 @@ impl Browser<'_> {
         )
         .await
     }
+
+    /// Sign in with the demo password, and check that it worked: a test that goes on as an
+    /// anonymous visitor would see only the sign-in page, and pass many a negative check.
+    pub(crate) async fn signed_in(&mut self, username: &str) {
+        let r = self.sign_in(username, DEMO_PASSWORD).await;
+        assert_eq!(
+            (r.status, r.location.as_deref()),
+            (303, Some("/")),
+            "{username} signs in"
+        );
+    }
 }
 
 pub(crate) async fn start(db: &TestDb) -> App {

@@ -12,7 +12,7 @@ store_test!(
             .find(|c| c.status == tabara_core::htcds::CaseStatus::Active)
             .unwrap();
         let mut b = browser(&app);
-        b.sign_in("supervisor", DEMO_PASSWORD).await;
+        b.signed_in("supervisor").await;
         let form = b.get(&format!("/cases/{}/edit", case.number)).await;
         assert_eq!(form.status, 200);
         let csrf = Browser::csrf(&form.body);
@@ -171,7 +171,7 @@ store_test!(
             .person
             .clone();
         let mut b = browser(&app);
-        b.sign_in("investigator", DEMO_PASSWORD).await;
+        b.signed_in("investigator").await;
         let path = format!("/cases/{}/persons/{}/edit", case.number, person.id);
         let reads_before = db
             .store
@@ -285,12 +285,12 @@ store_test!(comments_and_shares_from_the_case_page, |db| async move {
         .find(|c| c.organisation == "Police Judiciaire (PJ)")
         .unwrap();
     let mut caseworker = browser(&app);
-    caseworker.sign_in("caseworker", DEMO_PASSWORD).await;
+    caseworker.signed_in("caseworker").await;
     let page_path = format!("/cases/{}", case.number);
     assert_eq!(caseworker.get(&page_path).await.status, 404);
 
     let mut b = browser(&app);
-    b.sign_in("supervisor", DEMO_PASSWORD).await;
+    b.signed_in("supervisor").await;
     let page = b.get(&page_path).await;
     let csrf = Browser::csrf(&page.body);
     let empty = b
@@ -391,7 +391,7 @@ store_test!(
             .unwrap();
         let reads = identity_reads(&db, suspect.id).await;
         let mut b = browser(&app);
-        b.sign_in("caseworker", DEMO_PASSWORD).await;
+        b.signed_in("caseworker").await;
         let path = format!("/cases/{}/persons/{}/edit", case.number, suspect.id);
         let form = b.get(&path).await;
         assert_eq!(form.status, 200);

@@ -7,7 +7,7 @@ store_test!(
     |db| async move {
         let app = start(&db).await;
         let mut b = browser(&app);
-        b.sign_in("officer", DEMO_PASSWORD).await;
+        b.signed_in("officer").await;
         let form_page = b.get("/cases/new").await;
         assert_eq!(form_page.status, 200);
         let csrf = Browser::csrf(&form_page.body);
@@ -81,7 +81,7 @@ store_test!(
         fields[0] = ("csrf", "forged");
         assert_eq!(b.post("/cases/new", &fields).await.status, 403);
         let mut analyst = browser(&app);
-        analyst.sign_in("analyst", DEMO_PASSWORD).await;
+        analyst.signed_in("analyst").await;
         assert_eq!(analyst.get("/cases/new").await.status, 404);
         assert!(!analyst.get("/").await.body.contains("/cases/new"));
         db.finish().await;
@@ -115,7 +115,7 @@ store_test!(
                 continue;
             }
             let mut b = browser(&app);
-            b.sign_in(&u.username, DEMO_PASSWORD).await;
+            b.signed_in(&u.username).await;
             let form = b.get("/cases/new").await;
             assert_eq!(form.status, 200, "{}", u.username);
             let csrf = Browser::csrf(&form.body);
@@ -183,7 +183,7 @@ store_test!(
         );
         // Another agency's office is refused, even for an agency without offices.
         let mut cp = browser(&app);
-        cp.sign_in("childprotection", DEMO_PASSWORD).await;
+        cp.signed_in("childprotection").await;
         let csrf = Browser::csrf(&cp.get("/cases/new").await.body);
         let foreign = app.reference.offices[0].id.to_string();
         let r = cp.post("/cases/new", &intake_fields(&csrf, &foreign)).await;

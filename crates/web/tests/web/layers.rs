@@ -5,7 +5,7 @@ use crate::common::*;
 store_test!(language_switch_and_page_weight, |db| async move {
     let app = start(&db).await;
     let mut b = browser(&app);
-    b.sign_in("supervisor", DEMO_PASSWORD).await;
+    b.signed_in("supervisor").await;
     let home = b.get("/").await;
     let csrf = Browser::csrf(&home.body);
     let r = b
@@ -57,7 +57,7 @@ async fn post_pairs(b: &mut Browser<'_>, path: &str, pairs: Vec<(&'static str, S
 store_test!(authenticated_answers_are_never_cached, |db| async move {
     let app = start(&db).await;
     let mut b = browser(&app);
-    b.sign_in("supervisor", DEMO_PASSWORD).await;
+    b.signed_in("supervisor").await;
     let case = cases_of(&db, &app, "supervisor", 1).await.remove(0);
     let token = api_token(&db, "supervisor").await;
     let mut replies = Vec::new();
@@ -73,7 +73,7 @@ store_test!(authenticated_answers_are_never_cached, |db| async move {
         .unwrap();
     replies.push(("/api/v1/cases".into(), api.headers().clone()));
     let mut t = browser(&app);
-    t.sign_in("trainer", DEMO_PASSWORD).await;
+    t.signed_in("trainer").await;
     let csv = t.get("/training/reports/by-sex").await;
     replies.push(("/training/reports/by-sex".into(), csv.headers));
     for (path, headers) in &replies {
@@ -95,7 +95,7 @@ store_test!(
     |db| async move {
         let app = start(&db).await;
         let mut t = browser(&app);
-        t.sign_in("trainer", DEMO_PASSWORD).await;
+        t.signed_in("trainer").await;
         let unknown = uuid::Uuid::now_v7();
         for path in [
             format!("/training?after={unknown}"),
@@ -207,7 +207,7 @@ store_test!(
     |db| async move {
         let app = start(&db).await;
         let mut b = browser(&app);
-        b.sign_in("officer", DEMO_PASSWORD).await;
+        b.signed_in("officer").await;
         let form_page = b.get("/cases/new").await;
         let csrf = Browser::csrf(&form_page.body);
         let office = app.reference.users[0].office_id.unwrap().to_string();

@@ -7,7 +7,7 @@ store_test!(
     |db| async move {
         let app = start(&db).await;
         let mut t = browser(&app);
-        t.sign_in("trainer", DEMO_PASSWORD).await;
+        t.signed_in("trainer").await;
         let page = t.get("/training/materials").await;
         assert_eq!(page.status, 200);
         let csrf = Browser::csrf(&page.body);
@@ -105,7 +105,7 @@ store_test!(
         );
         assert_eq!(db.store.material_stock().await.unwrap()[0].quantity, 6);
         let mut officer = browser(&app);
-        officer.sign_in("officer", DEMO_PASSWORD).await;
+        officer.signed_in("officer").await;
         assert_eq!(officer.get("/training/materials").await.status, 404);
         db.finish().await;
     }

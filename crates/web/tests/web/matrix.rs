@@ -776,6 +776,7 @@ pub(crate) async fn send<'a>(
     who: Option<&mut Requester<'a>>,
     anonymous: &mut Browser<'a>,
     csrf: Option<&str>,
+    extra: &[(&str, &str)],
 ) -> Reply {
     if route.path.starts_with("/api/") {
         let url = format!("{}{path}", app.base);
@@ -805,12 +806,13 @@ pub(crate) async fn send<'a>(
             (anonymous, token)
         }
     };
+    let mut form: Vec<(&str, &str)> = extra.to_vec();
+    if !token.is_empty() {
+        form.push(("csrf", &token));
+    }
     match route.method {
         "GET" => browser.get(path).await,
-        "POST" => match route.body {
-            Body::Form | Body::Multipart if token.is_empty() => browser.post(path, &[]).await,
-            _ => browser.post(path, &[("csrf", &token)]).await,
-        },
+        "POST" => browser.post(path, &form).await,
         other => panic!("{}: method {other}", route.path),
     }
 }
@@ -912,6 +914,7 @@ store_test!(access_matrix_from_the_route_table, |db| async move {
                     who.map(|i| &mut world.users[i]),
                     &mut anonymous,
                     None,
+                    &[],
                 )
                 .await;
                 let appended = if route.method == "POST" {

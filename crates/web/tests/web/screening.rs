@@ -10,7 +10,7 @@ store_test!(
         let case = cases_of(&db, &app, "officer", 1).await.remove(0);
         let person = db.store.case_persons(case.id).await.unwrap()[0].person.id;
         let mut b = browser(&app);
-        b.sign_in("officer", DEMO_PASSWORD).await;
+        b.signed_in("officer").await;
         let person_path = format!("/cases/{}/persons/{person}", case.number);
         let page = b.get(&person_path).await;
         assert!(page.body.contains("Start a screening"));
@@ -201,7 +201,7 @@ store_test!(
 
         // Out of reach: the same 404 as a missing screening.
         let mut other = browser(&app);
-        other.sign_in("caseworker", DEMO_PASSWORD).await;
+        other.signed_in("caseworker").await;
         let denied = other.get(&path).await;
         let missing = other
             .get(&format!("/screenings/{}", ScreeningId::new()))
@@ -255,7 +255,7 @@ store_test!(
             others.push(p.id);
         }
         let mut b = browser(&app);
-        b.sign_in("officer", DEMO_PASSWORD).await;
+        b.signed_in("officer").await;
         let page = b
             .get(&format!(
                 "/cases/{}/persons/{}",
@@ -285,8 +285,10 @@ store_test!(
             assert!(db.store.person_screenings(id, 10).await.unwrap().is_empty());
         }
         // In French too.
-        b.post("/lang", &[("csrf", &csrf), ("lang", "fr"), ("back", "/")])
+        let french = b
+            .post("/lang", &[("csrf", &csrf), ("lang", "fr"), ("back", "/")])
             .await;
+        assert_eq!(french.status, 303);
         let path = format!("/cases/{}/persons/{}", case.number, victim.person.id);
         let fr = b.get(&path).await;
         let csrf = Browser::csrf(&fr.body);
@@ -335,7 +337,7 @@ store_test!(
             .await
             .unwrap();
         let mut b = browser(&app);
-        b.sign_in("officer", DEMO_PASSWORD).await;
+        b.signed_in("officer").await;
         let person_path = format!("/cases/{}/persons/{}", case.number, person.id);
         let page = b.get(&person_path).await;
         let csrf = Browser::csrf(&page.body);

@@ -30,7 +30,7 @@ store_test!(
             .id
             .to_string();
         let mut b = browser(&app);
-        b.sign_in("officer", DEMO_PASSWORD).await;
+        b.signed_in("officer").await;
         let path = format!("/cases/{}", case.number);
         let page = b.get(&path).await;
         assert_eq!(page.status, 200, "the officer works on it");
@@ -48,7 +48,8 @@ store_test!(
                 ],
             )
             .await;
-        assert!(matches!(r.status, 403 | 404), "{}", r.status);
+        // The officer reads the case: the share is refused (403), not hidden.
+        assert_eq!(r.status, 403, "{}", r.body);
         assert!(db.store.case_shares(case.id).await.unwrap().is_empty());
         let entries = db.store.audit_entries(audit_before, 50).await.unwrap();
         assert!(
@@ -124,7 +125,7 @@ store_test!(
             .to_string();
         let path = format!("/cases/{}", case.number);
         let mut sup = browser(&app);
-        sup.sign_in("supervisor", DEMO_PASSWORD).await;
+        sup.signed_in("supervisor").await;
         let page = sup.get(&path).await;
         assert!(page.body.contains("name=\"may_edit\""), "the checkbox");
         let csrf = Browser::csrf(&page.body);
@@ -143,7 +144,7 @@ store_test!(
         assert!(listed.contains("class=\"share-read-only\""), "{listed}");
 
         let mut cw = browser(&app);
-        cw.sign_in("caseworker", DEMO_PASSWORD).await;
+        cw.signed_in("caseworker").await;
         let page = cw.get(&path).await;
         assert_eq!(page.status, 200);
         assert!(
@@ -284,7 +285,7 @@ store_test!(
             [("caseworker", true, false), ("prosecutor", false, true)]
         {
             let mut b = browser(&app);
-            b.sign_in(username, DEMO_PASSWORD).await;
+            b.signed_in(username).await;
             assert_eq!(b.get(&path).await.status, 200, "{username}");
             for (person, name, allowed) in [
                 (victim, &victim_name, reads_victim),
@@ -351,7 +352,7 @@ store_test!(
             .id
             .to_string();
         let mut b = browser(&app);
-        b.sign_in("supervisor", DEMO_PASSWORD).await;
+        b.signed_in("supervisor").await;
         let path = format!("/cases/{}", case.number);
         let csrf = Browser::csrf(&b.get(&path).await.body);
         let before = db.store.case_shares(case.id).await.unwrap().len();

@@ -20,10 +20,10 @@ fn pdf_text(pdf: &[u8]) -> String {
 store_test!(training_session_to_verified_certificate, |db| async move {
     let app = start(&db).await;
     let mut t = browser(&app);
-    t.sign_in("trainer", DEMO_PASSWORD).await;
+    t.signed_in("trainer").await;
     assert_eq!(t.get("/training").await.status, 200);
     let mut officer = browser(&app);
-    officer.sign_in("officer", DEMO_PASSWORD).await;
+    officer.signed_in("officer").await;
     assert_eq!(officer.get("/training").await.status, 404);
 
     let form = t.get("/training/sessions/new").await;
@@ -240,7 +240,7 @@ store_test!(training_session_to_verified_certificate, |db| async move {
             .contains(&cert.code)
     );
     let mut someone = browser(&app);
-    someone.sign_in("investigator", DEMO_PASSWORD).await;
+    someone.signed_in("investigator").await;
     assert_eq!(someone.get(&pdf_path).await.status, 404);
     let batch = t.get(&format!("{session_path}/certificates.pdf")).await;
     assert_eq!(batch.status, 200);
@@ -359,7 +359,7 @@ store_test!(
     |db| async move {
         let app = start(&db).await;
         let mut t = browser(&app);
-        t.sign_in("trainer", DEMO_PASSWORD).await;
+        t.signed_in("trainer").await;
         let csrf = Browser::csrf(&t.get("/training/sessions/new").await.body);
         let oim = app
             .reference
