@@ -38,8 +38,10 @@ store_test!(csrf_tokens_are_masked_per_response, |db| async move {
 store_test!(
     every_form_post_refuses_a_forged_or_missing_token,
     |db| async move {
-        use crate::matrix::{Want, audit_grown, fill, send, targets, want, world};
+        use crate::matrix::{audit_grown, send, want};
+        use crate::policy::Want;
         use crate::shim::{Access, Body, route_table};
+        use crate::world::{fill, targets, world};
         // The fields of the forms whose other fields are required, so that the token is what
         // the answer is about (a form missing a field is refused before its token is read).
         const COMPLETE: &[(&str, &str)] = &[
