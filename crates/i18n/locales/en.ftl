@@ -669,3 +669,6 @@ material-error-title-control-characters = The title holds a control character; r
 material-error-title-max-length = The title is too long: at most 200 characters.
 material-error-campaign-control-characters = The campaign holds a control character; remove it.
 material-error-campaign-max-length = The campaign is too long: at most 200 characters.
+
+## issue 11: web
+case-list-more = More than { $count } entries: only the first { $count } are shown here; the full record is in the register (tabara case show).

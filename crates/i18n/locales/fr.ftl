@@ -668,3 +668,6 @@ material-error-title-control-characters = Le titre contient un caractère de con
 material-error-title-max-length = Le titre est trop long : 200 caractères au plus.
 material-error-campaign-control-characters = La campagne contient un caractère de contrôle ; retirez-le.
 material-error-campaign-max-length = La campagne est trop longue : 200 caractères au plus.
+
+## issue 11: web
+case-list-more = Plus de { $count } entrées : seules les { $count } premières sont affichées ici ; l'intégralité est dans le registre (tabara case show).

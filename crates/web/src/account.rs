@@ -4,7 +4,6 @@
 //! The current password is checked like a sign-in: failures count towards the same lock, with
 //! the same audit, and a locked account cannot try again until the lock ends.
 
-use axum::Form;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -14,10 +13,23 @@ use tabara_core::Lang;
 use tabara_core::password::{WeakPassword, check_strength, hash_password, verify_password};
 use tabara_store::ResetNotice;
 
-use crate::AppState;
-use crate::auth::{CurrentUser, lock_after};
+use crate::access::{Access, Body, CsrfForm, CurrentUser, Routes};
+use crate::auth::lock_after;
 use crate::error::AppError;
+use crate::state::AppState;
 use crate::view::{Chrome, format_date, render};
+
+/// The account's own pages (the user's certificates are with the training pages).
+pub(crate) fn router() -> Routes {
+    Routes::new()
+        .get("/account/password", Access::SignedIn, password_page)
+        .post(
+            "/account/password",
+            Access::SignedIn,
+            Body::Form,
+            change_password,
+        )
+}
 
 #[derive(askama::Template)]
 #[template(path = "password.html")]
@@ -84,7 +96,7 @@ async fn page(
 }
 
 /// `GET /account/password`.
-pub async fn password_page(
+async fn password_page(
     State(state): State<AppState>,
     user: CurrentUser,
 ) -> Result<Response, AppError> {
@@ -93,8 +105,7 @@ pub async fn password_page(
 
 /// The password form.
 #[derive(Deserialize)]
-pub struct PasswordForm {
-    csrf: String,
+pub(crate) struct PasswordForm {
     /// Absent after signing in with a one-time credential.
     #[serde(default)]
     current: String,
@@ -105,12 +116,10 @@ pub struct PasswordForm {
 /// `POST /account/password`: checks the current password (unless the session was opened with
 /// a one-time credential, which is the proof) and the strength rule, stores the new hash
 /// (audited) and ends every session of the account, this one included.
-pub async fn change_password(
+async fn change_password(
     State(state): State<AppState>,
-    user: CurrentUser,
-    Form(form): Form<PasswordForm>,
+    CsrfForm { user, form }: CsrfForm<PasswordForm>,
 ) -> Result<Response, AppError> {
-    user.check_csrf(&form.csrf)?;
     let refuse = async |key: &'static str| {
         page(&state, &user, StatusCode::UNPROCESSABLE_ENTITY, Some(key)).await
     };
@@ -167,11 +176,7 @@ pub async fn change_password(
         .map_err(|_| AppError::Forbidden(user.lang))?;
     state
         .store
-        .set_password(
-            &tabara_store::Actor::user(user.user.id),
-            user.user.id,
-            &new_hash,
-        )
+        .set_password(&user.actor(), user.user.id, &new_hash)
         .await?;
     Ok(Redirect::to("/signin?next=/").into_response())
 }

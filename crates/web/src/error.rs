@@ -1,7 +1,9 @@
-//! Errors as responses: a page the user understands, never a stack trace; causes go to the log.
+//! Errors as responses: for the pages a page the user understands, for the API an RFC 9457
+//! problem document; never a stack trace: causes go to the log.
 
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use serde::Serialize;
 use tabara_core::Lang;
 
 use crate::view::{Chrome, render};
@@ -103,4 +105,96 @@ pub(crate) fn internal_error_page() -> Response {
         text_key: "error-500-text",
     };
     (StatusCode::INTERNAL_SERVER_ERROR, render(&page)).into_response()
+}
+
+/// An RFC 9457 problem document: every error the API answers.
+#[derive(Debug, Serialize)]
+pub struct Problem {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    title: &'static str,
+    status: u16,
+    detail: String,
+}
+
+impl Problem {
+    /// A problem of a given status, type, title and detail.
+    pub(crate) fn new(
+        status: StatusCode,
+        kind: &'static str,
+        title: &'static str,
+        detail: impl Into<String>,
+    ) -> Problem {
+        Problem {
+            kind,
+            title,
+            status: status.as_u16(),
+            detail: detail.into(),
+        }
+    }
+
+    /// No valid bearer token.
+    pub(crate) fn unauthorized() -> Problem {
+        Problem::new(
+            StatusCode::UNAUTHORIZED,
+            "/problems/unauthorized",
+            "Unauthorized",
+            "send a valid API token as `Authorization: Bearer <token>`",
+        )
+    }
+
+    /// Nothing there, or nothing the client may see: the same answer.
+    pub(crate) fn not_found() -> Problem {
+        Problem::new(
+            StatusCode::NOT_FOUND,
+            "/problems/not-found",
+            "Not found",
+            "there is no such record, or it is not shared with you",
+        )
+    }
+
+    /// A record the client may read, but not act on this way.
+    pub(crate) fn forbidden() -> Problem {
+        Problem::new(
+            StatusCode::FORBIDDEN,
+            "/problems/forbidden",
+            "Forbidden",
+            "your role may not do this with this record",
+        )
+    }
+
+    /// A parameter that does not parse or is out of range.
+    pub(crate) fn bad_parameter(name: &str, rule: &str) -> Problem {
+        Problem::new(
+            StatusCode::BAD_REQUEST,
+            "/problems/invalid-parameter",
+            "Invalid parameter",
+            format!("{name}: {rule}"),
+        )
+    }
+}
+
+impl From<tabara_store::StoreError> for Problem {
+    fn from(e: tabara_store::StoreError) -> Problem {
+        tracing::error!(error = %e, "store error in API");
+        Problem::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "/problems/internal",
+            "Internal error",
+            "the request could not be completed; nothing was changed",
+        )
+    }
+}
+
+impl IntoResponse for Problem {
+    fn into_response(self) -> Response {
+        let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let body = serde_json::to_string(&self).unwrap_or_default();
+        (
+            status,
+            [(header::CONTENT_TYPE, "application/problem+json")],
+            body,
+        )
+            .into_response()
+    }
 }

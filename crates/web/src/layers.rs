@@ -4,8 +4,7 @@
 //!
 //! Logs carry the request id, method, the route's template (`/cases/{number}`, never the
 //! path or query actually requested: a query can hold a searched name), status and latency.
-//! Causes of server errors are logged where they are turned into responses (`error.rs`,
-//! `api.rs`) inside the request's span, so they carry the same request id.
+//! Causes of server errors are logged where they are turned into responses (`error.rs`) inside the request's span, so they carry the same request id.
 
 use std::any::Any;
 use std::time::Duration;
@@ -37,7 +36,7 @@ pub fn apply(router: Router, behind_tls: bool) -> Router {
     // layer below, so it carries the request id, the cache policy and the security headers.
     let mut router = router
         .layer(CatchPanicLayer::custom(panic_response))
-        .layer(axum::middleware::from_fn(crate::api::problems_only))
+        .layer(axum::middleware::from_fn(problems_only))
         .layer(axum::middleware::from_fn(plain_rejections_as_pages))
         .layer(axum::middleware::from_fn(no_store))
         .layer(CompressionLayer::new())
@@ -140,6 +139,31 @@ async fn plain_rejections_as_pages(request: Request, next: Next) -> axum::respon
         crate::error::refused_request_page(parts.status),
         &parts.headers,
     )
+}
+
+/// Every error the API answers is a problem document, also those that axum produces before a
+/// handler runs (a path that does not parse, a method not allowed, a body too large).
+async fn problems_only(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let api = request.uri().path().starts_with("/api/");
+    let response = next.run(request).await;
+    let status = response.status();
+    let is_problem = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/problem+json"));
+    if !api || is_problem || !(status.is_client_error() || status.is_server_error()) {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    let text = axum::body::to_bytes(body, 4096).await.unwrap_or_default();
+    let detail = String::from_utf8_lossy(&text).trim().to_string();
+    let title = status.canonical_reason().unwrap_or("Error");
+    let problem =
+        crate::error::Problem::new(status, "/problems/http", title, detail).into_response();
+    with_headers_of(problem, &parts.headers)
 }
 
 /// A replacement answer keeps the headers of the one it replaces (e.g. `Allow`), but not those

@@ -9,11 +9,18 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use tabara_core::Picklist;
 
-use crate::AppState;
-use crate::auth::CurrentUser;
+use crate::access::{Access, CurrentUser, Routes};
 use crate::error::AppError;
-use crate::training::trainer;
+use crate::state::AppState;
 use crate::view::{Chrome, render};
+
+/// The programme's report, for trainers.
+pub(crate) fn router() -> Routes {
+    let trainer = Access::Global(tabara_core::permissions::Action::ManageTraining);
+    Routes::new()
+        .get("/training/reports", trainer, reports)
+        .get("/training/reports/{name}", trainer, report_csv)
+}
 
 /// One table of the report: a title key, column keys, rows of (label, values).
 pub struct Table {
@@ -241,11 +248,7 @@ struct ReportsPage {
 }
 
 /// `GET /training/reports`.
-pub async fn reports(
-    State(state): State<AppState>,
-    user: CurrentUser,
-) -> Result<Response, AppError> {
-    trainer(&user)?;
+async fn reports(State(state): State<AppState>, user: CurrentUser) -> Result<Response, AppError> {
     let tables = tables(&state, user.lang).await?;
     Ok(render(&ReportsPage {
         chrome: user.chrome("/training/reports"),
@@ -268,12 +271,11 @@ fn table_csv(table: &Table) -> Result<Vec<u8>, csv::Error> {
 }
 
 /// `GET /training/reports/{name}.csv`: one table as CSV (UTF-8, header row).
-pub async fn report_csv(
+async fn report_csv(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(name): Path<String>,
 ) -> Result<Response, AppError> {
-    trainer(&user)?;
     let name = name.strip_suffix(".csv").unwrap_or(&name).to_string();
     let tables = tables(&state, user.lang).await?;
     let Some(table) = tables.into_iter().find(|t| t.name == name) else {

@@ -2,7 +2,6 @@
 //! in one form, validated on the server; every error is shown next to its field and nothing the
 //! officer typed is lost.
 
-use axum::Form;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{NaiveDate, Utc};
@@ -10,24 +9,22 @@ use serde::Deserialize;
 use tabara_core::Picklist;
 use tabara_core::htcds::{ExploitationType, Gender, TraffickingStatus};
 use tabara_core::ids::{CaseId, ConsentId, OfficeId, PersonId};
-use tabara_core::permissions::Action;
 use tabara_core::records::{
     CaseFacts, Consent, ConsentScope, Involvement, Person, PersonForm, VictimContext,
 };
 use tabara_core::validation::ValidationErrors;
-use tabara_store::{Actor, Batch, BatchCase, NewCase};
+use tabara_store::{Batch, BatchCase, NewCase};
 
-use crate::AppState;
-use crate::auth::CurrentUser;
+use crate::access::{CsrfForm, CurrentUser};
 use crate::error::AppError;
+use crate::state::AppState;
 use crate::view::{Chrome, FormErrors, render};
 
 /// The intake form as typed. A field left out counts as empty (and is then reported by the
 /// validation), never as a malformed request.
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
-pub struct IntakeForm {
-    csrf: String,
+pub(super) struct IntakeForm {
     opened_on: String,
     office: String,
     first_name: String,
@@ -92,20 +89,11 @@ async fn page(
     Ok((status, render(&page)).into_response())
 }
 
-fn may_create(user: &CurrentUser) -> Result<(), AppError> {
-    if user.may(Action::CreateCase) {
-        Ok(())
-    } else {
-        Err(AppError::NotFound(user.lang))
-    }
-}
-
 /// `GET /cases/new`.
-pub async fn new_case_page(
+pub(super) async fn new_case_page(
     State(state): State<AppState>,
     user: CurrentUser,
 ) -> Result<Response, AppError> {
-    may_create(&user)?;
     // The user's own office is proposed when it belongs to their agency.
     let directory = state.directory().await?;
     let own_office = user.user.office_id.filter(|id| {
@@ -123,13 +111,10 @@ pub async fn new_case_page(
 }
 
 /// `POST /cases/new`.
-pub async fn create_case(
+pub(super) async fn create_case(
     State(state): State<AppState>,
-    user: CurrentUser,
-    Form(form): Form<IntakeForm>,
+    CsrfForm { user, form }: CsrfForm<IntakeForm>,
 ) -> Result<Response, AppError> {
-    may_create(&user)?;
-    user.check_csrf(&form.csrf)?;
     let today = Utc::now().date_naive();
     let mut errors = ValidationErrors::default();
 
@@ -266,10 +251,7 @@ pub async fn create_case(
         persons: vec![(person, identity)],
     };
     // One transaction: the case, the person, the involvement, the consent and their audit.
-    state
-        .store
-        .bulk_insert(&Actor::user(user.user.id), &batch)
-        .await?;
+    state.store.bulk_insert(&user.actor(), &batch).await?;
     let case = state.store.case(case_id).await?;
     Ok(Redirect::to(&format!("/cases/{}", case.number)).into_response())
 }

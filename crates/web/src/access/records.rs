@@ -1,0 +1,327 @@
+//! One loader and one extractor per record kind: the record the path names, loaded once, the
+//! user's relation to it computed and the declared action decided once. A handler gets the
+//! record only through its kind's extractor; the values are made here and nowhere else.
+
+use std::collections::HashMap;
+
+use axum::extract::FromRequestParts;
+use axum::http::Extensions;
+use axum::http::request::Parts;
+use axum::response::Response;
+use tabara_core::ids::{
+    CertificateId, OrganisationId, ParticipantId, PersonId, ScreeningId, TrainingSessionId,
+};
+use tabara_core::permissions::{Action, Relation, decide};
+use tabara_core::records::{Case, Organisation, parse_case_reference};
+use tabara_store::{
+    AccountRequest, CasePerson, CertificateRecord, Participant, Screening, TrainingSession, User,
+};
+
+use super::Kind;
+use super::check::{Principal, Refusal};
+use crate::state::AppState;
+
+/// Only this module makes the access values.
+#[derive(Clone)]
+struct Sealed;
+
+/// A case the user may read, and the declared action on it: the case and the relation.
+#[derive(Clone)]
+pub struct CaseAccess {
+    /// The case.
+    pub case: Case,
+    /// How the user stands to it.
+    pub relation: Relation,
+    _sealed: Sealed,
+}
+
+/// A person of a case on which the user may take the declared action.
+#[derive(Clone)]
+pub struct CasePersonAccess {
+    /// The case.
+    pub case: Case,
+    /// How the user stands to the case.
+    pub relation: Relation,
+    /// The person and their involvement in the case.
+    pub person: CasePerson,
+    _sealed: Sealed,
+}
+
+/// A screening, its case and the user's relation to the case.
+#[derive(Clone)]
+pub struct ScreeningAccess {
+    /// The screening.
+    pub screening: Screening,
+    /// Its case.
+    pub case: Case,
+    /// How the user stands to the case.
+    pub relation: Relation,
+    _sealed: Sealed,
+}
+
+/// A training session, for a role granted the declared action.
+#[derive(Clone)]
+pub struct SessionAccess {
+    /// The session.
+    pub session: TrainingSession,
+    _sealed: Sealed,
+}
+
+/// A participant of a training session, for a role granted the declared action.
+#[derive(Clone)]
+pub struct ParticipantAccess {
+    /// The participant.
+    pub participant: Participant,
+    _sealed: Sealed,
+}
+
+/// A certificate, for a role granted the declared action (or, for [`Kind::OwnCertificate`],
+/// its holder).
+#[derive(Clone)]
+pub struct CertificateAccess {
+    /// The certificate.
+    pub certificate: CertificateRecord,
+    _sealed: Sealed,
+}
+
+/// A user account, for a role granted the declared action.
+#[derive(Clone)]
+pub struct AccountAccess {
+    /// The account.
+    pub account: User,
+    _sealed: Sealed,
+}
+
+/// An organisation, for a role granted the declared action.
+#[derive(Clone)]
+pub struct OrganisationAccess {
+    /// The organisation.
+    pub organisation: Organisation,
+    _sealed: Sealed,
+}
+
+/// An account request by id, for a role granted the declared action, with the request when
+/// it still waits.
+#[derive(Clone)]
+pub struct RequestAccess {
+    /// The request's id.
+    pub id: uuid::Uuid,
+    /// The request, while it waits for a decision.
+    pub waiting: Option<AccountRequest>,
+    _sealed: Sealed,
+}
+
+macro_rules! extractor {
+    ($($t:ident),* $(,)?) => {$(
+        impl<S: Send + Sync> FromRequestParts<S> for $t {
+            type Rejection = Response;
+
+            async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Response> {
+                parts.extensions.remove::<$t>().ok_or_else(|| {
+                    tracing::error!(
+                        extractor = stringify!($t),
+                        "the route does not declare the access this handler reads"
+                    );
+                    crate::error::internal_error_page()
+                })
+            }
+        }
+    )*};
+}
+
+extractor!(
+    CaseAccess,
+    CasePersonAccess,
+    ScreeningAccess,
+    SessionAccess,
+    ParticipantAccess,
+    CertificateAccess,
+    AccountAccess,
+    OrganisationAccess,
+    RequestAccess,
+);
+
+fn parse<T: std::str::FromStr>(params: &HashMap<String, String>, name: &str) -> Result<T, Refusal> {
+    params
+        .get(name)
+        .and_then(|v| v.parse().ok())
+        .ok_or(Refusal::NotFound)
+}
+
+/// A case the user may read (missing and out of reach alike: 404), with the relation.
+async fn readable_case(
+    state: &AppState,
+    who: &Principal<'_>,
+    reference: Option<&String>,
+) -> Result<(Case, Relation), Refusal> {
+    let number = reference
+        .and_then(|r| parse_case_reference(r))
+        .ok_or(Refusal::NotFound)?;
+    let case = state.store.case_by_number(number).await?;
+    readable(state, who, case).await
+}
+
+async fn readable(
+    state: &AppState,
+    who: &Principal<'_>,
+    case: Case,
+) -> Result<(Case, Relation), Refusal> {
+    let relation = state
+        .store
+        .relation(who.viewer, case.id)
+        .await?
+        .ok_or(Refusal::NotFound)?;
+    if !decide(who.user.role, Action::ReadCase, Some(relation)).allowed() {
+        return Err(Refusal::NotFound);
+    }
+    Ok((case, relation))
+}
+
+/// The role grants a global action, else the record is out of reach.
+fn granted(who: &Principal<'_>, action: Action) -> Result<(), Refusal> {
+    if who.may(action) {
+        Ok(())
+    } else {
+        Err(Refusal::NotFound)
+    }
+}
+
+/// Load the record of `kind` the path names, decide `action` on it, and leave its access
+/// value in `extensions` for the handler.
+pub(super) async fn load(
+    state: &AppState,
+    who: &Principal<'_>,
+    kind: Kind,
+    action: Action,
+    params: &HashMap<String, String>,
+    extensions: &mut Extensions,
+) -> Result<(), Refusal> {
+    let allowed = |relation: Relation| decide(who.user.role, action, Some(relation)).allowed();
+    let sealed = Sealed;
+    match kind {
+        Kind::Case => {
+            let reference = params.get("number").or_else(|| params.get("reference"));
+            let (case, relation) = readable_case(state, who, reference).await?;
+            if !allowed(relation) {
+                return Err(Refusal::Forbidden);
+            }
+            extensions.insert(CaseAccess {
+                case,
+                relation,
+                _sealed: sealed,
+            });
+        }
+        Kind::CasePerson => {
+            let (case, relation) = readable_case(state, who, params.get("number")).await?;
+            if !allowed(relation) {
+                return Err(Refusal::NotFound);
+            }
+            let id: PersonId = parse(params, "person")?;
+            let persons = state.store.case_persons(case.id).await?;
+            let person = persons
+                .into_iter()
+                .find(|p| p.person.id == id)
+                .ok_or(Refusal::NotFound)?;
+            extensions.insert(CasePersonAccess {
+                case,
+                relation,
+                person,
+                _sealed: sealed,
+            });
+        }
+        Kind::Screening => {
+            let id: ScreeningId = parse(params, "id")?;
+            let screening = state.store.screening(id).await?;
+            let case = state.store.case(screening.case_id).await?;
+            let (case, relation) = readable(state, who, case).await?;
+            if !allowed(relation) {
+                return Err(Refusal::Forbidden);
+            }
+            extensions.insert(ScreeningAccess {
+                screening,
+                case,
+                relation,
+                _sealed: sealed,
+            });
+        }
+        Kind::TrainingSession => {
+            granted(who, action)?;
+            let id: TrainingSessionId = parse(params, "id")?;
+            let session = state.store.training_session(id).await?;
+            extensions.insert(SessionAccess {
+                session,
+                _sealed: sealed,
+            });
+        }
+        Kind::Participant => {
+            granted(who, action)?;
+            let id: ParticipantId = parse(params, "id")?;
+            let participant = state.store.participant(id).await?;
+            extensions.insert(ParticipantAccess {
+                participant,
+                _sealed: sealed,
+            });
+        }
+        Kind::Certificate | Kind::OwnCertificate => {
+            if kind == Kind::Certificate {
+                granted(who, action)?;
+            }
+            let id: CertificateId = parse(params, "id")?;
+            let certificate = state.store.certificate(id).await?;
+            if kind == Kind::OwnCertificate {
+                let holder = state.store.participant(certificate.participant_id).await?;
+                if holder.user_id != Some(who.user.id) {
+                    granted(who, action)?;
+                }
+            }
+            extensions.insert(CertificateAccess {
+                certificate,
+                _sealed: sealed,
+            });
+        }
+        Kind::User => {
+            granted(who, action)?;
+            let username = params.get("username").ok_or(Refusal::NotFound)?;
+            let account = state
+                .store
+                .user_by_username(username)
+                .await?
+                .ok_or(Refusal::NotFound)?;
+            extensions.insert(AccountAccess {
+                account,
+                _sealed: sealed,
+            });
+        }
+        Kind::Organisation => {
+            granted(who, action)?;
+            let id: OrganisationId = parse(params, "id")?;
+            let organisation = state
+                .store
+                .organisations()
+                .await?
+                .into_iter()
+                .find(|o| o.id == id)
+                .ok_or(Refusal::NotFound)?;
+            extensions.insert(OrganisationAccess {
+                organisation,
+                _sealed: sealed,
+            });
+        }
+        Kind::AccountRequest => {
+            granted(who, action)?;
+            let id: uuid::Uuid = parse(params, "id")?;
+            let waiting = state
+                .store
+                .pending_account_requests(500)
+                .await?
+                .into_iter()
+                .find(|r| r.id == id);
+            extensions.insert(RequestAccess {
+                id,
+                waiting,
+                _sealed: sealed,
+            });
+        }
+    }
+    Ok(())
+}

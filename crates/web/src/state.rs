@@ -1,0 +1,86 @@
+//! What every handler can reach: the store, the configuration, and the cached directory.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tabara_store::Store;
+
+/// How the server behaves.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Tabara is reached over HTTPS (behind a TLS proxy): cookies are `Secure` and HSTS is sent.
+    pub behind_tls: bool,
+    /// A session ends after this long without a request.
+    pub idle_timeout: chrono::Duration,
+    /// A session ends this long after sign-in, whatever the activity.
+    pub absolute_timeout: chrono::Duration,
+    /// The address people reach Tabara at (e.g. `https://tabara.example.bi`), printed in
+    /// certificates' verification links; without it, the address of the request is used.
+    pub public_url: Option<String>,
+    /// Creating or resetting an account whose role reads identities or manages accounts
+    /// (administrator) waits for a second administrator's approval (on by default; `tabara serve --single-admin-resets` or
+    /// `TABARA_ADMIN_APPROVAL=off` turns it off for an installation with one administrator).
+    pub admin_approval: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            behind_tls: false,
+            idle_timeout: chrono::Duration::minutes(30),
+            absolute_timeout: chrono::Duration::hours(12),
+            public_url: None,
+            admin_approval: true,
+        }
+    }
+}
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub(crate) store: Store,
+    pub(crate) config: Arc<Config>,
+    directory: Arc<tokio::sync::RwLock<Option<Directory>>>,
+}
+
+/// Organisations and offices, read often and changed rarely: kept for a minute.
+#[derive(Clone)]
+pub struct Directory {
+    loaded: std::time::Instant,
+    /// Every organisation.
+    pub organisations: Arc<Vec<tabara_core::records::Organisation>>,
+    /// Every office.
+    pub offices: Arc<Vec<tabara_core::records::Office>>,
+}
+
+impl AppState {
+    /// The state of an application over `store`.
+    pub(crate) fn new(store: Store, config: Config) -> AppState {
+        AppState {
+            store,
+            config: Arc::new(config),
+            directory: Arc::new(tokio::sync::RwLock::new(None)),
+        }
+    }
+
+    /// The directory, reloaded when older than a minute.
+    pub async fn directory(&self) -> Result<Directory, tabara_store::StoreError> {
+        if let Some(d) = self.directory.read().await.as_ref()
+            && d.loaded.elapsed() < Duration::from_secs(60)
+        {
+            return Ok(d.clone());
+        }
+        let d = Directory {
+            loaded: std::time::Instant::now(),
+            organisations: Arc::new(self.store.organisations().await?),
+            offices: Arc::new(self.store.offices().await?),
+        };
+        *self.directory.write().await = Some(d.clone());
+        Ok(d)
+    }
+
+    /// Drop the cached directory after a change to organisations or offices.
+    pub async fn forget_directory(&self) {
+        *self.directory.write().await = None;
+    }
+}
