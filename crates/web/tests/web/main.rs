@@ -20,6 +20,5 @@ mod matrix;
 mod policy;
 mod screening;
 mod sharing;
-mod shim;
 mod training;
 mod world;

@@ -14,7 +14,7 @@ use tabara_core::records::{
 
 use crate::common::*;
 use crate::policy::Rel;
-use crate::shim::{Access, Kind, RouteInfo};
+use tabara_web::{Access, Kind, RouteInfo};
 
 /// A case made for the matrix, with what the oracle needs to know of it.
 pub(crate) struct CaseFx {
