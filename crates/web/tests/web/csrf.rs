@@ -40,8 +40,8 @@ store_test!(
     |db| async move {
         use crate::matrix::{audit_grown, send, want};
         use crate::policy::Want;
-        use tabara_web::{Access, Body, route_table};
         use crate::world::{fill, targets, world};
+        use tabara_web::{Access, Body, route_table};
         // The fields of the forms whose other fields are required, so that the token is what
         // the answer is about (a form missing a field is refused before its token is read).
         const COMPLETE: &[(&str, &str)] = &[

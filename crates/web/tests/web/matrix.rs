@@ -16,8 +16,8 @@ use tabara_core::ids::PersonId;
 
 use crate::common::*;
 use crate::policy::{Want, may_global, may_on_case, reaches, reads_identity};
-use tabara_web::{Access, Kind, RouteInfo, route_table};
 use crate::world::{Requester, Target, World, fill, targets, world};
+use tabara_web::{Access, Kind, RouteInfo, route_table};
 
 /// What the policy says `who` (None: anonymous) gets for `route` on `target`.
 pub(crate) fn want(
