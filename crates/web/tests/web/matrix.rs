@@ -245,11 +245,20 @@ store_test!(access_matrix_from_the_route_table, |db| async move {
                     ),
                     Target::One => String::new(),
                 };
-                if !expected.matches(reply.status, reply.location.as_deref()) {
+                if !expected.matches(&path, reply.status, reply.location.as_deref()) {
                     wrong.push(format!(
                         "{name} {} {path} [{record}]: {} {:?}, want {expected:?}",
                         route.method, reply.status, reply.location
                     ));
+                }
+                // A public page answers the visitor itself.
+                if who.is_none()
+                    && route.access == Access::Public
+                    && route.method == "GET"
+                    && expected == Want::Allowed
+                    && reply.status != 200
+                {
+                    wrong.push(format!("anonymous GET {path}: {}, want 200", reply.status));
                 }
                 if route.method == "POST" && expected.refused() {
                     if appended != 0 {

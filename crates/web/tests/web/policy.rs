@@ -193,7 +193,7 @@ pub(crate) enum Want {
     NotFound,
     /// 403: the record is readable, the action is not allowed.
     Forbidden,
-    /// A page for signed-in users, asked anonymously: 303 to `/signin?next=…`.
+    /// A page for signed-in users, asked anonymously: 303 to `/signin?next=` the page.
     SignIn,
     /// An API route asked without a token: 401.
     Unauthorized,
@@ -206,13 +206,15 @@ impl Want {
         self != Want::Allowed
     }
 
-    pub(crate) fn matches(self, status: u16, location: Option<&str>) -> bool {
+    /// Whether an answer to `path` is this one.
+    pub(crate) fn matches(self, path: &str, status: u16, location: Option<&str>) -> bool {
         let to_sign_in = status == 303 && location.is_some_and(|l| l.starts_with("/signin"));
         match self {
             Want::Allowed => !matches!(status, 401 | 403 | 404) && status < 500 && !to_sign_in,
             Want::NotFound => status == 404,
             Want::Forbidden => status == 403,
-            Want::SignIn => to_sign_in,
+            // Back to the page asked for, once signed in.
+            Want::SignIn => status == 303 && location == Some(&format!("/signin?next={path}")),
             Want::Unauthorized => status == 401,
             Want::SignedOut => status == 303 && location == Some("/signin"),
         }
