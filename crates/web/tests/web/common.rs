@@ -261,3 +261,83 @@ pub(crate) async fn actions(db: &TestDb, username: &str) -> Vec<String> {
         .map(|e| e.action)
         .collect()
 }
+
+/// The value of attribute `name` in the tag `tag` (`<input … name="x" …>`), entities decoded.
+fn attribute(tag: &str, name: &str) -> Option<String> {
+    let start = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+    let end = tag[start..].find('"')? + start;
+    Some(unescape(&tag[start..end]))
+}
+
+fn unescape(s: &str) -> String {
+    s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#34;", "\"")
+        .replace("&#39;", "'")
+        .replace("&#x27;", "'")
+        .replace("&amp;", "&")
+}
+
+/// The first form of a page whose `action` starts with `action`: its action as written and
+/// the fields a browser would send unchanged (hidden and text inputs, checked boxes and
+/// radios, each select's selected option or else its first, text areas).
+pub(crate) fn form_fields(body: &str, action: &str) -> (String, Vec<(String, String)>) {
+    let start = body
+        .find(&format!("action=\"{action}"))
+        .unwrap_or_else(|| panic!("no form to {action} in {body}"));
+    let form = &body[start..];
+    let form = &form[..form.find("</form>").expect("the form ends")];
+    let written = attribute(&format!(" {form}"), "action").unwrap();
+    let mut fields = Vec::new();
+    let mut rest = form;
+    while let Some(open) = rest.find('<') {
+        rest = &rest[open..];
+        let end = rest.find('>').expect("a tag ends");
+        let tag = &rest[..end];
+        let name = attribute(tag, "name");
+        if let Some(name) = name {
+            if tag.starts_with("<input") {
+                let kind = attribute(tag, "type").unwrap_or_else(|| "text".into());
+                let checked = tag.contains(" checked");
+                if !matches!(kind.as_str(), "checkbox" | "radio") || checked {
+                    fields.push((name, attribute(tag, "value").unwrap_or_default()));
+                }
+            } else if tag.starts_with("<select") {
+                let options = &rest[..rest.find("</select>").expect("a select ends")];
+                let values: Vec<(bool, String)> = options
+                    .split("<option")
+                    .skip(1)
+                    .map(|o| {
+                        let o = &o[..o.find('>').unwrap()];
+                        (
+                            o.contains(" selected"),
+                            attribute(o, "value").unwrap_or_default(),
+                        )
+                    })
+                    .collect();
+                let chosen = values
+                    .iter()
+                    .find(|(selected, _)| *selected)
+                    .or(values.first())
+                    .map(|(_, v)| v.clone())
+                    .unwrap_or_default();
+                fields.push((name, chosen));
+            } else if tag.starts_with("<textarea") {
+                let text = &rest[end + 1..];
+                let text = &text[..text.find("</textarea>").expect("a text area ends")];
+                fields.push((name, unescape(text)));
+            }
+        }
+        rest = &rest[end..];
+    }
+    (written, fields)
+}
+
+/// Set field `name` of a form to `value` (added when the form has no such field).
+pub(crate) fn set(fields: &mut Vec<(String, String)>, name: &str, value: &str) {
+    match fields.iter_mut().find(|(k, _)| k == name) {
+        Some(field) => field.1 = value.to_string(),
+        None => fields.push((name.to_string(), value.to_string())),
+    }
+}

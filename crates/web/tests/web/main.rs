@@ -8,6 +8,7 @@ mod common;
 mod accounts;
 mod admin;
 mod api;
+mod audit;
 mod auth;
 mod browser;
 mod cases;
