@@ -65,18 +65,61 @@ impl Principal<'_> {
     }
 }
 
+/// The one asking, as each side has them: a page's signed-in user or an API client.
+trait Asker: Clone + Send + Sync + 'static {
+    /// As the record checks need them.
+    fn principal(&self) -> Principal<'_>;
+    /// A refusal in this side's words: the error page, or a problem document.
+    fn refuse(&self, refusal: Refusal) -> Response;
+}
+
+impl Asker for session::CurrentUser {
+    fn principal(&self) -> Principal<'_> {
+        Principal {
+            user: &self.user,
+            viewer: &self.viewer,
+        }
+    }
+
+    fn refuse(&self, refusal: Refusal) -> Response {
+        refusal.page(self.lang).into_response()
+    }
+}
+
+impl Asker for token::ApiUser {
+    fn principal(&self) -> Principal<'_> {
+        Principal {
+            user: &self.user,
+            viewer: &self.viewer,
+        }
+    }
+
+    fn refuse(&self, refusal: Refusal) -> Response {
+        refusal.api().into_response()
+    }
+}
+
 /// Check `access` for the request; on success the handler runs with what the check found
 /// (the signed-in user, the loaded record) in the request's extensions.
 pub(super) async fn check(access: Access, api: bool, request: Request, next: Next) -> Response {
+    if access == Access::Public {
+        return next.run(request).await;
+    }
     let Some(state) = request.extensions().get::<AppState>().cloned() else {
         tracing::error!("the application state is not in the request");
         return crate::error::internal_error_page();
     };
     let (mut parts, body) = request.into_parts();
     let checked = if api {
-        check_api(access, &state, &mut parts).await
+        match token::authenticate(&parts, &state).await {
+            Ok(user) => guard(access, &state, &mut parts, user).await,
+            Err(problem) => Err(problem.into_response()),
+        }
     } else {
-        check_page(access, &state, &mut parts).await
+        match session::authenticate(&parts, &state).await {
+            Ok(user) => guard(access, &state, &mut parts, user).await,
+            Err(error) => Err(error.into_response()),
+        }
     };
     match checked {
         Ok(()) => next.run(Request::from_parts(parts, body)).await,
@@ -84,68 +127,32 @@ pub(super) async fn check(access: Access, api: bool, request: Request, next: Nex
     }
 }
 
+/// After sign-in: the role's global action, or the record and the action on it; the one
+/// asking is then left for the handler's extractors.
+async fn guard<U: Asker>(
+    access: Access,
+    state: &AppState,
+    parts: &mut Parts,
+    user: U,
+) -> Result<(), Response> {
+    let who = user.principal();
+    let decided = match access {
+        Access::Public | Access::SignedIn => Ok(()),
+        Access::Global(action) if who.may(action) => Ok(()),
+        Access::Global(_) => Err(Refusal::NotFound),
+        Access::Record(kind, action) => {
+            let params = params(parts).await;
+            records::load(state, &who, kind, action, &params, &mut parts.extensions).await
+        }
+    };
+    decided.map_err(|r| user.refuse(r))?;
+    parts.extensions.insert(user);
+    Ok(())
+}
+
 async fn params(parts: &mut Parts) -> HashMap<String, String> {
     Path::<HashMap<String, String>>::from_request_parts(parts, &())
         .await
         .map(|Path(p)| p)
         .unwrap_or_default()
-}
-
-async fn check_page(access: Access, state: &AppState, parts: &mut Parts) -> Result<(), Response> {
-    if access == Access::Public {
-        return Ok(());
-    }
-    let user = session::authenticate(parts, state)
-        .await
-        .map_err(IntoResponse::into_response)?;
-    let lang = user.lang;
-    match access {
-        Access::Public | Access::SignedIn => {}
-        Access::Global(action) => {
-            if !user.may(action) {
-                return Err(AppError::NotFound(lang).into_response());
-            }
-        }
-        Access::Record(kind, action) => {
-            let params = params(parts).await;
-            let who = Principal {
-                user: &user.user,
-                viewer: &user.viewer,
-            };
-            records::load(state, &who, kind, action, &params, &mut parts.extensions)
-                .await
-                .map_err(|r| r.page(lang).into_response())?;
-        }
-    }
-    parts.extensions.insert(user);
-    Ok(())
-}
-
-async fn check_api(access: Access, state: &AppState, parts: &mut Parts) -> Result<(), Response> {
-    if access == Access::Public {
-        return Ok(());
-    }
-    let user = token::authenticate(parts, state)
-        .await
-        .map_err(IntoResponse::into_response)?;
-    match access {
-        Access::Public | Access::SignedIn => {}
-        Access::Global(action) => {
-            if !decide(user.user.role, action, None).allowed() {
-                return Err(Problem::not_found().into_response());
-            }
-        }
-        Access::Record(kind, action) => {
-            let params = params(parts).await;
-            let who = Principal {
-                user: &user.user,
-                viewer: &user.viewer,
-            };
-            records::load(state, &who, kind, action, &params, &mut parts.extensions)
-                .await
-                .map_err(|r| r.api().into_response())?;
-        }
-    }
-    parts.extensions.insert(user);
-    Ok(())
 }

@@ -121,6 +121,7 @@ pub(super) fn dates(lang: Lang, s: &TrainingSession) -> String {
     }
 }
 
+/// Errors of a form by field, each already translated by field and rule.
 #[derive(Debug, Default)]
 pub(super) struct FieldErrors(BTreeMap<&'static str, String>);
 

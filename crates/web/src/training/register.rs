@@ -62,8 +62,7 @@ impl SessionPage {
     }
 }
 
-/// Errors of a form by field, each already translated by field and rule.
-
+/// The session page, with an error or a notice.
 pub(super) async fn session_page(
     state: &AppState,
     user: &CurrentUser,
