@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use tabara_store::AuditEntry;
 
 use crate::common::*;
-use crate::world::world;
+use crate::world::world_signed_in;
 
 /// Each POST route and the audit actions a successful request appends (among others).
 /// An empty list: the route writes nothing to the register, and appends nothing.
@@ -132,7 +132,7 @@ async fn post(b: &mut Browser<'_>, path: &str, fields: &[(String, String)]) -> R
 
 store_test!(every_write_appends_its_audit_action, |db| async move {
     let app = start(&db).await;
-    let mut world = world(&db, &app).await;
+    let mut world = world_signed_in(&db, &app, Some(&["officer", "trainer", "admin"])).await;
     let mut log = Log {
         head: 0,
         appended: BTreeMap::new(),
@@ -529,7 +529,7 @@ store_test!(every_write_appends_its_audit_action, |db| async move {
         log.record(&db, route, actor(&world, admin)).await;
     }
 
-    let requester = world.users[who(&world, "admin.second")].id;
+    let requester = world.requester;
     let pending = db
         .store
         .user_by_username("matrix.pending")

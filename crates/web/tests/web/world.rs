@@ -232,6 +232,15 @@ pub(crate) async fn new_account(
 
 /// Seed the fixtures on the demo register of `app` and sign every requester in.
 pub(crate) async fn world<'a>(db: &TestDb, app: &'a App) -> World<'a> {
+    world_signed_in(db, app, None).await
+}
+
+/// The same fixtures, with only the requesters named (`None`: all) signed in.
+pub(crate) async fn world_signed_in<'a>(
+    db: &TestDb,
+    app: &'a App,
+    only: Option<&[&str]>,
+) -> World<'a> {
     let (pj, pafe, iom, unicef) = (
         org(app, "Police Judiciaire"),
         org(app, "Police de l'Air"),
@@ -381,6 +390,9 @@ pub(crate) async fn world<'a>(db: &TestDb, app: &'a App) -> World<'a> {
         accounts.push((name.into(), u.role, u.organisation_id, u.office_id, u.id));
     }
     for (username, role, organisation, office, id) in accounts {
+        if only.is_some_and(|names| !names.contains(&username.as_str())) {
+            continue;
+        }
         let mut browser = browser(app);
         let signed = browser.sign_in(&username, DEMO_PASSWORD).await;
         assert_eq!(signed.status, 303, "{username} signs in");
@@ -399,7 +411,7 @@ pub(crate) async fn world<'a>(db: &TestDb, app: &'a App) -> World<'a> {
         });
     }
     // Every role is asked, and some by users of two agencies or offices.
-    for role in Role::ALL {
+    for role in Role::ALL.iter().filter(|_| only.is_none()) {
         assert!(users.iter().any(|u| u.role == *role), "{role}");
     }
     World {
