@@ -342,10 +342,7 @@ pub(crate) async fn world_signed_in<'a>(
         .await,
     ];
 
-    // Training: the demo programme, and a certificate of the demo officer.
-    tabara_demo::write_training(&db.store, &Actor::system("test"), &app.reference, 9)
-        .await
-        .unwrap();
+    // Training: a two-day session, the demo officer certified in it, another participant.
     let officer = app
         .reference
         .users
@@ -353,22 +350,75 @@ pub(crate) async fn world_signed_in<'a>(
         .find(|u| u.username == "officer")
         .unwrap()
         .id;
+    let system = Actor::system("test");
+    let (first_day, last_day) = (
+        chrono::NaiveDate::from_ymd_opt(2026, 3, 2).unwrap(),
+        chrono::NaiveDate::from_ymd_opt(2026, 3, 3).unwrap(),
+    );
+    let session = db
+        .store
+        .create_training_session(
+            &system,
+            &tabara_store::NewTrainingSession {
+                id: tabara_core::ids::TrainingSessionId::new(),
+                title: "Formation de la matrice".into(),
+                starts_on: first_day,
+                ends_on: last_day,
+                venue: "Bujumbura".into(),
+                organiser_id: iom,
+                funding: None,
+                modules: vec![tabara_store::SessionModule {
+                    module: "legal_frameworks".into(),
+                    facilitator_id: Some(iom),
+                }],
+                trainers: vec!["Josiane Kwizera".into()],
+                rule: Default::default(),
+            },
+        )
+        .await
+        .unwrap();
+    let mut participants = Vec::new();
+    for (name, account) in [
+        ("Claudine Iradukunda", Some(officer)),
+        ("Jean Hatungimana", None),
+    ] {
+        let p = db
+            .store
+            .add_participant(
+                &system,
+                &tabara_store::NewParticipant {
+                    id: tabara_core::ids::ParticipantId::new(),
+                    session_id: session.id,
+                    user_id: account,
+                    full_name: name.into(),
+                    rank: Some("OPJ".into()),
+                    unit: None,
+                    office_id: None,
+                    sex: Gender::Feminine,
+                },
+            )
+            .await
+            .unwrap();
+        participants.push(p);
+    }
+    let holder = &participants[0];
+    for day in [first_day, last_day] {
+        db.store
+            .set_attendance(&system, holder.id, day, true)
+            .await
+            .unwrap();
+    }
+    let version = db.store.participant(holder.id).await.unwrap().version;
+    db.store
+        .set_scores(&system, holder.id, version, Some(40), Some(90))
+        .await
+        .unwrap();
     let certificate = db
         .store
-        .user_certificates(officer)
+        .issue_certificate(&system, holder.id)
         .await
-        .unwrap()
-        .into_iter()
-        .find(|c| c.revoked_at.is_none())
-        .expect("the demo officer holds a certificate");
-    let participant = db
-        .store
-        .participants(certificate.session_id)
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|p| p.user_id != Some(officer))
-        .expect("a participant");
+        .unwrap();
+    let participant = participants[1].clone();
 
     let mut users = Vec::new();
     let mut accounts: Vec<(String, Role, OrganisationId, Option<OfficeId>, UserId)> = app
