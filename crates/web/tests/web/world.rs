@@ -1,9 +1,10 @@
-//! The records and users the access matrix and the CSRF walk ask about, seeded on the demo
-//! register: cases of several agencies (at the user's office, another post of the same agency,
-//! a partner's case at the officer's post, shared to read, shared for editing, assigned to a
-//! user of another agency, of a child), each with a victim, a suspect and a witness and a draft
-//! screening; the demo training programme and a certificate of the demo officer; accounts to
-//! act upon and a request waiting for a second administrator; and requesters of every role.
+//! The records and users the access matrix, the CSRF walk and the audit walk ask about,
+//! seeded on the demo register: cases of several agencies (at the user's office, another post
+//! of the same agency, a partner's case at the officer's post, shared to read, shared for
+//! editing, assigned to a user of another agency, of a child), each with a victim, a suspect
+//! and a witness and a draft screening; a training session with the demo officer certified and
+//! another participant; accounts to act upon and a request waiting for a second administrator;
+//! and requesters of every role.
 
 use tabara_core::Picklist;
 use tabara_core::htcds::{Gender, TraffickingStatus};
