@@ -253,7 +253,6 @@ pub(crate) async fn world_signed_in<'a>(
         org(app, "Maison"),
         org(app, "Commission"),
     );
-    let _ = unicef;
     let gatumba = office(app, "Poste frontalier de Gatumba");
     let kanyaru = office(app, "Poste frontalier de Kanyaru-Bas");
     let pj_bujumbura = office(app, "Commissariat PJ de Bujumbura Mairie");
@@ -295,6 +294,13 @@ pub(crate) async fn world_signed_in<'a>(
         .users
         .iter()
         .find(|u| u.username == "investigator")
+        .unwrap()
+        .id;
+    let supervisor = app
+        .reference
+        .users
+        .iter()
+        .find(|u| u.username == "supervisor")
         .unwrap()
         .id;
     let cases = vec![
@@ -339,6 +345,18 @@ pub(crate) async fn world_signed_in<'a>(
             None,
             15,
             vec![],
+        )
+        .await,
+        // Reached by a supervisor of another agency through the assignment alone: read and
+        // commented on, not edited; the shelter edits it through its share.
+        make_case(
+            db,
+            "UNICEF's, assigned to the PJ supervisor, shared for editing with the shelter",
+            unicef,
+            None,
+            Some(supervisor),
+            30,
+            vec![(shelter, true)],
         )
         .await,
     ];
