@@ -4,9 +4,10 @@
 //! reaching a case: the user's agency, office, a case shared to read, one shared for editing,
 //! one assigned to a user, one of a child, and persons of each role.
 //!
-//! The expected answer comes from the policy written out in this file from the documentation
+//! The expected answer comes from the policy written out in `policy.rs` from the documentation
 //! of `crates/core/src/permissions.rs` and `docs/security.md` — never from `decide` or
-//! `Store::relation`, which the server calls: a rule changed there and not here fails here.
+//! `Store::relation`, which the server calls: a rule changed there and not here fails here;
+//! the fixtures are in `world.rs`.
 //! Every write route is tried by users it refuses too, and a refused write changes nothing
 //! (the audit log keeps its length: every write is audited in its own transaction).
 
