@@ -16,7 +16,7 @@ use std::collections::BTreeSet;
 use tabara_core::ids::PersonId;
 
 use crate::common::*;
-use crate::policy::{Want, may_global, may_on_case, reaches, reads_identity};
+use crate::policy::{Want, may_global, may_on_case, reaches, reads_identity, route_needs};
 use crate::world::{Requester, Target, World, fill, targets, world};
 use tabara_web::{Access, Kind, RouteInfo, route_table};
 
@@ -175,6 +175,21 @@ store_test!(access_matrix_from_the_route_table, |db| async move {
         routes.len(),
         "a (method, path) pair declared twice"
     );
+    // Each route declares what its area needs, as the policy says it from the path alone.
+    let misdeclared: Vec<String> = routes
+        .iter()
+        .filter(|r| route_needs(r.method, r.path) != Some(r.access))
+        .map(|r| {
+            format!(
+                "{} {}: declared {:?}, the policy says {:?}",
+                r.method,
+                r.path,
+                r.access,
+                route_needs(r.method, r.path)
+            )
+        })
+        .collect();
+    assert!(misdeclared.is_empty(), "{}", misdeclared.join("\n"));
     // Reads first, then writes (an allowed write may revoke or decide what a read needs);
     // signing out last, since it ends the session.
     routes.sort_by_key(|r| (r.method == "POST", r.path == "/signout"));

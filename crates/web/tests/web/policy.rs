@@ -220,3 +220,76 @@ impl Want {
         }
     }
 }
+
+/// What a route needs, said from its path alone, by area — independent of what the router
+/// declares (the matrix fails where the two differ, and for a route this does not know).
+pub(crate) fn route_needs(method: &str, path: &str) -> Option<tabara_web::Access> {
+    use Action::*;
+    use tabara_web::Access::{Global, Public, Record, SignedIn};
+    use tabara_web::Kind;
+    let read_or_edit = if method == "GET" { ReadCase } else { EditCase };
+    let access = match (method, path) {
+        // Before any session: signing in, the language, the public verification of a
+        // certificate, the probes, the stylesheet, the API's description and its 404s.
+        ("GET" | "POST", "/signin")
+        | ("POST", "/lang")
+        | (
+            "GET",
+            "/verify"
+            | "/healthz"
+            | "/readyz"
+            | "/static/tabara.css"
+            | "/api/v1/openapi.json"
+            | "/api/v1/{*rest}",
+        ) => Public,
+        // Any signed-in user: the home page, signing out, one's password and certificates, the
+        // case list (cut to the user's reach), the screening catalogue and its evaluation.
+        ("GET", "/" | "/cases" | "/account/certificates" | "/api/v1/cases")
+        | ("POST", "/signout")
+        | ("GET" | "POST", "/account/password")
+        | ("GET", "/api/v1/screening/catalogue")
+        | ("POST", "/api/v1/screening/evaluate") => SignedIn,
+        (_, "/cases/new") => Global(CreateCase),
+        // A person of a case: read with the case, edited with it; starting a screening edits
+        // the case.
+        ("GET", "/cases/{number}/persons/{person}") => Record(Kind::CasePerson, ReadCase),
+        (_, "/cases/{number}/persons/{person}/edit") => Record(Kind::CasePerson, EditCase),
+        ("POST", "/cases/{number}/persons/{person}/screenings") => Record(Kind::Case, EditCase),
+        ("GET", "/cases/{number}" | "/api/v1/cases/{reference}") => Record(Kind::Case, ReadCase),
+        (_, "/cases/{number}/edit") => Record(Kind::Case, EditCase),
+        ("POST", "/cases/{number}/comments") => Record(Kind::Case, CommentCase),
+        ("POST", "/cases/{number}/shares") => Record(Kind::Case, ShareCase),
+        (_, p) if p.starts_with("/screenings/{id}") || p == "/api/v1/screenings/{id}" => {
+            Record(Kind::Screening, read_or_edit)
+        }
+        // The training programme is the trainers'; a certificate's holder reaches its PDF.
+        ("GET", "/training/certificates/{id}/pdf") => Record(Kind::OwnCertificate, ManageTraining),
+        (_, p) if p.starts_with("/training/certificates/{id}") => {
+            Record(Kind::Certificate, ManageTraining)
+        }
+        (_, p)
+            if p.starts_with("/training/sessions/{id}")
+                || p == "/api/v1/training/sessions/{id}" =>
+        {
+            Record(Kind::TrainingSession, ManageTraining)
+        }
+        (_, p) if p.starts_with("/training/participants/{id}") => {
+            Record(Kind::Participant, ManageTraining)
+        }
+        (_, p) if p.starts_with("/training") || p.starts_with("/api/v1/training") => {
+            Global(ManageTraining)
+        }
+        // Administration: accounts and their requests, organisations and their offices.
+        (_, p) if p.starts_with("/admin/users/{username}") => Record(Kind::User, ManageUsers),
+        (_, p) if p.starts_with("/admin/requests/{id}") => {
+            Record(Kind::AccountRequest, ManageUsers)
+        }
+        (_, p) if p.starts_with("/admin/users") => Global(ManageUsers),
+        (_, p) if p.starts_with("/admin/organisations/{id}") => {
+            Record(Kind::Organisation, ManageOrganisations)
+        }
+        (_, p) if p.starts_with("/admin/organisations") => Global(ManageOrganisations),
+        _ => return None,
+    };
+    Some(access)
+}
