@@ -1,8 +1,9 @@
 //! The access policy, written out from the documentation of `crates/core/src/permissions.rs`
 //! and `docs/security.md` as tables: who reaches a case and through which relations, what
-//! each role does on a case it reaches, whose identity it reads, and the actions that are not
-//! about one record. The matrix takes its expected answers from here, never from `decide` or
-//! `Store::relation`, which the server calls: a rule changed there and not here fails.
+//! each role does on a case it reaches, whose identity it reads, the actions that are not
+//! about one record, and what each area of the site needs (`route_needs`). The matrix takes
+//! its expected answers from here, never from `decide`, `Store::relation` or the router's
+//! declarations: a rule changed there and not here fails.
 
 use tabara_core::Picklist;
 use tabara_core::permissions::Action;
