@@ -343,7 +343,7 @@ store_test!(access_matrix_from_the_route_table, |db| async move {
     }
     assert_eq!(
         identity_cells,
-        world.cases.len() * 3 * world.users.len(),
+        world.cases.iter().map(|c| c.persons.len()).sum::<usize>() * world.users.len(),
         "identity cells"
     );
     // Every kind of answer is met, so no branch of the policy goes untried.

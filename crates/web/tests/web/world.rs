@@ -1,10 +1,11 @@
 //! The records and users the access matrix, the CSRF walk and the audit walk ask about,
 //! seeded on the demo register: cases of several agencies (at the user's office, another post
 //! of the same agency, a partner's case at the officer's post, shared to read, shared for
-//! editing, assigned to a user of another agency, of a child), each with a victim, a suspect
-//! and a witness and a draft screening; a training session with the demo officer certified and
-//! another participant; accounts to act upon and a request waiting for a second administrator;
-//! and requesters of every role.
+//! editing, assigned to a user of another agency, of a child, assigned to a supervisor of
+//! another agency), each with a victim, a suspect and a witness (and a relative, in the dossier
+//! sent to the prosecution) and a draft screening; a training session with the demo officer
+//! certified and another participant; accounts to act upon and a request waiting for a second
+//! administrator; and requesters of every role.
 
 use tabara_core::Picklist;
 use tabara_core::htcds::{Gender, TraffickingStatus};
@@ -20,6 +21,7 @@ use tabara_web::{Access, Kind, RouteInfo};
 /// A case made for the matrix, with what the oracle needs to know of it.
 pub(crate) struct CaseFx {
     pub(crate) label: &'static str,
+    pub(crate) id: CaseId,
     pub(crate) number: i64,
     pub(crate) organisation: OrganisationId,
     pub(crate) office: Option<OfficeId>,
@@ -195,6 +197,7 @@ pub(crate) async fn make_case(
         .unwrap();
     CaseFx {
         label,
+        id: case.id,
         number: case.number,
         organisation,
         office,
@@ -303,7 +306,7 @@ pub(crate) async fn world_signed_in<'a>(
         .find(|u| u.username == "supervisor")
         .unwrap()
         .id;
-    let cases = vec![
+    let mut cases = vec![
         make_case(db, "PAFE at Gatumba", pafe, Some(gatumba), None, 30, vec![]).await,
         make_case(db, "PAFE at Kanyaru", pafe, Some(kanyaru), None, 30, vec![]).await,
         make_case(db, "IOM at Gatumba", iom, Some(gatumba), None, 30, vec![]).await,
@@ -360,6 +363,32 @@ pub(crate) async fn world_signed_in<'a>(
         )
         .await,
     ];
+    // Someone else in the dossier sent to the prosecution (a relative): only the
+    // investigating services read who.
+    let relative = Person {
+        id: PersonId::new(),
+        organisation_id: pj,
+        facts: facts(52),
+        version: 1,
+    };
+    let system = Actor::system("test");
+    db.store
+        .create_person(
+            &system,
+            &relative,
+            &PersonIdentity {
+                first_name: Some("Parent".into()),
+                second_name: Some("Matrice".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    db.store
+        .add_case_person(&system, cases[3].id, relative.id, &Involvement::Other)
+        .await
+        .unwrap();
+    cases[3].persons.push((relative.id, PersonRole::Other));
 
     // Training: a two-day session, the demo officer certified in it, another participant.
     let officer = app
