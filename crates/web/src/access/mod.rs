@@ -97,7 +97,7 @@ pub enum Body {
     /// No body (every `GET`).
     None,
     /// An HTML form (`application/x-www-form-urlencoded`) carrying the session's CSRF token,
-    /// read through [`CsrfForm`]; sign-in and the language switch, which come before a session,
+    /// read through `CsrfForm`; sign-in and the language switch, which come before a session,
     /// carry the double-submit token instead.
     Form,
     /// A multipart form carrying the CSRF token (none today; uploads will).

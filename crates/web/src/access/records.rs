@@ -59,6 +59,13 @@ pub struct ScreeningAccess {
     _sealed: Sealed,
 }
 
+impl ScreeningAccess {
+    /// The screening, its case and the relation.
+    pub fn into_parts(self) -> (Screening, Case, Relation) {
+        (self.screening, self.case, self.relation)
+    }
+}
+
 /// A training session, for a role granted the declared action.
 #[derive(Clone)]
 pub struct SessionAccess {

@@ -278,12 +278,7 @@ pub(super) async fn show(
     access: ScreeningAccess,
     Query(q): Query<StepQuery>,
 ) -> Result<Response, AppError> {
-    let ScreeningAccess {
-        screening: s,
-        case,
-        relation,
-        ..
-    } = access;
+    let (s, case, relation) = access.into_parts();
     if s.state == ScreeningState::Completed
         || !decide(user.user.role, Action::EditCase, Some(relation)).allowed()
     {

@@ -176,12 +176,7 @@ pub(super) async fn review(
     user: CurrentUser,
     access: ScreeningAccess,
 ) -> Result<Response, AppError> {
-    let ScreeningAccess {
-        screening: s,
-        case,
-        relation,
-        ..
-    } = access;
+    let (s, case, relation) = access.into_parts();
     result_page(&state, &user, &s, case, relation, None).await
 }
 
@@ -198,12 +193,7 @@ pub(super) async fn complete(
     access: ScreeningAccess,
     CsrfForm { user, form }: CsrfForm<CompleteForm>,
 ) -> Result<Response, AppError> {
-    let ScreeningAccess {
-        screening: s,
-        case,
-        relation,
-        ..
-    } = access;
+    let (s, case, relation) = access.into_parts();
     let catalogue = catalogue(user.lang)?;
     let version = form.version.trim().parse().unwrap_or(0);
     match state
@@ -238,12 +228,7 @@ pub(super) async fn decision(
     access: ScreeningAccess,
     CsrfForm { user, form }: CsrfForm<DecisionForm>,
 ) -> Result<Response, AppError> {
-    let ScreeningAccess {
-        screening: s,
-        case,
-        relation,
-        ..
-    } = access;
+    let (s, case, relation) = access.into_parts();
     let kind = if form.decision == "override" {
         DecisionKind::Overridden
     } else {
