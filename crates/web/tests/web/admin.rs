@@ -1,0 +1,353 @@
+//! Administration: accounts and organisations.
+
+use crate::common::*;
+
+store_test!(admin_manages_accounts_and_organisations, |db| async move {
+    let app = start(&db).await;
+    let mut admin = browser(&app);
+    admin.signed_in("admin").await;
+    let list = admin.get("/admin/users").await;
+    assert_eq!(list.status, 200);
+    for u in &app.reference.users {
+        assert!(list.body.contains(&format!(">{}<", u.username)));
+    }
+    let form = admin.get("/admin/users/new").await;
+    assert_eq!(form.status, 200);
+    let csrf = Browser::csrf(&form.body);
+    let pafe = app
+        .reference
+        .organisations
+        .iter()
+        .find(|o| o.name.contains("PAFE"))
+        .unwrap();
+    let gatumba = app
+        .reference
+        .offices
+        .iter()
+        .find(|o| o.name == "Poste frontalier de Gatumba")
+        .unwrap();
+    let other_office = app
+        .reference
+        .offices
+        .iter()
+        .find(|o| o.organisation_id != pafe.id)
+        .unwrap();
+    let (pafe_id, gatumba_id, other_id) = (
+        pafe.id.to_string(),
+        gatumba.id.to_string(),
+        other_office.id.to_string(),
+    );
+    let bad = admin
+        .post(
+            "/admin/users/new",
+            &[
+                ("csrf", &csrf),
+                ("username", "bad name"),
+                ("display_name", ""),
+                ("role", "officer"),
+                ("organisation", &pafe_id),
+                ("office", &other_id),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, 422);
+    for field in ["usr_Username", "usr_DisplayName", "usr_Office"] {
+        assert!(bad.body.contains(&format!("id=\"err-{field}\"")), "{field}");
+    }
+    let taken = admin
+        .post(
+            "/admin/users/new",
+            &[
+                ("csrf", &csrf),
+                ("username", "officer"),
+                ("display_name", "Someone"),
+                ("role", "officer"),
+                ("organisation", &pafe_id),
+            ],
+        )
+        .await;
+    assert_eq!(taken.status, 422);
+    assert!(taken.body.contains("already taken"));
+    // A trainer reads no identities: one administrator creates the account, with a one-time
+    // password that leads only to choosing one's own (officers: see
+    // `one_time_credentials_and_a_second_administrator`).
+    let created = admin
+        .post(
+            "/admin/users/new",
+            &[
+                ("csrf", &csrf),
+                ("username", "kobero.officer"),
+                ("display_name", "Agent Kobero"),
+                ("role", "trainer"),
+                ("organisation", &pafe_id),
+                ("office", &gatumba_id),
+            ],
+        )
+        .await;
+    assert_eq!(created.status, 200, "{}", created.body);
+    let one_time = one_time_password(&created.body, "kobero.officer");
+    let mut newcomer = browser(&app);
+    let r = newcomer.sign_in("kobero.officer", &one_time).await;
+    assert_eq!(r.location.as_deref(), Some("/account/password"));
+    choose_password(&mut newcomer, "Kobero-2026-own").await;
+    let password = "Kobero-2026-own".to_string();
+    assert_eq!(
+        newcomer.sign_in("kobero.officer", &password).await.status,
+        303
+    );
+    assert_eq!(newcomer.get("/training").await.status, 200);
+
+    // Disabling ends the sessions and sign-in; enabling lets them back; a reset replaces the
+    // password.
+    let r = admin
+        .post("/admin/users/kobero.officer/disable", &[("csrf", &csrf)])
+        .await;
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains("disabled"));
+    assert_eq!(newcomer.get("/training").await.status, 303);
+    assert_ne!(
+        browser(&app)
+            .sign_in("kobero.officer", &password)
+            .await
+            .status,
+        303
+    );
+    let enabled = admin
+        .post("/admin/users/kobero.officer/enable", &[("csrf", &csrf)])
+        .await;
+    assert_eq!(enabled.status, 200, "{}", enabled.body);
+    let reset = admin
+        .post("/admin/users/kobero.officer/reset", &[("csrf", &csrf)])
+        .await;
+    let new_password = one_time_password(&reset.body, "kobero.officer");
+    assert_ne!(
+        browser(&app)
+            .sign_in("kobero.officer", &password)
+            .await
+            .status,
+        303
+    );
+    assert_eq!(
+        browser(&app)
+            .sign_in("kobero.officer", &new_password)
+            .await
+            .status,
+        303
+    );
+    let me = admin
+        .post("/admin/users/admin/disable", &[("csrf", &csrf)])
+        .await;
+    assert_eq!(
+        me.status, 422,
+        "an administrator cannot lock themselves out"
+    );
+
+    // Organisations and offices.
+    let orgs = admin.get("/admin/organisations").await;
+    assert!(orgs.body.contains("Police Judiciaire"));
+    let bad_org = admin
+        .post(
+            "/admin/organisations/new",
+            &[
+                ("csrf", &csrf),
+                ("name", ""),
+                ("org_type", "NGO"),
+                ("country", "ZZ"),
+            ],
+        )
+        .await;
+    assert_eq!(bad_org.status, 422);
+    assert!(bad_org.body.contains("id=\"err-org_Name\""));
+    assert!(bad_org.body.contains("id=\"err-org_ShippingCountry\""));
+    let org_type = tabara_core::htcds::OrgType::Ngo.as_str();
+    let new_org = admin
+        .post(
+            "/admin/organisations/new",
+            &[
+                ("csrf", &csrf),
+                ("name", "Association Twiyubake"),
+                ("org_type", org_type),
+                ("city", "Gitega"),
+                ("country", "BI"),
+            ],
+        )
+        .await;
+    assert_eq!(new_org.status, 303, "{}", new_org.body);
+    let org_path = new_org.location.unwrap();
+    let org_page = admin.get(&org_path).await;
+    assert!(org_page.body.contains("Association Twiyubake"));
+    let bad_office = admin
+        .post(
+            &format!("{org_path}/offices"),
+            &[
+                ("csrf", &csrf),
+                ("name", "Antenne"),
+                ("kind", ""),
+                ("province", ""),
+                ("border_country", "Q1"),
+            ],
+        )
+        .await;
+    assert_eq!(bad_office.status, 422);
+    for field in ["off_Kind", "off_Province", "off_BorderCountry"] {
+        assert!(
+            bad_office.body.contains(&format!("id=\"err-{field}\"")),
+            "{field}"
+        );
+    }
+    let office = admin
+        .post(
+            &format!("{org_path}/offices"),
+            &[
+                ("csrf", &csrf),
+                ("name", "Antenne de Gitega"),
+                ("kind", "field_office"),
+                ("province", "Gitega"),
+            ],
+        )
+        .await;
+    assert_eq!(office.status, 303);
+    assert!(
+        admin
+            .get(&org_path)
+            .await
+            .body
+            .contains("Antenne de Gitega")
+    );
+    let version = hidden(&org_page.body, "version");
+    let renamed = admin
+        .post(
+            &org_path,
+            &[
+                ("csrf", &csrf),
+                ("version", &version),
+                ("name", "Association Twiyubake Burundi"),
+                ("org_type", org_type),
+                ("country", "BI"),
+            ],
+        )
+        .await;
+    assert_eq!(renamed.status, 303);
+    let stale = admin
+        .post(
+            &org_path,
+            &[
+                ("csrf", &csrf),
+                ("version", &version),
+                ("name", "Stale"),
+                ("org_type", org_type),
+                ("country", "BI"),
+            ],
+        )
+        .await;
+    assert_eq!(stale.status, 422);
+    assert!(stale.body.contains("id=\"form-conflict\""));
+    let names: Vec<String> = db
+        .store
+        .organisations()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|o| o.name)
+        .collect();
+    assert!(names.contains(&"Association Twiyubake Burundi".to_string()));
+    assert!(!names.contains(&"Stale".to_string()));
+
+    // Nobody else reaches the admin pages.
+    let mut officer = browser(&app);
+    officer.signed_in("officer").await;
+    for path in [
+        "/admin/users",
+        "/admin/users/new",
+        "/admin/organisations",
+        &org_path,
+    ] {
+        assert_eq!(officer.get(path).await.status, 404, "{path}");
+    }
+    db.finish().await;
+});
+
+store_test!(
+    the_new_account_form_offers_offices_by_agency,
+    |db| async move {
+        let app = start(&db).await;
+        let mut admin = browser(&app);
+        admin.signed_in("admin").await;
+        let form = admin.get("/admin/users/new").await;
+        let csrf = Browser::csrf(&form.body);
+        let pafe = app
+            .reference
+            .organisations
+            .iter()
+            .find(|o| o.name.contains("PAFE"))
+            .unwrap();
+        // Each office sits in its own agency's group.
+        for office in &app.reference.offices {
+            let org = app
+                .reference
+                .organisations
+                .iter()
+                .find(|o| o.id == office.organisation_id)
+                .unwrap();
+            let group = form
+                .body
+                .split(&format!(
+                    "<optgroup label=\"{}\">",
+                    askama_escape(&org.name)
+                ))
+                .nth(1)
+                .unwrap_or_else(|| panic!("no group for {}", org.name))
+                .split("</optgroup>")
+                .next()
+                .unwrap();
+            assert!(
+                group.contains(&format!("value=\"{}\"", office.id)),
+                "{} in {}",
+                office.name,
+                org.name
+            );
+        }
+        // An office of another agency is refused with a field error, and the form then offers
+        // only the chosen agency's offices.
+        let other = app
+            .reference
+            .offices
+            .iter()
+            .find(|o| o.organisation_id != pafe.id)
+            .unwrap();
+        let r = admin
+            .post(
+                "/admin/users/new",
+                &[
+                    ("csrf", &csrf),
+                    ("username", "agent.x"),
+                    ("display_name", "Agent X"),
+                    ("role", "trainer"),
+                    ("organisation", &pafe.id.to_string()),
+                    ("office", &other.id.to_string()),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 422);
+        assert!(r.body.contains("id=\"err-usr_Office\""));
+        assert!(!r.body.contains(&other.id.to_string()));
+        assert_eq!(r.body.matches("<optgroup").count(), 1);
+        assert!(
+            db.store
+                .user_by_username("agent.x")
+                .await
+                .unwrap()
+                .is_none()
+        );
+        db.finish().await;
+    }
+);
+
+/// Names as askama writes them into an attribute.
+fn askama_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}

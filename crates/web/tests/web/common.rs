@@ -1,0 +1,343 @@
+//! What every module of the web tests shares: the server started on a demo register, a
+//! browser-like client, sign-in and fixture helpers.
+
+pub(crate) use std::collections::HashMap;
+
+pub(crate) use reqwest::redirect::Policy;
+pub(crate) use tabara_core::Role;
+pub(crate) use tabara_demo::{DEMO_PASSWORD, Demo, Reference};
+pub(crate) use tabara_store::testing::TestDb;
+pub(crate) use tabara_store::{Actor, CaseFilter, PageRequest, Store, store_test};
+
+pub(crate) struct App {
+    pub(crate) base: String,
+    pub(crate) http: reqwest::Client,
+    pub(crate) reference: Reference,
+    pub(crate) _stop: tokio::sync::oneshot::Sender<()>,
+}
+
+/// A browser-like client: keeps its cookies, does not follow redirects.
+pub(crate) struct Browser<'a> {
+    pub(crate) app: &'a App,
+    pub(crate) cookies: HashMap<String, String>,
+}
+
+pub(crate) struct Reply {
+    pub(crate) status: u16,
+    pub(crate) location: Option<String>,
+    pub(crate) headers: reqwest::header::HeaderMap,
+    pub(crate) body: String,
+}
+
+impl Browser<'_> {
+    pub(crate) fn cookie_header(&self) -> String {
+        self.cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    pub(crate) fn keep(&mut self, headers: &reqwest::header::HeaderMap) {
+        for v in headers.get_all(reqwest::header::SET_COOKIE) {
+            let v = v.to_str().unwrap();
+            let (kv, attrs) = v.split_once(';').unwrap_or((v, ""));
+            let (k, val) = kv.split_once('=').unwrap();
+            if attrs.contains("Max-Age=0") || val.is_empty() {
+                self.cookies.remove(k);
+            } else {
+                self.cookies.insert(k.to_string(), val.to_string());
+            }
+        }
+    }
+
+    pub(crate) async fn reply(&mut self, r: reqwest::Response) -> Reply {
+        let status = r.status().as_u16();
+        let headers = r.headers().clone();
+        self.keep(&headers);
+        Reply {
+            status,
+            location: headers
+                .get("location")
+                .map(|l| l.to_str().unwrap().to_string()),
+            headers,
+            body: r.text().await.unwrap(),
+        }
+    }
+
+    pub(crate) async fn get(&mut self, path: &str) -> Reply {
+        let r = self
+            .app
+            .http
+            .get(format!("{}{path}", self.app.base))
+            .header("cookie", self.cookie_header())
+            .send()
+            .await
+            .unwrap();
+        self.reply(r).await
+    }
+
+    pub(crate) async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Reply {
+        let r = self
+            .app
+            .http
+            .post(format!("{}{path}", self.app.base))
+            .header("cookie", self.cookie_header())
+            .form(form)
+            .send()
+            .await
+            .unwrap();
+        self.reply(r).await
+    }
+
+    /// The value of the last hidden `csrf` field of a page (the page's own form).
+    pub(crate) fn csrf(body: &str) -> String {
+        body.split("name=\"csrf\" value=\"")
+            .skip(1)
+            .map(|rest| rest.split('"').next().unwrap().to_string())
+            .filter(|v| !v.is_empty())
+            .last()
+            .unwrap_or_default()
+    }
+
+    pub(crate) async fn sign_in(&mut self, username: &str, password: &str) -> Reply {
+        let page = self.get("/signin").await;
+        let csrf = Self::csrf(&page.body);
+        self.post(
+            "/signin",
+            &[
+                ("username", username),
+                ("password", password),
+                ("csrf", &csrf),
+                ("next", "/"),
+            ],
+        )
+        .await
+    }
+
+    /// Sign in with the demo password, and check that it worked: a test that goes on as an
+    /// anonymous visitor would see only the sign-in page, and pass many a negative check.
+    pub(crate) async fn signed_in(&mut self, username: &str) {
+        let r = self.sign_in(username, DEMO_PASSWORD).await;
+        assert_eq!(
+            (r.status, r.location.as_deref()),
+            (303, Some("/")),
+            "{username} signs in"
+        );
+    }
+}
+
+pub(crate) async fn start(db: &TestDb) -> App {
+    start_with(db, tabara_web::Config::default()).await
+}
+
+pub(crate) async fn start_with(db: &TestDb, config: tabara_web::Config) -> App {
+    let store: Store = db.store.clone();
+    let actor = Actor::system("test");
+    let mut demo = Demo::new(9, 300);
+    let reference = demo.reference().clone();
+    let hash = tabara_core::password::hash_password(DEMO_PASSWORD);
+    reference.write(&store, &actor, &hash).await.unwrap();
+    while let Some(batch) = demo.next_batch(300) {
+        store.bulk_insert(&actor, &batch).await.unwrap();
+    }
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(tabara_web::serve_on(listener, store, config, async {
+        let _ = stopped.await;
+    }));
+    App {
+        base,
+        http: reqwest::Client::builder()
+            .redirect(Policy::none())
+            .build()
+            .unwrap(),
+        reference,
+        _stop: stop,
+    }
+}
+
+pub(crate) fn browser(app: &App) -> Browser<'_> {
+    Browser {
+        app,
+        cookies: HashMap::new(),
+    }
+}
+
+pub(crate) async fn api_token(db: &TestDb, username: &str) -> String {
+    let user = db.store.user_by_username(username).await.unwrap().unwrap();
+    let token = format!("tbr_test_{}", user.id.0.simple());
+    let hash = tabara_store::token_hash(&token);
+    db.store
+        .create_api_token(&Actor::system("test"), user.id, &hash, "test client", None)
+        .await
+        .unwrap();
+    token
+}
+
+/// The first cases the demo user `username` can see.
+pub(crate) async fn cases_of(
+    db: &TestDb,
+    app: &App,
+    username: &str,
+    n: i64,
+) -> Vec<tabara_store::CaseSummary> {
+    let user = app
+        .reference
+        .users
+        .iter()
+        .find(|u| u.username == username)
+        .unwrap();
+    db.store
+        .list_cases(
+            &CaseFilter {
+                visible_to: Some(user.viewer()),
+                ..Default::default()
+            },
+            PageRequest {
+                after: None,
+                limit: n,
+            },
+        )
+        .await
+        .unwrap()
+        .items
+}
+
+/// The value of the hidden field `name` in a page.
+pub(crate) fn hidden(body: &str, name: &str) -> String {
+    body.split(&format!("name=\"{name}\" value=\""))
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// How many times the identity of `person` was read, by anyone.
+pub(crate) async fn identity_reads(db: &TestDb, person: tabara_core::ids::PersonId) -> usize {
+    db.store
+        .audit_trail("person", &person.to_string())
+        .await
+        .unwrap()
+        .iter()
+        .filter(|e| e.action == "person_identity.read")
+        .count()
+}
+
+/// The one-time password an administrator's page hands over for `username`.
+pub(crate) fn one_time_password(body: &str, username: &str) -> String {
+    body.split(&format!("One-time password for {username}: "))
+        .nth(1)
+        .unwrap_or_else(|| panic!("no one-time password in {body}"))
+        .split(' ')
+        .next()
+        .unwrap()
+        .to_string()
+}
+
+/// After signing in with a one-time password: choose `new` on the only page that opens.
+pub(crate) async fn choose_password(b: &mut Browser<'_>, new: &str) {
+    let page = b.get("/account/password").await;
+    assert_eq!(page.status, 200);
+    assert!(!page.body.contains("name=\"current\""), "{}", page.body);
+    let csrf = Browser::csrf(&page.body);
+    let r = b
+        .post(
+            "/account/password",
+            &[("csrf", &csrf), ("new", new), ("repeat", new)],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+}
+
+pub(crate) async fn actions(db: &TestDb, username: &str) -> Vec<String> {
+    let u = db.store.user_by_username(username).await.unwrap().unwrap();
+    db.store
+        .audit_trail("user", &u.id.to_string())
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.action)
+        .collect()
+}
+
+/// The value of attribute `name` in the tag `tag` (`<input … name="x" …>`), entities decoded.
+fn attribute(tag: &str, name: &str) -> Option<String> {
+    let start = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+    let end = tag[start..].find('"')? + start;
+    Some(unescape(&tag[start..end]))
+}
+
+fn unescape(s: &str) -> String {
+    s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#34;", "\"")
+        .replace("&#39;", "'")
+        .replace("&#x27;", "'")
+        .replace("&amp;", "&")
+}
+
+/// The first form of a page whose `action` starts with `action`: its action as written and
+/// the fields a browser would send unchanged (hidden and text inputs, checked boxes and
+/// radios, each select's selected option or else its first, text areas).
+pub(crate) fn form_fields(body: &str, action: &str) -> (String, Vec<(String, String)>) {
+    let start = body
+        .find(&format!("action=\"{action}"))
+        .unwrap_or_else(|| panic!("no form to {action} in {body}"));
+    let form = &body[start..];
+    let form = &form[..form.find("</form>").expect("the form ends")];
+    let written = attribute(&format!(" {form}"), "action").unwrap();
+    let mut fields = Vec::new();
+    let mut rest = form;
+    while let Some(open) = rest.find('<') {
+        rest = &rest[open..];
+        let end = rest.find('>').expect("a tag ends");
+        let tag = &rest[..end];
+        let name = attribute(tag, "name");
+        if let Some(name) = name {
+            if tag.starts_with("<input") {
+                let kind = attribute(tag, "type").unwrap_or_else(|| "text".into());
+                let checked = tag.contains(" checked");
+                if !matches!(kind.as_str(), "checkbox" | "radio") || checked {
+                    fields.push((name, attribute(tag, "value").unwrap_or_default()));
+                }
+            } else if tag.starts_with("<select") {
+                let options = &rest[..rest.find("</select>").expect("a select ends")];
+                let values: Vec<(bool, String)> = options
+                    .split("<option")
+                    .skip(1)
+                    .map(|o| {
+                        let o = &o[..o.find('>').unwrap()];
+                        (
+                            o.contains(" selected"),
+                            attribute(o, "value").unwrap_or_default(),
+                        )
+                    })
+                    .collect();
+                let chosen = values
+                    .iter()
+                    .find(|(selected, _)| *selected)
+                    .or(values.first())
+                    .map(|(_, v)| v.clone())
+                    .unwrap_or_default();
+                fields.push((name, chosen));
+            } else if tag.starts_with("<textarea") {
+                let text = &rest[end + 1..];
+                let text = &text[..text.find("</textarea>").expect("a text area ends")];
+                fields.push((name, unescape(text)));
+            }
+        }
+        rest = &rest[end..];
+    }
+    (written, fields)
+}
+
+/// Set field `name` of a form to `value` (added when the form has no such field).
+pub(crate) fn set(fields: &mut Vec<(String, String)>, name: &str, value: &str) {
+    match fields.iter_mut().find(|(k, _)| k == name) {
+        Some(field) => field.1 = value.to_string(),
+        None => fields.push((name.to_string(), value.to_string())),
+    }
+}

@@ -1,0 +1,601 @@
+//! The records and users the access matrix, the CSRF walk and the audit walk ask about,
+//! seeded on the demo register: cases of several agencies (at the user's office, another post
+//! of the same agency, a partner's case at the officer's post, shared to read, shared for
+//! editing, assigned to a user of another agency, of a child, assigned to a supervisor of
+//! another agency), each with a victim, a suspect and a witness (and a relative, in the dossier
+//! sent to the prosecution) and a draft screening; a training session with the demo officer
+//! certified and another participant; accounts to act upon and a request waiting for a second
+//! administrator; and requesters of every role.
+
+use tabara_core::Picklist;
+use tabara_core::htcds::{Gender, TraffickingStatus};
+use tabara_core::ids::{CaseId, OfficeId, OrganisationId, PersonId, ScreeningId, UserId};
+use tabara_core::records::{
+    CaseFacts, Involvement, Person, PersonFacts, PersonIdentity, PersonRole, VictimContext,
+};
+
+use crate::common::*;
+use crate::policy::Rel;
+use tabara_web::{Access, Kind, RouteInfo};
+
+/// A case made for the matrix, with what the oracle needs to know of it.
+pub(crate) struct CaseFx {
+    pub(crate) label: &'static str,
+    pub(crate) id: CaseId,
+    pub(crate) number: i64,
+    pub(crate) organisation: OrganisationId,
+    pub(crate) office: Option<OfficeId>,
+    pub(crate) owner: Option<UserId>,
+    /// Agencies it is shared with, and whether for editing.
+    pub(crate) shares: Vec<(OrganisationId, bool)>,
+    pub(crate) minor: bool,
+    /// Its persons (a victim, a suspect, a witness), in that order.
+    pub(crate) persons: Vec<(PersonId, PersonRole)>,
+    /// A draft screening of its victim.
+    pub(crate) screening: ScreeningId,
+}
+
+/// A signed-in user of the matrix.
+pub(crate) struct Requester<'a> {
+    pub(crate) username: String,
+    pub(crate) role: Role,
+    pub(crate) organisation: OrganisationId,
+    pub(crate) office: Option<OfficeId>,
+    pub(crate) id: UserId,
+    pub(crate) token: String,
+    pub(crate) csrf: String,
+    pub(crate) browser: Browser<'a>,
+}
+
+impl Requester<'_> {
+    pub(crate) fn rel(&self, case: &CaseFx) -> Rel {
+        let share = case.shares.iter().find(|(o, _)| *o == self.organisation);
+        Rel {
+            same_agency: case.organisation == self.organisation,
+            same_office: case.office.is_some() && case.office == self.office,
+            assigned: case.owner == Some(self.id),
+            shared: share.is_some(),
+            shared_for_editing: share.is_some_and(|(_, edit)| *edit),
+            minor: case.minor,
+        }
+    }
+}
+
+/// Everything the matrix and the CSRF walk ask about, on one server.
+pub(crate) struct World<'a> {
+    pub(crate) users: Vec<Requester<'a>>,
+    pub(crate) cases: Vec<CaseFx>,
+    pub(crate) session: String,
+    pub(crate) participant: String,
+    pub(crate) certificate: String,
+    pub(crate) certificate_code: String,
+    pub(crate) certificate_holder: UserId,
+    /// An account the administrators disable, enable and reset (no one signs in with it).
+    pub(crate) target_user: String,
+    /// An account a second administrator asked to reset, and the request's requester.
+    pub(crate) pending_user: UserId,
+    pub(crate) requester: UserId,
+    pub(crate) request: uuid::Uuid,
+    pub(crate) organisation: OrganisationId,
+}
+
+pub(crate) fn org(app: &App, prefix: &str) -> OrganisationId {
+    app.reference
+        .organisations
+        .iter()
+        .find(|o| o.name.starts_with(prefix))
+        .unwrap_or_else(|| panic!("no organisation {prefix}"))
+        .id
+}
+
+pub(crate) fn office(app: &App, name: &str) -> OfficeId {
+    app.reference
+        .offices
+        .iter()
+        .find(|o| o.name == name)
+        .unwrap_or_else(|| panic!("no office {name}"))
+        .id
+}
+
+pub(crate) fn facts(age: i64) -> PersonFacts {
+    PersonFacts {
+        gender: Gender::Feminine,
+        age_at_registration: Some(age),
+        age_uncertain: false,
+        citizenship: vec![tabara_core::Country::BI],
+        marital_status: None,
+        number_of_children: None,
+        primary_language: None,
+        secondary_language: None,
+        education: None,
+        deceased: false,
+        registered_on: chrono::NaiveDate::from_ymd_opt(2026, 3, 2).unwrap(),
+    }
+}
+
+/// A case of `organisation` opened at `office`, owned by `owner`, with a victim of age
+/// `victim_age`, a suspect and a witness, a draft screening of the victim, and its shares.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn make_case(
+    db: &TestDb,
+    label: &'static str,
+    organisation: OrganisationId,
+    office: Option<OfficeId>,
+    owner: Option<UserId>,
+    victim_age: i64,
+    shares: Vec<(OrganisationId, bool)>,
+) -> CaseFx {
+    let actor = Actor::system("test");
+    let case = db
+        .store
+        .create_case(
+            &actor,
+            &tabara_store::NewCase {
+                id: CaseId::new(),
+                organisation_id: organisation,
+                office_id: office,
+                owner_id: owner,
+                facts: CaseFacts::opened(chrono::NaiveDate::from_ymd_opt(2026, 3, 2).unwrap()),
+            },
+        )
+        .await
+        .unwrap();
+    let mut persons = Vec::new();
+    for (role, involvement, age, name) in [
+        (
+            PersonRole::Victim,
+            Involvement::Victim(VictimContext {
+                trafficking_status: Some(TraffickingStatus::PossibleVictimOfTrafficking),
+                ..Default::default()
+            }),
+            victim_age,
+            "Victime",
+        ),
+        (
+            PersonRole::Suspect,
+            Involvement::Suspect(Default::default()),
+            41,
+            "Suspect",
+        ),
+        (PersonRole::Witness, Involvement::Witness, 33, "Témoin"),
+    ] {
+        let person = Person {
+            id: PersonId::new(),
+            organisation_id: organisation,
+            facts: facts(age),
+            version: 1,
+        };
+        let identity = PersonIdentity {
+            first_name: Some(name.to_string()),
+            second_name: Some(format!("Matrice {label}")),
+            ..Default::default()
+        };
+        db.store
+            .create_person(&actor, &person, &identity)
+            .await
+            .unwrap();
+        db.store
+            .add_case_person(&actor, case.id, person.id, &involvement)
+            .await
+            .unwrap();
+        persons.push((person.id, role));
+    }
+    for (with, may_edit) in &shares {
+        db.store
+            .share_case(&actor, case.id, *with, "Matrice", *may_edit)
+            .await
+            .unwrap();
+    }
+    let version = tabara_core::screening::Catalogue::embedded()
+        .unwrap()
+        .version
+        .clone();
+    let screening = ScreeningId::new();
+    db.store
+        .create_screening(&actor, screening, case.id, persons[0].0, &version)
+        .await
+        .unwrap();
+    CaseFx {
+        label,
+        id: case.id,
+        number: case.number,
+        organisation,
+        office,
+        owner,
+        shares,
+        minor: victim_age < 18,
+        persons,
+        screening,
+    }
+}
+
+pub(crate) async fn new_account(
+    db: &TestDb,
+    hash: &str,
+    username: &str,
+    role: Role,
+    organisation: OrganisationId,
+    office: Option<OfficeId>,
+) -> UserId {
+    db.store
+        .create_user(
+            &Actor::system("test"),
+            &tabara_store::NewUser {
+                id: UserId::new(),
+                username: username.to_string(),
+                display_name: format!("Matrice {username}"),
+                role,
+                organisation_id: organisation,
+                office_id: office,
+                password_hash: hash.to_string(),
+            },
+        )
+        .await
+        .unwrap()
+}
+
+/// Seed the fixtures on the demo register of `app` and sign every requester in.
+pub(crate) async fn world<'a>(db: &TestDb, app: &'a App) -> World<'a> {
+    world_signed_in(db, app, None).await
+}
+
+/// The same fixtures, with only the requesters named (`None`: all) signed in.
+pub(crate) async fn world_signed_in<'a>(
+    db: &TestDb,
+    app: &'a App,
+    only: Option<&[&str]>,
+) -> World<'a> {
+    let (pj, pafe, iom, unicef) = (
+        org(app, "Police Judiciaire"),
+        org(app, "Police de l'Air"),
+        org(app, "OIM"),
+        org(app, "UNICEF"),
+    );
+    let (prosecution, shelter, commission) = (
+        org(app, "Parquet"),
+        org(app, "Maison"),
+        org(app, "Commission"),
+    );
+    let gatumba = office(app, "Poste frontalier de Gatumba");
+    let kanyaru = office(app, "Poste frontalier de Kanyaru-Bas");
+    let pj_bujumbura = office(app, "Commissariat PJ de Bujumbura Mairie");
+    let pj_gitega = office(app, "Commissariat PJ de Gitega");
+    let hash = tabara_core::password::hash_password(DEMO_PASSWORD);
+    // Requesters besides the ten demo accounts: an officer of another post of the same agency,
+    // a caseworker of another partner, a second administrator.
+    new_account(
+        db,
+        &hash,
+        "officer.kanyaru",
+        Role::Officer,
+        pafe,
+        Some(kanyaru),
+    )
+    .await;
+    new_account(
+        db,
+        &hash,
+        "caseworker.shelter",
+        Role::Caseworker,
+        shelter,
+        None,
+    )
+    .await;
+    let requester = new_account(db, &hash, "admin.second", Role::Admin, commission, None).await;
+    // Accounts acted upon, never signed in with.
+    let target_user = "matrix.target".to_string();
+    new_account(db, &hash, &target_user, Role::Analyst, commission, None).await;
+    let pending_user = new_account(db, &hash, "matrix.pending", Role::Investigator, pj, None).await;
+    let request = db
+        .store
+        .request_reset(requester, pending_user)
+        .await
+        .unwrap();
+
+    let investigator = app
+        .reference
+        .users
+        .iter()
+        .find(|u| u.username == "investigator")
+        .unwrap()
+        .id;
+    let supervisor = app
+        .reference
+        .users
+        .iter()
+        .find(|u| u.username == "supervisor")
+        .unwrap()
+        .id;
+    let mut cases = vec![
+        make_case(db, "PAFE at Gatumba", pafe, Some(gatumba), None, 30, vec![]).await,
+        make_case(db, "PAFE at Kanyaru", pafe, Some(kanyaru), None, 30, vec![]).await,
+        make_case(db, "IOM at Gatumba", iom, Some(gatumba), None, 30, vec![]).await,
+        make_case(
+            db,
+            "PJ shared to read",
+            pj,
+            Some(pj_bujumbura),
+            None,
+            30,
+            vec![(iom, false), (prosecution, false)],
+        )
+        .await,
+        make_case(
+            db,
+            "PJ shared for editing",
+            pj,
+            Some(pj_gitega),
+            None,
+            30,
+            vec![(iom, true)],
+        )
+        .await,
+        make_case(
+            db,
+            "shelter's, assigned to the investigator",
+            shelter,
+            None,
+            Some(investigator),
+            30,
+            vec![],
+        )
+        .await,
+        make_case(
+            db,
+            "PAFE's, of a child",
+            pafe,
+            Some(kanyaru),
+            None,
+            15,
+            vec![],
+        )
+        .await,
+        // Reached by a supervisor of another agency through the assignment alone: read and
+        // commented on, not edited; the shelter edits it through its share.
+        make_case(
+            db,
+            "UNICEF's, assigned to the PJ supervisor, shared for editing with the shelter",
+            unicef,
+            None,
+            Some(supervisor),
+            30,
+            vec![(shelter, true)],
+        )
+        .await,
+    ];
+    // Someone else in the dossier sent to the prosecution (a relative): only the
+    // investigating services read who.
+    let relative = Person {
+        id: PersonId::new(),
+        organisation_id: pj,
+        facts: facts(52),
+        version: 1,
+    };
+    let system = Actor::system("test");
+    db.store
+        .create_person(
+            &system,
+            &relative,
+            &PersonIdentity {
+                first_name: Some("Parent".into()),
+                second_name: Some("Matrice".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    db.store
+        .add_case_person(&system, cases[3].id, relative.id, &Involvement::Other)
+        .await
+        .unwrap();
+    cases[3].persons.push((relative.id, PersonRole::Other));
+
+    // Training: a two-day session, the demo officer certified in it, another participant.
+    let officer = app
+        .reference
+        .users
+        .iter()
+        .find(|u| u.username == "officer")
+        .unwrap()
+        .id;
+    let system = Actor::system("test");
+    let (first_day, last_day) = (
+        chrono::NaiveDate::from_ymd_opt(2026, 3, 2).unwrap(),
+        chrono::NaiveDate::from_ymd_opt(2026, 3, 3).unwrap(),
+    );
+    let session = db
+        .store
+        .create_training_session(
+            &system,
+            &tabara_store::NewTrainingSession {
+                id: tabara_core::ids::TrainingSessionId::new(),
+                title: "Formation de la matrice".into(),
+                starts_on: first_day,
+                ends_on: last_day,
+                venue: "Bujumbura".into(),
+                organiser_id: iom,
+                funding: None,
+                modules: vec![tabara_store::SessionModule {
+                    module: "legal_frameworks".into(),
+                    facilitator_id: Some(iom),
+                }],
+                trainers: vec!["Josiane Kwizera".into()],
+                rule: Default::default(),
+            },
+        )
+        .await
+        .unwrap();
+    let mut participants = Vec::new();
+    for (name, account) in [
+        ("Claudine Iradukunda", Some(officer)),
+        ("Jean Hatungimana", None),
+    ] {
+        let p = db
+            .store
+            .add_participant(
+                &system,
+                &tabara_store::NewParticipant {
+                    id: tabara_core::ids::ParticipantId::new(),
+                    session_id: session.id,
+                    user_id: account,
+                    full_name: name.into(),
+                    rank: Some("OPJ".into()),
+                    unit: None,
+                    office_id: None,
+                    sex: Gender::Feminine,
+                },
+            )
+            .await
+            .unwrap();
+        participants.push(p);
+    }
+    let holder = &participants[0];
+    for day in [first_day, last_day] {
+        db.store
+            .set_attendance(&system, holder.id, day, true)
+            .await
+            .unwrap();
+    }
+    let version = db.store.participant(holder.id).await.unwrap().version;
+    db.store
+        .set_scores(&system, holder.id, version, Some(40), Some(90))
+        .await
+        .unwrap();
+    let certificate = db
+        .store
+        .issue_certificate(&system, holder.id)
+        .await
+        .unwrap();
+    let participant = participants[1].clone();
+
+    let mut users = Vec::new();
+    let mut accounts: Vec<(String, Role, OrganisationId, Option<OfficeId>, UserId)> = app
+        .reference
+        .users
+        .iter()
+        .map(|u| {
+            (
+                u.username.clone(),
+                u.role,
+                u.organisation_id,
+                u.office_id,
+                u.id,
+            )
+        })
+        .collect();
+    for name in ["officer.kanyaru", "caseworker.shelter", "admin.second"] {
+        let u = db.store.user_by_username(name).await.unwrap().unwrap();
+        accounts.push((name.into(), u.role, u.organisation_id, u.office_id, u.id));
+    }
+    for (username, role, organisation, office, id) in accounts {
+        if only.is_some_and(|names| !names.contains(&username.as_str())) {
+            continue;
+        }
+        let mut browser = browser(app);
+        let signed = browser.sign_in(&username, DEMO_PASSWORD).await;
+        assert_eq!(signed.status, 303, "{username} signs in");
+        let csrf = Browser::csrf(&browser.get("/").await.body);
+        assert!(!csrf.is_empty(), "{username}'s pages carry a token");
+        let token = api_token(db, &username).await;
+        users.push(Requester {
+            username,
+            role,
+            organisation,
+            office,
+            id,
+            token,
+            csrf,
+            browser,
+        });
+    }
+    // Every role is asked, and some by users of two agencies or offices.
+    for role in Role::ALL.iter().filter(|_| only.is_none()) {
+        assert!(users.iter().any(|u| u.role == *role), "{role}");
+    }
+    World {
+        users,
+        cases,
+        session: certificate.session_id.to_string(),
+        participant: participant.id.to_string(),
+        certificate: certificate.id.to_string(),
+        certificate_code: certificate.code.clone(),
+        certificate_holder: officer,
+        target_user,
+        pending_user,
+        requester,
+        request,
+        organisation: shelter,
+    }
+}
+
+// ================================================================ the walk
+
+/// The record a request names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Target {
+    /// The route names no record of a kind with fixtures.
+    One,
+    Case(usize),
+    Person(usize, usize),
+    Screening(usize),
+}
+
+/// The records to try a route on.
+pub(crate) fn targets(world: &World, route: &RouteInfo) -> Vec<Target> {
+    let kind = match route.access {
+        Access::Record(kind, _) => Some(kind),
+        _ => None,
+    };
+    let cases = 0..world.cases.len();
+    match kind {
+        // A route under a person names the person, whatever kind it is decided on.
+        Some(Kind::Case | Kind::CasePerson) if route.path.contains("{person}") => cases
+            .flat_map(|c| (0..world.cases[c].persons.len()).map(move |p| Target::Person(c, p)))
+            .collect(),
+        Some(Kind::Case) => cases.map(Target::Case).collect(),
+        Some(Kind::Screening) => cases.map(Target::Screening).collect(),
+        _ => vec![Target::One],
+    }
+}
+
+/// The path with its parameters filled from the target's fixture.
+pub(crate) fn fill(world: &World, route: &RouteInfo, target: Target) -> String {
+    let case = match target {
+        Target::Case(c) | Target::Person(c, _) | Target::Screening(c) => Some(&world.cases[c]),
+        Target::One => None,
+    };
+    let kind = match route.access {
+        Access::Record(kind, _) => Some(kind),
+        _ => None,
+    };
+    let mut out = String::new();
+    for segment in route.path.split('/').skip(1) {
+        out.push('/');
+        let Some(name) = segment.strip_prefix('{') else {
+            out.push_str(segment);
+            continue;
+        };
+        let (name, suffix) = name.split_once('}').unwrap();
+        let value = match (name, kind) {
+            ("number" | "reference", _) => case.unwrap().number.to_string(),
+            ("person", _) => match target {
+                Target::Person(c, p) => world.cases[c].persons[p].0.to_string(),
+                _ => panic!("{}: a person without a person target", route.path),
+            },
+            ("id", Some(Kind::Screening)) => case.unwrap().screening.to_string(),
+            ("id", Some(Kind::TrainingSession)) => world.session.clone(),
+            ("id", Some(Kind::Participant)) => world.participant.clone(),
+            ("id", Some(Kind::Certificate | Kind::OwnCertificate)) => world.certificate.clone(),
+            ("id", Some(Kind::Organisation)) => world.organisation.to_string(),
+            ("id", Some(Kind::AccountRequest)) => world.request.to_string(),
+            ("username", _) => world.target_user.clone(),
+            ("code", _) => world.certificate_code.clone(),
+            ("name", _) => "by-sex".to_string(),
+            ("*rest", _) => "no-such-thing".to_string(),
+            _ => panic!("{}: no fixture for {{{name}}}", route.path),
+        };
+        out.push_str(&value);
+        out.push_str(suffix);
+    }
+    out
+}
