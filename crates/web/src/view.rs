@@ -223,6 +223,20 @@ mod tests {
         assert_eq!(format_date(Lang::Rn, d), "03/02/2026");
     }
 
+    /// Every audit action has words in English and French: the case page's audit trail shows
+    /// them (`cases::words`), and a missing one would show the stored name.
+    #[test]
+    fn every_audit_action_has_words() {
+        let catalogue = tabara_i18n::catalogue();
+        assert!(tabara_core::audit::AuditAction::ALL.len() > 40);
+        for a in tabara_core::audit::AuditAction::ALL {
+            let key = format!("audit-action-{}", a.as_str().replace(['.', '_'], "-"));
+            for lang in [Lang::En, Lang::Fr] {
+                assert!(catalogue.has(lang, &key), "{key} missing in {lang:?}");
+            }
+        }
+    }
+
     /// Every catalogue key written literally in the web crate's code and templates exists in
     /// English and in French: a missing key would show as the key itself on a page.
     #[test]

@@ -244,21 +244,37 @@ fn every_kind_the_store_names_has_a_label() {
     let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../store/src");
     let catalogue = tabara_i18n::catalogue();
     let mut kinds = std::collections::BTreeSet::new();
-    for entry in std::fs::read_dir(&src).unwrap() {
-        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+    // The store's sources: a folder per domain.
+    let (mut files, mut folders) = (Vec::new(), vec![src]);
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                folders.push(path);
+            } else {
+                files.push(path);
+            }
+        }
+    }
+    for path in files {
+        let text = std::fs::read_to_string(path).unwrap();
         for marker in [
             "kind: \"",
             "what: \"",
             "check_version(\"",
             "ensure_updated(done, \"",
             "ensure_updated(updated, \"",
+            "or_not_found(\"",
         ] {
             for rest in text.split(marker).skip(1) {
                 kinds.insert(rest.split('"').next().unwrap().to_string());
             }
         }
     }
-    assert!(kinds.contains("screening") && kinds.len() > 8, "{kinds:?}");
+    assert!(
+        kinds.contains("screening") && kinds.len() >= 16,
+        "{kinds:?}"
+    );
     for kind in &kinds {
         let key = format!("kind-{}", kind.replace(' ', "-"));
         assert!(
