@@ -1,6 +1,8 @@
 //! ISO 3166-1 alpha-2 country codes, the code list HTCDS uses for citizenship and addresses.
 
-include!("countries_data.rs");
+#[path = "countries_data.rs"]
+mod data;
+pub use data::COUNTRIES;
 
 /// A valid ISO 3166-1 alpha-2 country code, upper case.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

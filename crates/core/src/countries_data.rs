@@ -1,6 +1,6 @@
-// ISO 3166-1 alpha-2 country codes with English short names: the list the HTCDS v2.0 toolkit
-// uses for citizenship (249 entries). Derived from the HTCDS toolkit, CC BY 4.0, "Human
-// Trafficking Case Data Standard (HTCDS) by IOM". A test compares it with the reference CSV.
+//! ISO 3166-1 alpha-2 country codes with English short names: the list the HTCDS v2.0 toolkit
+//! uses for citizenship (249 entries). Derived from the HTCDS toolkit, CC BY 4.0, "Human
+//! Trafficking Case Data Standard (HTCDS) by IOM". A test compares it with the reference CSV.
 
 /// Every country code accepted by Tabara, sorted by code, with its English name.
 pub const COUNTRIES: &[(&str, &str)] = &[
