@@ -164,6 +164,17 @@ pub enum StoreError {
 /// Result of a store call.
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
+/// One broken rule of the input, as a store error.
+pub(crate) fn refuse(
+    field: &'static str,
+    rule: &'static str,
+    message: impl Into<String>,
+) -> StoreError {
+    let mut e = ValidationErrors::default();
+    e.push(field, rule, message);
+    StoreError::Invalid(e)
+}
+
 /// Why a `--database` value cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LocationProblem {

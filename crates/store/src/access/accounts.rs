@@ -8,12 +8,12 @@ use tabara_core::ids::*;
 use uuid::Uuid;
 
 use super::directory::{insert_user, user_from_row};
+use super::sessions::end_sessions;
 use super::*;
 use crate::{
     AccountRequest, AccountRequestKind, Actor, FirstCredential, NewUser, ResetNotice, Result,
     StoreError,
 };
-use tabara_core::validation::ValidationErrors;
 
 /// Columns of the account in a query that joins `users u` with other tables.
 pub(crate) const U_COLS: &str = "u.id, u.username, u.display_name, u.role, u.organisation_id, \
@@ -99,16 +99,8 @@ pub(crate) async fn mark_one_time(
     .bind(user_id.0)
     .execute(&mut **tx)
     .await?;
-    if done.rows_affected() == 0 {
-        return Err(StoreError::NotFound {
-            kind: "user",
-            id: user_id.to_string(),
-        });
-    }
-    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-        .bind(user_id.0)
-        .execute(&mut **tx)
-        .await?;
+    ensure_found(done, "user", user_id)?;
+    end_sessions(tx, user_id).await?;
     audit(tx, actor, AuditAction::UserOneTimeCredential, user_id).await?;
     Ok(())
 }
@@ -237,13 +229,11 @@ pub(crate) async fn decide_account_request(
     .or_not_found("account request", request_id)?;
     let request = request_from_row(&row)?;
     if request.requested_by == approver {
-        let mut e = ValidationErrors::default();
-        e.push(
+        return Err(refuse(
             "request",
             "second_administrator",
             "another administrator must decide",
-        );
-        return Err(StoreError::Invalid(e));
+        ));
     }
     let approver_actor = Actor::user(approver);
     sqlx::query(

@@ -5,7 +5,6 @@ use chrono::Utc;
 use sqlx::Row as _;
 use tabara_core::audit::AuditAction;
 use tabara_core::ids::*;
-use tabara_core::records::*;
 use uuid::Uuid;
 
 use super::cases::{CaseKey, fetch_case};
@@ -23,16 +22,7 @@ pub(crate) async fn share_case(
 ) -> Result<()> {
     let reason = reason.trim();
     let mut e = tabara_core::validation::ValidationErrors::default();
-    tabara_core::validation::check_characters(&mut e, "share_Reason", reason, true);
-    if reason.is_empty() {
-        e.push("share_Reason", "required", "a share needs a reason");
-    } else if reason.chars().count() > MAX_LONG_TEXT {
-        e.push(
-            "share_Reason",
-            "max_length",
-            format!("at most {MAX_LONG_TEXT} characters allowed"),
-        );
-    }
+    long_text_rule(&mut e, "share_Reason", reason, "a share needs a reason");
     e.into_result(())?;
     let mut tx = begin(pool).await?;
     let case = fetch_case(&mut *tx, "c.id = $1", CaseKey::Id(case_id)).await?;

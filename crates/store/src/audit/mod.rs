@@ -4,9 +4,8 @@
 use serde::Serialize;
 use tabara_core::audit::AuditAction;
 use tabara_core::ids::UserId;
-use tabara_core::validation::ValidationErrors;
 
-use crate::{Result, Store, StoreError};
+use crate::{Result, Store, refuse};
 
 mod chain;
 pub use chain::*;
@@ -47,9 +46,7 @@ impl ToAuditAction for &str {
     fn to_audit_action(self) -> Result<AuditAction> {
         self.parse()
             .map_err(|e: tabara_core::audit::UnknownAuditAction| {
-                let mut errors = ValidationErrors::default();
-                errors.push("audit_action", "unknown", e.to_string());
-                StoreError::Invalid(errors)
+                refuse("audit_action", "unknown", e.to_string())
             })
     }
 }
@@ -67,13 +64,11 @@ impl Store {
         let action = action.to_audit_action()?;
         // The kind is the action's: a caller naming another one is refused, not logged wrongly.
         if kind != action.record_kind() {
-            let mut errors = ValidationErrors::default();
-            errors.push(
+            return Err(refuse(
                 "record_kind",
                 "audit_record_kind",
                 format!("{action} is about a {}", action.record_kind()),
-            );
-            return Err(StoreError::Invalid(errors));
+            ));
         }
         dispatch!(self, record_event(actor, action, id))
     }

@@ -10,6 +10,7 @@ use tabara_core::{Country, ValueSet};
 
 use super::{DIALECT, Db};
 use crate::audit::{self, Pending};
+pub(crate) use crate::refuse;
 use crate::{Actor, Dialect, Result, StoreError};
 
 /// The backend's connection pool.
@@ -232,12 +233,6 @@ pub(crate) fn to_json<T: serde::Serialize>(v: &T) -> Result<String> {
     serde_json::to_string(v).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
-pub(crate) fn refuse(field: &'static str, rule: &'static str, message: &str) -> StoreError {
-    let mut e = tabara_core::validation::ValidationErrors::default();
-    e.push(field, rule, message);
-    StoreError::Invalid(e)
-}
-
 pub(crate) fn text_rule(
     e: &mut tabara_core::validation::ValidationErrors,
     field: &'static str,
@@ -250,6 +245,27 @@ pub(crate) fn text_rule(
         e.push(field, "required", "a value is required");
     } else if v.chars().count() > tabara_core::records::MAX_SHORT_TEXT {
         e.push(field, "max_length", "too long");
+    }
+}
+
+/// A required text of several lines (a comment, a reason): allowed characters, not blank,
+/// at most `MAX_LONG_TEXT` characters.
+pub(crate) fn long_text_rule(
+    e: &mut tabara_core::validation::ValidationErrors,
+    field: &'static str,
+    value: &str,
+    when_blank: &'static str,
+) {
+    use tabara_core::records::MAX_LONG_TEXT;
+    tabara_core::validation::check_characters(e, field, value, true);
+    if value.trim().is_empty() {
+        e.push(field, "required", when_blank);
+    } else if value.chars().count() > MAX_LONG_TEXT {
+        e.push(
+            field,
+            "max_length",
+            format!("at most {MAX_LONG_TEXT} characters allowed"),
+        );
     }
 }
 
@@ -271,9 +287,27 @@ pub(crate) trait OrNotFound<T> {
 
 impl<T> OrNotFound<T> for Option<T> {
     fn or_not_found(self, kind: &'static str, id: impl ToString) -> Result<T> {
-        self.ok_or_else(|| StoreError::NotFound {
-            kind,
-            id: id.to_string(),
-        })
+        self.ok_or_else(|| not_found(kind, id))
+    }
+}
+
+/// `NotFound { kind, id }`.
+pub(crate) fn not_found(kind: &'static str, id: impl ToString) -> StoreError {
+    StoreError::NotFound {
+        kind,
+        id: id.to_string(),
+    }
+}
+
+/// Refuse an update that touched no row: its record does not exist.
+pub(crate) fn ensure_found(
+    result: <Db as sqlx::Database>::QueryResult,
+    kind: &'static str,
+    id: impl ToString,
+) -> Result<()> {
+    if result.rows_affected() == 0 {
+        Err(not_found(kind, id))
+    } else {
+        Ok(())
     }
 }

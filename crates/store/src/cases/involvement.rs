@@ -250,6 +250,25 @@ pub(crate) async fn add_case_person(
     Ok(())
 }
 
+/// A person's involvement in a case and its version, locked for an update; `None` when the
+/// person is not involved in the case.
+pub(crate) async fn lock_case_person(
+    tx: &mut Tx,
+    case_id: CaseId,
+    person_id: PersonId,
+) -> Result<Option<(Involvement, i64)>> {
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {CP_COLS} FROM case_persons cp WHERE cp.case_id = $1 AND cp.person_id = \
+            $2{FOR_UPDATE}"
+    )))
+    .bind(case_id.0)
+    .bind(person_id.0)
+    .fetch_optional(&mut **tx)
+    .await?;
+    row.map(|r| Ok((involvement_from_row(&r)?, r.try_get("cp_version")?)))
+        .transpose()
+}
+
 pub(crate) async fn update_case_person(
     pool: &Pool,
     actor: &Actor,
@@ -260,17 +279,9 @@ pub(crate) async fn update_case_person(
 ) -> Result<i64> {
     involvement.validate()?;
     let mut tx = begin(pool).await?;
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {CP_COLS} FROM case_persons cp WHERE cp.case_id = $1 AND cp.person_id = \
-            $2{FOR_UPDATE}"
-    )))
-    .bind(case_id.0)
-    .bind(person_id.0)
-    .fetch_optional(&mut *tx)
-    .await?
-    .or_not_found("person in case", case_person_id(case_id, person_id))?;
-    let current = involvement_from_row(&row)?;
-    let current_version: i64 = row.try_get("cp_version")?;
+    let (current, current_version) = lock_case_person(&mut tx, case_id, person_id)
+        .await?
+        .or_not_found("person in case", case_person_id(case_id, person_id))?;
     check_version(
         "person in case",
         case_person_id(case_id, person_id),

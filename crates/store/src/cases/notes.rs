@@ -36,16 +36,7 @@ pub(crate) async fn insert_comments(
 
 pub(crate) fn check_comment(body: &str) -> Result<()> {
     let mut e = tabara_core::validation::ValidationErrors::default();
-    tabara_core::validation::check_characters(&mut e, "cco_CaseComment", body, true);
-    if body.trim().is_empty() {
-        e.push("cco_CaseComment", "required", "a comment cannot be empty");
-    } else if body.chars().count() > MAX_LONG_TEXT {
-        e.push(
-            "cco_CaseComment",
-            "max_length",
-            format!("at most {MAX_LONG_TEXT} characters allowed"),
-        );
-    }
+    long_text_rule(&mut e, "cco_CaseComment", body, "a comment cannot be empty");
     Ok(e.into_result(())?)
 }
 
@@ -189,18 +180,17 @@ pub(crate) async fn recent_history<'e, E: sqlx::Executor<'e, Database = Db>>(
     .bind(limit.max(1))
     .fetch_all(pool)
     .await?;
-    rows.iter()
-        .map(|r| {
-            let changes: String = r.try_get("changes")?;
-            Ok(HistoryEntry {
-                version: r.try_get("version")?,
-                actor: r.try_get("actor")?,
-                changed_at: r.try_get("changed_at")?,
-                changes: serde_json::from_str(&changes)
-                    .map_err(|e| StoreError::Corrupt(e.to_string()))?,
-            })
-        })
-        .collect()
+    rows.iter().map(history_from_row).collect()
+}
+
+pub(crate) fn history_from_row(r: &DbRow) -> Result<HistoryEntry> {
+    let changes: String = r.try_get("changes")?;
+    Ok(HistoryEntry {
+        version: r.try_get("version")?,
+        actor: r.try_get("actor")?,
+        changed_at: r.try_get("changed_at")?,
+        changes: serde_json::from_str(&changes).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+    })
 }
 
 /// What a case page shows besides the case itself, read over one connection (a page waits for
@@ -240,17 +230,9 @@ pub(crate) async fn case_details(pool: &Pool, case_id: CaseId, limit: i64) -> Re
             else {
                 continue;
             };
-            let changes: String = r.try_get("changes")?;
-            details.involvement_history.push((
-                PersonId(person),
-                HistoryEntry {
-                    version: r.try_get("version")?,
-                    actor: r.try_get("actor")?,
-                    changed_at: r.try_get("changed_at")?,
-                    changes: serde_json::from_str(&changes)
-                        .map_err(|e| StoreError::Corrupt(e.to_string()))?,
-                },
-            ));
+            details
+                .involvement_history
+                .push((PersonId(person), history_from_row(&r)?));
         }
     }
     // Every account the lists name: actors, and owners before and after a change.

@@ -10,7 +10,7 @@ use tabara_core::records::*;
 
 use tabara_core::decision::{Decidable, DecisionKind, DecisionRequest, ScreeningState};
 
-use super::cases::{CP_COLS, case_person_id, involvement_from_row};
+use super::cases::{case_person_id, lock_case_person};
 use super::*;
 use crate::{Actor, DecisionInput, Result, Screening, ScreeningDecision, StoreError};
 
@@ -289,39 +289,29 @@ pub(crate) async fn decide_screening(
     // The decided status becomes the victim's HTCDS trafficking status in the case, with who
     // decided it; the change is history of the involvement like any other.
     let (case_id, person_id) = (current.case_id, current.person_id);
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {CP_COLS} FROM case_persons cp WHERE cp.case_id = $1 AND cp.person_id = \
-            $2{FOR_UPDATE}"
-    )))
-    .bind(case_id.0)
-    .bind(person_id.0)
-    .fetch_optional(&mut *tx)
-    .await?;
-    if let Some(row) = row {
-        let involvement = involvement_from_row(&row)?;
-        let cp_version: i64 = row.try_get("cp_version")?;
-        if let Involvement::Victim(v) = &involvement {
-            let mut v = v.clone();
-            v.trafficking_status = Some(status);
-            v.decision_org = Some(decided_by);
-            let changed = Involvement::Victim(v);
-            sqlx::query(
-                "UPDATE case_persons SET trafficking_status = $1, decision_org = $2, version = \
-                    $3, updated_at = $4 WHERE case_id = $5 AND person_id = $6",
-            )
-            .bind(status.as_str())
-            .bind(decided_by.as_str())
-            .bind(cp_version + 1)
-            .bind(now)
-            .bind(case_id.0)
-            .bind(person_id.0)
-            .execute(&mut *tx)
-            .await?;
-            let key = case_person_id(case_id, person_id);
-            let changes = serde_json::json!({ "involvement": [involvement, changed] });
-            record_change(&mut tx, "case_person", &key, cp_version + 1, actor, changes).await?;
-            audit(&mut tx, actor, AuditAction::CasePersonUpdate, key).await?;
-        }
+    if let Some((involvement, cp_version)) = lock_case_person(&mut tx, case_id, person_id).await?
+        && let Involvement::Victim(v) = &involvement
+    {
+        let mut v = v.clone();
+        v.trafficking_status = Some(status);
+        v.decision_org = Some(decided_by);
+        let changed = Involvement::Victim(v);
+        sqlx::query(
+            "UPDATE case_persons SET trafficking_status = $1, decision_org = $2, version = \
+                $3, updated_at = $4 WHERE case_id = $5 AND person_id = $6",
+        )
+        .bind(status.as_str())
+        .bind(decided_by.as_str())
+        .bind(cp_version + 1)
+        .bind(now)
+        .bind(case_id.0)
+        .bind(person_id.0)
+        .execute(&mut *tx)
+        .await?;
+        let key = case_person_id(case_id, person_id);
+        let changes = serde_json::json!({ "involvement": [involvement, changed] });
+        record_change(&mut tx, "case_person", &key, cp_version + 1, actor, changes).await?;
+        audit(&mut tx, actor, AuditAction::CasePersonUpdate, key).await?;
     }
     let s = fetch_screening(&mut tx, id, "").await?;
     tx.commit().await?;

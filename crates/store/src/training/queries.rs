@@ -175,26 +175,20 @@ pub(crate) async fn create_training_session(
     .execute(&mut *tx)
     .await?;
     audit(&mut tx, actor, AuditAction::TrainingSessionCreate, s.id).await?;
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {SESSION_COLS} FROM training_sessions WHERE id = $1"
-    )))
-    .bind(s.id.0)
-    .fetch_one(&mut *tx)
-    .await?;
-    let out = session_from_row(&row)?;
+    let out = training_session(&mut *tx, s.id).await?;
     tx.commit().await?;
     Ok(out)
 }
 
-pub(crate) async fn training_session(
-    pool: &Pool,
+pub(crate) async fn training_session<'e, E: sqlx::Executor<'e, Database = Db>>(
+    ex: E,
     id: TrainingSessionId,
 ) -> Result<TrainingSession> {
     let row = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT {SESSION_COLS} FROM training_sessions WHERE id = $1"
     )))
     .bind(id.0)
-    .fetch_optional(pool)
+    .fetch_optional(ex)
     .await?
     .or_not_found("training session", id)?;
     session_from_row(&row)
@@ -250,10 +244,7 @@ pub(crate) async fn add_participant(
         .fetch_one(&mut *tx)
         .await?;
     if exists == 0 {
-        return Err(StoreError::NotFound {
-            kind: "training session",
-            id: p.session_id.to_string(),
-        });
+        return Err(not_found("training session", p.session_id));
     }
     if let Some(u) = p.user_id {
         let already: i64 = sqlx::query_scalar(

@@ -363,16 +363,7 @@ store_test!(
         let mut prev = GENESIS.to_string();
         for e in &entries {
             assert_eq!(e.prev_hash, prev, "entry {}", e.seq);
-            let recomputed = tabara_store::audit::entry_hash(
-                e.seq,
-                e.at_us,
-                &e.actor,
-                &e.action,
-                &e.record_kind,
-                &e.record_id,
-                &e.prev_hash,
-            );
-            assert_eq!(recomputed, e.hash, "entry {}", e.seq);
+            assert_eq!(e.recomputed_hash(), e.hash, "entry {}", e.seq);
             prev = e.hash.clone();
         }
         db.finish().await;
