@@ -5,7 +5,7 @@ use sqlx::Row as _;
 use tabara_core::audit::AuditAction;
 use tabara_core::ids::*;
 
-use super::accounts::U_COLS;
+use super::accounts::{U_COLS, record_failed_check};
 use super::directory::{USER_COLS, user_from_row};
 use super::*;
 use crate::{Actor, Credentials, Result, Session, User};
@@ -37,27 +37,22 @@ pub(crate) async fn record_login(
     success: bool,
     locked_until: Option<chrono::DateTime<Utc>>,
 ) -> Result<()> {
+    if !success {
+        let failed = AuditAction::UserLoginFailed;
+        return record_failed_check(pool, user_id, failed, locked_until).await;
+    }
     let mut tx = begin(pool).await?;
-    if success {
-        sqlx::query("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1")
-            .bind(user_id.0)
-            .execute(&mut *tx)
-            .await?;
-    } else {
-        sqlx::query(
-            "UPDATE users SET failed_logins = failed_logins + 1, locked_until = $1 WHERE id = $2",
-        )
-        .bind(locked_until)
+    sqlx::query("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1")
         .bind(user_id.0)
         .execute(&mut *tx)
         .await?;
-    }
-    let action = if success {
-        AuditAction::UserLogin
-    } else {
-        AuditAction::UserLoginFailed
-    };
-    audit(&mut tx, &Actor::user(user_id), action, user_id).await?;
+    audit(
+        &mut tx,
+        &Actor::user(user_id),
+        AuditAction::UserLogin,
+        user_id,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }

@@ -358,15 +358,12 @@ pub(crate) async fn case_persons<'e, E: sqlx::Executor<'e, Database = Db>>(
     case_id: CaseId,
     limit: i64,
 ) -> Result<Vec<CasePerson>> {
-    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+    let sql = format!(
         "SELECT {PERSON_COLS}, {CP_COLS} FROM case_persons cp JOIN persons p ON p.id = \
             cp.person_id WHERE cp.case_id = $1 ORDER BY CASE cp.role WHEN 'victim' THEN 0 WHEN \
             'suspect' THEN 1 WHEN 'witness' THEN 2 ELSE 3 END, cp.created_at, p.id LIMIT $2"
-    )))
-    .bind(case_id.0)
-    .bind(limit.max(1))
-    .fetch_all(pool)
-    .await?;
+    );
+    let rows = case_rows(pool, sqlx::AssertSqlSafe(sql), case_id, limit).await?;
     rows.iter()
         .map(|r| {
             Ok(CasePerson {

@@ -66,24 +66,19 @@ pub(crate) async fn recent_comments<'e, E: sqlx::Executor<'e, Database = Db>>(
     case_id: CaseId,
     limit: i64,
 ) -> Result<Vec<CaseComment>> {
-    let rows = sqlx::query(
-        "SELECT id, author, body, created_at FROM (SELECT id, author, body, created_at FROM \
-            case_comments WHERE case_id = $1 ORDER BY id DESC LIMIT $2) t ORDER BY id",
-    )
-    .bind(case_id.0)
-    .bind(limit.max(1))
-    .fetch_all(pool)
-    .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(CaseComment {
-                id: CommentId(r.try_get("id")?),
-                author: r.try_get("author")?,
-                body: r.try_get("body")?,
-                created_at: r.try_get("created_at")?,
-            })
-        })
-        .collect()
+    let sql = "SELECT id, author, body, created_at FROM (SELECT id, author, body, created_at FROM \
+        case_comments WHERE case_id = $1 ORDER BY id DESC LIMIT $2) t ORDER BY id";
+    let rows = case_rows(pool, sql, case_id, limit).await?;
+    rows.iter().map(comment_from_row).collect()
+}
+
+pub(crate) fn comment_from_row(r: &DbRow) -> Result<CaseComment> {
+    Ok(CaseComment {
+        id: CommentId(r.try_get("id")?),
+        author: r.try_get("author")?,
+        body: r.try_get("body")?,
+        created_at: r.try_get("created_at")?,
+    })
 }
 
 pub(crate) async fn insert_consents(tx: &mut Tx, actor: &Actor, rows: &[&Consent]) -> Result<()> {

@@ -137,6 +137,24 @@ where
     case_from_row(&row)
 }
 
+/// The rows of a list that belongs to one case: `sql` takes the case as `$1` and the number of
+/// rows as `$2` (at least one).
+pub(crate) async fn case_rows<'e, E>(
+    ex: E,
+    sql: impl sqlx::SqlSafeStr,
+    case_id: CaseId,
+    limit: i64,
+) -> Result<Vec<DbRow>>
+where
+    E: sqlx::Executor<'e, Database = Db>,
+{
+    Ok(sqlx::query(sql)
+        .bind(case_id.0)
+        .bind(limit.max(1))
+        .fetch_all(ex)
+        .await?)
+}
+
 #[derive(Clone, Copy)]
 pub(crate) enum CaseKey {
     Id(CaseId),
