@@ -225,71 +225,35 @@ store_test!(
 /// order or of the length prefixes breaks every existing register's chain, and this test.
 #[test]
 fn audit_hash_format_is_pinned_by_a_known_answer() {
-    use tabara_store::audit::{AuditEntry, Verifier, entry_hash};
-    let first = entry_hash(
-        1,
-        1_767_225_600_000_000,
-        "user:0190f0c2-7a4e-7c3b-9d1e-2f3a4b5c6d7e",
-        "case.create",
-        "case",
-        "0190f0c2-7a4e-7c3b-9d1e-000000000001",
-        GENESIS,
-    );
-    assert_eq!(
-        first,
-        "1b83cc4cb98816338d7ba1ef73d5219482471738c64a12e0f73a3bc4d1b8d30e"
-    );
-    let second = entry_hash(
-        2,
-        1_767_225_600_000_001,
-        "system:cli",
-        "person_identity.read",
-        "person",
-        "0190f0c2-7a4e-7c3b-9d1e-000000000002",
-        &first,
-    );
-    assert_eq!(
-        second,
-        "d9ccbb82abda86b97d1362eeabea66bd2c505f8bb73e144dad0a0143d2a8aecd"
-    );
+    use tabara_store::audit::{AuditEntry, Verifier};
+    let first = AuditEntry {
+        seq: 1,
+        at_us: 1_767_225_600_000_000,
+        actor: "user:0190f0c2-7a4e-7c3b-9d1e-2f3a4b5c6d7e".into(),
+        action: "case.create".into(),
+        record_kind: "case".into(),
+        record_id: "0190f0c2-7a4e-7c3b-9d1e-000000000001".into(),
+        prev_hash: GENESIS.into(),
+        hash: "1b83cc4cb98816338d7ba1ef73d5219482471738c64a12e0f73a3bc4d1b8d30e".into(),
+    };
+    let second = AuditEntry {
+        seq: 2,
+        at_us: 1_767_225_600_000_001,
+        actor: "system:cli".into(),
+        action: "person_identity.read".into(),
+        record_kind: "person".into(),
+        record_id: "0190f0c2-7a4e-7c3b-9d1e-000000000002".into(),
+        prev_hash: first.hash.clone(),
+        hash: "d9ccbb82abda86b97d1362eeabea66bd2c505f8bb73e144dad0a0143d2a8aecd".into(),
+    };
+    // The chain's function (`entry_hash` over the entry's fields) gives exactly these hashes.
+    assert_eq!(first.recomputed_hash(), first.hash);
+    assert_eq!(second.recomputed_hash(), second.hash);
     // The verifier accepts the pinned pair as a chain, and its head.
-    let entry =
-        |seq, at_us, actor: &str, action: &str, kind: &str, id: &str, prev: &str, hash: &str| {
-            AuditEntry {
-                seq,
-                at_us,
-                actor: actor.into(),
-                action: action.into(),
-                record_kind: kind.into(),
-                record_id: id.into(),
-                prev_hash: prev.into(),
-                hash: hash.into(),
-            }
-        };
     let mut v = Verifier::default();
-    v.check(&entry(
-        1,
-        1_767_225_600_000_000,
-        "user:0190f0c2-7a4e-7c3b-9d1e-2f3a4b5c6d7e",
-        "case.create",
-        "case",
-        "0190f0c2-7a4e-7c3b-9d1e-000000000001",
-        GENESIS,
-        &first,
-    ))
-    .unwrap();
-    v.check(&entry(
-        2,
-        1_767_225_600_000_001,
-        "system:cli",
-        "person_identity.read",
-        "person",
-        "0190f0c2-7a4e-7c3b-9d1e-000000000002",
-        &first,
-        &second,
-    ))
-    .unwrap();
-    assert_eq!(v.finish(2, &second), Verification::Ok { entries: 2 });
+    v.check(&first).unwrap();
+    v.check(&second).unwrap();
+    assert_eq!(v.finish(2, &second.hash), Verification::Ok { entries: 2 });
 }
 
 store_test!(

@@ -55,18 +55,22 @@ store_test!(bulk_insert_of_the_demo, |db| async move {
     let (first_person, _) = &batches[0].persons[0];
     assert_eq!(&s.person(first_person.id).await.unwrap(), first_person);
 
+    // The numbers of the cases loaded for which `keep` holds, newest first.
+    let newest_first = |keep: &dyn Fn(&BatchCase) -> bool| -> Vec<i64> {
+        cases
+            .iter()
+            .rev()
+            .filter(|(_, c)| keep(c))
+            .map(|(n, _)| *n)
+            .collect()
+    };
     // Exploitation filters find exactly the cases whose victims have the type.
     for &t in ExploitationType::ALL {
         let filter = CaseFilter {
             exploitation: Some(t),
             ..Default::default()
         };
-        let expected: Vec<i64> = cases
-            .iter()
-            .rev()
-            .filter(|(_, c)| union_of_victims(c).contains(t))
-            .map(|(n, _)| *n)
-            .collect();
+        let expected = newest_first(&|c| union_of_victims(c).contains(t));
         assert!(!expected.is_empty(), "the demo has {t:?} cases");
         assert_eq!(numbers(&pages(s, &filter, 500).await), expected, "{t:?}");
     }
@@ -75,17 +79,9 @@ store_test!(bulk_insert_of_the_demo, |db| async move {
             status: Some(status),
             ..Default::default()
         };
-        let expected: Vec<i64> = cases
-            .iter()
-            .rev()
-            .filter(|(_, c)| c.case.facts.status == status)
-            .map(|(n, _)| *n)
-            .collect();
-        assert_eq!(
-            numbers(&pages(s, &filter, 500).await),
-            expected,
-            "{status:?}"
-        );
+        let expected = newest_first(&|c| c.case.facts.status == status);
+        let listed = numbers(&pages(s, &filter, 500).await);
+        assert_eq!(listed, expected, "{status:?}");
     }
     db.finish().await
 });
