@@ -10,6 +10,7 @@ use uuid::Uuid;
 use super::directory::{insert_user, user_from_row};
 use super::sessions::end_sessions;
 use super::*;
+use crate::audit::actor_user;
 use crate::{
     AccountRequest, AccountRequestKind, Actor, FirstCredential, NewUser, ResetNotice, Result,
     StoreError,
@@ -154,10 +155,7 @@ pub(crate) async fn insert_request(
     .bind(Utc::now())
     .execute(&mut **tx)
     .await
-    .map_err(|e| match e {
-        sqlx::Error::Database(d) if d.is_unique_violation() => duplicate(),
-        other => other.into(),
-    })?;
+    .map_err(|e| unique_violation_as(e, duplicate))?;
     let action = match kind {
         AccountRequestKind::Create => AuditAction::UserCreateRequest,
         AccountRequestKind::Reset => AuditAction::UserResetRequest,
@@ -336,11 +334,7 @@ pub(crate) async fn reset_notice(pool: &Pool, user_id: UserId) -> Result<Option<
     let created: bool = row.try_get("reset_is_creation")?;
     // Actors are `user:<id>` or `system:<label>`; a system actor is the command line.
     async fn name(pool: &Pool, actor: Option<String>) -> Result<Option<String>> {
-        let Some(id) = actor
-            .as_deref()
-            .and_then(|a| a.strip_prefix("user:"))
-            .and_then(|s| s.parse::<Uuid>().ok())
-        else {
+        let Some(id) = actor.as_deref().and_then(actor_user) else {
             return Ok(None);
         };
         Ok(

@@ -29,6 +29,11 @@ impl Actor {
     }
 }
 
+/// The account an actor as written in the log (`user:<id>`) names; `None` for a system actor.
+pub(crate) fn actor_user(actor: &str) -> Option<uuid::Uuid> {
+    actor.strip_prefix("user:")?.parse().ok()
+}
+
 /// An audit action as a caller names it: the typed [`AuditAction`], or its stored name (an
 /// unknown name is refused with the field error `audit_action` / `unknown`).
 pub trait ToAuditAction {

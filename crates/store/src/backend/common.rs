@@ -279,6 +279,17 @@ pub(crate) async fn audit(
     append_audit(tx, &[pending(actor, action, record_id.to_string())]).await
 }
 
+/// A write a unique index refused is `duplicate()`; any other failure stays what it is.
+pub(crate) fn unique_violation_as(
+    e: sqlx::Error,
+    duplicate: impl FnOnce() -> StoreError,
+) -> StoreError {
+    match e {
+        sqlx::Error::Database(d) if d.is_unique_violation() => duplicate(),
+        other => other.into(),
+    }
+}
+
 /// A lookup that must find its record.
 pub(crate) trait OrNotFound<T> {
     /// The record, or `NotFound { kind, id }`.

@@ -11,6 +11,7 @@ use super::access::case_shares;
 use super::audit::recent_audit_trail;
 use super::persons::fetch_person;
 use super::*;
+use crate::audit::actor_user;
 use crate::{Actor, CaseComment, CaseDetails, HistoryEntry, Result, StoreError};
 
 pub(crate) async fn insert_comments(
@@ -233,10 +234,7 @@ pub(crate) async fn case_details(pool: &Pool, case_id: CaseId, limit: i64) -> Re
     // Every account the lists name: actors, and owners before and after a change.
     let mut users = std::collections::BTreeSet::new();
     let mut note = |actor: &str| {
-        if let Some(uuid) = actor
-            .strip_prefix("user:")
-            .and_then(|u| u.parse::<Uuid>().ok())
-        {
+        if let Some(uuid) = actor_user(actor) {
             users.insert(uuid);
         }
     };

@@ -26,11 +26,13 @@ pub(crate) const PARTICIPANT_COLS: &str =
 /// Longest training session accepted, in days.
 pub(crate) const MAX_SESSION_DAYS: i64 = 60;
 
+/// A stored percentage (a rule's threshold, a score): 0 to 100.
+fn percent(col: &str, v: i64) -> Result<u8> {
+    u8::try_from(v).map_err(|_| StoreError::Corrupt(format!("{col}: {v}")))
+}
+
 pub(crate) fn session_from_row(r: &DbRow) -> Result<TrainingSession> {
-    let pct = |col: &str| -> Result<u8> {
-        let v: i64 = r.try_get(col)?;
-        u8::try_from(v).map_err(|_| StoreError::Corrupt(format!("{col}: {v}")))
-    };
+    let pct = |col: &str| percent(col, r.try_get(col)?);
     Ok(TrainingSession {
         id: TrainingSessionId(r.try_get("id")?),
         title: r.try_get("title")?,
@@ -53,8 +55,7 @@ pub(crate) fn session_from_row(r: &DbRow) -> Result<TrainingSession> {
 pub(crate) fn participant_from_row(r: &DbRow, days: Vec<NaiveDate>) -> Result<Participant> {
     let score = |col: &str| -> Result<Option<u8>> {
         let v: Option<i64> = r.try_get(col)?;
-        v.map(|v| u8::try_from(v).map_err(|_| StoreError::Corrupt(format!("{col}: {v}"))))
-            .transpose()
+        v.map(|v| percent(col, v)).transpose()
     };
     let sex: String = r.try_get("sex")?;
     Ok(Participant {
