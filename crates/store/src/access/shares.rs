@@ -7,7 +7,7 @@ use tabara_core::audit::AuditAction;
 use tabara_core::ids::*;
 use uuid::Uuid;
 
-use super::cases::{CaseKey, case_rows, fetch_case};
+use super::cases::{CaseKey, case_list, fetch_case};
 use super::*;
 use crate::{Actor, CaseShare, Result, StoreError, Viewer};
 use tabara_core::permissions::Relation;
@@ -79,8 +79,7 @@ pub(crate) async fn case_shares<'e, E: sqlx::Executor<'e, Database = Db>>(
         case_shares s JOIN organisations g ON g.id = s.organisation_id WHERE s.case_id = $1 \
         ORDER BY s.shared_at DESC, s.organisation_id DESC LIMIT $2) t ORDER BY shared_at, \
         organisation_id";
-    let rows = case_rows(pool, sql, case_id, limit).await?;
-    rows.iter().map(share_from_row).collect()
+    case_list(pool, sql, case_id, limit, share_from_row).await
 }
 
 pub(crate) fn share_from_row(r: &DbRow) -> Result<CaseShare> {

@@ -363,14 +363,12 @@ pub(crate) async fn case_persons<'e, E: sqlx::Executor<'e, Database = Db>>(
             cp.person_id WHERE cp.case_id = $1 ORDER BY CASE cp.role WHEN 'victim' THEN 0 WHEN \
             'suspect' THEN 1 WHEN 'witness' THEN 2 ELSE 3 END, cp.created_at, p.id LIMIT $2"
     );
-    let rows = case_rows(pool, sqlx::AssertSqlSafe(sql), case_id, limit).await?;
-    rows.iter()
-        .map(|r| {
-            Ok(CasePerson {
-                person: person_from_row(r)?,
-                involvement: involvement_from_row(r)?,
-                version: r.try_get("cp_version")?,
-            })
+    case_list(pool, sqlx::AssertSqlSafe(sql), case_id, limit, |r| {
+        Ok(CasePerson {
+            person: person_from_row(r)?,
+            involvement: involvement_from_row(r)?,
+            version: r.try_get("cp_version")?,
         })
-        .collect()
+    })
+    .await
 }

@@ -69,8 +69,7 @@ pub(crate) async fn recent_comments<'e, E: sqlx::Executor<'e, Database = Db>>(
 ) -> Result<Vec<CaseComment>> {
     let sql = "SELECT id, author, body, created_at FROM (SELECT id, author, body, created_at FROM \
         case_comments WHERE case_id = $1 ORDER BY id DESC LIMIT $2) t ORDER BY id";
-    let rows = case_rows(pool, sql, case_id, limit).await?;
-    rows.iter().map(comment_from_row).collect()
+    case_list(pool, sql, case_id, limit, comment_from_row).await
 }
 
 pub(crate) fn comment_from_row(r: &DbRow) -> Result<CaseComment> {

@@ -137,22 +137,24 @@ where
     case_from_row(&row)
 }
 
-/// The rows of a list that belongs to one case: `sql` takes the case as `$1` and the number of
-/// rows as `$2` (at least one).
-pub(crate) async fn case_rows<'e, E>(
+/// A list that belongs to one case, each row read by `from_row`: `sql` takes the case as `$1`
+/// and the number of rows as `$2` (at least one).
+pub(crate) async fn case_list<'e, E, T>(
     ex: E,
     sql: impl sqlx::SqlSafeStr,
     case_id: CaseId,
     limit: i64,
-) -> Result<Vec<DbRow>>
+    from_row: impl Fn(&DbRow) -> Result<T>,
+) -> Result<Vec<T>>
 where
     E: sqlx::Executor<'e, Database = Db>,
 {
-    Ok(sqlx::query(sql)
+    let rows = sqlx::query(sql)
         .bind(case_id.0)
         .bind(limit.max(1))
         .fetch_all(ex)
-        .await?)
+        .await?;
+    rows.iter().map(from_row).collect()
 }
 
 #[derive(Clone, Copy)]
