@@ -13,11 +13,12 @@
 //! twice, under a `sqlite` and a `postgres` module marked `#[path = "."]`; each of those
 //! starts with `use crate::backend::sqlite::*` (or `postgres`), which brings `Db`, `Pool`,
 //! `Tx`, `DbRow`, `DIALECT` and the shared helpers of `backend/common.rs` (`begin`,
-//! `append_audit` and `audit` for one entry, `record_change`, `check_version`,
-//! `or_not_found`, value conversions), itself mounted once per backend the same way. So a
-//! query body exists once in the source, but is compiled twice with fully concrete types: no
-//! generic bounds over `sqlx::Database`, native encodings (UUID as BLOB or `uuid`, dates,
-//! timestamps, booleans), and the dialect differences (`BEGIN IMMEDIATE` against
+//! `append_audit` and `audit` for one entry, `record_change`, `check_version` and
+//! `ensure_updated`, `or_not_found` and `ensure_found`, the input rules `text_rule`,
+//! `long_text_rule` and `refuse`, value conversions), itself mounted once per backend the same
+//! way. So a query body exists once in the source, but is compiled twice with fully concrete
+//! types: no generic bounds over `sqlx::Database`, native encodings (UUID as BLOB or `uuid`,
+//! dates, timestamps, booleans), and the dialect differences (`BEGIN IMMEDIATE` against
 //! `SELECT … FOR UPDATE`) are `match DIALECT` side by side in one place. The domains a
 //! domain's queries call are named in its mounts (`use crate::cases::sqlite::queries as
 //! cases;`), so the dependencies between domains are written down in one place. The query
@@ -163,6 +164,17 @@ pub enum StoreError {
 
 /// Result of a store call.
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// One broken rule of the input, as a store error.
+pub(crate) fn refuse(
+    field: &'static str,
+    rule: &'static str,
+    message: impl Into<String>,
+) -> StoreError {
+    let mut e = ValidationErrors::default();
+    e.push(field, rule, message);
+    StoreError::Invalid(e)
+}
 
 /// Why a `--database` value cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -117,14 +117,19 @@ impl TestDb {
         if let Cleanup::Postgres { admin_url, name } = &self.cleanup
             && let Ok(mut admin) = sqlx::PgConnection::connect(admin_url).await
         {
-            let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
-                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
-            )))
-            .execute(&mut admin)
-            .await;
+            drop_database(&mut admin, name).await;
             let _ = admin.close().await;
         }
     }
+}
+
+/// Drop a test database, whoever is still connected to it; a failure is not the test's.
+async fn drop_database(admin: &mut sqlx::PgConnection, name: &str) {
+    let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+    )))
+    .execute(&mut *admin)
+    .await;
 }
 
 /// A test that panicked never reached `finish`: drop test databases made more than two hours
@@ -148,11 +153,7 @@ async fn drop_stale_databases(admin: &mut sqlx::PgConnection) {
             continue;
         };
         if now.saturating_sub(created) > 2 * 3600 {
-            let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
-                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
-            )))
-            .execute(&mut *admin)
-            .await;
+            drop_database(admin, &name).await;
         }
     }
 }

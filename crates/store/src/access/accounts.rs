@@ -8,12 +8,13 @@ use tabara_core::ids::*;
 use uuid::Uuid;
 
 use super::directory::{insert_user, user_from_row};
+use super::sessions::end_sessions;
 use super::*;
+use crate::audit::actor_user;
 use crate::{
     AccountRequest, AccountRequestKind, Actor, FirstCredential, NewUser, ResetNotice, Result,
     StoreError,
 };
-use tabara_core::validation::ValidationErrors;
 
 /// Columns of the account in a query that joins `users u` with other tables.
 pub(crate) const U_COLS: &str = "u.id, u.username, u.display_name, u.role, u.organisation_id, \
@@ -99,16 +100,8 @@ pub(crate) async fn mark_one_time(
     .bind(user_id.0)
     .execute(&mut **tx)
     .await?;
-    if done.rows_affected() == 0 {
-        return Err(StoreError::NotFound {
-            kind: "user",
-            id: user_id.to_string(),
-        });
-    }
-    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-        .bind(user_id.0)
-        .execute(&mut **tx)
-        .await?;
+    ensure_found(done, "user", user_id)?;
+    end_sessions(tx, user_id).await?;
     audit(tx, actor, AuditAction::UserOneTimeCredential, user_id).await?;
     Ok(())
 }
@@ -162,10 +155,7 @@ pub(crate) async fn insert_request(
     .bind(Utc::now())
     .execute(&mut **tx)
     .await
-    .map_err(|e| match e {
-        sqlx::Error::Database(d) if d.is_unique_violation() => duplicate(),
-        other => other.into(),
-    })?;
+    .map_err(|e| unique_violation_as(e, duplicate))?;
     let action = match kind {
         AccountRequestKind::Create => AuditAction::UserCreateRequest,
         AccountRequestKind::Reset => AuditAction::UserResetRequest,
@@ -237,13 +227,11 @@ pub(crate) async fn decide_account_request(
     .or_not_found("account request", request_id)?;
     let request = request_from_row(&row)?;
     if request.requested_by == approver {
-        let mut e = ValidationErrors::default();
-        e.push(
+        return Err(refuse(
             "request",
             "second_administrator",
             "another administrator must decide",
-        );
-        return Err(StoreError::Invalid(e));
+        ));
     }
     let approver_actor = Actor::user(approver);
     sqlx::query(
@@ -346,11 +334,7 @@ pub(crate) async fn reset_notice(pool: &Pool, user_id: UserId) -> Result<Option<
     let created: bool = row.try_get("reset_is_creation")?;
     // Actors are `user:<id>` or `system:<label>`; a system actor is the command line.
     async fn name(pool: &Pool, actor: Option<String>) -> Result<Option<String>> {
-        let Some(id) = actor
-            .as_deref()
-            .and_then(|a| a.strip_prefix("user:"))
-            .and_then(|s| s.parse::<Uuid>().ok())
-        else {
+        let Some(id) = actor.as_deref().and_then(actor_user) else {
             return Ok(None);
         };
         Ok(

@@ -5,9 +5,10 @@ use sqlx::Row as _;
 use tabara_core::audit::AuditAction;
 use tabara_core::ids::*;
 
+use super::accounts::{U_COLS, record_failed_check};
 use super::directory::{USER_COLS, user_from_row};
 use super::*;
-use crate::{Actor, Credentials, Result, Session, StoreError, User};
+use crate::{Actor, Credentials, Result, Session, User};
 
 pub(crate) async fn credentials(pool: &Pool, username: &str) -> Result<Option<Credentials>> {
     let row = sqlx::query(sqlx::AssertSqlSafe(format!(
@@ -36,27 +37,22 @@ pub(crate) async fn record_login(
     success: bool,
     locked_until: Option<chrono::DateTime<Utc>>,
 ) -> Result<()> {
+    if !success {
+        let failed = AuditAction::UserLoginFailed;
+        return record_failed_check(pool, user_id, failed, locked_until).await;
+    }
     let mut tx = begin(pool).await?;
-    if success {
-        sqlx::query("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1")
-            .bind(user_id.0)
-            .execute(&mut *tx)
-            .await?;
-    } else {
-        sqlx::query(
-            "UPDATE users SET failed_logins = failed_logins + 1, locked_until = $1 WHERE id = $2",
-        )
-        .bind(locked_until)
+    sqlx::query("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1")
         .bind(user_id.0)
         .execute(&mut *tx)
         .await?;
-    }
-    let action = if success {
-        AuditAction::UserLogin
-    } else {
-        AuditAction::UserLoginFailed
-    };
-    audit(&mut tx, &Actor::user(user_id), action, user_id).await?;
+    audit(
+        &mut tx,
+        &Actor::user(user_id),
+        AuditAction::UserLogin,
+        user_id,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -81,17 +77,9 @@ pub(crate) async fn set_password(
     .bind(user_id.0)
     .execute(&mut *tx)
     .await?;
-    if done.rows_affected() == 0 {
-        return Err(StoreError::NotFound {
-            kind: "user",
-            id: user_id.to_string(),
-        });
-    }
+    ensure_found(done, "user", user_id)?;
     // A new password ends every session opened with the old one.
-    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-        .bind(user_id.0)
-        .execute(&mut *tx)
-        .await?;
+    end_sessions(&mut tx, user_id).await?;
     audit(&mut tx, actor, AuditAction::UserPassword, user_id).await?;
     tx.commit().await?;
     Ok(())
@@ -112,17 +100,9 @@ pub(crate) async fn set_user_disabled(
     .bind(user_id.0)
     .execute(&mut *tx)
     .await?;
-    if done.rows_affected() == 0 {
-        return Err(StoreError::NotFound {
-            kind: "user",
-            id: user_id.to_string(),
-        });
-    }
+    ensure_found(done, "user", user_id)?;
     if disabled {
-        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-            .bind(user_id.0)
-            .execute(&mut *tx)
-            .await?;
+        end_sessions(&mut tx, user_id).await?;
     }
     let action = if disabled {
         AuditAction::UserDisable
@@ -131,6 +111,15 @@ pub(crate) async fn set_user_disabled(
     };
     audit(&mut tx, actor, action, user_id).await?;
     tx.commit().await?;
+    Ok(())
+}
+
+/// End every session of an account, in the caller's transaction.
+pub(crate) async fn end_sessions(tx: &mut Tx, user_id: UserId) -> Result<()> {
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+        .bind(user_id.0)
+        .execute(&mut **tx)
+        .await?;
     Ok(())
 }
 
@@ -162,12 +151,11 @@ pub(crate) async fn insert_session(
 }
 
 pub(crate) async fn session(pool: &Pool, token_hash: &str) -> Result<Option<Session>> {
-    let row = sqlx::query(
-        "SELECT u.id, u.username, u.display_name, u.role, u.organisation_id, u.office_id, \
-            u.disabled, u.version, s.csrf_token, s.lang, s.created_at, s.last_seen_at, \
-            s.expires_at, s.password_only FROM sessions s JOIN users u ON u.id = s.user_id WHERE \
-            s.token_hash = $1",
-    )
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {U_COLS}, s.csrf_token, s.lang, s.created_at, s.last_seen_at, s.expires_at, \
+            s.password_only FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = \
+            $1"
+    )))
     .bind(token_hash)
     .fetch_optional(pool)
     .await?;
@@ -234,11 +222,10 @@ pub(crate) async fn create_api_token(
 
 /// The active account behind an API token: not revoked, not expired, account not disabled.
 pub(crate) async fn api_token_user(pool: &Pool, token_hash: &str) -> Result<Option<User>> {
-    let row = sqlx::query(
-        "SELECT u.id, u.username, u.display_name, u.role, u.organisation_id, u.office_id, \
-            u.disabled, u.version, t.expires_at, t.revoked, u.must_change_password FROM \
-            api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1",
-    )
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {U_COLS}, t.expires_at, t.revoked, u.must_change_password FROM api_tokens t JOIN \
+            users u ON u.id = t.user_id WHERE t.token_hash = $1"
+    )))
     .bind(token_hash)
     .fetch_optional(pool)
     .await?;

@@ -5,10 +5,9 @@ use chrono::Utc;
 use sqlx::Row as _;
 use tabara_core::audit::AuditAction;
 use tabara_core::ids::*;
-use tabara_core::records::*;
 use uuid::Uuid;
 
-use super::cases::{CaseKey, fetch_case};
+use super::cases::{CaseKey, case_list, fetch_case};
 use super::*;
 use crate::{Actor, CaseShare, Result, StoreError, Viewer};
 use tabara_core::permissions::Relation;
@@ -23,16 +22,7 @@ pub(crate) async fn share_case(
 ) -> Result<()> {
     let reason = reason.trim();
     let mut e = tabara_core::validation::ValidationErrors::default();
-    tabara_core::validation::check_characters(&mut e, "share_Reason", reason, true);
-    if reason.is_empty() {
-        e.push("share_Reason", "required", "a share needs a reason");
-    } else if reason.chars().count() > MAX_LONG_TEXT {
-        e.push(
-            "share_Reason",
-            "max_length",
-            format!("at most {MAX_LONG_TEXT} characters allowed"),
-        );
-    }
+    long_text_rule(&mut e, "share_Reason", reason, "a share needs a reason");
     e.into_result(())?;
     let mut tx = begin(pool).await?;
     let case = fetch_case(&mut *tx, "c.id = $1", CaseKey::Id(case_id)).await?;
@@ -84,29 +74,23 @@ pub(crate) async fn case_shares<'e, E: sqlx::Executor<'e, Database = Db>>(
     case_id: CaseId,
     limit: i64,
 ) -> Result<Vec<CaseShare>> {
-    let rows = sqlx::query(
-        "SELECT organisation_id, name, reason, shared_by, shared_at, may_edit FROM (SELECT \
-            s.organisation_id, g.name, s.reason, s.shared_by, s.shared_at, s.may_edit FROM \
-            case_shares s JOIN organisations g ON g.id = s.organisation_id WHERE s.case_id = $1 \
-            ORDER BY s.shared_at DESC, s.organisation_id DESC LIMIT $2) t ORDER BY shared_at, \
-            organisation_id",
-    )
-    .bind(case_id.0)
-    .bind(limit.max(1))
-    .fetch_all(pool)
-    .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(CaseShare {
-                organisation_id: OrganisationId(r.try_get("organisation_id")?),
-                organisation_name: r.try_get("name")?,
-                reason: r.try_get("reason")?,
-                shared_by: r.try_get("shared_by")?,
-                shared_at: r.try_get("shared_at")?,
-                may_edit: r.try_get("may_edit")?,
-            })
-        })
-        .collect()
+    let sql = "SELECT organisation_id, name, reason, shared_by, shared_at, may_edit FROM (SELECT \
+        s.organisation_id, g.name, s.reason, s.shared_by, s.shared_at, s.may_edit FROM \
+        case_shares s JOIN organisations g ON g.id = s.organisation_id WHERE s.case_id = $1 \
+        ORDER BY s.shared_at DESC, s.organisation_id DESC LIMIT $2) t ORDER BY shared_at, \
+        organisation_id";
+    case_list(pool, sql, case_id, limit, share_from_row).await
+}
+
+pub(crate) fn share_from_row(r: &DbRow) -> Result<CaseShare> {
+    Ok(CaseShare {
+        organisation_id: OrganisationId(r.try_get("organisation_id")?),
+        organisation_name: r.try_get("name")?,
+        reason: r.try_get("reason")?,
+        shared_by: r.try_get("shared_by")?,
+        shared_at: r.try_get("shared_at")?,
+        may_edit: r.try_get("may_edit")?,
+    })
 }
 
 /// How the viewer stands to a case; `None` when the case does not exist.

@@ -42,6 +42,21 @@ pub struct AuditEntry {
     pub hash: String,
 }
 
+impl AuditEntry {
+    /// The hash its fields give ([`entry_hash`]): its stored `hash` unless it was altered.
+    pub fn recomputed_hash(&self) -> String {
+        entry_hash(
+            self.seq,
+            self.at_us,
+            &self.actor,
+            &self.action,
+            &self.record_kind,
+            &self.record_id,
+            &self.prev_hash,
+        )
+    }
+}
+
 /// SHA-256 over the entry's fields, each prefixed with its length so no two different entries
 /// can encode to the same bytes.
 pub fn entry_hash(
@@ -217,16 +232,7 @@ impl Verifier {
         if e.prev_hash != self.prev_hash {
             return Err((e.seq, Problem::Unlinked));
         }
-        let recomputed = entry_hash(
-            e.seq,
-            e.at_us,
-            &e.actor,
-            &e.action,
-            &e.record_kind,
-            &e.record_id,
-            &e.prev_hash,
-        );
-        if recomputed != e.hash {
+        if e.recomputed_hash() != e.hash {
             return Err((e.seq, Problem::Altered));
         }
         self.expected_seq += 1;

@@ -4,9 +4,8 @@
 use serde::Serialize;
 use tabara_core::audit::AuditAction;
 use tabara_core::ids::UserId;
-use tabara_core::validation::ValidationErrors;
 
-use crate::{Result, Store, StoreError};
+use crate::{Result, Store, refuse};
 
 mod chain;
 pub use chain::*;
@@ -30,6 +29,11 @@ impl Actor {
     }
 }
 
+/// The account an actor as written in the log (`user:<id>`) names; `None` for a system actor.
+pub(crate) fn actor_user(actor: &str) -> Option<uuid::Uuid> {
+    actor.strip_prefix("user:")?.parse().ok()
+}
+
 /// An audit action as a caller names it: the typed [`AuditAction`], or its stored name (an
 /// unknown name is refused with the field error `audit_action` / `unknown`).
 pub trait ToAuditAction {
@@ -47,9 +51,7 @@ impl ToAuditAction for &str {
     fn to_audit_action(self) -> Result<AuditAction> {
         self.parse()
             .map_err(|e: tabara_core::audit::UnknownAuditAction| {
-                let mut errors = ValidationErrors::default();
-                errors.push("audit_action", "unknown", e.to_string());
-                StoreError::Invalid(errors)
+                refuse("audit_action", "unknown", e.to_string())
             })
     }
 }
@@ -67,13 +69,11 @@ impl Store {
         let action = action.to_audit_action()?;
         // The kind is the action's: a caller naming another one is refused, not logged wrongly.
         if kind != action.record_kind() {
-            let mut errors = ValidationErrors::default();
-            errors.push(
+            return Err(refuse(
                 "record_kind",
                 "audit_record_kind",
                 format!("{action} is about a {}", action.record_kind()),
-            );
-            return Err(StoreError::Invalid(errors));
+            ));
         }
         dispatch!(self, record_event(actor, action, id))
     }

@@ -10,6 +10,7 @@ use tabara_core::{Country, ValueSet};
 
 use super::{DIALECT, Db};
 use crate::audit::{self, Pending};
+pub(crate) use crate::refuse;
 use crate::{Actor, Dialect, Result, StoreError};
 
 /// The backend's connection pool.
@@ -232,12 +233,6 @@ pub(crate) fn to_json<T: serde::Serialize>(v: &T) -> Result<String> {
     serde_json::to_string(v).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
-pub(crate) fn refuse(field: &'static str, rule: &'static str, message: &str) -> StoreError {
-    let mut e = tabara_core::validation::ValidationErrors::default();
-    e.push(field, rule, message);
-    StoreError::Invalid(e)
-}
-
 pub(crate) fn text_rule(
     e: &mut tabara_core::validation::ValidationErrors,
     field: &'static str,
@@ -253,6 +248,27 @@ pub(crate) fn text_rule(
     }
 }
 
+/// A required text of several lines (a comment, a reason): allowed characters, not blank,
+/// at most `MAX_LONG_TEXT` characters.
+pub(crate) fn long_text_rule(
+    e: &mut tabara_core::validation::ValidationErrors,
+    field: &'static str,
+    value: &str,
+    when_blank: &'static str,
+) {
+    use tabara_core::records::MAX_LONG_TEXT;
+    tabara_core::validation::check_characters(e, field, value, true);
+    if value.trim().is_empty() {
+        e.push(field, "required", when_blank);
+    } else if value.chars().count() > MAX_LONG_TEXT {
+        e.push(
+            field,
+            "max_length",
+            format!("at most {MAX_LONG_TEXT} characters allowed"),
+        );
+    }
+}
+
 /// Append one entry: `actor` did `action` to `record_id`, in the caller's transaction.
 pub(crate) async fn audit(
     tx: &mut Tx,
@@ -263,6 +279,17 @@ pub(crate) async fn audit(
     append_audit(tx, &[pending(actor, action, record_id.to_string())]).await
 }
 
+/// A write a unique index refused is `duplicate()`; any other failure stays what it is.
+pub(crate) fn unique_violation_as(
+    e: sqlx::Error,
+    duplicate: impl FnOnce() -> StoreError,
+) -> StoreError {
+    match e {
+        sqlx::Error::Database(d) if d.is_unique_violation() => duplicate(),
+        other => other.into(),
+    }
+}
+
 /// A lookup that must find its record.
 pub(crate) trait OrNotFound<T> {
     /// The record, or `NotFound { kind, id }`.
@@ -271,9 +298,27 @@ pub(crate) trait OrNotFound<T> {
 
 impl<T> OrNotFound<T> for Option<T> {
     fn or_not_found(self, kind: &'static str, id: impl ToString) -> Result<T> {
-        self.ok_or_else(|| StoreError::NotFound {
-            kind,
-            id: id.to_string(),
-        })
+        self.ok_or_else(|| not_found(kind, id))
+    }
+}
+
+/// `NotFound { kind, id }`.
+pub(crate) fn not_found(kind: &'static str, id: impl ToString) -> StoreError {
+    StoreError::NotFound {
+        kind,
+        id: id.to_string(),
+    }
+}
+
+/// Refuse an update that touched no row: its record does not exist.
+pub(crate) fn ensure_found(
+    result: <Db as sqlx::Database>::QueryResult,
+    kind: &'static str,
+    id: impl ToString,
+) -> Result<()> {
+    if result.rows_affected() == 0 {
+        Err(not_found(kind, id))
+    } else {
+        Ok(())
     }
 }

@@ -250,6 +250,25 @@ pub(crate) async fn add_case_person(
     Ok(())
 }
 
+/// A person's involvement in a case and its version, locked for an update; `None` when the
+/// person is not involved in the case.
+pub(crate) async fn lock_case_person(
+    tx: &mut Tx,
+    case_id: CaseId,
+    person_id: PersonId,
+) -> Result<Option<(Involvement, i64)>> {
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {CP_COLS} FROM case_persons cp WHERE cp.case_id = $1 AND cp.person_id = \
+            $2{FOR_UPDATE}"
+    )))
+    .bind(case_id.0)
+    .bind(person_id.0)
+    .fetch_optional(&mut **tx)
+    .await?;
+    row.map(|r| Ok((involvement_from_row(&r)?, r.try_get("cp_version")?)))
+        .transpose()
+}
+
 pub(crate) async fn update_case_person(
     pool: &Pool,
     actor: &Actor,
@@ -260,17 +279,9 @@ pub(crate) async fn update_case_person(
 ) -> Result<i64> {
     involvement.validate()?;
     let mut tx = begin(pool).await?;
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {CP_COLS} FROM case_persons cp WHERE cp.case_id = $1 AND cp.person_id = \
-            $2{FOR_UPDATE}"
-    )))
-    .bind(case_id.0)
-    .bind(person_id.0)
-    .fetch_optional(&mut *tx)
-    .await?
-    .or_not_found("person in case", case_person_id(case_id, person_id))?;
-    let current = involvement_from_row(&row)?;
-    let current_version: i64 = row.try_get("cp_version")?;
+    let (current, current_version) = lock_case_person(&mut tx, case_id, person_id)
+        .await?
+        .or_not_found("person in case", case_person_id(case_id, person_id))?;
     check_version(
         "person in case",
         case_person_id(case_id, person_id),
@@ -347,22 +358,17 @@ pub(crate) async fn case_persons<'e, E: sqlx::Executor<'e, Database = Db>>(
     case_id: CaseId,
     limit: i64,
 ) -> Result<Vec<CasePerson>> {
-    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+    let sql = format!(
         "SELECT {PERSON_COLS}, {CP_COLS} FROM case_persons cp JOIN persons p ON p.id = \
             cp.person_id WHERE cp.case_id = $1 ORDER BY CASE cp.role WHEN 'victim' THEN 0 WHEN \
             'suspect' THEN 1 WHEN 'witness' THEN 2 ELSE 3 END, cp.created_at, p.id LIMIT $2"
-    )))
-    .bind(case_id.0)
-    .bind(limit.max(1))
-    .fetch_all(pool)
-    .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(CasePerson {
-                person: person_from_row(r)?,
-                involvement: involvement_from_row(r)?,
-                version: r.try_get("cp_version")?,
-            })
+    );
+    case_list(pool, sqlx::AssertSqlSafe(sql), case_id, limit, |r| {
+        Ok(CasePerson {
+            person: person_from_row(r)?,
+            involvement: involvement_from_row(r)?,
+            version: r.try_get("cp_version")?,
         })
-        .collect()
+    })
+    .await
 }

@@ -11,6 +11,7 @@ use super::access::case_shares;
 use super::audit::recent_audit_trail;
 use super::persons::fetch_person;
 use super::*;
+use crate::audit::actor_user;
 use crate::{Actor, CaseComment, CaseDetails, HistoryEntry, Result, StoreError};
 
 pub(crate) async fn insert_comments(
@@ -36,16 +37,7 @@ pub(crate) async fn insert_comments(
 
 pub(crate) fn check_comment(body: &str) -> Result<()> {
     let mut e = tabara_core::validation::ValidationErrors::default();
-    tabara_core::validation::check_characters(&mut e, "cco_CaseComment", body, true);
-    if body.trim().is_empty() {
-        e.push("cco_CaseComment", "required", "a comment cannot be empty");
-    } else if body.chars().count() > MAX_LONG_TEXT {
-        e.push(
-            "cco_CaseComment",
-            "max_length",
-            format!("at most {MAX_LONG_TEXT} characters allowed"),
-        );
-    }
+    long_text_rule(&mut e, "cco_CaseComment", body, "a comment cannot be empty");
     Ok(e.into_result(())?)
 }
 
@@ -75,24 +67,18 @@ pub(crate) async fn recent_comments<'e, E: sqlx::Executor<'e, Database = Db>>(
     case_id: CaseId,
     limit: i64,
 ) -> Result<Vec<CaseComment>> {
-    let rows = sqlx::query(
-        "SELECT id, author, body, created_at FROM (SELECT id, author, body, created_at FROM \
-            case_comments WHERE case_id = $1 ORDER BY id DESC LIMIT $2) t ORDER BY id",
-    )
-    .bind(case_id.0)
-    .bind(limit.max(1))
-    .fetch_all(pool)
-    .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(CaseComment {
-                id: CommentId(r.try_get("id")?),
-                author: r.try_get("author")?,
-                body: r.try_get("body")?,
-                created_at: r.try_get("created_at")?,
-            })
-        })
-        .collect()
+    let sql = "SELECT id, author, body, created_at FROM (SELECT id, author, body, created_at FROM \
+        case_comments WHERE case_id = $1 ORDER BY id DESC LIMIT $2) t ORDER BY id";
+    case_list(pool, sql, case_id, limit, comment_from_row).await
+}
+
+pub(crate) fn comment_from_row(r: &DbRow) -> Result<CaseComment> {
+    Ok(CaseComment {
+        id: CommentId(r.try_get("id")?),
+        author: r.try_get("author")?,
+        body: r.try_get("body")?,
+        created_at: r.try_get("created_at")?,
+    })
 }
 
 pub(crate) async fn insert_consents(tx: &mut Tx, actor: &Actor, rows: &[&Consent]) -> Result<()> {
@@ -189,18 +175,17 @@ pub(crate) async fn recent_history<'e, E: sqlx::Executor<'e, Database = Db>>(
     .bind(limit.max(1))
     .fetch_all(pool)
     .await?;
-    rows.iter()
-        .map(|r| {
-            let changes: String = r.try_get("changes")?;
-            Ok(HistoryEntry {
-                version: r.try_get("version")?,
-                actor: r.try_get("actor")?,
-                changed_at: r.try_get("changed_at")?,
-                changes: serde_json::from_str(&changes)
-                    .map_err(|e| StoreError::Corrupt(e.to_string()))?,
-            })
-        })
-        .collect()
+    rows.iter().map(history_from_row).collect()
+}
+
+pub(crate) fn history_from_row(r: &DbRow) -> Result<HistoryEntry> {
+    let changes: String = r.try_get("changes")?;
+    Ok(HistoryEntry {
+        version: r.try_get("version")?,
+        actor: r.try_get("actor")?,
+        changed_at: r.try_get("changed_at")?,
+        changes: serde_json::from_str(&changes).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+    })
 }
 
 /// What a case page shows besides the case itself, read over one connection (a page waits for
@@ -240,26 +225,15 @@ pub(crate) async fn case_details(pool: &Pool, case_id: CaseId, limit: i64) -> Re
             else {
                 continue;
             };
-            let changes: String = r.try_get("changes")?;
-            details.involvement_history.push((
-                PersonId(person),
-                HistoryEntry {
-                    version: r.try_get("version")?,
-                    actor: r.try_get("actor")?,
-                    changed_at: r.try_get("changed_at")?,
-                    changes: serde_json::from_str(&changes)
-                        .map_err(|e| StoreError::Corrupt(e.to_string()))?,
-                },
-            ));
+            details
+                .involvement_history
+                .push((PersonId(person), history_from_row(&r)?));
         }
     }
     // Every account the lists name: actors, and owners before and after a change.
     let mut users = std::collections::BTreeSet::new();
     let mut note = |actor: &str| {
-        if let Some(uuid) = actor
-            .strip_prefix("user:")
-            .and_then(|u| u.parse::<Uuid>().ok())
-        {
+        if let Some(uuid) = actor_user(actor) {
             users.insert(uuid);
         }
     };

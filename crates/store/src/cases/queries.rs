@@ -137,6 +137,26 @@ where
     case_from_row(&row)
 }
 
+/// A list that belongs to one case, each row read by `from_row`: `sql` takes the case as `$1`
+/// and the number of rows as `$2` (at least one).
+pub(crate) async fn case_list<'e, E, T>(
+    ex: E,
+    sql: impl sqlx::SqlSafeStr,
+    case_id: CaseId,
+    limit: i64,
+    from_row: impl Fn(&DbRow) -> Result<T>,
+) -> Result<Vec<T>>
+where
+    E: sqlx::Executor<'e, Database = Db>,
+{
+    let rows = sqlx::query(sql)
+        .bind(case_id.0)
+        .bind(limit.max(1))
+        .fetch_all(ex)
+        .await?;
+    rows.iter().map(from_row).collect()
+}
+
 #[derive(Clone, Copy)]
 pub(crate) enum CaseKey {
     Id(CaseId),

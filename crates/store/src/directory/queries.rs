@@ -204,11 +204,12 @@ pub(crate) async fn insert_user(tx: &mut Tx, actor: &Actor, user: &NewUser) -> R
         .bind(&user.username)
         .fetch_one(&mut **tx)
         .await?;
+    let duplicate = || StoreError::Duplicate {
+        what: "user name",
+        value: user.username.clone(),
+    };
     if taken > 0 {
-        return Err(StoreError::Duplicate {
-            what: "user name",
-            value: user.username.clone(),
-        });
+        return Err(duplicate());
     }
     let now = Utc::now();
     sqlx::query(
@@ -230,13 +231,7 @@ pub(crate) async fn insert_user(tx: &mut Tx, actor: &Actor, user: &NewUser) -> R
     .execute(&mut **tx)
     .await
     // Two creations racing past the check on PostgreSQL meet at the unique index.
-    .map_err(|e| match e {
-        sqlx::Error::Database(d) if d.is_unique_violation() => StoreError::Duplicate {
-            what: "user name",
-            value: user.username.clone(),
-        },
-        other => other.into(),
-    })?;
+    .map_err(|e| unique_violation_as(e, duplicate))?;
     audit(tx, actor, AuditAction::UserCreate, user.id).await?;
     Ok(())
 }

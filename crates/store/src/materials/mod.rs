@@ -81,7 +81,7 @@ impl Store {
         on: NaiveDate,
     ) -> Result<i64> {
         let movement = Movement::receipt(store, quantity, on);
-        dispatch!(self, receive_material(actor, item, movement))
+        dispatch!(self, move_material(actor, item, movement))
     }
 
     /// Distribute from a store to an office; refused when the stock is short (never negative,
@@ -96,7 +96,7 @@ impl Store {
         on: NaiveDate,
     ) -> Result<i64> {
         let movement = Movement::distribution(store, to, quantity, on);
-        dispatch!(self, distribute_material(actor, item, movement))
+        dispatch!(self, move_material(actor, item, movement))
     }
 
     /// Stock on hand per item and store.

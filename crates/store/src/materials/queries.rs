@@ -5,7 +5,7 @@ use sqlx::Row as _;
 use tabara_core::audit::AuditAction;
 use tabara_core::ids::*;
 
-use tabara_core::materials::{MaterialKind, Movement};
+use tabara_core::materials::{MaterialKind, Movement, MovementKind};
 
 use super::*;
 use crate::{Actor, Distribution, MaterialItem, Result, StockLine};
@@ -81,14 +81,60 @@ pub(crate) async fn materials(pool: &Pool) -> Result<Vec<MaterialItem>> {
         .collect()
 }
 
-/// Record a movement that core's rules allowed, with its audit entry; returns the quantity now
-/// on hand in the movement's store.
-pub(crate) async fn record_movement(
-    tx: &mut Tx,
+/// Record a movement that core's rules allow, with its audit entry, in one transaction; returns
+/// the quantity now on hand in the movement's store. A receipt adds to the stock (the first
+/// one of an item in a store creates its line). A distribution takes from it in one statement
+/// only when enough is on hand, so concurrent distributions can never take it below zero.
+pub(crate) async fn move_material(
+    pool: &Pool,
     actor: &Actor,
     item: MaterialId,
-    m: &Movement,
+    m: Movement,
 ) -> Result<i64> {
+    m.check(today())?;
+    let mut tx = begin(pool).await?;
+    match m.kind {
+        MovementKind::Receipt => {
+            let done = sqlx::query(
+                "UPDATE material_stock SET quantity = quantity + $1 WHERE item_id = $2 AND \
+                    store_id = $3",
+            )
+            .bind(m.quantity)
+            .bind(item.0)
+            .bind(m.store.0)
+            .execute(&mut *tx)
+            .await?;
+            if done.rows_affected() == 0 {
+                sqlx::query(
+                    "INSERT INTO material_stock (item_id, store_id, quantity) VALUES ($1, $2, $3)",
+                )
+                .bind(item.0)
+                .bind(m.store.0)
+                .bind(m.quantity)
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+        MovementKind::Distribution => {
+            let done = sqlx::query(
+                "UPDATE material_stock SET quantity = quantity - $1 WHERE item_id = $2 AND \
+                    store_id = $3 AND quantity >= $4",
+            )
+            .bind(m.quantity)
+            .bind(item.0)
+            .bind(m.store.0)
+            .bind(m.quantity)
+            .execute(&mut *tx)
+            .await?;
+            if done.rows_affected() == 0 {
+                return Err(refuse(
+                    "mat_Quantity",
+                    "insufficient_stock",
+                    "not enough in stock",
+                ));
+            }
+        }
+    }
     let id = MovementId::new();
     sqlx::query(
         "INSERT INTO material_movements (id, item_id, kind, store_id, to_office_id, quantity, \
@@ -103,80 +149,18 @@ pub(crate) async fn record_movement(
     .bind(m.on)
     .bind(actor.as_str())
     .bind(Utc::now())
-    .execute(&mut **tx)
+    .execute(&mut *tx)
     .await?;
-    audit(tx, actor, m.kind.action(), item).await?;
+    audit(&mut tx, actor, m.kind.action(), item).await?;
     let on_hand: i64 = sqlx::query_scalar(
         "SELECT quantity FROM material_stock WHERE item_id = $1 AND store_id = $2",
     )
     .bind(item.0)
     .bind(m.store.0)
-    .fetch_one(&mut **tx)
+    .fetch_one(&mut *tx)
     .await?;
-    Ok(on_hand)
-}
-
-/// Stock received into a store. Returns the quantity now on hand.
-pub(crate) async fn receive_material(
-    pool: &Pool,
-    actor: &Actor,
-    item: MaterialId,
-    m: Movement,
-) -> Result<i64> {
-    m.check(today())?;
-    let mut tx = begin(pool).await?;
-    let done = sqlx::query(
-        "UPDATE material_stock SET quantity = quantity + $1 WHERE item_id = $2 AND store_id = $3",
-    )
-    .bind(m.quantity)
-    .bind(item.0)
-    .bind(m.store.0)
-    .execute(&mut *tx)
-    .await?;
-    if done.rows_affected() == 0 {
-        sqlx::query("INSERT INTO material_stock (item_id, store_id, quantity) VALUES ($1, $2, $3)")
-            .bind(item.0)
-            .bind(m.store.0)
-            .bind(m.quantity)
-            .execute(&mut *tx)
-            .await?;
-    }
-    let on_hand = record_movement(&mut tx, actor, item, &m).await?;
     tx.commit().await?;
     Ok(on_hand)
-}
-
-/// Distribute from a store to an office. The stock is decremented in one statement only when
-/// enough is on hand, so concurrent distributions can never take it below zero. Returns the
-/// quantity left in the store.
-pub(crate) async fn distribute_material(
-    pool: &Pool,
-    actor: &Actor,
-    item: MaterialId,
-    m: Movement,
-) -> Result<i64> {
-    m.check(today())?;
-    let mut tx = begin(pool).await?;
-    let done = sqlx::query(
-        "UPDATE material_stock SET quantity = quantity - $1 WHERE item_id = $2 AND store_id = $3 \
-            AND quantity >= $4",
-    )
-    .bind(m.quantity)
-    .bind(item.0)
-    .bind(m.store.0)
-    .bind(m.quantity)
-    .execute(&mut *tx)
-    .await?;
-    if done.rows_affected() == 0 {
-        return Err(refuse(
-            "mat_Quantity",
-            "insufficient_stock",
-            "not enough in stock",
-        ));
-    }
-    let left = record_movement(&mut tx, actor, item, &m).await?;
-    tx.commit().await?;
-    Ok(left)
 }
 
 pub(crate) async fn material_stock(pool: &Pool) -> Result<Vec<StockLine>> {

@@ -7,7 +7,7 @@ use tabara_core::records::*;
 use crate::{Actor, NewCase, Result, Store};
 
 /// Counts of the main records.
-#[derive(Debug, Clone, Copy, Default, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct RegisterStats {
     /// Organisations.
     pub organisations: i64,

@@ -10,7 +10,7 @@ use tabara_core::records::*;
 
 use tabara_core::decision::{Decidable, DecisionKind, DecisionRequest, ScreeningState};
 
-use super::cases::{CP_COLS, case_person_id, involvement_from_row};
+use super::cases::{case_person_id, lock_case_person};
 use super::*;
 use crate::{Actor, DecisionInput, Result, Screening, ScreeningDecision, StoreError};
 
@@ -171,6 +171,31 @@ async fn lock_screening(tx: &mut Tx, id: ScreeningId, expected_version: i64) -> 
     Ok(current)
 }
 
+/// Write an update of the screening read (and locked) as `current`: `update` binds its changes
+/// and ends with `updated_at`, `version`, then `WHERE id = … AND version = …`, the four
+/// parameters bound here. Refused if the screening moved on; audited as `action`. Returns the
+/// new version.
+async fn write_screening(
+    tx: &mut Tx,
+    update: sqlx::query::Query<'_, Db, <Db as sqlx::Database>::Arguments>,
+    current: &Screening,
+    at: chrono::DateTime<Utc>,
+    actor: &Actor,
+    action: AuditAction,
+) -> Result<i64> {
+    let version = current.version + 1;
+    let done = update
+        .bind(at)
+        .bind(version)
+        .bind(current.id.0)
+        .bind(current.version)
+        .execute(&mut **tx)
+        .await?;
+    ensure_updated(done, "screening", current.id, current.version)?;
+    audit(tx, actor, action, current.id).await?;
+    Ok(version)
+}
+
 /// Save the answers of a draft (resumable); `expected_version` is the version the form was read at.
 pub(crate) async fn save_screening(
     pool: &Pool,
@@ -184,22 +209,15 @@ pub(crate) async fn save_screening(
     let mut tx = begin(pool).await?;
     let current = lock_screening(&mut tx, id, expected_version).await?;
     current.state.check_save()?;
-    let version = current.version + 1;
-    let done = sqlx::query(
+    let update = sqlx::query(
         "UPDATE screenings SET answers = $1, age_facts = $2, movement_facts = $3, updated_at = \
             $4, version = $5 WHERE id = $6 AND version = $7",
     )
     .bind(to_json(answers)?)
     .bind(to_json(age)?)
-    .bind(to_json(movement)?)
-    .bind(Utc::now())
-    .bind(version)
-    .bind(id.0)
-    .bind(current.version)
-    .execute(&mut *tx)
-    .await?;
-    ensure_updated(done, "screening", id, expected_version)?;
-    audit(&mut tx, actor, AuditAction::ScreeningSave, id).await?;
+    .bind(to_json(movement)?);
+    let action = AuditAction::ScreeningSave;
+    let version = write_screening(&mut tx, update, &current, Utc::now(), actor, action).await?;
     tx.commit().await?;
     Ok(version)
 }
@@ -216,23 +234,16 @@ pub(crate) async fn complete_screening(
     let current = lock_screening(&mut tx, id, expected_version).await?;
     current.state.check_complete()?;
     let evaluation = tabara_core::screening::evaluate(catalogue, &current.answers, &current.age);
-    let version = current.version + 1;
-    let done = sqlx::query(
+    let update = sqlx::query(
         "UPDATE screenings SET state = $1, outcome = $2, evaluation = $3, catalogue_version = \
             $4, updated_at = $5, version = $6 WHERE id = $7 AND version = $8",
     )
     .bind(ScreeningState::Completed.as_str())
     .bind(evaluation.outcome.as_str())
     .bind(to_json(&evaluation)?)
-    .bind(&catalogue.version)
-    .bind(Utc::now())
-    .bind(version)
-    .bind(id.0)
-    .bind(current.version)
-    .execute(&mut *tx)
-    .await?;
-    ensure_updated(done, "screening", id, expected_version)?;
-    audit(&mut tx, actor, AuditAction::ScreeningComplete, id).await?;
+    .bind(&catalogue.version);
+    let action = AuditAction::ScreeningComplete;
+    write_screening(&mut tx, update, &current, Utc::now(), actor, action).await?;
     let s = fetch_screening(&mut tx, id, "").await?;
     tx.commit().await?;
     Ok(s)
@@ -266,9 +277,8 @@ pub(crate) async fn decide_screening(
         reason,
     })?;
     let status = decided.status;
-    let version = current.version + 1;
     let now = Utc::now();
-    let done = sqlx::query(
+    let update = sqlx::query(
         "UPDATE screenings SET decision = $1, decided_status = $2, decision_reason = $3, \
             decided_by = $4, decided_at = $5, updated_at = $6, version = $7 WHERE id = $8 AND \
             version = $9",
@@ -277,51 +287,35 @@ pub(crate) async fn decide_screening(
     .bind(status.as_str())
     .bind(decided.reason.as_deref())
     .bind(actor.as_str())
-    .bind(now)
-    .bind(now)
-    .bind(version)
-    .bind(id.0)
-    .bind(current.version)
-    .execute(&mut *tx)
-    .await?;
-    ensure_updated(done, "screening", id, expected_version)?;
-    audit(&mut tx, actor, decided.kind.action(), id).await?;
+    .bind(now);
+    let action = decided.kind.action();
+    write_screening(&mut tx, update, &current, now, actor, action).await?;
     // The decided status becomes the victim's HTCDS trafficking status in the case, with who
     // decided it; the change is history of the involvement like any other.
     let (case_id, person_id) = (current.case_id, current.person_id);
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {CP_COLS} FROM case_persons cp WHERE cp.case_id = $1 AND cp.person_id = \
-            $2{FOR_UPDATE}"
-    )))
-    .bind(case_id.0)
-    .bind(person_id.0)
-    .fetch_optional(&mut *tx)
-    .await?;
-    if let Some(row) = row {
-        let involvement = involvement_from_row(&row)?;
-        let cp_version: i64 = row.try_get("cp_version")?;
-        if let Involvement::Victim(v) = &involvement {
-            let mut v = v.clone();
-            v.trafficking_status = Some(status);
-            v.decision_org = Some(decided_by);
-            let changed = Involvement::Victim(v);
-            sqlx::query(
-                "UPDATE case_persons SET trafficking_status = $1, decision_org = $2, version = \
-                    $3, updated_at = $4 WHERE case_id = $5 AND person_id = $6",
-            )
-            .bind(status.as_str())
-            .bind(decided_by.as_str())
-            .bind(cp_version + 1)
-            .bind(now)
-            .bind(case_id.0)
-            .bind(person_id.0)
-            .execute(&mut *tx)
-            .await?;
-            let key = case_person_id(case_id, person_id);
-            let changes = serde_json::json!({ "involvement": [involvement, changed] });
-            record_change(&mut tx, "case_person", &key, cp_version + 1, actor, changes).await?;
-            audit(&mut tx, actor, AuditAction::CasePersonUpdate, key).await?;
-        }
+    if let Some((involvement, cp_version)) = lock_case_person(&mut tx, case_id, person_id).await?
+        && let Involvement::Victim(v) = &involvement
+    {
+        let mut v = v.clone();
+        v.trafficking_status = Some(status);
+        v.decision_org = Some(decided_by);
+        let changed = Involvement::Victim(v);
+        sqlx::query(
+            "UPDATE case_persons SET trafficking_status = $1, decision_org = $2, version = \
+                $3, updated_at = $4 WHERE case_id = $5 AND person_id = $6",
+        )
+        .bind(status.as_str())
+        .bind(decided_by.as_str())
+        .bind(cp_version + 1)
+        .bind(now)
+        .bind(case_id.0)
+        .bind(person_id.0)
+        .execute(&mut *tx)
+        .await?;
+        let key = case_person_id(case_id, person_id);
+        let changes = serde_json::json!({ "involvement": [involvement, changed] });
+        record_change(&mut tx, "case_person", &key, cp_version + 1, actor, changes).await?;
+        audit(&mut tx, actor, AuditAction::CasePersonUpdate, key).await?;
     }
     let s = fetch_screening(&mut tx, id, "").await?;
     tx.commit().await?;

@@ -90,13 +90,7 @@ pub(crate) async fn issue_certificate(
     .execute(&mut *tx)
     .await?;
     audit(&mut tx, actor, AuditAction::CertificateIssue, id).await?;
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {CERTIFICATE_COLS} FROM certificates WHERE id = $1"
-    )))
-    .bind(id.0)
-    .fetch_one(&mut *tx)
-    .await?;
-    let out = certificate_from_row(&row)?;
+    let out = certificate(&mut *tx, id).await?;
     tx.commit().await?;
     Ok(out)
 }
@@ -116,12 +110,15 @@ pub(crate) async fn certificate_by_code(
 }
 
 /// A certificate by id.
-pub(crate) async fn certificate(pool: &Pool, id: CertificateId) -> Result<CertificateRecord> {
+pub(crate) async fn certificate<'e, E: sqlx::Executor<'e, Database = Db>>(
+    ex: E,
+    id: CertificateId,
+) -> Result<CertificateRecord> {
     let row = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT {CERTIFICATE_COLS} FROM certificates WHERE id = $1"
     )))
     .bind(id.0)
-    .fetch_optional(pool)
+    .fetch_optional(ex)
     .await?
     .or_not_found("certificate", id)?;
     certificate_from_row(&row)
@@ -203,10 +200,7 @@ pub(crate) async fn revoke_certificate(
             .fetch_one(&mut *tx)
             .await?;
         return Err(if exists == 0 {
-            StoreError::NotFound {
-                kind: "certificate",
-                id: id.to_string(),
-            }
+            not_found("certificate", id)
         } else {
             refuse(
                 "crt_State",
@@ -216,13 +210,7 @@ pub(crate) async fn revoke_certificate(
         });
     }
     audit(&mut tx, actor, AuditAction::CertificateRevoke, id).await?;
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {CERTIFICATE_COLS} FROM certificates WHERE id = $1"
-    )))
-    .bind(id.0)
-    .fetch_one(&mut *tx)
-    .await?;
-    let out = certificate_from_row(&row)?;
+    let out = certificate(&mut *tx, id).await?;
     tx.commit().await?;
     Ok(out)
 }

@@ -26,11 +26,13 @@ pub(crate) const PARTICIPANT_COLS: &str =
 /// Longest training session accepted, in days.
 pub(crate) const MAX_SESSION_DAYS: i64 = 60;
 
+/// A stored percentage (a rule's threshold, a score): 0 to 100.
+fn percent(col: &str, v: i64) -> Result<u8> {
+    u8::try_from(v).map_err(|_| StoreError::Corrupt(format!("{col}: {v}")))
+}
+
 pub(crate) fn session_from_row(r: &DbRow) -> Result<TrainingSession> {
-    let pct = |col: &str| -> Result<u8> {
-        let v: i64 = r.try_get(col)?;
-        u8::try_from(v).map_err(|_| StoreError::Corrupt(format!("{col}: {v}")))
-    };
+    let pct = |col: &str| percent(col, r.try_get(col)?);
     Ok(TrainingSession {
         id: TrainingSessionId(r.try_get("id")?),
         title: r.try_get("title")?,
@@ -53,8 +55,7 @@ pub(crate) fn session_from_row(r: &DbRow) -> Result<TrainingSession> {
 pub(crate) fn participant_from_row(r: &DbRow, days: Vec<NaiveDate>) -> Result<Participant> {
     let score = |col: &str| -> Result<Option<u8>> {
         let v: Option<i64> = r.try_get(col)?;
-        v.map(|v| u8::try_from(v).map_err(|_| StoreError::Corrupt(format!("{col}: {v}"))))
-            .transpose()
+        v.map(|v| percent(col, v)).transpose()
     };
     let sex: String = r.try_get("sex")?;
     Ok(Participant {
@@ -175,26 +176,20 @@ pub(crate) async fn create_training_session(
     .execute(&mut *tx)
     .await?;
     audit(&mut tx, actor, AuditAction::TrainingSessionCreate, s.id).await?;
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {SESSION_COLS} FROM training_sessions WHERE id = $1"
-    )))
-    .bind(s.id.0)
-    .fetch_one(&mut *tx)
-    .await?;
-    let out = session_from_row(&row)?;
+    let out = training_session(&mut *tx, s.id).await?;
     tx.commit().await?;
     Ok(out)
 }
 
-pub(crate) async fn training_session(
-    pool: &Pool,
+pub(crate) async fn training_session<'e, E: sqlx::Executor<'e, Database = Db>>(
+    ex: E,
     id: TrainingSessionId,
 ) -> Result<TrainingSession> {
     let row = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT {SESSION_COLS} FROM training_sessions WHERE id = $1"
     )))
     .bind(id.0)
-    .fetch_optional(pool)
+    .fetch_optional(ex)
     .await?
     .or_not_found("training session", id)?;
     session_from_row(&row)
@@ -250,10 +245,7 @@ pub(crate) async fn add_participant(
         .fetch_one(&mut *tx)
         .await?;
     if exists == 0 {
-        return Err(StoreError::NotFound {
-            kind: "training session",
-            id: p.session_id.to_string(),
-        });
+        return Err(not_found("training session", p.session_id));
     }
     if let Some(u) = p.user_id {
         let already: i64 = sqlx::query_scalar(

@@ -318,23 +318,13 @@ async fn demo_register(store: &Store, seed: u64, persons: u64) -> Demo {
 }
 
 async fn visible_numbers(store: &Store, viewer: &Viewer) -> BTreeSet<i64> {
-    let mut out = BTreeSet::new();
-    let mut after = None;
-    loop {
-        let filter = CaseFilter {
-            visible_to: Some(viewer.clone()),
-            ..Default::default()
-        };
-        let page = store
-            .list_cases(&filter, PageRequest { after, limit: 500 })
-            .await
-            .unwrap();
-        out.extend(page.items.iter().map(|c| c.number));
-        match page.next {
-            Some(n) => after = Some(n),
-            None => return out,
-        }
-    }
+    let filter = CaseFilter {
+        visible_to: Some(viewer.clone()),
+        ..Default::default()
+    };
+    numbers(&pages(store, &filter, 500).await)
+        .into_iter()
+        .collect()
 }
 
 store_test!(
@@ -355,17 +345,8 @@ store_test!(
         let org = |i: usize| reference.organisations[i].id;
 
         // Give the cases some assignments and shares, so every branch of the rules is used.
-        let all = s
-            .list_cases(
-                &CaseFilter::default(),
-                PageRequest {
-                    after: None,
-                    limit: 500,
-                },
-            )
-            .await
-            .unwrap();
-        let cases: Vec<_> = all.items.iter().map(|c| c.id).collect();
+        let all = listed_summaries(s, &CaseFilter::default()).await;
+        let cases: Vec<_> = all.iter().map(|c| c.id).collect();
         assert!(cases.len() > 100);
         for (i, case_id) in cases.iter().enumerate() {
             if i % 7 == 0 {
@@ -391,7 +372,7 @@ store_test!(
             let viewer = u.viewer();
             let listed = visible_numbers(s, &viewer).await;
             let mut allowed = BTreeSet::new();
-            for (i, summary) in all.items.iter().enumerate() {
+            for (i, summary) in all.iter().enumerate() {
                 let relation = s.relation(&viewer, summary.id).await.unwrap().unwrap();
                 let owner = s.case(summary.id).await.unwrap().organisation_id;
                 let shared = i % 5 == 0
@@ -442,18 +423,9 @@ store_test!(
             .unwrap();
         let viewer = cp.viewer();
         let visible = visible_numbers(s, &viewer).await;
-        let all = s
-            .list_cases(
-                &CaseFilter::default(),
-                PageRequest {
-                    after: None,
-                    limit: 500,
-                },
-            )
-            .await
-            .unwrap();
+        let all = listed_summaries(s, &CaseFilter::default()).await;
         let mut minors = 0;
-        for c in &all.items {
+        for c in &all {
             let persons = s.case_persons(c.id).await.unwrap();
             if persons
                 .iter()

@@ -147,12 +147,7 @@ store_test!(
                 "user.disable"
             ]
         );
-        assert_eq!(
-            s.verify_audit().await.unwrap(),
-            Verification::Ok {
-                entries: audit_count(s).await
-            }
-        );
+        assert_verified(s, audit_count(s).await).await;
         db.finish().await;
     }
 );

@@ -10,9 +10,7 @@ use tabara_core::audit::AuditAction;
 use tabara_core::palermo::MovementFacts;
 use tabara_core::screening::{AgeFacts, Answer, Catalogue};
 use tabara_core::training::CompletionRule;
-use tabara_store::{
-    DecisionInput, DecisionKind, FirstCredential, NewParticipant, NewTrainingSession, SessionModule,
-};
+use tabara_store::{FirstCredential, NewParticipant, NewTrainingSession, SessionModule};
 
 use crate::common::*;
 
@@ -69,14 +67,11 @@ impl Scene {
     /// and version.
     async fn completed_screening(&self, s: &Store) -> (ScreeningId, i64) {
         let (id, version) = self.draft_screening(s).await;
-        let answers: BTreeMap<String, Answer> = [
+        let answers = answers(&[
             ("act_recruited", Answer::Yes),
             ("d4_hours", Answer::Yes),
             ("d4_pay", Answer::Yes),
-        ]
-        .into_iter()
-        .map(|(k, v)| (k.to_string(), v))
-        .collect();
+        ]);
         let (age, movement) = child_made_to_work();
         let version = s
             .save_screening(&system(), id, version, &answers, &age, &movement)
@@ -381,19 +376,9 @@ impl Scene {
             A::ScreeningConfirm | A::ScreeningOverride => {
                 let (id, version) = self.completed_screening(s).await;
                 let input = if action == A::ScreeningConfirm {
-                    DecisionInput {
-                        kind: DecisionKind::Confirmed,
-                        status: None,
-                        reason: "",
-                        decided_by: DecisionMakingOrg::Police,
-                    }
+                    confirmed()
                 } else {
-                    DecisionInput {
-                        kind: DecisionKind::Overridden,
-                        status: Some(TraffickingStatus::ActualVictimOfTrafficking),
-                        reason: "Acte de naissance vu",
-                        decided_by: DecisionMakingOrg::Police,
-                    }
+                    overridden("Acte de naissance vu")
                 };
                 s.decide_screening(a, id, version, input).await.unwrap();
                 id.to_string()
@@ -472,12 +457,7 @@ store_test!(
         // Every variant ran (a loop that stopped early would not get here with all of them).
         assert_eq!(seen, AuditAction::ALL);
         // And the chain those writes built verifies.
-        assert_eq!(
-            s.verify_audit().await.unwrap(),
-            Verification::Ok {
-                entries: audit_count(s).await
-            }
-        );
+        assert_verified(s, audit_count(s).await).await;
         db.finish().await;
     }
 );

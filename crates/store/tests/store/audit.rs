@@ -6,10 +6,7 @@ use crate::common::*;
 
 store_test!(audit_chain_verifies_after_writes, |db| async move {
     let s = &db.store;
-    assert_eq!(
-        s.verify_audit().await.unwrap(),
-        Verification::Ok { entries: 0 }
-    );
+    assert_verified(s, 0).await;
     let actions = audited_writes(s).await;
     let n = actions.len() as i64;
 
@@ -28,10 +25,7 @@ store_test!(audit_chain_verifies_after_writes, |db| async move {
         1,
     );
 
-    assert_eq!(
-        s.verify_audit().await.unwrap(),
-        Verification::Ok { entries: n }
-    );
+    assert_verified(s, n).await;
     assert_eq!(audit_count(s).await, n);
     let entries = all_audit(s).await;
     assert_eq!(
@@ -53,90 +47,45 @@ store_test!(audit_chain_verifies_after_writes, |db| async move {
     db.finish().await
 });
 
-store_test!(audit_chain_detects_an_edited_entry, |db| async move {
+/// After the audited writes (eight entries, verified whole), `sql` run behind Tabara's back
+/// must break the chain at entry `seq`.
+async fn assert_tampering_detected(db: &TestDb, sql: &'static str, seq: i64) {
     let s = &db.store;
     let n = audited_writes(s).await.len() as i64;
-    assert_eq!(
-        s.verify_audit().await.unwrap(),
-        Verification::Ok { entries: n }
-    );
-    tamper(
-        &db,
-        "UPDATE audit_log SET actor = 'user:forged' WHERE seq = 3",
-    )
-    .await;
-    assert_broken(s.verify_audit().await.unwrap(), 3);
+    assert_eq!(n, 8);
+    assert_verified(s, n).await;
+    tamper(db, sql).await;
+    assert_broken(s.verify_audit().await.unwrap(), seq);
+}
+
+store_test!(audit_chain_detects_an_edited_entry, |db| async move {
+    let sql = "UPDATE audit_log SET actor = 'user:forged' WHERE seq = 3";
+    assert_tampering_detected(&db, sql, 3).await;
     db.finish().await
 });
 
 store_test!(audit_chain_detects_a_deleted_last_entry, |db| async move {
-    let s = &db.store;
-    let n = audited_writes(s).await.len() as i64;
-    assert_eq!(n, 8);
-    tamper(&db, "DELETE FROM audit_log WHERE seq = 8").await;
-    assert_broken(s.verify_audit().await.unwrap(), 8);
+    assert_tampering_detected(&db, "DELETE FROM audit_log WHERE seq = 8", 8).await;
     db.finish().await
 });
 
 store_test!(
     audit_chain_detects_a_deleted_middle_entry,
     |db| async move {
-        let s = &db.store;
-        audited_writes(s).await;
-        tamper(&db, "DELETE FROM audit_log WHERE seq = 3").await;
-        assert_broken(s.verify_audit().await.unwrap(), 3);
+        assert_tampering_detected(&db, "DELETE FROM audit_log WHERE seq = 3", 3).await;
         db.finish().await
     }
 );
 
 store_test!(audit_chain_detects_a_forged_append, |db| async move {
-    let s = &db.store;
-    let n = audited_writes(s).await.len() as i64;
-    assert_eq!(n, 8);
-    tamper(
-        &db,
-        "INSERT INTO audit_log (seq, at_us, actor, action, record_kind, record_id, prev_hash, hash) \
-         SELECT 9, at_us, actor, action, record_kind, record_id, hash, hash FROM audit_log WHERE seq = 8",
-    )
-    .await;
-    assert_broken(s.verify_audit().await.unwrap(), 9);
+    let sql = "INSERT INTO audit_log (seq, at_us, actor, action, record_kind, record_id, \
+        prev_hash, hash) SELECT 9, at_us, actor, action, record_kind, record_id, hash, hash FROM \
+        audit_log WHERE seq = 8";
+    assert_tampering_detected(&db, sql, 9).await;
     db.finish().await
 });
 
 // ================================================================ issue 10: audit evidence
-
-/// Run statements on the register behind Tabara's back (an attacker with database access);
-/// unlike `tamper`, any number of rows.
-async fn tamper_all(db: &TestDb, statements: &[String]) {
-    match db.sqlite_path() {
-        Some(path) => {
-            let mut conn = sqlx::sqlite::SqliteConnectOptions::new()
-                .filename(path)
-                .connect()
-                .await
-                .expect("open the SQLite file");
-            for sql in statements {
-                sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
-                    .execute(&mut conn)
-                    .await
-                    .unwrap();
-            }
-            conn.close().await.unwrap();
-        }
-        None => {
-            let mut conn = sqlx::PgConnection::connect(&db.database_arg())
-                .await
-                .expect("connect to the PostgreSQL register");
-            for sql in statements {
-                sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
-                    .execute(&mut conn)
-                    .await
-                    .unwrap();
-            }
-            conn.close().await.unwrap();
-        }
-    }
-}
 
 /// Cut the log after entry `keep` and move the head back to it: the chain alone stays whole.
 fn cut_tail(keep: &AuditEntry) -> Vec<String> {
@@ -156,10 +105,7 @@ store_test!(
         load_demo(s, 5, 150).await;
         let entries = all_audit(s).await;
         let n = entries.len() as i64;
-        assert_eq!(
-            s.verify_audit().await.unwrap(),
-            Verification::Ok { entries: n }
-        );
+        assert_verified(s, n).await;
         // The last batch ends with its consents' entries: cut five of them.
         let removed = &entries[entries.len() - 5..];
         assert!(
@@ -251,12 +197,7 @@ store_test!(
         let s = &db.store;
         let w = world(s).await;
         let case = open_case(s, &w, "2026-01-10").await;
-        assert_eq!(
-            s.verify_audit().await.unwrap(),
-            Verification::Ok {
-                entries: audit_count(s).await
-            }
-        );
+        assert_verified(s, audit_count(s).await).await;
         // As if the case's last change had been audited in entries since cut away.
         tamper_all(
             &db,
@@ -284,71 +225,35 @@ store_test!(
 /// order or of the length prefixes breaks every existing register's chain, and this test.
 #[test]
 fn audit_hash_format_is_pinned_by_a_known_answer() {
-    use tabara_store::audit::{AuditEntry, Verifier, entry_hash};
-    let first = entry_hash(
-        1,
-        1_767_225_600_000_000,
-        "user:0190f0c2-7a4e-7c3b-9d1e-2f3a4b5c6d7e",
-        "case.create",
-        "case",
-        "0190f0c2-7a4e-7c3b-9d1e-000000000001",
-        GENESIS,
-    );
-    assert_eq!(
-        first,
-        "1b83cc4cb98816338d7ba1ef73d5219482471738c64a12e0f73a3bc4d1b8d30e"
-    );
-    let second = entry_hash(
-        2,
-        1_767_225_600_000_001,
-        "system:cli",
-        "person_identity.read",
-        "person",
-        "0190f0c2-7a4e-7c3b-9d1e-000000000002",
-        &first,
-    );
-    assert_eq!(
-        second,
-        "d9ccbb82abda86b97d1362eeabea66bd2c505f8bb73e144dad0a0143d2a8aecd"
-    );
+    use tabara_store::audit::{AuditEntry, Verifier};
+    let first = AuditEntry {
+        seq: 1,
+        at_us: 1_767_225_600_000_000,
+        actor: "user:0190f0c2-7a4e-7c3b-9d1e-2f3a4b5c6d7e".into(),
+        action: "case.create".into(),
+        record_kind: "case".into(),
+        record_id: "0190f0c2-7a4e-7c3b-9d1e-000000000001".into(),
+        prev_hash: GENESIS.into(),
+        hash: "1b83cc4cb98816338d7ba1ef73d5219482471738c64a12e0f73a3bc4d1b8d30e".into(),
+    };
+    let second = AuditEntry {
+        seq: 2,
+        at_us: 1_767_225_600_000_001,
+        actor: "system:cli".into(),
+        action: "person_identity.read".into(),
+        record_kind: "person".into(),
+        record_id: "0190f0c2-7a4e-7c3b-9d1e-000000000002".into(),
+        prev_hash: first.hash.clone(),
+        hash: "d9ccbb82abda86b97d1362eeabea66bd2c505f8bb73e144dad0a0143d2a8aecd".into(),
+    };
+    // The chain's function (`entry_hash` over the entry's fields) gives exactly these hashes.
+    assert_eq!(first.recomputed_hash(), first.hash);
+    assert_eq!(second.recomputed_hash(), second.hash);
     // The verifier accepts the pinned pair as a chain, and its head.
-    let entry =
-        |seq, at_us, actor: &str, action: &str, kind: &str, id: &str, prev: &str, hash: &str| {
-            AuditEntry {
-                seq,
-                at_us,
-                actor: actor.into(),
-                action: action.into(),
-                record_kind: kind.into(),
-                record_id: id.into(),
-                prev_hash: prev.into(),
-                hash: hash.into(),
-            }
-        };
     let mut v = Verifier::default();
-    v.check(&entry(
-        1,
-        1_767_225_600_000_000,
-        "user:0190f0c2-7a4e-7c3b-9d1e-2f3a4b5c6d7e",
-        "case.create",
-        "case",
-        "0190f0c2-7a4e-7c3b-9d1e-000000000001",
-        GENESIS,
-        &first,
-    ))
-    .unwrap();
-    v.check(&entry(
-        2,
-        1_767_225_600_000_001,
-        "system:cli",
-        "person_identity.read",
-        "person",
-        "0190f0c2-7a4e-7c3b-9d1e-000000000002",
-        &first,
-        &second,
-    ))
-    .unwrap();
-    assert_eq!(v.finish(2, &second), Verification::Ok { entries: 2 });
+    v.check(&first).unwrap();
+    v.check(&second).unwrap();
+    assert_eq!(v.finish(2, &second.hash), Verification::Ok { entries: 2 });
 }
 
 store_test!(
@@ -363,16 +268,7 @@ store_test!(
         let mut prev = GENESIS.to_string();
         for e in &entries {
             assert_eq!(e.prev_hash, prev, "entry {}", e.seq);
-            let recomputed = tabara_store::audit::entry_hash(
-                e.seq,
-                e.at_us,
-                &e.actor,
-                &e.action,
-                &e.record_kind,
-                &e.record_id,
-                &e.prev_hash,
-            );
-            assert_eq!(recomputed, e.hash, "entry {}", e.seq);
+            assert_eq!(e.recomputed_hash(), e.hash, "entry {}", e.seq);
             prev = e.hash.clone();
         }
         db.finish().await;

@@ -15,8 +15,9 @@ pub(crate) use tabara_demo::{Demo, Reference};
 pub(crate) use tabara_store::audit::GENESIS;
 pub(crate) use tabara_store::testing::TestDb;
 pub(crate) use tabara_store::{
-    Actor, AuditEntry, Batch, BatchCase, CaseFilter, CaseSummary, ExportRow, Location, NewCase,
-    NewUser, OpenMode, Page, PageRequest, Store, StoreError, Verification, store_test,
+    Actor, AuditEntry, Batch, BatchCase, CaseFilter, CaseSummary, DecisionInput, DecisionKind,
+    ExportRow, Location, NewCase, NewUser, OpenMode, Page, PageRequest, RegisterStats, Store,
+    StoreError, Verification, store_test,
 };
 pub(crate) use tokio::task::JoinSet;
 
@@ -288,6 +289,14 @@ pub(crate) fn assert_broken(v: Verification, seq: i64) {
 
 // ---------------------------------------------------------------- audit helpers
 
+/// The audit chain, and the register against it, verify whole with `entries` entries.
+pub(crate) async fn assert_verified(s: &Store, entries: i64) {
+    assert_eq!(
+        s.verify_audit().await.unwrap(),
+        Verification::Ok { entries }
+    );
+}
+
 pub(crate) async fn all_audit(s: &Store) -> Vec<AuditEntry> {
     s.audit_entries(0, 100_000).await.unwrap()
 }
@@ -355,27 +364,52 @@ pub(crate) async fn trail_actions(s: &Store, kind: &str, id: &str) -> Vec<String
 /// Run one statement on the register through a connection of its own, as an attacker with
 /// database access would, and check that it touched exactly one row.
 pub(crate) async fn tamper(db: &TestDb, sql: &'static str) {
-    let rows = match db.sqlite_path() {
+    let rows = tamper_all(db, &[sql.to_string()]).await;
+    assert_eq!(rows, [1], "tampering must touch exactly one row: {sql}");
+}
+
+/// Run statements on the register behind Tabara's back (an attacker with database access);
+/// unlike `tamper`, any number of rows: the rows each statement touched.
+pub(crate) async fn tamper_all(db: &TestDb, statements: &[String]) -> Vec<u64> {
+    match db.sqlite_path() {
         Some(path) => {
-            let mut conn = sqlx::sqlite::SqliteConnectOptions::new()
+            let conn = sqlx::sqlite::SqliteConnectOptions::new()
                 .filename(path)
                 .connect()
                 .await
                 .expect("open the SQLite file");
-            let done = sqlx::query(sql).execute(&mut conn).await.unwrap();
-            conn.close().await.unwrap();
-            done.rows_affected()
+            let done = execute_all(conn, statements).await;
+            done.iter().map(|d| d.rows_affected()).collect()
         }
         None => {
-            let mut conn = sqlx::PgConnection::connect(&db.database_arg())
+            let conn = sqlx::PgConnection::connect(&db.database_arg())
                 .await
                 .expect("connect to the PostgreSQL register");
-            let done = sqlx::query(sql).execute(&mut conn).await.unwrap();
-            conn.close().await.unwrap();
-            done.rows_affected()
+            let done = execute_all(conn, statements).await;
+            done.iter().map(|d| d.rows_affected()).collect()
         }
-    };
-    assert_eq!(rows, 1, "tampering must touch exactly one row: {sql}");
+    }
+}
+
+async fn execute_all<C>(
+    mut conn: C,
+    statements: &[String],
+) -> Vec<<C::Database as sqlx::Database>::QueryResult>
+where
+    C: Connection,
+    for<'c> &'c mut C: sqlx::Executor<'c, Database = C::Database>,
+    <C::Database as sqlx::Database>::Arguments: sqlx::IntoArguments<C::Database>,
+{
+    let mut out = Vec::new();
+    for sql in statements {
+        let done = sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        out.push(done);
+    }
+    conn.close().await.unwrap();
+    out
 }
 
 /// Writes of several kinds; returns the actions they must have logged, in order.
@@ -504,6 +538,33 @@ pub(crate) const TYPES: [ExploitationType; 4] = [
     ExploitationType::ChildLabour,
     ExploitationType::ForcedMarriage,
 ];
+
+/// Screening answers by question id.
+pub(crate) fn answers(
+    list: &[(&str, tabara_core::screening::Answer)],
+) -> std::collections::BTreeMap<String, tabara_core::screening::Answer> {
+    list.iter().map(|(k, v)| (k.to_string(), *v)).collect()
+}
+
+/// The police confirm the status the screening suggests.
+pub(crate) fn confirmed() -> DecisionInput<'static> {
+    DecisionInput {
+        kind: DecisionKind::Confirmed,
+        status: None,
+        reason: "",
+        decided_by: DecisionMakingOrg::Police,
+    }
+}
+
+/// The police override the suggestion: an actual victim of trafficking, for `reason`.
+pub(crate) fn overridden(reason: &str) -> DecisionInput<'_> {
+    DecisionInput {
+        kind: DecisionKind::Overridden,
+        status: Some(TraffickingStatus::ActualVictimOfTrafficking),
+        reason,
+        decided_by: DecisionMakingOrg::Police,
+    }
+}
 
 /// The age and movement facts of a 16-year-old recruited and exploited (a screening fixture).
 pub(crate) fn child_made_to_work() -> (

@@ -29,10 +29,7 @@ store_test!(
             .collect();
         numbers.sort();
         assert_eq!(numbers, (1..=12).collect::<Vec<i64>>());
-        assert_eq!(
-            s.verify_audit().await.unwrap(),
-            Verification::Ok { entries: 14 }
-        );
+        assert_verified(s, 14).await;
         db.finish().await
     }
 );

@@ -106,17 +106,16 @@ store_test!(organisations_offices_and_users, |db| async move {
     }
     assert_eq!(s.count_users().await.unwrap(), 1);
 
-    let stats = s.stats().await.unwrap();
     assert_eq!(
-        (
-            stats.organisations,
-            stats.offices,
-            stats.users,
-            stats.persons,
-            stats.cases,
-            stats.audit_entries
-        ),
-        (2, 2, 1, 0, 0, 5)
+        s.stats().await.unwrap(),
+        RegisterStats {
+            organisations: 2,
+            offices: 2,
+            users: 1,
+            persons: 0,
+            cases: 0,
+            audit_entries: 5
+        }
     );
     assert_eq!(
         audit_lines(&all_audit(s).await),

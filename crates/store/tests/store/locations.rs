@@ -7,26 +7,24 @@ use crate::common::*;
 #[tokio::test]
 async fn location_parsing_and_missing_sqlite_file() {
     let url = "postgres://tabara:secret@db.example:5432/tabara";
-    assert_eq!(
-        Location::parse(url).unwrap(),
-        Location::Postgres(url.into())
-    );
-    assert_eq!(
-        Location::parse(" postgresql://h/db ").unwrap(),
-        Location::Postgres("postgresql://h/db".into())
-    );
-    assert_eq!(
-        Location::parse("sqlite:///var/lib/tabara.db").unwrap(),
-        Location::Sqlite("/var/lib/tabara.db".into())
-    );
-    assert_eq!(
-        Location::parse("sqlite:data/tabara.db").unwrap(),
-        Location::Sqlite("data/tabara.db".into())
-    );
-    assert_eq!(
-        Location::parse("  registre.db ").unwrap(),
-        Location::Sqlite("registre.db".into())
-    );
+    for (given, expected) in [
+        (url, Location::Postgres(url.into())),
+        (
+            " postgresql://h/db ",
+            Location::Postgres("postgresql://h/db".into()),
+        ),
+        (
+            "sqlite:///var/lib/tabara.db",
+            Location::Sqlite("/var/lib/tabara.db".into()),
+        ),
+        (
+            "sqlite:data/tabara.db",
+            Location::Sqlite("data/tabara.db".into()),
+        ),
+        ("  registre.db ", Location::Sqlite("registre.db".into())),
+    ] {
+        assert_eq!(Location::parse(given).unwrap(), expected, "'{given}'");
+    }
     for bad in ["", "   ", "mysql://h/db"] {
         match Location::parse(bad) {
             Err(StoreError::Location(m)) => {

@@ -96,34 +96,33 @@ store_test!(comments_and_consents, |db| async move {
         vec![interview.clone(), sharing.clone(), withdrawn.clone()]
     );
 
-    let before_recorded = Consent {
-        withdrawn_on: Some(day("2026-01-05")),
-        ..consent(p.id, ConsentScope::Interview, "2026-01-10")
-    };
-    assert_invalid(
-        s.record_consent(&actor, &before_recorded).await,
-        "con_WithdrawnOn",
-        "after_recorded",
-    );
-    let withdrawn_not_given = Consent {
-        given: false,
-        withdrawn_on: Some(day("2026-02-01")),
-        ..consent(p.id, ConsentScope::Interview, "2026-01-10")
-    };
-    assert_invalid(
-        s.record_consent(&actor, &withdrawn_not_given).await,
-        "con_WithdrawnOn",
-        "requires_given",
-    );
-    assert_invalid(
-        s.record_consent(
-            &actor,
-            &consent(p.id, ConsentScope::Interview, "2099-01-01"),
-        )
-        .await,
-        "con_RecordedOn",
-        "not_in_future",
-    );
+    // Each consent breaks one rule.
+    for (broken, field, rule) in [
+        (
+            Consent {
+                withdrawn_on: Some(day("2026-01-05")),
+                ..consent(p.id, ConsentScope::Interview, "2026-01-10")
+            },
+            "con_WithdrawnOn",
+            "after_recorded",
+        ),
+        (
+            Consent {
+                given: false,
+                withdrawn_on: Some(day("2026-02-01")),
+                ..consent(p.id, ConsentScope::Interview, "2026-01-10")
+            },
+            "con_WithdrawnOn",
+            "requires_given",
+        ),
+        (
+            consent(p.id, ConsentScope::Interview, "2099-01-01"),
+            "con_RecordedOn",
+            "not_in_future",
+        ),
+    ] {
+        assert_invalid(s.record_consent(&actor, &broken).await, field, rule);
+    }
     let stranger = PersonId::new();
     assert_not_found(
         s.record_consent(

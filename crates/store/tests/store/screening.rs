@@ -5,10 +5,8 @@ use crate::common::*;
 // ---------------------------------------------------------------- screenings
 
 store_test!(screening_draft_complete_and_decide, |db| async move {
-    use std::collections::BTreeMap;
-
     use tabara_core::screening::{Answer, Catalogue, Outcome};
-    use tabara_store::{DecisionKind, ScreeningState};
+    use tabara_store::ScreeningState;
     let s = &db.store;
     let w = world(s).await;
     let p = add_person(s, &w, "Aline", "Niyonkuru").await;
@@ -38,16 +36,13 @@ store_test!(screening_draft_complete_and_decide, |db| async move {
     assert!(draft.answers.is_empty());
 
     // Saved as a draft, resumed: skipped questions stay "not asked".
-    let mut answers: BTreeMap<String, Answer> = [
+    let mut answers = answers(&[
         ("act_recruited", Answer::Yes),
         ("d4_hours", Answer::Yes),
         ("d4_pay", Answer::Yes),
         ("d5_violence", Answer::NotAsked),
         ("d2_threats", Answer::Refused),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_string(), v))
-    .collect();
+    ]);
     let (age, movement) = child_made_to_work();
     let v2 = s
         .save_screening(&system(), id, 1, &answers, &age, &movement)
@@ -71,18 +66,7 @@ store_test!(screening_draft_complete_and_decide, |db| async move {
 
     // Nothing to decide before completion; completion evaluates the stored answers.
     assert_invalid(
-        s.decide_screening(
-            &system(),
-            id,
-            v2,
-            tabara_store::DecisionInput {
-                kind: DecisionKind::Confirmed,
-                status: None,
-                reason: "",
-                decided_by: tabara_core::htcds::DecisionMakingOrg::Police,
-            },
-        )
-        .await,
+        s.decide_screening(&system(), id, v2, confirmed()).await,
         "scr_State",
         "not_completed",
     );
@@ -102,18 +86,8 @@ store_test!(screening_draft_complete_and_decide, |db| async move {
 
     // An override needs a reason; the decision is taken once.
     assert_invalid(
-        s.decide_screening(
-            &system(),
-            id,
-            done.version,
-            tabara_store::DecisionInput {
-                kind: DecisionKind::Overridden,
-                status: Some(TraffickingStatus::ActualVictimOfTrafficking),
-                reason: "  ",
-                decided_by: tabara_core::htcds::DecisionMakingOrg::Police,
-            },
-        )
-        .await,
+        s.decide_screening(&system(), id, done.version, overridden("  "))
+            .await,
         "scr_DecisionReason",
         "required",
     );
@@ -122,12 +96,7 @@ store_test!(screening_draft_complete_and_decide, |db| async move {
             &system(),
             id,
             done.version,
-            tabara_store::DecisionInput {
-                kind: DecisionKind::Overridden,
-                status: Some(TraffickingStatus::ActualVictimOfTrafficking),
-                reason: "Birth certificate seen; employer's ledger seized",
-                decided_by: tabara_core::htcds::DecisionMakingOrg::Police,
-            },
+            overridden("Birth certificate seen; employer's ledger seized"),
         )
         .await
         .unwrap();
@@ -152,18 +121,8 @@ store_test!(screening_draft_complete_and_decide, |db| async move {
         other => panic!("{other:?}"),
     }
     assert_invalid(
-        s.decide_screening(
-            &system(),
-            id,
-            decided.version,
-            tabara_store::DecisionInput {
-                kind: DecisionKind::Confirmed,
-                status: None,
-                reason: "",
-                decided_by: tabara_core::htcds::DecisionMakingOrg::Police,
-            },
-        )
-        .await,
+        s.decide_screening(&system(), id, decided.version, confirmed())
+            .await,
         "scr_Decision",
         "already_decided",
     );
@@ -192,12 +151,7 @@ store_test!(screening_draft_complete_and_decide, |db| async move {
             "screening.override"
         ]
     );
-    assert_eq!(
-        s.verify_audit().await.unwrap(),
-        Verification::Ok {
-            entries: audit_count(s).await
-        }
-    );
+    assert_verified(s, audit_count(s).await).await;
 
     // Confirming takes the suggestion; with none (a full interview needed), there is nothing
     // to confirm.
@@ -215,18 +169,8 @@ store_test!(screening_draft_complete_and_decide, |db| async move {
         Outcome::NeedsFullInterview
     );
     assert_invalid(
-        s.decide_screening(
-            &system(),
-            open,
-            o.version,
-            tabara_store::DecisionInput {
-                kind: DecisionKind::Confirmed,
-                status: None,
-                reason: "",
-                decided_by: tabara_core::htcds::DecisionMakingOrg::Police,
-            },
-        )
-        .await,
+        s.decide_screening(&system(), open, o.version, confirmed())
+            .await,
         "scr_Decision",
         "nothing_to_confirm",
     );

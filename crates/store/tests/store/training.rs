@@ -29,24 +29,25 @@ store_test!(
             trainers: vec!["Josiane Kwizera".into()],
             rule: CompletionRule::default(),
         };
-        assert_invalid(
-            s.create_training_session(
-                &system(),
-                &session("2026-03-05", "2026-03-02", &["legal_frameworks"]),
-            )
-            .await,
-            "trn_EndsOn",
-            "after_start",
-        );
-        assert_invalid(
-            s.create_training_session(
-                &system(),
-                &session("2026-03-02", "2026-03-04", &["astrology"]),
-            )
-            .await,
-            "trn_Modules",
-            "picklist",
-        );
+        for ((starts, ends, module), field, rule) in [
+            (
+                ("2026-03-05", "2026-03-02", "legal_frameworks"),
+                "trn_EndsOn",
+                "after_start",
+            ),
+            (
+                ("2026-03-02", "2026-03-04", "astrology"),
+                "trn_Modules",
+                "picklist",
+            ),
+        ] {
+            let broken = session(starts, ends, &[module]);
+            assert_invalid(
+                s.create_training_session(&system(), &broken).await,
+                field,
+                rule,
+            );
+        }
         let created = s
             .create_training_session(
                 &system(),
