@@ -265,6 +265,8 @@ fn every_kind_the_store_names_has_a_label() {
             "ensure_updated(done, \"",
             "ensure_updated(updated, \"",
             "or_not_found(\"",
+            "not_found(\"",
+            "ensure_found(done, \"",
         ] {
             for rest in text.split(marker).skip(1) {
                 kinds.insert(rest.split('"').next().unwrap().to_string());
