@@ -38,9 +38,8 @@ store_test!(
     |db| async move {
         let app = start(&db).await;
         second_admin(&db).await;
-        let mut admin = browser(&app);
-        admin.signed_in("admin").await;
-        let csrf = Browser::csrf(&admin.get("/admin/users").await.body);
+        let mut admin = signed_in(&app, "admin").await;
+        let csrf = admin.csrf_of("/admin/users").await;
 
         // A reset of an account that reads identities is only requested: nothing changes yet.
         let r = admin
@@ -59,8 +58,7 @@ store_test!(
         assert_eq!(again.status, 422);
         assert!(again.body.contains("already waiting"));
         assert_eq!(
-            browser(&app)
-                .sign_in("investigator", DEMO_PASSWORD)
+            fresh_sign_in(&app, "investigator", DEMO_PASSWORD)
                 .await
                 .location
                 .as_deref(),
@@ -70,8 +68,7 @@ store_test!(
         let list = admin.get("/admin/users").await;
         assert!(list.body.contains("waiting for another administrator"));
         assert!(!list.body.contains("/approve"), "{}", list.body);
-        let mut admin2 = browser(&app);
-        admin2.signed_in("admin2").await;
+        let mut admin2 = signed_in(&app, "admin2").await;
         let list2 = admin2.get("/admin/users").await;
         let id = request_id(&list2.body);
         let own = admin
@@ -103,8 +100,7 @@ store_test!(
             "decided once"
         );
         assert_eq!(
-            browser(&app)
-                .sign_in("investigator", DEMO_PASSWORD)
+            fresh_sign_in(&app, "investigator", DEMO_PASSWORD)
                 .await
                 .status,
             422
@@ -130,24 +126,12 @@ store_test!(
         assert!(page.body.contains("Choose your new password"));
         // Used once: it does not sign in again.
         assert_eq!(
-            browser(&app)
-                .sign_in("investigator", &one_time)
-                .await
-                .status,
+            fresh_sign_in(&app, "investigator", &one_time).await.status,
             422
         );
         // The holder's language is the session's: French.
         let csrf_h = Browser::csrf(&page.body);
-        holder
-            .post(
-                "/lang",
-                &[
-                    ("lang", "fr"),
-                    ("csrf", &csrf_h),
-                    ("back", "/account/password"),
-                ],
-            )
-            .await;
+        holder.lang(&csrf_h, "fr", "/account/password").await;
         let fr = holder.get("/account/password").await;
         assert!(
             fr.body
@@ -190,8 +174,7 @@ store_test!(
         assert!(refused.body.contains("The request is refused."));
         assert!(!refused.body.contains("One-time password"));
         assert_eq!(
-            browser(&app)
-                .sign_in("officer", DEMO_PASSWORD)
+            fresh_sign_in(&app, "officer", DEMO_PASSWORD)
                 .await
                 .location
                 .as_deref(),
@@ -204,14 +187,7 @@ store_test!(
         );
 
         // A new account that reads identities has no password until approved.
-        let pafe = app
-            .reference
-            .organisations
-            .iter()
-            .find(|o| o.name.contains("PAFE"))
-            .unwrap()
-            .id
-            .to_string();
+        let pafe = app.org("PAFE").to_string();
         let created = admin
             .post(
                 "/admin/users/new",
@@ -283,9 +259,8 @@ store_test!(
             }
         };
         assert_eq!(api(token.clone()).await, 200);
-        let mut admin = browser(&app);
-        admin.signed_in("admin").await;
-        let csrf = Browser::csrf(&admin.get("/admin/users").await.body);
+        let mut admin = signed_in(&app, "admin").await;
+        let csrf = admin.csrf_of("/admin/users").await;
         let r = admin
             .post("/admin/users/officer/reset", &[("csrf", &csrf)])
             .await;
@@ -328,9 +303,7 @@ store_test!(
             )
             .await
             .unwrap();
-        let r = browser(&app)
-            .sign_in("caseworker", "Expired-2026-pass")
-            .await;
+        let r = fresh_sign_in(&app, "caseworker", "Expired-2026-pass").await;
         assert_eq!(r.status, 422);
         assert!(r.body.contains("Incorrect user name or password."));
         db.finish().await;
@@ -342,17 +315,9 @@ store_test!(
     |db| async move {
         let app = start(&db).await;
         second_admin(&db).await;
-        let mut admin = browser(&app);
-        admin.signed_in("admin").await;
-        let csrf = Browser::csrf(&admin.get("/admin/users").await.body);
-        let pafe = app
-            .reference
-            .organisations
-            .iter()
-            .find(|o| o.name.contains("PAFE"))
-            .unwrap()
-            .id
-            .to_string();
+        let mut admin = signed_in(&app, "admin").await;
+        let csrf = admin.csrf_of("/admin/users").await;
+        let pafe = app.org("PAFE").to_string();
 
         // A new administrator account is only requested: no credential is handed over, and
         // it signs in with nothing.
@@ -398,8 +363,7 @@ store_test!(
         );
         assert!(!r.body.contains("One-time password"), "{}", r.body);
         assert_eq!(
-            browser(&app)
-                .sign_in("admin2", DEMO_PASSWORD)
+            fresh_sign_in(&app, "admin2", DEMO_PASSWORD)
                 .await
                 .location
                 .as_deref(),
@@ -415,8 +379,7 @@ store_test!(
         assert_eq!(asked.status, 200, "{}", asked.body);
         let list = admin.get("/admin/users").await;
         assert!(!list.body.contains("/approve"), "{}", list.body);
-        let mut admin2 = browser(&app);
-        admin2.signed_in("admin2").await;
+        let mut admin2 = signed_in(&app, "admin2").await;
         let list2 = admin2.get("/admin/users").await;
         let mut waiting = 0;
         for part in list2.body.split("/admin/requests/").skip(1) {
@@ -433,8 +396,7 @@ store_test!(
             "the request waits on the second administrator's list"
         );
         assert_eq!(
-            browser(&app)
-                .sign_in("investigator", DEMO_PASSWORD)
+            fresh_sign_in(&app, "investigator", DEMO_PASSWORD)
                 .await
                 .location
                 .as_deref(),
@@ -453,13 +415,7 @@ store_test!(
     |db| async move {
         let app = start(&db).await;
         second_admin(&db).await;
-        let pafe = app
-            .reference
-            .organisations
-            .iter()
-            .find(|o| o.name.contains("PAFE"))
-            .unwrap()
-            .id;
+        let pafe = app.org("PAFE");
 
         // An account the command line created: its holder reads "created", not "reset".
         db.store
@@ -491,16 +447,7 @@ store_test!(
         );
         assert!(!page.body.contains("was reset"), "{}", page.body);
         let csrf_h = Browser::csrf(&page.body);
-        holder
-            .post(
-                "/lang",
-                &[
-                    ("lang", "fr"),
-                    ("csrf", &csrf_h),
-                    ("back", "/account/password"),
-                ],
-            )
-            .await;
+        holder.lang(&csrf_h, "fr", "/account/password").await;
         let fr = holder.get("/account/password").await;
         assert!(
             fr.body
@@ -510,9 +457,8 @@ store_test!(
         );
 
         // A new account waiting for a second administrator is not "active".
-        let mut admin = browser(&app);
-        admin.signed_in("admin").await;
-        let csrf = Browser::csrf(&admin.get("/admin/users").await.body);
+        let mut admin = signed_in(&app, "admin").await;
+        let csrf = admin.csrf_of("/admin/users").await;
         let created = admin
             .post(
                 "/admin/users/new",
@@ -555,12 +501,7 @@ store_test!(
             inv.body
         );
         let csrf_fr = Browser::csrf(&inv.body);
-        admin
-            .post(
-                "/lang",
-                &[("lang", "fr"), ("csrf", &csrf_fr), ("back", "/")],
-            )
-            .await;
+        admin.lang(&csrf_fr, "fr", "/").await;
         let fr = admin.get("/admin/users/agent.attente").await;
         assert!(
             fr.body
@@ -570,8 +511,7 @@ store_test!(
         );
 
         // Approved, it is active, and its holder reads who created it and who approved.
-        let mut admin2 = browser(&app);
-        admin2.signed_in("admin2").await;
+        let mut admin2 = signed_in(&app, "admin2").await;
         let list2 = admin2.get("/admin/users").await;
         let csrf2 = Browser::csrf(&list2.body);
         let id = list2

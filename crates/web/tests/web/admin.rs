@@ -4,8 +4,7 @@ use crate::common::*;
 
 store_test!(admin_manages_accounts_and_organisations, |db| async move {
     let app = start(&db).await;
-    let mut admin = browser(&app);
-    admin.signed_in("admin").await;
+    let mut admin = signed_in(&app, "admin").await;
     let list = admin.get("/admin/users").await;
     assert_eq!(list.status, 200);
     for u in &app.reference.users {
@@ -14,27 +13,16 @@ store_test!(admin_manages_accounts_and_organisations, |db| async move {
     let form = admin.get("/admin/users/new").await;
     assert_eq!(form.status, 200);
     let csrf = Browser::csrf(&form.body);
-    let pafe = app
-        .reference
-        .organisations
-        .iter()
-        .find(|o| o.name.contains("PAFE"))
-        .unwrap();
-    let gatumba = app
-        .reference
-        .offices
-        .iter()
-        .find(|o| o.name == "Poste frontalier de Gatumba")
-        .unwrap();
+    let pafe = app.org("PAFE");
     let other_office = app
         .reference
         .offices
         .iter()
-        .find(|o| o.organisation_id != pafe.id)
+        .find(|o| o.organisation_id != pafe)
         .unwrap();
     let (pafe_id, gatumba_id, other_id) = (
-        pafe.id.to_string(),
-        gatumba.id.to_string(),
+        pafe.to_string(),
+        app.office("Poste frontalier de Gatumba").to_string(),
         other_office.id.to_string(),
     );
     let bad = admin
@@ -106,8 +94,7 @@ store_test!(admin_manages_accounts_and_organisations, |db| async move {
     assert!(r.body.contains("disabled"));
     assert_eq!(newcomer.get("/training").await.status, 303);
     assert_ne!(
-        browser(&app)
-            .sign_in("kobero.officer", &password)
+        fresh_sign_in(&app, "kobero.officer", &password)
             .await
             .status,
         303
@@ -121,15 +108,13 @@ store_test!(admin_manages_accounts_and_organisations, |db| async move {
         .await;
     let new_password = one_time_password(&reset.body, "kobero.officer");
     assert_ne!(
-        browser(&app)
-            .sign_in("kobero.officer", &password)
+        fresh_sign_in(&app, "kobero.officer", &password)
             .await
             .status,
         303
     );
     assert_eq!(
-        browser(&app)
-            .sign_in("kobero.officer", &new_password)
+        fresh_sign_in(&app, "kobero.officer", &new_password)
             .await
             .status,
         303
@@ -254,8 +239,7 @@ store_test!(admin_manages_accounts_and_organisations, |db| async move {
     assert!(!names.contains(&"Stale".to_string()));
 
     // Nobody else reaches the admin pages.
-    let mut officer = browser(&app);
-    officer.signed_in("officer").await;
+    let mut officer = signed_in(&app, "officer").await;
     for path in [
         "/admin/users",
         "/admin/users/new",
@@ -271,16 +255,10 @@ store_test!(
     the_new_account_form_offers_offices_by_agency,
     |db| async move {
         let app = start(&db).await;
-        let mut admin = browser(&app);
-        admin.signed_in("admin").await;
+        let mut admin = signed_in(&app, "admin").await;
         let form = admin.get("/admin/users/new").await;
         let csrf = Browser::csrf(&form.body);
-        let pafe = app
-            .reference
-            .organisations
-            .iter()
-            .find(|o| o.name.contains("PAFE"))
-            .unwrap();
+        let pafe = app.org("PAFE");
         // Each office sits in its own agency's group.
         for office in &app.reference.offices {
             let org = app
@@ -313,7 +291,7 @@ store_test!(
             .reference
             .offices
             .iter()
-            .find(|o| o.organisation_id != pafe.id)
+            .find(|o| o.organisation_id != pafe)
             .unwrap();
         let r = admin
             .post(
@@ -323,7 +301,7 @@ store_test!(
                     ("username", "agent.x"),
                     ("display_name", "Agent X"),
                     ("role", "trainer"),
-                    ("organisation", &pafe.id.to_string()),
+                    ("organisation", &pafe.to_string()),
                     ("office", &other.id.to_string()),
                 ],
             )

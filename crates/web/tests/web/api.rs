@@ -212,58 +212,15 @@ store_test!(screening_api_catalogue_evaluate_and_read, |db| async move {
 });
 
 store_test!(training_api_for_trainer_tokens, |db| async move {
-    use tabara_core::ids::{ParticipantId, TrainingSessionId};
     let app = start(&db).await;
-    let actor = Actor::system("test");
-    let org = app.reference.organisations[0].id;
-    let session = db
-        .store
-        .create_training_session(
-            &actor,
-            &tabara_store::NewTrainingSession {
-                id: TrainingSessionId::new(),
-                title: "Session API".into(),
-                starts_on: chrono::NaiveDate::from_ymd_opt(2026, 6, 1).unwrap(),
-                ends_on: chrono::NaiveDate::from_ymd_opt(2026, 6, 1).unwrap(),
-                venue: "Gitega".into(),
-                organiser_id: org,
-                funding: None,
-                modules: vec![tabara_store::SessionModule {
-                    module: "rights_of_suspects".into(),
-                    facilitator_id: None,
-                }],
-                trainers: vec![],
-                rule: tabara_core::training::CompletionRule::default(),
-            },
-        )
-        .await
-        .unwrap();
-    let p = db
-        .store
-        .add_participant(
-            &actor,
-            &tabara_store::NewParticipant {
-                id: ParticipantId::new(),
-                session_id: session.id,
-                user_id: None,
-                full_name: "Jean Hatungimana".into(),
-                rank: None,
-                unit: None,
-                office_id: None,
-                sex: tabara_core::htcds::Gender::Masculine,
-            },
-        )
-        .await
-        .unwrap();
-    db.store
-        .set_attendance(&actor, p.id, session.starts_on, true)
-        .await
-        .unwrap();
-    db.store
-        .set_scores(&actor, p.id, 1, Some(40), Some(80))
-        .await
-        .unwrap();
-    let cert = db.store.issue_certificate(&actor, p.id).await.unwrap();
+    let (session, cert) = certified(
+        &db,
+        app.reference.organisations[0].id,
+        "Session API",
+        "Jean Hatungimana",
+        tabara_core::htcds::Gender::Masculine,
+    )
+    .await;
 
     let token = api_token(&db, "trainer").await;
     let get = |path: String, token: String| {

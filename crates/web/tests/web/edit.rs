@@ -11,8 +11,7 @@ store_test!(
             .into_iter()
             .find(|c| c.status == tabara_core::htcds::CaseStatus::Active)
             .unwrap();
-        let mut b = browser(&app);
-        b.signed_in("supervisor").await;
+        let mut b = signed_in(&app, "supervisor").await;
         let form = b.get(&format!("/cases/{}/edit", case.number)).await;
         assert_eq!(form.status, 200);
         let csrf = Browser::csrf(&form.body);
@@ -97,10 +96,8 @@ store_test!(
                 ),
             ]
         };
-        let as_refs = |f: &Vec<(String, String)>| -> Vec<(String, String)> { f.clone() };
-        let f = as_refs(&fields(&version));
-        let pairs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-        let conflict = b.post(&path, &pairs).await;
+        let f = fields(&version);
+        let conflict = b.post_fields(&path, &f).await;
         assert_eq!(conflict.status, 422);
         assert!(conflict.body.contains("id=\"form-conflict\""));
         assert!(conflict.body.contains("Follow Up"), "stored status shown");
@@ -111,8 +108,7 @@ store_test!(
         let new_version = hidden(&conflict.body, "version");
         assert_eq!(new_version, (stored.version + 1).to_string());
         let f = fields(&new_version);
-        let pairs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-        let saved = b.post(&path, &pairs).await;
+        let saved = b.post_fields(&path, &f).await;
         assert_eq!(saved.status, 303, "{}", saved.body);
         let after = db.store.case(case.id).await.unwrap();
         assert_eq!(after.facts.status, tabara_core::htcds::CaseStatus::Closed);
@@ -126,12 +122,7 @@ store_test!(
             .audit_trail("case", &case.id.to_string())
             .await
             .unwrap();
-        let supervisor = app
-            .reference
-            .users
-            .iter()
-            .find(|u| u.username == "supervisor")
-            .unwrap();
+        let supervisor = app.user("supervisor");
         assert!(
             trail.iter().any(
                 |e| e.action == "case.update" && e.actor == Actor::user(supervisor.id).as_str()
@@ -148,8 +139,7 @@ store_test!(
         let v = hidden(&form.body, "version");
         let mut f = fields(&v);
         f.push(("owner".to_string(), supervisor.id.to_string()));
-        let pairs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-        assert_eq!(b.post(&path, &pairs).await.status, 303);
+        assert_eq!(b.post_fields(&path, &f).await.status, 303);
         assert_eq!(
             db.store.case(case.id).await.unwrap().owner_id,
             Some(supervisor.id)
@@ -170,8 +160,7 @@ store_test!(
         let person = db.store.case_persons(case.id).await.unwrap()[0]
             .person
             .clone();
-        let mut b = browser(&app);
-        b.signed_in("investigator").await;
+        let mut b = signed_in(&app, "investigator").await;
         let path = format!("/cases/{}/persons/{}/edit", case.number, person.id);
         let reads_before = db
             .store
@@ -284,13 +273,11 @@ store_test!(comments_and_shares_from_the_case_page, |db| async move {
         .into_iter()
         .find(|c| c.organisation == "Police Judiciaire (PJ)")
         .unwrap();
-    let mut caseworker = browser(&app);
-    caseworker.signed_in("caseworker").await;
+    let mut caseworker = signed_in(&app, "caseworker").await;
     let page_path = format!("/cases/{}", case.number);
     assert_eq!(caseworker.get(&page_path).await.status, 404);
 
-    let mut b = browser(&app);
-    b.signed_in("supervisor").await;
+    let mut b = signed_in(&app, "supervisor").await;
     let page = b.get(&page_path).await;
     let csrf = Browser::csrf(&page.body);
     let empty = b
@@ -390,8 +377,7 @@ store_test!(
             .await
             .unwrap();
         let reads = identity_reads(&db, suspect.id).await;
-        let mut b = browser(&app);
-        b.signed_in("caseworker").await;
+        let mut b = signed_in(&app, "caseworker").await;
         let path = format!("/cases/{}/persons/{}/edit", case.number, suspect.id);
         let form = b.get(&path).await;
         assert_eq!(form.status, 200);

@@ -6,8 +6,7 @@ store_test!(
     awareness_materials_stock_and_distributions,
     |db| async move {
         let app = start(&db).await;
-        let mut t = browser(&app);
-        t.signed_in("trainer").await;
+        let mut t = signed_in(&app, "trainer").await;
         let page = t.get("/training/materials").await;
         assert_eq!(page.status, 200);
         let csrf = Browser::csrf(&page.body);
@@ -45,13 +44,7 @@ store_test!(
             .unwrap()
             .id
             .to_string();
-        let post = app
-            .reference
-            .offices
-            .iter()
-            .find(|o| o.name == "Poste frontalier de Gatumba")
-            .unwrap();
-        let post_id = post.id.to_string();
+        let post_id = app.office("Poste frontalier de Gatumba").to_string();
         let r = t
             .post(
                 "/training/materials/receive",
@@ -104,8 +97,7 @@ store_test!(
             received.contains("Poste frontalier de Gatumba") && received.contains("5 Mar 2026")
         );
         assert_eq!(db.store.material_stock().await.unwrap()[0].quantity, 6);
-        let mut officer = browser(&app);
-        officer.signed_in("officer").await;
+        let mut officer = signed_in(&app, "officer").await;
         assert_eq!(officer.get("/training/materials").await.status, 404);
         db.finish().await;
     }

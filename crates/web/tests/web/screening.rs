@@ -9,8 +9,7 @@ store_test!(
         let app = start(&db).await;
         let case = cases_of(&db, &app, "officer", 1).await.remove(0);
         let person = db.store.case_persons(case.id).await.unwrap()[0].person.id;
-        let mut b = browser(&app);
-        b.signed_in("officer").await;
+        let mut b = signed_in(&app, "officer").await;
         let person_path = format!("/cases/{}/persons/{person}", case.number);
         let page = b.get(&person_path).await;
         assert!(page.body.contains("Start a screening"));
@@ -187,11 +186,7 @@ store_test!(
 
         // French.
         let fr_csrf = Browser::csrf(&person_page.body);
-        b.post(
-            "/lang",
-            &[("csrf", &fr_csrf), ("lang", "fr"), ("back", "/")],
-        )
-        .await;
+        b.lang(&fr_csrf, "fr", "/").await;
         let fr = b.get(&path).await;
         assert!(
             fr.body.contains("Enfant victime présumé de la traite"),
@@ -200,8 +195,7 @@ store_test!(
         );
 
         // Out of reach: the same 404 as a missing screening.
-        let mut other = browser(&app);
-        other.signed_in("caseworker").await;
+        let mut other = signed_in(&app, "caseworker").await;
         let denied = other.get(&path).await;
         let missing = other
             .get(&format!("/screenings/{}", ScreeningId::new()))
@@ -212,29 +206,12 @@ store_test!(
     }
 );
 
-/// The officer's first case with a victim, and that victim.
-async fn officer_victim(
-    db: &TestDb,
-    app: &App,
-) -> (tabara_store::CaseSummary, tabara_store::CasePerson) {
-    for case in cases_of(db, app, "officer", 50).await {
-        let persons = db.store.case_persons(case.id).await.unwrap();
-        if let Some(v) = persons
-            .into_iter()
-            .find(|p| p.involvement.role() == tabara_core::records::PersonRole::Victim)
-        {
-            return (case, v);
-        }
-    }
-    panic!("the officer reaches no case with a victim");
-}
-
 store_test!(
     screening_is_offered_and_started_for_possible_victims_only,
     |db| async move {
         use tabara_core::records::{Involvement, PersonIdentity};
         let app = start(&db).await;
-        let (case, victim) = officer_victim(&db, &app).await;
+        let (case, victim) = case_with_victim(&db, &app.reference, "officer").await;
         // A witness and a suspect in the same case.
         let actor = Actor::system("test");
         let mut others = Vec::new();
@@ -254,8 +231,7 @@ store_test!(
                 .unwrap();
             others.push(p.id);
         }
-        let mut b = browser(&app);
-        b.signed_in("officer").await;
+        let mut b = signed_in(&app, "officer").await;
         let page = b
             .get(&format!(
                 "/cases/{}/persons/{}",
@@ -285,9 +261,7 @@ store_test!(
             assert!(db.store.person_screenings(id, 10).await.unwrap().is_empty());
         }
         // In French too.
-        let french = b
-            .post("/lang", &[("csrf", &csrf), ("lang", "fr"), ("back", "/")])
-            .await;
+        let french = b.lang(&csrf, "fr", "/").await;
         assert_eq!(french.status, 303);
         let path = format!("/cases/{}/persons/{}", case.number, victim.person.id);
         let fr = b.get(&path).await;
@@ -327,7 +301,7 @@ store_test!(
     screening_in_short_screens_with_the_age_carried_over_and_a_linked_result,
     |db| async move {
         let app = start(&db).await;
-        let (case, victim) = officer_victim(&db, &app).await;
+        let (case, victim) = case_with_victim(&db, &app.reference, "officer").await;
         // Registered with an estimated age of 19: presumed a child by the one rule.
         let mut person = victim.person.clone();
         person.facts.age_at_registration = Some(19);
@@ -336,8 +310,7 @@ store_test!(
             .update_person(&Actor::system("test"), &person)
             .await
             .unwrap();
-        let mut b = browser(&app);
-        b.signed_in("officer").await;
+        let mut b = signed_in(&app, "officer").await;
         let person_path = format!("/cases/{}/persons/{}", case.number, person.id);
         let page = b.get(&person_path).await;
         let csrf = Browser::csrf(&page.body);
@@ -409,8 +382,9 @@ store_test!(
                 if id == "act_recruited" { "yes" } else { "no" }.into(),
             ));
         }
-        let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-        let r = b.post(&format!("{path}?step=recruitment-d1"), &form).await;
+        let r = b
+            .post_fields(&format!("{path}?step=recruitment-d1"), &form)
+            .await;
         assert_eq!(
             r.location.as_deref(),
             Some(format!("{path}?step=recruitment-d2").as_str())
@@ -508,12 +482,7 @@ store_test!(
             .await;
         assert_eq!(decided.status, 303);
         let result = b.get(&path).await;
-        let officer = app
-            .reference
-            .users
-            .iter()
-            .find(|u| u.username == "officer")
-            .unwrap();
+        let officer = app.user("officer");
         assert!(
             result
                 .body

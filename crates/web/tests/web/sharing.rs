@@ -6,12 +6,7 @@ store_test!(
     an_officer_cannot_share_another_agencys_case_opened_at_their_post,
     |db| async move {
         let app = start(&db).await;
-        let officer = app
-            .reference
-            .users
-            .iter()
-            .find(|u| u.username == "officer")
-            .unwrap();
+        let officer = app.user("officer");
         // A case of another agency (IOM, UNICEF, the shelter) opened at the officer's post.
         let case = cases_of(&db, &app, "officer", 500)
             .await
@@ -21,16 +16,8 @@ store_test!(
                     && !c.organisation.contains("PAFE")
             })
             .expect("a partner's case at Gatumba");
-        let prosecution = app
-            .reference
-            .organisations
-            .iter()
-            .find(|o| o.name.starts_with("Parquet"))
-            .unwrap()
-            .id
-            .to_string();
-        let mut b = browser(&app);
-        b.signed_in("officer").await;
+        let prosecution = app.org("Parquet").to_string();
+        let mut b = signed_in(&app, "officer").await;
         let path = format!("/cases/{}", case.number);
         let page = b.get(&path).await;
         assert_eq!(page.status, 200, "the officer works on it");
@@ -115,17 +102,9 @@ store_test!(
     |db| async move {
         let app = start(&db).await;
         let (case, victim, _) = pj_case_with_victim_and_suspect(&db, &app).await;
-        let iom = app
-            .reference
-            .organisations
-            .iter()
-            .find(|o| o.name.starts_with("OIM"))
-            .unwrap()
-            .id
-            .to_string();
+        let iom = app.org("OIM").to_string();
         let path = format!("/cases/{}", case.number);
-        let mut sup = browser(&app);
-        sup.signed_in("supervisor").await;
+        let mut sup = signed_in(&app, "supervisor").await;
         let page = sup.get(&path).await;
         assert!(page.body.contains("name=\"may_edit\""), "the checkbox");
         let csrf = Browser::csrf(&page.body);
@@ -143,8 +122,7 @@ store_test!(
         let listed = sup.get(&path).await.body;
         assert!(listed.contains("class=\"share-read-only\""), "{listed}");
 
-        let mut cw = browser(&app);
-        cw.signed_in("caseworker").await;
+        let mut cw = signed_in(&app, "caseworker").await;
         let page = cw.get(&path).await;
         assert_eq!(page.status, 200);
         assert!(
@@ -192,7 +170,7 @@ store_test!(
             .find(|c| c.organisation == "Police Judiciaire (PJ)" && c.id != case.id)
             .unwrap();
         let other_path = format!("/cases/{}", other.number);
-        let csrf = Browser::csrf(&sup.get(&other_path).await.body);
+        let csrf = sup.csrf_of(&other_path).await;
         let r = sup
             .post(
                 &format!("{other_path}/shares"),
@@ -251,16 +229,8 @@ store_test!(
     |db| async move {
         let app = start(&db).await;
         let (case, victim, suspect) = pj_case_with_victim_and_suspect(&db, &app).await;
-        let org = |prefix: &str| {
-            app.reference
-                .organisations
-                .iter()
-                .find(|o| o.name.starts_with(prefix))
-                .unwrap()
-                .id
-        };
         let system = Actor::system("test");
-        for target in [org("OIM"), org("Parquet")] {
+        for target in [app.org("OIM"), app.org("Parquet")] {
             db.store
                 .share_case(&system, case.id, target, "Transmis", false)
                 .await
@@ -284,8 +254,7 @@ store_test!(
         for (username, reads_victim, reads_suspect) in
             [("caseworker", true, false), ("prosecutor", false, true)]
         {
-            let mut b = browser(&app);
-            b.signed_in(username).await;
+            let mut b = signed_in(&app, username).await;
             assert_eq!(b.get(&path).await.status, 200, "{username}");
             for (person, name, allowed) in [
                 (victim, &victim_name, reads_victim),
@@ -343,18 +312,10 @@ store_test!(
             .into_iter()
             .find(|c| c.organisation == "Police Judiciaire (PJ)")
             .unwrap();
-        let iom = app
-            .reference
-            .organisations
-            .iter()
-            .find(|o| o.name.starts_with("OIM"))
-            .unwrap()
-            .id
-            .to_string();
-        let mut b = browser(&app);
-        b.signed_in("supervisor").await;
+        let iom = app.org("OIM").to_string();
+        let mut b = signed_in(&app, "supervisor").await;
         let path = format!("/cases/{}", case.number);
-        let csrf = Browser::csrf(&b.get(&path).await.body);
+        let csrf = b.csrf_of(&path).await;
         let before = db.store.case_shares(case.id).await.unwrap().len();
         let r = b
             .post(
