@@ -42,9 +42,7 @@ store_test!(
         let csrf = admin.csrf_of("/admin/users").await;
 
         // A reset of an account that reads identities is only requested: nothing changes yet.
-        let r = admin
-            .post("/admin/users/investigator/reset", &[("csrf", &csrf)])
-            .await;
+        let r = account_form(&mut admin, &csrf, "investigator", "reset").await;
         assert_eq!(r.status, 200);
         assert!(
             r.body.contains("Another administrator must approve it"),
@@ -52,16 +50,11 @@ store_test!(
             r.body
         );
         assert!(!r.body.contains("One-time password"), "{}", r.body);
-        let again = admin
-            .post("/admin/users/investigator/reset", &[("csrf", &csrf)])
-            .await;
+        let again = account_form(&mut admin, &csrf, "investigator", "reset").await;
         assert_eq!(again.status, 422);
         assert!(again.body.contains("already waiting"));
         assert_eq!(
-            fresh_sign_in(&app, "investigator", DEMO_PASSWORD)
-                .await
-                .location
-                .as_deref(),
+            lands(&app, "investigator", DEMO_PASSWORD).await.as_deref(),
             Some("/")
         );
         // The requester sees the request but cannot decide it.
@@ -71,31 +64,18 @@ store_test!(
         let mut admin2 = signed_in(&app, "admin2").await;
         let list2 = admin2.get("/admin/users").await;
         let id = request_id(&list2.body);
-        let own = admin
-            .post(&format!("/admin/requests/{id}/approve"), &[("csrf", &csrf)])
-            .await;
+        let own = decide(&mut admin, &csrf, &id, "approve").await;
         assert_eq!(own.status, 422);
         assert!(own.body.contains("Another administrator must decide"));
         assert!(!own.body.contains("One-time password"));
 
         // The second administrator approves: only now is the one-time password produced.
         let csrf2 = Browser::csrf(&list2.body);
-        let approved = admin2
-            .post(
-                &format!("/admin/requests/{id}/approve"),
-                &[("csrf", &csrf2)],
-            )
-            .await;
+        let approved = decide(&mut admin2, &csrf2, &id, "approve").await;
         assert_eq!(approved.status, 200, "{}", approved.body);
         let one_time = one_time_password(&approved.body, "investigator");
         assert_eq!(
-            admin2
-                .post(
-                    &format!("/admin/requests/{id}/approve"),
-                    &[("csrf", &csrf2)]
-                )
-                .await
-                .status,
+            decide(&mut admin2, &csrf2, &id, "approve").await.status,
             404,
             "decided once"
         );
@@ -161,23 +141,16 @@ store_test!(
         }
 
         // A refusal changes nothing for the account.
-        let asked = admin
-            .post("/admin/users/officer/reset", &[("csrf", &csrf)])
-            .await;
+        let asked = account_form(&mut admin, &csrf, "officer", "reset").await;
         assert_eq!(asked.status, 200, "{}", asked.body);
         let list2 = admin2.get("/admin/users").await;
         let id = request_id(&list2.body);
-        let refused = admin2
-            .post(&format!("/admin/requests/{id}/refuse"), &[("csrf", &csrf2)])
-            .await;
+        let refused = decide(&mut admin2, &csrf2, &id, "refuse").await;
         assert_eq!(refused.status, 200);
         assert!(refused.body.contains("The request is refused."));
         assert!(!refused.body.contains("One-time password"));
         assert_eq!(
-            fresh_sign_in(&app, "officer", DEMO_PASSWORD)
-                .await
-                .location
-                .as_deref(),
+            lands(&app, "officer", DEMO_PASSWORD).await.as_deref(),
             Some("/")
         );
         assert!(
@@ -188,18 +161,16 @@ store_test!(
 
         // A new account that reads identities has no password until approved.
         let pafe = app.org("PAFE").to_string();
-        let created = admin
-            .post(
-                "/admin/users/new",
-                &[
-                    ("csrf", &csrf),
-                    ("username", "agent.nduwayo"),
-                    ("display_name", "Agent Nduwayo"),
-                    ("role", "officer"),
-                    ("organisation", &pafe),
-                ],
-            )
-            .await;
+        let created = create_account(
+            &mut admin,
+            &csrf,
+            "agent.nduwayo",
+            "Agent Nduwayo",
+            "officer",
+            &pafe,
+            None,
+        )
+        .await;
         assert_eq!(created.status, 200, "{}", created.body);
         assert!(created.body.contains("created without a password"));
         assert!(!created.body.contains("One-time password"));
@@ -213,12 +184,7 @@ store_test!(
         let list2 = admin2.get("/admin/users").await;
         assert!(list2.body.contains("new account"));
         let id = request_id(&list2.body);
-        let approved = admin2
-            .post(
-                &format!("/admin/requests/{id}/approve"),
-                &[("csrf", &csrf2)],
-            )
-            .await;
+        let approved = decide(&mut admin2, &csrf2, &id, "approve").await;
         let one_time = one_time_password(&approved.body, "agent.nduwayo");
         let mut newcomer = browser(&app);
         assert_eq!(
@@ -261,9 +227,7 @@ store_test!(
         assert_eq!(api(token.clone()).await, 200);
         let mut admin = signed_in(&app, "admin").await;
         let csrf = admin.csrf_of("/admin/users").await;
-        let r = admin
-            .post("/admin/users/officer/reset", &[("csrf", &csrf)])
-            .await;
+        let r = account_form(&mut admin, &csrf, "officer", "reset").await;
         let one_time = one_time_password(&r.body, "officer");
         assert!(r.body.contains("valid 72 hours"));
         // The account under reset uses no API token until its holder chose a password.
@@ -321,18 +285,16 @@ store_test!(
 
         // A new administrator account is only requested: no credential is handed over, and
         // it signs in with nothing.
-        let created = admin
-            .post(
-                "/admin/users/new",
-                &[
-                    ("csrf", &csrf),
-                    ("username", "admin.bis"),
-                    ("display_name", "Administrateur Bis"),
-                    ("role", "admin"),
-                    ("organisation", &pafe),
-                ],
-            )
-            .await;
+        let created = create_account(
+            &mut admin,
+            &csrf,
+            "admin.bis",
+            "Administrateur Bis",
+            "admin",
+            &pafe,
+            None,
+        )
+        .await;
         assert_eq!(created.status, 200, "{}", created.body);
         assert!(
             created.body.contains("created without a password"),
@@ -352,9 +314,7 @@ store_test!(
         );
 
         // A reset of another administrator is only requested too: their password still works.
-        let r = admin
-            .post("/admin/users/admin2/reset", &[("csrf", &csrf)])
-            .await;
+        let r = account_form(&mut admin, &csrf, "admin2", "reset").await;
         assert_eq!(r.status, 200);
         assert!(
             r.body.contains("Another administrator must approve it"),
@@ -363,19 +323,14 @@ store_test!(
         );
         assert!(!r.body.contains("One-time password"), "{}", r.body);
         assert_eq!(
-            fresh_sign_in(&app, "admin2", DEMO_PASSWORD)
-                .await
-                .location
-                .as_deref(),
+            lands(&app, "admin2", DEMO_PASSWORD).await.as_deref(),
             Some("/")
         );
 
         // The bypass: the first administrator asks for an investigator's reset and would
         // approve it as the administrator they made. They hold no credential of any other
         // administrator, and their own approval is refused.
-        let asked = admin
-            .post("/admin/users/investigator/reset", &[("csrf", &csrf)])
-            .await;
+        let asked = account_form(&mut admin, &csrf, "investigator", "reset").await;
         assert_eq!(asked.status, 200, "{}", asked.body);
         let list = admin.get("/admin/users").await;
         assert!(!list.body.contains("/approve"), "{}", list.body);
@@ -385,9 +340,7 @@ store_test!(
         for part in list2.body.split("/admin/requests/").skip(1) {
             waiting += 1;
             let id = part.split('/').next().unwrap();
-            let own = admin
-                .post(&format!("/admin/requests/{id}/approve"), &[("csrf", &csrf)])
-                .await;
+            let own = decide(&mut admin, &csrf, id, "approve").await;
             assert_eq!(own.status, 422);
             assert!(!own.body.contains("One-time password"));
         }
@@ -396,10 +349,7 @@ store_test!(
             "the request waits on the second administrator's list"
         );
         assert_eq!(
-            fresh_sign_in(&app, "investigator", DEMO_PASSWORD)
-                .await
-                .location
-                .as_deref(),
+            lands(&app, "investigator", DEMO_PASSWORD).await.as_deref(),
             Some("/")
         );
         assert_eq!(
@@ -459,18 +409,16 @@ store_test!(
         // A new account waiting for a second administrator is not "active".
         let mut admin = signed_in(&app, "admin").await;
         let csrf = admin.csrf_of("/admin/users").await;
-        let created = admin
-            .post(
-                "/admin/users/new",
-                &[
-                    ("csrf", &csrf),
-                    ("username", "agent.attente"),
-                    ("display_name", "Agent Attente"),
-                    ("role", "officer"),
-                    ("organisation", &pafe.to_string()),
-                ],
-            )
-            .await;
+        let created = create_account(
+            &mut admin,
+            &csrf,
+            "agent.attente",
+            "Agent Attente",
+            "officer",
+            &pafe.to_string(),
+            None,
+        )
+        .await;
         assert_eq!(created.status, 200, "{}", created.body);
         assert!(
             created
@@ -490,9 +438,7 @@ store_test!(
             .unwrap();
         assert!(row.contains("<td>waiting for approval</td>"), "{row}");
         // A reset waiting for approval leaves a working account active.
-        let asked = admin
-            .post("/admin/users/investigator/reset", &[("csrf", &csrf)])
-            .await;
+        let asked = account_form(&mut admin, &csrf, "investigator", "reset").await;
         assert_eq!(asked.status, 200, "{}", asked.body);
         let inv = admin.get("/admin/users/investigator").await;
         assert!(
@@ -520,12 +466,7 @@ store_test!(
             .nth(1)
             .map(request_id)
             .unwrap();
-        let approved = admin2
-            .post(
-                &format!("/admin/requests/{id}/approve"),
-                &[("csrf", &csrf2)],
-            )
-            .await;
+        let approved = decide(&mut admin2, &csrf2, &id, "approve").await;
         assert_eq!(approved.status, 200, "{}", approved.body);
         assert!(
             approved.body.contains("<dd id=\"state\">active</dd>"),

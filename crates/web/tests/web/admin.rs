@@ -25,53 +25,39 @@ store_test!(admin_manages_accounts_and_organisations, |db| async move {
         app.office("Poste frontalier de Gatumba").to_string(),
         other_office.id.to_string(),
     );
-    let bad = admin
-        .post(
-            "/admin/users/new",
-            &[
-                ("csrf", &csrf),
-                ("username", "bad name"),
-                ("display_name", ""),
-                ("role", "officer"),
-                ("organisation", &pafe_id),
-                ("office", &other_id),
-            ],
-        )
-        .await;
+    let bad = create_account(
+        &mut admin,
+        &csrf,
+        "bad name",
+        "",
+        "officer",
+        &pafe_id,
+        Some(&other_id),
+    )
+    .await;
     assert_eq!(bad.status, 422);
     for field in ["usr_Username", "usr_DisplayName", "usr_Office"] {
         assert!(bad.body.contains(&format!("id=\"err-{field}\"")), "{field}");
     }
-    let taken = admin
-        .post(
-            "/admin/users/new",
-            &[
-                ("csrf", &csrf),
-                ("username", "officer"),
-                ("display_name", "Someone"),
-                ("role", "officer"),
-                ("organisation", &pafe_id),
-            ],
-        )
-        .await;
+    let taken = create_account(
+        &mut admin, &csrf, "officer", "Someone", "officer", &pafe_id, None,
+    )
+    .await;
     assert_eq!(taken.status, 422);
     assert!(taken.body.contains("already taken"));
     // A trainer reads no identities: one administrator creates the account, with a one-time
     // password that leads only to choosing one's own (officers: see
     // `one_time_credentials_and_a_second_administrator`).
-    let created = admin
-        .post(
-            "/admin/users/new",
-            &[
-                ("csrf", &csrf),
-                ("username", "kobero.officer"),
-                ("display_name", "Agent Kobero"),
-                ("role", "trainer"),
-                ("organisation", &pafe_id),
-                ("office", &gatumba_id),
-            ],
-        )
-        .await;
+    let created = create_account(
+        &mut admin,
+        &csrf,
+        "kobero.officer",
+        "Agent Kobero",
+        "trainer",
+        &pafe_id,
+        Some(&gatumba_id),
+    )
+    .await;
     assert_eq!(created.status, 200, "{}", created.body);
     let one_time = one_time_password(&created.body, "kobero.officer");
     let mut newcomer = browser(&app);
@@ -87,9 +73,7 @@ store_test!(admin_manages_accounts_and_organisations, |db| async move {
 
     // Disabling ends the sessions and sign-in; enabling lets them back; a reset replaces the
     // password.
-    let r = admin
-        .post("/admin/users/kobero.officer/disable", &[("csrf", &csrf)])
-        .await;
+    let r = account_form(&mut admin, &csrf, "kobero.officer", "disable").await;
     assert_eq!(r.status, 200);
     assert!(r.body.contains("disabled"));
     assert_eq!(newcomer.get("/training").await.status, 303);
@@ -99,13 +83,9 @@ store_test!(admin_manages_accounts_and_organisations, |db| async move {
             .status,
         303
     );
-    let enabled = admin
-        .post("/admin/users/kobero.officer/enable", &[("csrf", &csrf)])
-        .await;
+    let enabled = account_form(&mut admin, &csrf, "kobero.officer", "enable").await;
     assert_eq!(enabled.status, 200, "{}", enabled.body);
-    let reset = admin
-        .post("/admin/users/kobero.officer/reset", &[("csrf", &csrf)])
-        .await;
+    let reset = account_form(&mut admin, &csrf, "kobero.officer", "reset").await;
     let new_password = one_time_password(&reset.body, "kobero.officer");
     assert_ne!(
         fresh_sign_in(&app, "kobero.officer", &password)
@@ -119,9 +99,7 @@ store_test!(admin_manages_accounts_and_organisations, |db| async move {
             .status,
         303
     );
-    let me = admin
-        .post("/admin/users/admin/disable", &[("csrf", &csrf)])
-        .await;
+    let me = account_form(&mut admin, &csrf, "admin", "disable").await;
     assert_eq!(
         me.status, 422,
         "an administrator cannot lock themselves out"
@@ -201,11 +179,11 @@ store_test!(admin_manages_accounts_and_organisations, |db| async move {
     );
     let version = hidden(&org_page.body, "version");
     let renamed = admin
-        .post(
+        .post_versioned(
             &org_path,
+            &csrf,
+            &version,
             &[
-                ("csrf", &csrf),
-                ("version", &version),
                 ("name", "Association Twiyubake Burundi"),
                 ("org_type", org_type),
                 ("country", "BI"),
@@ -214,15 +192,11 @@ store_test!(admin_manages_accounts_and_organisations, |db| async move {
         .await;
     assert_eq!(renamed.status, 303);
     let stale = admin
-        .post(
+        .post_versioned(
             &org_path,
-            &[
-                ("csrf", &csrf),
-                ("version", &version),
-                ("name", "Stale"),
-                ("org_type", org_type),
-                ("country", "BI"),
-            ],
+            &csrf,
+            &version,
+            &[("name", "Stale"), ("org_type", org_type), ("country", "BI")],
         )
         .await;
     assert_eq!(stale.status, 422);
@@ -293,19 +267,16 @@ store_test!(
             .iter()
             .find(|o| o.organisation_id != pafe)
             .unwrap();
-        let r = admin
-            .post(
-                "/admin/users/new",
-                &[
-                    ("csrf", &csrf),
-                    ("username", "agent.x"),
-                    ("display_name", "Agent X"),
-                    ("role", "trainer"),
-                    ("organisation", &pafe.to_string()),
-                    ("office", &other.id.to_string()),
-                ],
-            )
-            .await;
+        let r = create_account(
+            &mut admin,
+            &csrf,
+            "agent.x",
+            "Agent X",
+            "trainer",
+            &pafe.to_string(),
+            Some(&other.id.to_string()),
+        )
+        .await;
         assert_eq!(r.status, 422);
         assert!(r.body.contains("id=\"err-usr_Office\""));
         assert!(!r.body.contains(&other.id.to_string()));

@@ -138,6 +138,19 @@ impl Browser<'_> {
             .await
     }
 
+    /// Post a form read at `version`: its token, that version, and `fields`.
+    pub(crate) async fn post_versioned(
+        &mut self,
+        path: &str,
+        csrf: &str,
+        version: &str,
+        fields: &[(&str, &str)],
+    ) -> Reply {
+        let mut form = vec![("csrf", csrf), ("version", version)];
+        form.extend_from_slice(fields);
+        self.post(path, &form).await
+    }
+
     /// Post fields held in any kind of string.
     pub(crate) async fn post_fields<K: AsRef<str>, V: AsRef<str>>(
         &mut self,
@@ -522,4 +535,52 @@ pub(crate) fn set(fields: &mut Vec<(String, String)>, name: &str, value: &str) {
         Some(field) => field.1 = value.to_string(),
         None => fields.push((name.to_string(), value.to_string())),
     }
+}
+
+/// Where a sign-in from a new browser leads (`None`: it is refused).
+pub(crate) async fn lands(app: &App, username: &str, password: &str) -> Option<String> {
+    fresh_sign_in(app, username, password).await.location
+}
+
+/// An administrator's form on the account `username`: `reset`, `disable` or `enable`.
+pub(crate) async fn account_form(
+    admin: &mut Browser<'_>,
+    csrf: &str,
+    username: &str,
+    what: &str,
+) -> Reply {
+    admin
+        .post(
+            &format!("/admin/users/{username}/{what}"),
+            &[("csrf", csrf)],
+        )
+        .await
+}
+
+/// An administrator's decision on the account request `id`: `approve` or `refuse`.
+pub(crate) async fn decide(admin: &mut Browser<'_>, csrf: &str, id: &str, what: &str) -> Reply {
+    admin
+        .post(&format!("/admin/requests/{id}/{what}"), &[("csrf", csrf)])
+        .await
+}
+
+/// The new-account form, as an administrator posts it.
+pub(crate) async fn create_account(
+    admin: &mut Browser<'_>,
+    csrf: &str,
+    username: &str,
+    display_name: &str,
+    role: &str,
+    organisation: &str,
+    office: Option<&str>,
+) -> Reply {
+    let mut form = vec![
+        ("csrf", csrf),
+        ("username", username),
+        ("display_name", display_name),
+        ("role", role),
+        ("organisation", organisation),
+    ];
+    form.extend(office.map(|o| ("office", o)));
+    admin.post("/admin/users/new", &form).await
 }

@@ -24,11 +24,11 @@ store_test!(
         // Closed without a closing date, and a malformed opening date: both errors at their field,
         // the typed values kept, nothing stored.
         let bad = b
-            .post(
+            .post_versioned(
                 &path,
+                &csrf,
+                &version,
                 &[
-                    ("csrf", &csrf),
-                    ("version", &version),
                     ("status", "Closed"),
                     ("opened_on", "23/11/2026"),
                     ("closed_on", ""),
@@ -42,11 +42,11 @@ store_test!(
         assert!(bad.body.contains("value=\"23/11/2026\""));
         assert!(bad.body.contains("Victim returned home"));
         let bad2 = b
-            .post(
+            .post_versioned(
                 &path,
+                &csrf,
+                &version,
                 &[
-                    ("csrf", &csrf),
-                    ("version", &version),
                     ("status", "Closed"),
                     ("opened_on", &opened),
                     ("closed_on", ""),
@@ -63,10 +63,7 @@ store_test!(
 
         // A forged token changes nothing.
         let forged = b
-            .post(
-                &path,
-                &[("csrf", "x"), ("version", &version), ("status", "Closed")],
-            )
+            .post_versioned(&path, "x", &version, &[("status", "Closed")])
             .await;
         assert_eq!(forged.status, 403);
 

@@ -140,14 +140,11 @@ store_test!(
         let version_before = db.store.case(case.id).await.unwrap().version;
         assert_eq!(cw.get(&format!("{path}/edit")).await.status, 403);
         let refused = cw
-            .post(
+            .post_versioned(
                 &format!("{path}/edit"),
-                &[
-                    ("csrf", &cw_csrf),
-                    ("version", &version_before.to_string()),
-                    ("status", "FollowUp"),
-                    ("opened_on", "2026-01-01"),
-                ],
+                &cw_csrf,
+                &version_before.to_string(),
+                &[("status", "FollowUp"), ("opened_on", "2026-01-01")],
             )
             .await;
         assert_eq!(refused.status, 403);

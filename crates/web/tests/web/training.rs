@@ -156,11 +156,11 @@ store_test!(training_session_to_verified_certificate, |db| async move {
     assert_eq!(sheet.status, 200);
     let version = hidden(&sheet.body, "version");
     let graded = t
-        .post(
+        .post_versioned(
             &grade_path,
+            &csrf,
+            &version,
             &[
-                ("csrf", &csrf),
-                ("version", &version),
                 ("q_q_legal_elements", "0"),
                 ("q_q_legal_consent", "1"),
                 ("q_q_presumption_minority", "1"),
