@@ -33,6 +33,65 @@ fn request_id(body: &str) -> String {
         .to_string()
 }
 
+/// An administrator asks for the reset of `username`, which another administrator must
+/// approve: nothing is handed over yet.
+async fn reset_requested(admin: &mut Browser<'_>, csrf: &str, username: &str) {
+    let r = account_form(admin, csrf, username, "reset").await;
+    assert_eq!(r.status, 200);
+    assert!(
+        r.body.contains("Another administrator must approve it"),
+        "{}",
+        r.body
+    );
+    assert!(!r.body.contains("One-time password"), "{}", r.body);
+}
+
+/// An administrator creates an account that another administrator must approve: it has no
+/// password, and no credential is handed over.
+async fn created_without_password(
+    db: &TestDb,
+    admin: &mut Browser<'_>,
+    csrf: &str,
+    (username, display_name, role): (&str, &str, &str),
+    organisation: &str,
+) {
+    let created = create_account(
+        admin,
+        csrf,
+        username,
+        display_name,
+        role,
+        organisation,
+        None,
+    )
+    .await;
+    assert_eq!(created.status, 200, "{}", created.body);
+    assert!(
+        created.body.contains("created without a password"),
+        "{}",
+        created.body
+    );
+    assert!(
+        !created.body.contains("One-time password"),
+        "{}",
+        created.body
+    );
+    let creds = db.store.credentials(username).await.unwrap().unwrap();
+    assert!(creds.must_change_password && creds.one_time_expires_at.is_none());
+}
+
+/// The new-password page of `holder`: it says `english`, and `french` once the session's
+/// language is French (the holder's language is the session's).
+async fn password_page(holder: &mut Browser<'_>, english: &str, french: &str) -> String {
+    let page = holder.get("/account/password").await;
+    assert!(page.body.contains(english), "{}", page.body);
+    let csrf = Browser::csrf(&page.body);
+    holder.lang(&csrf, "fr", "/account/password").await;
+    let fr = holder.get("/account/password").await;
+    assert!(fr.body.contains(french), "{}", fr.body);
+    page.body
+}
+
 store_test!(
     one_time_credentials_and_a_second_administrator,
     |db| async move {
@@ -42,14 +101,7 @@ store_test!(
         let csrf = admin.csrf_of("/admin/users").await;
 
         // A reset of an account that reads identities is only requested: nothing changes yet.
-        let r = account_form(&mut admin, &csrf, "investigator", "reset").await;
-        assert_eq!(r.status, 200);
-        assert!(
-            r.body.contains("Another administrator must approve it"),
-            "{}",
-            r.body
-        );
-        assert!(!r.body.contains("One-time password"), "{}", r.body);
+        reset_requested(&mut admin, &csrf, "investigator").await;
         let again = account_form(&mut admin, &csrf, "investigator", "reset").await;
         assert_eq!(again.status, 422);
         assert!(again.body.contains("already waiting"));
@@ -95,29 +147,18 @@ store_test!(
             assert_eq!(r.status, 303, "{path}");
             assert_eq!(r.location.as_deref(), Some("/account/password"), "{path}");
         }
-        let page = holder.get("/account/password").await;
-        assert!(
-            page.body
-                .contains("Your account was reset by Administrateur Tabara on "),
-            "{}",
-            page.body
-        );
-        assert!(page.body.contains("Approved by Seconde Administratrice."));
-        assert!(page.body.contains("Choose your new password"));
+        let page = password_page(
+            &mut holder,
+            "Your account was reset by Administrateur Tabara on ",
+            "Votre compte a été réinitialisé par Administrateur Tabara le ",
+        )
+        .await;
+        assert!(page.contains("Approved by Seconde Administratrice."));
+        assert!(page.contains("Choose your new password"));
         // Used once: it does not sign in again.
         assert_eq!(
             fresh_sign_in(&app, "investigator", &one_time).await.status,
             422
-        );
-        // The holder's language is the session's: French.
-        let csrf_h = Browser::csrf(&page.body);
-        holder.lang(&csrf_h, "fr", "/account/password").await;
-        let fr = holder.get("/account/password").await;
-        assert!(
-            fr.body
-                .contains("Votre compte a été réinitialisé par Administrateur Tabara le "),
-            "{}",
-            fr.body
         );
         choose_password(&mut holder, "Ngozi-2026-mien").await;
         let mut back = browser(&app);
@@ -161,26 +202,8 @@ store_test!(
 
         // A new account that reads identities has no password until approved.
         let pafe = app.org("PAFE").to_string();
-        let created = create_account(
-            &mut admin,
-            &csrf,
-            "agent.nduwayo",
-            "Agent Nduwayo",
-            "officer",
-            &pafe,
-            None,
-        )
-        .await;
-        assert_eq!(created.status, 200, "{}", created.body);
-        assert!(created.body.contains("created without a password"));
-        assert!(!created.body.contains("One-time password"));
-        let creds = db
-            .store
-            .credentials("agent.nduwayo")
-            .await
-            .unwrap()
-            .unwrap();
-        assert!(creds.must_change_password && creds.one_time_expires_at.is_none());
+        let account = ("agent.nduwayo", "Agent Nduwayo", "officer");
+        created_without_password(&db, &mut admin, &csrf, account, &pafe).await;
         let list2 = admin2.get("/admin/users").await;
         assert!(list2.body.contains("new account"));
         let id = request_id(&list2.body);
@@ -285,43 +308,15 @@ store_test!(
 
         // A new administrator account is only requested: no credential is handed over, and
         // it signs in with nothing.
-        let created = create_account(
-            &mut admin,
-            &csrf,
-            "admin.bis",
-            "Administrateur Bis",
-            "admin",
-            &pafe,
-            None,
-        )
-        .await;
-        assert_eq!(created.status, 200, "{}", created.body);
-        assert!(
-            created.body.contains("created without a password"),
-            "{}",
-            created.body
-        );
-        assert!(
-            !created.body.contains("One-time password"),
-            "{}",
-            created.body
-        );
-        let creds = db.store.credentials("admin.bis").await.unwrap().unwrap();
-        assert!(creds.must_change_password && creds.one_time_expires_at.is_none());
+        let account = ("admin.bis", "Administrateur Bis", "admin");
+        created_without_password(&db, &mut admin, &csrf, account, &pafe).await;
         assert_eq!(
             actions(&db, "admin.bis").await,
             ["user.create", "user.create_request"]
         );
 
         // A reset of another administrator is only requested too: their password still works.
-        let r = account_form(&mut admin, &csrf, "admin2", "reset").await;
-        assert_eq!(r.status, 200);
-        assert!(
-            r.body.contains("Another administrator must approve it"),
-            "{}",
-            r.body
-        );
-        assert!(!r.body.contains("One-time password"), "{}", r.body);
+        reset_requested(&mut admin, &csrf, "admin2").await;
         assert_eq!(
             lands(&app, "admin2", DEMO_PASSWORD).await.as_deref(),
             Some("/")
@@ -388,23 +383,13 @@ store_test!(
             .unwrap();
         let mut holder = browser(&app);
         holder.sign_in("agent.operateur", "One-time-of-cli-1").await;
-        let page = holder.get("/account/password").await;
-        assert!(
-            page.body
-                .contains("Your account was created from the command line (by an operator) on "),
-            "{}",
-            page.body
-        );
-        assert!(!page.body.contains("was reset"), "{}", page.body);
-        let csrf_h = Browser::csrf(&page.body);
-        holder.lang(&csrf_h, "fr", "/account/password").await;
-        let fr = holder.get("/account/password").await;
-        assert!(
-            fr.body
-                .contains("Votre compte a été créé en ligne de commande (par un opérateur) le "),
-            "{}",
-            fr.body
-        );
+        let page = password_page(
+            &mut holder,
+            "Your account was created from the command line (by an operator) on ",
+            "Votre compte a été créé en ligne de commande (par un opérateur) le ",
+        )
+        .await;
+        assert!(!page.contains("was reset"), "{page}");
 
         // A new account waiting for a second administrator is not "active".
         let mut admin = signed_in(&app, "admin").await;

@@ -116,20 +116,20 @@ store_test!(screening_api_catalogue_evaluate_and_read, |db| async move {
             .any(|i| i["id"] == "d5_documents" && i["adult"] == "strong")
     );
 
+    let evaluate = |body: String| {
+        app.http
+            .post(api("/screening/evaluate"))
+            .bearer_auth(&token)
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+    };
     let body = serde_json::json!({
         "answers": {"act_recruited": "yes", "d4_hours": "yes", "d4_pay": "yes"},
         "age": {"age": 14, "uncertain": false, "minority_signs": []},
         "movement": {"act": "yes", "exploitation": "yes", "child": "yes", "illegal_crossing": "no"}
     });
-    let r = app
-        .http
-        .post(api("/screening/evaluate"))
-        .bearer_auth(&token)
-        .header("content-type", "application/json")
-        .body(body.to_string())
-        .send()
-        .await
-        .unwrap();
+    let r = evaluate(body.to_string()).await.unwrap();
     assert_eq!(r.status().as_u16(), 200);
     let v: serde_json::Value = r
         .text()
@@ -138,13 +138,7 @@ store_test!(screening_api_catalogue_evaluate_and_read, |db| async move {
         .unwrap();
     assert_eq!(v["evaluation"]["outcome"], "presumed_child_victim");
     assert_eq!(v["distinction"]["verdict"], "trafficking_indicated");
-    let bad = app
-        .http
-        .post(api("/screening/evaluate"))
-        .bearer_auth(&token)
-        .header("content-type", "application/json")
-        .body(serde_json::json!({"answers": {"d9_unknown": "yes"}}).to_string())
-        .send()
+    let bad = evaluate(serde_json::json!({"answers": {"d9_unknown": "yes"}}).to_string())
         .await
         .unwrap();
     assert_eq!(bad.status().as_u16(), 400);
@@ -152,26 +146,12 @@ store_test!(screening_api_catalogue_evaluate_and_read, |db| async move {
         bad.headers()["content-type"].to_str().unwrap(),
         "application/problem+json"
     );
-    let bad_answer = app
-        .http
-        .post(api("/screening/evaluate"))
-        .bearer_auth(&token)
-        .header("content-type", "application/json")
-        .body(serde_json::json!({"answers": {"d4_hours": "maybe"}}).to_string())
-        .send()
+    let bad_answer = evaluate(serde_json::json!({"answers": {"d4_hours": "maybe"}}).to_string())
         .await
         .unwrap();
     assert_eq!(bad_answer.status().as_u16(), 400);
     // The schema says object: an array is refused, not read field by field.
-    let array = app
-        .http
-        .post(api("/screening/evaluate"))
-        .bearer_auth(&token)
-        .header("content-type", "application/json")
-        .body("[]")
-        .send()
-        .await
-        .unwrap();
+    let array = evaluate("[]".into()).await.unwrap();
     assert_eq!(array.status().as_u16(), 400);
 
     // A stored screening: readable within reach, 404 otherwise.

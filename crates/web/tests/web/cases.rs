@@ -60,12 +60,7 @@ store_test!(need_to_know_on_pages, |db| async move {
     assert_eq!(page.status, 200);
     let persons = db.store.case_persons(case.id).await.unwrap();
     let person = &persons[0].person;
-    let before = db
-        .store
-        .audit_trail("person", &person.id.to_string())
-        .await
-        .unwrap()
-        .len();
+    let before = trail(&db, "person", &person.id.to_string()).await.len();
     let p = b
         .get(&format!("/cases/{}/persons/{}", case.number, person.id))
         .await;
@@ -209,12 +204,13 @@ store_test!(the_case_page_tells_its_history_in_words, |db| async move {
     assert_eq!(saved.status, 303, "{}", saved.body);
     let page = b.get(&format!("/cases/{}", case.number)).await;
     let csrf = Browser::csrf(&page.body);
-    let commented = b
-        .post(
-            &format!("/cases/{}/comments", case.number),
-            &[("csrf", &csrf), ("body", "Met the family at the post.")],
-        )
-        .await;
+    let commented = comment(
+        &mut b,
+        &csrf,
+        &format!("/cases/{}", case.number),
+        "Met the family at the post.",
+    )
+    .await;
     assert_eq!(commented.status, 303, "{}", commented.body);
 
     let page = b.get(&format!("/cases/{}", case.number)).await.body;

@@ -584,3 +584,32 @@ pub(crate) async fn create_account(
     form.extend(office.map(|o| ("office", o)));
     admin.post("/admin/users/new", &form).await
 }
+
+/// Share the case at `case_path` with `organisation` for `reason`, to read or for editing.
+pub(crate) async fn share(
+    b: &mut Browser<'_>,
+    csrf: &str,
+    case_path: &str,
+    organisation: &str,
+    reason: &str,
+    may_edit: bool,
+) -> Reply {
+    let mut form = vec![
+        ("csrf", csrf),
+        ("organisation", organisation),
+        ("reason", reason),
+    ];
+    if may_edit {
+        form.push(("may_edit", "1"));
+    }
+    b.post(&format!("{case_path}/shares"), &form).await
+}
+
+/// Comment on the case at `case_path`.
+pub(crate) async fn comment(b: &mut Browser<'_>, csrf: &str, case_path: &str, body: &str) -> Reply {
+    b.post(
+        &format!("{case_path}/comments"),
+        &[("csrf", csrf), ("body", body)],
+    )
+    .await
+}

@@ -159,12 +159,7 @@ store_test!(
             .clone();
         let mut b = signed_in(&app, "investigator").await;
         let path = format!("/cases/{}/persons/{}/edit", case.number, person.id);
-        let reads_before = db
-            .store
-            .audit_trail("person", &person.id.to_string())
-            .await
-            .unwrap()
-            .len();
+        let reads_before = trail(&db, "person", &person.id.to_string()).await.len();
         let form = b.get(&path).await;
         assert_eq!(form.status, 200);
         let reads_after = db
@@ -277,20 +272,10 @@ store_test!(comments_and_shares_from_the_case_page, |db| async move {
     let mut b = signed_in(&app, "supervisor").await;
     let page = b.get(&page_path).await;
     let csrf = Browser::csrf(&page.body);
-    let empty = b
-        .post(
-            &format!("{page_path}/comments"),
-            &[("csrf", &csrf), ("body", "  ")],
-        )
-        .await;
+    let empty = comment(&mut b, &csrf, &page_path, "  ").await;
     assert_eq!(empty.status, 422);
     assert!(empty.body.contains("id=\"err-comment\""));
-    let ok = b
-        .post(
-            &format!("{page_path}/comments"),
-            &[("csrf", &csrf), ("body", "Victim moved to the IOM shelter")],
-        )
-        .await;
+    let ok = comment(&mut b, &csrf, &page_path, "Victim moved to the IOM shelter").await;
     assert_eq!(ok.status, 303);
     assert!(
         b.get(&page_path)
@@ -306,25 +291,19 @@ store_test!(comments_and_shares_from_the_case_page, |db| async move {
         .find(|o| o.name.starts_with("OIM"))
         .unwrap();
     let iom_id = iom.id.to_string();
-    let no_reason = b
-        .post(
-            &format!("{page_path}/shares"),
-            &[("csrf", &csrf), ("organisation", &iom_id), ("reason", "")],
-        )
-        .await;
+    let no_reason = share(&mut b, &csrf, &page_path, &iom_id, "", false).await;
     assert_eq!(no_reason.status, 422);
     assert!(no_reason.body.contains("id=\"err-share\""));
     assert_eq!(caseworker.get(&page_path).await.status, 404);
-    let shared = b
-        .post(
-            &format!("{page_path}/shares"),
-            &[
-                ("csrf", &csrf),
-                ("organisation", &iom_id),
-                ("reason", "Assistance and shelter"),
-            ],
-        )
-        .await;
+    let shared = share(
+        &mut b,
+        &csrf,
+        &page_path,
+        &iom_id,
+        "Assistance and shelter",
+        false,
+    )
+    .await;
     assert_eq!(shared.status, 303);
     let seen = caseworker.get(&page_path).await;
     assert_eq!(
@@ -332,16 +311,7 @@ store_test!(comments_and_shares_from_the_case_page, |db| async move {
         "shared with IOM: the caseworker now reads it"
     );
     assert!(seen.body.contains("Assistance and shelter"));
-    let again = b
-        .post(
-            &format!("{page_path}/shares"),
-            &[
-                ("csrf", &csrf),
-                ("organisation", &iom_id),
-                ("reason", "again"),
-            ],
-        )
-        .await;
+    let again = share(&mut b, &csrf, &page_path, &iom_id, "again", false).await;
     assert_eq!(again.status, 422);
     db.finish().await;
 });

@@ -254,22 +254,15 @@ store_test!(
         // Comments keep their line breaks and refuse the rest.
         let page = b.get(&case_path).await;
         let csrf = Browser::csrf(&page.body);
-        let bell = b
-            .post(
-                &format!("{case_path}/comments"),
-                &[("csrf", &csrf), ("body", "Seen at the border\u{7}")],
-            )
-            .await;
+        let bell = comment(&mut b, &csrf, &case_path, "Seen at the border\u{7}").await;
         assert_eq!(bell.status, 422);
-        let lines = b
-            .post(
-                &format!("{case_path}/comments"),
-                &[
-                    ("csrf", &csrf),
-                    ("body", "Seen at the border.\r\nTaken to the shelter."),
-                ],
-            )
-            .await;
+        let lines = comment(
+            &mut b,
+            &csrf,
+            &case_path,
+            "Seen at the border.\r\nTaken to the shelter.",
+        )
+        .await;
         assert_eq!(lines.status, 303);
 
         // An unknown filter value is said, not silently ignored.

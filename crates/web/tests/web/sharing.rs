@@ -24,17 +24,15 @@ store_test!(
         assert!(!page.body.contains("/shares\""), "no share form");
         let csrf = Browser::csrf(&page.body);
         let audit_before = db.store.stats().await.unwrap().audit_entries;
-        let r = b
-            .post(
-                &format!("{path}/shares"),
-                &[
-                    ("csrf", &csrf),
-                    ("organisation", &prosecution),
-                    ("reason", "Transmis au parquet"),
-                    ("may_edit", "1"),
-                ],
-            )
-            .await;
+        let r = share(
+            &mut b,
+            &csrf,
+            &path,
+            &prosecution,
+            "Transmis au parquet",
+            true,
+        )
+        .await;
         // The officer reads the case: the share is refused (403), not hidden.
         assert_eq!(r.status, 403, "{}", r.body);
         assert!(db.store.case_shares(case.id).await.unwrap().is_empty());
@@ -51,16 +49,15 @@ store_test!(
             .unwrap();
         let own_page = b.get(&format!("/cases/{}", own.number)).await;
         let csrf = Browser::csrf(&own_page.body);
-        let r = b
-            .post(
-                &format!("/cases/{}/shares", own.number),
-                &[
-                    ("csrf", &csrf),
-                    ("organisation", &prosecution),
-                    ("reason", "Transmis au parquet"),
-                ],
-            )
-            .await;
+        let r = share(
+            &mut b,
+            &csrf,
+            &format!("/cases/{}", own.number),
+            &prosecution,
+            "Transmis au parquet",
+            false,
+        )
+        .await;
         assert_eq!(r.status, 303);
         let shares = db.store.case_shares(own.id).await.unwrap();
         assert_eq!(shares.len(), 1);
@@ -108,16 +105,15 @@ store_test!(
         let page = sup.get(&path).await;
         assert!(page.body.contains("name=\"may_edit\""), "the checkbox");
         let csrf = Browser::csrf(&page.body);
-        let r = sup
-            .post(
-                &format!("{path}/shares"),
-                &[
-                    ("csrf", &csrf),
-                    ("organisation", &iom),
-                    ("reason", "Assistance et hébergement"),
-                ],
-            )
-            .await;
+        let r = share(
+            &mut sup,
+            &csrf,
+            &path,
+            &iom,
+            "Assistance et hébergement",
+            false,
+        )
+        .await;
         assert_eq!(r.status, 303);
         let listed = sup.get(&path).await.body;
         assert!(listed.contains("class=\"share-read-only\""), "{listed}");
@@ -130,12 +126,7 @@ store_test!(
             "no edit link"
         );
         let cw_csrf = Browser::csrf(&page.body);
-        let comment = cw
-            .post(
-                &format!("{path}/comments"),
-                &[("csrf", &cw_csrf), ("body", "Hébergée au centre OIM")],
-            )
-            .await;
+        let comment = comment(&mut cw, &cw_csrf, &path, "Hébergée au centre OIM").await;
         assert_eq!(comment.status, 303);
         let version_before = db.store.case(case.id).await.unwrap().version;
         assert_eq!(cw.get(&format!("{path}/edit")).await.status, 403);
@@ -168,17 +159,7 @@ store_test!(
             .unwrap();
         let other_path = format!("/cases/{}", other.number);
         let csrf = sup.csrf_of(&other_path).await;
-        let r = sup
-            .post(
-                &format!("{other_path}/shares"),
-                &[
-                    ("csrf", &csrf),
-                    ("organisation", &iom),
-                    ("reason", "Prise en charge"),
-                    ("may_edit", "1"),
-                ],
-            )
-            .await;
+        let r = share(&mut sup, &csrf, &other_path, &iom, "Prise en charge", true).await;
         assert_eq!(r.status, 303);
         let shares = db.store.case_shares(other.id).await.unwrap();
         assert!(shares.iter().any(|s| s.may_edit), "{shares:?}");
@@ -314,16 +295,7 @@ store_test!(
         let path = format!("/cases/{}", case.number);
         let csrf = b.csrf_of(&path).await;
         let before = db.store.case_shares(case.id).await.unwrap().len();
-        let r = b
-            .post(
-                &format!("{path}/shares"),
-                &[
-                    ("csrf", &csrf),
-                    ("organisation", &iom),
-                    ("reason", "r\u{0}"),
-                ],
-            )
-            .await;
+        let r = share(&mut b, &csrf, &path, &iom, "r\u{0}", false).await;
         assert_eq!(r.status, 422, "{}", r.body);
         assert!(r.body.contains("control character"), "{}", r.body);
         assert_eq!(db.store.case_shares(case.id).await.unwrap().len(), before);
