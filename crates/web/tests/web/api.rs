@@ -90,6 +90,14 @@ store_test!(screening_api_catalogue_evaluate_and_read, |db| async move {
     let token = api_token(&db, "officer").await;
     let api = |path: &str| format!("{}/api/v1{path}", app.base);
 
+    // A document read with the officer's token.
+    let read = |path: String| {
+        let request = app.http.get(api(&path)).bearer_auth(&token);
+        async move {
+            let text = request.send().await.unwrap().text().await.unwrap();
+            serde_json::from_str::<serde_json::Value>(&text).unwrap()
+        }
+    };
     let anonymous = app
         .http
         .get(api("/screening/catalogue"))
@@ -97,17 +105,7 @@ store_test!(screening_api_catalogue_evaluate_and_read, |db| async move {
         .await
         .unwrap();
     assert_eq!(anonymous.status().as_u16(), 401);
-    let catalogue: serde_json::Value = app
-        .http
-        .get(api("/screening/catalogue"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .map(|t| serde_json::from_str(&t).unwrap())
-        .unwrap();
+    let catalogue: serde_json::Value = read("/screening/catalogue".to_string()).await;
     let indicators = catalogue["indicator"].as_array().unwrap();
     assert!(indicators.len() >= 45);
     assert!(
@@ -166,17 +164,7 @@ store_test!(screening_api_catalogue_evaluate_and_read, |db| async move {
         .create_screening(&Actor::system("test"), id, case.id, person, &version)
         .await
         .unwrap();
-    let mine: serde_json::Value = app
-        .http
-        .get(api(&format!("/screenings/{id}")))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .map(|t| serde_json::from_str(&t).unwrap())
-        .unwrap();
+    let mine: serde_json::Value = read(format!("/screenings/{id}")).await;
     assert_eq!(mine["case"], case.reference);
     assert_eq!(mine["provisional"], true);
     let other = api_token(&db, "caseworker").await;

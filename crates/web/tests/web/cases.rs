@@ -176,11 +176,10 @@ fn section<'a>(body: &'a str, title: &str) -> &'a str {
 
 store_test!(the_case_page_tells_its_history_in_words, |db| async move {
     let app = start(&db).await;
-    let case = cases_of(&db, &app, "supervisor", 50)
-        .await
-        .into_iter()
-        .find(|c| c.status == tabara_core::htcds::CaseStatus::Active)
-        .unwrap();
+    let case = case_where(&db, &app, "supervisor", 50, |c| {
+        c.status == tabara_core::htcds::CaseStatus::Active
+    })
+    .await;
     let supervisor = app.user("supervisor");
     let mut b = signed_in(&app, "supervisor").await;
     let path = format!("/cases/{}/edit", case.number);

@@ -146,8 +146,18 @@ impl Browser<'_> {
         version: &str,
         fields: &[(&str, &str)],
     ) -> Reply {
-        let mut form = vec![("csrf", csrf), ("version", version)];
-        form.extend_from_slice(fields);
+        self.post_with(path, &[("csrf", csrf), ("version", version)], fields)
+            .await
+    }
+
+    /// Post the fields `first`, then `fields`.
+    pub(crate) async fn post_with(
+        &mut self,
+        path: &str,
+        first: &[(&str, &str)],
+        fields: &[(&str, &str)],
+    ) -> Reply {
+        let form = [first, fields].concat();
         self.post(path, &form).await
     }
 
@@ -379,6 +389,21 @@ pub(crate) async fn certified(
         .unwrap();
     let cert = db.store.issue_certificate(&actor, p.id).await.unwrap();
     (session, cert)
+}
+
+/// The first of the `n` first cases `username` sees that `pred` accepts.
+pub(crate) async fn case_where(
+    db: &TestDb,
+    app: &App,
+    username: &str,
+    n: i64,
+    pred: impl Fn(&tabara_store::CaseSummary) -> bool,
+) -> tabara_store::CaseSummary {
+    cases_of(db, app, username, n)
+        .await
+        .into_iter()
+        .find(|c| pred(c))
+        .unwrap_or_else(|| panic!("no such case among the {n} first of {username}"))
 }
 
 /// The value of the hidden field `name` in a page.

@@ -6,11 +6,10 @@ store_test!(
     editing_a_case_with_validation_and_conflicts,
     |db| async move {
         let app = start(&db).await;
-        let case = cases_of(&db, &app, "supervisor", 50)
-            .await
-            .into_iter()
-            .find(|c| c.status == tabara_core::htcds::CaseStatus::Active)
-            .unwrap();
+        let case = case_where(&db, &app, "supervisor", 50, |c| {
+            c.status == tabara_core::htcds::CaseStatus::Active
+        })
+        .await;
         let mut b = signed_in(&app, "supervisor").await;
         let form = b.get(&format!("/cases/{}/edit", case.number)).await;
         assert_eq!(form.status, 200);
@@ -177,14 +176,17 @@ store_test!(
         let fv = hidden(&form.body, "facts_version");
         let iv = hidden(&form.body, "identity_version");
         let gender = person.facts.gender.as_str();
+        let versions = [
+            ("csrf", csrf.as_str()),
+            ("facts_version", &fv),
+            ("identity_version", &iv),
+        ];
 
         let bad = b
-            .post(
+            .post_with(
                 &path,
+                &versions,
                 &[
-                    ("csrf", &csrf),
-                    ("facts_version", &fv),
-                    ("identity_version", &iv),
                     ("first_name", "Aline"),
                     ("second_name", "Ndayishimiye"),
                     ("gender", gender),
@@ -198,12 +200,10 @@ store_test!(
         assert!(bad.body.contains("id=\"err-prs_MobilePhone\""));
         assert!(bad.body.contains("value=\"BI, XX\""));
         let good = b
-            .post(
+            .post_with(
                 &path,
+                &versions,
                 &[
-                    ("csrf", &csrf),
-                    ("facts_version", &fv),
-                    ("identity_version", &iv),
                     ("first_name", "Aline"),
                     ("second_name", "Ndayishimiye"),
                     ("gender", gender),
@@ -234,15 +234,10 @@ store_test!(
 
         // The same form again, based on the old versions: refused as a whole, nothing half-saved.
         let stale = b
-            .post(
+            .post_with(
                 &path,
-                &[
-                    ("csrf", &csrf),
-                    ("facts_version", &fv),
-                    ("identity_version", &iv),
-                    ("first_name", "Other"),
-                    ("gender", gender),
-                ],
+                &versions,
+                &[("first_name", "Other"), ("gender", gender)],
             )
             .await;
         assert_eq!(stale.status, 422);
@@ -260,11 +255,10 @@ store_test!(
 store_test!(comments_and_shares_from_the_case_page, |db| async move {
     let app = start(&db).await;
     // A case of the judicial police that the IOM caseworker cannot see yet.
-    let case = cases_of(&db, &app, "supervisor", 50)
-        .await
-        .into_iter()
-        .find(|c| c.organisation == "Police Judiciaire (PJ)")
-        .unwrap();
+    let case = case_where(&db, &app, "supervisor", 50, |c| {
+        c.organisation == "Police Judiciaire (PJ)"
+    })
+    .await;
     let mut caseworker = signed_in(&app, "caseworker").await;
     let page_path = format!("/cases/{}", case.number);
     assert_eq!(caseworker.get(&page_path).await.status, 404);

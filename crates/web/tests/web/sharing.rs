@@ -8,14 +8,11 @@ store_test!(
         let app = start(&db).await;
         let officer = app.user("officer");
         // A case of another agency (IOM, UNICEF, the shelter) opened at the officer's post.
-        let case = cases_of(&db, &app, "officer", 500)
-            .await
-            .into_iter()
-            .find(|c| {
-                c.office.as_deref() == Some("Poste frontalier de Gatumba")
-                    && !c.organisation.contains("PAFE")
-            })
-            .expect("a partner's case at Gatumba");
+        let case = case_where(&db, &app, "officer", 500, |c| {
+            c.office.as_deref() == Some("Poste frontalier de Gatumba")
+                && !c.organisation.contains("PAFE")
+        })
+        .await;
         let prosecution = app.org("Parquet").to_string();
         let mut b = signed_in(&app, "officer").await;
         let path = format!("/cases/{}", case.number);
@@ -42,11 +39,10 @@ store_test!(
             "nothing shared, nothing audited as shared"
         );
         // Their own agency's case at their post they still share.
-        let own = cases_of(&db, &app, "officer", 500)
-            .await
-            .into_iter()
-            .find(|c| c.organisation.contains("PAFE"))
-            .unwrap();
+        let own = case_where(&db, &app, "officer", 500, |c| {
+            c.organisation.contains("PAFE")
+        })
+        .await;
         let own_page = b.get(&format!("/cases/{}", own.number)).await;
         let csrf = Browser::csrf(&own_page.body);
         let r = share(
@@ -152,11 +148,10 @@ store_test!(
 
         // Shared for editing (the checkbox): the caseworker edits.
         // Another PJ case, shared with IOM for editing through the form.
-        let other = cases_of(&db, &app, "supervisor", 200)
-            .await
-            .into_iter()
-            .find(|c| c.organisation == "Police Judiciaire (PJ)" && c.id != case.id)
-            .unwrap();
+        let other = case_where(&db, &app, "supervisor", 200, |c| {
+            c.organisation == "Police Judiciaire (PJ)" && c.id != case.id
+        })
+        .await;
         let other_path = format!("/cases/{}", other.number);
         let csrf = sup.csrf_of(&other_path).await;
         let r = share(&mut sup, &csrf, &other_path, &iom, "Prise en charge", true).await;
@@ -285,11 +280,10 @@ store_test!(
     a_share_reason_with_a_control_character_is_refused,
     |db| async move {
         let app = start(&db).await;
-        let case = cases_of(&db, &app, "supervisor", 50)
-            .await
-            .into_iter()
-            .find(|c| c.organisation == "Police Judiciaire (PJ)")
-            .unwrap();
+        let case = case_where(&db, &app, "supervisor", 50, |c| {
+            c.organisation == "Police Judiciaire (PJ)"
+        })
+        .await;
         let iom = app.org("OIM").to_string();
         let mut b = signed_in(&app, "supervisor").await;
         let path = format!("/cases/{}", case.number);
