@@ -209,13 +209,8 @@ store_test!(
         let id = request_id(&list2.body);
         let approved = decide(&mut admin2, &csrf2, &id, "approve").await;
         let one_time = one_time_password(&approved.body, "agent.nduwayo");
-        let mut newcomer = browser(&app);
         assert_eq!(
-            newcomer
-                .sign_in("agent.nduwayo", &one_time)
-                .await
-                .location
-                .as_deref(),
+            lands(&app, "agent.nduwayo", &one_time).await.as_deref(),
             Some("/account/password")
         );
         assert_eq!(

@@ -194,16 +194,10 @@ store_test!(every_write_appends_its_audit_action, |db| async move {
             "/cases/new",
             "/cases/new",
             &[
-                ("opened_on", "2026-01-15"),
-                ("first_name", "Espérance"),
-                ("second_name", "Niyonzima"),
-                ("age", "16"),
-                ("gender", "Feminine"),
-                ("citizenship", "BI"),
-                ("exploitation", "ChildLabour"),
-                ("trafficking_status", "PossibleVictimOfTrafficking"),
-                ("consent", "1"),
-            ],
+                CHILD_INTAKE,
+                &[("trafficking_status", "PossibleVictimOfTrafficking")],
+            ]
+            .concat(),
             "/cases/new",
         )
         .await;

@@ -100,6 +100,16 @@ async fn text(c: &Client) -> String {
         .unwrap()
 }
 
+/// The value of the field `id`.
+async fn value(c: &Client, id: &str) -> Option<String> {
+    c.find(Locator::Id(id))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap()
+}
+
 async fn click(c: &Client, at: Locator<'_>) {
     c.find(at)
         .await
@@ -178,13 +188,7 @@ async fn officer_opens_a_case_in_the_browser() {
             .await
             .is_ok()
     );
-    let kept = c
-        .find(Locator::Id("first_name"))
-        .await
-        .unwrap()
-        .prop("value")
-        .await
-        .unwrap();
+    let kept = value(&c, "first_name").await;
     assert_eq!(kept.as_deref(), Some("Claudine"));
 
     // Corrected, it opens the case and shows it.
@@ -210,13 +214,7 @@ async fn officer_opens_a_case_in_the_browser() {
     let tap = |css: &'static str| click(&c, Locator::Css(css));
     let step_is = |name: &'static str| wait_for_url(&c, move |_, query| query.contains(name));
     // The age recorded at intake (17) is carried over; the officer confirms it.
-    let carried = c
-        .find(Locator::Id("age"))
-        .await
-        .unwrap()
-        .prop("value")
-        .await
-        .unwrap();
+    let carried = value(&c, "age").await;
     assert_eq!(carried.as_deref(), Some("17"));
     fill(&c, "age", "17").await;
     tap("button[value=next]").await;

@@ -275,6 +275,19 @@ pub(crate) async fn api_token(db: &TestDb, username: &str) -> String {
     token
 }
 
+/// A new case of a girl of 16 in child labour, as an officer types it (with the token, and the
+/// office where the form asks for one).
+pub(crate) const CHILD_INTAKE: &[(&str, &str)] = &[
+    ("opened_on", "2026-01-15"),
+    ("first_name", "Espérance"),
+    ("second_name", "Niyonzima"),
+    ("age", "16"),
+    ("gender", "Feminine"),
+    ("citizenship", "BI"),
+    ("exploitation", "ChildLabour"),
+    ("consent", "1"),
+];
+
 /// The first cases the demo user `username` can see.
 pub(crate) async fn cases_of(
     db: &TestDb,

@@ -88,18 +88,7 @@ store_test!(
 
 /// A form for a new case, opened at `office` (empty: no office field).
 fn intake_fields<'a>(csrf: &'a str, office: &'a str) -> Vec<(&'a str, &'a str)> {
-    vec![
-        ("csrf", csrf),
-        ("opened_on", "2026-01-15"),
-        ("office", office),
-        ("first_name", "Espérance"),
-        ("second_name", "Niyonzima"),
-        ("age", "16"),
-        ("gender", "Feminine"),
-        ("citizenship", "BI"),
-        ("exploitation", "ChildLabour"),
-        ("consent", "1"),
-    ]
+    [&[("csrf", csrf), ("office", office)], CHILD_INTAKE].concat()
 }
 
 store_test!(
