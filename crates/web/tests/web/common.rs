@@ -288,6 +288,25 @@ pub(crate) const CHILD_INTAKE: &[(&str, &str)] = &[
     ("consent", "1"),
 ];
 
+/// Register `person`, with `identity`, in the case `case` as `involvement`.
+pub(crate) async fn add_person(
+    db: &TestDb,
+    case: tabara_core::ids::CaseId,
+    person: &tabara_core::records::Person,
+    identity: &tabara_core::records::PersonIdentity,
+    involvement: &tabara_core::records::Involvement,
+) {
+    let actor = Actor::system("test");
+    db.store
+        .create_person(&actor, person, identity)
+        .await
+        .unwrap();
+    db.store
+        .add_case_person(&actor, case, person.id, involvement)
+        .await
+        .unwrap();
+}
+
 /// The first cases the demo user `username` can see.
 pub(crate) async fn cases_of(
     db: &TestDb,

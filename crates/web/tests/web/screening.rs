@@ -227,7 +227,6 @@ store_test!(
         let app = start(&db).await;
         let (case, victim) = case_with_victim(&db, &app.reference, "officer").await;
         // A witness and a suspect in the same case.
-        let actor = Actor::system("test");
         let mut others = Vec::new();
         for involvement in [
             Involvement::Witness,
@@ -235,14 +234,7 @@ store_test!(
         ] {
             let mut p = victim.person.clone();
             p.id = tabara_core::ids::PersonId::new();
-            db.store
-                .create_person(&actor, &p, &PersonIdentity::default())
-                .await
-                .unwrap();
-            db.store
-                .add_case_person(&actor, case.id, p.id, &involvement)
-                .await
-                .unwrap();
+            add_person(&db, case.id, &p, &PersonIdentity::default(), &involvement).await;
             others.push(p.id);
         }
         let mut b = signed_in(&app, "officer").await;

@@ -152,14 +152,7 @@ pub(crate) async fn make_case(
             second_name: Some(format!("Matrice {label}")),
             ..Default::default()
         };
-        db.store
-            .create_person(&actor, &person, &identity)
-            .await
-            .unwrap();
-        db.store
-            .add_case_person(&actor, case.id, person.id, &involvement)
-            .await
-            .unwrap();
+        add_person(db, case.id, &person, &identity, &involvement).await;
         persons.push((person.id, role));
     }
     for (with, may_edit) in &shares {
@@ -338,23 +331,12 @@ pub(crate) async fn world_signed_in<'a>(
         facts: facts(52),
         version: 1,
     };
-    let system = Actor::system("test");
-    db.store
-        .create_person(
-            &system,
-            &relative,
-            &PersonIdentity {
-                first_name: Some("Parent".into()),
-                second_name: Some("Matrice".into()),
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap();
-    db.store
-        .add_case_person(&system, cases[3].id, relative.id, &Involvement::Other)
-        .await
-        .unwrap();
+    let identity = PersonIdentity {
+        first_name: Some("Parent".into()),
+        second_name: Some("Matrice".into()),
+        ..Default::default()
+    };
+    add_person(db, cases[3].id, &relative, &identity, &Involvement::Other).await;
     cases[3].persons.push((relative.id, PersonRole::Other));
 
     // Training: a two-day session, the demo officer certified in it, another participant.
