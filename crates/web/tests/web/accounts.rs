@@ -33,78 +33,106 @@ fn request_id(body: &str) -> String {
         .to_string()
 }
 
+/// An administrator asks for the reset of `username`, which another administrator must
+/// approve: nothing is handed over yet.
+async fn reset_requested(admin: &mut Browser<'_>, csrf: &str, username: &str) {
+    let r = account_form(admin, csrf, username, "reset").await;
+    assert_eq!(r.status, 200);
+    assert!(
+        r.body.contains("Another administrator must approve it"),
+        "{}",
+        r.body
+    );
+    assert!(!r.body.contains("One-time password"), "{}", r.body);
+}
+
+/// An administrator creates an account that another administrator must approve: it has no
+/// password, and no credential is handed over.
+async fn created_without_password(
+    db: &TestDb,
+    admin: &mut Browser<'_>,
+    csrf: &str,
+    (username, display_name, role): (&str, &str, &str),
+    organisation: &str,
+) {
+    let created = create_account(
+        admin,
+        csrf,
+        username,
+        display_name,
+        role,
+        organisation,
+        None,
+    )
+    .await;
+    assert_eq!(created.status, 200, "{}", created.body);
+    assert!(
+        created.body.contains("created without a password"),
+        "{}",
+        created.body
+    );
+    assert!(
+        !created.body.contains("One-time password"),
+        "{}",
+        created.body
+    );
+    let creds = db.store.credentials(username).await.unwrap().unwrap();
+    assert!(creds.must_change_password && creds.one_time_expires_at.is_none());
+}
+
+/// The new-password page of `holder`: it says `english`, and `french` once the session's
+/// language is French (the holder's language is the session's).
+async fn password_page(holder: &mut Browser<'_>, english: &str, french: &str) -> String {
+    let page = holder.get("/account/password").await;
+    assert!(page.body.contains(english), "{}", page.body);
+    let csrf = Browser::csrf(&page.body);
+    holder.lang(&csrf, "fr", "/account/password").await;
+    let fr = holder.get("/account/password").await;
+    assert!(fr.body.contains(french), "{}", fr.body);
+    page.body
+}
+
 store_test!(
     one_time_credentials_and_a_second_administrator,
     |db| async move {
         let app = start(&db).await;
         second_admin(&db).await;
-        let mut admin = browser(&app);
-        admin.signed_in("admin").await;
-        let csrf = Browser::csrf(&admin.get("/admin/users").await.body);
+        let mut admin = signed_in(&app, "admin").await;
+        let csrf = admin.csrf_of("/admin/users").await;
 
         // A reset of an account that reads identities is only requested: nothing changes yet.
-        let r = admin
-            .post("/admin/users/investigator/reset", &[("csrf", &csrf)])
-            .await;
-        assert_eq!(r.status, 200);
-        assert!(
-            r.body.contains("Another administrator must approve it"),
-            "{}",
-            r.body
-        );
-        assert!(!r.body.contains("One-time password"), "{}", r.body);
-        let again = admin
-            .post("/admin/users/investigator/reset", &[("csrf", &csrf)])
-            .await;
+        reset_requested(&mut admin, &csrf, "investigator").await;
+        let again = account_form(&mut admin, &csrf, "investigator", "reset").await;
         assert_eq!(again.status, 422);
         assert!(again.body.contains("already waiting"));
         assert_eq!(
-            browser(&app)
-                .sign_in("investigator", DEMO_PASSWORD)
-                .await
-                .location
-                .as_deref(),
+            lands(&app, "investigator", DEMO_PASSWORD).await.as_deref(),
             Some("/")
         );
         // The requester sees the request but cannot decide it.
         let list = admin.get("/admin/users").await;
         assert!(list.body.contains("waiting for another administrator"));
         assert!(!list.body.contains("/approve"), "{}", list.body);
-        let mut admin2 = browser(&app);
-        admin2.signed_in("admin2").await;
+        let mut admin2 = signed_in(&app, "admin2").await;
         let list2 = admin2.get("/admin/users").await;
         let id = request_id(&list2.body);
-        let own = admin
-            .post(&format!("/admin/requests/{id}/approve"), &[("csrf", &csrf)])
-            .await;
+        let own = decide(&mut admin, &csrf, &id, "approve").await;
         assert_eq!(own.status, 422);
         assert!(own.body.contains("Another administrator must decide"));
         assert!(!own.body.contains("One-time password"));
 
         // The second administrator approves: only now is the one-time password produced.
         let csrf2 = Browser::csrf(&list2.body);
-        let approved = admin2
-            .post(
-                &format!("/admin/requests/{id}/approve"),
-                &[("csrf", &csrf2)],
-            )
-            .await;
+        let approved = decide(&mut admin2, &csrf2, &id, "approve").await;
         assert_eq!(approved.status, 200, "{}", approved.body);
         let one_time = one_time_password(&approved.body, "investigator");
         assert_eq!(
-            admin2
-                .post(
-                    &format!("/admin/requests/{id}/approve"),
-                    &[("csrf", &csrf2)]
-                )
-                .await
-                .status,
+            decide(&mut admin2, &csrf2, &id, "approve").await.status,
             404,
             "decided once"
         );
         assert_eq!(
-            browser(&app)
-                .sign_in("investigator", DEMO_PASSWORD)
+            fresh_sign_in(&app, "investigator", DEMO_PASSWORD)
                 .await
                 .status,
             422
@@ -119,41 +147,18 @@ store_test!(
             assert_eq!(r.status, 303, "{path}");
             assert_eq!(r.location.as_deref(), Some("/account/password"), "{path}");
         }
-        let page = holder.get("/account/password").await;
-        assert!(
-            page.body
-                .contains("Your account was reset by Administrateur Tabara on "),
-            "{}",
-            page.body
-        );
-        assert!(page.body.contains("Approved by Seconde Administratrice."));
-        assert!(page.body.contains("Choose your new password"));
+        let page = password_page(
+            &mut holder,
+            "Your account was reset by Administrateur Tabara on ",
+            "Votre compte a été réinitialisé par Administrateur Tabara le ",
+        )
+        .await;
+        assert!(page.contains("Approved by Seconde Administratrice."));
+        assert!(page.contains("Choose your new password"));
         // Used once: it does not sign in again.
         assert_eq!(
-            browser(&app)
-                .sign_in("investigator", &one_time)
-                .await
-                .status,
+            fresh_sign_in(&app, "investigator", &one_time).await.status,
             422
-        );
-        // The holder's language is the session's: French.
-        let csrf_h = Browser::csrf(&page.body);
-        holder
-            .post(
-                "/lang",
-                &[
-                    ("lang", "fr"),
-                    ("csrf", &csrf_h),
-                    ("back", "/account/password"),
-                ],
-            )
-            .await;
-        let fr = holder.get("/account/password").await;
-        assert!(
-            fr.body
-                .contains("Votre compte a été réinitialisé par Administrateur Tabara le "),
-            "{}",
-            fr.body
         );
         choose_password(&mut holder, "Ngozi-2026-mien").await;
         let mut back = browser(&app);
@@ -177,24 +182,16 @@ store_test!(
         }
 
         // A refusal changes nothing for the account.
-        let asked = admin
-            .post("/admin/users/officer/reset", &[("csrf", &csrf)])
-            .await;
+        let asked = account_form(&mut admin, &csrf, "officer", "reset").await;
         assert_eq!(asked.status, 200, "{}", asked.body);
         let list2 = admin2.get("/admin/users").await;
         let id = request_id(&list2.body);
-        let refused = admin2
-            .post(&format!("/admin/requests/{id}/refuse"), &[("csrf", &csrf2)])
-            .await;
+        let refused = decide(&mut admin2, &csrf2, &id, "refuse").await;
         assert_eq!(refused.status, 200);
         assert!(refused.body.contains("The request is refused."));
         assert!(!refused.body.contains("One-time password"));
         assert_eq!(
-            browser(&app)
-                .sign_in("officer", DEMO_PASSWORD)
-                .await
-                .location
-                .as_deref(),
+            lands(&app, "officer", DEMO_PASSWORD).await.as_deref(),
             Some("/")
         );
         assert!(
@@ -204,53 +201,16 @@ store_test!(
         );
 
         // A new account that reads identities has no password until approved.
-        let pafe = app
-            .reference
-            .organisations
-            .iter()
-            .find(|o| o.name.contains("PAFE"))
-            .unwrap()
-            .id
-            .to_string();
-        let created = admin
-            .post(
-                "/admin/users/new",
-                &[
-                    ("csrf", &csrf),
-                    ("username", "agent.nduwayo"),
-                    ("display_name", "Agent Nduwayo"),
-                    ("role", "officer"),
-                    ("organisation", &pafe),
-                ],
-            )
-            .await;
-        assert_eq!(created.status, 200, "{}", created.body);
-        assert!(created.body.contains("created without a password"));
-        assert!(!created.body.contains("One-time password"));
-        let creds = db
-            .store
-            .credentials("agent.nduwayo")
-            .await
-            .unwrap()
-            .unwrap();
-        assert!(creds.must_change_password && creds.one_time_expires_at.is_none());
+        let pafe = app.org("PAFE").to_string();
+        let account = ("agent.nduwayo", "Agent Nduwayo", "officer");
+        created_without_password(&db, &mut admin, &csrf, account, &pafe).await;
         let list2 = admin2.get("/admin/users").await;
         assert!(list2.body.contains("new account"));
         let id = request_id(&list2.body);
-        let approved = admin2
-            .post(
-                &format!("/admin/requests/{id}/approve"),
-                &[("csrf", &csrf2)],
-            )
-            .await;
+        let approved = decide(&mut admin2, &csrf2, &id, "approve").await;
         let one_time = one_time_password(&approved.body, "agent.nduwayo");
-        let mut newcomer = browser(&app);
         assert_eq!(
-            newcomer
-                .sign_in("agent.nduwayo", &one_time)
-                .await
-                .location
-                .as_deref(),
+            lands(&app, "agent.nduwayo", &one_time).await.as_deref(),
             Some("/account/password")
         );
         assert_eq!(
@@ -283,12 +243,9 @@ store_test!(
             }
         };
         assert_eq!(api(token.clone()).await, 200);
-        let mut admin = browser(&app);
-        admin.signed_in("admin").await;
-        let csrf = Browser::csrf(&admin.get("/admin/users").await.body);
-        let r = admin
-            .post("/admin/users/officer/reset", &[("csrf", &csrf)])
-            .await;
+        let mut admin = signed_in(&app, "admin").await;
+        let csrf = admin.csrf_of("/admin/users").await;
+        let r = account_form(&mut admin, &csrf, "officer", "reset").await;
         let one_time = one_time_password(&r.body, "officer");
         assert!(r.body.contains("valid 72 hours"));
         // The account under reset uses no API token until its holder chose a password.
@@ -328,9 +285,7 @@ store_test!(
             )
             .await
             .unwrap();
-        let r = browser(&app)
-            .sign_in("caseworker", "Expired-2026-pass")
-            .await;
+        let r = fresh_sign_in(&app, "caseworker", "Expired-2026-pass").await;
         assert_eq!(r.status, 422);
         assert!(r.body.contains("Incorrect user name or password."));
         db.finish().await;
@@ -342,89 +297,40 @@ store_test!(
     |db| async move {
         let app = start(&db).await;
         second_admin(&db).await;
-        let mut admin = browser(&app);
-        admin.signed_in("admin").await;
-        let csrf = Browser::csrf(&admin.get("/admin/users").await.body);
-        let pafe = app
-            .reference
-            .organisations
-            .iter()
-            .find(|o| o.name.contains("PAFE"))
-            .unwrap()
-            .id
-            .to_string();
+        let mut admin = signed_in(&app, "admin").await;
+        let csrf = admin.csrf_of("/admin/users").await;
+        let pafe = app.org("PAFE").to_string();
 
         // A new administrator account is only requested: no credential is handed over, and
         // it signs in with nothing.
-        let created = admin
-            .post(
-                "/admin/users/new",
-                &[
-                    ("csrf", &csrf),
-                    ("username", "admin.bis"),
-                    ("display_name", "Administrateur Bis"),
-                    ("role", "admin"),
-                    ("organisation", &pafe),
-                ],
-            )
-            .await;
-        assert_eq!(created.status, 200, "{}", created.body);
-        assert!(
-            created.body.contains("created without a password"),
-            "{}",
-            created.body
-        );
-        assert!(
-            !created.body.contains("One-time password"),
-            "{}",
-            created.body
-        );
-        let creds = db.store.credentials("admin.bis").await.unwrap().unwrap();
-        assert!(creds.must_change_password && creds.one_time_expires_at.is_none());
+        let account = ("admin.bis", "Administrateur Bis", "admin");
+        created_without_password(&db, &mut admin, &csrf, account, &pafe).await;
         assert_eq!(
             actions(&db, "admin.bis").await,
             ["user.create", "user.create_request"]
         );
 
         // A reset of another administrator is only requested too: their password still works.
-        let r = admin
-            .post("/admin/users/admin2/reset", &[("csrf", &csrf)])
-            .await;
-        assert_eq!(r.status, 200);
-        assert!(
-            r.body.contains("Another administrator must approve it"),
-            "{}",
-            r.body
-        );
-        assert!(!r.body.contains("One-time password"), "{}", r.body);
+        reset_requested(&mut admin, &csrf, "admin2").await;
         assert_eq!(
-            browser(&app)
-                .sign_in("admin2", DEMO_PASSWORD)
-                .await
-                .location
-                .as_deref(),
+            lands(&app, "admin2", DEMO_PASSWORD).await.as_deref(),
             Some("/")
         );
 
         // The bypass: the first administrator asks for an investigator's reset and would
         // approve it as the administrator they made. They hold no credential of any other
         // administrator, and their own approval is refused.
-        let asked = admin
-            .post("/admin/users/investigator/reset", &[("csrf", &csrf)])
-            .await;
+        let asked = account_form(&mut admin, &csrf, "investigator", "reset").await;
         assert_eq!(asked.status, 200, "{}", asked.body);
         let list = admin.get("/admin/users").await;
         assert!(!list.body.contains("/approve"), "{}", list.body);
-        let mut admin2 = browser(&app);
-        admin2.signed_in("admin2").await;
+        let mut admin2 = signed_in(&app, "admin2").await;
         let list2 = admin2.get("/admin/users").await;
         let mut waiting = 0;
         for part in list2.body.split("/admin/requests/").skip(1) {
             waiting += 1;
             let id = part.split('/').next().unwrap();
-            let own = admin
-                .post(&format!("/admin/requests/{id}/approve"), &[("csrf", &csrf)])
-                .await;
+            let own = decide(&mut admin, &csrf, id, "approve").await;
             assert_eq!(own.status, 422);
             assert!(!own.body.contains("One-time password"));
         }
@@ -433,11 +339,7 @@ store_test!(
             "the request waits on the second administrator's list"
         );
         assert_eq!(
-            browser(&app)
-                .sign_in("investigator", DEMO_PASSWORD)
-                .await
-                .location
-                .as_deref(),
+            lands(&app, "investigator", DEMO_PASSWORD).await.as_deref(),
             Some("/")
         );
         assert_eq!(
@@ -453,13 +355,7 @@ store_test!(
     |db| async move {
         let app = start(&db).await;
         second_admin(&db).await;
-        let pafe = app
-            .reference
-            .organisations
-            .iter()
-            .find(|o| o.name.contains("PAFE"))
-            .unwrap()
-            .id;
+        let pafe = app.org("PAFE");
 
         // An account the command line created: its holder reads "created", not "reset".
         db.store
@@ -482,49 +378,27 @@ store_test!(
             .unwrap();
         let mut holder = browser(&app);
         holder.sign_in("agent.operateur", "One-time-of-cli-1").await;
-        let page = holder.get("/account/password").await;
-        assert!(
-            page.body
-                .contains("Your account was created from the command line (by an operator) on "),
-            "{}",
-            page.body
-        );
-        assert!(!page.body.contains("was reset"), "{}", page.body);
-        let csrf_h = Browser::csrf(&page.body);
-        holder
-            .post(
-                "/lang",
-                &[
-                    ("lang", "fr"),
-                    ("csrf", &csrf_h),
-                    ("back", "/account/password"),
-                ],
-            )
-            .await;
-        let fr = holder.get("/account/password").await;
-        assert!(
-            fr.body
-                .contains("Votre compte a été créé en ligne de commande (par un opérateur) le "),
-            "{}",
-            fr.body
-        );
+        let page = password_page(
+            &mut holder,
+            "Your account was created from the command line (by an operator) on ",
+            "Votre compte a été créé en ligne de commande (par un opérateur) le ",
+        )
+        .await;
+        assert!(!page.contains("was reset"), "{page}");
 
         // A new account waiting for a second administrator is not "active".
-        let mut admin = browser(&app);
-        admin.signed_in("admin").await;
-        let csrf = Browser::csrf(&admin.get("/admin/users").await.body);
-        let created = admin
-            .post(
-                "/admin/users/new",
-                &[
-                    ("csrf", &csrf),
-                    ("username", "agent.attente"),
-                    ("display_name", "Agent Attente"),
-                    ("role", "officer"),
-                    ("organisation", &pafe.to_string()),
-                ],
-            )
-            .await;
+        let mut admin = signed_in(&app, "admin").await;
+        let csrf = admin.csrf_of("/admin/users").await;
+        let created = create_account(
+            &mut admin,
+            &csrf,
+            "agent.attente",
+            "Agent Attente",
+            "officer",
+            &pafe.to_string(),
+            None,
+        )
+        .await;
         assert_eq!(created.status, 200, "{}", created.body);
         assert!(
             created
@@ -544,9 +418,7 @@ store_test!(
             .unwrap();
         assert!(row.contains("<td>waiting for approval</td>"), "{row}");
         // A reset waiting for approval leaves a working account active.
-        let asked = admin
-            .post("/admin/users/investigator/reset", &[("csrf", &csrf)])
-            .await;
+        let asked = account_form(&mut admin, &csrf, "investigator", "reset").await;
         assert_eq!(asked.status, 200, "{}", asked.body);
         let inv = admin.get("/admin/users/investigator").await;
         assert!(
@@ -555,12 +427,7 @@ store_test!(
             inv.body
         );
         let csrf_fr = Browser::csrf(&inv.body);
-        admin
-            .post(
-                "/lang",
-                &[("lang", "fr"), ("csrf", &csrf_fr), ("back", "/")],
-            )
-            .await;
+        admin.lang(&csrf_fr, "fr", "/").await;
         let fr = admin.get("/admin/users/agent.attente").await;
         assert!(
             fr.body
@@ -570,8 +437,7 @@ store_test!(
         );
 
         // Approved, it is active, and its holder reads who created it and who approved.
-        let mut admin2 = browser(&app);
-        admin2.signed_in("admin2").await;
+        let mut admin2 = signed_in(&app, "admin2").await;
         let list2 = admin2.get("/admin/users").await;
         let csrf2 = Browser::csrf(&list2.body);
         let id = list2
@@ -580,12 +446,7 @@ store_test!(
             .nth(1)
             .map(request_id)
             .unwrap();
-        let approved = admin2
-            .post(
-                &format!("/admin/requests/{id}/approve"),
-                &[("csrf", &csrf2)],
-            )
-            .await;
+        let approved = decide(&mut admin2, &csrf2, &id, "approve").await;
         assert_eq!(approved.status, 200, "{}", approved.body);
         assert!(
             approved.body.contains("<dd id=\"state\">active</dd>"),

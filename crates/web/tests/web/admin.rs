@@ -4,8 +4,7 @@ use crate::common::*;
 
 store_test!(admin_manages_accounts_and_organisations, |db| async move {
     let app = start(&db).await;
-    let mut admin = browser(&app);
-    admin.signed_in("admin").await;
+    let mut admin = signed_in(&app, "admin").await;
     let list = admin.get("/admin/users").await;
     assert_eq!(list.status, 200);
     for u in &app.reference.users {
@@ -14,76 +13,51 @@ store_test!(admin_manages_accounts_and_organisations, |db| async move {
     let form = admin.get("/admin/users/new").await;
     assert_eq!(form.status, 200);
     let csrf = Browser::csrf(&form.body);
-    let pafe = app
-        .reference
-        .organisations
-        .iter()
-        .find(|o| o.name.contains("PAFE"))
-        .unwrap();
-    let gatumba = app
-        .reference
-        .offices
-        .iter()
-        .find(|o| o.name == "Poste frontalier de Gatumba")
-        .unwrap();
+    let pafe = app.org("PAFE");
     let other_office = app
         .reference
         .offices
         .iter()
-        .find(|o| o.organisation_id != pafe.id)
+        .find(|o| o.organisation_id != pafe)
         .unwrap();
     let (pafe_id, gatumba_id, other_id) = (
-        pafe.id.to_string(),
-        gatumba.id.to_string(),
+        pafe.to_string(),
+        app.office("Poste frontalier de Gatumba").to_string(),
         other_office.id.to_string(),
     );
-    let bad = admin
-        .post(
-            "/admin/users/new",
-            &[
-                ("csrf", &csrf),
-                ("username", "bad name"),
-                ("display_name", ""),
-                ("role", "officer"),
-                ("organisation", &pafe_id),
-                ("office", &other_id),
-            ],
-        )
-        .await;
+    let bad = create_account(
+        &mut admin,
+        &csrf,
+        "bad name",
+        "",
+        "officer",
+        &pafe_id,
+        Some(&other_id),
+    )
+    .await;
     assert_eq!(bad.status, 422);
     for field in ["usr_Username", "usr_DisplayName", "usr_Office"] {
         assert!(bad.body.contains(&format!("id=\"err-{field}\"")), "{field}");
     }
-    let taken = admin
-        .post(
-            "/admin/users/new",
-            &[
-                ("csrf", &csrf),
-                ("username", "officer"),
-                ("display_name", "Someone"),
-                ("role", "officer"),
-                ("organisation", &pafe_id),
-            ],
-        )
-        .await;
+    let taken = create_account(
+        &mut admin, &csrf, "officer", "Someone", "officer", &pafe_id, None,
+    )
+    .await;
     assert_eq!(taken.status, 422);
     assert!(taken.body.contains("already taken"));
     // A trainer reads no identities: one administrator creates the account, with a one-time
     // password that leads only to choosing one's own (officers: see
     // `one_time_credentials_and_a_second_administrator`).
-    let created = admin
-        .post(
-            "/admin/users/new",
-            &[
-                ("csrf", &csrf),
-                ("username", "kobero.officer"),
-                ("display_name", "Agent Kobero"),
-                ("role", "trainer"),
-                ("organisation", &pafe_id),
-                ("office", &gatumba_id),
-            ],
-        )
-        .await;
+    let created = create_account(
+        &mut admin,
+        &csrf,
+        "kobero.officer",
+        "Agent Kobero",
+        "trainer",
+        &pafe_id,
+        Some(&gatumba_id),
+    )
+    .await;
     assert_eq!(created.status, 200, "{}", created.body);
     let one_time = one_time_password(&created.body, "kobero.officer");
     let mut newcomer = browser(&app);
@@ -99,44 +73,33 @@ store_test!(admin_manages_accounts_and_organisations, |db| async move {
 
     // Disabling ends the sessions and sign-in; enabling lets them back; a reset replaces the
     // password.
-    let r = admin
-        .post("/admin/users/kobero.officer/disable", &[("csrf", &csrf)])
-        .await;
+    let r = account_form(&mut admin, &csrf, "kobero.officer", "disable").await;
     assert_eq!(r.status, 200);
     assert!(r.body.contains("disabled"));
     assert_eq!(newcomer.get("/training").await.status, 303);
     assert_ne!(
-        browser(&app)
-            .sign_in("kobero.officer", &password)
+        fresh_sign_in(&app, "kobero.officer", &password)
             .await
             .status,
         303
     );
-    let enabled = admin
-        .post("/admin/users/kobero.officer/enable", &[("csrf", &csrf)])
-        .await;
+    let enabled = account_form(&mut admin, &csrf, "kobero.officer", "enable").await;
     assert_eq!(enabled.status, 200, "{}", enabled.body);
-    let reset = admin
-        .post("/admin/users/kobero.officer/reset", &[("csrf", &csrf)])
-        .await;
+    let reset = account_form(&mut admin, &csrf, "kobero.officer", "reset").await;
     let new_password = one_time_password(&reset.body, "kobero.officer");
     assert_ne!(
-        browser(&app)
-            .sign_in("kobero.officer", &password)
+        fresh_sign_in(&app, "kobero.officer", &password)
             .await
             .status,
         303
     );
     assert_eq!(
-        browser(&app)
-            .sign_in("kobero.officer", &new_password)
+        fresh_sign_in(&app, "kobero.officer", &new_password)
             .await
             .status,
         303
     );
-    let me = admin
-        .post("/admin/users/admin/disable", &[("csrf", &csrf)])
-        .await;
+    let me = account_form(&mut admin, &csrf, "admin", "disable").await;
     assert_eq!(
         me.status, 422,
         "an administrator cannot lock themselves out"
@@ -216,11 +179,11 @@ store_test!(admin_manages_accounts_and_organisations, |db| async move {
     );
     let version = hidden(&org_page.body, "version");
     let renamed = admin
-        .post(
+        .post_versioned(
             &org_path,
+            &csrf,
+            &version,
             &[
-                ("csrf", &csrf),
-                ("version", &version),
                 ("name", "Association Twiyubake Burundi"),
                 ("org_type", org_type),
                 ("country", "BI"),
@@ -229,15 +192,11 @@ store_test!(admin_manages_accounts_and_organisations, |db| async move {
         .await;
     assert_eq!(renamed.status, 303);
     let stale = admin
-        .post(
+        .post_versioned(
             &org_path,
-            &[
-                ("csrf", &csrf),
-                ("version", &version),
-                ("name", "Stale"),
-                ("org_type", org_type),
-                ("country", "BI"),
-            ],
+            &csrf,
+            &version,
+            &[("name", "Stale"), ("org_type", org_type), ("country", "BI")],
         )
         .await;
     assert_eq!(stale.status, 422);
@@ -254,8 +213,7 @@ store_test!(admin_manages_accounts_and_organisations, |db| async move {
     assert!(!names.contains(&"Stale".to_string()));
 
     // Nobody else reaches the admin pages.
-    let mut officer = browser(&app);
-    officer.signed_in("officer").await;
+    let mut officer = signed_in(&app, "officer").await;
     for path in [
         "/admin/users",
         "/admin/users/new",
@@ -271,16 +229,10 @@ store_test!(
     the_new_account_form_offers_offices_by_agency,
     |db| async move {
         let app = start(&db).await;
-        let mut admin = browser(&app);
-        admin.signed_in("admin").await;
+        let mut admin = signed_in(&app, "admin").await;
         let form = admin.get("/admin/users/new").await;
         let csrf = Browser::csrf(&form.body);
-        let pafe = app
-            .reference
-            .organisations
-            .iter()
-            .find(|o| o.name.contains("PAFE"))
-            .unwrap();
+        let pafe = app.org("PAFE");
         // Each office sits in its own agency's group.
         for office in &app.reference.offices {
             let org = app
@@ -313,21 +265,18 @@ store_test!(
             .reference
             .offices
             .iter()
-            .find(|o| o.organisation_id != pafe.id)
+            .find(|o| o.organisation_id != pafe)
             .unwrap();
-        let r = admin
-            .post(
-                "/admin/users/new",
-                &[
-                    ("csrf", &csrf),
-                    ("username", "agent.x"),
-                    ("display_name", "Agent X"),
-                    ("role", "trainer"),
-                    ("organisation", &pafe.id.to_string()),
-                    ("office", &other.id.to_string()),
-                ],
-            )
-            .await;
+        let r = create_account(
+            &mut admin,
+            &csrf,
+            "agent.x",
+            "Agent X",
+            "trainer",
+            &pafe.to_string(),
+            Some(&other.id.to_string()),
+        )
+        .await;
         assert_eq!(r.status, 422);
         assert!(r.body.contains("id=\"err-usr_Office\""));
         assert!(!r.body.contains(&other.id.to_string()));

@@ -90,6 +90,14 @@ store_test!(screening_api_catalogue_evaluate_and_read, |db| async move {
     let token = api_token(&db, "officer").await;
     let api = |path: &str| format!("{}/api/v1{path}", app.base);
 
+    // A document read with the officer's token.
+    let read = |path: String| {
+        let request = app.http.get(api(&path)).bearer_auth(&token);
+        async move {
+            let text = request.send().await.unwrap().text().await.unwrap();
+            serde_json::from_str::<serde_json::Value>(&text).unwrap()
+        }
+    };
     let anonymous = app
         .http
         .get(api("/screening/catalogue"))
@@ -97,17 +105,7 @@ store_test!(screening_api_catalogue_evaluate_and_read, |db| async move {
         .await
         .unwrap();
     assert_eq!(anonymous.status().as_u16(), 401);
-    let catalogue: serde_json::Value = app
-        .http
-        .get(api("/screening/catalogue"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .map(|t| serde_json::from_str(&t).unwrap())
-        .unwrap();
+    let catalogue: serde_json::Value = read("/screening/catalogue".to_string()).await;
     let indicators = catalogue["indicator"].as_array().unwrap();
     assert!(indicators.len() >= 45);
     assert!(
@@ -116,20 +114,20 @@ store_test!(screening_api_catalogue_evaluate_and_read, |db| async move {
             .any(|i| i["id"] == "d5_documents" && i["adult"] == "strong")
     );
 
+    let evaluate = |body: String| {
+        app.http
+            .post(api("/screening/evaluate"))
+            .bearer_auth(&token)
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+    };
     let body = serde_json::json!({
         "answers": {"act_recruited": "yes", "d4_hours": "yes", "d4_pay": "yes"},
         "age": {"age": 14, "uncertain": false, "minority_signs": []},
         "movement": {"act": "yes", "exploitation": "yes", "child": "yes", "illegal_crossing": "no"}
     });
-    let r = app
-        .http
-        .post(api("/screening/evaluate"))
-        .bearer_auth(&token)
-        .header("content-type", "application/json")
-        .body(body.to_string())
-        .send()
-        .await
-        .unwrap();
+    let r = evaluate(body.to_string()).await.unwrap();
     assert_eq!(r.status().as_u16(), 200);
     let v: serde_json::Value = r
         .text()
@@ -138,13 +136,7 @@ store_test!(screening_api_catalogue_evaluate_and_read, |db| async move {
         .unwrap();
     assert_eq!(v["evaluation"]["outcome"], "presumed_child_victim");
     assert_eq!(v["distinction"]["verdict"], "trafficking_indicated");
-    let bad = app
-        .http
-        .post(api("/screening/evaluate"))
-        .bearer_auth(&token)
-        .header("content-type", "application/json")
-        .body(serde_json::json!({"answers": {"d9_unknown": "yes"}}).to_string())
-        .send()
+    let bad = evaluate(serde_json::json!({"answers": {"d9_unknown": "yes"}}).to_string())
         .await
         .unwrap();
     assert_eq!(bad.status().as_u16(), 400);
@@ -152,26 +144,12 @@ store_test!(screening_api_catalogue_evaluate_and_read, |db| async move {
         bad.headers()["content-type"].to_str().unwrap(),
         "application/problem+json"
     );
-    let bad_answer = app
-        .http
-        .post(api("/screening/evaluate"))
-        .bearer_auth(&token)
-        .header("content-type", "application/json")
-        .body(serde_json::json!({"answers": {"d4_hours": "maybe"}}).to_string())
-        .send()
+    let bad_answer = evaluate(serde_json::json!({"answers": {"d4_hours": "maybe"}}).to_string())
         .await
         .unwrap();
     assert_eq!(bad_answer.status().as_u16(), 400);
     // The schema says object: an array is refused, not read field by field.
-    let array = app
-        .http
-        .post(api("/screening/evaluate"))
-        .bearer_auth(&token)
-        .header("content-type", "application/json")
-        .body("[]")
-        .send()
-        .await
-        .unwrap();
+    let array = evaluate("[]".into()).await.unwrap();
     assert_eq!(array.status().as_u16(), 400);
 
     // A stored screening: readable within reach, 404 otherwise.
@@ -186,17 +164,7 @@ store_test!(screening_api_catalogue_evaluate_and_read, |db| async move {
         .create_screening(&Actor::system("test"), id, case.id, person, &version)
         .await
         .unwrap();
-    let mine: serde_json::Value = app
-        .http
-        .get(api(&format!("/screenings/{id}")))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .map(|t| serde_json::from_str(&t).unwrap())
-        .unwrap();
+    let mine: serde_json::Value = read(format!("/screenings/{id}")).await;
     assert_eq!(mine["case"], case.reference);
     assert_eq!(mine["provisional"], true);
     let other = api_token(&db, "caseworker").await;
@@ -212,58 +180,15 @@ store_test!(screening_api_catalogue_evaluate_and_read, |db| async move {
 });
 
 store_test!(training_api_for_trainer_tokens, |db| async move {
-    use tabara_core::ids::{ParticipantId, TrainingSessionId};
     let app = start(&db).await;
-    let actor = Actor::system("test");
-    let org = app.reference.organisations[0].id;
-    let session = db
-        .store
-        .create_training_session(
-            &actor,
-            &tabara_store::NewTrainingSession {
-                id: TrainingSessionId::new(),
-                title: "Session API".into(),
-                starts_on: chrono::NaiveDate::from_ymd_opt(2026, 6, 1).unwrap(),
-                ends_on: chrono::NaiveDate::from_ymd_opt(2026, 6, 1).unwrap(),
-                venue: "Gitega".into(),
-                organiser_id: org,
-                funding: None,
-                modules: vec![tabara_store::SessionModule {
-                    module: "rights_of_suspects".into(),
-                    facilitator_id: None,
-                }],
-                trainers: vec![],
-                rule: tabara_core::training::CompletionRule::default(),
-            },
-        )
-        .await
-        .unwrap();
-    let p = db
-        .store
-        .add_participant(
-            &actor,
-            &tabara_store::NewParticipant {
-                id: ParticipantId::new(),
-                session_id: session.id,
-                user_id: None,
-                full_name: "Jean Hatungimana".into(),
-                rank: None,
-                unit: None,
-                office_id: None,
-                sex: tabara_core::htcds::Gender::Masculine,
-            },
-        )
-        .await
-        .unwrap();
-    db.store
-        .set_attendance(&actor, p.id, session.starts_on, true)
-        .await
-        .unwrap();
-    db.store
-        .set_scores(&actor, p.id, 1, Some(40), Some(80))
-        .await
-        .unwrap();
-    let cert = db.store.issue_certificate(&actor, p.id).await.unwrap();
+    let (session, cert) = certified(
+        &db,
+        app.reference.organisations[0].id,
+        "Session API",
+        "Jean Hatungimana",
+        tabara_core::htcds::Gender::Masculine,
+    )
+    .await;
 
     let token = api_token(&db, "trainer").await;
     let get = |path: String, token: String| {

@@ -82,45 +82,74 @@ const ACTIONS: &[(&str, &[&str])] = &[
 ];
 
 /// What each route's request appended, and who made it.
-struct Log {
+struct Log<'a> {
+    db: &'a TestDb,
     head: i64,
     appended: BTreeMap<&'static str, (String, Vec<AuditEntry>)>,
 }
 
-impl Log {
+impl Log<'_> {
     /// Move to the end of the audit log: what `route`'s request just appended, made by `actor`.
-    async fn record(&mut self, db: &TestDb, route: &'static str, actor: String) {
-        let mut entries = Vec::new();
-        loop {
-            let more = db.store.audit_entries(self.head, 500).await.unwrap();
-            let Some(last) = more.last() else { break };
-            self.head = last.seq;
-            entries.extend(more);
-        }
+    async fn record(&mut self, route: &'static str, actor: &str) {
+        let entries = audit_since(self.db, &mut self.head).await;
         assert!(
-            self.appended.insert(route, (actor, entries)).is_none(),
+            self.appended
+                .insert(route, (actor.to_string(), entries))
+                .is_none(),
             "{route} recorded twice"
         );
     }
 
     /// Skip what was appended since the last request recorded (sign-ins, page reads).
-    async fn skip(&mut self, db: &TestDb) {
-        loop {
-            let more = db.store.audit_entries(self.head, 500).await.unwrap();
-            let Some(last) = more.last() else { return };
-            self.head = last.seq;
-        }
+    async fn skip(&mut self) {
+        audit_since(self.db, &mut self.head).await;
+    }
+
+    /// Open the page at `page` and write through its form to `form` as `actor`, recorded as
+    /// `route`'s request.
+    async fn write<K: AsRef<str>, V: AsRef<str>>(
+        &mut self,
+        b: &mut Browser<'_>,
+        actor: &str,
+        page: &str,
+        form: &str,
+        changes: &[(K, V)],
+        route: &'static str,
+    ) -> Reply {
+        let body = b.get(page).await.body;
+        self.write_on(b, actor, &body, form, changes, route).await
+    }
+
+    /// Write through the form to `form` of the page `body`, recorded as `route`'s request.
+    async fn write_on<K: AsRef<str>, V: AsRef<str>>(
+        &mut self,
+        b: &mut Browser<'_>,
+        actor: &str,
+        body: &str,
+        form: &str,
+        changes: &[(K, V)],
+        route: &'static str,
+    ) -> Reply {
+        self.skip().await;
+        let r = submit(b, body, form, changes).await;
+        self.record(route, actor).await;
+        r
     }
 }
 
-/// Post `fields` to `path` and check that the write went through (a redirect, or the page
-/// that tells its result).
-async fn post(b: &mut Browser<'_>, path: &str, fields: &[(String, String)]) -> Reply {
-    let form: Vec<(&str, &str)> = fields
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
-    let r = b.post(path, &form).await;
+/// Post the form to `form` of the page `body`, with `changes`, and check that the write went
+/// through (a redirect, or the page that tells its result).
+async fn submit<K: AsRef<str>, V: AsRef<str>>(
+    b: &mut Browser<'_>,
+    body: &str,
+    form: &str,
+    changes: &[(K, V)],
+) -> Reply {
+    let (path, mut fields) = form_fields(body, form);
+    for (k, v) in changes {
+        set(&mut fields, k.as_ref(), v.as_ref());
+    }
+    let r = b.post_fields(&path, &fields).await;
     assert!(
         matches!(r.status, 200 | 303),
         "POST {path}: {}\n{}",
@@ -130,64 +159,48 @@ async fn post(b: &mut Browser<'_>, path: &str, fields: &[(String, String)]) -> R
     r
 }
 
+/// No change to a form.
+const AS_IS: &[(&str, &str)] = &[];
+
 store_test!(every_write_appends_its_audit_action, |db| async move {
     let app = start(&db).await;
     let mut world = world_signed_in(&db, &app, Some(&["officer", "trainer", "admin"])).await;
     let mut log = Log {
+        db: &db,
         head: 0,
         appended: BTreeMap::new(),
     };
-    let who = |world: &crate::world::World<'_>, name: &str| {
-        world
+    let who = |name: &str| {
+        let i = world
             .users
             .iter()
             .position(|u| u.username == name)
-            .unwrap_or_else(|| panic!("no user {name}"))
+            .unwrap_or_else(|| panic!("no user {name}"));
+        (i, Actor::user(world.users[i].id).as_str().to_string())
     };
-    let actor = |world: &crate::world::World<'_>, i: usize| {
-        Actor::user(world.users[i].id).as_str().to_string()
-    };
-    let org_id = |prefix: &str| {
-        app.reference
-            .organisations
-            .iter()
-            .find(|o| o.name.starts_with(prefix))
-            .unwrap()
-            .id
-            .to_string()
-    };
-    let (officer, trainer, admin) = (
-        who(&world, "officer"),
-        who(&world, "trainer"),
-        who(&world, "admin"),
-    );
+    let org_id = |part: &str| app.org(part).to_string();
+    let ((officer, officer_is), (trainer, trainer_is), (admin, admin_is)) =
+        (who("officer"), who("trainer"), who("admin"));
 
     // --- the officer: language, intake, the case page's forms, a person, a screening
     let b = &mut world.users[officer].browser;
-    let (action, mut f) = form_fields(&b.get("/").await.body, "/lang");
-    set(&mut f, "lang", "en");
-    log.skip(&db).await;
-    post(b, &action, &f).await;
-    log.record(&db, "/lang", actor(&world, officer)).await;
-
-    let b = &mut world.users[officer].browser;
-    let (action, mut f) = form_fields(&b.get("/cases/new").await.body, "/cases/new");
-    for (k, v) in [
-        ("opened_on", "2026-01-15"),
-        ("first_name", "Espérance"),
-        ("second_name", "Niyonzima"),
-        ("age", "16"),
-        ("gender", "Feminine"),
-        ("citizenship", "BI"),
-        ("exploitation", "ChildLabour"),
-        ("trafficking_status", "PossibleVictimOfTrafficking"),
-        ("consent", "1"),
-    ] {
-        set(&mut f, k, v);
-    }
-    log.skip(&db).await;
-    let opened = post(b, &action, &f).await;
-    log.record(&db, "/cases/new", actor(&world, officer)).await;
+    let me = officer_is.as_str();
+    log.write(b, me, "/", "/lang", &[("lang", "en")], "/lang")
+        .await;
+    let opened = log
+        .write(
+            b,
+            me,
+            "/cases/new",
+            "/cases/new",
+            &[
+                CHILD_INTAKE,
+                &[("trafficking_status", "PossibleVictimOfTrafficking")],
+            ]
+            .concat(),
+            "/cases/new",
+        )
+        .await;
     // The new case's victim is a child: the one screened below.
     let child_case: i64 = opened
         .location
@@ -204,56 +217,39 @@ store_test!(every_write_appends_its_audit_action, |db| async move {
     let (victim, _) = world.cases[0].persons[0];
     let b = &mut world.users[officer].browser;
     let path = format!("/cases/{case}/edit");
-    let (action, mut f) = form_fields(&b.get(&path).await.body, &path);
-    set(&mut f, "opened_on", "2026-03-01");
-    log.skip(&db).await;
-    post(b, &action, &f).await;
-    log.record(&db, "/cases/{number}/edit", actor(&world, officer))
+    let edit = [("opened_on", "2026-03-01")];
+    log.write(b, me, &path, &path, &edit, "/cases/{number}/edit")
         .await;
 
-    let b = &mut world.users[officer].browser;
     let page = b.get(&format!("/cases/{case}")).await.body;
-    let (action, mut f) = form_fields(&page, &format!("/cases/{case}/comments"));
-    set(&mut f, "body", "Vue au poste, orientée vers l'OIM.");
-    log.skip(&db).await;
-    post(b, &action, &f).await;
-    log.record(&db, "/cases/{number}/comments", actor(&world, officer))
+    let comment = [("body", "Vue au poste, orientée vers l'OIM.")];
+    let comments = format!("/cases/{case}/comments");
+    log.write_on(
+        b,
+        me,
+        &page,
+        &comments,
+        &comment,
+        "/cases/{number}/comments",
+    )
+    .await;
+    let share = [
+        ("organisation", org_id("Parquet")),
+        ("reason", "Transmis au parquet".into()),
+    ];
+    let shares = format!("/cases/{case}/shares");
+    log.write_on(b, me, &page, &shares, &share, "/cases/{number}/shares")
         .await;
 
-    let b = &mut world.users[officer].browser;
-    let (action, mut f) = form_fields(&page, &format!("/cases/{case}/shares"));
-    set(&mut f, "organisation", &org_id("Parquet"));
-    set(&mut f, "reason", "Transmis au parquet");
-    log.skip(&db).await;
-    post(b, &action, &f).await;
-    log.record(&db, "/cases/{number}/shares", actor(&world, officer))
-        .await;
-
-    let b = &mut world.users[officer].browser;
     let path = format!("/cases/{case}/persons/{victim}/edit");
-    let (action, mut f) = form_fields(&b.get(&path).await.body, &path);
-    set(&mut f, "age", "31");
-    set(&mut f, "first_name", "Victime corrigée");
-    log.skip(&db).await;
-    post(b, &action, &f).await;
-    log.record(
-        &db,
-        "/cases/{number}/persons/{person}/edit",
-        actor(&world, officer),
-    )
-    .await;
+    let person = [("age", "31"), ("first_name", "Victime corrigée")];
+    let route = "/cases/{number}/persons/{person}/edit";
+    log.write(b, me, &path, &path, &person, route).await;
 
-    let b = &mut world.users[officer].browser;
     let path = format!("/cases/{child_case}/persons/{child}");
-    let (action, f) = form_fields(&b.get(&path).await.body, &format!("{path}/screenings"));
-    log.skip(&db).await;
-    let started = post(b, &action, &f).await;
-    log.record(
-        &db,
-        "/cases/{number}/persons/{person}/screenings",
-        actor(&world, officer),
-    )
-    .await;
+    let route = "/cases/{number}/persons/{person}/screenings";
+    let start = format!("{path}/screenings");
+    let started = log.write(b, me, &path, &start, AS_IS, route).await;
     let step = started.location.expect("to the first step");
     let screening = step
         .trim_start_matches("/screenings/")
@@ -262,80 +258,50 @@ store_test!(every_write_appends_its_audit_action, |db| async move {
         .unwrap()
         .to_string();
 
-    let b = &mut world.users[officer].browser;
-    let (action, f) = form_fields(
-        &b.get(&step).await.body,
-        &format!("/screenings/{screening}?step="),
-    );
-    log.skip(&db).await;
-    post(b, &action, &f).await;
-    log.record(&db, "/screenings/{id}", actor(&world, officer))
+    let steps = format!("/screenings/{screening}?step=");
+    log.write(b, me, &step, &steps, AS_IS, "/screenings/{id}")
         .await;
     // Recruited, and exploited: for a child, enough for a suggested status to confirm.
     for (step, answers) in [
-        ("recruitment-d1", &["a_act_recruited"][..]),
-        ("exploitation-d4", &["a_d4_hours", "a_d4_pay"][..]),
+        ("recruitment-d1", &[("a_act_recruited", "yes")][..]),
+        (
+            "exploitation-d4",
+            &[("a_d4_hours", "yes"), ("a_d4_pay", "yes")][..],
+        ),
     ] {
-        let b = &mut world.users[officer].browser;
         let at = format!("/screenings/{screening}?step={step}");
-        let (action, mut f) = form_fields(&b.get(&at).await.body, &at);
-        for a in answers {
-            set(&mut f, a, "yes");
-        }
-        post(b, &action, &f).await;
+        let page = b.get(&at).await.body;
+        submit(b, &page, &at, answers).await;
     }
 
-    let b = &mut world.users[officer].browser;
-    let review = b.get(&format!("/screenings/{screening}/review")).await.body;
-    let (action, f) = form_fields(&review, &format!("/screenings/{screening}/complete"));
-    log.skip(&db).await;
-    let completed = post(b, &action, &f).await;
-    log.record(&db, "/screenings/{id}/complete", actor(&world, officer))
-        .await;
+    let review = format!("/screenings/{screening}/review");
+    let complete = format!("/screenings/{screening}/complete");
+    let route = "/screenings/{id}/complete";
+    let completed = log.write(b, me, &review, &complete, AS_IS, route).await;
 
-    let b = &mut world.users[officer].browser;
     let result = match completed.location {
         Some(l) => b.get(&l).await.body,
         None => completed.body,
     };
-    let (action, f) = form_fields(&result, &format!("/screenings/{screening}/decision"));
+    let decision = format!("/screenings/{screening}/decision");
+    let (_, f) = form_fields(&result, &decision);
     assert!(f.contains(&("decision".into(), "confirm".into())), "{f:?}");
-    log.skip(&db).await;
-    post(b, &action, &f).await;
-    log.record(&db, "/screenings/{id}/decision", actor(&world, officer))
-        .await;
+    let route = "/screenings/{id}/decision";
+    log.write_on(b, me, &result, &decision, AS_IS, route).await;
 
     // --- the trainer: materials, a session from its creation to a revoked certificate
-    let gatumba = app
-        .reference
-        .offices
-        .iter()
-        .find(|o| o.name == "Poste frontalier de Gatumba")
-        .unwrap()
-        .id
-        .to_string();
-    let store = app
-        .reference
-        .offices
-        .iter()
-        .find(|o| o.name == "Poste frontalier de Ruhwa")
-        .unwrap()
-        .id
-        .to_string();
+    let gatumba = app.office("Poste frontalier de Gatumba").to_string();
+    let store = app.office("Poste frontalier de Ruhwa").to_string();
     let b = &mut world.users[trainer].browser;
-    let page = b.get("/training/materials").await.body;
-    let (action, mut f) = form_fields(&page, "/training/materials/items");
-    for (k, v) in [
+    let me = trainer_is.as_str();
+    let materials = "/training/materials";
+    let poster = [
         ("kind", "poster"),
         ("title", "Ntimugurishwe"),
         ("language", "rn"),
-    ] {
-        set(&mut f, k, v);
-    }
-    log.skip(&db).await;
-    post(b, &action, &f).await;
-    log.record(&db, "/training/materials/items", actor(&world, trainer))
-        .await;
+    ];
+    let route = "/training/materials/items";
+    log.write(b, me, materials, route, &poster, route).await;
     let item = db
         .store
         .materials()
@@ -367,87 +333,51 @@ store_test!(every_write_appends_its_audit_action, |db| async move {
             ],
         ),
     ] {
-        let b = &mut world.users[trainer].browser;
-        let (action, mut f) = form_fields(&b.get("/training/materials").await.body, route);
-        for (k, v) in fields {
-            set(&mut f, k, v);
-        }
-        log.skip(&db).await;
-        post(b, &action, &f).await;
-        log.record(&db, route, actor(&world, trainer)).await;
+        log.write(b, me, materials, route, &fields, route).await;
     }
 
-    let b = &mut world.users[trainer].browser;
-    let (action, mut f) = form_fields(
-        &b.get("/training/sessions/new").await.body,
-        "/training/sessions/new",
-    );
-    for (k, v) in [
-        ("title", "Formation des OPJ — audit"),
-        ("starts_on", "2026-03-02"),
-        ("ends_on", "2026-03-03"),
-        ("venue", "Bujumbura"),
-        ("organiser", &org_id("OIM")),
-        ("trainers", "Josiane Kwizera"),
-        ("m_legal_frameworks", "1"),
-        ("min_attendance", "80"),
-        ("min_post_test", "70"),
-    ] {
-        set(&mut f, k, v);
-    }
-    log.skip(&db).await;
-    let created = post(b, &action, &f).await;
-    log.record(&db, "/training/sessions/new", actor(&world, trainer))
-        .await;
+    let route = "/training/sessions/new";
+    let session_form = [
+        ("title", "Formation des OPJ — audit".to_string()),
+        ("starts_on", "2026-03-02".into()),
+        ("ends_on", "2026-03-03".into()),
+        ("venue", "Bujumbura".into()),
+        ("organiser", org_id("OIM")),
+        ("trainers", "Josiane Kwizera".into()),
+        ("m_legal_frameworks", "1".into()),
+        ("min_attendance", "80".into()),
+        ("min_post_test", "70".into()),
+    ];
+    let created = log.write(b, me, route, route, &session_form, route).await;
     let session = created.location.expect("to the new session");
 
-    let b = &mut world.users[trainer].browser;
-    let (action, mut f) = form_fields(
-        &b.get(&session).await.body,
-        &format!("{session}/participants"),
-    );
-    for (k, v) in [
+    let participant = [
         ("full_name", "Jean Hatungimana"),
         ("rank", "OPJ"),
         ("sex", "Masculine"),
-    ] {
-        set(&mut f, k, v);
-    }
-    log.skip(&db).await;
-    post(b, &action, &f).await;
-    log.record(
-        &db,
-        "/training/sessions/{id}/participants",
-        actor(&world, trainer),
-    )
-    .await;
+    ];
+    let form = format!("{session}/participants");
+    let route = "/training/sessions/{id}/participants";
+    log.write(b, me, &session, &form, &participant, route).await;
     let session_id: tabara_core::ids::TrainingSessionId =
         session.rsplit('/').next().unwrap().parse().unwrap();
     let participant = db.store.participants(session_id).await.unwrap()[0]
         .id
         .to_string();
 
-    let b = &mut world.users[trainer].browser;
-    let (action, mut f) = form_fields(&b.get(&session).await.body, &format!("{session}/register"));
-    for day in ["2026-03-02", "2026-03-03"] {
-        set(&mut f, &format!("att_{participant}_{day}"), "1");
-    }
-    set(&mut f, &format!("pre_{participant}"), "40");
-    set(&mut f, &format!("post_{participant}"), "60");
-    log.skip(&db).await;
-    post(b, &action, &f).await;
-    log.record(
-        &db,
-        "/training/sessions/{id}/register",
-        actor(&world, trainer),
-    )
-    .await;
+    let mut register: Vec<(String, String)> = ["2026-03-02", "2026-03-03"]
+        .iter()
+        .map(|day| (format!("att_{participant}_{day}"), "1".to_string()))
+        .collect();
+    register.push((format!("pre_{participant}"), "40".into()));
+    register.push((format!("post_{participant}"), "60".into()));
+    let form = format!("{session}/register");
+    let route = "/training/sessions/{id}/register";
+    log.write(b, me, &session, &form, &register, route).await;
 
     // Graded on screen: every answer right.
-    let b = &mut world.users[trainer].browser;
     let grade = format!("/training/participants/{participant}/grade");
     let sheet = b.get(&format!("{grade}?kind=post")).await.body;
-    let (action, mut f) = form_fields(&sheet, &grade);
     let mut questions: Vec<String> = sheet
         .split("name=\"q_")
         .skip(1)
@@ -455,78 +385,45 @@ store_test!(every_write_appends_its_audit_action, |db| async move {
         .collect();
     questions.dedup();
     assert!(!questions.is_empty(), "a test sheet with questions");
-    for q in &questions {
-        // No answer is checked on a fresh sheet: the first choice of each question.
-        set(&mut f, q, "0");
-    }
-    log.skip(&db).await;
-    post(b, &action, &f).await;
-    log.record(
-        &db,
-        "/training/participants/{id}/grade",
-        actor(&world, trainer),
-    )
-    .await;
+    // No answer is checked on a fresh sheet: the first choice of each question.
+    let answers: Vec<(&str, &str)> = questions.iter().map(|q| (q.as_str(), "0")).collect();
+    let route = "/training/participants/{id}/grade";
+    log.write_on(b, me, &sheet, &grade, &answers, route).await;
 
     // Completed (both days, 90 % after the test), then certified.
-    let b = &mut world.users[trainer].browser;
-    let (action, mut f) = form_fields(&b.get(&session).await.body, &format!("{session}/register"));
-    set(&mut f, &format!("post_{participant}"), "90");
-    post(b, &action, &f).await;
-    let (action, f) = form_fields(
-        &b.get(&session).await.body,
-        &format!("{session}/certificates"),
-    );
-    log.skip(&db).await;
-    post(b, &action, &f).await;
-    log.record(
-        &db,
-        "/training/sessions/{id}/certificates",
-        actor(&world, trainer),
-    )
-    .await;
+    let page = b.get(&session).await.body;
+    let passed = [(format!("post_{participant}"), "90")];
+    submit(b, &page, &format!("{session}/register"), &passed).await;
+    let form = format!("{session}/certificates");
+    let route = "/training/sessions/{id}/certificates";
+    log.write(b, me, &session, &form, AS_IS, route).await;
 
-    let b = &mut world.users[trainer].browser;
-    let (action, mut f) = form_fields(&b.get(&session).await.body, "/training/certificates/");
-    set(&mut f, "reason", "Délivré par erreur");
-    log.skip(&db).await;
-    post(b, &action, &f).await;
-    log.record(
-        &db,
-        "/training/certificates/{id}/revoke",
-        actor(&world, trainer),
-    )
-    .await;
+    let revoke = [("reason", "Délivré par erreur")];
+    let route = "/training/certificates/{id}/revoke";
+    log.write(b, me, &session, "/training/certificates/", &revoke, route)
+        .await;
 
     // --- the administrator: accounts, requests, organisations and offices
-    let commission = org_id("Commission");
     let b = &mut world.users[admin].browser;
-    let (action, mut f) = form_fields(&b.get("/admin/users/new").await.body, "/admin/users/new");
-    for (k, v) in [
-        ("username", "audit.analyste"),
-        ("display_name", "Analyste d'audit"),
-        ("role", "analyst"),
-        ("organisation", &commission),
-        ("office", ""),
-    ] {
-        set(&mut f, k, v);
-    }
-    log.skip(&db).await;
-    post(b, &action, &f).await;
-    log.record(&db, "/admin/users/new", actor(&world, admin))
-        .await;
+    let me = admin_is.as_str();
+    let account = [
+        ("username", "audit.analyste".to_string()),
+        ("display_name", "Analyste d'audit".into()),
+        ("role", "analyst".into()),
+        ("organisation", org_id("Commission")),
+        ("office", "".into()),
+    ];
+    let route = "/admin/users/new";
+    log.write(b, me, route, route, &account, route).await;
 
     for route in [
         "/admin/users/{username}/disable",
         "/admin/users/{username}/enable",
         "/admin/users/{username}/reset",
     ] {
-        let b = &mut world.users[admin].browser;
         let path = route.replace("{username}", "matrix.target");
-        let (action, f) = form_fields(&b.get("/admin/users/matrix.target").await.body, &path);
-        log.skip(&db).await;
-        post(b, &action, &f).await;
-        log.record(&db, route, actor(&world, admin)).await;
+        log.write(b, me, "/admin/users/matrix.target", &path, AS_IS, route)
+            .await;
     }
 
     let requester = world.requester;
@@ -546,53 +443,34 @@ store_test!(every_write_appends_its_audit_action, |db| async move {
             Some(r) => r.id,
             None => db.store.request_reset(requester, pending).await.unwrap(),
         };
-        let b = &mut world.users[admin].browser;
         let path = route.replace("{id}", &id.to_string());
-        let (action, f) = form_fields(&b.get("/admin/users").await.body, &path);
-        log.skip(&db).await;
-        post(b, &action, &f).await;
-        log.record(&db, route, actor(&world, admin)).await;
+        log.write(b, me, "/admin/users", &path, AS_IS, route).await;
     }
 
-    let b = &mut world.users[admin].browser;
-    let (action, mut f) = form_fields(
-        &b.get("/admin/organisations/new").await.body,
-        "/admin/organisations/new",
-    );
-    set(&mut f, "name", "Association Tubiyage (fictive)");
-    set(&mut f, "org_type", "NGO");
-    log.skip(&db).await;
-    post(b, &action, &f).await;
-    log.record(&db, "/admin/organisations/new", actor(&world, admin))
+    let organisation = [
+        ("name", "Association Tubiyage (fictive)"),
+        ("org_type", "NGO"),
+    ];
+    let route = "/admin/organisations/new";
+    log.write(b, me, route, route, &organisation, route).await;
+
+    let path = format!("/admin/organisations/{}", org_id("Maison"));
+    let phone = [("phone", "+25722229999")];
+    let route = "/admin/organisations/{id}";
+    log.write(b, me, &path, &format!("{path}\""), &phone, route)
         .await;
 
-    let shelter = org_id("Maison");
-    let b = &mut world.users[admin].browser;
-    let path = format!("/admin/organisations/{shelter}");
-    let page = b.get(&path).await.body;
-    let (action, mut f) = form_fields(&page, &format!("{path}\""));
-    set(&mut f, "phone", "+25722229999");
-    log.skip(&db).await;
-    post(b, action.trim_end_matches('"'), &f).await;
-    log.record(&db, "/admin/organisations/{id}", actor(&world, admin))
+    let office = [
+        ("name", "Antenne de Rumonge"),
+        ("kind", "FieldOffice"),
+        ("province", "Rumonge"),
+    ];
+    let route = "/admin/organisations/{id}/offices";
+    log.write(b, me, &path, &format!("{path}/offices"), &office, route)
         .await;
-
-    let b = &mut world.users[admin].browser;
-    let (action, mut f) = form_fields(&b.get(&path).await.body, &format!("{path}/offices"));
-    set(&mut f, "name", "Antenne de Rumonge");
-    set(&mut f, "kind", "FieldOffice");
-    set(&mut f, "province", "Rumonge");
-    log.skip(&db).await;
-    post(b, &action, &f).await;
-    log.record(
-        &db,
-        "/admin/organisations/{id}/offices",
-        actor(&world, admin),
-    )
-    .await;
 
     // --- the API's stateless evaluation, with the officer's token
-    log.skip(&db).await;
+    log.skip().await;
     let r = app
         .http
         .post(format!("{}/api/v1/screening/evaluate", app.base))
@@ -607,46 +485,24 @@ store_test!(every_write_appends_its_audit_action, |db| async move {
         "{}",
         r.status()
     );
-    log.record(&db, "/api/v1/screening/evaluate", actor(&world, officer))
-        .await;
+    log.record("/api/v1/screening/evaluate", &officer_is).await;
 
     // --- a visitor signs in, changes the password, signs out
-    let mut visitor = browser(&app);
-    let analyst = app
-        .reference
-        .users
-        .iter()
-        .find(|u| u.username == "analyst")
-        .unwrap()
-        .id;
-    log.skip(&db).await;
-    assert_eq!(visitor.sign_in("analyst", DEMO_PASSWORD).await.status, 303);
-    log.record(&db, "/signin", Actor::user(analyst).as_str().to_string())
-        .await;
-    let (action, mut f) = form_fields(
-        &visitor.get("/account/password").await.body,
-        "/account/password",
-    );
-    set(&mut f, "current", DEMO_PASSWORD);
-    set(&mut f, "new", "Rumonge-2026-safe");
-    set(&mut f, "repeat", "Rumonge-2026-safe");
-    log.skip(&db).await;
-    post(&mut visitor, &action, &f).await;
-    log.record(
-        &db,
-        "/account/password",
-        Actor::user(analyst).as_str().to_string(),
-    )
-    .await;
-    assert_eq!(
-        visitor.sign_in("analyst", "Rumonge-2026-safe").await.status,
-        303
-    );
-    let (action, f) = form_fields(&visitor.get("/").await.body, "/signout");
-    log.skip(&db).await;
-    post(&mut visitor, &action, &f).await;
-    log.record(&db, "/signout", Actor::user(analyst).as_str().to_string())
-        .await;
+    let b = &mut browser(&app);
+    let me = Actor::user(app.user("analyst").id).as_str().to_string();
+    let me = me.as_str();
+    log.skip().await;
+    assert_eq!(b.sign_in("analyst", DEMO_PASSWORD).await.status, 303);
+    log.record("/signin", me).await;
+    let password = [
+        ("current", DEMO_PASSWORD),
+        ("new", "Rumonge-2026-safe"),
+        ("repeat", "Rumonge-2026-safe"),
+    ];
+    let route = "/account/password";
+    log.write(b, me, route, route, &password, route).await;
+    assert_eq!(b.sign_in("analyst", "Rumonge-2026-safe").await.status, 303);
+    log.write(b, me, "/", "/signout", AS_IS, "/signout").await;
 
     // Every POST route of the router is in the table, and every one was made.
     let posts: Vec<&str> = tabara_web::route_table()

@@ -80,8 +80,7 @@ store_test!(sign_in_failures_lock_the_account, |db| async move {
 
 store_test!(changing_ones_password, |db| async move {
     let app = start(&db).await;
-    let mut b = browser(&app);
-    b.signed_in("caseworker").await;
+    let mut b = signed_in(&app, "caseworker").await;
     let page = b.get("/account/password").await;
     assert_eq!(page.status, 200);
     let csrf = Browser::csrf(&page.body);
@@ -111,14 +110,12 @@ store_test!(changing_ones_password, |db| async move {
             "mix at least two",
         ),
     ] {
-        let fields: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        let r = b.post("/account/password", &fields).await;
+        let r = b.post_fields("/account/password", &form).await;
         assert_eq!(r.status, 422);
         assert!(r.body.contains(message), "{message}");
     }
     let form = attempt(DEMO_PASSWORD, "Rumonge-2026-safe", "Rumonge-2026-safe");
-    let fields: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let r = b.post("/account/password", &fields).await;
+    let r = b.post_fields("/account/password", &form).await;
     assert_eq!(r.status, 303);
     // The session ended; the old password no longer works, the new one does.
     assert_eq!(b.get("/").await.status, 303);
@@ -185,9 +182,8 @@ store_test!(
     the_password_form_counts_wrong_current_passwords,
     |db| async move {
         let app = start(&db).await;
-        let mut b = browser(&app);
-        b.signed_in("caseworker").await;
-        let csrf = Browser::csrf(&b.get("/account/password").await.body);
+        let mut b = signed_in(&app, "caseworker").await;
+        let csrf = b.csrf_of("/account/password").await;
         let attempt = async |b: &mut Browser<'_>, current: &str| {
             b.post(
                 "/account/password",
@@ -214,8 +210,7 @@ store_test!(
         assert_eq!(r.status, 422);
         assert!(r.body.contains("Too many wrong attempts"));
         assert_eq!(
-            browser(&app)
-                .sign_in("caseworker", DEMO_PASSWORD)
+            fresh_sign_in(&app, "caseworker", DEMO_PASSWORD)
                 .await
                 .status,
             422
@@ -260,10 +255,8 @@ store_test!(redirects_stay_on_the_site, |db| async move {
             .await;
         assert_eq!(r.status, 303, "{next:?}");
         assert_eq!(r.location.as_deref(), Some(expected), "{next:?}");
-        let csrf = Browser::csrf(&b.get("/").await.body);
-        let r = b
-            .post("/lang", &[("lang", "fr"), ("csrf", &csrf), ("back", next)])
-            .await;
+        let csrf = b.csrf_of("/").await;
+        let r = b.lang(&csrf, "fr", next).await;
         assert_eq!(r.status, 303, "{next:?}");
         assert_eq!(r.location.as_deref(), Some(expected), "{next:?}");
     }
@@ -313,7 +306,7 @@ store_test!(cookies_behind_tls_carry_the_host_prefix, |db| async move {
     assert!(!b.cookies.contains_key("tabara_session"));
     assert_eq!(b.get("/cases").await.status, 200);
     // Sign-out clears the same cookie.
-    let csrf = Browser::csrf(&b.get("/").await.body);
+    let csrf = b.csrf_of("/").await;
     let out = b.post("/signout", &[("csrf", &csrf)]).await;
     assert_eq!(out.status, 303);
     assert!(!b.cookies.contains_key("__Host-tabara_session"));

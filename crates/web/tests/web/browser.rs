@@ -7,10 +7,12 @@
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use fantoccini::{Client, ClientBuilder, Locator};
+use fantoccini::{Client, ClientBuilder, Locator, elements::Element};
 use tabara_demo::{DEMO_PASSWORD, Demo};
 use tabara_store::Actor;
 use tabara_store::testing::TestDb;
+
+use crate::common::{App, case_with_victim, certified, serve};
 
 struct Driver(Child);
 
@@ -85,12 +87,7 @@ async fn sign_in(c: &Client, base: &str, username: &str) {
     c.goto(&format!("{base}/signin")).await.unwrap();
     fill(c, "username", username).await;
     fill(c, "password", DEMO_PASSWORD).await;
-    c.find(Locator::Css("form.card button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(c, Locator::Css("form.card button[type=submit]")).await;
     wait_for_path(c, |p| p != "/signin").await;
 }
 
@@ -103,11 +100,44 @@ async fn text(c: &Client) -> String {
         .unwrap()
 }
 
+/// The value of the field `id`.
+async fn value(c: &Client, id: &str) -> Option<String> {
+    c.find(Locator::Id(id))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap()
+}
+
+async fn click(c: &Client, at: Locator<'_>) {
+    c.find(at)
+        .await
+        .unwrap_or_else(|e| panic!("{at:?}: {e}"))
+        .click()
+        .await
+        .unwrap();
+}
+
+/// The element `at`, once it is there (within ten seconds).
+async fn appears(c: &Client, at: Locator<'_>) -> Element {
+    c.wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(at)
+        .await
+        .unwrap_or_else(|e| panic!("{at:?} not shown: {e}"))
+}
+
 /// Wait until the page at the given path has loaded (a click does not wait for navigation).
 async fn wait_for_path(c: &Client, pred: impl Fn(&str) -> bool) {
+    wait_for_url(c, |path, _| pred(path)).await
+}
+
+/// Wait until a page whose address (path, query) `pred` accepts has loaded.
+async fn wait_for_url(c: &Client, pred: impl Fn(&str, &str) -> bool) {
     for _ in 0..100 {
         if let Ok(url) = c.current_url().await
-            && pred(url.path())
+            && pred(url.path(), url.query().unwrap_or_default())
             && c.find(Locator::Css("main")).await.is_ok()
         {
             return;
@@ -117,40 +147,11 @@ async fn wait_for_path(c: &Client, pred: impl Fn(&str) -> bool) {
     panic!("page did not load: {:?}", c.current_url().await);
 }
 
-/// A small demo register served on a free port: (database, base address, reference, stop).
-async fn demo_server() -> (
-    TestDb,
-    String,
-    tabara_demo::Reference,
-    tokio::sync::oneshot::Sender<()>,
-) {
+/// A small demo register on SQLite, served on a free port.
+async fn demo_server() -> (TestDb, App) {
     let db = TestDb::sqlite().await;
-    let actor = Actor::system("test");
-    let mut demo = Demo::new(4, 60);
-    let reference = demo.reference().clone();
-    reference
-        .write(
-            &db.store,
-            &actor,
-            &tabara_core::password::hash_password(DEMO_PASSWORD),
-        )
-        .await
-        .unwrap();
-    while let Some(b) = demo.next_batch(100) {
-        db.store.bulk_insert(&actor, &b).await.unwrap();
-    }
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(tabara_web::serve_on(
-        listener,
-        db.store.clone(),
-        tabara_web::Config::default(),
-        async {
-            let _ = stopped.await;
-        },
-    ));
-    (db, base, reference, stop)
+    let app = serve(&db, Demo::new(4, 60), tabara_web::Config::default()).await;
+    (db, app)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -158,40 +159,26 @@ async fn officer_opens_a_case_in_the_browser() {
     let Some((_driver, c)) = browser().await else {
         return;
     };
-    let (db, base, reference, stop) = demo_server().await;
-    let actor = Actor::system("test");
+    let (db, app) = demo_server().await;
+    let base = &app.base;
 
-    sign_in(&c, &base, "officer").await;
+    sign_in(&c, base, "officer").await;
     assert!(
         text(&c).await.contains("Your work"),
         "dashboard after sign-in"
     );
 
     // An invalid form comes back with the errors next to the fields and the typed values kept.
-    c.find(Locator::LinkText("New case"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&c, Locator::LinkText("New case")).await;
     wait_for_path(&c, |p| p == "/cases/new").await;
     fill(&c, "first_name", "Claudine").await;
     fill(&c, "second_name", "Irakoze").await;
     fill(&c, "age", "17").await;
     fill(&c, "citizenship", "BI, ZZ").await;
     select(&c, "gender", "Feminine").await;
-    c.find(Locator::Css("form.intake button[type=submit]"))
+    click(&c, Locator::Css("form.intake button[type=submit]")).await;
+    let err = appears(&c, Locator::Id("err-prs_Citizenship"))
         .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    let err = c
-        .wait()
-        .at_most(Duration::from_secs(10))
-        .for_element(Locator::Id("err-prs_Citizenship"))
-        .await
-        .unwrap_or_else(|e| panic!("no citizenship error shown: {e}"))
         .text()
         .await
         .unwrap();
@@ -201,24 +188,13 @@ async fn officer_opens_a_case_in_the_browser() {
             .await
             .is_ok()
     );
-    let kept = c
-        .find(Locator::Id("first_name"))
-        .await
-        .unwrap()
-        .prop("value")
-        .await
-        .unwrap();
+    let kept = value(&c, "first_name").await;
     assert_eq!(kept.as_deref(), Some("Claudine"));
 
     // Corrected, it opens the case and shows it.
     fill(&c, "citizenship", "BI").await;
     select(&c, "exploitation", "Servitude").await;
-    c.find(Locator::Css("form.intake button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&c, Locator::Css("form.intake button[type=submit]")).await;
     wait_for_path(&c, |p| p.starts_with("/cases/") && p != "/cases/new").await;
     let url = c.current_url().await.unwrap();
     let case_path = url.path().to_string();
@@ -231,78 +207,38 @@ async fn officer_opens_a_case_in_the_browser() {
 
     // Screen the person just registered: age step, one act question, two exploitation
     // questions, screen after screen, then the result; everything else stays "not asked".
-    c.find(Locator::Css("a[href*='/persons/']"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&c, Locator::Css("a[href*='/persons/']")).await;
     wait_for_path(&c, |p| p.contains("/persons/")).await;
-    c.find(Locator::Css("form[action$='/screenings'] button"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&c, Locator::Css("form[action$='/screenings'] button")).await;
     wait_for_path(&c, |p| p.starts_with("/screenings/")).await;
-    let click = |css: &'static str| {
-        let c = c.clone();
-        async move {
-            c.find(Locator::Css(css))
-                .await
-                .unwrap_or_else(|e| panic!("{css}: {e}"))
-                .click()
-                .await
-                .unwrap();
-        }
-    };
-    let step_is = |name: &'static str| {
-        let c = c.clone();
-        async move {
-            for _ in 0..100 {
-                if let Ok(u) = c.current_url().await
-                    && u.query().is_some_and(|q| q.contains(name))
-                    && c.find(Locator::Css("main")).await.is_ok()
-                {
-                    return;
-                }
-                tokio::time::sleep(Duration::from_millis(100)).await;
-            }
-            panic!("step {name} did not load");
-        }
-    };
+    let tap = |css: &'static str| click(&c, Locator::Css(css));
+    let step_is = |name: &'static str| wait_for_url(&c, move |_, query| query.contains(name));
     // The age recorded at intake (17) is carried over; the officer confirms it.
-    let carried = c
-        .find(Locator::Id("age"))
-        .await
-        .unwrap()
-        .prop("value")
-        .await
-        .unwrap();
+    let carried = value(&c, "age").await;
     assert_eq!(carried.as_deref(), Some("17"));
     fill(&c, "age", "17").await;
-    click("button[value=next]").await;
+    tap("button[value=next]").await;
     step_is("step=recruitment-d1").await;
     // The answer is chosen by tapping its label (a large target), not the small radio.
-    click("label.choice:has(input[name=a_act_recruited][value=yes])").await;
+    tap("label.choice:has(input[name=a_act_recruited][value=yes])").await;
     for next in [
         "step=recruitment-d2",
         "step=recruitment-d3",
         "step=movement",
         "step=exploitation-d4",
     ] {
-        click("button[value=next]").await;
+        tap("button[value=next]").await;
         step_is(next).await;
     }
-    click("input[name=a_d4_hours][value=yes]").await;
-    click("input[name=a_d4_pay][value=yes]").await;
+    tap("input[name=a_d4_hours][value=yes]").await;
+    tap("input[name=a_d4_pay][value=yes]").await;
     for next in [
         "step=exploitation-d5-1",
         "step=exploitation-d5-2",
         "step=exploitation-d6",
         "step=facts",
     ] {
-        click("button[value=next]").await;
+        tap("button[value=next]").await;
         step_is(next).await;
     }
     // The step bar shows which steps are done, partly done or to do, by sign and in words.
@@ -322,19 +258,15 @@ async fn officer_opens_a_case_in_the_browser() {
             && bar.contains("○ 3. D2 (to do)"),
         "{bar}"
     );
-    click("button[value=complete]").await;
+    tap("button[value=complete]").await;
     wait_for_path(&c, |p| p.ends_with("/review")).await;
     assert!(text(&c).await.contains("Provisional result"));
-    click("form[action$='/complete'] button").await;
+    tap("form[action$='/complete'] button").await;
     wait_for_path(&c, |p| {
         p.starts_with("/screenings/") && !p.ends_with("/review")
     })
     .await;
-    c.wait()
-        .at_most(Duration::from_secs(10))
-        .for_element(Locator::Id("outcome"))
-        .await
-        .unwrap();
+    appears(&c, Locator::Id("outcome")).await;
     let result = text(&c).await;
     assert!(
         result.contains("Presumed child victim of trafficking")
@@ -346,17 +278,8 @@ async fn officer_opens_a_case_in_the_browser() {
 
     // Switch to French.
     select(&c, "lang", "fr").await;
-    c.find(Locator::Css("header form[action='/lang'] button"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    c.wait()
-        .at_most(Duration::from_secs(10))
-        .for_element(Locator::Css("html[lang=fr]"))
-        .await
-        .unwrap();
+    click(&c, Locator::Css("header form[action='/lang'] button")).await;
+    appears(&c, Locator::Css("html[lang=fr]")).await;
     let page = text(&c).await;
     assert!(
         page.contains("Enfant victime présumé de la traite") && page.contains("Dossiers"),
@@ -369,14 +292,9 @@ async fn officer_opens_a_case_in_the_browser() {
     assert!(screening_path.starts_with("/screenings/"));
 
     // Someone of another agency gets "not found", not the case.
-    c.find(Locator::Css("header form[action='/signout'] button"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&c, Locator::Css("header form[action='/signout'] button")).await;
     wait_for_path(&c, |p| p == "/signin").await;
-    sign_in(&c, &base, "caseworker").await;
+    sign_in(&c, base, "caseworker").await;
     c.goto(&format!("{base}{case_path}")).await.unwrap();
     wait_for_path(&c, |p| p == case_path).await;
     let page = text(&c).await;
@@ -387,74 +305,20 @@ async fn officer_opens_a_case_in_the_browser() {
     assert!(!page.contains("Irakoze"));
 
     // A certificate checked on the public page (no sign-in needed) in the browser.
-    let trainer = reference
-        .users
-        .iter()
-        .find(|u| u.username == "trainer")
-        .unwrap();
-    let session = db
-        .store
-        .create_training_session(
-            &actor,
-            &tabara_store::NewTrainingSession {
-                id: tabara_core::ids::TrainingSessionId::new(),
-                title: "Session de test".into(),
-                starts_on: chrono::NaiveDate::from_ymd_opt(2026, 3, 2).unwrap(),
-                ends_on: chrono::NaiveDate::from_ymd_opt(2026, 3, 2).unwrap(),
-                venue: "Bujumbura".into(),
-                organiser_id: trainer.organisation_id,
-                funding: None,
-                modules: vec![tabara_store::SessionModule {
-                    module: "legal_frameworks".into(),
-                    facilitator_id: None,
-                }],
-                trainers: vec![],
-                rule: tabara_core::training::CompletionRule::default(),
-            },
-        )
-        .await
-        .unwrap();
-    let p = db
-        .store
-        .add_participant(
-            &actor,
-            &tabara_store::NewParticipant {
-                id: tabara_core::ids::ParticipantId::new(),
-                session_id: session.id,
-                user_id: None,
-                full_name: "Aline Niyonkuru".into(),
-                rank: None,
-                unit: None,
-                office_id: None,
-                sex: tabara_core::htcds::Gender::Feminine,
-            },
-        )
-        .await
-        .unwrap();
-    db.store
-        .set_attendance(&actor, p.id, session.starts_on, true)
-        .await
-        .unwrap();
-    db.store
-        .set_scores(&actor, p.id, 1, Some(50), Some(90))
-        .await
-        .unwrap();
-    let cert = db.store.issue_certificate(&actor, p.id).await.unwrap();
+    let (_, cert) = certified(
+        &db,
+        app.user("trainer").organisation_id,
+        "Session de test",
+        "Aline Niyonkuru",
+        tabara_core::htcds::Gender::Feminine,
+    )
+    .await;
     c.goto(&format!("{base}/verify")).await.unwrap();
     wait_for_path(&c, |p| p == "/verify").await;
     fill(&c, "code", &cert.code.to_lowercase()).await;
-    c.find(Locator::Css("form.card button[type=submit]"))
+    click(&c, Locator::Css("form.card button[type=submit]")).await;
+    let result = appears(&c, Locator::Id("result"))
         .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    let result = c
-        .wait()
-        .at_most(Duration::from_secs(10))
-        .for_element(Locator::Id("result"))
-        .await
-        .unwrap()
         .text()
         .await
         .unwrap();
@@ -468,7 +332,7 @@ async fn officer_opens_a_case_in_the_browser() {
     );
 
     c.close().await.unwrap();
-    let _ = stop.send(());
+    drop(app);
     db.finish().await;
 }
 
@@ -499,39 +363,10 @@ async fn pages_fit_a_phone() {
     let Some((_driver, c)) = browser().await else {
         return;
     };
-    let (db, base, reference, stop) = demo_server().await;
-    let officer = reference
-        .users
-        .iter()
-        .find(|u| u.username == "officer")
-        .unwrap();
-    let cases = db
-        .store
-        .list_cases(
-            &tabara_store::CaseFilter {
-                visible_to: Some(officer.viewer()),
-                ..Default::default()
-            },
-            tabara_store::PageRequest {
-                after: None,
-                limit: 50,
-            },
-        )
-        .await
-        .unwrap()
-        .items;
-    let mut target = None;
-    for case in &cases {
-        let persons = db.store.case_persons(case.id).await.unwrap();
-        if let Some(v) = persons
-            .iter()
-            .find(|p| p.involvement.role() == tabara_core::records::PersonRole::Victim)
-        {
-            target = Some((case.clone(), v.person.id));
-            break;
-        }
-    }
-    let (case, person) = target.expect("a case with a victim");
+    let (db, app) = demo_server().await;
+    let base = &app.base;
+    let (case, victim) = case_with_victim(&db, &app.reference, "officer").await;
+    let person = victim.person.id;
     let catalogue = tabara_core::screening::Catalogue::embedded().unwrap();
     let screening = tabara_core::ids::ScreeningId::new();
     db.store
@@ -545,7 +380,7 @@ async fn pages_fit_a_phone() {
         .await
         .unwrap();
 
-    sign_in(&c, &base, "officer").await;
+    sign_in(&c, base, "officer").await;
     c.set_window_size(360, 800).await.unwrap();
     let shots = std::env::var("TABARA_TEST_SCREENSHOTS").ok();
     let mut wrong = Vec::new();
@@ -595,6 +430,6 @@ async fn pages_fit_a_phone() {
     }
     assert!(wrong.is_empty(), "{wrong:#?}");
     c.close().await.unwrap();
-    let _ = stop.send(());
+    drop(app);
     db.finish().await;
 }

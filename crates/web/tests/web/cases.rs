@@ -17,25 +17,11 @@ store_test!(need_to_know_on_pages, |db| async move {
     assert!(b.cookies.contains_key("tabara_session"));
 
     // The list shows exactly the cases the rules let the officer see.
-    let viewer = officer.viewer();
-    let visible = db
-        .store
-        .list_cases(
-            &CaseFilter {
-                visible_to: Some(viewer),
-                ..Default::default()
-            },
-            PageRequest {
-                after: None,
-                limit: 25,
-            },
-        )
-        .await
-        .unwrap();
-    assert!(!visible.items.is_empty());
+    let visible = cases_of(&db, &app, &officer.username, 25).await;
+    assert!(!visible.is_empty());
     let list = b.get("/cases").await;
     assert_eq!(list.status, 200);
-    for c in &visible.items {
+    for c in &visible {
         assert!(list.body.contains(&c.reference), "{} missing", c.reference);
     }
     let all = db
@@ -53,7 +39,7 @@ store_test!(need_to_know_on_pages, |db| async move {
         .items
         .iter()
         .find(|c| {
-            !visible.items.iter().any(|v| v.id == c.id)
+            !visible.iter().any(|v| v.id == c.id)
                 && c.office.as_deref() != Some("Poste frontalier de Gatumba")
         })
         .unwrap();
@@ -69,17 +55,12 @@ store_test!(need_to_know_on_pages, |db| async move {
     );
 
     // Opening a person's identity is audited, naming the user and the person.
-    let case = &visible.items[0];
+    let case = &visible[0];
     let page = b.get(&format!("/cases/{}", case.number)).await;
     assert_eq!(page.status, 200);
     let persons = db.store.case_persons(case.id).await.unwrap();
     let person = &persons[0].person;
-    let before = db
-        .store
-        .audit_trail("person", &person.id.to_string())
-        .await
-        .unwrap()
-        .len();
+    let before = trail(&db, "person", &person.id.to_string()).await.len();
     let p = b
         .get(&format!("/cases/{}/persons/{}", case.number, person.id))
         .await;
@@ -125,29 +106,8 @@ store_test!(roles_without_case_access_see_none, |db| async move {
 
 store_test!(searching_cases_by_a_persons_name, |db| async move {
     let app = start(&db).await;
-    let supervisor = app
-        .reference
-        .users
-        .iter()
-        .find(|u| u.username == "supervisor")
-        .unwrap()
-        .clone();
-    let viewer = supervisor.viewer();
-    let visible = db
-        .store
-        .list_cases(
-            &CaseFilter {
-                visible_to: Some(viewer),
-                ..Default::default()
-            },
-            PageRequest {
-                after: None,
-                limit: 5,
-            },
-        )
-        .await
-        .unwrap();
-    let case = &visible.items[0];
+    let supervisor = app.user("supervisor").clone();
+    let case = &cases_of(&db, &app, "supervisor", 5).await[0];
     let person = db.store.case_persons(case.id).await.unwrap()[0].person.id;
     let (identity, _) = db
         .store
@@ -157,8 +117,7 @@ store_test!(searching_cases_by_a_persons_name, |db| async move {
     let surname = identity.second_name.unwrap();
     let query = format!("{} {}", identity.first_name.unwrap(), &surname[..3]).to_lowercase();
 
-    let mut b = browser(&app);
-    b.signed_in("supervisor").await;
+    let mut b = signed_in(&app, "supervisor").await;
     let events_before = db.store.stats().await.unwrap().audit_entries;
     let r = b
         .get(&format!("/cases?q={}", query.replace(' ', "+")))
@@ -186,8 +145,7 @@ store_test!(searching_cases_by_a_persons_name, |db| async move {
     assert!(none.body.contains("No cases match"));
 
     // Roles without identity access get no search box, and a crafted query is ignored.
-    let mut analyst = browser(&app);
-    analyst.signed_in("analyst").await;
+    let mut analyst = signed_in(&app, "analyst").await;
     let page = analyst
         .get(&format!("/cases?q={}", query.replace(' ', "+")))
         .await;
@@ -218,19 +176,12 @@ fn section<'a>(body: &'a str, title: &str) -> &'a str {
 
 store_test!(the_case_page_tells_its_history_in_words, |db| async move {
     let app = start(&db).await;
-    let case = cases_of(&db, &app, "supervisor", 50)
-        .await
-        .into_iter()
-        .find(|c| c.status == tabara_core::htcds::CaseStatus::Active)
-        .unwrap();
-    let supervisor = app
-        .reference
-        .users
-        .iter()
-        .find(|u| u.username == "supervisor")
-        .unwrap();
-    let mut b = browser(&app);
-    b.signed_in("supervisor").await;
+    let case = case_where(&db, &app, "supervisor", 50, |c| {
+        c.status == tabara_core::htcds::CaseStatus::Active
+    })
+    .await;
+    let supervisor = app.user("supervisor");
+    let mut b = signed_in(&app, "supervisor").await;
     let path = format!("/cases/{}/edit", case.number);
     let form = b.get(&path).await;
     let stored = db.store.case(case.id).await.unwrap();
@@ -252,12 +203,13 @@ store_test!(the_case_page_tells_its_history_in_words, |db| async move {
     assert_eq!(saved.status, 303, "{}", saved.body);
     let page = b.get(&format!("/cases/{}", case.number)).await;
     let csrf = Browser::csrf(&page.body);
-    let commented = b
-        .post(
-            &format!("/cases/{}/comments", case.number),
-            &[("csrf", &csrf), ("body", "Met the family at the post.")],
-        )
-        .await;
+    let commented = comment(
+        &mut b,
+        &csrf,
+        &format!("/cases/{}", case.number),
+        "Met the family at the post.",
+    )
+    .await;
     assert_eq!(commented.status, 303, "{}", commented.body);
 
     let page = b.get(&format!("/cases/{}", case.number)).await.body;
@@ -338,12 +290,7 @@ store_test!(
         context
             .exploitation_types
             .insert(ExploitationType::ForcedMarriage);
-        let supervisor = app
-            .reference
-            .users
-            .iter()
-            .find(|u| u.username == "supervisor")
-            .unwrap();
+        let supervisor = app.user("supervisor");
         db.store
             .update_case_person(
                 &Actor::user(supervisor.id),
@@ -354,8 +301,7 @@ store_test!(
             )
             .await
             .unwrap();
-        let mut b = browser(&app);
-        b.signed_in("supervisor").await;
+        let mut b = signed_in(&app, "supervisor").await;
         let page = b.get(&format!("/cases/{}", case.number)).await;
         assert_eq!(page.status, 200);
         let history = page

@@ -5,7 +5,8 @@ pub(crate) use std::collections::HashMap;
 
 pub(crate) use reqwest::redirect::Policy;
 pub(crate) use tabara_core::Role;
-pub(crate) use tabara_demo::{DEMO_PASSWORD, Demo, Reference};
+pub(crate) use tabara_core::ids::{OfficeId, OrganisationId};
+pub(crate) use tabara_demo::{DEMO_PASSWORD, Demo, DemoUser, Reference};
 pub(crate) use tabara_store::testing::TestDb;
 pub(crate) use tabara_store::{Actor, CaseFilter, PageRequest, Store, store_test};
 
@@ -125,6 +126,53 @@ impl Browser<'_> {
             "{username} signs in"
         );
     }
+
+    /// The token of the form on the page at `path`.
+    pub(crate) async fn csrf_of(&mut self, path: &str) -> String {
+        Self::csrf(&self.get(path).await.body)
+    }
+
+    /// Switch the session's language to `lang`, and come back to `back`.
+    pub(crate) async fn lang(&mut self, csrf: &str, lang: &str, back: &str) -> Reply {
+        self.post("/lang", &[("lang", lang), ("csrf", csrf), ("back", back)])
+            .await
+    }
+
+    /// Post a form read at `version`: its token, that version, and `fields`.
+    pub(crate) async fn post_versioned(
+        &mut self,
+        path: &str,
+        csrf: &str,
+        version: &str,
+        fields: &[(&str, &str)],
+    ) -> Reply {
+        self.post_with(path, &[("csrf", csrf), ("version", version)], fields)
+            .await
+    }
+
+    /// Post the fields `first`, then `fields`.
+    pub(crate) async fn post_with(
+        &mut self,
+        path: &str,
+        first: &[(&str, &str)],
+        fields: &[(&str, &str)],
+    ) -> Reply {
+        let form = [first, fields].concat();
+        self.post(path, &form).await
+    }
+
+    /// Post fields held in any kind of string.
+    pub(crate) async fn post_fields<K: AsRef<str>, V: AsRef<str>>(
+        &mut self,
+        path: &str,
+        fields: &[(K, V)],
+    ) -> Reply {
+        let form: Vec<(&str, &str)> = fields
+            .iter()
+            .map(|(k, v)| (k.as_ref(), v.as_ref()))
+            .collect();
+        self.post(path, &form).await
+    }
 }
 
 pub(crate) async fn start(db: &TestDb) -> App {
@@ -132,9 +180,13 @@ pub(crate) async fn start(db: &TestDb) -> App {
 }
 
 pub(crate) async fn start_with(db: &TestDb, config: tabara_web::Config) -> App {
+    serve(db, Demo::new(9, 300), config).await
+}
+
+/// The register `demo` makes, written to `db` and served on a free port.
+pub(crate) async fn serve(db: &TestDb, mut demo: Demo, config: tabara_web::Config) -> App {
     let store: Store = db.store.clone();
     let actor = Actor::system("test");
-    let mut demo = Demo::new(9, 300);
     let reference = demo.reference().clone();
     let hash = tabara_core::password::hash_password(DEMO_PASSWORD);
     reference.write(&store, &actor, &hash).await.unwrap();
@@ -158,11 +210,58 @@ pub(crate) async fn start_with(db: &TestDb, config: tabara_web::Config) -> App {
     }
 }
 
+impl App {
+    /// The demo agency whose name contains `part`.
+    pub(crate) fn org(&self, part: &str) -> OrganisationId {
+        self.reference
+            .organisations
+            .iter()
+            .find(|o| o.name.contains(part))
+            .unwrap_or_else(|| panic!("no organisation {part}"))
+            .id
+    }
+
+    /// The demo office named `name`.
+    pub(crate) fn office(&self, name: &str) -> OfficeId {
+        self.reference
+            .offices
+            .iter()
+            .find(|o| o.name == name)
+            .unwrap_or_else(|| panic!("no office {name}"))
+            .id
+    }
+
+    /// The demo account `username`.
+    pub(crate) fn user(&self, username: &str) -> &DemoUser {
+        user_of(&self.reference, username)
+    }
+}
+
+fn user_of<'a>(reference: &'a Reference, username: &str) -> &'a DemoUser {
+    reference
+        .users
+        .iter()
+        .find(|u| u.username == username)
+        .unwrap_or_else(|| panic!("no demo user {username}"))
+}
+
 pub(crate) fn browser(app: &App) -> Browser<'_> {
     Browser {
         app,
         cookies: HashMap::new(),
     }
+}
+
+/// A new browser, signed in as the demo user `username` (checked).
+pub(crate) async fn signed_in<'a>(app: &'a App, username: &str) -> Browser<'a> {
+    let mut b = browser(app);
+    b.signed_in(username).await;
+    b
+}
+
+/// A sign-in attempt from a new browser.
+pub(crate) async fn fresh_sign_in(app: &App, username: &str, password: &str) -> Reply {
+    browser(app).sign_in(username, password).await
 }
 
 pub(crate) async fn api_token(db: &TestDb, username: &str) -> String {
@@ -176,6 +275,38 @@ pub(crate) async fn api_token(db: &TestDb, username: &str) -> String {
     token
 }
 
+/// A new case of a girl of 16 in child labour, as an officer types it (with the token, and the
+/// office where the form asks for one).
+pub(crate) const CHILD_INTAKE: &[(&str, &str)] = &[
+    ("opened_on", "2026-01-15"),
+    ("first_name", "Espérance"),
+    ("second_name", "Niyonzima"),
+    ("age", "16"),
+    ("gender", "Feminine"),
+    ("citizenship", "BI"),
+    ("exploitation", "ChildLabour"),
+    ("consent", "1"),
+];
+
+/// Register `person`, with `identity`, in the case `case` as `involvement`.
+pub(crate) async fn add_person(
+    db: &TestDb,
+    case: tabara_core::ids::CaseId,
+    person: &tabara_core::records::Person,
+    identity: &tabara_core::records::PersonIdentity,
+    involvement: &tabara_core::records::Involvement,
+) {
+    let actor = Actor::system("test");
+    db.store
+        .create_person(&actor, person, identity)
+        .await
+        .unwrap();
+    db.store
+        .add_case_person(&actor, case, person.id, involvement)
+        .await
+        .unwrap();
+}
+
 /// The first cases the demo user `username` can see.
 pub(crate) async fn cases_of(
     db: &TestDb,
@@ -183,16 +314,20 @@ pub(crate) async fn cases_of(
     username: &str,
     n: i64,
 ) -> Vec<tabara_store::CaseSummary> {
-    let user = app
-        .reference
-        .users
-        .iter()
-        .find(|u| u.username == username)
-        .unwrap();
+    cases_seen(db, &app.reference, username, n).await
+}
+
+/// The first `n` cases the demo user `username` of `reference` can see.
+pub(crate) async fn cases_seen(
+    db: &TestDb,
+    reference: &Reference,
+    username: &str,
+    n: i64,
+) -> Vec<tabara_store::CaseSummary> {
     db.store
         .list_cases(
             &CaseFilter {
-                visible_to: Some(user.viewer()),
+                visible_to: Some(user_of(reference, username).viewer()),
                 ..Default::default()
             },
             PageRequest {
@@ -203,6 +338,104 @@ pub(crate) async fn cases_of(
         .await
         .unwrap()
         .items
+}
+
+/// The first of the 50 first cases `username` sees that has a victim, and that victim.
+pub(crate) async fn case_with_victim(
+    db: &TestDb,
+    reference: &Reference,
+    username: &str,
+) -> (tabara_store::CaseSummary, tabara_store::CasePerson) {
+    for case in cases_seen(db, reference, username, 50).await {
+        let persons = db.store.case_persons(case.id).await.unwrap();
+        if let Some(v) = persons
+            .into_iter()
+            .find(|p| p.involvement.role() == tabara_core::records::PersonRole::Victim)
+        {
+            return (case, v);
+        }
+    }
+    panic!("{username} reaches no case with a victim");
+}
+
+/// A one-day session of `organiser` on the legal frameworks, and its certificate for
+/// `holder`, who attended and passed.
+pub(crate) async fn certified(
+    db: &TestDb,
+    organiser: OrganisationId,
+    title: &str,
+    holder: &str,
+    sex: tabara_core::htcds::Gender,
+) -> (
+    tabara_store::TrainingSession,
+    tabara_store::CertificateRecord,
+) {
+    let actor = Actor::system("test");
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 3, 2).unwrap();
+    let session = db
+        .store
+        .create_training_session(
+            &actor,
+            &tabara_store::NewTrainingSession {
+                id: tabara_core::ids::TrainingSessionId::new(),
+                title: title.into(),
+                starts_on: day,
+                ends_on: day,
+                venue: "Bujumbura".into(),
+                organiser_id: organiser,
+                funding: None,
+                modules: vec![tabara_store::SessionModule {
+                    module: "legal_frameworks".into(),
+                    facilitator_id: None,
+                }],
+                trainers: vec![],
+                rule: tabara_core::training::CompletionRule::default(),
+            },
+        )
+        .await
+        .unwrap();
+    let p = db
+        .store
+        .add_participant(
+            &actor,
+            &tabara_store::NewParticipant {
+                id: tabara_core::ids::ParticipantId::new(),
+                session_id: session.id,
+                user_id: None,
+                full_name: holder.into(),
+                rank: None,
+                unit: None,
+                office_id: None,
+                sex,
+            },
+        )
+        .await
+        .unwrap();
+    db.store
+        .set_attendance(&actor, p.id, day, true)
+        .await
+        .unwrap();
+    db.store
+        .set_scores(&actor, p.id, 1, Some(50), Some(90))
+        .await
+        .unwrap();
+    let cert = db.store.issue_certificate(&actor, p.id).await.unwrap();
+    (session, cert)
+}
+
+/// The first of the `n` first cases `username` sees that `pred` accepts.
+pub(crate) async fn case_where(
+    db: &TestDb,
+    app: &App,
+    username: &str,
+    n: i64,
+    pred: impl Fn(&tabara_store::CaseSummary) -> bool,
+) -> tabara_store::CaseSummary {
+    cases_of(db, app, username, n)
+        .await
+        .into_iter()
+        .find(|c| pred(c))
+        .unwrap_or_else(|| panic!("no such case among the {n} first of {username}"))
 }
 
 /// The value of the hidden field `name` in a page.
@@ -251,15 +484,34 @@ pub(crate) async fn choose_password(b: &mut Browser<'_>, new: &str) {
     assert_eq!(r.status, 303, "{}", r.body);
 }
 
+/// The audit actions on the account `username`, oldest first.
 pub(crate) async fn actions(db: &TestDb, username: &str) -> Vec<String> {
     let u = db.store.user_by_username(username).await.unwrap().unwrap();
+    trail(db, "user", &u.id.to_string()).await
+}
+
+/// The audit actions on the record `id` of kind `kind`, oldest first.
+pub(crate) async fn trail(db: &TestDb, kind: &str, id: &str) -> Vec<String> {
     db.store
-        .audit_trail("user", &u.id.to_string())
+        .audit_trail(kind, id)
         .await
         .unwrap()
         .into_iter()
         .map(|e| e.action)
         .collect()
+}
+
+/// What the audit log appended after `head`, which moves on to its end.
+pub(crate) async fn audit_since(db: &TestDb, head: &mut i64) -> Vec<tabara_store::AuditEntry> {
+    let mut entries = Vec::new();
+    loop {
+        let more = db.store.audit_entries(*head, 500).await.unwrap();
+        let Some(last) = more.last() else {
+            return entries;
+        };
+        *head = last.seq;
+        entries.extend(more);
+    }
 }
 
 /// The value of attribute `name` in the tag `tag` (`<input … name="x" …>`), entities decoded.
@@ -340,4 +592,81 @@ pub(crate) fn set(fields: &mut Vec<(String, String)>, name: &str, value: &str) {
         Some(field) => field.1 = value.to_string(),
         None => fields.push((name.to_string(), value.to_string())),
     }
+}
+
+/// Where a sign-in from a new browser leads (`None`: it is refused).
+pub(crate) async fn lands(app: &App, username: &str, password: &str) -> Option<String> {
+    fresh_sign_in(app, username, password).await.location
+}
+
+/// An administrator's form on the account `username`: `reset`, `disable` or `enable`.
+pub(crate) async fn account_form(
+    admin: &mut Browser<'_>,
+    csrf: &str,
+    username: &str,
+    what: &str,
+) -> Reply {
+    admin
+        .post(
+            &format!("/admin/users/{username}/{what}"),
+            &[("csrf", csrf)],
+        )
+        .await
+}
+
+/// An administrator's decision on the account request `id`: `approve` or `refuse`.
+pub(crate) async fn decide(admin: &mut Browser<'_>, csrf: &str, id: &str, what: &str) -> Reply {
+    admin
+        .post(&format!("/admin/requests/{id}/{what}"), &[("csrf", csrf)])
+        .await
+}
+
+/// The new-account form, as an administrator posts it.
+pub(crate) async fn create_account(
+    admin: &mut Browser<'_>,
+    csrf: &str,
+    username: &str,
+    display_name: &str,
+    role: &str,
+    organisation: &str,
+    office: Option<&str>,
+) -> Reply {
+    let mut form = vec![
+        ("csrf", csrf),
+        ("username", username),
+        ("display_name", display_name),
+        ("role", role),
+        ("organisation", organisation),
+    ];
+    form.extend(office.map(|o| ("office", o)));
+    admin.post("/admin/users/new", &form).await
+}
+
+/// Share the case at `case_path` with `organisation` for `reason`, to read or for editing.
+pub(crate) async fn share(
+    b: &mut Browser<'_>,
+    csrf: &str,
+    case_path: &str,
+    organisation: &str,
+    reason: &str,
+    may_edit: bool,
+) -> Reply {
+    let mut form = vec![
+        ("csrf", csrf),
+        ("organisation", organisation),
+        ("reason", reason),
+    ];
+    if may_edit {
+        form.push(("may_edit", "1"));
+    }
+    b.post(&format!("{case_path}/shares"), &form).await
+}
+
+/// Comment on the case at `case_path`.
+pub(crate) async fn comment(b: &mut Browser<'_>, csrf: &str, case_path: &str, body: &str) -> Reply {
+    b.post(
+        &format!("{case_path}/comments"),
+        &[("csrf", csrf), ("body", body)],
+    )
+    .await
 }

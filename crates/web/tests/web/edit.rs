@@ -6,13 +6,11 @@ store_test!(
     editing_a_case_with_validation_and_conflicts,
     |db| async move {
         let app = start(&db).await;
-        let case = cases_of(&db, &app, "supervisor", 50)
-            .await
-            .into_iter()
-            .find(|c| c.status == tabara_core::htcds::CaseStatus::Active)
-            .unwrap();
-        let mut b = browser(&app);
-        b.signed_in("supervisor").await;
+        let case = case_where(&db, &app, "supervisor", 50, |c| {
+            c.status == tabara_core::htcds::CaseStatus::Active
+        })
+        .await;
+        let mut b = signed_in(&app, "supervisor").await;
         let form = b.get(&format!("/cases/{}/edit", case.number)).await;
         assert_eq!(form.status, 200);
         let csrf = Browser::csrf(&form.body);
@@ -25,11 +23,11 @@ store_test!(
         // Closed without a closing date, and a malformed opening date: both errors at their field,
         // the typed values kept, nothing stored.
         let bad = b
-            .post(
+            .post_versioned(
                 &path,
+                &csrf,
+                &version,
                 &[
-                    ("csrf", &csrf),
-                    ("version", &version),
                     ("status", "Closed"),
                     ("opened_on", "23/11/2026"),
                     ("closed_on", ""),
@@ -43,11 +41,11 @@ store_test!(
         assert!(bad.body.contains("value=\"23/11/2026\""));
         assert!(bad.body.contains("Victim returned home"));
         let bad2 = b
-            .post(
+            .post_versioned(
                 &path,
+                &csrf,
+                &version,
                 &[
-                    ("csrf", &csrf),
-                    ("version", &version),
                     ("status", "Closed"),
                     ("opened_on", &opened),
                     ("closed_on", ""),
@@ -64,10 +62,7 @@ store_test!(
 
         // A forged token changes nothing.
         let forged = b
-            .post(
-                &path,
-                &[("csrf", "x"), ("version", &version), ("status", "Closed")],
-            )
+            .post_versioned(&path, "x", &version, &[("status", "Closed")])
             .await;
         assert_eq!(forged.status, 403);
 
@@ -97,10 +92,8 @@ store_test!(
                 ),
             ]
         };
-        let as_refs = |f: &Vec<(String, String)>| -> Vec<(String, String)> { f.clone() };
-        let f = as_refs(&fields(&version));
-        let pairs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-        let conflict = b.post(&path, &pairs).await;
+        let f = fields(&version);
+        let conflict = b.post_fields(&path, &f).await;
         assert_eq!(conflict.status, 422);
         assert!(conflict.body.contains("id=\"form-conflict\""));
         assert!(conflict.body.contains("Follow Up"), "stored status shown");
@@ -111,8 +104,7 @@ store_test!(
         let new_version = hidden(&conflict.body, "version");
         assert_eq!(new_version, (stored.version + 1).to_string());
         let f = fields(&new_version);
-        let pairs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-        let saved = b.post(&path, &pairs).await;
+        let saved = b.post_fields(&path, &f).await;
         assert_eq!(saved.status, 303, "{}", saved.body);
         let after = db.store.case(case.id).await.unwrap();
         assert_eq!(after.facts.status, tabara_core::htcds::CaseStatus::Closed);
@@ -126,12 +118,7 @@ store_test!(
             .audit_trail("case", &case.id.to_string())
             .await
             .unwrap();
-        let supervisor = app
-            .reference
-            .users
-            .iter()
-            .find(|u| u.username == "supervisor")
-            .unwrap();
+        let supervisor = app.user("supervisor");
         assert!(
             trail.iter().any(
                 |e| e.action == "case.update" && e.actor == Actor::user(supervisor.id).as_str()
@@ -148,8 +135,7 @@ store_test!(
         let v = hidden(&form.body, "version");
         let mut f = fields(&v);
         f.push(("owner".to_string(), supervisor.id.to_string()));
-        let pairs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-        assert_eq!(b.post(&path, &pairs).await.status, 303);
+        assert_eq!(b.post_fields(&path, &f).await.status, 303);
         assert_eq!(
             db.store.case(case.id).await.unwrap().owner_id,
             Some(supervisor.id)
@@ -170,15 +156,9 @@ store_test!(
         let person = db.store.case_persons(case.id).await.unwrap()[0]
             .person
             .clone();
-        let mut b = browser(&app);
-        b.signed_in("investigator").await;
+        let mut b = signed_in(&app, "investigator").await;
         let path = format!("/cases/{}/persons/{}/edit", case.number, person.id);
-        let reads_before = db
-            .store
-            .audit_trail("person", &person.id.to_string())
-            .await
-            .unwrap()
-            .len();
+        let reads_before = trail(&db, "person", &person.id.to_string()).await.len();
         let form = b.get(&path).await;
         assert_eq!(form.status, 200);
         let reads_after = db
@@ -196,14 +176,17 @@ store_test!(
         let fv = hidden(&form.body, "facts_version");
         let iv = hidden(&form.body, "identity_version");
         let gender = person.facts.gender.as_str();
+        let versions = [
+            ("csrf", csrf.as_str()),
+            ("facts_version", &fv),
+            ("identity_version", &iv),
+        ];
 
         let bad = b
-            .post(
+            .post_with(
                 &path,
+                &versions,
                 &[
-                    ("csrf", &csrf),
-                    ("facts_version", &fv),
-                    ("identity_version", &iv),
                     ("first_name", "Aline"),
                     ("second_name", "Ndayishimiye"),
                     ("gender", gender),
@@ -217,12 +200,10 @@ store_test!(
         assert!(bad.body.contains("id=\"err-prs_MobilePhone\""));
         assert!(bad.body.contains("value=\"BI, XX\""));
         let good = b
-            .post(
+            .post_with(
                 &path,
+                &versions,
                 &[
-                    ("csrf", &csrf),
-                    ("facts_version", &fv),
-                    ("identity_version", &iv),
                     ("first_name", "Aline"),
                     ("second_name", "Ndayishimiye"),
                     ("gender", gender),
@@ -253,15 +234,10 @@ store_test!(
 
         // The same form again, based on the old versions: refused as a whole, nothing half-saved.
         let stale = b
-            .post(
+            .post_with(
                 &path,
-                &[
-                    ("csrf", &csrf),
-                    ("facts_version", &fv),
-                    ("identity_version", &iv),
-                    ("first_name", "Other"),
-                    ("gender", gender),
-                ],
+                &versions,
+                &[("first_name", "Other"), ("gender", gender)],
             )
             .await;
         assert_eq!(stale.status, 422);
@@ -279,34 +255,21 @@ store_test!(
 store_test!(comments_and_shares_from_the_case_page, |db| async move {
     let app = start(&db).await;
     // A case of the judicial police that the IOM caseworker cannot see yet.
-    let case = cases_of(&db, &app, "supervisor", 50)
-        .await
-        .into_iter()
-        .find(|c| c.organisation == "Police Judiciaire (PJ)")
-        .unwrap();
-    let mut caseworker = browser(&app);
-    caseworker.signed_in("caseworker").await;
+    let case = case_where(&db, &app, "supervisor", 50, |c| {
+        c.organisation == "Police Judiciaire (PJ)"
+    })
+    .await;
+    let mut caseworker = signed_in(&app, "caseworker").await;
     let page_path = format!("/cases/{}", case.number);
     assert_eq!(caseworker.get(&page_path).await.status, 404);
 
-    let mut b = browser(&app);
-    b.signed_in("supervisor").await;
+    let mut b = signed_in(&app, "supervisor").await;
     let page = b.get(&page_path).await;
     let csrf = Browser::csrf(&page.body);
-    let empty = b
-        .post(
-            &format!("{page_path}/comments"),
-            &[("csrf", &csrf), ("body", "  ")],
-        )
-        .await;
+    let empty = comment(&mut b, &csrf, &page_path, "  ").await;
     assert_eq!(empty.status, 422);
     assert!(empty.body.contains("id=\"err-comment\""));
-    let ok = b
-        .post(
-            &format!("{page_path}/comments"),
-            &[("csrf", &csrf), ("body", "Victim moved to the IOM shelter")],
-        )
-        .await;
+    let ok = comment(&mut b, &csrf, &page_path, "Victim moved to the IOM shelter").await;
     assert_eq!(ok.status, 303);
     assert!(
         b.get(&page_path)
@@ -322,25 +285,19 @@ store_test!(comments_and_shares_from_the_case_page, |db| async move {
         .find(|o| o.name.starts_with("OIM"))
         .unwrap();
     let iom_id = iom.id.to_string();
-    let no_reason = b
-        .post(
-            &format!("{page_path}/shares"),
-            &[("csrf", &csrf), ("organisation", &iom_id), ("reason", "")],
-        )
-        .await;
+    let no_reason = share(&mut b, &csrf, &page_path, &iom_id, "", false).await;
     assert_eq!(no_reason.status, 422);
     assert!(no_reason.body.contains("id=\"err-share\""));
     assert_eq!(caseworker.get(&page_path).await.status, 404);
-    let shared = b
-        .post(
-            &format!("{page_path}/shares"),
-            &[
-                ("csrf", &csrf),
-                ("organisation", &iom_id),
-                ("reason", "Assistance and shelter"),
-            ],
-        )
-        .await;
+    let shared = share(
+        &mut b,
+        &csrf,
+        &page_path,
+        &iom_id,
+        "Assistance and shelter",
+        false,
+    )
+    .await;
     assert_eq!(shared.status, 303);
     let seen = caseworker.get(&page_path).await;
     assert_eq!(
@@ -348,16 +305,7 @@ store_test!(comments_and_shares_from_the_case_page, |db| async move {
         "shared with IOM: the caseworker now reads it"
     );
     assert!(seen.body.contains("Assistance and shelter"));
-    let again = b
-        .post(
-            &format!("{page_path}/shares"),
-            &[
-                ("csrf", &csrf),
-                ("organisation", &iom_id),
-                ("reason", "again"),
-            ],
-        )
-        .await;
+    let again = share(&mut b, &csrf, &page_path, &iom_id, "again", false).await;
     assert_eq!(again.status, 422);
     db.finish().await;
 });
@@ -390,8 +338,7 @@ store_test!(
             .await
             .unwrap();
         let reads = identity_reads(&db, suspect.id).await;
-        let mut b = browser(&app);
-        b.signed_in("caseworker").await;
+        let mut b = signed_in(&app, "caseworker").await;
         let path = format!("/cases/{}/persons/{}/edit", case.number, suspect.id);
         let form = b.get(&path).await;
         assert_eq!(form.status, 200);

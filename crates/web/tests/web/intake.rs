@@ -6,8 +6,7 @@ store_test!(
     opening_a_case_with_an_invalid_then_a_valid_form,
     |db| async move {
         let app = start(&db).await;
-        let mut b = browser(&app);
-        b.signed_in("officer").await;
+        let mut b = signed_in(&app, "officer").await;
         let form_page = b.get("/cases/new").await;
         assert_eq!(form_page.status, 200);
         let csrf = Browser::csrf(&form_page.body);
@@ -80,8 +79,7 @@ store_test!(
         // A forged form is refused; roles that do not record intake do not get the form.
         fields[0] = ("csrf", "forged");
         assert_eq!(b.post("/cases/new", &fields).await.status, 403);
-        let mut analyst = browser(&app);
-        analyst.signed_in("analyst").await;
+        let mut analyst = signed_in(&app, "analyst").await;
         assert_eq!(analyst.get("/cases/new").await.status, 404);
         assert!(!analyst.get("/").await.body.contains("/cases/new"));
         db.finish().await;
@@ -90,18 +88,7 @@ store_test!(
 
 /// A form for a new case, opened at `office` (empty: no office field).
 fn intake_fields<'a>(csrf: &'a str, office: &'a str) -> Vec<(&'a str, &'a str)> {
-    vec![
-        ("csrf", csrf),
-        ("opened_on", "2026-01-15"),
-        ("office", office),
-        ("first_name", "Espérance"),
-        ("second_name", "Niyonzima"),
-        ("age", "16"),
-        ("gender", "Feminine"),
-        ("citizenship", "BI"),
-        ("exploitation", "ChildLabour"),
-        ("consent", "1"),
-    ]
+    [&[("csrf", csrf), ("office", office)], CHILD_INTAKE].concat()
 }
 
 store_test!(
@@ -114,8 +101,7 @@ store_test!(
             if !decide(u.role, Action::CreateCase, None).allowed() {
                 continue;
             }
-            let mut b = browser(&app);
-            b.signed_in(&u.username).await;
+            let mut b = signed_in(&app, &u.username).await;
             let form = b.get("/cases/new").await;
             assert_eq!(form.status, 200, "{}", u.username);
             let csrf = Browser::csrf(&form.body);
@@ -182,9 +168,8 @@ store_test!(
             "officer, investigator, caseworker, child protection"
         );
         // Another agency's office is refused, even for an agency without offices.
-        let mut cp = browser(&app);
-        cp.signed_in("childprotection").await;
-        let csrf = Browser::csrf(&cp.get("/cases/new").await.body);
+        let mut cp = signed_in(&app, "childprotection").await;
+        let csrf = cp.csrf_of("/cases/new").await;
         let foreign = app.reference.offices[0].id.to_string();
         let r = cp.post("/cases/new", &intake_fields(&csrf, &foreign)).await;
         assert_eq!(r.status, 422);

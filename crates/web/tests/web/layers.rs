@@ -4,25 +4,17 @@ use crate::common::*;
 
 store_test!(language_switch_and_page_weight, |db| async move {
     let app = start(&db).await;
-    let mut b = browser(&app);
-    b.signed_in("supervisor").await;
+    let mut b = signed_in(&app, "supervisor").await;
     let home = b.get("/").await;
     let csrf = Browser::csrf(&home.body);
-    let r = b
-        .post(
-            "/lang",
-            &[("lang", "fr"), ("csrf", &csrf), ("back", "/cases")],
-        )
-        .await;
+    let r = b.lang(&csrf, "fr", "/cases").await;
     assert_eq!((r.status, r.location.as_deref()), (303, Some("/cases")));
     let list = b.get("/cases").await;
     assert!(
         list.body.contains("<html lang=\"fr\">") && list.body.contains(">Dossiers<"),
         "page not in French"
     );
-    let rn = b
-        .post("/lang", &[("lang", "rn"), ("csrf", &csrf), ("back", "/")])
-        .await;
+    let rn = b.lang(&csrf, "rn", "/").await;
     assert_eq!(rn.status, 303);
     let home = b.get("/").await;
     assert!(home.body.contains("Amadosiye"), "Kirundi navigation");
@@ -49,15 +41,9 @@ store_test!(language_switch_and_page_weight, |db| async move {
     db.finish().await;
 });
 
-async fn post_pairs(b: &mut Browser<'_>, path: &str, pairs: Vec<(&'static str, String)>) -> Reply {
-    let form: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    b.post(path, &form).await
-}
-
 store_test!(authenticated_answers_are_never_cached, |db| async move {
     let app = start(&db).await;
-    let mut b = browser(&app);
-    b.signed_in("supervisor").await;
+    let mut b = signed_in(&app, "supervisor").await;
     let case = cases_of(&db, &app, "supervisor", 1).await.remove(0);
     let token = api_token(&db, "supervisor").await;
     let mut replies = Vec::new();
@@ -72,8 +58,7 @@ store_test!(authenticated_answers_are_never_cached, |db| async move {
         .await
         .unwrap();
     replies.push(("/api/v1/cases".into(), api.headers().clone()));
-    let mut t = browser(&app);
-    t.signed_in("trainer").await;
+    let mut t = signed_in(&app, "trainer").await;
     let csv = t.get("/training/reports/by-sex").await;
     replies.push(("/training/reports/by-sex".into(), csv.headers));
     for (path, headers) in &replies {
@@ -94,8 +79,7 @@ store_test!(
     broken_cursors_and_huge_numbers_answer_cleanly,
     |db| async move {
         let app = start(&db).await;
-        let mut t = browser(&app);
-        t.signed_in("trainer").await;
+        let mut t = signed_in(&app, "trainer").await;
         let unknown = uuid::Uuid::now_v7();
         for path in [
             format!("/training?after={unknown}"),
@@ -206,8 +190,7 @@ store_test!(
     control_characters_bad_dates_and_unknown_values_are_refused,
     |db| async move {
         let app = start(&db).await;
-        let mut b = browser(&app);
-        b.signed_in("officer").await;
+        let mut b = signed_in(&app, "officer").await;
         let form_page = b.get("/cases/new").await;
         let csrf = Browser::csrf(&form_page.body);
         let office = app.reference.users[0].office_id.unwrap().to_string();
@@ -224,12 +207,9 @@ store_test!(
                 ("trafficking_status", status.to_string()),
             ]
         };
-        let escape = post_pairs(
-            &mut b,
-            "/cases/new",
-            fields("Jean\u{1b}[2J", "2026-11-01", ""),
-        )
-        .await;
+        let escape = b
+            .post_fields("/cases/new", &fields("Jean\u{1b}[2J", "2026-11-01", ""))
+            .await;
         assert_eq!(escape.status, 422, "{}", escape.body);
         assert!(escape.body.contains("id=\"err-prs_FirstName\""));
         assert!(escape.body.contains("control character"));
@@ -243,17 +223,18 @@ store_test!(
                 "err-{id} is described by no input"
             );
         }
-        let nul = post_pairs(&mut b, "/cases/new", fields("Jean\u{0}", "2026-11-01", "")).await;
+        let nul = b
+            .post_fields("/cases/new", &fields("Jean\u{0}", "2026-11-01", ""))
+            .await;
         assert_eq!(nul.status, 422);
-        let old = post_pairs(&mut b, "/cases/new", fields("Jean", "0201-11-01", "")).await;
+        let old = b
+            .post_fields("/cases/new", &fields("Jean", "0201-11-01", ""))
+            .await;
         assert_eq!(old.status, 422);
         assert!(old.body.contains("id=\"err-cas_OpenedOn\""));
-        let unknown = post_pairs(
-            &mut b,
-            "/cases/new",
-            fields("Jean", "2026-11-01", "SomethingElse"),
-        )
-        .await;
+        let unknown = b
+            .post_fields("/cases/new", &fields("Jean", "2026-11-01", "SomethingElse"))
+            .await;
         assert_eq!(unknown.status, 422);
         assert!(unknown.body.contains("id=\"err-vic_TraffickingStatus\""));
         assert_eq!(
@@ -261,34 +242,27 @@ store_test!(
             before.cases,
             "nothing stored"
         );
-        let ok = post_pairs(
-            &mut b,
-            "/cases/new",
-            fields("Jean", "2026-11-01", "PossibleVictimOfTrafficking"),
-        )
-        .await;
+        let ok = b
+            .post_fields(
+                "/cases/new",
+                &fields("Jean", "2026-11-01", "PossibleVictimOfTrafficking"),
+            )
+            .await;
         assert_eq!(ok.status, 303, "{}", ok.body);
         let case_path = ok.location.unwrap();
 
         // Comments keep their line breaks and refuse the rest.
         let page = b.get(&case_path).await;
         let csrf = Browser::csrf(&page.body);
-        let bell = b
-            .post(
-                &format!("{case_path}/comments"),
-                &[("csrf", &csrf), ("body", "Seen at the border\u{7}")],
-            )
-            .await;
+        let bell = comment(&mut b, &csrf, &case_path, "Seen at the border\u{7}").await;
         assert_eq!(bell.status, 422);
-        let lines = b
-            .post(
-                &format!("{case_path}/comments"),
-                &[
-                    ("csrf", &csrf),
-                    ("body", "Seen at the border.\r\nTaken to the shelter."),
-                ],
-            )
-            .await;
+        let lines = comment(
+            &mut b,
+            &csrf,
+            &case_path,
+            "Seen at the border.\r\nTaken to the shelter.",
+        )
+        .await;
         assert_eq!(lines.status, 303);
 
         // An unknown filter value is said, not silently ignored.

@@ -2,12 +2,27 @@
 
 use crate::common::*;
 
+/// The form of a stock movement: `quantity` of `item` received into `store` on `on`, or
+/// distributed from it `to` an office.
+fn movement<'a>(
+    csrf: &'a str,
+    item: &'a str,
+    store: &'a str,
+    to: Option<&'a str>,
+    quantity: &'a str,
+    on: &'a str,
+) -> Vec<(&'a str, &'a str)> {
+    let mut form = vec![("csrf", csrf), ("item", item), ("store", store)];
+    form.extend(to.map(|to| ("to", to)));
+    form.extend([("quantity", quantity), ("on", on)]);
+    form
+}
+
 store_test!(
     awareness_materials_stock_and_distributions,
     |db| async move {
         let app = start(&db).await;
-        let mut t = browser(&app);
-        t.signed_in("trainer").await;
+        let mut t = signed_in(&app, "trainer").await;
         let page = t.get("/training/materials").await;
         assert_eq!(page.status, 200);
         let csrf = Browser::csrf(&page.body);
@@ -45,57 +60,19 @@ store_test!(
             .unwrap()
             .id
             .to_string();
-        let post = app
-            .reference
-            .offices
-            .iter()
-            .find(|o| o.name == "Poste frontalier de Gatumba")
-            .unwrap();
-        let post_id = post.id.to_string();
-        let r = t
-            .post(
-                "/training/materials/receive",
-                &[
-                    ("csrf", &csrf),
-                    ("item", &item),
-                    ("store", &store),
-                    ("quantity", "10"),
-                    ("on", "2026-03-01"),
-                ],
-            )
-            .await;
+        let post_id = app.office("Poste frontalier de Gatumba").to_string();
+        let received = movement(&csrf, &item, &store, None, "10", "2026-03-01");
+        let r = t.post("/training/materials/receive", &received).await;
         assert_eq!(r.status, 303, "{}", r.body);
         let r = t.get(&r.location.unwrap()).await;
         assert!(r.body.contains("Now in that store: 10"), "{}", r.body);
-        let d = t
-            .post(
-                "/training/materials/distribute",
-                &[
-                    ("csrf", &csrf),
-                    ("item", &item),
-                    ("store", &store),
-                    ("to", &post_id),
-                    ("quantity", "4"),
-                    ("on", "2026-03-05"),
-                ],
-            )
-            .await;
+        let distributed = movement(&csrf, &item, &store, Some(&post_id), "4", "2026-03-05");
+        let d = t.post("/training/materials/distribute", &distributed).await;
         assert_eq!(d.status, 303, "{}", d.body);
         let d = t.get(&d.location.unwrap()).await;
         assert!(d.body.contains("Now in that store: 6"), "{}", d.body);
-        let short = t
-            .post(
-                "/training/materials/distribute",
-                &[
-                    ("csrf", &csrf),
-                    ("item", &item),
-                    ("store", &store),
-                    ("to", &post_id),
-                    ("quantity", "7"),
-                    ("on", "2026-03-06"),
-                ],
-            )
-            .await;
+        let too_many = movement(&csrf, &item, &store, Some(&post_id), "7", "2026-03-06");
+        let short = t.post("/training/materials/distribute", &too_many).await;
         assert_eq!(short.status, 422);
         assert!(short.body.contains("cannot go below zero"));
         let listed = t.get("/training/materials").await;
@@ -104,8 +81,7 @@ store_test!(
             received.contains("Poste frontalier de Gatumba") && received.contains("5 Mar 2026")
         );
         assert_eq!(db.store.material_stock().await.unwrap()[0].quantity, 6);
-        let mut officer = browser(&app);
-        officer.signed_in("officer").await;
+        let mut officer = signed_in(&app, "officer").await;
         assert_eq!(officer.get("/training/materials").await.status, 404);
         db.finish().await;
     }

@@ -13,8 +13,6 @@
 
 use std::collections::BTreeSet;
 
-use tabara_core::ids::PersonId;
-
 use crate::common::*;
 use crate::policy::{Want, may_global, may_on_case, reaches, reads_identity, route_needs};
 use crate::world::{Requester, Target, World, fill, targets, world};
@@ -111,7 +109,7 @@ pub(crate) async fn send<'a>(
         None => {
             let token = match csrf {
                 Some(t) => t.to_string(),
-                None => Browser::csrf(&anonymous.get("/signin").await.body),
+                None => anonymous.csrf_of("/signin").await,
             };
             (anonymous, token)
         }
@@ -130,15 +128,7 @@ pub(crate) async fn send<'a>(
 /// The audit log's last position, moved on to its end: how many entries were appended since
 /// `head` was last moved.
 pub(crate) async fn audit_grown(db: &TestDb, head: &mut i64) -> usize {
-    let mut grown = 0;
-    loop {
-        let entries = db.store.audit_entries(*head, 500).await.unwrap();
-        let Some(last) = entries.last() else {
-            return grown;
-        };
-        *head = last.seq;
-        grown += entries.len();
-    }
+    audit_since(db, head).await.len()
 }
 
 /// Keep the account request waiting: an administrator's approval or refusal decides it, so
@@ -152,17 +142,6 @@ async fn keep_request_waiting(db: &TestDb, world: &mut World<'_>) {
             .await
             .unwrap();
     }
-}
-
-/// Reads of a person's identity in the audit log.
-async fn identity_read_count(db: &TestDb, person: PersonId) -> usize {
-    db.store
-        .audit_trail("person", &person.to_string())
-        .await
-        .unwrap()
-        .iter()
-        .filter(|e| e.action == "person_identity.read")
-        .count()
 }
 
 store_test!(access_matrix_from_the_route_table, |db| async move {
@@ -226,7 +205,7 @@ store_test!(access_matrix_from_the_route_table, |db| async move {
                     _ => None,
                 };
                 let reads_before = match person {
-                    Some((id, _)) if who.is_some() => identity_read_count(&db, id).await,
+                    Some((id, _)) if who.is_some() => identity_reads(&db, id).await,
                     _ => 0,
                 };
                 if route.method == "POST" {
@@ -297,7 +276,7 @@ store_test!(access_matrix_from_the_route_table, |db| async move {
                     let allowed = reads_identity(user.role, user.rel(&world.cases[c]), person_role);
                     let shows = reply.status == 200
                         && !reply.body.contains("does not give access to this person");
-                    let audited = identity_read_count(&db, id).await - reads_before;
+                    let audited = identity_reads(&db, id).await - reads_before;
                     if shows != allowed || audited != usize::from(allowed) {
                         wrong.push(format!(
                             "{name} identity of the {record}: shown={shows}, audited={audited}, \

@@ -2,6 +2,65 @@
 
 use crate::common::*;
 
+/// A screening started from the page of a person: the page's token, the first step's address,
+/// and the screening's.
+struct Started {
+    csrf: String,
+    location: String,
+    path: String,
+}
+
+/// Start a screening from the person page at `person_path`, which offers it.
+async fn start_screening(b: &mut Browser<'_>, person_path: &str) -> Started {
+    let page = b.get(person_path).await;
+    assert!(page.body.contains("Start a screening"), "{}", page.body);
+    let csrf = Browser::csrf(&page.body);
+    let started = b
+        .post(&format!("{person_path}/screenings"), &[("csrf", &csrf)])
+        .await;
+    assert_eq!(started.status, 303);
+    let location = started.location.unwrap();
+    let path = location.split('?').next().unwrap().to_string();
+    Started {
+        csrf,
+        location,
+        path,
+    }
+}
+
+/// Save the screen at `step` with `answers`, first refused at the `stale` version it was read
+/// at, then saved at the version it shows now.
+async fn save_step_after_stale(
+    b: &mut Browser<'_>,
+    step: &str,
+    csrf: &str,
+    stale: &str,
+    answers: &[(&str, &str)],
+) -> Reply {
+    let refused = b
+        .post_versioned(step, csrf, stale, &[("a_d4_hours", "yes")])
+        .await;
+    assert_eq!(refused.status, 409);
+    save_step(b, step, csrf, answers).await
+}
+
+/// Save the screen at `step` with `answers`, at the version it shows now.
+async fn save_step(b: &mut Browser<'_>, step: &str, csrf: &str, answers: &[(&str, &str)]) -> Reply {
+    let page = b.get(step).await;
+    let v = hidden(&page.body, "version");
+    b.post_versioned(step, csrf, &v, answers).await
+}
+
+/// Complete the screening at `path` from its review page: (the review, the answer).
+async fn complete(b: &mut Browser<'_>, path: &str, csrf: &str) -> (Reply, Reply) {
+    let review = b.get(&format!("{path}/review")).await;
+    let v = hidden(&review.body, "version");
+    let done = b
+        .post_versioned(&format!("{path}/complete"), csrf, &v, &[])
+        .await;
+    (review, done)
+}
+
 store_test!(
     screening_interview_in_steps_then_decision,
     |db| async move {
@@ -9,19 +68,14 @@ store_test!(
         let app = start(&db).await;
         let case = cases_of(&db, &app, "officer", 1).await.remove(0);
         let person = db.store.case_persons(case.id).await.unwrap()[0].person.id;
-        let mut b = browser(&app);
-        b.signed_in("officer").await;
+        let mut b = signed_in(&app, "officer").await;
         let person_path = format!("/cases/{}/persons/{person}", case.number);
-        let page = b.get(&person_path).await;
-        assert!(page.body.contains("Start a screening"));
-        let csrf = Browser::csrf(&page.body);
-        let started = b
-            .post(&format!("{person_path}/screenings"), &[("csrf", &csrf)])
-            .await;
-        assert_eq!(started.status, 303);
-        let location = started.location.unwrap();
+        let Started {
+            csrf,
+            location,
+            path,
+        } = start_screening(&mut b, &person_path).await;
         assert!(location.ends_with("?step=age"), "{location}");
-        let path = location.split('?').next().unwrap().to_string();
         let id: ScreeningId = path.trim_start_matches("/screenings/").parse().unwrap();
 
         // Step 1: an uncertain age with a sign of minority; saved as a draft and resumed.
@@ -29,11 +83,11 @@ store_test!(
         assert_eq!(step.status, 200);
         let v = hidden(&step.body, "version");
         let r = b
-            .post(
+            .post_versioned(
                 &format!("{path}?step=age"),
+                &csrf,
+                &v,
                 &[
-                    ("csrf", &csrf),
-                    ("version", &v),
                     ("age", "19"),
                     ("age_uncertain", "1"),
                     ("sign_minor_looks_under_18", "1"),
@@ -53,11 +107,11 @@ store_test!(
         // Recruitment: one "yes", one skipped (stays not asked), one refused.
         let v = hidden(&resumed.body, "version");
         let r = b
-            .post(
+            .post_versioned(
                 &format!("{path}?step=recruitment"),
+                &csrf,
+                &v,
                 &[
-                    ("csrf", &csrf),
-                    ("version", &v),
                     ("a_act_recruited", "yes"),
                     ("a_d1_job_nature", "not_asked"),
                     ("a_d2_threats", "refused"),
@@ -70,45 +124,33 @@ store_test!(
             Some(format!("{path}?step=recruitment-d2").as_str())
         );
         // A stale version is refused without losing what is stored.
-        let stale = b
-            .post(
-                &format!("{path}?step=exploitation"),
-                &[("csrf", &csrf), ("version", &v), ("a_d4_hours", "yes")],
-            )
-            .await;
-        assert_eq!(stale.status, 409);
-        let step = b.get(&format!("{path}?step=exploitation")).await;
-        let v = hidden(&step.body, "version");
-        let r = b
-            .post(
-                &format!("{path}?step=exploitation"),
-                &[
-                    ("csrf", &csrf),
-                    ("version", &v),
-                    ("a_d4_hours", "yes"),
-                    ("a_d4_pay", "yes"),
-                    ("a_d5_violence", "no"),
-                    ("go", "next"),
-                ],
-            )
-            .await;
+        let r = save_step_after_stale(
+            &mut b,
+            &format!("{path}?step=exploitation"),
+            &csrf,
+            &v,
+            &[
+                ("a_d4_hours", "yes"),
+                ("a_d4_pay", "yes"),
+                ("a_d5_violence", "no"),
+                ("go", "next"),
+            ],
+        )
+        .await;
         assert_eq!(r.status, 303);
-        let step = b.get(&format!("{path}?step=facts")).await;
-        let v = hidden(&step.body, "version");
-        let r = b
-            .post(
-                &format!("{path}?step=facts"),
-                &[
-                    ("csrf", &csrf),
-                    ("version", &v),
-                    ("f_act", "yes"),
-                    ("f_exploitation", "yes"),
-                    ("f_child", "yes"),
-                    ("f_illegal_crossing", "no"),
-                    ("go", "complete"),
-                ],
-            )
-            .await;
+        let r = save_step(
+            &mut b,
+            &format!("{path}?step=facts"),
+            &csrf,
+            &[
+                ("f_act", "yes"),
+                ("f_exploitation", "yes"),
+                ("f_child", "yes"),
+                ("f_illegal_crossing", "no"),
+                ("go", "complete"),
+            ],
+        )
+        .await;
         assert_eq!(
             r.location.as_deref(),
             Some(format!("{path}/review").as_str())
@@ -124,15 +166,8 @@ store_test!(
         );
 
         // Review (provisional), then completion: a presumed child, with reasons and next steps.
-        let review = b.get(&format!("{path}/review")).await;
+        let (review, done) = complete(&mut b, &path, &csrf).await;
         assert!(review.body.contains("id=\"provisional\""));
-        let v = hidden(&review.body, "version");
-        let done = b
-            .post(
-                &format!("{path}/complete"),
-                &[("csrf", &csrf), ("version", &v)],
-            )
-            .await;
         assert_eq!(done.status, 303);
         let result = b.get(&path).await;
         assert!(
@@ -146,40 +181,18 @@ store_test!(
 
         // Override without a reason is refused; with one it is recorded and audited.
         let v = hidden(&result.body, "version");
-        let no_reason = b
-            .post(
-                &format!("{path}/decision"),
-                &[
-                    ("csrf", &csrf),
-                    ("version", &v),
-                    ("decision", "override"),
-                    ("status", "ActualVictimOfTrafficking"),
-                    ("reason", ""),
-                ],
-            )
-            .await;
-        assert_eq!(no_reason.status, 422);
-        let decided = b
-            .post(
-                &format!("{path}/decision"),
-                &[
-                    ("csrf", &csrf),
-                    ("version", &v),
-                    ("decision", "override"),
-                    ("status", "ActualVictimOfTrafficking"),
-                    ("reason", "School record shows she is 15"),
-                ],
-            )
-            .await;
-        assert_eq!(decided.status, 303);
-        let trail: Vec<String> = db
-            .store
-            .audit_trail("screening", &id.to_string())
-            .await
-            .unwrap()
-            .into_iter()
-            .map(|e| e.action)
-            .collect();
+        for (reason, status) in [("", 422), ("School record shows she is 15", 303)] {
+            let overridden = [
+                ("decision", "override"),
+                ("status", "ActualVictimOfTrafficking"),
+                ("reason", reason),
+            ];
+            let r = b
+                .post_versioned(&format!("{path}/decision"), &csrf, &v, &overridden)
+                .await;
+            assert_eq!(r.status, status, "reason {reason:?}");
+        }
+        let trail = trail(&db, "screening", &id.to_string()).await;
         assert_eq!(trail.last().map(String::as_str), Some("screening.override"));
         let person_page = b.get(&person_path).await;
         assert!(person_page.body.contains(&format!("/screenings/{id}")));
@@ -187,11 +200,7 @@ store_test!(
 
         // French.
         let fr_csrf = Browser::csrf(&person_page.body);
-        b.post(
-            "/lang",
-            &[("csrf", &fr_csrf), ("lang", "fr"), ("back", "/")],
-        )
-        .await;
+        b.lang(&fr_csrf, "fr", "/").await;
         let fr = b.get(&path).await;
         assert!(
             fr.body.contains("Enfant victime présumé de la traite"),
@@ -200,8 +209,7 @@ store_test!(
         );
 
         // Out of reach: the same 404 as a missing screening.
-        let mut other = browser(&app);
-        other.signed_in("caseworker").await;
+        let mut other = signed_in(&app, "caseworker").await;
         let denied = other.get(&path).await;
         let missing = other
             .get(&format!("/screenings/{}", ScreeningId::new()))
@@ -212,31 +220,13 @@ store_test!(
     }
 );
 
-/// The officer's first case with a victim, and that victim.
-async fn officer_victim(
-    db: &TestDb,
-    app: &App,
-) -> (tabara_store::CaseSummary, tabara_store::CasePerson) {
-    for case in cases_of(db, app, "officer", 50).await {
-        let persons = db.store.case_persons(case.id).await.unwrap();
-        if let Some(v) = persons
-            .into_iter()
-            .find(|p| p.involvement.role() == tabara_core::records::PersonRole::Victim)
-        {
-            return (case, v);
-        }
-    }
-    panic!("the officer reaches no case with a victim");
-}
-
 store_test!(
     screening_is_offered_and_started_for_possible_victims_only,
     |db| async move {
         use tabara_core::records::{Involvement, PersonIdentity};
         let app = start(&db).await;
-        let (case, victim) = officer_victim(&db, &app).await;
+        let (case, victim) = case_with_victim(&db, &app.reference, "officer").await;
         // A witness and a suspect in the same case.
-        let actor = Actor::system("test");
         let mut others = Vec::new();
         for involvement in [
             Involvement::Witness,
@@ -244,18 +234,10 @@ store_test!(
         ] {
             let mut p = victim.person.clone();
             p.id = tabara_core::ids::PersonId::new();
-            db.store
-                .create_person(&actor, &p, &PersonIdentity::default())
-                .await
-                .unwrap();
-            db.store
-                .add_case_person(&actor, case.id, p.id, &involvement)
-                .await
-                .unwrap();
+            add_person(&db, case.id, &p, &PersonIdentity::default(), &involvement).await;
             others.push(p.id);
         }
-        let mut b = browser(&app);
-        b.signed_in("officer").await;
+        let mut b = signed_in(&app, "officer").await;
         let page = b
             .get(&format!(
                 "/cases/{}/persons/{}",
@@ -285,9 +267,7 @@ store_test!(
             assert!(db.store.person_screenings(id, 10).await.unwrap().is_empty());
         }
         // In French too.
-        let french = b
-            .post("/lang", &[("csrf", &csrf), ("lang", "fr"), ("back", "/")])
-            .await;
+        let french = b.lang(&csrf, "fr", "/").await;
         assert_eq!(french.status, 303);
         let path = format!("/cases/{}/persons/{}", case.number, victim.person.id);
         let fr = b.get(&path).await;
@@ -327,7 +307,7 @@ store_test!(
     screening_in_short_screens_with_the_age_carried_over_and_a_linked_result,
     |db| async move {
         let app = start(&db).await;
-        let (case, victim) = officer_victim(&db, &app).await;
+        let (case, victim) = case_with_victim(&db, &app.reference, "officer").await;
         // Registered with an estimated age of 19: presumed a child by the one rule.
         let mut person = victim.person.clone();
         person.facts.age_at_registration = Some(19);
@@ -336,17 +316,13 @@ store_test!(
             .update_person(&Actor::system("test"), &person)
             .await
             .unwrap();
-        let mut b = browser(&app);
-        b.signed_in("officer").await;
+        let mut b = signed_in(&app, "officer").await;
         let person_path = format!("/cases/{}/persons/{}", case.number, person.id);
-        let page = b.get(&person_path).await;
-        let csrf = Browser::csrf(&page.body);
-        let started = b
-            .post(&format!("{person_path}/screenings"), &[("csrf", &csrf)])
-            .await;
-        assert_eq!(started.status, 303);
-        let location = started.location.unwrap();
-        let path = location.split('?').next().unwrap().to_string();
+        let Started {
+            csrf,
+            location,
+            path,
+        } = start_screening(&mut b, &person_path).await;
 
         // The age step shows the age recorded at registration, and that it is an estimate.
         let age = b.get(&location).await;
@@ -409,8 +385,9 @@ store_test!(
                 if id == "act_recruited" { "yes" } else { "no" }.into(),
             ));
         }
-        let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-        let r = b.post(&format!("{path}?step=recruitment-d1"), &form).await;
+        let r = b
+            .post_fields(&format!("{path}?step=recruitment-d1"), &form)
+            .await;
         assert_eq!(
             r.location.as_deref(),
             Some(format!("{path}?step=recruitment-d2").as_str())
@@ -423,14 +400,11 @@ store_test!(
             d2.body
         );
         let v = hidden(&d2.body, "version");
-        b.post(
+        b.post_versioned(
             &format!("{path}?step=recruitment-d2"),
-            &[
-                ("csrf", &csrf),
-                ("version", &v),
-                ("a_d2_debt", "dont_know"),
-                ("go", "stay"),
-            ],
+            &csrf,
+            &v,
+            &[("a_d2_debt", "dont_know"), ("go", "stay")],
         )
         .await;
         let d2 = b.get(&format!("{path}?step=recruitment-d2")).await;
@@ -440,38 +414,23 @@ store_test!(
             d2.body
         );
         // Drafts stay version-checked.
-        let stale = b
-            .post(
-                &format!("{path}?step=exploitation-d4"),
-                &[("csrf", &csrf), ("version", &v), ("a_d4_hours", "yes")],
-            )
-            .await;
-        assert_eq!(stale.status, 409);
-        let d4 = b.get(&format!("{path}?step=exploitation-d4")).await;
-        let v = hidden(&d4.body, "version");
-        let r = b
-            .post(
-                &format!("{path}?step=exploitation-d4"),
-                &[
-                    ("csrf", &csrf),
-                    ("version", &v),
-                    ("a_d4_hours", "yes"),
-                    ("a_d4_pay", "yes"),
-                    ("go", "complete"),
-                ],
-            )
-            .await;
+        let r = save_step_after_stale(
+            &mut b,
+            &format!("{path}?step=exploitation-d4"),
+            &csrf,
+            &v,
+            &[
+                ("a_d4_hours", "yes"),
+                ("a_d4_pay", "yes"),
+                ("go", "complete"),
+            ],
+        )
+        .await;
         assert_eq!(
             r.location.as_deref(),
             Some(format!("{path}/review").as_str())
         );
-        let review = b.get(&format!("{path}/review")).await;
-        let v = hidden(&review.body, "version");
-        b.post(
-            &format!("{path}/complete"),
-            &[("csrf", &csrf), ("version", &v)],
-        )
-        .await;
+        complete(&mut b, &path, &csrf).await;
 
         // The result: a presumed child (estimated age), the confirmation says the same thing,
         // and the next steps link to where they are done.
@@ -501,19 +460,16 @@ store_test!(
         // Confirmed: who and when are shown.
         let v = hidden(&result.body, "version");
         let decided = b
-            .post(
+            .post_versioned(
                 &format!("{path}/decision"),
-                &[("csrf", &csrf), ("version", &v), ("decision", "confirm")],
+                &csrf,
+                &v,
+                &[("decision", "confirm")],
             )
             .await;
         assert_eq!(decided.status, 303);
         let result = b.get(&path).await;
-        let officer = app
-            .reference
-            .users
-            .iter()
-            .find(|u| u.username == "officer")
-            .unwrap();
+        let officer = app.user("officer");
         assert!(
             result
                 .body

@@ -6,48 +6,30 @@ store_test!(
     an_officer_cannot_share_another_agencys_case_opened_at_their_post,
     |db| async move {
         let app = start(&db).await;
-        let officer = app
-            .reference
-            .users
-            .iter()
-            .find(|u| u.username == "officer")
-            .unwrap();
+        let officer = app.user("officer");
         // A case of another agency (IOM, UNICEF, the shelter) opened at the officer's post.
-        let case = cases_of(&db, &app, "officer", 500)
-            .await
-            .into_iter()
-            .find(|c| {
-                c.office.as_deref() == Some("Poste frontalier de Gatumba")
-                    && !c.organisation.contains("PAFE")
-            })
-            .expect("a partner's case at Gatumba");
-        let prosecution = app
-            .reference
-            .organisations
-            .iter()
-            .find(|o| o.name.starts_with("Parquet"))
-            .unwrap()
-            .id
-            .to_string();
-        let mut b = browser(&app);
-        b.signed_in("officer").await;
+        let case = case_where(&db, &app, "officer", 500, |c| {
+            c.office.as_deref() == Some("Poste frontalier de Gatumba")
+                && !c.organisation.contains("PAFE")
+        })
+        .await;
+        let prosecution = app.org("Parquet").to_string();
+        let mut b = signed_in(&app, "officer").await;
         let path = format!("/cases/{}", case.number);
         let page = b.get(&path).await;
         assert_eq!(page.status, 200, "the officer works on it");
         assert!(!page.body.contains("/shares\""), "no share form");
         let csrf = Browser::csrf(&page.body);
         let audit_before = db.store.stats().await.unwrap().audit_entries;
-        let r = b
-            .post(
-                &format!("{path}/shares"),
-                &[
-                    ("csrf", &csrf),
-                    ("organisation", &prosecution),
-                    ("reason", "Transmis au parquet"),
-                    ("may_edit", "1"),
-                ],
-            )
-            .await;
+        let r = share(
+            &mut b,
+            &csrf,
+            &path,
+            &prosecution,
+            "Transmis au parquet",
+            true,
+        )
+        .await;
         // The officer reads the case: the share is refused (403), not hidden.
         assert_eq!(r.status, 403, "{}", r.body);
         assert!(db.store.case_shares(case.id).await.unwrap().is_empty());
@@ -57,23 +39,21 @@ store_test!(
             "nothing shared, nothing audited as shared"
         );
         // Their own agency's case at their post they still share.
-        let own = cases_of(&db, &app, "officer", 500)
-            .await
-            .into_iter()
-            .find(|c| c.organisation.contains("PAFE"))
-            .unwrap();
+        let own = case_where(&db, &app, "officer", 500, |c| {
+            c.organisation.contains("PAFE")
+        })
+        .await;
         let own_page = b.get(&format!("/cases/{}", own.number)).await;
         let csrf = Browser::csrf(&own_page.body);
-        let r = b
-            .post(
-                &format!("/cases/{}/shares", own.number),
-                &[
-                    ("csrf", &csrf),
-                    ("organisation", &prosecution),
-                    ("reason", "Transmis au parquet"),
-                ],
-            )
-            .await;
+        let r = share(
+            &mut b,
+            &csrf,
+            &format!("/cases/{}", own.number),
+            &prosecution,
+            "Transmis au parquet",
+            false,
+        )
+        .await;
         assert_eq!(r.status, 303);
         let shares = db.store.case_shares(own.id).await.unwrap();
         assert_eq!(shares.len(), 1);
@@ -115,36 +95,26 @@ store_test!(
     |db| async move {
         let app = start(&db).await;
         let (case, victim, _) = pj_case_with_victim_and_suspect(&db, &app).await;
-        let iom = app
-            .reference
-            .organisations
-            .iter()
-            .find(|o| o.name.starts_with("OIM"))
-            .unwrap()
-            .id
-            .to_string();
+        let iom = app.org("OIM").to_string();
         let path = format!("/cases/{}", case.number);
-        let mut sup = browser(&app);
-        sup.signed_in("supervisor").await;
+        let mut sup = signed_in(&app, "supervisor").await;
         let page = sup.get(&path).await;
         assert!(page.body.contains("name=\"may_edit\""), "the checkbox");
         let csrf = Browser::csrf(&page.body);
-        let r = sup
-            .post(
-                &format!("{path}/shares"),
-                &[
-                    ("csrf", &csrf),
-                    ("organisation", &iom),
-                    ("reason", "Assistance et hébergement"),
-                ],
-            )
-            .await;
+        let r = share(
+            &mut sup,
+            &csrf,
+            &path,
+            &iom,
+            "Assistance et hébergement",
+            false,
+        )
+        .await;
         assert_eq!(r.status, 303);
         let listed = sup.get(&path).await.body;
         assert!(listed.contains("class=\"share-read-only\""), "{listed}");
 
-        let mut cw = browser(&app);
-        cw.signed_in("caseworker").await;
+        let mut cw = signed_in(&app, "caseworker").await;
         let page = cw.get(&path).await;
         assert_eq!(page.status, 200);
         assert!(
@@ -152,24 +122,16 @@ store_test!(
             "no edit link"
         );
         let cw_csrf = Browser::csrf(&page.body);
-        let comment = cw
-            .post(
-                &format!("{path}/comments"),
-                &[("csrf", &cw_csrf), ("body", "Hébergée au centre OIM")],
-            )
-            .await;
+        let comment = comment(&mut cw, &cw_csrf, &path, "Hébergée au centre OIM").await;
         assert_eq!(comment.status, 303);
         let version_before = db.store.case(case.id).await.unwrap().version;
         assert_eq!(cw.get(&format!("{path}/edit")).await.status, 403);
         let refused = cw
-            .post(
+            .post_versioned(
                 &format!("{path}/edit"),
-                &[
-                    ("csrf", &cw_csrf),
-                    ("version", &version_before.to_string()),
-                    ("status", "FollowUp"),
-                    ("opened_on", "2026-01-01"),
-                ],
+                &cw_csrf,
+                &version_before.to_string(),
+                &[("status", "FollowUp"), ("opened_on", "2026-01-01")],
             )
             .await;
         assert_eq!(refused.status, 403);
@@ -186,24 +148,13 @@ store_test!(
 
         // Shared for editing (the checkbox): the caseworker edits.
         // Another PJ case, shared with IOM for editing through the form.
-        let other = cases_of(&db, &app, "supervisor", 200)
-            .await
-            .into_iter()
-            .find(|c| c.organisation == "Police Judiciaire (PJ)" && c.id != case.id)
-            .unwrap();
+        let other = case_where(&db, &app, "supervisor", 200, |c| {
+            c.organisation == "Police Judiciaire (PJ)" && c.id != case.id
+        })
+        .await;
         let other_path = format!("/cases/{}", other.number);
-        let csrf = Browser::csrf(&sup.get(&other_path).await.body);
-        let r = sup
-            .post(
-                &format!("{other_path}/shares"),
-                &[
-                    ("csrf", &csrf),
-                    ("organisation", &iom),
-                    ("reason", "Prise en charge"),
-                    ("may_edit", "1"),
-                ],
-            )
-            .await;
+        let csrf = sup.csrf_of(&other_path).await;
+        let r = share(&mut sup, &csrf, &other_path, &iom, "Prise en charge", true).await;
         assert_eq!(r.status, 303);
         let shares = db.store.case_shares(other.id).await.unwrap();
         assert!(shares.iter().any(|s| s.may_edit), "{shares:?}");
@@ -251,16 +202,8 @@ store_test!(
     |db| async move {
         let app = start(&db).await;
         let (case, victim, suspect) = pj_case_with_victim_and_suspect(&db, &app).await;
-        let org = |prefix: &str| {
-            app.reference
-                .organisations
-                .iter()
-                .find(|o| o.name.starts_with(prefix))
-                .unwrap()
-                .id
-        };
         let system = Actor::system("test");
-        for target in [org("OIM"), org("Parquet")] {
+        for target in [app.org("OIM"), app.org("Parquet")] {
             db.store
                 .share_case(&system, case.id, target, "Transmis", false)
                 .await
@@ -284,8 +227,7 @@ store_test!(
         for (username, reads_victim, reads_suspect) in
             [("caseworker", true, false), ("prosecutor", false, true)]
         {
-            let mut b = browser(&app);
-            b.signed_in(username).await;
+            let mut b = signed_in(&app, username).await;
             assert_eq!(b.get(&path).await.status, 200, "{username}");
             for (person, name, allowed) in [
                 (victim, &victim_name, reads_victim),
@@ -338,34 +280,16 @@ store_test!(
     a_share_reason_with_a_control_character_is_refused,
     |db| async move {
         let app = start(&db).await;
-        let case = cases_of(&db, &app, "supervisor", 50)
-            .await
-            .into_iter()
-            .find(|c| c.organisation == "Police Judiciaire (PJ)")
-            .unwrap();
-        let iom = app
-            .reference
-            .organisations
-            .iter()
-            .find(|o| o.name.starts_with("OIM"))
-            .unwrap()
-            .id
-            .to_string();
-        let mut b = browser(&app);
-        b.signed_in("supervisor").await;
+        let case = case_where(&db, &app, "supervisor", 50, |c| {
+            c.organisation == "Police Judiciaire (PJ)"
+        })
+        .await;
+        let iom = app.org("OIM").to_string();
+        let mut b = signed_in(&app, "supervisor").await;
         let path = format!("/cases/{}", case.number);
-        let csrf = Browser::csrf(&b.get(&path).await.body);
+        let csrf = b.csrf_of(&path).await;
         let before = db.store.case_shares(case.id).await.unwrap().len();
-        let r = b
-            .post(
-                &format!("{path}/shares"),
-                &[
-                    ("csrf", &csrf),
-                    ("organisation", &iom),
-                    ("reason", "r\u{0}"),
-                ],
-            )
-            .await;
+        let r = share(&mut b, &csrf, &path, &iom, "r\u{0}", false).await;
         assert_eq!(r.status, 422, "{}", r.body);
         assert!(r.body.contains("control character"), "{}", r.body);
         assert_eq!(db.store.case_shares(case.id).await.unwrap().len(), before);

@@ -19,31 +19,15 @@ fn pdf_text(pdf: &[u8]) -> String {
 
 store_test!(training_session_to_verified_certificate, |db| async move {
     let app = start(&db).await;
-    let mut t = browser(&app);
-    t.signed_in("trainer").await;
+    let mut t = signed_in(&app, "trainer").await;
     assert_eq!(t.get("/training").await.status, 200);
-    let mut officer = browser(&app);
-    officer.signed_in("officer").await;
+    let mut officer = signed_in(&app, "officer").await;
     assert_eq!(officer.get("/training").await.status, 404);
 
     let form = t.get("/training/sessions/new").await;
     let csrf = Browser::csrf(&form.body);
-    let org = app
-        .reference
-        .organisations
-        .iter()
-        .find(|o| o.name.starts_with("OIM"))
-        .unwrap()
-        .id
-        .to_string();
-    let unicef = app
-        .reference
-        .organisations
-        .iter()
-        .find(|o| o.name.starts_with("UNICEF"))
-        .unwrap()
-        .id
-        .to_string();
+    let org = app.org("OIM").to_string();
+    let unicef = app.org("UNICEF").to_string();
     let bad = t
         .post(
             "/training/sessions/new",
@@ -153,11 +137,9 @@ store_test!(training_session_to_verified_certificate, |db| async move {
         fields.push((format!("pre_{p}"), pre.into()));
         fields.push((format!("post_{p}"), post.into()));
     }
-    let pairs: Vec<(&str, &str)> = fields
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
-    let saved = t.post(&format!("{session_path}/register"), &pairs).await;
+    let saved = t
+        .post_fields(&format!("{session_path}/register"), &fields)
+        .await;
     // Redirect after post: the address bar shows the session, a reload does not post again.
     assert_eq!(saved.status, 303, "{}", saved.body);
     let location = saved.location.clone().unwrap();
@@ -174,11 +156,11 @@ store_test!(training_session_to_verified_certificate, |db| async move {
     assert_eq!(sheet.status, 200);
     let version = hidden(&sheet.body, "version");
     let graded = t
-        .post(
+        .post_versioned(
             &grade_path,
+            &csrf,
+            &version,
             &[
-                ("csrf", &csrf),
-                ("version", &version),
                 ("q_q_legal_elements", "0"),
                 ("q_q_legal_consent", "1"),
                 ("q_q_presumption_minority", "1"),
@@ -239,8 +221,7 @@ store_test!(training_session_to_verified_certificate, |db| async move {
             .body
             .contains(&cert.code)
     );
-    let mut someone = browser(&app);
-    someone.signed_in("investigator").await;
+    let mut someone = signed_in(&app, "investigator").await;
     assert_eq!(someone.get(&pdf_path).await.status, 404);
     let batch = t.get(&format!("{session_path}/certificates.pdf")).await;
     assert_eq!(batch.status, 200);
@@ -358,17 +339,9 @@ store_test!(
     training_forms_refuse_unknown_values_and_say_why,
     |db| async move {
         let app = start(&db).await;
-        let mut t = browser(&app);
-        t.signed_in("trainer").await;
-        let csrf = Browser::csrf(&t.get("/training/sessions/new").await.body);
-        let oim = app
-            .reference
-            .organisations
-            .iter()
-            .find(|o| o.name.starts_with("OIM"))
-            .unwrap()
-            .id
-            .to_string();
+        let mut t = signed_in(&app, "trainer").await;
+        let csrf = t.csrf_of("/training/sessions/new").await;
+        let oim = app.org("OIM").to_string();
         let send = |extra: &[(&str, &str)]| session_fields(&csrf, &oim, extra);
         // Each refused form: the field that carries the error, and the words it must say.
         for (extra, field, words) in [
@@ -399,11 +372,7 @@ store_test!(
             ),
         ] {
             let fields = send(&extra);
-            let pairs: Vec<(&str, &str)> = fields
-                .iter()
-                .map(|(k, v)| (k.as_str(), v.as_str()))
-                .collect();
-            let r = t.post("/training/sessions/new", &pairs).await;
+            let r = t.post_fields("/training/sessions/new", &fields).await;
             assert_eq!(r.status, 422, "{extra:?}: {}", r.body);
             assert!(
                 r.body
@@ -429,11 +398,7 @@ store_test!(
         );
 
         let fields = send(&[("trainers", "Josiane Kwizera")]);
-        let pairs: Vec<(&str, &str)> = fields
-            .iter()
-            .map(|(k, v)| (k.as_str(), v.as_str()))
-            .collect();
-        let created = t.post("/training/sessions/new", &pairs).await;
+        let created = t.post_fields("/training/sessions/new", &fields).await;
         assert_eq!(created.status, 303, "{}", created.body);
         let session_path = created.location.unwrap();
         let page = t.get(&session_path).await;

@@ -79,24 +79,6 @@ pub(crate) struct World<'a> {
     pub(crate) organisation: OrganisationId,
 }
 
-pub(crate) fn org(app: &App, prefix: &str) -> OrganisationId {
-    app.reference
-        .organisations
-        .iter()
-        .find(|o| o.name.starts_with(prefix))
-        .unwrap_or_else(|| panic!("no organisation {prefix}"))
-        .id
-}
-
-pub(crate) fn office(app: &App, name: &str) -> OfficeId {
-    app.reference
-        .offices
-        .iter()
-        .find(|o| o.name == name)
-        .unwrap_or_else(|| panic!("no office {name}"))
-        .id
-}
-
 pub(crate) fn facts(age: i64) -> PersonFacts {
     PersonFacts {
         gender: Gender::Feminine,
@@ -170,14 +152,7 @@ pub(crate) async fn make_case(
             second_name: Some(format!("Matrice {label}")),
             ..Default::default()
         };
-        db.store
-            .create_person(&actor, &person, &identity)
-            .await
-            .unwrap();
-        db.store
-            .add_case_person(&actor, case.id, person.id, &involvement)
-            .await
-            .unwrap();
+        add_person(db, case.id, &person, &identity, &involvement).await;
         persons.push((person.id, role));
     }
     for (with, may_edit) in &shares {
@@ -246,20 +221,17 @@ pub(crate) async fn world_signed_in<'a>(
     only: Option<&[&str]>,
 ) -> World<'a> {
     let (pj, pafe, iom, unicef) = (
-        org(app, "Police Judiciaire"),
-        org(app, "Police de l'Air"),
-        org(app, "OIM"),
-        org(app, "UNICEF"),
+        app.org("Police Judiciaire"),
+        app.org("Police de l'Air"),
+        app.org("OIM"),
+        app.org("UNICEF"),
     );
-    let (prosecution, shelter, commission) = (
-        org(app, "Parquet"),
-        org(app, "Maison"),
-        org(app, "Commission"),
-    );
-    let gatumba = office(app, "Poste frontalier de Gatumba");
-    let kanyaru = office(app, "Poste frontalier de Kanyaru-Bas");
-    let pj_bujumbura = office(app, "Commissariat PJ de Bujumbura Mairie");
-    let pj_gitega = office(app, "Commissariat PJ de Gitega");
+    let (prosecution, shelter, commission) =
+        (app.org("Parquet"), app.org("Maison"), app.org("Commission"));
+    let gatumba = app.office("Poste frontalier de Gatumba");
+    let kanyaru = app.office("Poste frontalier de Kanyaru-Bas");
+    let pj_bujumbura = app.office("Commissariat PJ de Bujumbura Mairie");
+    let pj_gitega = app.office("Commissariat PJ de Gitega");
     let hash = tabara_core::password::hash_password(DEMO_PASSWORD);
     // Requesters besides the ten demo accounts: an officer of another post of the same agency,
     // a caseworker of another partner, a second administrator.
@@ -292,20 +264,8 @@ pub(crate) async fn world_signed_in<'a>(
         .await
         .unwrap();
 
-    let investigator = app
-        .reference
-        .users
-        .iter()
-        .find(|u| u.username == "investigator")
-        .unwrap()
-        .id;
-    let supervisor = app
-        .reference
-        .users
-        .iter()
-        .find(|u| u.username == "supervisor")
-        .unwrap()
-        .id;
+    let investigator = app.user("investigator").id;
+    let supervisor = app.user("supervisor").id;
     let mut cases = vec![
         make_case(db, "PAFE at Gatumba", pafe, Some(gatumba), None, 30, vec![]).await,
         make_case(db, "PAFE at Kanyaru", pafe, Some(kanyaru), None, 30, vec![]).await,
@@ -371,33 +331,16 @@ pub(crate) async fn world_signed_in<'a>(
         facts: facts(52),
         version: 1,
     };
-    let system = Actor::system("test");
-    db.store
-        .create_person(
-            &system,
-            &relative,
-            &PersonIdentity {
-                first_name: Some("Parent".into()),
-                second_name: Some("Matrice".into()),
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap();
-    db.store
-        .add_case_person(&system, cases[3].id, relative.id, &Involvement::Other)
-        .await
-        .unwrap();
+    let identity = PersonIdentity {
+        first_name: Some("Parent".into()),
+        second_name: Some("Matrice".into()),
+        ..Default::default()
+    };
+    add_person(db, cases[3].id, &relative, &identity, &Involvement::Other).await;
     cases[3].persons.push((relative.id, PersonRole::Other));
 
     // Training: a two-day session, the demo officer certified in it, another participant.
-    let officer = app
-        .reference
-        .users
-        .iter()
-        .find(|u| u.username == "officer")
-        .unwrap()
-        .id;
+    let officer = app.user("officer").id;
     let system = Actor::system("test");
     let (first_day, last_day) = (
         chrono::NaiveDate::from_ymd_opt(2026, 3, 2).unwrap(),
@@ -494,7 +437,7 @@ pub(crate) async fn world_signed_in<'a>(
         let mut browser = browser(app);
         let signed = browser.sign_in(&username, DEMO_PASSWORD).await;
         assert_eq!(signed.status, 303, "{username} signs in");
-        let csrf = Browser::csrf(&browser.get("/").await.body);
+        let csrf = browser.csrf_of("/").await;
         assert!(!csrf.is_empty(), "{username}'s pages carry a token");
         let token = api_token(db, &username).await;
         users.push(Requester {
