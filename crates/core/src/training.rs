@@ -165,10 +165,13 @@ impl Curriculum {
     }
 
     /// The questions of a test over the given modules, in curriculum order.
-    pub fn test_questions<'a>(
+    pub fn test_questions<'a, 'm>(
         &'a self,
-        modules: &'a [String],
-    ) -> impl Iterator<Item = &'a Question> {
+        modules: &'m [String],
+    ) -> impl Iterator<Item = &'a Question> + 'm
+    where
+        'a: 'm,
+    {
         self.questions
             .iter()
             .filter(move |q| modules.contains(&q.module))
