@@ -106,6 +106,26 @@ struct Samples {
     errors: u64,
 }
 
+/// Add a request's time to its series, or count it among the errors when it failed.
+fn record(series: &mut Vec<Duration>, errors: &mut u64, took: Option<Duration>) {
+    match took {
+        Some(d) => series.push(d),
+        None => *errors += 1,
+    }
+}
+
+/// Time a signed-in GET, its body read: `None` when it fails or does not answer with success.
+async fn timed_get(http: &reqwest::Client, url: &str, cookie: &str) -> Option<Duration> {
+    let t = Instant::now();
+    match http.get(url).header("cookie", cookie).send().await {
+        Ok(r) if r.status().is_success() => {
+            let _ = r.bytes().await;
+            Some(t.elapsed())
+        }
+        _ => None,
+    }
+}
+
 fn pct(v: &mut [Duration], p: f64) -> f64 {
     if v.is_empty() {
         return 0.0;
@@ -239,34 +259,20 @@ async fn main() {
                 };
                 s.list.push(t.elapsed());
                 pause().await;
-                let t = Instant::now();
-                match http
-                    .get(format!("{base}/cases?{}", filters[k % filters.len()]))
-                    .header("cookie", &cookie)
-                    .send()
-                    .await
-                {
-                    Ok(r) if r.status().is_success() => {
-                        let _ = r.bytes().await;
-                        s.filtered.push(t.elapsed());
-                    }
-                    _ => s.errors += 1,
-                }
+                let url = format!("{base}/cases?{}", filters[k % filters.len()]);
+                record(
+                    &mut s.filtered,
+                    &mut s.errors,
+                    timed_get(&http, &url, &cookie).await,
+                );
                 pause().await;
-                let t = Instant::now();
                 let name = SEARCHES[k % SEARCHES.len()];
-                match http
-                    .get(format!("{base}/cases?q={name}"))
-                    .header("cookie", &cookie)
-                    .send()
-                    .await
-                {
-                    Ok(r) if r.status().is_success() => {
-                        let _ = r.bytes().await;
-                        s.search.push(t.elapsed());
-                    }
-                    _ => s.errors += 1,
-                }
+                let url = format!("{base}/cases?q={name}");
+                record(
+                    &mut s.search,
+                    &mut s.errors,
+                    timed_get(&http, &url, &cookie).await,
+                );
                 let numbers: Vec<&str> = body
                     .split("href=\"/cases/")
                     .skip(1)
@@ -275,19 +281,12 @@ async fn main() {
                     .collect();
                 if let Some(n) = numbers.get(k % numbers.len().max(1)) {
                     pause().await;
-                    let t = Instant::now();
-                    match http
-                        .get(format!("{base}/cases/{n}"))
-                        .header("cookie", &cookie)
-                        .send()
-                        .await
-                    {
-                        Ok(r) if r.status().is_success() => {
-                            let _ = r.bytes().await;
-                            s.case.push(t.elapsed());
-                        }
-                        _ => s.errors += 1,
-                    }
+                    let url = format!("{base}/cases/{n}");
+                    record(
+                        &mut s.case,
+                        &mut s.errors,
+                        timed_get(&http, &url, &cookie).await,
+                    );
                 }
                 pause().await;
                 let t = Instant::now();

@@ -17,8 +17,9 @@ use tabara_store::{
 
 use crate::Format;
 
-/// Print rows as columns padded to their widest cell.
-fn table(headers: &[String], rows: &[Vec<String>]) -> String {
+/// Print rows as columns padded to their widest cell, under the headers of the message keys.
+fn table(lang: Lang, header_keys: &[&str], rows: &[Vec<String>]) -> String {
+    let headers: Vec<String> = header_keys.iter().map(|k| t!(lang, k)).collect();
     let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
     for row in rows {
         for (i, cell) in row.iter().enumerate() {
@@ -76,18 +77,21 @@ pub fn case_list(page: &Page<CaseSummary>, lang: Lang, json: bool) -> Result<()>
             ]
         })
         .collect();
-    let headers: Vec<String> = [
-        "case-list-col-case",
-        "case-list-col-opened",
-        "case-list-col-status",
-        "case-list-col-office",
-        "case-list-col-victims",
-        "case-list-col-exploitation",
-    ]
-    .iter()
-    .map(|k| t!(lang, k))
-    .collect();
-    out!("{}", table(&headers, &rows));
+    out!(
+        "{}",
+        table(
+            lang,
+            &[
+                "case-list-col-case",
+                "case-list-col-opened",
+                "case-list-col-status",
+                "case-list-col-office",
+                "case-list-col-victims",
+                "case-list-col-exploitation",
+            ],
+            &rows
+        )
+    );
     if let Some(next) = page.next {
         outln!("{}", t!(lang, "case-list-next", after = next));
     }
@@ -239,17 +243,20 @@ pub fn case_detail(v: &CaseView<'_>, lang: Lang, json: bool) -> Result<()> {
             ]
         })
         .collect();
-    let headers: Vec<String> = [
-        "case-show-col-role",
-        "case-show-col-name",
-        "case-show-col-gender",
-        "case-show-col-age",
-        "case-show-col-details",
-    ]
-    .iter()
-    .map(|k| t!(lang, k))
-    .collect();
-    out!("{}", table(&headers, &rows));
+    out!(
+        "{}",
+        table(
+            lang,
+            &[
+                "case-show-col-role",
+                "case-show-col-name",
+                "case-show-col-gender",
+                "case-show-col-age",
+                "case-show-col-details",
+            ],
+            &rows
+        )
+    );
     if v.identities.iter().all(Option::is_none) && !v.persons.is_empty() {
         outln!("{}", t!(lang, "case-show-names-hidden"));
     }
@@ -300,18 +307,21 @@ pub fn audit_log(entries: &[AuditEntry], lang: Lang, json: bool) -> Result<()> {
             ]
         })
         .collect();
-    let headers: Vec<String> = [
-        "audit-col-seq",
-        "audit-col-at",
-        "audit-col-actor",
-        "audit-col-action",
-        "audit-col-record",
-        "audit-col-hash",
-    ]
-    .iter()
-    .map(|k| t!(lang, k))
-    .collect();
-    out!("{}", table(&headers, &rows));
+    out!(
+        "{}",
+        table(
+            lang,
+            &[
+                "audit-col-seq",
+                "audit-col-at",
+                "audit-col-actor",
+                "audit-col-action",
+                "audit-col-record",
+                "audit-col-hash",
+            ],
+            &rows
+        )
+    );
     Ok(())
 }
 

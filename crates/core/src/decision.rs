@@ -42,25 +42,19 @@ impl ScreeningState {
 
     /// Whether the draft's answers may be saved: only a draft changes.
     pub fn check_save(self) -> Result<(), ValidationErrors> {
-        match self {
-            ScreeningState::Draft => Ok(()),
-            ScreeningState::Completed => Err(refusal(
-                "scr_State",
-                "completed",
-                "a completed screening cannot change; start a new one",
-            )),
-        }
+        self.check_draft("a completed screening cannot change; start a new one")
     }
 
     /// Whether the screening may be completed: a draft is completed once.
     pub fn check_complete(self) -> Result<(), ValidationErrors> {
+        self.check_draft("this screening is already completed")
+    }
+
+    /// Ok for a draft; a completed screening is refused with `message`.
+    fn check_draft(self, message: &str) -> Result<(), ValidationErrors> {
         match self {
             ScreeningState::Draft => Ok(()),
-            ScreeningState::Completed => Err(refusal(
-                "scr_State",
-                "completed",
-                "this screening is already completed",
-            )),
+            ScreeningState::Completed => Err(refusal("scr_State", "completed", message)),
         }
     }
 }

@@ -105,26 +105,28 @@ impl Curriculum {
     /// Parse and validate.
     pub fn parse(text: &str) -> Result<Curriculum, CurriculumError> {
         let c: Curriculum = toml::from_str(text).map_err(|e| CurriculumError(e.to_string()))?;
+        // Each id once: `what` names the kind of item in the message.
+        fn declare_once<'a>(
+            ids: &mut BTreeSet<&'a str>,
+            what: &str,
+            id: &'a str,
+        ) -> Result<(), CurriculumError> {
+            if ids.insert(id) {
+                Ok(())
+            } else {
+                Err(CurriculumError(format!("{what} '{id}' is declared twice")))
+            }
+        }
         let mut ids = BTreeSet::new();
         for m in &c.modules {
-            if !ids.insert(m.id.as_str()) {
-                return Err(CurriculumError(format!(
-                    "module '{}' is declared twice",
-                    m.id
-                )));
-            }
+            declare_once(&mut ids, "module", &m.id)?;
             if m.hours == 0 {
                 return Err(CurriculumError(format!("module '{}' lasts no time", m.id)));
             }
         }
         let mut qids = BTreeSet::new();
         for q in &c.questions {
-            if !qids.insert(q.id.as_str()) {
-                return Err(CurriculumError(format!(
-                    "question '{}' is declared twice",
-                    q.id
-                )));
-            }
+            declare_once(&mut qids, "question", &q.id)?;
             if !ids.contains(q.module.as_str()) {
                 return Err(CurriculumError(format!(
                     "question '{}' tests unknown module '{}'",
@@ -165,10 +167,13 @@ impl Curriculum {
     }
 
     /// The questions of a test over the given modules, in curriculum order.
-    pub fn test_questions<'a>(
+    pub fn test_questions<'a, 'm>(
         &'a self,
-        modules: &'a [String],
-    ) -> impl Iterator<Item = &'a Question> {
+        modules: &'m [String],
+    ) -> impl Iterator<Item = &'a Question> + 'm
+    where
+        'a: 'm,
+    {
         self.questions
             .iter()
             .filter(move |q| modules.contains(&q.module))

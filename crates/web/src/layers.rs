@@ -199,6 +199,20 @@ mod tests {
     use axum::routing::get;
     use tower::ServiceExt;
 
+    /// The body of an HTML answer, after checking that it says it is HTML.
+    async fn html_body(response: Response<Body>) -> String {
+        assert!(
+            response.headers()[header::CONTENT_TYPE]
+                .to_str()
+                .unwrap()
+                .starts_with("text/html")
+        );
+        let body = axum::body::to_bytes(response.into_body(), 1 << 20)
+            .await
+            .unwrap();
+        String::from_utf8(body.to_vec()).unwrap()
+    }
+
     async fn boom() -> &'static str {
         let quantity: Vec<u8> = Vec::new();
         // An index out of bounds, as a bug in a handler would cause.
@@ -218,16 +232,7 @@ mod tests {
         assert!(headers.contains_key(REQUEST_ID), "{headers:?}");
         assert_eq!(headers[header::CACHE_CONTROL], "no-store");
         assert!(headers.contains_key(header::CONTENT_SECURITY_POLICY));
-        assert!(
-            headers[header::CONTENT_TYPE]
-                .to_str()
-                .unwrap()
-                .starts_with("text/html")
-        );
-        let body = axum::body::to_bytes(response.into_body(), 1 << 20)
-            .await
-            .unwrap();
-        let body = String::from_utf8(body.to_vec()).unwrap();
+        let body = html_body(response).await;
         assert!(body.contains("<h1>"), "{body}");
         assert!(!body.contains("panicked"), "{body}");
         assert!(!body.contains("index out of bounds"), "{body}");
@@ -254,16 +259,7 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(response.status(), StatusCode::BAD_REQUEST);
-        assert!(
-            response.headers()[header::CONTENT_TYPE]
-                .to_str()
-                .unwrap()
-                .starts_with("text/html")
-        );
-        let body = axum::body::to_bytes(response.into_body(), 1 << 20)
-            .await
-            .unwrap();
-        let body = String::from_utf8(body.to_vec()).unwrap();
+        let body = html_body(response).await;
         assert!(body.contains("Request not understood"), "{body}");
         assert!(!body.contains("deserialize"), "{body}");
     }

@@ -3,6 +3,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use tabara_core::ids::OrganisationId;
 use tabara_store::Store;
 
 /// How the server behaves.
@@ -51,6 +52,25 @@ pub struct Directory {
     pub organisations: Arc<Vec<tabara_core::records::Organisation>>,
     /// Every office.
     pub offices: Arc<Vec<tabara_core::records::Office>>,
+}
+
+impl Directory {
+    /// The (id, name) pairs of an organisation's offices, for a form's select.
+    pub fn office_choices(&self, organisation: OrganisationId) -> Vec<(String, String)> {
+        self.offices
+            .iter()
+            .filter(|o| o.organisation_id == organisation)
+            .map(|o| (o.id.to_string(), o.name.clone()))
+            .collect()
+    }
+
+    /// The (id, name) pairs of every organisation, for a form's select.
+    pub fn organisation_choices(&self) -> Vec<(String, String)> {
+        self.organisations
+            .iter()
+            .map(|o| (o.id.to_string(), o.name.clone()))
+            .collect()
+    }
 }
 
 impl AppState {

@@ -182,6 +182,14 @@ pub fn format_datetime(lang: Lang, t: chrono::DateTime<chrono::Utc>) -> String {
     )
 }
 
+/// The (value name, label) pairs of a picklist's values, for a form's select.
+pub fn choices<P: Picklist>(values: &[P], lang: Lang) -> Vec<(&'static str, &'static str)> {
+    values
+        .iter()
+        .map(|v| (v.value_name(), v.label(lang)))
+        .collect()
+}
+
 /// Render a template; a rendering failure is a defect, answered with a plain 500.
 pub fn render<T: Template>(t: &T) -> Response {
     match t.render() {

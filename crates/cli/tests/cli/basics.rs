@@ -14,8 +14,7 @@ fn missing_database_is_a_clear_error() {
         .args(["--database", path.to_str().unwrap(), "case", "list"])
         .output()
         .unwrap();
-    assert!(!out.status.success());
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = failed(&out);
     assert!(
         err.contains("no Tabara database") || err.contains("does not exist"),
         "{err}"

@@ -22,6 +22,16 @@ pub fn tabara(db: &TestDb, args: &[&str]) -> Output {
     command(db, args).output().expect("run tabara")
 }
 
+/// The error output of a run, after asserting that the run failed.
+pub fn failed(out: &Output) -> String {
+    assert!(
+        !out.status.success(),
+        "tabara succeeded: {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
 pub fn ok(out: &Output) -> String {
     assert!(
         out.status.success(),

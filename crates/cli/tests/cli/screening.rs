@@ -115,14 +115,12 @@ store_test!(
         assert!(json["reasons"].as_array().unwrap().len() >= 3);
 
         let bad = tabara(&db, &["screening", "explain", "not-an-id"]);
-        assert!(!bad.status.success());
-        assert!(String::from_utf8_lossy(&bad.stderr).contains("is not a screening id"));
+        assert!(failed(&bad).contains("is not a screening id"));
         let missing = tabara(
             &db,
             &["screening", "explain", &ScreeningId::new().to_string()],
         );
-        assert!(!missing.status.success());
-        assert!(String::from_utf8_lossy(&missing.stderr).contains("not found"));
+        assert!(failed(&missing).contains("not found"));
         db.finish().await;
     }
 );
@@ -139,8 +137,7 @@ store_test!(
                 "0190a0b0-0000-7000-8000-000000000000",
             ],
         );
-        assert!(!missing.status.success());
-        let err = String::from_utf8_lossy(&missing.stderr);
+        let err = failed(&missing);
         assert!(
             err.contains("screening 0190a0b0") && err.contains("not found"),
             "{err}"
@@ -156,11 +153,8 @@ store_test!(
                 "0190a0b0-0000-7000-8000-000000000000",
             ],
         );
-        assert!(
-            String::from_utf8_lossy(&french.stderr).contains("introuvable"),
-            "{}",
-            String::from_utf8_lossy(&french.stderr)
-        );
+        let err = failed(&french);
+        assert!(err.contains("introuvable"), "{err}");
 
         // Statuses in any case, or by their label; the same cases either way.
         let by_name = ok(&tabara(
@@ -210,8 +204,7 @@ store_test!(
         ));
         assert_eq!(french_label, closed, "the label in the user's language");
         let bad = tabara(&db, &["case", "list", "--status", "open"]);
-        assert!(!bad.status.success());
-        let err = String::from_utf8_lossy(&bad.stderr);
+        let err = failed(&bad);
         assert!(
             err.contains("--status") && err.contains("Active, FollowUp, Closed, ClosedReferred"),
             "{err}"

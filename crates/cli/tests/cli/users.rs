@@ -11,8 +11,7 @@ store_test!(init_creates_an_administrator_once, |db| async move {
     assert!(out.contains("Administrator: root-admin"), "{out}");
     assert!(out.contains("Password (shown once"), "{out}");
     let again = tabara(&db, &["init"]);
-    assert!(!again.status.success());
-    assert!(String::from_utf8_lossy(&again.stderr).contains("already has user accounts"));
+    assert!(failed(&again).contains("already has user accounts"));
     let demo = tabara(&db, &["demo", "--persons", "10"]);
     assert!(
         !demo.status.success(),
@@ -82,8 +81,7 @@ store_test!(user_accounts_from_the_command_line, |db| async move {
             "PAFE",
         ],
     );
-    assert!(!dup.status.success());
-    assert!(String::from_utf8_lossy(&dup.stderr).contains("already exists"));
+    assert!(failed(&dup).contains("already exists"));
     let bad_role = tabara(
         &db,
         &[
@@ -115,11 +113,8 @@ store_test!(user_accounts_from_the_command_line, |db| async move {
             "Burundi",
         ],
     );
-    assert!(
-        String::from_utf8_lossy(&ambiguous.stderr).contains("matches several"),
-        "{}",
-        String::from_utf8_lossy(&ambiguous.stderr)
-    );
+    let err = failed(&ambiguous);
+    assert!(err.contains("matches several"), "{err}");
 
     assert!(ok(&tabara(&db, &["user", "disable", "opj.kabura"])).contains("disabled"));
     assert!(db.store.user(u.id).await.unwrap().disabled);

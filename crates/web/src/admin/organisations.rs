@@ -15,7 +15,7 @@ use super::ADMIN_PAGE;
 use crate::access::{CsrfForm, CurrentUser, OrganisationAccess};
 use crate::error::AppError;
 use crate::state::AppState;
-use crate::view::{Chrome, FormErrors, render};
+use crate::view::{Chrome, FormErrors, choices, render};
 
 struct OrganisationRow {
     id: OrganisationId,
@@ -196,17 +196,11 @@ async fn organisation_page(
         id,
         form: s.form,
         errors: s.errors,
-        org_types: OrgType::ALL
-            .iter()
-            .map(|t| (t.as_str(), t.label(lang)))
-            .collect(),
+        org_types: choices(OrgType::ALL, lang),
         offices,
         office_form: s.office_form,
         office_errors: s.office_errors,
-        office_kinds: OfficeKind::ALL
-            .iter()
-            .map(|k| (k.as_str(), k.label(lang)))
-            .collect(),
+        office_kinds: choices(OfficeKind::ALL, lang),
     };
     Ok((status, render(&page)).into_response())
 }

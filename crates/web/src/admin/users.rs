@@ -19,7 +19,7 @@ use super::{
 use crate::access::{AccountAccess, CsrfForm, CurrentUser};
 use crate::error::AppError;
 use crate::state::AppState;
-use crate::view::{Chrome, FormErrors, render};
+use crate::view::{Chrome, FormErrors, choices, render};
 
 struct UserRow {
     username: String,
@@ -319,30 +319,15 @@ async fn new_user_form(
     agencies.sort_by_key(|o| o.name.to_lowercase());
     let office_groups = agencies
         .into_iter()
-        .map(|org| {
-            let offices = directory
-                .offices
-                .iter()
-                .filter(|o| o.organisation_id == org.id)
-                .map(|o| (o.id.to_string(), o.name.clone()))
-                .collect::<Vec<_>>();
-            (org.name.clone(), offices)
-        })
+        .map(|org| (org.name.clone(), directory.office_choices(org.id)))
         .filter(|(_, offices)| !offices.is_empty())
         .collect();
     let page = NewUserPage {
         chrome: user.chrome("/admin/users/new"),
         form,
         errors,
-        roles: Role::ALL
-            .iter()
-            .map(|r| (r.as_str(), r.label(user.lang)))
-            .collect(),
-        organisations: directory
-            .organisations
-            .iter()
-            .map(|o| (o.id.to_string(), o.name.clone()))
-            .collect(),
+        roles: choices(Role::ALL, user.lang),
+        organisations: directory.organisation_choices(),
         office_groups,
     };
     Ok((status, render(&page)).into_response())

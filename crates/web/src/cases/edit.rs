@@ -17,7 +17,7 @@ use tabara_store::StoreError;
 use crate::access::{CaseAccess, CsrfForm, CurrentUser};
 use crate::error::AppError;
 use crate::state::AppState;
-use crate::view::{Chrome, FormErrors, render};
+use crate::view::{Chrome, FormErrors, choices, render};
 
 /// The case form as typed.
 #[derive(Debug, Default, Deserialize)]
@@ -78,11 +78,7 @@ async fn case_form_page(
     let offices = state
         .directory()
         .await?
-        .offices
-        .iter()
-        .filter(|o| o.organisation_id == case.organisation_id)
-        .map(|o| (o.id.to_string(), o.name.clone()))
-        .collect();
+        .office_choices(case.organisation_id);
     let owners = if decide(user.user.role, Action::AssignCase, Some(relation)).allowed() {
         Some(
             state
@@ -118,10 +114,7 @@ async fn case_form_page(
         case,
         form,
         errors,
-        statuses: CaseStatus::ALL
-            .iter()
-            .map(|s| (s.as_str(), s.label(lang)))
-            .collect(),
+        statuses: choices(CaseStatus::ALL, lang),
         offices,
         owners,
         stored,

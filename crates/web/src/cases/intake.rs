@@ -18,7 +18,7 @@ use tabara_store::{Batch, BatchCase, NewCase};
 use crate::access::{CsrfForm, CurrentUser};
 use crate::error::AppError;
 use crate::state::AppState;
-use crate::view::{Chrome, FormErrors, render};
+use crate::view::{Chrome, FormErrors, choices, render};
 
 /// The intake form as typed. A field left out counts as empty (and is then reported by the
 /// validation), never as a malformed request.
@@ -61,11 +61,7 @@ async fn page(
     let offices = state
         .directory()
         .await?
-        .offices
-        .iter()
-        .filter(|o| o.organisation_id == user.user.organisation_id)
-        .map(|o| (o.id.to_string(), o.name.clone()))
-        .collect();
+        .office_choices(user.user.organisation_id);
     let errors = FormErrors::new(lang, errors);
     let status = errors.status();
     let page = NewCasePage {
@@ -73,18 +69,9 @@ async fn page(
         form,
         errors,
         offices,
-        genders: Gender::ALL
-            .iter()
-            .map(|g| (g.as_str(), g.label(lang)))
-            .collect(),
-        exploitation_types: ExploitationType::ALL
-            .iter()
-            .map(|t| (t.as_str(), t.label(lang)))
-            .collect(),
-        statuses: TraffickingStatus::ALL
-            .iter()
-            .map(|t| (t.as_str(), t.label(lang)))
-            .collect(),
+        genders: choices(Gender::ALL, lang),
+        exploitation_types: choices(ExploitationType::ALL, lang),
+        statuses: choices(TraffickingStatus::ALL, lang),
     };
     Ok((status, render(&page)).into_response())
 }

@@ -19,7 +19,7 @@ use super::catalogue;
 use crate::access::{CsrfForm, CurrentUser, ScreeningAccess};
 use crate::error::AppError;
 use crate::state::AppState;
-use crate::view::{Chrome, render};
+use crate::view::{Chrome, choices, render};
 
 #[derive(askama::Template)]
 #[template(path = "screening_result.html")]
@@ -157,10 +157,7 @@ pub(super) async fn result_page(
         }),
         can_decide: may_edit && s.state == ScreeningState::Completed && s.decision.is_none(),
         can_complete: may_edit && s.state == ScreeningState::Draft,
-        statuses: TraffickingStatus::ALL
-            .iter()
-            .map(|t| (t.as_str(), t.label(lang)))
-            .collect(),
+        statuses: choices(TraffickingStatus::ALL, lang),
         decision,
         error,
         s: s.clone(),

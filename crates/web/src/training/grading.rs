@@ -6,6 +6,8 @@ use std::collections::BTreeMap;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use serde::Deserialize;
+use tabara_core::Lang;
+use tabara_core::training::Question;
 use tabara_store::{Participant, StoreError, TrainingSession};
 
 use super::register::{SessionNotice, session_page};
@@ -30,6 +32,12 @@ pub(super) struct TestQuery {
     key: Option<String>,
 }
 
+/// The curriculum's test questions over a session's modules, in curriculum order.
+fn session_questions(lang: Lang, s: &TrainingSession) -> Result<Vec<&'static Question>, AppError> {
+    let modules: Vec<String> = s.modules.iter().map(|m| m.module.clone()).collect();
+    Ok(curriculum(lang)?.test_questions(&modules).collect())
+}
+
 /// `GET /training/sessions/{id}/test`: the pre/post test of the session's modules, from the
 /// curriculum's questions, to print (with `?key=1`, the answer key for the trainer).
 pub(super) async fn test_sheet(
@@ -40,10 +48,8 @@ pub(super) async fn test_sheet(
     let lang = user.lang;
     let s = access.session;
     let id = s.id;
-    let c = curriculum(lang)?;
-    let modules: Vec<String> = s.modules.iter().map(|m| m.module.clone()).collect();
-    let questions = c
-        .test_questions(&modules)
+    let questions = session_questions(lang, &s)?
+        .into_iter()
         .map(|qn| {
             let choices = qn.choices.get(lang).to_vec();
             let answer = choices.get(qn.answer).cloned().unwrap_or_default();
@@ -94,10 +100,8 @@ pub(super) async fn grade_page(
     let p = access.participant;
     let id = p.id;
     let s = state.store.training_session(p.session_id).await?;
-    let c = curriculum(lang)?;
-    let modules: Vec<String> = s.modules.iter().map(|m| m.module.clone()).collect();
-    let questions = c
-        .test_questions(&modules)
+    let questions = session_questions(lang, &s)?
+        .into_iter()
         .map(|qn| {
             (
                 qn.id.clone(),
@@ -128,13 +132,12 @@ pub(super) async fn grade(
     let lang = user.lang;
     let p = access.participant;
     let s = state.store.training_session(p.session_id).await?;
-    let c = curriculum(lang)?;
-    let modules: Vec<String> = s.modules.iter().map(|m| m.module.clone()).collect();
+    let questions = session_questions(lang, &s)?;
     let answers: BTreeMap<String, usize> = fields
         .iter()
         .filter_map(|(k, v)| Some((k.strip_prefix("q_")?.to_string(), v.parse().ok()?)))
         .collect();
-    let Some(score) = c.score(c.test_questions(&modules), &answers) else {
+    let Some(score) = curriculum(lang)?.score(questions.into_iter(), &answers) else {
         return Err(AppError::NotFound(lang));
     };
     let (pre, post) = match grade_kind(&q.kind) {

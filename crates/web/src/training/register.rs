@@ -18,7 +18,7 @@ use super::{FieldErrors, curriculum, dates, field_message, found, grade_kind};
 use crate::access::{CsrfForm, CurrentUser, SessionAccess};
 use crate::error::AppError;
 use crate::state::AppState;
-use crate::view::{Chrome, format_date, render};
+use crate::view::{Chrome, choices, format_date, render};
 
 struct ParticipantRow {
     p: Participant,
@@ -166,10 +166,7 @@ async fn session_page_with(
             .map(|d| (d.to_string(), format_date(lang, *d)))
             .collect(),
         rows,
-        genders: [Gender::Feminine, Gender::Masculine]
-            .iter()
-            .map(|g| (g.as_str(), g.label(lang)))
-            .collect(),
+        genders: choices(&[Gender::Feminine, Gender::Masculine], lang),
         error,
         notice,
         participant,

@@ -113,13 +113,7 @@ async fn new_session_form(
             .iter()
             .map(|m| (m.id.clone(), m.title.get(lang).to_string(), m.hours))
             .collect(),
-        organisations: state
-            .directory()
-            .await?
-            .organisations
-            .iter()
-            .map(|o| (o.id.to_string(), o.name.clone()))
-            .collect(),
+        organisations: state.directory().await?.organisation_choices(),
     };
     Ok((status, render(&page)).into_response())
 }
