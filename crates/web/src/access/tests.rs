@@ -274,3 +274,63 @@ async fn forged_forms_change_nothing(db: TestDb) {
     assert_eq!(post_form(&db, &admin, path, &masked).await, StatusCode::OK);
     assert!(disabled().await);
 }
+
+/// No route reaches the router except through [`Routes`](super::Routes): outside
+/// `access/mod.rs` (and outside unit tests, which build routers of their own), the crate's
+/// code never calls axum's `.route`, `.nest`, `.route_service` or `.nest_service`, makes no
+/// `Router::new()` and names `axum::routing` nowhere; the one fallback is `lib.rs`'s.
+/// So a route without a declared access neither compiles through the builder nor slips in
+/// beside it.
+#[test]
+fn routes_are_registered_only_through_the_builder() {
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let (mut files, mut folders) = (Vec::new(), vec![src.clone()]);
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                folders.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                files.push(path);
+            }
+        }
+    }
+    assert!(files.len() > 30, "{} source files", files.len());
+    let mut found = Vec::new();
+    for path in &files {
+        let name = path
+            .strip_prefix(&src)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        if name == "access/mod.rs" || name.ends_with("tests.rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(path).unwrap();
+        // Unit tests at the end of a file may build routers of their own.
+        let code = text.split("#[cfg(test)]").next().unwrap();
+        for pattern in [
+            ".route(",
+            ".nest(",
+            ".route_service(",
+            ".nest_service(",
+            "axum::routing",
+            "Router::new()",
+            ".fallback(",
+        ] {
+            if pattern == ".fallback(" && name == "lib.rs" {
+                continue;
+            }
+            for (n, line) in code.lines().enumerate() {
+                if line.contains(pattern) && !line.trim_start().starts_with("//") {
+                    found.push(format!("{name}:{}: {}", n + 1, line.trim()));
+                }
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "routes registered beside the builder:\n{}",
+        found.join("\n")
+    );
+}
