@@ -17,6 +17,7 @@ pub mod password;
 pub mod permissions;
 pub mod picklist;
 pub mod records;
+pub mod referral;
 pub mod risk;
 pub mod role;
 pub mod screening;

@@ -248,7 +248,7 @@ macro_rules! picklist {
         }
 
         impl $name {
-            /// The system name (see [`Picklist::value_name`]).
+            /// The system name (see [`crate::picklist::Picklist::value_name`]).
             pub fn as_str(self) -> &'static str {
                 <Self as $crate::picklist::Picklist>::value_name(self)
             }
