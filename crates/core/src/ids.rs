@@ -91,3 +91,11 @@ id_type!(
     /// A movement of awareness materials.
     MovementId
 );
+id_type!(
+    /// A person's consent to referrals to one agency (`referral::Consent`).
+    ReferralConsentId
+);
+id_type!(
+    /// A referral of a person to another agency.
+    ReferralId
+);

@@ -721,3 +721,15 @@ audit-action-certificate-revoke = certificate revoked
 audit-action-material-create = material registered
 audit-action-material-receipt = material received
 audit-action-material-distribution = material distributed
+
+## issue 12: referrals
+audit-action-referral-consent-record = consent to a referral recorded
+audit-action-referral-consent-withdraw = consent to a referral withdrawn
+audit-action-referral-create = referral drafted
+audit-action-referral-send = referral sent
+audit-action-referral-accept = referral accepted
+audit-action-referral-decline = referral declined
+audit-action-referral-start = referral service started
+audit-action-referral-complete = referral completed
+audit-action-referral-close = referral closed
+audit-action-referral-cancel = referral cancelled

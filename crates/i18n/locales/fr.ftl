@@ -720,3 +720,15 @@ audit-action-certificate-revoke = certificat révoqué
 audit-action-material-create = support enregistré
 audit-action-material-receipt = support reçu
 audit-action-material-distribution = support distribué
+
+## issue 12: referrals
+audit-action-referral-consent-record = consentement à une orientation enregistré
+audit-action-referral-consent-withdraw = consentement à une orientation retiré
+audit-action-referral-create = orientation rédigée
+audit-action-referral-send = orientation envoyée
+audit-action-referral-accept = orientation acceptée
+audit-action-referral-decline = orientation refusée
+audit-action-referral-start = service de l'orientation commencé
+audit-action-referral-complete = orientation terminée
+audit-action-referral-close = orientation clôturée
+audit-action-referral-cancel = orientation annulée

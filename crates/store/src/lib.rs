@@ -78,6 +78,7 @@ pub mod cases;
 pub mod directory;
 pub mod materials;
 pub mod persons;
+pub mod referrals;
 pub mod register;
 pub mod screening;
 pub mod testing;
@@ -94,6 +95,9 @@ pub use cases::{
 };
 pub use directory::{NewUser, User};
 pub use materials::{Distribution, MAX_MOVEMENT_QUANTITY, MaterialItem, StockLine};
+pub use referrals::{
+    InboxSide, NewReferral, Referral, ReferralConsent, ReferralDetails, ReferralEvent, ReferralStep,
+};
 pub use register::{Batch, BatchCase, ExportRow, RegisterStats};
 pub use screening::{DecisionInput, DecisionKind, Screening, ScreeningDecision, ScreeningState};
 pub use tabara_core::audit::AuditAction;

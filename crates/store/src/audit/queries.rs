@@ -234,6 +234,28 @@ pub(crate) const EVIDENCE: &[Evidence] = &[
         id: &[],
         stamps: &[],
     },
+    Evidence {
+        table: "referral_consents",
+        filter: "",
+        created: Some(("referral_consent", AuditAction::ReferralConsentRecord)),
+        id: &["id"],
+        stamps: &["updated_at"],
+    },
+    Evidence {
+        table: "referrals",
+        filter: "",
+        created: Some(("referral", AuditAction::ReferralCreate)),
+        id: &["id"],
+        stamps: &["updated_at"],
+    },
+    // One row per step, each written with the step's entry about the referral.
+    Evidence {
+        table: "referral_events",
+        filter: "",
+        created: None,
+        id: &["referral_id"],
+        stamps: &["at"],
+    },
 ];
 
 /// Clocks of several application servers (PostgreSQL) may differ a little: a row written by

@@ -13,6 +13,8 @@ use tabara_core::training::CompletionRule;
 use tabara_store::{FirstCredential, NewParticipant, NewTrainingSession, SessionModule};
 
 use crate::common::*;
+use crate::referrals::{record_consent, referable, referral_through};
+use tabara_core::referral::TransitionKind as T;
 
 const HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA";
 
@@ -431,6 +433,35 @@ impl Scene {
                 }
                 item.to_string()
             }
+            A::ReferralConsentRecord => {
+                let r = referable(s, &self.w).await;
+                record_consent(s, &r).await.to_string()
+            }
+            A::ReferralConsentWithdraw => {
+                let r = referable(s, &self.w).await;
+                let id = record_consent(s, &r).await;
+                s.withdraw_referral_consent(a, id, 1).await.unwrap();
+                id.to_string()
+            }
+            A::ReferralCreate => referral_through(s, &self.w, &[]).await.to_string(),
+            A::ReferralSend => referral_through(s, &self.w, &[T::Send]).await.to_string(),
+            A::ReferralAccept => referral_through(s, &self.w, &[T::Send, T::Accept])
+                .await
+                .to_string(),
+            A::ReferralDecline => referral_through(s, &self.w, &[T::Send, T::Decline])
+                .await
+                .to_string(),
+            A::ReferralStart => referral_through(s, &self.w, &[T::Send, T::Accept, T::Start])
+                .await
+                .to_string(),
+            A::ReferralComplete => {
+                let steps = [T::Send, T::Accept, T::Start, T::Complete];
+                referral_through(s, &self.w, &steps).await.to_string()
+            }
+            A::ReferralClose => referral_through(s, &self.w, &[T::Send, T::Accept, T::Close])
+                .await
+                .to_string(),
+            A::ReferralCancel => referral_through(s, &self.w, &[T::Cancel]).await.to_string(),
         })
         .filter(|id| !id.is_empty())
     }

@@ -20,6 +20,7 @@ mod locations;
 mod materials;
 mod notes;
 mod persons;
+mod referrals;
 mod register;
 mod screening;
 mod training;

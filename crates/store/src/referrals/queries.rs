@@ -1,0 +1,497 @@
+//! Referral consents, referrals and their timeline.
+
+use chrono::{DateTime, Utc};
+use sqlx::Row as _;
+use tabara_core::audit::AuditAction;
+use tabara_core::ids::*;
+use tabara_core::referral::{Outgoing, Transition, check_answer_by, due_at, is_urgent};
+use tabara_core::validation::ValidationErrors;
+
+use super::persons::fetch_person;
+use super::*;
+use crate::referrals::{
+    Consent, InboxSide, MAX_TIMELINE, NewReferral, Party, Referral, ReferralConsent,
+    ReferralDetails, ReferralEvent, ReferralState, ReferralStep, TransitionKind,
+};
+use crate::{Actor, Result};
+
+const CONSENT_COLS: &str = "id, case_id, person_id, recipient_id, services, data, given_at, \
+    given_by, language, witness, withdrawn_at, recorded_by, recorded_at, version";
+
+const REFERRAL_COLS: &str = "id, case_id, person_id, sender_id, recipient_id, services, data, \
+    urgency, urgent, state, consent_id, answer_by, sent_at, due_at, assignee_id, reason, \
+    created_by, created_at, updated_at, version";
+
+/// The most rows a list returns.
+const MAX_ROWS: i64 = 500;
+
+fn consent_from_row(r: &DbRow) -> Result<ReferralConsent> {
+    Ok(ReferralConsent {
+        id: ReferralConsentId(r.try_get("id")?),
+        case_id: CaseId(r.try_get("case_id")?),
+        person_id: PersonId(r.try_get("person_id")?),
+        consent: Consent {
+            recipient: OrganisationId(r.try_get("recipient_id")?),
+            services: set_from_db(r.try_get("services")?)?,
+            data: set_from_db(r.try_get("data")?)?,
+            given_at: r.try_get("given_at")?,
+            given_by: pick(&r.try_get::<String, _>("given_by")?)?,
+            language: r.try_get("language")?,
+            witness: r.try_get("witness")?,
+            withdrawn_at: r.try_get("withdrawn_at")?,
+        },
+        recorded_by: r.try_get("recorded_by")?,
+        recorded_at: r.try_get("recorded_at")?,
+        version: r.try_get("version")?,
+    })
+}
+
+fn referral_from_row(r: &DbRow) -> Result<Referral> {
+    Ok(Referral {
+        id: ReferralId(r.try_get("id")?),
+        case_id: CaseId(r.try_get("case_id")?),
+        person_id: PersonId(r.try_get("person_id")?),
+        sender_id: OrganisationId(r.try_get("sender_id")?),
+        recipient_id: OrganisationId(r.try_get("recipient_id")?),
+        services: set_from_db(r.try_get("services")?)?,
+        data: set_from_db(r.try_get("data")?)?,
+        urgency: set_from_db(r.try_get("urgency")?)?,
+        urgent: r.try_get("urgent")?,
+        state: pick(&r.try_get::<String, _>("state")?)?,
+        consent_id: r
+            .try_get::<Option<uuid::Uuid>, _>("consent_id")?
+            .map(ReferralConsentId),
+        answer_by: r.try_get("answer_by")?,
+        sent_at: r.try_get("sent_at")?,
+        due_at: r.try_get("due_at")?,
+        assignee_id: r
+            .try_get::<Option<uuid::Uuid>, _>("assignee_id")?
+            .map(UserId),
+        reason: r.try_get("reason")?,
+        created_by: r.try_get("created_by")?,
+        created_at: r.try_get("created_at")?,
+        updated_at: r.try_get("updated_at")?,
+        version: r.try_get("version")?,
+    })
+}
+
+/// Refuse a person who is not involved in the case.
+async fn ensure_case_person(tx: &mut Tx, case_id: CaseId, person_id: PersonId) -> Result<()> {
+    let found: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM case_persons WHERE case_id = $1 AND person_id = $2",
+    )
+    .bind(case_id.0)
+    .bind(person_id.0)
+    .fetch_one(&mut **tx)
+    .await?;
+    (found > 0)
+        .then_some(())
+        .or_not_found("person of the case", person_id)
+}
+
+async fn fetch_consent(tx: &mut Tx, id: ReferralConsentId, lock: &str) -> Result<ReferralConsent> {
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {CONSENT_COLS} FROM referral_consents WHERE id = $1{lock}"
+    )))
+    .bind(id.0)
+    .fetch_optional(&mut **tx)
+    .await?
+    .or_not_found("referral consent", id)?;
+    consent_from_row(&row)
+}
+
+pub(crate) async fn record_referral_consent(
+    pool: &Pool,
+    actor: &Actor,
+    id: ReferralConsentId,
+    case_id: CaseId,
+    person_id: PersonId,
+    consent: &Consent,
+) -> Result<ReferralConsent> {
+    let mut tx = begin(pool).await?;
+    ensure_case_person(&mut tx, case_id, person_id).await?;
+    let person = fetch_person(&mut *tx, person_id, "").await?;
+    let now = Utc::now();
+    let mut consent = consent.clone();
+    consent.witness = consent
+        .witness
+        .map(|w| w.trim().to_string())
+        .filter(|w| !w.is_empty());
+    consent.validate(now, person.facts.is_child_or_presumed())?;
+    sqlx::query(
+        "INSERT INTO referral_consents (id, case_id, person_id, recipient_id, services, data, \
+            given_at, given_by, language, witness, withdrawn_at, recorded_by, recorded_at, \
+            updated_at, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, \
+            $13, $14, $15)",
+    )
+    .bind(id.0)
+    .bind(case_id.0)
+    .bind(person_id.0)
+    .bind(consent.recipient.0)
+    .bind(set_to_db(&consent.services))
+    .bind(set_to_db(&consent.data))
+    .bind(consent.given_at)
+    .bind(consent.given_by.as_str())
+    .bind(&consent.language)
+    .bind(consent.witness.as_deref())
+    .bind(consent.withdrawn_at)
+    .bind(actor.as_str())
+    .bind(now)
+    .bind(now)
+    .bind(1i64)
+    .execute(&mut *tx)
+    .await?;
+    audit(&mut tx, actor, AuditAction::ReferralConsentRecord, id).await?;
+    let stored = fetch_consent(&mut tx, id, "").await?;
+    tx.commit().await?;
+    Ok(stored)
+}
+
+pub(crate) async fn withdraw_referral_consent(
+    pool: &Pool,
+    actor: &Actor,
+    id: ReferralConsentId,
+    expected_version: i64,
+) -> Result<ReferralConsent> {
+    let mut tx = begin(pool).await?;
+    let current = fetch_consent(&mut tx, id, FOR_UPDATE).await?;
+    check_version("referral consent", id, expected_version, current.version)?;
+    let now = Utc::now();
+    let mut consent = current.consent.clone();
+    consent.withdraw(now)?;
+    let version = current.version + 1;
+    let done = sqlx::query(
+        "UPDATE referral_consents SET withdrawn_at = $1, updated_at = $2, version = $3 WHERE id \
+            = $4 AND version = $5",
+    )
+    .bind(now)
+    .bind(now)
+    .bind(version)
+    .bind(id.0)
+    .bind(current.version)
+    .execute(&mut *tx)
+    .await?;
+    ensure_updated(done, "referral consent", id, current.version)?;
+    let changes = diff(&current.consent, &consent);
+    record_change(
+        &mut tx,
+        "referral_consent",
+        &id.to_string(),
+        version,
+        actor,
+        changes,
+    )
+    .await?;
+    audit(&mut tx, actor, AuditAction::ReferralConsentWithdraw, id).await?;
+    let stored = fetch_consent(&mut tx, id, "").await?;
+    tx.commit().await?;
+    Ok(stored)
+}
+
+pub(crate) async fn referral_consents(
+    pool: &Pool,
+    case_id: CaseId,
+    person_id: PersonId,
+) -> Result<Vec<ReferralConsent>> {
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {CONSENT_COLS} FROM referral_consents WHERE case_id = $1 AND person_id = $2 \
+            ORDER BY given_at, id LIMIT $3"
+    )))
+    .bind(case_id.0)
+    .bind(person_id.0)
+    .bind(MAX_ROWS)
+    .fetch_all(pool)
+    .await?;
+    rows.iter().map(consent_from_row).collect()
+}
+
+/// Append a timeline entry (the referral is locked, or being created, in `tx`).
+async fn append_event(
+    tx: &mut Tx,
+    id: ReferralId,
+    step: Option<TransitionKind>,
+    actor: &Actor,
+    at: DateTime<Utc>,
+    reason: Option<&str>,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO referral_events (referral_id, seq, step, actor, at, reason) SELECT $1, \
+            COALESCE(MAX(seq), 0) + 1, $2, $3, $4, $5 FROM referral_events WHERE referral_id = $6",
+    )
+    .bind(id.0)
+    .bind(step.map_or("create", |s| s.as_str()))
+    .bind(actor.as_str())
+    .bind(at)
+    .bind(reason)
+    .bind(id.0)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+async fn fetch_referral(tx: &mut Tx, id: ReferralId, lock: &str) -> Result<Referral> {
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {REFERRAL_COLS} FROM referrals WHERE id = $1{lock}"
+    )))
+    .bind(id.0)
+    .fetch_optional(&mut **tx)
+    .await?
+    .or_not_found("referral", id)?;
+    referral_from_row(&row)
+}
+
+pub(crate) async fn create_referral(
+    pool: &Pool,
+    actor: &Actor,
+    new: &NewReferral,
+) -> Result<Referral> {
+    let now = Utc::now();
+    if let Some(by) = new.answer_by {
+        check_answer_by(by, now)?;
+    }
+    let mut tx = begin(pool).await?;
+    ensure_case_person(&mut tx, new.case_id, new.person_id).await?;
+    sqlx::query(
+        "INSERT INTO referrals (id, case_id, person_id, sender_id, recipient_id, services, data, \
+            urgency, urgent, state, answer_by, created_by, created_at, updated_at, version) \
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+    )
+    .bind(new.id.0)
+    .bind(new.case_id.0)
+    .bind(new.person_id.0)
+    .bind(new.sender_id.0)
+    .bind(new.recipient_id.0)
+    .bind(set_to_db(&new.services))
+    .bind(set_to_db(&new.data))
+    .bind(set_to_db(&new.urgency))
+    .bind(is_urgent(&new.urgency))
+    .bind(ReferralState::Draft.as_str())
+    .bind(new.answer_by)
+    .bind(actor.as_str())
+    .bind(now)
+    .bind(now)
+    .bind(1i64)
+    .execute(&mut *tx)
+    .await?;
+    append_event(&mut tx, new.id, None, actor, now, None).await?;
+    audit(&mut tx, actor, AuditAction::ReferralCreate, new.id).await?;
+    let r = fetch_referral(&mut tx, new.id, "").await?;
+    tx.commit().await?;
+    Ok(r)
+}
+
+fn step_action(kind: TransitionKind) -> AuditAction {
+    match kind {
+        TransitionKind::Send => AuditAction::ReferralSend,
+        TransitionKind::Accept => AuditAction::ReferralAccept,
+        TransitionKind::Decline => AuditAction::ReferralDecline,
+        TransitionKind::Start => AuditAction::ReferralStart,
+        TransitionKind::Complete => AuditAction::ReferralComplete,
+        TransitionKind::Close => AuditAction::ReferralClose,
+        TransitionKind::Cancel => AuditAction::ReferralCancel,
+    }
+}
+
+/// Core's refusal of a send out of turn or by the wrong party, before the send check runs (a
+/// [`Transition::Send`] cannot be made without passing it).
+fn send_turn(state: ReferralState, party: Party) -> Result<()> {
+    let kind = TransitionKind::Send;
+    let mut e = ValidationErrors::default();
+    if kind.next(state).is_none() {
+        let message = format!("a referral that is {} cannot send", state.as_str());
+        e.push("ref_Status", "out_of_turn", message);
+    } else if !kind.allowed(party) {
+        let message = "only the sending agency may send this referral";
+        e.push("ref_Party", "not_allowed", message);
+    }
+    Ok(e.into_result(())?)
+}
+
+pub(crate) async fn apply_referral_step(
+    pool: &Pool,
+    actor: &Actor,
+    id: ReferralId,
+    expected_version: i64,
+    party: Party,
+    step: ReferralStep<'_>,
+) -> Result<Referral> {
+    let mut tx = begin(pool).await?;
+    let current = fetch_referral(&mut tx, id, FOR_UPDATE).await?;
+    check_version("referral", id, expected_version, current.version)?;
+    let now = Utc::now();
+    let mut next = current.clone();
+    let transition = match step {
+        ReferralStep::Send { offered, deadlines } => {
+            send_turn(current.state, party)?;
+            if let Some(by) = current.answer_by {
+                check_answer_by(by, now)?;
+            }
+            let stored = consents_to(&mut tx, &current).await?;
+            let consents: Vec<Consent> = stored.iter().map(|c| c.consent.clone()).collect();
+            let covered = Outgoing {
+                sender: current.sender_id,
+                recipient: current.recipient_id,
+                offered,
+                services: &current.services,
+                data: &current.data,
+                consents: &consents,
+            }
+            .check(now)?;
+            next.consent_id = Some(stored[covered.consent_index()].id);
+            next.sent_at = Some(now);
+            let within = deadlines.answer_within(&current.services, current.urgent);
+            next.due_at = Some(due_at(now, within, current.answer_by));
+            Transition::Send(covered)
+        }
+        ReferralStep::Accept => Transition::Accept,
+        ReferralStep::Decline { reason } => Transition::Decline {
+            reason: reason.to_string(),
+        },
+        ReferralStep::Start => Transition::Start,
+        ReferralStep::Complete => Transition::Complete,
+        ReferralStep::Close { reason } => Transition::Close {
+            reason: reason.to_string(),
+        },
+        ReferralStep::Cancel => Transition::Cancel,
+    };
+    next.state = current.state.apply(&transition, party)?;
+    let reason = transition.reason().map(str::to_string);
+    if reason.is_some() {
+        next.reason = reason.clone();
+    }
+    next.version = current.version + 1;
+    next.updated_at = now;
+    let done = sqlx::query(
+        "UPDATE referrals SET state = $1, consent_id = $2, sent_at = $3, due_at = $4, reason = \
+            $5, updated_at = $6, version = $7 WHERE id = $8 AND version = $9",
+    )
+    .bind(next.state.as_str())
+    .bind(next.consent_id.map(|c| c.0))
+    .bind(next.sent_at)
+    .bind(next.due_at)
+    .bind(next.reason.as_deref())
+    .bind(now)
+    .bind(next.version)
+    .bind(id.0)
+    .bind(current.version)
+    .execute(&mut *tx)
+    .await?;
+    ensure_updated(done, "referral", id, current.version)?;
+    let kind = transition.kind();
+    append_event(&mut tx, id, Some(kind), actor, now, reason.as_deref()).await?;
+    let changes = diff(&current, &next);
+    record_change(
+        &mut tx,
+        "referral",
+        &id.to_string(),
+        next.version,
+        actor,
+        changes,
+    )
+    .await?;
+    audit(&mut tx, actor, step_action(kind), id).await?;
+    let stored = fetch_referral(&mut tx, id, "").await?;
+    tx.commit().await?;
+    Ok(stored)
+}
+
+/// Every consent (withdrawn ones included) of the referral's person in its case to its
+/// addressed agency, oldest first.
+async fn consents_to(tx: &mut Tx, r: &Referral) -> Result<Vec<ReferralConsent>> {
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {CONSENT_COLS} FROM referral_consents WHERE case_id = $1 AND person_id = $2 AND \
+            recipient_id = $3 ORDER BY given_at, id LIMIT $4"
+    )))
+    .bind(r.case_id.0)
+    .bind(r.person_id.0)
+    .bind(r.recipient_id.0)
+    .bind(MAX_ROWS)
+    .fetch_all(&mut **tx)
+    .await?;
+    rows.iter().map(consent_from_row).collect()
+}
+
+pub(crate) async fn referral(pool: &Pool, id: ReferralId) -> Result<ReferralDetails> {
+    let mut tx = begin_read(pool).await?;
+    let referral = fetch_referral(&mut tx, id, "").await?;
+    let consent = match referral.consent_id {
+        Some(c) => Some(fetch_consent(&mut tx, c, "").await?),
+        None => None,
+    };
+    let rows = sqlx::query(
+        "SELECT step, actor, at, reason FROM referral_events WHERE referral_id = $1 ORDER BY seq \
+            LIMIT $2",
+    )
+    .bind(id.0)
+    .bind(MAX_TIMELINE)
+    .fetch_all(&mut *tx)
+    .await?;
+    let timeline = rows
+        .iter()
+        .map(|r| {
+            let step: String = r.try_get("step")?;
+            Ok(ReferralEvent {
+                step: if step == "create" {
+                    None
+                } else {
+                    Some(pick(&step)?)
+                },
+                actor: r.try_get("actor")?,
+                at: r.try_get("at")?,
+                reason: r.try_get("reason")?,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    tx.commit().await?;
+    Ok(ReferralDetails {
+        referral,
+        consent,
+        timeline,
+    })
+}
+
+/// A read-only snapshot on both backends (no write lock on SQLite).
+async fn begin_read(pool: &Pool) -> Result<Tx> {
+    Ok(pool.begin_with("BEGIN").await?)
+}
+
+pub(crate) async fn referral_inbox(
+    pool: &Pool,
+    agency: OrganisationId,
+    side: InboxSide,
+    now: DateTime<Utc>,
+    limit: i64,
+) -> Result<Vec<Referral>> {
+    let (column, drafts) = match side {
+        InboxSide::Incoming => ("recipient_id", " AND state <> 'draft'"),
+        InboxSide::Outgoing => ("sender_id", ""),
+    };
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {REFERRAL_COLS} FROM referrals WHERE {column} = $1 AND state IN ('draft', \
+            'sent', 'accepted', 'in_progress'){drafts} ORDER BY urgent DESC, CASE WHEN state = \
+            'sent' AND due_at < $2 THEN 1 ELSE 0 END DESC, COALESCE(sent_at, created_at), id \
+            LIMIT $3"
+    )))
+    .bind(agency.0)
+    .bind(now)
+    .bind(limit.clamp(1, MAX_ROWS))
+    .fetch_all(pool)
+    .await?;
+    rows.iter().map(referral_from_row).collect()
+}
+
+pub(crate) async fn overdue_referrals(
+    pool: &Pool,
+    now: DateTime<Utc>,
+    limit: i64,
+) -> Result<Vec<Referral>> {
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {REFERRAL_COLS} FROM referrals WHERE state = 'sent' AND due_at < $1 ORDER BY \
+            due_at, id LIMIT $2"
+    )))
+    .bind(now)
+    .bind(limit.clamp(1, MAX_ROWS))
+    .fetch_all(pool)
+    .await?;
+    rows.iter().map(referral_from_row).collect()
+}
