@@ -7,7 +7,7 @@
 //! ## Layout: one module per domain, each query written once, compiled once per backend
 //!
 //! A domain (`directory`, `access`, `persons`, `cases`, `screening`, `training`, `materials`,
-//! `audit`, `register`) is a folder: `mod.rs` holds its types and its `impl Store` block (the
+//! `referrals`, `audit`, `register`) is a folder: `mod.rs` holds its types and its `impl Store` block (the
 //! public methods, each a one-line `dispatch!`), and `queries.rs` (which mounts the domain's
 //! other query files, if any, and re-exports them) holds the SQL. `mod.rs` mounts `queries.rs`
 //! twice, under a `sqlite` and a `postgres` module marked `#[path = "."]`; each of those

@@ -256,6 +256,17 @@ impl Store {
         )
     }
 
+    /// The referrals of a person in a case (every state), newest first, at most `limit` (1 to
+    /// 500).
+    pub async fn case_referrals(
+        &self,
+        case_id: CaseId,
+        person_id: PersonId,
+        limit: i64,
+    ) -> Result<Vec<Referral>> {
+        dispatch!(self, case_referrals(case_id, person_id, limit))
+    }
+
     /// A referral with its consent and timeline.
     pub async fn referral(&self, id: ReferralId) -> Result<ReferralDetails> {
         dispatch!(self, referral(id))

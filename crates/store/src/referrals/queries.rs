@@ -495,3 +495,21 @@ pub(crate) async fn overdue_referrals(
     .await?;
     rows.iter().map(referral_from_row).collect()
 }
+
+pub(crate) async fn case_referrals(
+    pool: &Pool,
+    case_id: CaseId,
+    person_id: PersonId,
+    limit: i64,
+) -> Result<Vec<Referral>> {
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {REFERRAL_COLS} FROM referrals WHERE case_id = $1 AND person_id = $2 ORDER BY \
+            created_at DESC, id DESC LIMIT $3"
+    )))
+    .bind(case_id.0)
+    .bind(person_id.0)
+    .bind(limit.clamp(1, MAX_ROWS))
+    .fetch_all(pool)
+    .await?;
+    rows.iter().map(referral_from_row).collect()
+}

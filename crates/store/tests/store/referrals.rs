@@ -453,6 +453,12 @@ store_test!(each_step_is_taken_by_its_party_and_timed, |db| async move {
         "out_of_turn",
     );
     let cancelled = referral_through(s, &w, &[T::Cancel]).await;
+    let of_case = s.referral(cancelled).await.unwrap().referral;
+    let listed = s
+        .case_referrals(of_case.case_id, of_case.person_id, 10)
+        .await
+        .unwrap();
+    assert_eq!(ids(&listed), [cancelled], "each scene has its own case");
     assert_eq!(
         s.referral(cancelled).await.unwrap().referral.state,
         ReferralState::Cancelled
