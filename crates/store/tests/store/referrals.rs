@@ -68,7 +68,7 @@ pub(crate) fn new_referral(r: &Referable, services: &[ServiceType]) -> NewReferr
     }
 }
 
-/// Every service: the addressed agency offers them all.
+/// Every service (the addressed agency offers them all).
 pub(crate) fn offered() -> ValueSet<ServiceType> {
     ServiceType::ALL.iter().copied().collect()
 }
@@ -159,15 +159,6 @@ store_test!(
             ..consent_to(r.shelter)
         };
         assert_invalid(record(r.person, empty).await, "con_Services", "required");
-        let future = Consent {
-            given_at: Utc::now() + Duration::hours(2),
-            ..consent_to(r.shelter)
-        };
-        assert_invalid(
-            record(r.person, future).await,
-            "con_GivenAt",
-            "not_in_future",
-        );
         // A child's consent is given by a guardian.
         assert_invalid(
             record(child.id, consent_to(r.shelter)).await,
@@ -568,3 +559,38 @@ store_test!(
         db.finish().await;
     }
 );
+
+store_test!(simultaneous_answers_leave_one_step, |db| async move {
+    let s = &db.store;
+    let w = world(s).await;
+    let id = referral_through(s, &w, &[TransitionKind::Send]).await;
+    // Ten answers based on the same version at once: one is taken, the others conflict.
+    let mut set = JoinSet::new();
+    for i in 0..10 {
+        let st = s.clone();
+        set.spawn(async move {
+            let step = [
+                ReferralStep::Accept,
+                ReferralStep::Decline { reason: "Complet" },
+            ][i % 2];
+            st.apply_referral_step(&system(), id, 2, Party::Supervisor, step)
+                .await
+        });
+    }
+    let (mut ok, mut conflicts) = (0, 0);
+    while let Some(r) = set.join_next().await {
+        match r.unwrap() {
+            Ok(r) => {
+                assert_eq!(r.version, 3);
+                ok += 1;
+            }
+            Err(StoreError::Conflict { .. }) => conflicts += 1,
+            Err(other) => panic!("{other:?}"),
+        }
+    }
+    assert_eq!((ok, conflicts), (1, 9));
+    let details = s.referral(id).await.unwrap();
+    assert_eq!(details.timeline.len(), 3, "drafted, sent, answered once");
+    assert_verified(s, audit_count(s).await).await;
+    db.finish().await;
+});
