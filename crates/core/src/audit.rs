@@ -157,6 +157,8 @@ audit_actions! {
     ReferralClose = "referral.close" on "referral",
     /// The sender cancelled a referral.
     ReferralCancel = "referral.cancel" on "referral",
+    /// A referral was assigned to a user of the addressed agency (or unassigned).
+    ReferralAssign = "referral.assign" on "referral",
 }
 
 impl fmt::Display for AuditAction {
@@ -209,8 +211,8 @@ mod tests {
         assert_eq!(names.len(), AuditAction::ALL.len());
         let variants: BTreeSet<AuditAction> = AuditAction::ALL.iter().copied().collect();
         assert_eq!(variants.len(), AuditAction::ALL.len());
-        // The table lists 59 actions today; a new one is added to it, never renamed.
-        assert_eq!(AuditAction::ALL.len(), 59);
+        // The table lists 60 actions today; a new one is added to it, never renamed.
+        assert_eq!(AuditAction::ALL.len(), 60);
     }
 
     #[test]

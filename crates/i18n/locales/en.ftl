@@ -733,3 +733,4 @@ audit-action-referral-start = referral service started
 audit-action-referral-complete = referral completed
 audit-action-referral-close = referral closed
 audit-action-referral-cancel = referral cancelled
+audit-action-referral-assign = referral assigned

@@ -732,3 +732,4 @@ audit-action-referral-start = service de l'orientation commencé
 audit-action-referral-complete = orientation terminée
 audit-action-referral-close = orientation clôturée
 audit-action-referral-cancel = orientation annulée
+audit-action-referral-assign = orientation attribuée

@@ -267,6 +267,19 @@ impl Store {
         dispatch!(self, case_referrals(case_id, person_id, limit))
     }
 
+    /// Assign a referral to a user of the addressed agency, or unassign it (`None`), based on
+    /// `expected_version`. Who may assign (a supervisor of the addressed agency) is the
+    /// caller's check; a user of another agency is refused (`ref_Assignee`/`not_of_agency`).
+    pub async fn assign_referral(
+        &self,
+        actor: &Actor,
+        id: ReferralId,
+        expected_version: i64,
+        assignee: Option<UserId>,
+    ) -> Result<Referral> {
+        dispatch!(self, assign_referral(actor, id, expected_version, assignee))
+    }
+
     /// A referral with its consent and timeline.
     pub async fn referral(&self, id: ReferralId) -> Result<ReferralDetails> {
         dispatch!(self, referral(id))

@@ -513,3 +513,60 @@ pub(crate) async fn case_referrals(
     .await?;
     rows.iter().map(referral_from_row).collect()
 }
+
+pub(crate) async fn assign_referral(
+    pool: &Pool,
+    actor: &Actor,
+    id: ReferralId,
+    expected_version: i64,
+    assignee: Option<UserId>,
+) -> Result<Referral> {
+    let mut tx = begin(pool).await?;
+    let current = fetch_referral(&mut tx, id, FOR_UPDATE).await?;
+    check_version("referral", id, expected_version, current.version)?;
+    if let Some(user) = assignee {
+        let of_agency: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE id = $1 AND organisation_id = $2")
+                .bind(user.0)
+                .bind(current.recipient_id.0)
+                .fetch_one(&mut *tx)
+                .await?;
+        if of_agency == 0 {
+            let message = "the referral is assigned to a user of the addressed agency";
+            return Err(refuse("ref_Assignee", "not_of_agency", message));
+        }
+    }
+    let now = Utc::now();
+    let next = Referral {
+        assignee_id: assignee,
+        version: current.version + 1,
+        updated_at: now,
+        ..current.clone()
+    };
+    let done = sqlx::query(
+        "UPDATE referrals SET assignee_id = $1, updated_at = $2, version = $3 WHERE id = $4 AND \
+            version = $5",
+    )
+    .bind(assignee.map(|u| u.0))
+    .bind(now)
+    .bind(next.version)
+    .bind(id.0)
+    .bind(current.version)
+    .execute(&mut *tx)
+    .await?;
+    ensure_updated(done, "referral", id, current.version)?;
+    let changes = diff(&current, &next);
+    record_change(
+        &mut tx,
+        "referral",
+        &id.to_string(),
+        next.version,
+        actor,
+        changes,
+    )
+    .await?;
+    audit(&mut tx, actor, AuditAction::ReferralAssign, id).await?;
+    let stored = fetch_referral(&mut tx, id, "").await?;
+    tx.commit().await?;
+    Ok(stored)
+}

@@ -462,6 +462,18 @@ impl Scene {
                 .await
                 .to_string(),
             A::ReferralCancel => referral_through(s, &self.w, &[T::Cancel]).await.to_string(),
+            A::ReferralAssign => {
+                let id = referral_through(s, &self.w, &[T::Send]).await;
+                let r = s.referral(id).await.unwrap().referral;
+                let mut u = self.new_user(Role::Caseworker);
+                u.organisation_id = r.recipient_id;
+                u.office_id = None;
+                let user = s.create_user(a, &u).await.unwrap();
+                s.assign_referral(a, id, r.version, Some(user))
+                    .await
+                    .unwrap();
+                id.to_string()
+            }
         })
         .filter(|id| !id.is_empty())
     }

@@ -10,6 +10,8 @@ use tabara_store::{InboxSide, NewReferral, Referral, ReferralStep};
 
 use crate::common::*;
 
+mod assign;
+
 /// A case with a victim, and an agency to refer them to.
 pub(crate) struct Referable {
     pub(crate) sender: OrganisationId,
