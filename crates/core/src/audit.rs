@@ -137,6 +137,8 @@ audit_actions! {
     MaterialReceipt = "material.receipt" on "material",
     /// Stock of a material was distributed from a store to an office.
     MaterialDistribution = "material.distribution" on "material",
+    /// A victim's risk (security or re-trafficking) was assessed or reassessed.
+    RiskAssessmentRecord = "risk_assessment.record" on "risk_assessment",
 }
 
 impl fmt::Display for AuditAction {
@@ -189,8 +191,8 @@ mod tests {
         assert_eq!(names.len(), AuditAction::ALL.len());
         let variants: BTreeSet<AuditAction> = AuditAction::ALL.iter().copied().collect();
         assert_eq!(variants.len(), AuditAction::ALL.len());
-        // The table lists 49 actions today; a new one is added to it, never renamed.
-        assert_eq!(AuditAction::ALL.len(), 49);
+        // The table lists 50 actions today; a new one is added to it, never renamed.
+        assert_eq!(AuditAction::ALL.len(), 50);
     }
 
     #[test]

@@ -721,3 +721,6 @@ audit-action-certificate-revoke = certificate revoked
 audit-action-material-create = material registered
 audit-action-material-receipt = material received
 audit-action-material-distribution = material distributed
+
+## issue 12: risk
+audit-action-risk-assessment-record = risk assessed

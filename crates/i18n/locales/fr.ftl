@@ -720,3 +720,6 @@ audit-action-certificate-revoke = certificat révoqué
 audit-action-material-create = support enregistré
 audit-action-material-receipt = support reçu
 audit-action-material-distribution = support distribué
+
+## issue 12: risk
+audit-action-risk-assessment-record = risque évalué

@@ -79,6 +79,7 @@ pub mod directory;
 pub mod materials;
 pub mod persons;
 pub mod register;
+pub mod risk;
 pub mod screening;
 pub mod testing;
 pub mod training;
@@ -95,6 +96,7 @@ pub use cases::{
 pub use directory::{NewUser, User};
 pub use materials::{Distribution, MAX_MOVEMENT_QUANTITY, MaterialItem, StockLine};
 pub use register::{Batch, BatchCase, ExportRow, RegisterStats};
+pub use risk::{MAX_RISK_LIST, RiskAssessment};
 pub use screening::{DecisionInput, DecisionKind, Screening, ScreeningDecision, ScreeningState};
 pub use tabara_core::audit::AuditAction;
 pub use training::{

@@ -21,5 +21,6 @@ mod materials;
 mod notes;
 mod persons;
 mod register;
+mod risk;
 mod screening;
 mod training;
