@@ -159,6 +159,8 @@ audit_actions! {
     ReferralCancel = "referral.cancel" on "referral",
     /// A referral was assigned to a user of the addressed agency (or unassigned).
     ReferralAssign = "referral.assign" on "referral",
+    /// A victim's risk (security or re-trafficking) was assessed or reassessed.
+    RiskAssessmentRecord = "risk_assessment.record" on "risk_assessment",
 }
 
 impl fmt::Display for AuditAction {
@@ -211,8 +213,8 @@ mod tests {
         assert_eq!(names.len(), AuditAction::ALL.len());
         let variants: BTreeSet<AuditAction> = AuditAction::ALL.iter().copied().collect();
         assert_eq!(variants.len(), AuditAction::ALL.len());
-        // The table lists 60 actions today; a new one is added to it, never renamed.
-        assert_eq!(AuditAction::ALL.len(), 60);
+        // The table lists 61 actions today; a new one is added to it, never renamed.
+        assert_eq!(AuditAction::ALL.len(), 61);
     }
 
     #[test]

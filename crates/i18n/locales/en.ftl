@@ -734,3 +734,9 @@ audit-action-referral-complete = referral completed
 audit-action-referral-close = referral closed
 audit-action-referral-cancel = referral cancelled
 audit-action-referral-assign = referral assigned
+## issue 12: risk
+audit-action-risk-assessment-record = risk assessed
+## issue 12: record kinds
+kind-referral = referral
+kind-referral-consent = consent to referral
+kind-risk-assessment = risk assessment

@@ -733,3 +733,9 @@ audit-action-referral-complete = orientation terminée
 audit-action-referral-close = orientation clôturée
 audit-action-referral-cancel = orientation annulée
 audit-action-referral-assign = orientation attribuée
+## issue 12: risk
+audit-action-risk-assessment-record = risque évalué
+## issue 12: record kinds
+kind-referral = orientation
+kind-referral-consent = consentement à l'orientation
+kind-risk-assessment = évaluation des risques

@@ -80,6 +80,7 @@ pub mod materials;
 pub mod persons;
 pub mod referrals;
 pub mod register;
+pub mod risk;
 pub mod screening;
 pub mod testing;
 pub mod training;
@@ -99,6 +100,7 @@ pub use referrals::{
     InboxSide, NewReferral, Referral, ReferralConsent, ReferralDetails, ReferralEvent, ReferralStep,
 };
 pub use register::{Batch, BatchCase, ExportRow, RegisterStats};
+pub use risk::{MAX_RISK_LIST, RiskAssessment};
 pub use screening::{DecisionInput, DecisionKind, Screening, ScreeningDecision, ScreeningState};
 pub use tabara_core::audit::AuditAction;
 pub use training::{

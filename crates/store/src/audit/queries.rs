@@ -256,6 +256,13 @@ pub(crate) const EVIDENCE: &[Evidence] = &[
         id: &["referral_id"],
         stamps: &["at"],
     },
+    Evidence {
+        table: "risk_assessments",
+        filter: "",
+        created: Some(("risk_assessment", AuditAction::RiskAssessmentRecord)),
+        id: &["id"],
+        stamps: &["assessed_at"],
+    },
 ];
 
 /// Clocks of several application servers (PostgreSQL) may differ a little: a row written by

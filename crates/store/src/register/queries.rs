@@ -30,6 +30,7 @@ pub(crate) async fn wipe(pool: &Pool) -> Result<()> {
         "training_attendance",
         "training_participants",
         "training_sessions",
+        "risk_assessments",
         "screenings",
         "account_requests",
         "sessions",

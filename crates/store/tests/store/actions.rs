@@ -474,6 +474,20 @@ impl Scene {
                     .unwrap();
                 id.to_string()
             }
+            A::RiskAssessmentRecord => {
+                let (case, p) = self.case_with_victim(s).await;
+                let form = tabara_core::risk::AssessmentForm {
+                    kind: "security".into(),
+                    likelihood: "2".into(),
+                    impact: "2".into(),
+                    ..Default::default()
+                };
+                let id = uuid::Uuid::now_v7();
+                s.record_risk_assessment(a, id, case.id, p.id, &form, None)
+                    .await
+                    .unwrap();
+                id.to_string()
+            }
         })
         .filter(|id| !id.is_empty())
     }

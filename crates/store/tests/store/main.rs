@@ -22,5 +22,6 @@ mod notes;
 mod persons;
 mod referrals;
 mod register;
+mod risk;
 mod screening;
 mod training;
