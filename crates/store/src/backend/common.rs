@@ -322,3 +322,20 @@ pub(crate) fn ensure_found(
         Ok(())
     }
 }
+
+/// One row of `table` by its id, read inside the transaction (`lock` is `FOR_UPDATE` to lock it
+/// for an update, or empty), or `NotFound { kind, id }`.
+pub(crate) async fn row_by_id(
+    tx: &mut Tx,
+    (table, cols): (&'static str, &'static str),
+    (kind, id): (&'static str, uuid::Uuid),
+    lock: &str,
+) -> Result<DbRow> {
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {cols} FROM {table} WHERE id = $1{lock}"
+    )))
+    .bind(id)
+    .fetch_optional(&mut **tx)
+    .await?
+    .or_not_found(kind, id)
+}

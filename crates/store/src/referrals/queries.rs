@@ -90,13 +90,8 @@ async fn ensure_case_person(tx: &mut Tx, case_id: CaseId, person_id: PersonId) -
 }
 
 async fn fetch_consent(tx: &mut Tx, id: ReferralConsentId, lock: &str) -> Result<ReferralConsent> {
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {CONSENT_COLS} FROM referral_consents WHERE id = $1{lock}"
-    )))
-    .bind(id.0)
-    .fetch_optional(&mut **tx)
-    .await?
-    .or_not_found("referral consent", id)?;
+    let table = ("referral_consents", CONSENT_COLS);
+    let row = row_by_id(tx, table, ("referral consent", id.0), lock).await?;
     consent_from_row(&row)
 }
 
@@ -230,13 +225,7 @@ async fn append_event(
 }
 
 async fn fetch_referral(tx: &mut Tx, id: ReferralId, lock: &str) -> Result<Referral> {
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {REFERRAL_COLS} FROM referrals WHERE id = $1{lock}"
-    )))
-    .bind(id.0)
-    .fetch_optional(&mut **tx)
-    .await?
-    .or_not_found("referral", id)?;
+    let row = row_by_id(tx, ("referrals", REFERRAL_COLS), ("referral", id.0), lock).await?;
     referral_from_row(&row)
 }
 

@@ -72,13 +72,8 @@ pub(crate) async fn fetch_screening(
     id: tabara_core::ids::ScreeningId,
     lock: &str,
 ) -> Result<Screening> {
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {SCREENING_COLS} FROM screenings WHERE id = $1{lock}"
-    )))
-    .bind(id.0)
-    .fetch_optional(&mut **tx)
-    .await?
-    .or_not_found("screening", id)?;
+    let table = ("screenings", SCREENING_COLS);
+    let row = row_by_id(tx, table, ("screening", id.0), lock).await?;
     screening_from_row(&row)
 }
 
