@@ -263,6 +263,13 @@ pub(crate) const EVIDENCE: &[Evidence] = &[
         id: &["id"],
         stamps: &["assessed_at"],
     },
+    Evidence {
+        table: "service_providers",
+        filter: "",
+        created: Some(("service_provider", AuditAction::ServiceProviderCreate)),
+        id: &["id"],
+        stamps: &["updated_at"],
+    },
 ];
 
 /// Clocks of several application servers (PostgreSQL) may differ a little: a row written by
