@@ -98,7 +98,8 @@ pub use cases::{
 pub use directory::{NewUser, User};
 pub use materials::{Distribution, MAX_MOVEMENT_QUANTITY, MaterialItem, StockLine};
 pub use referrals::{
-    InboxSide, NewReferral, Referral, ReferralConsent, ReferralDetails, ReferralEvent, ReferralStep,
+    InboxSide, NewReferral, Referral, ReferralConsent, ReferralDetails, ReferralEvent,
+    ReferralStep, SharedStamps,
 };
 pub use register::{Batch, BatchCase, ExportRow, RegisterStats};
 pub use risk::{MAX_RISK_LIST, RiskAssessment};

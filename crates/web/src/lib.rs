@@ -24,6 +24,7 @@ mod error;
 mod home;
 mod layers;
 mod materials;
+pub(crate) mod referrals;
 mod reports;
 mod screening;
 mod state;
@@ -46,6 +47,7 @@ fn routes() -> access::Routes {
         .merge(account::router())
         .merge(cases::router())
         .merge(screening::router())
+        .merge(referrals::router())
         .merge(training::router())
         .merge(materials::router())
         .merge(reports::router())
