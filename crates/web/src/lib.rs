@@ -24,6 +24,7 @@ mod error;
 mod home;
 mod layers;
 mod materials;
+mod pathway;
 pub(crate) mod referrals;
 mod reports;
 mod screening;
@@ -48,6 +49,7 @@ fn routes() -> access::Routes {
         .merge(cases::router())
         .merge(screening::router())
         .merge(referrals::router())
+        .merge(pathway::router())
         .merge(training::router())
         .merge(materials::router())
         .merge(reports::router())
