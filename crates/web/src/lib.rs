@@ -26,6 +26,7 @@ mod layers;
 mod materials;
 mod reports;
 mod screening;
+mod services;
 mod state;
 mod training;
 mod view;
@@ -50,6 +51,7 @@ fn routes() -> access::Routes {
         .merge(materials::router())
         .merge(reports::router())
         .merge(admin::router())
+        .merge(services::router())
         .merge(api::router())
 }
 

@@ -39,7 +39,7 @@ use crate::state::AppState;
 pub use csrf::CsrfForm;
 pub use records::{
     AccountAccess, CaseAccess, CasePersonAccess, CertificateAccess, OrganisationAccess,
-    ParticipantAccess, RequestAccess, ScreeningAccess, SessionAccess,
+    ParticipantAccess, RequestAccess, ScreeningAccess, ServiceProviderAccess, SessionAccess,
 };
 pub use session::{CurrentUser, cookie, mask_token, masked_token_matches, visitor_lang};
 pub(crate) use session::{
@@ -89,6 +89,14 @@ pub enum Kind {
     /// An account request by id (`{id}`, a UUID); the action is global. A request that no
     /// longer waits is left for the store to refuse.
     AccountRequest,
+    /// A provider of the services directory by id (`{id}`); the action is global.
+    ServiceProvider,
+    /// A provider of the services directory by id (`{id}`) that its own agency reaches too:
+    /// a user of the provider's organisation (who knows how many places are free), or a role
+    /// granted the action (administrators manage the directory). Anyone else gets the 404 of
+    /// a missing provider. A kind rather than a new `Action`: who may report is a relation
+    /// to the record, not a grant of the role.
+    OwnServiceProvider,
 }
 
 /// What the body of a request is.

@@ -20,6 +20,7 @@ mod materials;
 mod matrix;
 mod policy;
 mod screening;
+mod services;
 mod sharing;
 mod training;
 mod world;
