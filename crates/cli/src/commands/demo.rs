@@ -79,6 +79,8 @@ pub(super) async fn demo(cli: &Cli, args: &crate::DemoArgs) -> Result<ExitCode> 
     let assignments = tabara_demo::write_assignments(&store, &actor, &reference).await?;
     bar.set_message("training");
     let training = tabara_demo::write_training(&store, &actor, &reference, args.seed).await?;
+    bar.set_message("services");
+    let services = tabara_demo::write_services(&store, &actor, &reference).await?;
     bar.set_message("analysing");
     store.optimize().await?;
     bar.finish_and_clear();
@@ -113,6 +115,7 @@ pub(super) async fn demo(cli: &Cli, args: &crate::DemoArgs) -> Result<ExitCode> 
                 distributions = training.distributions as i64
             )
         );
+        outln!("{}", t!(lang, "demo-services", count = services as i64));
     }
     if args.serve {
         return serve(cli, store, args.listen, false, true).await;
