@@ -28,6 +28,7 @@ mod pathway;
 pub(crate) mod referrals;
 mod reports;
 mod screening;
+mod services;
 mod state;
 mod training;
 mod view;
@@ -54,6 +55,7 @@ fn routes() -> access::Routes {
         .merge(materials::router())
         .merge(reports::router())
         .merge(admin::router())
+        .merge(services::router())
         .merge(api::router())
 }
 

@@ -80,6 +80,8 @@ pub(super) async fn demo(cli: &Cli, args: &crate::DemoArgs) -> Result<ExitCode> 
     bar.set_message("child pathways");
     store.open_missing_pathways().await?;
     let (_, pathways) = store.open_pathways(1).await?;
+    bar.set_message("services");
+    let services = tabara_demo::write_services(&store, &actor, &reference).await?;
     bar.set_message("referrals");
     let referrals =
         tabara_demo::write_referrals(&store, &actor, &reference, 25, 40, 20_000).await?;
@@ -132,6 +134,7 @@ pub(super) async fn demo(cli: &Cli, args: &crate::DemoArgs) -> Result<ExitCode> 
                 distributions = training.distributions as i64
             )
         );
+        outln!("{}", t!(lang, "demo-services", count = services as i64));
     }
     if args.serve {
         return serve(cli, store, args.listen, false, true).await;

@@ -103,6 +103,9 @@ const ACTIONS: &[(&str, &[&str])] = &[
     ("/admin/organisations/new", &["organisation.create"]),
     ("/admin/organisations/{id}", &["organisation.update"]),
     ("/admin/organisations/{id}/offices", &["office.create"]),
+    ("/services/new", &["service_provider.create"]),
+    ("/services/{id}/edit", &["service_provider.update"]),
+    ("/services/{id}/capacity", &["service_provider.capacity"]),
     // Stateless: evaluates the answers it is given, stores nothing.
     ("/api/v1/screening/evaluate", &[]),
 ];
@@ -582,6 +585,33 @@ store_test!(every_write_appends_its_audit_action, |db| async move {
     ];
     let route = "/admin/organisations/{id}/offices";
     log.write(b, me, &path, &format!("{path}/offices"), &office, route)
+        .await;
+
+    // --- the services directory: a provider added, changed, its places free reported
+    let shelter = org_id("Maison");
+    let provider = [
+        ("organisation", shelter.as_str()),
+        ("name", "Maison d'accueil de Rumonge (fictive)"),
+        ("services", "shelter"),
+        ("areas", "bi-burunga"),
+    ];
+    let route = "/services/new";
+    log.write(b, me, route, route, &provider, route).await;
+    let path = format!("/services/{}", world.provider);
+    let route = "/services/{id}/edit";
+    let hours = [("hours", "24 h/24")];
+    log.write(
+        b,
+        me,
+        &format!("{path}/edit"),
+        &format!("{path}/edit"),
+        &hours,
+        route,
+    )
+    .await;
+    let route = "/services/{id}/capacity";
+    let free = [("free", "5")];
+    log.write(b, me, &path, &format!("{path}/capacity"), &free, route)
         .await;
 
     // --- the API's stateless evaluation, with the officer's token

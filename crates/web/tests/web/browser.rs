@@ -380,6 +380,15 @@ async fn pages_fit_a_phone() {
         .await
         .unwrap();
 
+    tabara_demo::write_services(&db.store, &Actor::system("demo"), &app.reference)
+        .await
+        .unwrap();
+    let provider = db
+        .store
+        .providers_offering(tabara_core::referral::ServiceType::Shelter, 1)
+        .await
+        .unwrap()[0]
+        .id;
     sign_in(&c, base, "officer").await;
     c.set_window_size(360, 800).await.unwrap();
     let shots = std::env::var("TABARA_TEST_SCREENSHOTS").ok();
@@ -401,6 +410,8 @@ async fn pages_fit_a_phone() {
         ),
         ("facts", format!("/screenings/{screening}?step=facts"), true),
         ("review", format!("/screenings/{screening}/review"), false),
+        ("services", "/services?area=Gitega".to_string(), false),
+        ("provider", format!("/services/{provider}"), false),
     ] {
         c.goto(&format!("{base}{path}")).await.unwrap();
         wait_for_path(&c, |_| true).await;

@@ -22,6 +22,7 @@ mod pathway;
 mod policy;
 mod referrals;
 mod screening;
+mod services;
 mod sharing;
 mod training;
 mod world;

@@ -97,6 +97,10 @@ pub(crate) fn want(
         Access::Record(Kind::OwnCertificate, action) => {
             gate(user.id == world.certificate_holder || may_global(user.role, action))
         }
+        // A provider's own agency reports its places free.
+        Access::Record(Kind::OwnServiceProvider, action) => {
+            gate(user.organisation == world.provider_agency || may_global(user.role, action))
+        }
         // The other kinds are under a global action: anyone else gets the 404 of a missing one.
         Access::Record(_, action) => gate(may_global(user.role, action)),
     }

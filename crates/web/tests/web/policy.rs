@@ -306,6 +306,15 @@ pub(crate) fn route_needs(method: &str, path: &str) -> Option<tabara_web::Access
             Record(Kind::Organisation, ManageOrganisations)
         }
         (_, p) if p.starts_with("/admin/organisations") => Global(ManageOrganisations),
+        // The services directory: every signed-in user reads it, administrators manage it,
+        // a provider's own agency reports its places free.
+        ("GET", "/services") => Global(ReadDirectory),
+        (_, "/services/new") => Global(ManageOrganisations),
+        ("GET", "/services/{id}") => Record(Kind::ServiceProvider, ReadDirectory),
+        (_, "/services/{id}/edit") => Record(Kind::ServiceProvider, ManageOrganisations),
+        ("POST", "/services/{id}/capacity") => {
+            Record(Kind::OwnServiceProvider, ManageOrganisations)
+        }
         _ => return None,
     };
     Some(access)

@@ -91,6 +91,9 @@ pub(crate) struct World<'a> {
     pub(crate) requester: UserId,
     pub(crate) request: uuid::Uuid,
     pub(crate) organisation: OrganisationId,
+    /// A provider of the services directory, of the shelter's agency.
+    pub(crate) provider: String,
+    pub(crate) provider_agency: OrganisationId,
 }
 
 pub(crate) fn facts(age: i64) -> PersonFacts {
@@ -487,6 +490,21 @@ pub(crate) async fn world_signed_in<'a>(
             )
         })
         .collect();
+    // A provider of the shelter's agency in the services directory.
+    let provider = tabara_core::services::ProviderForm {
+        organisation: shelter.to_string(),
+        name: "Maison d'accueil de la matrice".into(),
+        services: vec!["shelter".into()],
+        areas: vec!["bi-gitega".into()],
+        ..Default::default()
+    }
+    .validate()
+    .unwrap();
+    db.store
+        .create_service_provider(&Actor::system("test"), &provider)
+        .await
+        .unwrap();
+
     for name in ["officer.kanyaru", "caseworker.shelter", "admin.second"] {
         let u = db.store.user_by_username(name).await.unwrap().unwrap();
         accounts.push((name.into(), u.role, u.organisation_id, u.office_id, u.id));
@@ -530,6 +548,8 @@ pub(crate) async fn world_signed_in<'a>(
         requester,
         request,
         organisation: shelter,
+        provider: provider.id.to_string(),
+        provider_agency: shelter,
     }
 }
 
@@ -705,6 +725,9 @@ pub(crate) fn fill(world: &World, route: &RouteInfo, target: Target) -> String {
             ("id", Some(Kind::Certificate | Kind::OwnCertificate)) => world.certificate.clone(),
             ("id", Some(Kind::Organisation)) => world.organisation.to_string(),
             ("id", Some(Kind::AccountRequest)) => world.request.to_string(),
+            ("id", Some(Kind::ServiceProvider | Kind::OwnServiceProvider)) => {
+                world.provider.clone()
+            }
             ("username", _) => world.target_user.clone(),
             ("code", _) => world.certificate_code.clone(),
             ("name", _) => "by-sex".to_string(),
