@@ -25,6 +25,7 @@ mod home;
 mod layers;
 mod materials;
 mod reports;
+mod risk;
 mod screening;
 mod state;
 mod training;
@@ -51,6 +52,7 @@ fn routes() -> access::Routes {
         .merge(reports::router())
         .merge(admin::router())
         .merge(api::router())
+        .merge(risk::router())
 }
 
 /// Every route the application serves: method, path pattern, declared access and body, in

@@ -38,6 +38,10 @@ const ACTIONS: &[(&str, &[&str])] = &[
         "/cases/{number}/persons/{person}/screenings",
         &["screening.create"],
     ),
+    (
+        "/cases/{number}/persons/{person}/risk/new",
+        &["risk_assessment.record"],
+    ),
     ("/screenings/{id}", &["screening.save"]),
     ("/screenings/{id}/complete", &["screening.complete"]),
     ("/screenings/{id}/decision", &["screening.confirm"]),
@@ -245,6 +249,12 @@ store_test!(every_write_appends_its_audit_action, |db| async move {
     let person = [("age", "31"), ("first_name", "Victime corrigée")];
     let route = "/cases/{number}/persons/{person}/edit";
     log.write(b, me, &path, &path, &person, route).await;
+
+    let path = format!("/cases/{case}/persons/{victim}/risk/new");
+    let form = format!("/cases/{case}/persons/{victim}/risk/new");
+    let risk = [("likelihood", "2"), ("impact", "3")];
+    let route = "/cases/{number}/persons/{person}/risk/new";
+    log.write(b, me, &path, &form, &risk, route).await;
 
     let path = format!("/cases/{child_case}/persons/{child}");
     let route = "/cases/{number}/persons/{person}/screenings";

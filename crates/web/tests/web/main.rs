@@ -19,6 +19,7 @@ mod layers;
 mod materials;
 mod matrix;
 mod policy;
+mod risk;
 mod screening;
 mod sharing;
 mod training;
