@@ -161,6 +161,18 @@ audit_actions! {
     ReferralAssign = "referral.assign" on "referral",
     /// A victim's risk (security or re-trafficking) was assessed or reassessed.
     RiskAssessmentRecord = "risk_assessment.record" on "risk_assessment",
+    /// A support plan was opened for a victim of a case.
+    SupportPlanCreate = "support_plan.create" on "support_plan",
+    /// A support plan's types, goals, dates or reflection period were changed.
+    SupportPlanUpdate = "support_plan.update" on "support_plan",
+    /// A service delivered under a support plan was recorded.
+    SupportServiceRecord = "support_service.record" on "support_service",
+    /// A follow-up visit under a support plan was recorded.
+    SupportVisitRecord = "support_visit.record" on "support_visit",
+    /// A return or reintegration step under a support plan was recorded.
+    SupportStepRecord = "support_step.record" on "support_step",
+    /// A support plan was closed, with its reason.
+    SupportPlanClose = "support_plan.close" on "support_plan",
 }
 
 impl fmt::Display for AuditAction {
@@ -213,8 +225,8 @@ mod tests {
         assert_eq!(names.len(), AuditAction::ALL.len());
         let variants: BTreeSet<AuditAction> = AuditAction::ALL.iter().copied().collect();
         assert_eq!(variants.len(), AuditAction::ALL.len());
-        // The table lists 61 actions today; a new one is added to it, never renamed.
-        assert_eq!(AuditAction::ALL.len(), 61);
+        // The table lists 67 actions today; a new one is added to it, never renamed.
+        assert_eq!(AuditAction::ALL.len(), 67);
     }
 
     #[test]

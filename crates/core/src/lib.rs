@@ -21,6 +21,7 @@ pub mod referral;
 pub mod risk;
 pub mod role;
 pub mod screening;
+pub mod support;
 pub mod training;
 pub mod validation;
 

@@ -82,6 +82,7 @@ pub mod referrals;
 pub mod register;
 pub mod risk;
 pub mod screening;
+pub mod support;
 pub mod testing;
 pub mod training;
 
@@ -102,6 +103,7 @@ pub use referrals::{
 pub use register::{Batch, BatchCase, ExportRow, RegisterStats};
 pub use risk::{MAX_RISK_LIST, RiskAssessment};
 pub use screening::{DecisionInput, DecisionKind, Screening, ScreeningDecision, ScreeningState};
+pub use support::{FollowUp, MAX_SUPPORT_LIST, Recorded, SupportPlan};
 pub use tabara_core::audit::AuditAction;
 pub use training::{
     CertificateRecord, NewParticipant, NewTrainingSession, Participant, SessionModule,

@@ -28,6 +28,7 @@ mod reports;
 mod risk;
 mod screening;
 mod state;
+mod support;
 mod training;
 mod view;
 
@@ -53,6 +54,7 @@ fn routes() -> access::Routes {
         .merge(admin::router())
         .merge(api::router())
         .merge(risk::router())
+        .merge(support::router())
 }
 
 /// Every route the application serves: method, path pattern, declared access and body, in

@@ -24,4 +24,5 @@ mod referrals;
 mod register;
 mod risk;
 mod screening;
+mod support;
 mod training;

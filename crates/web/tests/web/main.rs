@@ -22,5 +22,6 @@ mod policy;
 mod risk;
 mod screening;
 mod sharing;
+mod support;
 mod training;
 mod world;
