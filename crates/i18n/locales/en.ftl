@@ -801,6 +801,9 @@ risk-error-safety-plan-required = A high or critical risk needs a safety plan ag
 risk-error-safety-plan-max-length = This safety plan is too long.
 risk-error-safety-plan-control-characters = This text holds a control character (such as one pasted from another program); remove it.
 risk-error-person-victim-only = Only a victim of the case is assessed.
+risk-reason-raises-likelihood = likelihood +1
+risk-reason-raises-impact = impact +1
+risk-reason-raises-both = likelihood +1, impact +1
 ## issue 12: support plan
 audit-action-support-plan-create = support plan opened
 audit-action-support-plan-update = support plan changed

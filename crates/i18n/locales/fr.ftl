@@ -800,6 +800,9 @@ risk-error-safety-plan-required = Un risque élevé ou critique exige un plan de
 risk-error-safety-plan-max-length = Ce plan de sécurité est trop long.
 risk-error-safety-plan-control-characters = Ce texte contient un caractère de contrôle (collé depuis un autre programme, par exemple) ; supprimez-le.
 risk-error-person-victim-only = Seule une victime du dossier est évaluée.
+risk-reason-raises-likelihood = probabilité +1
+risk-reason-raises-impact = impact +1
+risk-reason-raises-both = probabilité +1, impact +1
 ## issue 12: support plan
 audit-action-support-plan-create = plan d'aide ouvert
 audit-action-support-plan-update = plan d'aide modifié

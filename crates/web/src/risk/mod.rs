@@ -218,7 +218,11 @@ fn reasons(lang: Lang, factors: &Factors, s: &Suggestion) -> Vec<String> {
                     .factor(factor)
                     .map(|f| f.label(lang).to_string())
                     .unwrap_or_else(|| factor.clone()),
-                raises = raises_words(lang, *raises)
+                raises = match raises {
+                    Raises::Likelihood => t!(lang, "risk-reason-raises-likelihood"),
+                    Raises::Impact => t!(lang, "risk-reason-raises-impact"),
+                    Raises::Both => t!(lang, "risk-reason-raises-both"),
+                }
             ),
             SuggestionReason::Child => t!(lang, "risk-reason-child"),
             SuggestionReason::LikelihoodCapped => t!(lang, "risk-reason-likelihood-capped"),
