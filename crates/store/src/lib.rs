@@ -84,6 +84,7 @@ pub mod register;
 pub mod risk;
 pub mod screening;
 pub mod services;
+pub mod support;
 pub mod testing;
 pub mod training;
 
@@ -107,6 +108,7 @@ pub use register::{Batch, BatchCase, ExportRow, RegisterStats};
 pub use risk::{MAX_RISK_LIST, RiskAssessment};
 pub use screening::{DecisionInput, DecisionKind, Screening, ScreeningDecision, ScreeningState};
 pub use services::{MAX_PROVIDER_LIST, ProviderQuery, ServiceProvider};
+pub use support::{FollowUp, MAX_SUPPORT_LIST, Recorded, SupportPlan};
 pub use tabara_core::audit::AuditAction;
 pub use training::{
     CertificateRecord, NewParticipant, NewTrainingSession, Participant, SessionModule,

@@ -27,9 +27,11 @@ mod materials;
 mod pathway;
 pub(crate) mod referrals;
 mod reports;
+mod risk;
 mod screening;
 mod services;
 mod state;
+mod support;
 mod training;
 mod view;
 
@@ -57,6 +59,8 @@ fn routes() -> access::Routes {
         .merge(admin::router())
         .merge(services::router())
         .merge(api::router())
+        .merge(risk::router())
+        .merge(support::router())
 }
 
 /// Every route the application serves: method, path pattern, declared access and body, in

@@ -271,11 +271,39 @@ pub(crate) const EVIDENCE: &[Evidence] = &[
         stamps: &["updated_at"],
     },
     Evidence {
+        table: "support_plans",
+        filter: "",
+        created: Some(("support_plan", AuditAction::SupportPlanCreate)),
+        id: &["id"],
+        stamps: &["updated_at"],
+    },
+    Evidence {
         table: "child_pathways",
         filter: "",
         created: Some(("child_pathway", AuditAction::ChildPathwayOpen)),
         id: &["id"],
         stamps: &["updated_at"],
+    },
+    Evidence {
+        table: "support_services",
+        filter: "",
+        created: Some(("support_service", AuditAction::SupportServiceRecord)),
+        id: &["id"],
+        stamps: &["recorded_at"],
+    },
+    Evidence {
+        table: "support_visits",
+        filter: "",
+        created: Some(("support_visit", AuditAction::SupportVisitRecord)),
+        id: &["id"],
+        stamps: &["recorded_at"],
+    },
+    Evidence {
+        table: "support_steps",
+        filter: "",
+        created: Some(("support_step", AuditAction::SupportStepRecord)),
+        id: &["id"],
+        stamps: &["recorded_at"],
     },
 ];
 

@@ -26,4 +26,5 @@ mod register;
 mod risk;
 mod screening;
 mod services;
+mod support;
 mod training;

@@ -38,6 +38,34 @@ const ACTIONS: &[(&str, &[&str])] = &[
         "/cases/{number}/persons/{person}/screenings",
         &["screening.create"],
     ),
+    (
+        "/cases/{number}/persons/{person}/risk/new",
+        &["risk_assessment.record"],
+    ),
+    (
+        "/cases/{number}/persons/{person}/support/new",
+        &["support_plan.create"],
+    ),
+    (
+        "/cases/{number}/persons/{person}/support/edit",
+        &["support_plan.update"],
+    ),
+    (
+        "/cases/{number}/persons/{person}/support/services",
+        &["support_service.record"],
+    ),
+    (
+        "/cases/{number}/persons/{person}/support/visits",
+        &["support_visit.record"],
+    ),
+    (
+        "/cases/{number}/persons/{person}/support/steps",
+        &["support_step.record"],
+    ),
+    (
+        "/cases/{number}/persons/{person}/support/close",
+        &["support_plan.close"],
+    ),
     ("/screenings/{id}", &["screening.save"]),
     ("/screenings/{id}/complete", &["screening.complete"]),
     ("/screenings/{id}/decision", &["screening.confirm"]),
@@ -287,6 +315,54 @@ store_test!(every_write_appends_its_audit_action, |db| async move {
     let person = [("age", "31"), ("first_name", "Victime corrigée")];
     let route = "/cases/{number}/persons/{person}/edit";
     log.write(b, me, &path, &path, &person, route).await;
+
+    let path = format!("/cases/{case}/persons/{victim}/risk/new");
+    let form = format!("/cases/{case}/persons/{victim}/risk/new");
+    let risk = [("likelihood", "2"), ("impact", "3")];
+    let route = "/cases/{number}/persons/{person}/risk/new";
+    log.write(b, me, &path, &form, &risk, route).await;
+
+    // The support plan of the new case's child, from its opening to its closure.
+    let support = format!("/cases/{child_case}/persons/{child}/support");
+    let today = chrono::Utc::now().date_naive().to_string();
+    let plan = [("types", "Health"), ("objectives", "Soins et hébergement.")];
+    let (new, edit) = (format!("{support}/new"), format!("{support}/edit"));
+    let route = "/cases/{number}/persons/{person}/support/new";
+    log.write(b, me, &new, &new, &plan, route).await;
+    let changed = [("types", "Health"), ("objectives", "Soins, puis retour.")];
+    let route = "/cases/{number}/persons/{person}/support/edit";
+    log.write(b, me, &edit, &edit, &changed, route).await;
+    for (tail, fields) in [
+        (
+            "services",
+            vec![
+                ("service", "medical"),
+                ("delivered_on", today.as_str()),
+                ("provided_by", "Dr Ndayishimiye"),
+            ],
+        ),
+        (
+            "visits",
+            vec![
+                ("visited_on", today.as_str()),
+                ("visited_by", "Assistante sociale"),
+            ],
+        ),
+        (
+            "steps",
+            vec![("step", "family_tracing"), ("on", today.as_str())],
+        ),
+        ("close", vec![("reason", "objectives_met")]),
+    ] {
+        let route = match tail {
+            "services" => "/cases/{number}/persons/{person}/support/services",
+            "visits" => "/cases/{number}/persons/{person}/support/visits",
+            "steps" => "/cases/{number}/persons/{person}/support/steps",
+            _ => "/cases/{number}/persons/{person}/support/close",
+        };
+        let form = format!("{support}/{tail}");
+        log.write(b, me, &support, &form, &fields[..], route).await;
+    }
 
     let path = format!("/cases/{child_case}/persons/{child}");
     let route = "/cases/{number}/persons/{person}/screenings";

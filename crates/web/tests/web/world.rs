@@ -3,7 +3,7 @@
 //! of the same agency, a partner's case at the officer's post, shared to read, shared for
 //! editing, assigned to a user of another agency, of a child, assigned to a supervisor of
 //! another agency), each with a victim, a suspect and a witness (and a relative, in the dossier
-//! sent to the prosecution) and a draft screening; a training session with the demo officer
+//! sent to the prosecution), a draft screening, a risk assessment and a support plan of the victim; a training session with the demo officer
 //! certified and another participant; accounts to act upon and a request waiting for a second
 //! administrator; and requesters of every role.
 
@@ -185,6 +185,41 @@ pub(crate) async fn make_case(
     let screening = ScreeningId::new();
     db.store
         .create_screening(&actor, screening, case.id, persons[0].0, &version)
+        .await
+        .unwrap();
+    // An open support plan of the victim, for the support pages to show.
+    db.store
+        .create_support_plan(
+            &actor,
+            uuid::Uuid::now_v7(),
+            case.id,
+            persons[0].0,
+            &tabara_store::support::PlanForm {
+                types: vec!["Health".into()],
+                objectives: "Matrice: soins.".into(),
+                reflection_start: "2026-03-02".into(),
+                ..Default::default()
+            },
+            None,
+        )
+        .await
+        .unwrap();
+    // A security assessment of the victim, for the risk pages to show.
+    db.store
+        .record_risk_assessment(
+            &actor,
+            uuid::Uuid::now_v7(),
+            case.id,
+            persons[0].0,
+            &tabara_core::risk::AssessmentForm {
+                kind: "security".into(),
+                likelihood: "3".into(),
+                impact: "4".into(),
+                factors: vec!["sec_address_known".into()],
+                safety_plan: "Matrice: hébergement sûr.".into(),
+            },
+            None,
+        )
         .await
         .unwrap();
     CaseFx {
