@@ -20,6 +20,9 @@ use crate::{Actor, Batch, ExportRow, NewCase, RegisterStats, Result};
 pub(crate) async fn wipe(pool: &Pool) -> Result<()> {
     let mut tx = pool.begin().await?;
     for t in [
+        "deliveries",
+        "notifications",
+        "alerts",
         "referral_events",
         "referrals",
         "referral_consents",
