@@ -24,6 +24,7 @@ mod error;
 mod home;
 mod layers;
 mod materials;
+mod notifications;
 mod reports;
 mod screening;
 mod state;
@@ -51,6 +52,7 @@ fn routes() -> access::Routes {
         .merge(reports::router())
         .merge(admin::router())
         .merge(api::router())
+        .merge(notifications::router())
 }
 
 /// Every route the application serves: method, path pattern, declared access and body, in

@@ -250,6 +250,10 @@ pub(crate) fn route_needs(method: &str, path: &str) -> Option<tabara_web::Access
         | ("GET" | "POST", "/account/password")
         | ("GET", "/api/v1/screening/catalogue")
         | ("POST", "/api/v1/screening/evaluate") => SignedIn,
+        // One's own notifications: the inbox and marking read (the store finds only the
+        // asker's own, so another's notification is the 404 of a missing one; see the matrix).
+        ("GET", "/notifications") | ("POST", "/notifications/read-all") => SignedIn,
+        ("POST", "/notifications/{id}/read") => SignedIn,
         (_, "/cases/new") => Global(CreateCase),
         // A person of a case: read with the case, edited with it; starting a screening edits
         // the case.

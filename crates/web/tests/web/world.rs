@@ -77,6 +77,10 @@ pub(crate) struct World<'a> {
     pub(crate) requester: UserId,
     pub(crate) request: uuid::Uuid,
     pub(crate) organisation: OrganisationId,
+    /// The demo officer's notifications (two high risks they assessed), newest first; the
+    /// inbox routes name the first.
+    pub(crate) notifications: Vec<uuid::Uuid>,
+    pub(crate) notification_recipient: UserId,
 }
 
 pub(crate) fn facts(age: i64) -> PersonFacts {
@@ -411,6 +415,42 @@ pub(crate) async fn world_signed_in<'a>(
         .unwrap();
     let participant = participants[1].clone();
 
+    // Alerts: the demo officer assesses both risks of the first case's victim as high; the
+    // alerts raised tell them (and the case's owner, if any).
+    for kind in ["security", "re_trafficking"] {
+        let form = tabara_core::risk::AssessmentForm {
+            kind: kind.into(),
+            likelihood: "4".into(),
+            impact: "4".into(),
+            safety_plan: "Hébergement protégé".into(),
+            ..Default::default()
+        };
+        db.store
+            .record_risk_assessment(
+                &Actor::user(officer),
+                uuid::Uuid::now_v7(),
+                cases[0].id,
+                cases[0].persons[0].0,
+                &form,
+                None,
+            )
+            .await
+            .unwrap();
+    }
+    db.store
+        .raise_due_alerts(chrono::Utc::now(), 500)
+        .await
+        .unwrap();
+    let notifications: Vec<uuid::Uuid> = db
+        .store
+        .notifications(officer, true, 500)
+        .await
+        .unwrap()
+        .iter()
+        .map(|n| n.id)
+        .collect();
+    assert_eq!(notifications.len(), 2, "the officer's two alerts");
+
     let mut users = Vec::new();
     let mut accounts: Vec<(String, Role, OrganisationId, Option<OfficeId>, UserId)> = app
         .reference
@@ -468,6 +508,8 @@ pub(crate) async fn world_signed_in<'a>(
         requester,
         request,
         organisation: shelter,
+        notifications,
+        notification_recipient: officer,
     }
 }
 
@@ -531,6 +573,9 @@ pub(crate) fn fill(world: &World, route: &RouteInfo, target: Target) -> String {
             ("id", Some(Kind::Certificate | Kind::OwnCertificate)) => world.certificate.clone(),
             ("id", Some(Kind::Organisation)) => world.organisation.to_string(),
             ("id", Some(Kind::AccountRequest)) => world.request.to_string(),
+            ("id", None) if route.path.starts_with("/notifications/") => {
+                world.notifications[0].to_string()
+            }
             ("username", _) => world.target_user.clone(),
             ("code", _) => world.certificate_code.clone(),
             ("name", _) => "by-sex".to_string(),
