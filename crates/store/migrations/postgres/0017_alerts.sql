@@ -38,3 +38,6 @@ CREATE TABLE deliveries (
     last_error TEXT,
     PRIMARY KEY (notification_id, channel)
 );
+
+-- The scheduler's search for high risks without their alert reads only those.
+CREATE INDEX risk_assessments_high ON risk_assessments(assessed_at) WHERE level IN ('high', 'critical');
