@@ -161,6 +161,12 @@ audit_actions! {
     ReferralAssign = "referral.assign" on "referral",
     /// A victim's risk (security or re-trafficking) was assessed or reassessed.
     RiskAssessmentRecord = "risk_assessment.record" on "risk_assessment",
+    /// A provider of services was added to the directory.
+    ServiceProviderCreate = "service_provider.create" on "service_provider",
+    /// A provider's entry in the directory was changed.
+    ServiceProviderUpdate = "service_provider.update" on "service_provider",
+    /// A provider reported its places free (or stopped reporting them).
+    ServiceProviderCapacity = "service_provider.capacity" on "service_provider",
     /// An alert fell due and was raised, with a notification to each of its recipients.
     AlertRaise = "alert.raise" on "alert",
     /// A user marked a notification of their inbox read.
@@ -221,8 +227,8 @@ mod tests {
         assert_eq!(names.len(), AuditAction::ALL.len());
         let variants: BTreeSet<AuditAction> = AuditAction::ALL.iter().copied().collect();
         assert_eq!(variants.len(), AuditAction::ALL.len());
-        // The table lists 65 actions today; a new one is added to it, never renamed.
-        assert_eq!(AuditAction::ALL.len(), 65);
+        // The table lists 68 actions today; a new one is added to it, never renamed.
+        assert_eq!(AuditAction::ALL.len(), 68);
     }
 
     #[test]

@@ -99,3 +99,7 @@ id_type!(
     /// A referral of a person to another agency.
     ReferralId
 );
+id_type!(
+    /// A provider of services in the directory (`services::ServiceProvider`).
+    ServiceProviderId
+);

@@ -83,6 +83,7 @@ pub mod referrals;
 pub mod register;
 pub mod risk;
 pub mod screening;
+pub mod services;
 pub mod testing;
 pub mod training;
 
@@ -101,11 +102,13 @@ pub use cases::{
 pub use directory::{NewUser, User};
 pub use materials::{Distribution, MAX_MOVEMENT_QUANTITY, MaterialItem, StockLine};
 pub use referrals::{
-    InboxSide, NewReferral, Referral, ReferralConsent, ReferralDetails, ReferralEvent, ReferralStep,
+    InboxSide, NewReferral, Referral, ReferralConsent, ReferralDetails, ReferralEvent,
+    ReferralStep, SharedStamps,
 };
 pub use register::{Batch, BatchCase, ExportRow, RegisterStats};
 pub use risk::{MAX_RISK_LIST, RiskAssessment};
 pub use screening::{DecisionInput, DecisionKind, Screening, ScreeningDecision, ScreeningState};
+pub use services::{MAX_PROVIDER_LIST, ProviderQuery, ServiceProvider};
 pub use tabara_core::audit::AuditAction;
 pub use training::{
     CertificateRecord, NewParticipant, NewTrainingSession, Participant, SessionModule,

@@ -25,6 +25,7 @@ mod home;
 mod layers;
 mod materials;
 mod notifications;
+pub(crate) mod referrals;
 mod reports;
 mod screening;
 mod state;
@@ -47,6 +48,7 @@ fn routes() -> access::Routes {
         .merge(account::router())
         .merge(cases::router())
         .merge(screening::router())
+        .merge(referrals::router())
         .merge(training::router())
         .merge(materials::router())
         .merge(reports::router())

@@ -77,6 +77,9 @@ pub(super) async fn demo(cli: &Cli, args: &crate::DemoArgs) -> Result<ExitCode> 
     let shares = tabara_demo::write_shares(&store, &actor, &reference).await?;
     bar.set_message("assignments");
     let assignments = tabara_demo::write_assignments(&store, &actor, &reference).await?;
+    bar.set_message("referrals");
+    let referrals =
+        tabara_demo::write_referrals(&store, &actor, &reference, 25, 40, 20_000).await?;
     bar.set_message("training");
     let training = tabara_demo::write_training(&store, &actor, &reference, args.seed).await?;
     bar.set_message("analysing");
@@ -98,6 +101,15 @@ pub(super) async fn demo(cli: &Cli, args: &crate::DemoArgs) -> Result<ExitCode> 
     if !cli.json {
         outln!("{}", t!(lang, "demo-screenings", count = screenings as i64));
         outln!("{}", t!(lang, "demo-shares", count = shares as i64));
+        outln!(
+            "{}",
+            t!(
+                lang,
+                "demo-referrals",
+                count = referrals.referrals as i64,
+                withdrawn = referrals.withdrawn as i64
+            )
+        );
         outln!(
             "{}",
             t!(lang, "demo-assignments", count = assignments as i64)

@@ -18,7 +18,7 @@ pub fn age_on(birth: NaiveDate, on: NaiveDate) -> i64 {
 
 /// Length and characters of a text: a long text ([`MAX_LONG_TEXT`]) is free text and keeps
 /// its line breaks; a short one is a single line.
-pub(super) fn check_len(e: &mut ValidationErrors, field: &'static str, value: &str, max: usize) {
+pub(crate) fn check_len(e: &mut ValidationErrors, field: &'static str, value: &str, max: usize) {
     crate::validation::check_characters(e, field, value, max > MAX_SHORT_TEXT);
     let n = value.chars().count();
     if n > max {
@@ -48,7 +48,7 @@ pub(super) fn parse_required<T: Picklist>(
     parse_optional(e, field, raw)
 }
 
-pub(super) fn parse_optional<T: Picklist>(
+pub(crate) fn parse_optional<T: Picklist>(
     e: &mut ValidationErrors,
     field: &'static str,
     raw: &str,
@@ -101,7 +101,7 @@ pub(super) fn parse_country(
     })
 }
 
-pub(super) fn parse_phone(
+pub(crate) fn parse_phone(
     e: &mut ValidationErrors,
     field: &'static str,
     raw: &str,
@@ -111,7 +111,7 @@ pub(super) fn parse_phone(
     })
 }
 
-pub(super) fn parse_language(
+pub(crate) fn parse_language(
     e: &mut ValidationErrors,
     field: &'static str,
     raw: &str,

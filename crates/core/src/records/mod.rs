@@ -15,7 +15,7 @@ pub const MAX_LONG_TEXT: usize = 20_000;
 mod cases;
 mod consent;
 mod directory;
-mod fields;
+pub(crate) mod fields;
 mod persons;
 
 pub use cases::*;

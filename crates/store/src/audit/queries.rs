@@ -264,6 +264,13 @@ pub(crate) const EVIDENCE: &[Evidence] = &[
         stamps: &["assessed_at"],
     },
     Evidence {
+        table: "service_providers",
+        filter: "",
+        created: Some(("service_provider", AuditAction::ServiceProviderCreate)),
+        id: &["id"],
+        stamps: &["updated_at"],
+    },
+    Evidence {
         table: "alerts",
         filter: "",
         created: Some(("alert", AuditAction::AlertRaise)),

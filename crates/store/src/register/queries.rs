@@ -20,6 +20,7 @@ use crate::{Actor, Batch, ExportRow, NewCase, RegisterStats, Result};
 pub(crate) async fn wipe(pool: &Pool) -> Result<()> {
     let mut tx = pool.begin().await?;
     for t in [
+        "service_providers",
         "deliveries",
         "notifications",
         "alerts",

@@ -15,6 +15,7 @@ use tabara_store::{FirstCredential, NewParticipant, NewTrainingSession, SessionM
 use crate::alerts;
 use crate::common::*;
 use crate::referrals::{record_consent, referable, referral_through};
+use crate::services::{provider_form, stored_provider};
 use tabara_core::referral::TransitionKind as T;
 
 const HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA";
@@ -488,6 +489,26 @@ impl Scene {
                     .await
                     .unwrap();
                 id.to_string()
+            }
+            A::ServiceProviderCreate => {
+                let p = provider_form(self.w.org.id, &["shelter"], &["bi-gitega"])
+                    .validate()
+                    .unwrap();
+                s.create_service_provider(a, &p).await.unwrap();
+                p.id.to_string()
+            }
+            A::ServiceProviderUpdate => {
+                let mut p = stored_provider(s, &self.w, &["shelter"], &["bi-gitega"]).await;
+                p.areas = vec!["bi".into()];
+                s.update_service_provider(a, &p).await.unwrap();
+                p.id.to_string()
+            }
+            A::ServiceProviderCapacity => {
+                let p = stored_provider(s, &self.w, &["shelter"], &["bi-gitega"]).await;
+                s.update_provider_capacity(a, p.id, 1, Some(4))
+                    .await
+                    .unwrap();
+                p.id.to_string()
             }
             A::AlertRaise => {
                 let sender = self.user(s, Role::Caseworker).await;

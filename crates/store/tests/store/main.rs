@@ -25,4 +25,5 @@ mod referrals;
 mod register;
 mod risk;
 mod screening;
+mod services;
 mod training;

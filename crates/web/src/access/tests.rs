@@ -120,7 +120,8 @@ fn needs(kind: Kind) -> &'static [&'static str] {
         | Kind::Certificate
         | Kind::OwnCertificate
         | Kind::Organisation
-        | Kind::AccountRequest => &["{id}"],
+        | Kind::AccountRequest
+        | Kind::Referral => &["{id}"],
     }
 }
 

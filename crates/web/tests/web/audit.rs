@@ -41,6 +41,20 @@ const ACTIONS: &[(&str, &[&str])] = &[
     ("/screenings/{id}", &["screening.save"]),
     ("/screenings/{id}/complete", &["screening.complete"]),
     ("/screenings/{id}/decision", &["screening.confirm"]),
+    (
+        "/cases/{number}/persons/{person}/referrals",
+        &[
+            "referral_consent.record",
+            "referral.create",
+            "referral.send",
+        ],
+    ),
+    (
+        "/referrals/{id}/consent/withdraw",
+        &["referral_consent.withdraw"],
+    ),
+    ("/referrals/{id}/step", &["referral.cancel"]),
+    ("/referrals/{id}/assign", &["referral.assign"]),
     ("/training/materials/items", &["material.create"]),
     ("/training/materials/receive", &["material.receipt"]),
     ("/training/materials/distribute", &["material.distribution"]),
@@ -166,7 +180,12 @@ const AS_IS: &[(&str, &str)] = &[];
 
 store_test!(every_write_appends_its_audit_action, |db| async move {
     let app = start(&db).await;
-    let mut world = world_signed_in(&db, &app, Some(&["officer", "trainer", "admin"])).await;
+    let mut world = world_signed_in(
+        &db,
+        &app,
+        Some(&["officer", "trainer", "admin", "supervisor"]),
+    )
+    .await;
     let mut log = Log {
         db: &db,
         head: 0,
@@ -183,6 +202,7 @@ store_test!(every_write_appends_its_audit_action, |db| async move {
     let org_id = |part: &str| app.org(part).to_string();
     let ((officer, officer_is), (trainer, trainer_is), (admin, admin_is)) =
         (who("officer"), who("trainer"), who("admin"));
+    let (supervisor, supervisor_is) = who("supervisor");
 
     // --- the officer: language, intake, the case page's forms, a person, a screening
     let b = &mut world.users[officer].browser;
@@ -290,6 +310,54 @@ store_test!(every_write_appends_its_audit_action, |db| async move {
     assert!(f.contains(&("decision".into(), "confirm".into())), "{f:?}");
     let route = "/screenings/{id}/decision";
     log.write_on(b, me, &result, &decision, AS_IS, route).await;
+
+    // A referral of the adult victim, its consent withdrawn, then cancelled.
+    let shelter = org_id("Maison");
+    let shelter_services = [tabara_core::referral::ServiceType::Shelter];
+    crate::referrals::offers(&db, app.org("Maison"), &shelter_services).await;
+    log.skip().await;
+    let person_page = format!("/cases/{case}/persons/{victim}");
+    let form = format!("{person_page}/referrals/new");
+    let referral = [
+        ("recipient", shelter.as_str()),
+        ("services", "shelter"),
+        ("informed", "1"),
+        ("action", "send"),
+    ];
+    let route = "/cases/{number}/persons/{person}/referrals";
+    let sent = log
+        .write(
+            b,
+            me,
+            &form,
+            &format!("{person_page}/referrals"),
+            &referral,
+            route,
+        )
+        .await;
+    let page = sent.location.expect("to the referral");
+    let withdraw = format!("{page}/consent/withdraw");
+    let route = "/referrals/{id}/consent/withdraw";
+    log.write(b, me, &page, &withdraw, AS_IS, route).await;
+    let step = format!("{page}/step");
+    log.write(b, me, &page, &step, AS_IS, "/referrals/{id}/step")
+        .await;
+
+    // The judicial police's supervisor gives a referral addressed to it to the investigator.
+    let investigator = app.user("investigator").id.to_string();
+    let b = &mut world.users[supervisor].browser;
+    let page = format!("/referrals/{}", world.referrals[0].id);
+    let assign = [("assignee", investigator.as_str())];
+    let route = "/referrals/{id}/assign";
+    log.write(
+        b,
+        &supervisor_is,
+        &page,
+        &format!("{page}/assign"),
+        &assign,
+        route,
+    )
+    .await;
 
     // The officer's notifications: one marked read, then the other with "mark all".
     let first = world.notifications[0];

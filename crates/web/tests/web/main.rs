@@ -20,6 +20,7 @@ mod materials;
 mod matrix;
 mod notifications;
 mod policy;
+mod referrals;
 mod screening;
 mod sharing;
 mod training;

@@ -255,6 +255,17 @@ pub(crate) fn route_needs(method: &str, path: &str) -> Option<tabara_web::Access
         ("GET", "/notifications") | ("POST", "/notifications/read-all") => SignedIn,
         ("POST", "/notifications/{id}/read") => SignedIn,
         (_, "/cases/new") => Global(CreateCase),
+        // Referrals: the inbox is every signed-in user's (cut to what each reaches); a
+        // referral is made from a person of a case the user changes, and reached as the
+        // referral kind says (the sender through its case, the addressed agency's assignee and
+        // supervisors once it is sent).
+        ("GET", "/referrals" | "/api/v1/referrals") => SignedIn,
+        (_, "/cases/{number}/persons/{person}/referrals/new")
+        | ("POST", "/cases/{number}/persons/{person}/referrals") => {
+            Record(Kind::CasePerson, EditCase)
+        }
+        ("GET", "/referrals/{id}" | "/api/v1/referrals/{id}") => Record(Kind::Referral, ReadCase),
+        ("POST", p) if p.starts_with("/referrals/{id}/") => Record(Kind::Referral, EditCase),
         // A person of a case: read with the case, edited with it; starting a screening edits
         // the case.
         ("GET", "/cases/{number}/persons/{person}") => Record(Kind::CasePerson, ReadCase),
