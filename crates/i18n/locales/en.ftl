@@ -858,3 +858,4 @@ alert-risk-reassessment-due = The risk of a person of case { $case } is to be re
 alerts-run-report = Alerts raised: { $raised }; notifications written: { $notified }.
 alerts-deliver-report = Channel { $channel }: { $delivered } delivered, { $failed } failed.
 alerts-scheduler-on = Alerts are raised every { $seconds } seconds.
+notifications-open-referral = Open the referral

@@ -857,3 +857,4 @@ alert-risk-reassessment-due = Le risque d'une personne du dossier { $case } est 
 alerts-run-report = Alertes levées : { $raised } ; notifications écrites : { $notified }.
 alerts-deliver-report = Canal { $channel } : { $delivered } envoyées, { $failed } en échec.
 alerts-scheduler-on = Les alertes sont levées toutes les { $seconds } secondes.
+notifications-open-referral = Ouvrir l'orientation

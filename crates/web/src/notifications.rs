@@ -1,8 +1,9 @@
 //! Each user's notification inbox (issue 12): the alerts the register raised on its own for
-//! them, newest first, unread ones marked, each in words by kind with a link to the person in
-//! the case (whose page the reader's access then decides). A notification is its recipient's
-//! alone: the routes are for any signed-in user, and the store looks a notification up only
-//! among the asker's own, so another's answers exactly like a missing one (404).
+//! them, newest first, unread ones marked, each in words by kind with a link to the referral,
+//! or for a risk to the person in the case (whose page the reader's access then decides). A
+//! notification is its recipient's alone: the routes are for any signed-in user, and the store
+//! looks a notification up only among the asker's own, so another's answers exactly like a
+//! missing one (404).
 
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -45,6 +46,8 @@ struct Line {
     when: String,
     unread: bool,
     link: String,
+    /// The link's words.
+    open: String,
 }
 
 #[derive(askama::Template)]
@@ -68,6 +71,17 @@ fn words(lang: Lang, chrome: &Chrome, n: &Notification) -> String {
     }
 }
 
+/// Where a notification leads: the referral's page, or the person in the case whose risk it
+/// is about.
+fn link(n: &Notification) -> String {
+    match n.kind {
+        AlertKind::ReferralOverdue => format!("/referrals/{}", n.subject_id),
+        AlertKind::RiskHigh | AlertKind::RiskReassessmentDue => {
+            format!("/cases/{}/persons/{}", n.case_number, n.person_id)
+        }
+    }
+}
+
 /// `GET /notifications`: one's own inbox.
 async fn inbox(State(state): State<AppState>, user: CurrentUser) -> Result<Response, AppError> {
     let list = state
@@ -82,7 +96,13 @@ async fn inbox(State(state): State<AppState>, user: CurrentUser) -> Result<Respo
             text: words(user.lang, &chrome, n),
             when: chrome.when(&n.created_at),
             unread: n.read_at.is_none(),
-            link: format!("/cases/{}/persons/{}", n.case_number, n.person_id),
+            link: link(n),
+            open: match n.kind {
+                AlertKind::ReferralOverdue => chrome.t("notifications-open-referral"),
+                AlertKind::RiskHigh | AlertKind::RiskReassessmentDue => {
+                    chrome.t("notifications-open")
+                }
+            },
         })
         .collect();
     let any_unread = lines.iter().any(|l| l.unread);

@@ -67,26 +67,45 @@ async fn audit_len(db: &TestDb) -> i64 {
     db.store.stats().await.unwrap().audit_entries
 }
 
+/// The header's words for `user`'s unread notifications, as the store counts them.
+async fn header(db: &TestDb, user: tabara_core::ids::UserId) -> String {
+    match db.store.unread_count(user).await.unwrap() {
+        0 => ">Notifications</a>".to_string(),
+        n => format!("Notifications ({n})"),
+    }
+}
+
 store_test!(
     a_passed_deadline_is_found_in_the_right_inboxes,
     |db| async move {
         let app = start(&db).await;
-        let (referral, number, person) = referral_to_pj(&db, &app).await;
+        // The demo's referrals fell due long ago: their alerts are raised first, and read.
+        db.store.raise_due_alerts(Utc::now(), 500).await.unwrap();
+        let people = ["caseworker", "supervisor", "investigator", "officer"];
+        for name in people {
+            let id = app.user(name).id;
+            db.store
+                .mark_all_notifications_read(&Actor::user(id), id)
+                .await
+                .unwrap();
+        }
+        let (referral, number, _) = referral_to_pj(&db, &app).await;
+        let [sender_id, supervisor_id, ..] = people.map(|n| app.user(n).id);
         let mut sender = signed_in(&app, "caseworker").await;
         let mut supervisor = signed_in(&app, "supervisor").await;
         let mut investigator = signed_in(&app, "investigator").await;
-        // Not due yet: nothing, and the header shows no count.
+        let mut officer = signed_in(&app, "officer").await;
+        let link = format!("/referrals/{referral}");
+        // Not due yet: nothing new, and the header shows no count.
+        assert_eq!(
+            db.store.raise_due_alerts(Utc::now(), 500).await.unwrap(),
+            RunReport::default()
+        );
         let home = sender.get("/").await;
         assert!(home.body.contains(">Notifications</a>"), "{}", home.body);
-        assert!(
-            sender
-                .get("/notifications")
-                .await
-                .body
-                .contains("No notifications.")
-        );
+        assert!(!sender.get("/notifications").await.body.contains(&link));
 
-        // The deadline passes (the run is asked two days ahead): one alert.
+        // The deadline passes (the run is asked a minute after it): the alert is raised once.
         let due = db
             .store
             .referral(referral)
@@ -100,20 +119,21 @@ store_test!(
             .raise_due_alerts(due + Duration::minutes(1), 500)
             .await
             .unwrap();
-        assert_eq!(report.raised, 1, "{report:?}");
+        assert!(report.raised >= 1, "{report:?}");
         assert_eq!(
             db.store
-                .raise_due_alerts(due + Duration::days(2), 500)
+                .raise_due_alerts(due + Duration::minutes(1), 500)
                 .await
                 .unwrap(),
             RunReport::default()
         );
         let reference = format!("TBR-{number:06}");
-        let link = format!("/cases/{number}/persons/{person}");
-        for b in [&mut sender, &mut supervisor] {
+        for (b, id) in [(&mut sender, sender_id), (&mut supervisor, supervisor_id)] {
             let page = b.get("/notifications").await;
             assert_eq!(page.status, 200);
-            assert!(page.body.contains("Notifications (1)"), "{}", page.body);
+            let count = header(&db, id).await;
+            assert!(count.starts_with("Notifications ("), "{count}");
+            assert!(page.body.contains(&count), "{}", page.body);
             assert!(
                 page.body.contains(&format!(
                     "A referral from case {reference} was not answered by"
@@ -121,19 +141,16 @@ store_test!(
                 "{}",
                 page.body
             );
-            assert!(page.body.contains(&format!("href=\"{link}\"")));
+            assert_eq!(page.body.matches(&format!("href=\"{link}\"")).count(), 1);
             assert!(page.body.contains("class=\"unread\""));
-            // Every page's header counts it.
-            assert!(b.get("/").await.body.contains("Notifications (1)"));
+            // Every page's header counts it, and the link opens the referral.
+            assert!(b.get("/").await.body.contains(&count));
+            assert_eq!(b.get(&link).await.status, 200);
         }
-        // The sender reaches the person the link names.
-        assert_eq!(sender.get(&link).await.status, 200);
         // Nobody else: another user of the receiving agency, the officer.
-        let mut officer = signed_in(&app, "officer").await;
         for b in [&mut investigator, &mut officer] {
             let page = b.get("/notifications").await;
-            assert!(!page.body.contains(&reference), "{}", page.body);
-            assert!(!page.body.contains("Notifications ("));
+            assert!(!page.body.contains(&link), "{}", page.body);
         }
 
         // In French.
@@ -148,13 +165,20 @@ store_test!(
             page.body
         );
         assert!(page.body.contains("Marquer comme lue"));
+        assert!(
+            page.body.contains("Ouvrir l'orientation")
+                || page.body.contains("Ouvrir l&#39;orientation")
+        );
 
         // Another user cannot mark it read: the 404 of a missing one, nothing written.
         let id = db
             .store
-            .notifications(app.user("supervisor").id, false, 10)
+            .notifications(supervisor_id, true, 500)
             .await
-            .unwrap()[0]
+            .unwrap()
+            .into_iter()
+            .find(|n| n.subject_id == referral.0)
+            .expect("the supervisor's notification")
             .id;
         let path = format!("/notifications/{id}/read");
         let before = audit_len(&db).await;
@@ -175,6 +199,7 @@ store_test!(
         );
         assert_eq!(audit_len(&db).await, before);
         // The recipient can, through the page's form.
+        let unread = db.store.unread_count(supervisor_id).await.unwrap();
         let page = supervisor.get("/notifications").await;
         let (action, fields) = form_fields(&page.body, &path);
         let done = supervisor.post_fields(&action, &fields).await;
@@ -183,23 +208,20 @@ store_test!(
             (303, Some("/notifications"))
         );
         assert_eq!(audit_len(&db).await, before + 1);
+        assert_eq!(
+            db.store.unread_count(supervisor_id).await.unwrap(),
+            unread - 1
+        );
         let page = supervisor.get("/notifications").await;
-        assert!(!page.body.contains("Notifications ("));
-        assert!(!page.body.contains("class=\"unread\""));
-        assert!(page.body.contains(&reference), "read ones stay listed");
-        // The sender's is still unread; "mark all" reads it.
+        assert!(page.body.contains(&header(&db, supervisor_id).await));
+        assert!(page.body.contains(&link), "read ones stay listed");
+        assert!(!page.body.contains(&path), "no form to mark it read again");
+        // "Mark all" reads the sender's.
         let page = sender.get("/notifications").await;
-        assert!(page.body.contains("Notifications (1)"));
         let (action, fields) = form_fields(&page.body, "/notifications/read-all");
         assert_eq!(sender.post_fields(&action, &fields).await.status, 303);
-        assert!(!sender.get("/").await.body.contains("Notifications ("));
-        assert_eq!(
-            db.store
-                .unread_count(app.user("caseworker").id)
-                .await
-                .unwrap(),
-            0
-        );
+        assert_eq!(db.store.unread_count(sender_id).await.unwrap(), 0);
+        assert!(sender.get("/").await.body.contains(">Notifications</a>"));
         db.finish().await;
     }
 );
