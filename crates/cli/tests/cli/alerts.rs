@@ -51,6 +51,9 @@ async fn assess_high_risk(s: &Store) -> tabara_core::ids::UserId {
 
 store_test!(alerts_run_raises_each_alert_once, |db| async move {
     ok(&tabara(&db, &["demo", "--persons", "60", "--seed", "5"]));
+    // The demo's overdue referrals are raised by the first run, and by no later one.
+    let demo = ok(&tabara(&db, &["alerts", "run"]));
+    assert!(demo.starts_with("Alerts raised: "), "{demo}");
     let nothing = ok(&tabara(&db, &["alerts", "run"]));
     assert_eq!(
         nothing.trim(),
