@@ -24,7 +24,7 @@ mod weights;
 pub use assignments::write_assignments;
 pub use directory::{DemoUser, PROVINCES, Reference};
 use directory::{agency, reference};
-pub use referrals::{ReferralSummary, write_referrals};
+pub use referrals::{ReferralSummary, write_referrals, write_risk_assessments};
 pub use screenings::write_screenings;
 pub use shares::write_shares;
 pub use training::{TrainingSummary, write_training};

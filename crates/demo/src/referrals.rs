@@ -254,3 +254,66 @@ pub async fn write_referrals(
     }
     Ok(summary)
 }
+
+/// Risk assessments of the victims of the newest cases, at every level of the matrix (low,
+/// medium, high, critical, for security and re-trafficking risk, with a safety plan from high
+/// on): `count` of them. Returns how many were written.
+pub async fn write_risk_assessments(
+    store: &Store,
+    actor: &Actor,
+    count: usize,
+) -> Result<usize, StoreError> {
+    // (kind, likelihood, impact, safety plan): low 2×2, medium 3×2, high 4×3, critical 5×5.
+    const CELLS: [(&str, &str, &str, &str); 4] = [
+        ("security", "2", "2", ""),
+        ("re_trafficking", "3", "2", ""),
+        (
+            "security",
+            "4",
+            "3",
+            "Hébergement en lieu sûr, téléphone d'urgence, accompagnement aux audiences",
+        ),
+        (
+            "re_trafficking",
+            "5",
+            "5",
+            "Placement immédiat en foyer, aucun contact avec le recruteur, suivi quotidien",
+        ),
+    ];
+    let page = store
+        .list_cases(
+            &CaseFilter::default(),
+            PageRequest {
+                after: None,
+                limit: 500,
+            },
+        )
+        .await?;
+    let mut written = 0;
+    for case in &page.items {
+        if written >= count {
+            break;
+        }
+        let persons = store.case_persons(case.id).await?;
+        let Some(victim) = persons
+            .iter()
+            .find(|p| p.involvement.role() == PersonRole::Victim)
+        else {
+            continue;
+        };
+        let (kind, likelihood, impact, plan) = CELLS[written % CELLS.len()];
+        let form = tabara_core::risk::AssessmentForm {
+            kind: kind.into(),
+            likelihood: likelihood.into(),
+            impact: impact.into(),
+            factors: Vec::new(),
+            safety_plan: plan.into(),
+        };
+        let id = uuid::Uuid::now_v7();
+        store
+            .record_risk_assessment(actor, id, case.id, victim.person.id, &form, None)
+            .await?;
+        written += 1;
+    }
+    Ok(written)
+}

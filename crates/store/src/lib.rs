@@ -78,6 +78,7 @@ pub mod audit;
 pub mod cases;
 pub mod directory;
 pub mod materials;
+pub mod pathways;
 pub mod persons;
 pub mod referrals;
 pub mod register;
@@ -101,6 +102,7 @@ pub use cases::{
 };
 pub use directory::{NewUser, User};
 pub use materials::{Distribution, MAX_MOVEMENT_QUANTITY, MaterialItem, StockLine};
+pub use pathways::{ChildPathway, PathwayStep};
 pub use referrals::{
     InboxSide, NewReferral, Referral, ReferralConsent, ReferralDetails, ReferralEvent,
     ReferralStep, SharedStamps,

@@ -25,6 +25,7 @@ mod home;
 mod layers;
 mod materials;
 mod notifications;
+mod pathway;
 pub(crate) mod referrals;
 mod reports;
 mod screening;
@@ -49,6 +50,7 @@ fn routes() -> access::Routes {
         .merge(cases::router())
         .merge(screening::router())
         .merge(referrals::router())
+        .merge(pathway::router())
         .merge(training::router())
         .merge(materials::router())
         .merge(reports::router())

@@ -271,6 +271,13 @@ pub(crate) const EVIDENCE: &[Evidence] = &[
         stamps: &["updated_at"],
     },
     Evidence {
+        table: "child_pathways",
+        filter: "",
+        created: Some(("child_pathway", AuditAction::ChildPathwayOpen)),
+        id: &["id"],
+        stamps: &["updated_at"],
+    },
+    Evidence {
         table: "alerts",
         filter: "",
         created: Some(("alert", AuditAction::AlertRaise)),

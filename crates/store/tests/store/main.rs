@@ -20,6 +20,7 @@ mod directory;
 mod locations;
 mod materials;
 mod notes;
+mod pathways;
 mod persons;
 mod referrals;
 mod register;

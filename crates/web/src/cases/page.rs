@@ -267,6 +267,8 @@ struct PersonPage {
     referrals: Vec<(String, String, String, String)>,
     /// A victim of a case the user may change is referred from this page.
     can_refer: bool,
+    /// The person is on the child pathway.
+    on_pathway: bool,
 }
 
 /// `GET /cases/{number}/persons/{person}`: a person of a case. The identity is shown (and the
@@ -324,6 +326,11 @@ pub(super) async fn person_page(
         can_screen: may_edit && is_victim,
         referrals,
         can_refer: may_edit && is_victim,
+        on_pathway: state
+            .store
+            .child_pathway(case.id, person_id)
+            .await?
+            .is_some(),
         case,
     };
     Ok(render(&page))

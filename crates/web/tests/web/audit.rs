@@ -55,6 +55,18 @@ const ACTIONS: &[(&str, &[&str])] = &[
     ),
     ("/referrals/{id}/step", &["referral.cancel"]),
     ("/referrals/{id}/assign", &["referral.assign"]),
+    (
+        "/cases/{number}/persons/{person}/pathway/guardian",
+        &["child_pathway.guardian"],
+    ),
+    (
+        "/cases/{number}/persons/{person}/pathway/best-interests",
+        &["child_pathway.best_interests"],
+    ),
+    (
+        "/cases/{number}/persons/{person}/pathway/sign-off",
+        &["child_pathway.sign_off"],
+    ),
     ("/training/materials/items", &["material.create"]),
     ("/training/materials/receive", &["material.receipt"]),
     ("/training/materials/distribute", &["material.distribution"]),
@@ -183,7 +195,13 @@ store_test!(every_write_appends_its_audit_action, |db| async move {
     let mut world = world_signed_in(
         &db,
         &app,
-        Some(&["officer", "trainer", "admin", "supervisor"]),
+        Some(&[
+            "officer",
+            "trainer",
+            "admin",
+            "supervisor",
+            "childprotection",
+        ]),
     )
     .await;
     let mut log = Log {
@@ -203,6 +221,7 @@ store_test!(every_write_appends_its_audit_action, |db| async move {
     let ((officer, officer_is), (trainer, trainer_is), (admin, admin_is)) =
         (who("officer"), who("trainer"), who("admin"));
     let (supervisor, supervisor_is) = who("supervisor");
+    let (protection, protection_is) = who("childprotection");
 
     // --- the officer: language, intake, the case page's forms, a person, a screening
     let b = &mut world.users[officer].browser;
@@ -341,6 +360,34 @@ store_test!(every_write_appends_its_audit_action, |db| async move {
     log.write(b, me, &page, &withdraw, AS_IS, route).await;
     let step = format!("{page}/step");
     log.write(b, me, &page, &step, AS_IS, "/referrals/{id}/step")
+        .await;
+
+    // The child's pathway: the officer records the guardian, child protection the
+    // best-interests assessment and the sign-off.
+    let pathway = format!("/cases/{child_case}/persons/{child}/pathway");
+    let guardian = [("kind", "parent"), ("name", "Mère de l'enfant")];
+    let route = "/cases/{number}/persons/{person}/pathway/guardian";
+    log.write(
+        b,
+        me,
+        &pathway,
+        &format!("{pathway}/guardian"),
+        &guardian,
+        route,
+    )
+    .await;
+    let b = &mut world.users[protection].browser;
+    let assessment = [
+        ("solution", "family_reunification"),
+        ("summary", "Retour dans la famille avec suivi."),
+    ];
+    let route = "/cases/{number}/persons/{person}/pathway/best-interests";
+    let form = format!("{pathway}/best-interests");
+    log.write(b, &protection_is, &pathway, &form, &assessment, route)
+        .await;
+    let route = "/cases/{number}/persons/{person}/pathway/sign-off";
+    let form = format!("{pathway}/sign-off");
+    log.write(b, &protection_is, &pathway, &form, AS_IS, route)
         .await;
 
     // The judicial police's supervisor gives a referral addressed to it to the investigator.

@@ -19,6 +19,7 @@ mod layers;
 mod materials;
 mod matrix;
 mod notifications;
+mod pathway;
 mod policy;
 mod referrals;
 mod screening;

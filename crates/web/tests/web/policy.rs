@@ -265,6 +265,11 @@ pub(crate) fn route_needs(method: &str, path: &str) -> Option<tabara_web::Access
             Record(Kind::CasePerson, EditCase)
         }
         ("GET", "/referrals/{id}" | "/api/v1/referrals/{id}") => Record(Kind::Referral, ReadCase),
+        // A child's pathway: read with the case, recorded by those who change it (which
+        // step each role may take is the pathway's rule, not the gate's).
+        (_, p) if p.starts_with("/cases/{number}/persons/{person}/pathway") => {
+            Record(Kind::CasePerson, read_or_edit)
+        }
         ("POST", p) if p.starts_with("/referrals/{id}/") => Record(Kind::Referral, EditCase),
         // A person of a case: read with the case, edited with it; starting a screening edits
         // the case.
