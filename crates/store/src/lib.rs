@@ -73,6 +73,7 @@ macro_rules! dispatch {
 mod backend;
 
 pub mod access;
+pub mod alerts;
 pub mod audit;
 pub mod cases;
 pub mod directory;
@@ -91,6 +92,9 @@ pub mod training;
 pub use access::{
     AccountRequest, AccountRequestKind, CaseShare, Credentials, FirstCredential, ResetNotice,
     Session, Viewer, token_hash,
+};
+pub use alerts::{
+    Delivery, DeliveryFuture, DeliveryReport, DeliveryState, Notification, RunReport,
 };
 pub use audit::{Actor, AuditEntry, Problem, ToAuditAction, Verification};
 pub use cases::{

@@ -24,6 +24,7 @@ mod error;
 mod home;
 mod layers;
 mod materials;
+mod notifications;
 mod pathway;
 pub(crate) mod referrals;
 mod reports;
@@ -61,6 +62,7 @@ fn routes() -> access::Routes {
         .merge(api::router())
         .merge(risk::router())
         .merge(support::router())
+        .merge(notifications::router())
 }
 
 /// Every route the application serves: method, path pattern, declared access and body, in

@@ -305,6 +305,29 @@ pub(crate) const EVIDENCE: &[Evidence] = &[
         id: &["id"],
         stamps: &["recorded_at"],
     },
+    Evidence {
+        table: "alerts",
+        filter: "",
+        created: Some(("alert", AuditAction::AlertRaise)),
+        id: &["id"],
+        stamps: &["raised_at"],
+    },
+    // Written with their alert's entry; read with a `notification.read` entry.
+    Evidence {
+        table: "notifications",
+        filter: "",
+        created: None,
+        id: &["alert_id"],
+        stamps: &["created_at", "read_at"],
+    },
+    // Each attempt written with a `notification.deliver` or `notification.delivery_fail` entry.
+    Evidence {
+        table: "deliveries",
+        filter: "",
+        created: None,
+        id: &["notification_id"],
+        stamps: &["last_attempt_at"],
+    },
 ];
 
 /// Clocks of several application servers (PostgreSQL) may differ a little: a row written by

@@ -22,6 +22,9 @@ pub(crate) async fn wipe(pool: &Pool) -> Result<()> {
     for t in [
         "child_pathways",
         "service_providers",
+        "deliveries",
+        "notifications",
+        "alerts",
         "referral_events",
         "referrals",
         "referral_consents",

@@ -12,6 +12,7 @@ use tabara_core::screening::{AgeFacts, Answer, Catalogue};
 use tabara_core::training::CompletionRule;
 use tabara_store::{FirstCredential, NewParticipant, NewTrainingSession, SessionModule};
 
+use crate::alerts;
 use crate::common::*;
 use crate::referrals::{record_consent, referable, referral_through};
 use crate::services::{provider_form, stored_provider};
@@ -611,6 +612,39 @@ impl Scene {
                     .await
                     .unwrap();
                 plan.id.to_string()
+            }
+            A::AlertRaise => {
+                let sender = self.user(s, Role::Caseworker).await;
+                let r = alerts::owned_referable(s, &self.w, None).await;
+                alerts::sent_referral(s, &r, sender).await;
+                let later = Utc::now() + Duration::days(2);
+                assert!(s.raise_due_alerts(later, 500).await.unwrap().raised >= 1);
+                String::new()
+            }
+            A::NotificationRead => {
+                let assessor = self.user(s, Role::Caseworker).await;
+                let r = alerts::owned_referable(s, &self.w, None).await;
+                alerts::high_risk(s, &r, assessor).await;
+                s.raise_due_alerts(Utc::now(), 500).await.unwrap();
+                let n = s.notifications(assessor, true, 1).await.unwrap().remove(0);
+                s.mark_notification_read(&Actor::user(assessor), assessor, n.id)
+                    .await
+                    .unwrap();
+                n.id.to_string()
+            }
+            A::NotificationDeliver => {
+                let channel = alerts::TestChannel::new(false);
+                assert!(s.deliver_pending(&channel, 500).await.unwrap().delivered >= 1);
+                String::new()
+            }
+            A::NotificationDeliveryFail => {
+                let assessor = self.user(s, Role::Caseworker).await;
+                let r = alerts::owned_referable(s, &self.w, None).await;
+                alerts::high_risk(s, &r, assessor).await;
+                s.raise_due_alerts(Utc::now(), 500).await.unwrap();
+                let channel = alerts::TestChannel::new(true);
+                assert!(s.deliver_pending(&channel, 500).await.unwrap().failed >= 1);
+                String::new()
             }
         })
         .filter(|id| !id.is_empty())

@@ -10,6 +10,7 @@
 mod access;
 mod accounts;
 mod actions;
+mod alerts;
 mod audit;
 mod case_list;
 mod cases;

@@ -134,6 +134,8 @@ const ACTIONS: &[(&str, &[&str])] = &[
     ("/services/new", &["service_provider.create"]),
     ("/services/{id}/edit", &["service_provider.update"]),
     ("/services/{id}/capacity", &["service_provider.capacity"]),
+    ("/notifications/{id}/read", &["notification.read"]),
+    ("/notifications/read-all", &["notification.read"]),
     // Stateless: evaluates the answers it is given, stores nothing.
     ("/api/v1/screening/evaluate", &[]),
 ];
@@ -482,6 +484,17 @@ store_test!(every_write_appends_its_audit_action, |db| async move {
         route,
     )
     .await;
+
+    // The officer's notifications: one marked read, then the other with "mark all".
+    let first = world.notifications[0];
+    let b = &mut world.users[officer].browser;
+    let read = format!("/notifications/{first}/read");
+    let route = "/notifications/{id}/read";
+    log.write(b, me, "/notifications", &read, AS_IS, route)
+        .await;
+    let route = "/notifications/read-all";
+    log.write(b, me, "/notifications", route, AS_IS, route)
+        .await;
 
     // --- the trainer: materials, a session from its creation to a revoked certificate
     let gatumba = app.office("Poste frontalier de Gatumba").to_string();

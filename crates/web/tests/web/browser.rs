@@ -413,6 +413,31 @@ async fn pages_fit_a_phone() {
         .await
         .unwrap()[0]
         .id;
+    // A high risk the officer assessed: their header counts its notification.
+    let officer = app.user("officer").id;
+    let risk = tabara_core::risk::AssessmentForm {
+        kind: "security".into(),
+        likelihood: "4".into(),
+        impact: "4".into(),
+        safety_plan: "Hébergement protégé".into(),
+        ..Default::default()
+    };
+    db.store
+        .record_risk_assessment(
+            &Actor::user(officer),
+            uuid::Uuid::now_v7(),
+            case.id,
+            person,
+            &risk,
+            None,
+        )
+        .await
+        .unwrap();
+    db.store
+        .raise_due_alerts(chrono::Utc::now(), 500)
+        .await
+        .unwrap();
+
     sign_in(&c, base, "officer").await;
     c.set_window_size(360, 800).await.unwrap();
     let shots = std::env::var("TABARA_TEST_SCREENSHOTS").ok();
@@ -456,6 +481,7 @@ async fn pages_fit_a_phone() {
             format!("/cases/{}/persons/{person}/support/edit", case.number),
             true,
         ),
+        ("notifications", "/notifications".to_string(), false),
     ] {
         c.goto(&format!("{base}{path}")).await.unwrap();
         wait_for_path(&c, |_| true).await;

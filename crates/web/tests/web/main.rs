@@ -18,6 +18,7 @@ mod intake;
 mod layers;
 mod materials;
 mod matrix;
+mod notifications;
 mod pathway;
 mod policy;
 mod referrals;

@@ -250,6 +250,10 @@ pub(crate) fn route_needs(method: &str, path: &str) -> Option<tabara_web::Access
         | ("GET" | "POST", "/account/password")
         | ("GET", "/api/v1/screening/catalogue")
         | ("POST", "/api/v1/screening/evaluate") => SignedIn,
+        // One's own notifications: the inbox and marking read (the store finds only the
+        // asker's own, so another's notification is the 404 of a missing one; see the matrix).
+        ("GET", "/notifications") | ("POST", "/notifications/read-all") => SignedIn,
+        ("POST", "/notifications/{id}/read") => SignedIn,
         (_, "/cases/new") => Global(CreateCase),
         // Referrals: the inbox is every signed-in user's (cut to what each reaches); a
         // referral is made from a person of a case the user changes, and reached as the

@@ -94,6 +94,10 @@ pub(crate) struct World<'a> {
     /// A provider of the services directory, of the shelter's agency.
     pub(crate) provider: String,
     pub(crate) provider_agency: OrganisationId,
+    /// The demo officer's notifications (two high risks they assessed), newest first; the
+    /// inbox routes name the first.
+    pub(crate) notifications: Vec<uuid::Uuid>,
+    pub(crate) notification_recipient: UserId,
 }
 
 pub(crate) fn facts(age: i64) -> PersonFacts {
@@ -510,6 +514,42 @@ pub(crate) async fn world_signed_in<'a>(
         .unwrap();
     let participant = participants[1].clone();
 
+    // Alerts: the demo officer assesses both risks of the first case's victim as high; the
+    // alerts raised tell them (and the case's owner, if any).
+    for kind in ["security", "re_trafficking"] {
+        let form = tabara_core::risk::AssessmentForm {
+            kind: kind.into(),
+            likelihood: "4".into(),
+            impact: "4".into(),
+            safety_plan: "Hébergement protégé".into(),
+            ..Default::default()
+        };
+        db.store
+            .record_risk_assessment(
+                &Actor::user(officer),
+                uuid::Uuid::now_v7(),
+                cases[0].id,
+                cases[0].persons[0].0,
+                &form,
+                None,
+            )
+            .await
+            .unwrap();
+    }
+    db.store
+        .raise_due_alerts(chrono::Utc::now(), 500)
+        .await
+        .unwrap();
+    let notifications: Vec<uuid::Uuid> = db
+        .store
+        .notifications(officer, true, 500)
+        .await
+        .unwrap()
+        .iter()
+        .map(|n| n.id)
+        .collect();
+    assert_eq!(notifications.len(), 2, "the officer's two alerts");
+
     let mut users = Vec::new();
     let mut accounts: Vec<(String, Role, OrganisationId, Option<OfficeId>, UserId)> = app
         .reference
@@ -585,6 +625,8 @@ pub(crate) async fn world_signed_in<'a>(
         organisation: shelter,
         provider: provider.id.to_string(),
         provider_agency: shelter,
+        notifications,
+        notification_recipient: officer,
     }
 }
 
@@ -762,6 +804,9 @@ pub(crate) fn fill(world: &World, route: &RouteInfo, target: Target) -> String {
             ("id", Some(Kind::AccountRequest)) => world.request.to_string(),
             ("id", Some(Kind::ServiceProvider | Kind::OwnServiceProvider)) => {
                 world.provider.clone()
+            }
+            ("id", None) if route.path.starts_with("/notifications/") => {
+                world.notifications[0].to_string()
             }
             ("username", _) => world.target_user.clone(),
             ("code", _) => world.certificate_code.clone(),
