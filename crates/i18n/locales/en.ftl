@@ -1075,3 +1075,4 @@ alerts-run-report = Alerts raised: { $raised }; notifications written: { $notifi
 alerts-deliver-report = Channel { $channel }: { $delivered } delivered, { $failed } failed.
 alerts-scheduler-on = Alerts are raised every { $seconds } seconds.
 notifications-open-referral = Open the referral
+error-reflection-days = TABARA_REFLECTION_DAYS is { $value }: write a number of days from 1 to 365.

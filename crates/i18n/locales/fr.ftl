@@ -1074,3 +1074,4 @@ alerts-run-report = Alertes levées : { $raised } ; notifications écrites : { $
 alerts-deliver-report = Canal { $channel } : { $delivered } envoyées, { $failed } en échec.
 alerts-scheduler-on = Les alertes sont levées toutes les { $seconds } secondes.
 notifications-open-referral = Ouvrir l'orientation
+error-reflection-days = TABARA_REFLECTION_DAYS vaut { $value } : écrivez un nombre de jours de 1 à 365.

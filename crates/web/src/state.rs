@@ -25,6 +25,9 @@ pub struct Config {
     /// How long an addressed agency has to answer a referral, by service (and for urgent
     /// ones); `tabara serve --referral-deadlines` overrides the defaults.
     pub deadlines: tabara_core::referral::Deadlines,
+    /// The reflection and recovery period a support plan gets when its form leaves the length
+    /// empty (30 days by default; `TABARA_REFLECTION_DAYS` for `tabara serve`).
+    pub reflection: tabara_core::support::ReflectionPolicy,
 }
 
 impl Default for Config {
@@ -36,6 +39,7 @@ impl Default for Config {
             public_url: None,
             admin_approval: true,
             deadlines: tabara_core::referral::Deadlines::default(),
+            reflection: tabara_core::support::ReflectionPolicy::default(),
         }
     }
 }

@@ -48,6 +48,25 @@ pub(super) async fn serve(
         }
         _ => Default::default(),
     };
+    // The reflection and recovery period's default length, in days (1 to 365).
+    let reflection = match std::env::var("TABARA_REFLECTION_DAYS") {
+        Ok(text) if !text.trim().is_empty() => {
+            let policy = text
+                .trim()
+                .parse::<u16>()
+                .ok()
+                .map(|default_days| tabara_core::support::ReflectionPolicy { default_days })
+                .filter(|p| p.validate().is_ok());
+            policy.ok_or_else(|| {
+                anyhow::anyhow!(t!(
+                    lang(cli),
+                    "error-reflection-days",
+                    value = text.as_str()
+                ))
+            })?
+        }
+        _ => Default::default(),
+    };
     let config = tabara_web::Config {
         behind_tls,
         admin_approval,
@@ -55,6 +74,7 @@ pub(super) async fn serve(
             .ok()
             .filter(|u| !u.trim().is_empty()),
         deadlines,
+        reflection,
         ..Default::default()
     };
     let listener = tokio::net::TcpListener::bind(listen)

@@ -136,12 +136,17 @@ async fn form_page(
     let lang = user.lang;
     let directory = state.directory().await?;
     let own = user.user.organisation_id;
-    let recipients = directory
-        .organisations
-        .iter()
-        .filter(|o| o.id != own)
-        .map(|o| (o.id.to_string(), o.name.clone()))
-        .collect();
+    // The agencies the services directory lists, each with the services it offers: a referral
+    // asks only for those.
+    let mut recipients = Vec::new();
+    for o in directory.organisations.iter().filter(|o| o.id != own) {
+        let offered = state.store.offered_services(o.id).await?;
+        if offered.is_empty() {
+            continue;
+        }
+        let services = super::labels(&offered, lang);
+        recipients.push((o.id.to_string(), format!("{} — {services}", o.name)));
+    }
     let person = &access.person;
     let page = FormPage {
         chrome: user.chrome(&format!(

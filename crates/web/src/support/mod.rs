@@ -460,7 +460,7 @@ async fn create_plan(
             access.case.id,
             access.person.person.id,
             &typed,
-            None,
+            Some(&state.config.reflection),
         )
         .await;
     match saved {
@@ -529,7 +529,13 @@ async fn update_plan(
     };
     let saved = state
         .store
-        .update_support_plan(&user.actor(), plan.id, version, &typed, None)
+        .update_support_plan(
+            &user.actor(),
+            plan.id,
+            version,
+            &typed,
+            Some(&state.config.reflection),
+        )
         .await;
     match saved {
         Ok(_) => Ok(Redirect::to(&path(&access, "")).into_response()),
