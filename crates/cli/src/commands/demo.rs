@@ -77,10 +77,10 @@ pub(super) async fn demo(cli: &Cli, args: &crate::DemoArgs) -> Result<ExitCode> 
     let shares = tabara_demo::write_shares(&store, &actor, &reference).await?;
     bar.set_message("assignments");
     let assignments = tabara_demo::write_assignments(&store, &actor, &reference).await?;
-    bar.set_message("training");
-    let training = tabara_demo::write_training(&store, &actor, &reference, args.seed).await?;
     bar.set_message("services");
     let services = tabara_demo::write_services(&store, &actor, &reference).await?;
+    bar.set_message("training");
+    let training = tabara_demo::write_training(&store, &actor, &reference, args.seed).await?;
     bar.set_message("analysing");
     store.optimize().await?;
     bar.finish_and_clear();
