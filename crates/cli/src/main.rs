@@ -87,6 +87,10 @@ pub enum Command {
     /// Pages for every role, with sign-in, sessions and need-to-know access. Stops cleanly on
     /// Ctrl-C or SIGTERM, finishing the requests under way.
     Serve(ServeArgs),
+    /// Read referrals between agencies (no personal data: ids, case references, agencies,
+    /// services, status and deadlines).
+    #[command(subcommand)]
+    Referral(ReferralCommand),
     /// Export victims (one row per victim and case) with HTCDS field names as columns.
     ///
     /// Identifying fields are left out unless --with-identity is given; then every person's
@@ -143,6 +147,43 @@ pub struct DemoArgs {
     /// With --serve: address and port to listen on.
     #[arg(long, default_value = "127.0.0.1:8080")]
     pub listen: std::net::SocketAddr,
+}
+
+/// `referral` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum ReferralCommand {
+    /// List the open referrals of an agency (urgent first, then overdue, then oldest), or
+    /// every referral past its answer moment with --overdue.
+    List(ReferralListArgs),
+}
+
+/// Options of `referral list`.
+#[derive(Debug, Args)]
+pub struct ReferralListArgs {
+    /// The agency (part of its name, case-insensitive; must name one agency). Needed unless
+    /// --overdue is given.
+    #[arg(long)]
+    pub agency: Option<String>,
+    /// Which side of the agency's inbox: incoming (addressed to it) or outgoing (sent or
+    /// drafted by it).
+    #[arg(long, value_enum, default_value_t = ReferralSide::Incoming)]
+    pub side: ReferralSide,
+    /// Only referrals sent and not answered by their due moment (of the agency, or of every
+    /// agency without --agency).
+    #[arg(long)]
+    pub overdue: bool,
+    /// At most this many referrals (1 to 500).
+    #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(i64).range(1..=500))]
+    pub limit: i64,
+}
+
+/// A side of an agency's referral inbox.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReferralSide {
+    /// Addressed to the agency.
+    Incoming,
+    /// Sent or drafted by the agency.
+    Outgoing,
 }
 
 /// `case` subcommands.

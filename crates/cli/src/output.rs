@@ -454,3 +454,85 @@ impl<W: Write> ExportWriter<W> {
         Ok(())
     }
 }
+
+/// One referral as `referral list` prints it.
+#[derive(Debug, Serialize)]
+pub struct ReferralLine {
+    /// Referral id.
+    pub id: String,
+    /// The case's reference.
+    pub case: String,
+    /// Sending agency.
+    pub from: String,
+    /// Addressed agency.
+    pub to: String,
+    /// Services asked for (value names).
+    pub services: Vec<String>,
+    /// Where it stands.
+    pub state: tabara_core::referral::ReferralState,
+    /// Urgent.
+    pub urgent: bool,
+    /// Past its answer moment, unanswered.
+    pub overdue: bool,
+    /// When it was sent.
+    pub sent_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// When the answer is due.
+    pub due_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// Referrals as a table (or JSON).
+pub fn referral_list(lines: &[ReferralLine], lang: Lang, json: bool) -> Result<()> {
+    if json {
+        return print_json(&lines);
+    }
+    if lines.is_empty() {
+        outln!("{}", t!(lang, "referral-list-empty"));
+        return Ok(());
+    }
+    let yes = t!(lang, "referral-list-yes");
+    let moment = |t: &Option<chrono::DateTime<chrono::Utc>>| {
+        t.map(|t| t.format("%Y-%m-%d %H:%M").to_string())
+            .unwrap_or_else(|| "-".into())
+    };
+    let rows: Vec<Vec<String>> = lines
+        .iter()
+        .map(|l| {
+            vec![
+                l.case.clone(),
+                l.from.clone(),
+                l.to.clone(),
+                l.services.join(", "),
+                l.state.label(lang).to_string(),
+                if l.urgent { yes.clone() } else { String::new() },
+                format!(
+                    "{}{}",
+                    moment(&l.due_at),
+                    if l.overdue {
+                        format!(" ({})", t!(lang, "referral-list-overdue"))
+                    } else {
+                        String::new()
+                    }
+                ),
+                l.id.clone(),
+            ]
+        })
+        .collect();
+    out!(
+        "{}",
+        table(
+            lang,
+            &[
+                "referral-list-col-case",
+                "referral-list-col-from",
+                "referral-list-col-to",
+                "referral-list-col-services",
+                "referral-list-col-state",
+                "referral-list-col-urgent",
+                "referral-list-col-due",
+                "referral-list-col-id",
+            ],
+            &rows
+        )
+    );
+    Ok(())
+}

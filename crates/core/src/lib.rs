@@ -14,6 +14,7 @@ pub mod ids;
 pub mod materials;
 pub mod palermo;
 pub mod password;
+pub mod pathway;
 pub mod permissions;
 pub mod picklist;
 pub mod records;

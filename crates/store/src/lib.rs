@@ -77,6 +77,7 @@ pub mod audit;
 pub mod cases;
 pub mod directory;
 pub mod materials;
+pub mod pathways;
 pub mod persons;
 pub mod referrals;
 pub mod register;
@@ -97,8 +98,10 @@ pub use cases::{
 };
 pub use directory::{NewUser, User};
 pub use materials::{Distribution, MAX_MOVEMENT_QUANTITY, MaterialItem, StockLine};
+pub use pathways::{ChildPathway, PathwayStep};
 pub use referrals::{
-    InboxSide, NewReferral, Referral, ReferralConsent, ReferralDetails, ReferralEvent, ReferralStep,
+    InboxSide, NewReferral, Referral, ReferralConsent, ReferralDetails, ReferralEvent,
+    ReferralStep, SharedStamps,
 };
 pub use register::{Batch, BatchCase, ExportRow, RegisterStats};
 pub use risk::{MAX_RISK_LIST, RiskAssessment};

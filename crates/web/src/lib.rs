@@ -24,6 +24,8 @@ mod error;
 mod home;
 mod layers;
 mod materials;
+mod pathway;
+pub(crate) mod referrals;
 mod reports;
 mod screening;
 mod services;
@@ -47,6 +49,8 @@ fn routes() -> access::Routes {
         .merge(account::router())
         .merge(cases::router())
         .merge(screening::router())
+        .merge(referrals::router())
+        .merge(pathway::router())
         .merge(training::router())
         .merge(materials::router())
         .merge(reports::router())

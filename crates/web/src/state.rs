@@ -22,6 +22,9 @@ pub struct Config {
     /// (administrator) waits for a second administrator's approval (on by default; `tabara serve --single-admin-resets` or
     /// `TABARA_ADMIN_APPROVAL=off` turns it off for an installation with one administrator).
     pub admin_approval: bool,
+    /// How long an addressed agency has to answer a referral, by service (and for urgent
+    /// ones); `tabara serve --referral-deadlines` overrides the defaults.
+    pub deadlines: tabara_core::referral::Deadlines,
 }
 
 impl Default for Config {
@@ -32,6 +35,7 @@ impl Default for Config {
             absolute_timeout: chrono::Duration::hours(12),
             public_url: None,
             admin_approval: true,
+            deadlines: tabara_core::referral::Deadlines::default(),
         }
     }
 }

@@ -9,13 +9,14 @@ use tabara_core::{Lang, Picklist};
 use tabara_i18n::t;
 use tabara_store::{Actor, Location, OpenMode, Store};
 
-use crate::{AuditCommand, CaseCommand, Cli, Command, ScreeningCommand};
+use crate::{AuditCommand, CaseCommand, Cli, Command, ReferralCommand, ScreeningCommand};
 
 mod audit;
 mod cases;
 mod demo;
 mod errors;
 mod export;
+mod referrals;
 mod screening;
 mod serve;
 mod users;
@@ -25,6 +26,7 @@ use cases::{case_list, case_show};
 use demo::demo;
 pub use errors::describe_error;
 use export::export;
+use referrals::referral_list;
 use screening::screening_explain;
 use serve::serve_command;
 use users::{init, user};
@@ -63,6 +65,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Audit(AuditCommand::Verify) => audit_verify(&cli).await,
         Command::Audit(AuditCommand::Log(args)) => audit_log(&cli, args).await,
         Command::Screening(ScreeningCommand::Explain(args)) => screening_explain(&cli, args).await,
+        Command::Referral(ReferralCommand::List(args)) => referral_list(&cli, args).await,
         Command::Export(args) => export(&cli, args).await,
         Command::User(command) => user(&cli, command).await,
         Command::Serve(args) => serve_command(&cli, args).await,

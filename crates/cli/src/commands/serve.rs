@@ -32,12 +32,26 @@ pub(super) async fn serve(
     admin_approval: bool,
 ) -> Result<ExitCode> {
     init_logs();
+    // Referral answer deadlines: `service=hours` pairs over the defaults (docs/operator.md).
+    let deadlines = match std::env::var("TABARA_REFERRAL_DEADLINES") {
+        Ok(text) if !text.trim().is_empty() => {
+            tabara_core::referral::Deadlines::parse_overrides(&text).map_err(|e| {
+                anyhow::anyhow!(t!(
+                    lang(cli),
+                    "error-referral-deadlines",
+                    problems = e.to_string()
+                ))
+            })?
+        }
+        _ => Default::default(),
+    };
     let config = tabara_web::Config {
         behind_tls,
         admin_approval,
         public_url: std::env::var("TABARA_PUBLIC_URL")
             .ok()
             .filter(|u| !u.trim().is_empty()),
+        deadlines,
         ..Default::default()
     };
     let listener = tokio::net::TcpListener::bind(listen)

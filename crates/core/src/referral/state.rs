@@ -91,6 +91,12 @@ impl Party {
         }
     }
 
+    /// Who assigns a referral to a user of the addressed agency: its supervisors only (the
+    /// assignee does not hand it on, the sender does not choose who receives it).
+    pub fn may_assign(self) -> bool {
+        self == Party::Supervisor
+    }
+
     /// The assignee or a supervisor of the addressed agency: the people who answer and work
     /// on a referral.
     pub fn is_receiver(self) -> bool {
@@ -221,18 +227,12 @@ impl ReferralState {
         }
     }
 
-    /// Apply `transition` asked by `party`: the state it leads to, or the first broken rule:
-    /// `ref_Status`/`out_of_turn` (not a step from this state, e.g. completing a declined
-    /// referral), `ref_Party`/`not_allowed` (e.g. accepting one's own referral), then for a
-    /// decline or a closure `ref_DeclineReason` / `ref_CloseReason` with `required`,
-    /// `control_characters` or `max_length`.
-    pub fn apply(
-        self,
-        transition: &Transition,
-        party: Party,
-    ) -> Result<ReferralState, ValidationErrors> {
-        let kind = transition.kind();
-        let Some(next) = kind.next(self) else {
+    /// Whether `party` may take a step of `kind` now, before what the step carries is looked
+    /// at: `ref_Status`/`out_of_turn` (not a step from this state), then
+    /// `ref_Party`/`not_allowed` (not this party's step). [`ReferralState::apply`] runs the same
+    /// check first; a send runs it before the consent check, which needs the state to be right.
+    pub fn check_turn(self, kind: TransitionKind, party: Party) -> Result<(), ValidationErrors> {
+        if kind.next(self).is_none() {
             return Err(refusal(
                 "ref_Status",
                 "out_of_turn",
@@ -242,7 +242,7 @@ impl ReferralState {
                     kind.as_str()
                 ),
             ));
-        };
+        }
         if !kind.allowed(party) {
             let who = if kind == TransitionKind::Send || kind == TransitionKind::Cancel {
                 "only the sending agency"
@@ -255,6 +255,22 @@ impl ReferralState {
                 format!("{who} may {} this referral", kind.as_str()),
             ));
         }
+        Ok(())
+    }
+
+    /// Apply `transition` asked by `party`: the state it leads to, or the first broken rule:
+    /// `ref_Status`/`out_of_turn` (not a step from this state, e.g. completing a declined
+    /// referral), `ref_Party`/`not_allowed` (e.g. accepting one's own referral), then for a
+    /// decline or a closure `ref_DeclineReason` / `ref_CloseReason` with `required`,
+    /// `control_characters` or `max_length`.
+    pub fn apply(
+        self,
+        transition: &Transition,
+        party: Party,
+    ) -> Result<ReferralState, ValidationErrors> {
+        let kind = transition.kind();
+        self.check_turn(kind, party)?;
+        let next = kind.next(self).expect("checked by check_turn");
         if let (Some(field), Some(reason)) = (kind.reason_field(), transition.reason()) {
             let mut e = ValidationErrors::default();
             if reason.is_empty() {

@@ -270,6 +270,13 @@ pub(crate) const EVIDENCE: &[Evidence] = &[
         id: &["id"],
         stamps: &["updated_at"],
     },
+    Evidence {
+        table: "child_pathways",
+        filter: "",
+        created: Some(("child_pathway", AuditAction::ChildPathwayOpen)),
+        id: &["id"],
+        stamps: &["updated_at"],
+    },
 ];
 
 /// Clocks of several application servers (PostgreSQL) may differ a little: a row written by

@@ -195,6 +195,18 @@ pub enum InboxSide {
     Incoming,
     /// Referrals the agency sends or drafted.
     Outgoing,
+    /// Referrals addressed to the agency and assigned to this user of it.
+    AssignedTo(UserId),
+}
+
+/// When the records a referral shares by reference (not by date) last changed, so that
+/// [`Consent::shares`] can hold what changed after a withdrawal back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SharedStamps {
+    /// The case's facts.
+    pub case_facts: DateTime<Utc>,
+    /// The person's identifying data (none recorded: `None`).
+    pub identity: Option<DateTime<Utc>>,
 }
 
 impl Store {
@@ -236,6 +248,40 @@ impl Store {
     /// Draft a referral. A requested answer moment is checked (`check_answer_by`).
     pub async fn create_referral(&self, actor: &Actor, new: &NewReferral) -> Result<Referral> {
         dispatch!(self, create_referral(actor, new))
+    }
+
+    /// Record a consent (when one is given), draft a referral under it, and send it (when
+    /// `send` is a [`ReferralStep::Send`]), all in one transaction: the first broken rule of any
+    /// part refuses the whole and nothing is written. The referral form uses it, so a consent
+    /// captured on the same screen as the referral is never left without its referral.
+    pub async fn refer(
+        &self,
+        actor: &Actor,
+        consent: Option<(ReferralConsentId, &Consent)>,
+        new: &NewReferral,
+        send: Option<ReferralStep<'_>>,
+    ) -> Result<Referral> {
+        dispatch!(self, refer(actor, consent, new, send))
+    }
+
+    /// A referral recorded after the fact (from paper records, or the demo): like
+    /// [`Store::refer`], with the consent and the draft at `at` and then each of `steps` for
+    /// its party at its own moment, every rule checked at the moment it applies to. Refused
+    /// (`ref_At`) when a moment is in the future or earlier than the one before it.
+    pub async fn record_past_referral(
+        &self,
+        actor: &Actor,
+        consent: Option<(ReferralConsentId, &Consent)>,
+        new: &NewReferral,
+        steps: &[(Party, ReferralStep<'_>, DateTime<Utc>)],
+        at: DateTime<Utc>,
+    ) -> Result<Referral> {
+        dispatch!(self, refer_at(actor, consent, new, steps, at))
+    }
+
+    /// When the case facts and the identity a referral shares last changed.
+    pub async fn referral_stamps(&self, id: ReferralId) -> Result<SharedStamps> {
+        dispatch!(self, referral_stamps(id))
     }
 
     /// Take a step on a referral for `party` (computed by the caller), based on

@@ -5,13 +5,12 @@ use sqlx::Row as _;
 use tabara_core::audit::AuditAction;
 use tabara_core::ids::*;
 use tabara_core::referral::{Outgoing, Transition, check_answer_by, due_at, is_urgent};
-use tabara_core::validation::ValidationErrors;
 
 use super::persons::fetch_person;
 use super::*;
 use crate::referrals::{
     Consent, InboxSide, MAX_TIMELINE, NewReferral, Party, Referral, ReferralConsent,
-    ReferralDetails, ReferralEvent, ReferralState, ReferralStep, TransitionKind,
+    ReferralDetails, ReferralEvent, ReferralState, ReferralStep, SharedStamps, TransitionKind,
 };
 use crate::{Actor, Result};
 
@@ -104,9 +103,24 @@ pub(crate) async fn record_referral_consent(
     consent: &Consent,
 ) -> Result<ReferralConsent> {
     let mut tx = begin(pool).await?;
-    ensure_case_person(&mut tx, case_id, person_id).await?;
-    let person = fetch_person(&mut *tx, person_id, "").await?;
-    let now = Utc::now();
+    insert_consent(&mut tx, actor, id, case_id, person_id, consent, Utc::now()).await?;
+    let stored = fetch_consent(&mut tx, id, "").await?;
+    tx.commit().await?;
+    Ok(stored)
+}
+
+/// Check and write a consent with its audit entry, in `tx`.
+async fn insert_consent(
+    tx: &mut Tx,
+    actor: &Actor,
+    id: ReferralConsentId,
+    case_id: CaseId,
+    person_id: PersonId,
+    consent: &Consent,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    ensure_case_person(tx, case_id, person_id).await?;
+    let person = fetch_person(&mut **tx, person_id, "").await?;
     let mut consent = consent.clone();
     consent.witness = consent
         .witness
@@ -134,12 +148,10 @@ pub(crate) async fn record_referral_consent(
     .bind(now)
     .bind(now)
     .bind(1i64)
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await?;
-    audit(&mut tx, actor, AuditAction::ReferralConsentRecord, id).await?;
-    let stored = fetch_consent(&mut tx, id, "").await?;
-    tx.commit().await?;
-    Ok(stored)
+    audit(tx, actor, AuditAction::ReferralConsentRecord, id).await?;
+    Ok(())
 }
 
 pub(crate) async fn withdraw_referral_consent(
@@ -235,11 +247,24 @@ pub(crate) async fn create_referral(
     new: &NewReferral,
 ) -> Result<Referral> {
     let now = Utc::now();
+    let mut tx = begin(pool).await?;
+    insert_referral(&mut tx, actor, new, now).await?;
+    let r = fetch_referral(&mut tx, new.id, "").await?;
+    tx.commit().await?;
+    Ok(r)
+}
+
+/// Check and write a draft with its first timeline entry and its audit entry, in `tx`.
+async fn insert_referral(
+    tx: &mut Tx,
+    actor: &Actor,
+    new: &NewReferral,
+    now: DateTime<Utc>,
+) -> Result<()> {
     if let Some(by) = new.answer_by {
         check_answer_by(by, now)?;
     }
-    let mut tx = begin(pool).await?;
-    ensure_case_person(&mut tx, new.case_id, new.person_id).await?;
+    ensure_case_person(tx, new.case_id, new.person_id).await?;
     sqlx::query(
         "INSERT INTO referrals (id, case_id, person_id, sender_id, recipient_id, services, data, \
             urgency, urgent, state, answer_by, created_by, created_at, updated_at, version) \
@@ -260,10 +285,63 @@ pub(crate) async fn create_referral(
     .bind(now)
     .bind(now)
     .bind(1i64)
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await?;
-    append_event(&mut tx, new.id, None, actor, now, None).await?;
-    audit(&mut tx, actor, AuditAction::ReferralCreate, new.id).await?;
+    append_event(tx, new.id, None, actor, now, None).await?;
+    audit(tx, actor, AuditAction::ReferralCreate, new.id).await?;
+    Ok(())
+}
+
+/// A consent, a draft under it, and its sending, in one transaction: the consent (when one is
+/// given) is checked and written first, the draft next, then the send step runs (when asked)
+/// against every consent of the person to the addressed agency, the new one included. The
+/// first broken rule refuses the whole and nothing is written.
+pub(crate) async fn refer(
+    pool: &Pool,
+    actor: &Actor,
+    consent: Option<(ReferralConsentId, &Consent)>,
+    new: &NewReferral,
+    send: Option<ReferralStep<'_>>,
+) -> Result<Referral> {
+    let now = Utc::now();
+    let steps: Vec<_> = send.into_iter().map(|s| (Party::Sender, s, now)).collect();
+    refer_at(pool, actor, consent, new, &steps, now).await
+}
+
+/// [`refer`] at `at`, then `steps` each at its own moment: the same checks, run at the
+/// moments given (none in the future, none before the one before it).
+pub(crate) async fn refer_at(
+    pool: &Pool,
+    actor: &Actor,
+    consent: Option<(ReferralConsentId, &Consent)>,
+    new: &NewReferral,
+    steps: &[(Party, ReferralStep<'_>, DateTime<Utc>)],
+    at: DateTime<Utc>,
+) -> Result<Referral> {
+    let now = Utc::now();
+    let mut last = at;
+    for (_, _, moment) in steps {
+        if *moment < last || *moment > now {
+            let message = "the steps of a recorded referral follow each other, none in the future";
+            return Err(refuse("ref_At", "out_of_order", message));
+        }
+        last = *moment;
+    }
+    if at > now {
+        return Err(refuse(
+            "ref_At",
+            "not_in_future",
+            "a referral is recorded once made",
+        ));
+    }
+    let mut tx = begin(pool).await?;
+    if let Some((id, consent)) = consent {
+        insert_consent(&mut tx, actor, id, new.case_id, new.person_id, consent, at).await?;
+    }
+    insert_referral(&mut tx, actor, new, at).await?;
+    for (version, (party, step, moment)) in (1i64..).zip(steps) {
+        step_in(&mut tx, actor, new.id, version, *party, *step, *moment).await?;
+    }
     let r = fetch_referral(&mut tx, new.id, "").await?;
     tx.commit().await?;
     Ok(r)
@@ -281,21 +359,6 @@ fn step_action(kind: TransitionKind) -> AuditAction {
     }
 }
 
-/// Core's refusal of a send out of turn or by the wrong party, before the send check runs (a
-/// [`Transition::Send`] cannot be made without passing it).
-fn send_turn(state: ReferralState, party: Party) -> Result<()> {
-    let kind = TransitionKind::Send;
-    let mut e = ValidationErrors::default();
-    if kind.next(state).is_none() {
-        let message = format!("a referral that is {} cannot send", state.as_str());
-        e.push("ref_Status", "out_of_turn", message);
-    } else if !kind.allowed(party) {
-        let message = "only the sending agency may send this referral";
-        e.push("ref_Party", "not_allowed", message);
-    }
-    Ok(e.into_result(())?)
-}
-
 pub(crate) async fn apply_referral_step(
     pool: &Pool,
     actor: &Actor,
@@ -305,17 +368,33 @@ pub(crate) async fn apply_referral_step(
     step: ReferralStep<'_>,
 ) -> Result<Referral> {
     let mut tx = begin(pool).await?;
-    let current = fetch_referral(&mut tx, id, FOR_UPDATE).await?;
-    check_version("referral", id, expected_version, current.version)?;
     let now = Utc::now();
+    step_in(&mut tx, actor, id, expected_version, party, step, now).await?;
+    let stored = fetch_referral(&mut tx, id, "").await?;
+    tx.commit().await?;
+    Ok(stored)
+}
+
+/// Take a step in `tx`: the change, its timeline entry, its history and its audit entry.
+async fn step_in(
+    tx: &mut Tx,
+    actor: &Actor,
+    id: ReferralId,
+    expected_version: i64,
+    party: Party,
+    step: ReferralStep<'_>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let current = fetch_referral(tx, id, FOR_UPDATE).await?;
+    check_version("referral", id, expected_version, current.version)?;
     let mut next = current.clone();
     let transition = match step {
         ReferralStep::Send { offered, deadlines } => {
-            send_turn(current.state, party)?;
+            current.state.check_turn(TransitionKind::Send, party)?;
             if let Some(by) = current.answer_by {
                 check_answer_by(by, now)?;
             }
-            let stored = consents_to(&mut tx, &current).await?;
+            let stored = consents_to(tx, &current).await?;
             let consents: Vec<Consent> = stored.iter().map(|c| c.consent.clone()).collect();
             let covered = Outgoing {
                 sender: current.sender_id,
@@ -363,14 +442,14 @@ pub(crate) async fn apply_referral_step(
     .bind(next.version)
     .bind(id.0)
     .bind(current.version)
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await?;
     ensure_updated(done, "referral", id, current.version)?;
     let kind = transition.kind();
-    append_event(&mut tx, id, Some(kind), actor, now, reason.as_deref()).await?;
+    append_event(tx, id, Some(kind), actor, now, reason.as_deref()).await?;
     let changes = diff(&current, &next);
     record_change(
-        &mut tx,
+        tx,
         "referral",
         &id.to_string(),
         next.version,
@@ -378,10 +457,8 @@ pub(crate) async fn apply_referral_step(
         changes,
     )
     .await?;
-    audit(&mut tx, actor, step_action(kind), id).await?;
-    let stored = fetch_referral(&mut tx, id, "").await?;
-    tx.commit().await?;
-    Ok(stored)
+    audit(tx, actor, step_action(kind), id).await?;
+    Ok(())
 }
 
 /// Every consent (withdrawn ones included) of the referral's person in its case to its
@@ -452,8 +529,12 @@ pub(crate) async fn referral_inbox(
     limit: i64,
 ) -> Result<Vec<Referral>> {
     let (column, drafts) = match side {
-        InboxSide::Incoming => ("recipient_id", " AND state <> 'draft'"),
-        InboxSide::Outgoing => ("sender_id", ""),
+        InboxSide::Incoming => ("recipient_id", " AND state <> 'draft'".to_string()),
+        InboxSide::Outgoing => ("sender_id", String::new()),
+        InboxSide::AssignedTo(_) => (
+            "recipient_id",
+            " AND state <> 'draft' AND assignee_id = $4".to_string(),
+        ),
     };
     let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT {REFERRAL_COLS} FROM referrals WHERE {column} = $1 AND state IN ('draft', \
@@ -463,7 +544,11 @@ pub(crate) async fn referral_inbox(
     )))
     .bind(agency.0)
     .bind(now)
-    .bind(limit.clamp(1, MAX_ROWS))
+    .bind(limit.clamp(1, MAX_ROWS));
+    let rows = match side {
+        InboxSide::AssignedTo(user) => rows.bind(user.0),
+        _ => rows,
+    }
     .fetch_all(pool)
     .await?;
     rows.iter().map(referral_from_row).collect()
@@ -558,4 +643,20 @@ pub(crate) async fn assign_referral(
     let stored = fetch_referral(&mut tx, id, "").await?;
     tx.commit().await?;
     Ok(stored)
+}
+
+pub(crate) async fn referral_stamps(pool: &Pool, id: ReferralId) -> Result<SharedStamps> {
+    let row = sqlx::query(
+        "SELECT c.updated_at AS case_at, i.updated_at AS identity_at FROM referrals r JOIN cases \
+            c ON c.id = r.case_id LEFT JOIN person_identities i ON i.person_id = r.person_id \
+            WHERE r.id = $1",
+    )
+    .bind(id.0)
+    .fetch_optional(pool)
+    .await?
+    .or_not_found("referral", id)?;
+    Ok(SharedStamps {
+        case_facts: row.try_get("case_at")?,
+        identity: row.try_get("identity_at")?,
+    })
 }

@@ -20,6 +20,7 @@ use crate::{Actor, Batch, ExportRow, NewCase, RegisterStats, Result};
 pub(crate) async fn wipe(pool: &Pool) -> Result<()> {
     let mut tx = pool.begin().await?;
     for t in [
+        "child_pathways",
         "service_providers",
         "referral_events",
         "referrals",
@@ -160,6 +161,23 @@ pub(crate) async fn bulk_insert(pool: &Pool, actor: &Actor, batch: &Batch) -> Re
         }
         insert_case_persons(&mut tx, &involvements).await?;
         insert_comments(&mut tx, &comments).await?;
+        // Every child of the batch is on the child pathway from now.
+        let opener = Actor::system(crate::pathways::PATHWAY_ACTOR);
+        let now = chrono::Utc::now();
+        for c in &batch.cases {
+            for (person, _) in &c.persons {
+                if !children.get(person).copied().unwrap_or(false) {
+                    continue;
+                }
+                let reason = tabara_core::pathway::OpenReason::Registered;
+                if let Some(id) =
+                    pathways::insert_pathway(&mut tx, c.case.id, *person, reason, now).await?
+                {
+                    let action = AuditAction::ChildPathwayOpen;
+                    audit_entries.push(pending(&opener, action, id.to_string()));
+                }
+            }
+        }
         for case_id in refresh {
             refresh_case_flags(&mut tx, case_id).await?;
         }

@@ -59,6 +59,19 @@ impl Scene {
     }
 
     /// A case with one victim.
+    /// A case with a victim of 15: on the child pathway.
+    async fn child_case(&self, s: &Store) -> (CaseId, PersonId) {
+        let (case, p) = self.case_with_victim(s).await;
+        let mut child = s.person(p.id).await.unwrap();
+        child.facts.age_at_registration = Some(15);
+        s.update_person(&system(), &child).await.unwrap();
+        let cp = &s.case_persons(case.id).await.unwrap()[0];
+        s.update_case_person(&system(), case.id, p.id, cp.version, &cp.involvement)
+            .await
+            .unwrap();
+        (case.id, p.id)
+    }
+
     async fn case_with_victim(&self, s: &Store) -> (Case, Person) {
         let p = add_person(s, &self.w, "Aline", "Niyonkuru").await;
         let case = open_case(s, &self.w, "2026-01-10").await;
@@ -500,6 +513,37 @@ impl Scene {
                 let mut p = stored_provider(s, &self.w, &["shelter"], &["bi-gitega"]).await;
                 p.areas = vec!["bi".into()];
                 s.update_service_provider(a, &p).await.unwrap();
+                p.id.to_string()
+            }
+            A::ChildPathwayOpen => {
+                let (case, child) = self.child_case(s).await;
+                let p = s.child_pathway(case, child).await.unwrap().unwrap();
+                p.id.to_string()
+            }
+            A::ChildPathwayGuardian | A::ChildPathwayBestInterests | A::ChildPathwaySignOff => {
+                use tabara_core::pathway::{BestInterests, DurableSolution, Guardian};
+                use tabara_store::PathwayStep;
+                let (case, child) = self.child_case(s).await;
+                let mut p = s.child_pathway(case, child).await.unwrap().unwrap();
+                let guardian = PathwayStep::Guardian(Guardian::Absent {
+                    reason: "Parents inconnus".into(),
+                });
+                let assessment = PathwayStep::BestInterests(BestInterests {
+                    solution: DurableSolution::Undetermined,
+                    views_heard: false,
+                    summary: "Évaluation en cours".into(),
+                });
+                let steps = match action {
+                    A::ChildPathwayGuardian => vec![guardian],
+                    A::ChildPathwayBestInterests => vec![assessment],
+                    _ => vec![guardian, assessment, PathwayStep::SignOff],
+                };
+                for step in &steps {
+                    p = s
+                        .pathway_step(a, Role::ChildProtection, case, child, p.version, step)
+                        .await
+                        .unwrap();
+                }
                 p.id.to_string()
             }
             A::ServiceProviderCapacity => {

@@ -19,6 +19,7 @@ mod directory;
 mod locations;
 mod materials;
 mod notes;
+mod pathways;
 mod persons;
 mod referrals;
 mod register;

@@ -39,7 +39,8 @@ use crate::state::AppState;
 pub use csrf::CsrfForm;
 pub use records::{
     AccountAccess, CaseAccess, CasePersonAccess, CertificateAccess, OrganisationAccess,
-    ParticipantAccess, RequestAccess, ScreeningAccess, ServiceProviderAccess, SessionAccess,
+    ParticipantAccess, ReferralAccess, RequestAccess, ScreeningAccess, ServiceProviderAccess,
+    SessionAccess,
 };
 pub use session::{CurrentUser, cookie, mask_token, masked_token_matches, visitor_lang};
 pub(crate) use session::{
@@ -89,6 +90,16 @@ pub enum Kind {
     /// An account request by id (`{id}`, a UUID); the action is global. A request that no
     /// longer waits is left for the store to refuse.
     AccountRequest,
+    /// A referral by id (`{id}`). The sending agency reaches it through its case: the case
+    /// must be readable and the action is decided on the user's relation to the case (403 when
+    /// refused). The addressed agency reaches it only as core's
+    /// [`ReferralState::shares_with`](tabara_core::referral::ReferralState::shares_with) says:
+    /// its supervisors and the user it is assigned to, from the moment it is sent until it is
+    /// declined or cancelled, in a role that reads case content; the action is then theirs (a
+    /// referral is the work of the agency it is addressed to). Everyone else, the addressed
+    /// agency's other users included, gets the 404 of a missing record. Which step each party
+    /// may take is core's state machine, refused with a translated error.
+    Referral,
     /// A provider of the services directory by id (`{id}`); the action is global.
     ServiceProvider,
     /// A provider of the services directory by id (`{id}`) that its own agency reaches too:

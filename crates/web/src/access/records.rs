@@ -13,8 +13,11 @@ use tabara_core::ids::{
 };
 use tabara_core::permissions::{Action, Relation, decide};
 use tabara_core::records::{Case, Organisation, parse_case_reference};
+use tabara_core::referral::Party;
+use tabara_core::role::Role;
 use tabara_store::{
-    AccountRequest, CasePerson, CertificateRecord, Participant, Screening, TrainingSession, User,
+    AccountRequest, CasePerson, CertificateRecord, Participant, ReferralDetails, Screening,
+    TrainingSession, User,
 };
 
 use super::Kind;
@@ -118,6 +121,24 @@ pub struct RequestAccess {
     _sealed: Sealed,
 }
 
+/// A referral the user reaches, with its case, how the user stands to it ([`Party`]) and, on
+/// the sending side, to its case.
+#[derive(Clone)]
+pub struct ReferralAccess {
+    /// The referral, its consent and its timeline.
+    pub details: ReferralDetails,
+    /// Its case.
+    pub case: Case,
+    /// Who the user is to the referral: the sender (a user of the sending agency who may act
+    /// on the case), the assignee or a supervisor of the addressed agency; a reader of the
+    /// sending agency who may not act on the case is an outsider to its steps.
+    pub party: Party,
+    /// The user's relation to the case, on the sending side (`None` for the addressed agency,
+    /// which reaches the referral, not the case).
+    pub relation: Option<Relation>,
+    _sealed: Sealed,
+}
+
 /// A provider of the services directory, for a role granted the declared action or (for
 /// [`Kind::OwnServiceProvider`]) a user of the provider's agency.
 #[derive(Clone)]
@@ -155,6 +176,7 @@ extractor!(
     AccountAccess,
     OrganisationAccess,
     RequestAccess,
+    ReferralAccess,
     ServiceProviderAccess,
 );
 
@@ -339,6 +361,43 @@ pub(super) async fn load(
                 _sealed: sealed,
             });
         }
+        Kind::Referral => {
+            let id: tabara_core::ids::ReferralId = parse(params, "id")?;
+            let details = state.store.referral(id).await?;
+            let r = &details.referral;
+            let agency = who.user.organisation_id;
+            let (party, relation, case) = if agency == r.sender_id {
+                let case = state.store.case(r.case_id).await?;
+                let (case, relation) = readable(state, who, case).await?;
+                if !allowed(relation) {
+                    return Err(Refusal::Forbidden);
+                }
+                let acts = decide(who.user.role, Action::EditCase, Some(relation)).allowed();
+                let party = if acts { Party::Sender } else { Party::Outsider };
+                (party, Some(relation), case)
+            } else if agency == r.recipient_id && reads_content(who.user.role) {
+                let party = Party::of(
+                    agency,
+                    who.user.role == Role::Supervisor,
+                    r.assignee_id == Some(who.user.id),
+                    r.sender_id,
+                    r.recipient_id,
+                );
+                if !r.state.shares_with(party) {
+                    return Err(Refusal::NotFound);
+                }
+                (party, None, state.store.case(r.case_id).await?)
+            } else {
+                return Err(Refusal::NotFound);
+            };
+            extensions.insert(ReferralAccess {
+                details,
+                case,
+                party,
+                relation,
+                _sealed: sealed,
+            });
+        }
         Kind::ServiceProvider | Kind::OwnServiceProvider => {
             if kind == Kind::ServiceProvider {
                 granted(who, action)?;
@@ -357,4 +416,11 @@ pub(super) async fn load(
         }
     }
     Ok(())
+}
+
+/// The roles that may receive a referral's content: every role that works with persons, legal
+/// aid included (a referral to it is how a person becomes its client); never administrators,
+/// analysts or trainers, who see no case content at all.
+fn reads_content(role: Role) -> bool {
+    !matches!(role, Role::Admin | Role::Analyst | Role::Trainer)
 }

@@ -121,6 +121,7 @@ fn needs(kind: Kind) -> &'static [&'static str] {
         | Kind::OwnCertificate
         | Kind::Organisation
         | Kind::AccountRequest
+        | Kind::Referral
         | Kind::ServiceProvider
         | Kind::OwnServiceProvider => &["{id}"],
     }

@@ -3,6 +3,7 @@
 //! described by the OpenAPI document at `/api/v1/openapi.json`.
 
 mod cases;
+mod referrals;
 mod screening;
 mod training;
 
@@ -41,6 +42,12 @@ pub(crate) fn router() -> Routes {
             "/api/v1/screenings/{id}",
             Access::Record(Kind::Screening, Action::ReadCase),
             screening::screening,
+        )
+        .get("/api/v1/referrals", Access::SignedIn, referrals::inbox)
+        .get(
+            "/api/v1/referrals/{id}",
+            Access::Record(Kind::Referral, Action::ReadCase),
+            referrals::referral,
         )
         .get("/api/v1/training/curriculum", trainer, training::curriculum)
         .get("/api/v1/training/sessions", trainer, training::sessions)

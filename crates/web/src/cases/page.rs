@@ -263,6 +263,12 @@ struct PersonPage {
     person_id: PersonId,
     screenings: Vec<(tabara_core::ids::ScreeningId, String, String, String)>,
     can_screen: bool,
+    /// The person's referrals: id, agency referred to, services, status.
+    referrals: Vec<(String, String, String, String)>,
+    /// A victim of a case the user may change is referred from this page.
+    can_refer: bool,
+    /// The person is on the child pathway.
+    on_pathway: bool,
 }
 
 /// `GET /cases/{number}/persons/{person}`: a person of a case. The identity is shown (and the
@@ -287,6 +293,21 @@ pub(super) async fn person_page(
     } else {
         None
     };
+    let may_edit = decide(user.user.role, Action::EditCase, Some(relation)).allowed();
+    let is_victim = cp.involvement.role() == tabara_core::records::PersonRole::Victim;
+    let mut referrals = Vec::new();
+    for r in state.store.case_referrals(case.id, person_id, 50).await? {
+        // Only the referrals this agency sent (an incoming one is read from the inbox).
+        if r.sender_id != user.user.organisation_id {
+            continue;
+        }
+        referrals.push((
+            r.id.to_string(),
+            crate::referrals::organisation_name(&state, r.recipient_id).await?,
+            crate::referrals::labels(&r.services, user.lang),
+            r.state.label(user.lang).to_string(),
+        ));
+    }
     let page = PersonPage {
         chrome: user.chrome(&format!("/cases/{}/persons/{}", case.number, person_id)),
         person: person_row(cp, user.lang, user.user.role, relation),
@@ -302,8 +323,14 @@ pub(super) async fn person_page(
         person_id,
         screenings: crate::screening::history::person_history(&state, user.lang, person_id).await?,
         // Screening looks for a possible victim: offered for the victims of the case only.
-        can_screen: decide(user.user.role, Action::EditCase, Some(relation)).allowed()
-            && cp.involvement.role() == tabara_core::records::PersonRole::Victim,
+        can_screen: may_edit && is_victim,
+        referrals,
+        can_refer: may_edit && is_victim,
+        on_pathway: state
+            .store
+            .child_pathway(case.id, person_id)
+            .await?
+            .is_some(),
         case,
     };
     Ok(render(&page))

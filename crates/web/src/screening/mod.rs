@@ -12,6 +12,8 @@ pub(crate) mod history;
 mod interview;
 mod result;
 
+pub(crate) use result::decider_name;
+
 use tabara_core::palermo::{Fact, FactName};
 use tabara_core::permissions::Action;
 use tabara_core::screening::{Catalogue, Screen};

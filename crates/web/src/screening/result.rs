@@ -50,7 +50,7 @@ struct DecisionShown {
 }
 
 /// Who decided, by display name: the actor id names a user (`user:<id>`) or a system process.
-async fn decider_name(state: &AppState, actor: &str) -> Result<String, AppError> {
+pub(crate) async fn decider_name(state: &AppState, actor: &str) -> Result<String, AppError> {
     let user = actor
         .strip_prefix("user:")
         .and_then(|id| id.parse::<tabara_core::ids::UserId>().ok());

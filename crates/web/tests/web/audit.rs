@@ -41,6 +41,32 @@ const ACTIONS: &[(&str, &[&str])] = &[
     ("/screenings/{id}", &["screening.save"]),
     ("/screenings/{id}/complete", &["screening.complete"]),
     ("/screenings/{id}/decision", &["screening.confirm"]),
+    (
+        "/cases/{number}/persons/{person}/referrals",
+        &[
+            "referral_consent.record",
+            "referral.create",
+            "referral.send",
+        ],
+    ),
+    (
+        "/referrals/{id}/consent/withdraw",
+        &["referral_consent.withdraw"],
+    ),
+    ("/referrals/{id}/step", &["referral.cancel"]),
+    ("/referrals/{id}/assign", &["referral.assign"]),
+    (
+        "/cases/{number}/persons/{person}/pathway/guardian",
+        &["child_pathway.guardian"],
+    ),
+    (
+        "/cases/{number}/persons/{person}/pathway/best-interests",
+        &["child_pathway.best_interests"],
+    ),
+    (
+        "/cases/{number}/persons/{person}/pathway/sign-off",
+        &["child_pathway.sign_off"],
+    ),
     ("/training/materials/items", &["material.create"]),
     ("/training/materials/receive", &["material.receipt"]),
     ("/training/materials/distribute", &["material.distribution"]),
@@ -167,7 +193,18 @@ const AS_IS: &[(&str, &str)] = &[];
 
 store_test!(every_write_appends_its_audit_action, |db| async move {
     let app = start(&db).await;
-    let mut world = world_signed_in(&db, &app, Some(&["officer", "trainer", "admin"])).await;
+    let mut world = world_signed_in(
+        &db,
+        &app,
+        Some(&[
+            "officer",
+            "trainer",
+            "admin",
+            "supervisor",
+            "childprotection",
+        ]),
+    )
+    .await;
     let mut log = Log {
         db: &db,
         head: 0,
@@ -184,6 +221,8 @@ store_test!(every_write_appends_its_audit_action, |db| async move {
     let org_id = |part: &str| app.org(part).to_string();
     let ((officer, officer_is), (trainer, trainer_is), (admin, admin_is)) =
         (who("officer"), who("trainer"), who("admin"));
+    let (supervisor, supervisor_is) = who("supervisor");
+    let (protection, protection_is) = who("childprotection");
 
     // --- the officer: language, intake, the case page's forms, a person, a screening
     let b = &mut world.users[officer].browser;
@@ -291,6 +330,82 @@ store_test!(every_write_appends_its_audit_action, |db| async move {
     assert!(f.contains(&("decision".into(), "confirm".into())), "{f:?}");
     let route = "/screenings/{id}/decision";
     log.write_on(b, me, &result, &decision, AS_IS, route).await;
+
+    // A referral of the adult victim, its consent withdrawn, then cancelled.
+    let shelter = org_id("Maison");
+    let shelter_services = [tabara_core::referral::ServiceType::Shelter];
+    crate::referrals::offers(&db, app.org("Maison"), &shelter_services).await;
+    log.skip().await;
+    let person_page = format!("/cases/{case}/persons/{victim}");
+    let form = format!("{person_page}/referrals/new");
+    let referral = [
+        ("recipient", shelter.as_str()),
+        ("services", "shelter"),
+        ("informed", "1"),
+        ("action", "send"),
+    ];
+    let route = "/cases/{number}/persons/{person}/referrals";
+    let sent = log
+        .write(
+            b,
+            me,
+            &form,
+            &format!("{person_page}/referrals"),
+            &referral,
+            route,
+        )
+        .await;
+    let page = sent.location.expect("to the referral");
+    let withdraw = format!("{page}/consent/withdraw");
+    let route = "/referrals/{id}/consent/withdraw";
+    log.write(b, me, &page, &withdraw, AS_IS, route).await;
+    let step = format!("{page}/step");
+    log.write(b, me, &page, &step, AS_IS, "/referrals/{id}/step")
+        .await;
+
+    // The child's pathway: the officer records the guardian, child protection the
+    // best-interests assessment and the sign-off.
+    let pathway = format!("/cases/{child_case}/persons/{child}/pathway");
+    let guardian = [("kind", "parent"), ("name", "Mère de l'enfant")];
+    let route = "/cases/{number}/persons/{person}/pathway/guardian";
+    log.write(
+        b,
+        me,
+        &pathway,
+        &format!("{pathway}/guardian"),
+        &guardian,
+        route,
+    )
+    .await;
+    let b = &mut world.users[protection].browser;
+    let assessment = [
+        ("solution", "family_reunification"),
+        ("summary", "Retour dans la famille avec suivi."),
+    ];
+    let route = "/cases/{number}/persons/{person}/pathway/best-interests";
+    let form = format!("{pathway}/best-interests");
+    log.write(b, &protection_is, &pathway, &form, &assessment, route)
+        .await;
+    let route = "/cases/{number}/persons/{person}/pathway/sign-off";
+    let form = format!("{pathway}/sign-off");
+    log.write(b, &protection_is, &pathway, &form, AS_IS, route)
+        .await;
+
+    // The judicial police's supervisor gives a referral addressed to it to the investigator.
+    let investigator = app.user("investigator").id.to_string();
+    let b = &mut world.users[supervisor].browser;
+    let page = format!("/referrals/{}", world.referrals[0].id);
+    let assign = [("assignee", investigator.as_str())];
+    let route = "/referrals/{id}/assign";
+    log.write(
+        b,
+        &supervisor_is,
+        &page,
+        &format!("{page}/assign"),
+        &assign,
+        route,
+    )
+    .await;
 
     // --- the trainer: materials, a session from its creation to a revoked certificate
     let gatumba = app.office("Poste frontalier de Gatumba").to_string();

@@ -47,7 +47,7 @@ pub(crate) fn want(
         Access::Record(Kind::Case | Kind::Screening, action) => {
             let case = match target {
                 Target::Case(c) | Target::Person(c, _) | Target::Screening(c) => &world.cases[c],
-                Target::One => unreachable!("a record route without a record"),
+                Target::One | Target::Referral(_) => unreachable!("not a case route"),
             };
             let rel = user.rel(case);
             if !reaches(user.role, rel) {
@@ -65,6 +65,33 @@ pub(crate) fn want(
             };
             let rel = user.rel(&world.cases[c]);
             gate(may_on_case(user.role, action, rel))
+        }
+        // A referral: the sending agency through its case; the addressed agency's assignee
+        // and supervisors (in a role that works with persons) once it is sent and until it is
+        // declined or cancelled; nobody else.
+        Access::Record(Kind::Referral, action) => {
+            let Target::Referral(i) = target else {
+                unreachable!()
+            };
+            let r = &world.referrals[i];
+            let case = &world.cases[r.case];
+            if user.organisation == case.organisation {
+                let rel = user.rel(case);
+                if !reaches(user.role, rel) {
+                    Want::NotFound
+                } else if may_on_case(user.role, action, rel) {
+                    Want::Allowed
+                } else {
+                    Want::Forbidden
+                }
+            } else {
+                let works_with_persons =
+                    !matches!(user.role, Role::Admin | Role::Analyst | Role::Trainer);
+                let receiver = user.organisation == r.recipient
+                    && works_with_persons
+                    && (r.assignee == Some(user.id) || user.role == Role::Supervisor);
+                gate(receiver && r.shared_with_recipient)
+            }
         }
         // A certificate's holder reaches it too.
         Access::Record(Kind::OwnCertificate, action) => {
@@ -238,6 +265,7 @@ store_test!(access_matrix_from_the_route_table, |db| async move {
                 });
                 let record = match target {
                     Target::Case(c) | Target::Screening(c) => world.cases[c].label.to_string(),
+                    Target::Referral(i) => world.referrals[i].label.to_string(),
                     Target::Person(c, p) => format!(
                         "{} of {}",
                         world.cases[c].persons[p].1, world.cases[c].label

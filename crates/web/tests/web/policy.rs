@@ -251,6 +251,22 @@ pub(crate) fn route_needs(method: &str, path: &str) -> Option<tabara_web::Access
         | ("GET", "/api/v1/screening/catalogue")
         | ("POST", "/api/v1/screening/evaluate") => SignedIn,
         (_, "/cases/new") => Global(CreateCase),
+        // Referrals: the inbox is every signed-in user's (cut to what each reaches); a
+        // referral is made from a person of a case the user changes, and reached as the
+        // referral kind says (the sender through its case, the addressed agency's assignee and
+        // supervisors once it is sent).
+        ("GET", "/referrals" | "/api/v1/referrals") => SignedIn,
+        (_, "/cases/{number}/persons/{person}/referrals/new")
+        | ("POST", "/cases/{number}/persons/{person}/referrals") => {
+            Record(Kind::CasePerson, EditCase)
+        }
+        ("GET", "/referrals/{id}" | "/api/v1/referrals/{id}") => Record(Kind::Referral, ReadCase),
+        // A child's pathway: read with the case, recorded by those who change it (which
+        // step each role may take is the pathway's rule, not the gate's).
+        (_, p) if p.starts_with("/cases/{number}/persons/{person}/pathway") => {
+            Record(Kind::CasePerson, read_or_edit)
+        }
+        ("POST", p) if p.starts_with("/referrals/{id}/") => Record(Kind::Referral, EditCase),
         // A person of a case: read with the case, edited with it; starting a screening edits
         // the case.
         ("GET", "/cases/{number}/persons/{person}") => Record(Kind::CasePerson, ReadCase),

@@ -62,9 +62,23 @@ impl Requester<'_> {
 }
 
 /// Everything the matrix and the CSRF walk ask about, on one server.
+/// A referral fixture: from a case of the fixtures to another agency.
+#[derive(Debug, Clone)]
+pub(crate) struct ReferralFx {
+    pub(crate) label: &'static str,
+    pub(crate) id: tabara_core::ids::ReferralId,
+    /// Index of its case in [`World::cases`] (the sending agency is the case's).
+    pub(crate) case: usize,
+    pub(crate) recipient: OrganisationId,
+    pub(crate) assignee: Option<UserId>,
+    /// Sent, and neither declined nor cancelled: the addressed agency's receivers see it.
+    pub(crate) shared_with_recipient: bool,
+}
+
 pub(crate) struct World<'a> {
     pub(crate) users: Vec<Requester<'a>>,
     pub(crate) cases: Vec<CaseFx>,
+    pub(crate) referrals: Vec<ReferralFx>,
     pub(crate) session: String,
     pub(crate) participant: String,
     pub(crate) certificate: String,
@@ -342,6 +356,53 @@ pub(crate) async fn world_signed_in<'a>(
     add_person(db, cases[3].id, &relative, &identity, &Involvement::Other).await;
     cases[3].persons.push((relative.id, PersonRole::Other));
 
+    // Referrals: sent and unassigned, sent and assigned, a draft, one accepted, one declined.
+    let caseworker = app.user("caseworker").id;
+    let child_protection = app.user("childprotection").id;
+    let referrals = vec![
+        referral_fx(db, "PAFE to PJ, sent", &cases, 0, pj, None, &["send"]).await,
+        referral_fx(
+            db,
+            "PJ to IOM, sent, assigned to the caseworker",
+            &cases,
+            3,
+            iom,
+            Some(caseworker),
+            &["send"],
+        )
+        .await,
+        referral_fx(
+            db,
+            "IOM to the shelter, a draft",
+            &cases,
+            2,
+            shelter,
+            None,
+            &[],
+        )
+        .await,
+        referral_fx(
+            db,
+            "shelter to UNICEF, accepted by child protection",
+            &cases,
+            5,
+            unicef,
+            Some(child_protection),
+            &["send", "accept"],
+        )
+        .await,
+        referral_fx(
+            db,
+            "PAFE to IOM, declined",
+            &cases,
+            0,
+            iom,
+            None,
+            &["send", "decline"],
+        )
+        .await,
+    ];
+
     // Training: a two-day session, the demo officer certified in it, another participant.
     let officer = app.user("officer").id;
     let system = Actor::system("test");
@@ -476,6 +537,7 @@ pub(crate) async fn world_signed_in<'a>(
     World {
         users,
         cases,
+        referrals,
         session: certificate.session_id.to_string(),
         participant: participant.id.to_string(),
         certificate: certificate.id.to_string(),
@@ -491,6 +553,111 @@ pub(crate) async fn world_signed_in<'a>(
     }
 }
 
+/// A referral from a victim of `cases[case]` to `recipient`, under a consent covering it,
+/// assigned (before any step) and taken through `steps` by the store.
+pub(crate) async fn referral_fx(
+    db: &TestDb,
+    label: &'static str,
+    cases: &[CaseFx],
+    case: usize,
+    recipient: OrganisationId,
+    assignee: Option<UserId>,
+    steps: &[&str],
+) -> ReferralFx {
+    use tabara_core::picklist::ValueSet;
+    use tabara_core::referral::{
+        Consent, ConsentGiver, DataCategory, Deadlines, Party, ServiceType,
+    };
+    use tabara_store::{NewReferral, ReferralStep};
+    let system = Actor::system("test");
+    let c = &cases[case];
+    let person = c
+        .persons
+        .iter()
+        .find(|(_, role)| *role == PersonRole::Victim)
+        .expect("a victim")
+        .0;
+    let services: ValueSet<ServiceType> = [ServiceType::Shelter].into_iter().collect();
+    let data: ValueSet<DataCategory> = [DataCategory::Facts, DataCategory::Identity]
+        .into_iter()
+        .collect();
+    let consent = Consent {
+        recipient,
+        services: services.clone(),
+        data: data.clone(),
+        given_at: chrono::Utc::now() - chrono::Duration::hours(1),
+        given_by: if c.minor {
+            ConsentGiver::Guardian
+        } else {
+            ConsentGiver::Person
+        },
+        language: "rn".into(),
+        witness: None,
+        withdrawn_at: None,
+    };
+    let new = NewReferral {
+        id: tabara_core::ids::ReferralId::new(),
+        case_id: c.id,
+        person_id: person,
+        sender_id: c.organisation,
+        recipient_id: recipient,
+        services,
+        data,
+        urgency: ValueSet::new(),
+        answer_by: None,
+    };
+    let consent_id = tabara_core::ids::ReferralConsentId::new();
+    let mut r = db
+        .store
+        .refer(&system, Some((consent_id, &consent)), &new, None)
+        .await
+        .unwrap();
+    if let Some(user) = assignee {
+        r = db
+            .store
+            .assign_referral(&system, r.id, r.version, Some(user))
+            .await
+            .unwrap();
+    }
+    let offered: ValueSet<ServiceType> = ServiceType::ALL.iter().copied().collect();
+    let deadlines = Deadlines::default();
+    for step in steps {
+        let (party, step) = match *step {
+            "send" => (
+                Party::Sender,
+                ReferralStep::Send {
+                    offered: &offered,
+                    deadlines: &deadlines,
+                },
+            ),
+            "accept" => (Party::Supervisor, ReferralStep::Accept),
+            "decline" => (
+                Party::Supervisor,
+                ReferralStep::Decline { reason: "no place" },
+            ),
+            other => panic!("no step {other}"),
+        };
+        r = db
+            .store
+            .apply_referral_step(&system, r.id, r.version, party, step)
+            .await
+            .unwrap();
+    }
+    ReferralFx {
+        label,
+        id: r.id,
+        case,
+        recipient,
+        assignee,
+        shared_with_recipient: !matches!(
+            r.state,
+            tabara_core::referral::ReferralState::Draft
+                | tabara_core::referral::ReferralState::Declined
+                | tabara_core::referral::ReferralState::Cancelled
+        ),
+    }
+}
+
 // ================================================================ the walk
 
 /// The record a request names.
@@ -501,6 +668,7 @@ pub(crate) enum Target {
     Case(usize),
     Person(usize, usize),
     Screening(usize),
+    Referral(usize),
 }
 
 /// The records to try a route on.
@@ -517,6 +685,7 @@ pub(crate) fn targets(world: &World, route: &RouteInfo) -> Vec<Target> {
             .collect(),
         Some(Kind::Case) => cases.map(Target::Case).collect(),
         Some(Kind::Screening) => cases.map(Target::Screening).collect(),
+        Some(Kind::Referral) => (0..world.referrals.len()).map(Target::Referral).collect(),
         _ => vec![Target::One],
     }
 }
@@ -525,6 +694,7 @@ pub(crate) fn targets(world: &World, route: &RouteInfo) -> Vec<Target> {
 pub(crate) fn fill(world: &World, route: &RouteInfo, target: Target) -> String {
     let case = match target {
         Target::Case(c) | Target::Person(c, _) | Target::Screening(c) => Some(&world.cases[c]),
+        Target::Referral(i) => Some(&world.cases[world.referrals[i].case]),
         Target::One => None,
     };
     let kind = match route.access {
@@ -546,6 +716,10 @@ pub(crate) fn fill(world: &World, route: &RouteInfo, target: Target) -> String {
                 _ => panic!("{}: a person without a person target", route.path),
             },
             ("id", Some(Kind::Screening)) => case.unwrap().screening.to_string(),
+            ("id", Some(Kind::Referral)) => match target {
+                Target::Referral(i) => world.referrals[i].id.to_string(),
+                _ => panic!("{}: a referral route without a referral target", route.path),
+            },
             ("id", Some(Kind::TrainingSession)) => world.session.clone(),
             ("id", Some(Kind::Participant)) => world.participant.clone(),
             ("id", Some(Kind::Certificate | Kind::OwnCertificate)) => world.certificate.clone(),

@@ -11,6 +11,7 @@ use tabara_store::{InboxSide, NewReferral, Referral, ReferralStep};
 use crate::common::*;
 
 mod assign;
+mod refer;
 
 /// A case with a victim, and an agency to refer them to.
 pub(crate) struct Referable {

@@ -1,0 +1,180 @@
+//! The agency's referral inbox: incoming (for a supervisor every open referral addressed to
+//! the agency, for anyone else those assigned to them), outgoing (the agency's open referrals
+//! from cases the user reads), and overdue (both sides' referrals past their answer moment);
+//! in core's order: urgent first, then overdue, then oldest.
+
+use axum::extract::{Query, State};
+use axum::response::Response;
+use chrono::Utc;
+use serde::Deserialize;
+use tabara_core::Picklist;
+use tabara_core::permissions::{Action, decide};
+use tabara_core::records::case_reference;
+use tabara_core::role::Role;
+use tabara_store::{InboxSide, Referral};
+
+use super::{labels, organisation_name, when};
+use crate::access::CurrentUser;
+use crate::error::AppError;
+use crate::state::AppState;
+use crate::view::{Chrome, render};
+
+/// The most referrals a box shows.
+pub(crate) const INBOX_ROWS: i64 = 100;
+
+/// Which box.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(super) struct InboxQuery {
+    #[serde(rename = "box")]
+    which: String,
+}
+
+/// One referral as a row of the inbox.
+pub(super) struct Row {
+    pub id: String,
+    pub reference: String,
+    pub services: String,
+    pub other: String,
+    pub state: String,
+    pub urgent: bool,
+    pub overdue: bool,
+    pub due: String,
+    pub since: String,
+}
+
+#[derive(askama::Template)]
+#[template(path = "referral_inbox.html")]
+struct InboxPage {
+    chrome: Chrome,
+    which: &'static str,
+    incoming: usize,
+    outgoing: usize,
+    overdue: usize,
+    rows: Vec<Row>,
+    /// The user works in child protection: the children's box is shown.
+    child_protection: bool,
+    /// How many children's pathways are open.
+    children_open: i64,
+    /// The oldest open pathways: case reference, link, opened.
+    children: Vec<(String, String, String)>,
+}
+
+/// The oldest open children's pathways (child protection reaches every child's case).
+async fn children_rows(
+    state: &AppState,
+    user: &CurrentUser,
+) -> Result<(Vec<(String, String, String)>, i64), AppError> {
+    let (list, open) = state.store.open_pathways(INBOX_ROWS).await?;
+    let mut rows = Vec::with_capacity(list.len());
+    for p in list {
+        let case = state.store.case(p.case_id).await?;
+        rows.push((
+            case.reference(),
+            format!("/cases/{}/persons/{}/pathway", case.number, p.person_id),
+            when(user.lang, p.pathway.opened_at),
+        ));
+    }
+    Ok((rows, open))
+}
+
+/// The incoming and outgoing referrals `user` reaches (see the module's description).
+pub(crate) async fn boxes(
+    state: &AppState,
+    user: &tabara_store::User,
+    viewer: &tabara_store::Viewer,
+) -> Result<(Vec<Referral>, Vec<Referral>), tabara_store::StoreError> {
+    let now = Utc::now();
+    let agency = user.organisation_id;
+    let role = user.role;
+    if matches!(role, Role::Admin | Role::Analyst | Role::Trainer) {
+        return Ok((Vec::new(), Vec::new()));
+    }
+    let incoming_side = if role == Role::Supervisor {
+        InboxSide::Incoming
+    } else {
+        InboxSide::AssignedTo(user.id)
+    };
+    let incoming = state
+        .store
+        .referral_inbox(agency, incoming_side, now, INBOX_ROWS)
+        .await?;
+    let mut outgoing = Vec::new();
+    for r in state
+        .store
+        .referral_inbox(agency, InboxSide::Outgoing, now, INBOX_ROWS)
+        .await?
+    {
+        let relation = state.store.relation(viewer, r.case_id).await?;
+        if decide(role, Action::ReadCase, relation).allowed() {
+            outgoing.push(r);
+        }
+    }
+    Ok((incoming, outgoing))
+}
+
+/// `GET /referrals`.
+pub(super) async fn inbox(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<InboxQuery>,
+) -> Result<Response, AppError> {
+    let lang = user.lang;
+    let now = Utc::now();
+    let (incoming, outgoing) = boxes(&state, &user.user, &user.viewer).await?;
+    let is_overdue = |r: &Referral| r.inbox_key(now).overdue;
+    let overdue = incoming.iter().filter(|r| is_overdue(r)).count()
+        + outgoing.iter().filter(|r| is_overdue(r)).count();
+    let child_protection = user.user.role == Role::ChildProtection;
+    let children = if child_protection {
+        children_rows(&state, &user).await?
+    } else {
+        (Vec::new(), 0)
+    };
+    let (which, chosen): (&'static str, Vec<(&Referral, bool)>) = match q.which.as_str() {
+        "children" if child_protection => ("children", Vec::new()),
+        "outgoing" => ("outgoing", outgoing.iter().map(|r| (r, true)).collect()),
+        "overdue" => (
+            "overdue",
+            incoming
+                .iter()
+                .map(|r| (r, false))
+                .chain(outgoing.iter().map(|r| (r, true)))
+                .filter(|(r, _)| is_overdue(r))
+                .collect(),
+        ),
+        _ => ("incoming", incoming.iter().map(|r| (r, false)).collect()),
+    };
+    let mut rows = Vec::with_capacity(chosen.len());
+    for (r, sent_by_us) in chosen {
+        let other = if sent_by_us {
+            r.recipient_id
+        } else {
+            r.sender_id
+        };
+        let case = state.store.case(r.case_id).await?;
+        rows.push(Row {
+            id: r.id.to_string(),
+            reference: case_reference(case.number),
+            services: labels(&r.services, lang),
+            other: organisation_name(&state, other).await?,
+            state: r.state.label(lang).to_string(),
+            urgent: r.urgent,
+            overdue: is_overdue(r),
+            due: r.due_at.map(|d| when(lang, d)).unwrap_or_default(),
+            since: when(lang, r.sent_at.unwrap_or(r.created_at)),
+        });
+    }
+    let page = InboxPage {
+        chrome: user.chrome("/referrals"),
+        which,
+        incoming: incoming.len(),
+        outgoing: outgoing.len(),
+        overdue,
+        rows,
+        child_protection,
+        children_open: children.1,
+        children: children.0,
+    };
+    Ok(render(&page))
+}

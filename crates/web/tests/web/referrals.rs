@@ -1,0 +1,350 @@
+//! Referrals between agencies, walked as their users do: an officer refers a victim with the
+//! person's consent captured on the same screen; the addressed agency's supervisor assigns it;
+//! the assignee accepts and works on it; colleagues and other agencies get the 404 of a
+//! missing record; a withdrawal of consent stops the sharing of what is recorded after it;
+//! bad input is refused next to its field and changes nothing.
+
+use crate::common::*;
+use crate::world::new_account;
+
+/// The referral form of a person, as a browser would send it, with `pairs` added.
+async fn refer(
+    b: &mut Browser<'_>,
+    case: i64,
+    person: tabara_core::ids::PersonId,
+    pairs: &[(&str, &str)],
+) -> Reply {
+    let page = b
+        .get(&format!("/cases/{case}/persons/{person}/referrals/new"))
+        .await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    let (action, mut fields) = form_fields(&page.body, &format!("/cases/{case}/persons/"));
+    for (k, v) in pairs {
+        if matches!(*k, "services" | "data" | "urgency") {
+            fields.push((k.to_string(), v.to_string()));
+        } else {
+            set(&mut fields, k, v);
+        }
+    }
+    b.post_fields(&action, &fields).await
+}
+
+/// `org` offers `services` nationally, in the services directory.
+pub(crate) async fn offers(
+    db: &TestDb,
+    org: tabara_core::ids::OrganisationId,
+    services: &[tabara_core::referral::ServiceType],
+) {
+    let provider = tabara_core::services::ServiceProvider {
+        id: tabara_core::ids::ServiceProviderId::new(),
+        organisation_id: org,
+        office_id: None,
+        name: "Accueil (test)".into(),
+        services: services.iter().copied().collect(),
+        areas: vec!["bi".into()],
+        phone: None,
+        email: None,
+        hours: None,
+        languages: vec!["fr".into(), "rn".into()],
+        capacity: None,
+        version: 1,
+    };
+    db.store
+        .create_service_provider(&Actor::system("test"), &provider)
+        .await
+        .unwrap();
+}
+
+fn referral_id(reply: &Reply) -> String {
+    let location = reply.location.as_deref().expect("a redirect");
+    location
+        .strip_prefix("/referrals/")
+        .expect("to the referral")
+        .to_string()
+}
+
+store_test!(a_referral_walks_from_consent_to_service, |db| async move {
+    let app = start(&db).await;
+    let shelter = app.org("Maison");
+    let hash = tabara_core::password::hash_password(DEMO_PASSWORD);
+    new_account(
+        &db,
+        &hash,
+        "supervisor.shelter",
+        Role::Supervisor,
+        shelter,
+        None,
+    )
+    .await;
+    new_account(
+        &db,
+        &hash,
+        "caseworker.shelter",
+        Role::Caseworker,
+        shelter,
+        None,
+    )
+    .await;
+    new_account(
+        &db,
+        &hash,
+        "colleague.shelter",
+        Role::Caseworker,
+        shelter,
+        None,
+    )
+    .await;
+    use tabara_core::referral::ServiceType;
+    offers(&db, shelter, &[ServiceType::Shelter, ServiceType::Medical]).await;
+    let (case, victim) = case_with_victim(&db, &app.reference, "officer").await;
+    let person = victim.person.id;
+    let mut officer = signed_in(&app, "officer").await;
+
+    // Bad input: no consent confirmed, no service, an answer moment in the past. Nothing is
+    // written, and each error stands by its field.
+    let mut head = db.store.stats().await.unwrap().audit_entries;
+    let shelter_id = shelter.to_string();
+    let bad = refer(
+        &mut officer,
+        case.number,
+        person,
+        &[
+            ("recipient", &shelter_id),
+            ("answer_by", "2020-01-01T10:00"),
+            ("action", "send"),
+        ],
+    )
+    .await;
+    assert_eq!(bad.status, 422, "{}", bad.body);
+    assert!(bad.body.contains("err-con_Informed"), "consent asked for");
+    assert!(bad.body.contains("err-ref_Services"), "services asked for");
+    assert!(
+        audit_since(&db, &mut head).await.is_empty(),
+        "nothing written"
+    );
+    let passed = refer(
+        &mut officer,
+        case.number,
+        person,
+        &[
+            ("recipient", &shelter_id),
+            ("services", "shelter"),
+            ("informed", "1"),
+            ("answer_by", "2020-01-01T10:00"),
+            ("action", "send"),
+        ],
+    )
+    .await;
+    assert_eq!(passed.status, 422, "an answer moment in the past");
+    assert!(passed.body.contains("err-ref_AnswerBy"), "{}", passed.body);
+    assert!(
+        audit_since(&db, &mut head).await.is_empty(),
+        "nothing written"
+    );
+    let not_offered = refer(
+        &mut officer,
+        case.number,
+        person,
+        &[
+            ("recipient", &shelter_id),
+            ("services", "legal_aid"),
+            ("informed", "1"),
+            ("action", "send"),
+        ],
+    )
+    .await;
+    assert_eq!(
+        not_offered.status, 422,
+        "a service the shelter does not offer"
+    );
+    assert!(
+        not_offered
+            .body
+            .contains("The agency does not offer this service"),
+        "{}",
+        not_offered.body
+    );
+    assert!(
+        audit_since(&db, &mut head).await.is_empty(),
+        "nothing written"
+    );
+
+    // The referral, sent at once with the consent captured on the form.
+    let sent = refer(
+        &mut officer,
+        case.number,
+        person,
+        &[
+            ("recipient", &shelter_id),
+            ("services", "shelter"),
+            ("services", "medical"),
+            ("data", "identity"),
+            ("urgency", "urgent_medical"),
+            ("informed", "1"),
+            ("witness", "Agent OPJ Niyonzima"),
+            ("action", "send"),
+        ],
+    )
+    .await;
+    assert_eq!(sent.status, 303, "{}", sent.body);
+    let id = referral_id(&sent);
+    let written: Vec<String> = audit_since(&db, &mut head)
+        .await
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    assert_eq!(
+        written,
+        [
+            "referral_consent.record",
+            "referral.create",
+            "referral.send"
+        ],
+        "consent, draft and sending in one go"
+    );
+    let page = officer.get(&format!("/referrals/{id}")).await;
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains("Sent, awaiting an answer"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("Agent OPJ Niyonzima"), "the witness");
+
+    // The shelter: its colleague who is not assigned, another agency's caseworker and
+    // anonymous visitors get what a missing referral gets.
+    let path = format!("/referrals/{id}");
+    let missing = format!("/referrals/{}", tabara_core::ids::ReferralId::new());
+    for username in [
+        "colleague.shelter",
+        "caseworker.shelter",
+        "caseworker",
+        "investigator",
+    ] {
+        let mut b = signed_in(&app, username).await;
+        let here = b.get(&path).await;
+        let nowhere = b.get(&missing).await;
+        assert_eq!(here.status, 404, "{username}");
+        assert_eq!(here.body, nowhere.body, "{username}: the same 404");
+    }
+
+    // The shelter's supervisor sees it in the inbox, urgent, and assigns it.
+    let mut supervisor = signed_in(&app, "supervisor.shelter").await;
+    let inbox = supervisor.get("/referrals").await;
+    assert!(inbox.body.contains(&id), "in the incoming box");
+    assert!(inbox.body.contains("Urgent"));
+    let page = supervisor.get(&path).await;
+    assert_eq!(page.status, 200);
+    let (action, mut fields) = form_fields(&page.body, &format!("/referrals/{id}/assign"));
+    let caseworker = db
+        .store
+        .user_by_username("caseworker.shelter")
+        .await
+        .unwrap()
+        .unwrap();
+    set(&mut fields, "assignee", &caseworker.id.to_string());
+    let assigned = supervisor.post_fields(&action, &fields).await;
+    assert_eq!(assigned.status, 303, "{}", assigned.body);
+
+    // The sender cannot accept its own referral: refused by the state machine, in words.
+    let page = officer.get(&path).await;
+    let csrf = Browser::csrf(&page.body);
+    let version = hidden(&page.body, "version");
+    let own = officer
+        .post(
+            &format!("{path}/step"),
+            &[("csrf", &csrf), ("version", &version), ("step", "accept")],
+        )
+        .await;
+    assert_eq!(own.status, 422);
+    assert!(
+        own.body.contains("You may not take this step"),
+        "{}",
+        own.body
+    );
+
+    // The assignee now reaches it, sees the identity consented to (audited), accepts, starts.
+    let mut assignee = signed_in(&app, "caseworker.shelter").await;
+    let reads = identity_reads(&db, person).await;
+    let page = assignee.get(&path).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("What the consent shares"));
+    assert_eq!(
+        identity_reads(&db, person).await,
+        reads + 1,
+        "the read is audited"
+    );
+    for step in ["accept", "start"] {
+        let page = assignee.get(&path).await;
+        let csrf = Browser::csrf(&page.body);
+        let version = hidden(&page.body, "version");
+        let r = assignee
+            .post(
+                &format!("{path}/step"),
+                &[("csrf", &csrf), ("version", &version), ("step", step)],
+            )
+            .await;
+        assert_eq!(r.status, 303, "{step}: {}", r.body);
+    }
+    let page = assignee.get(&path).await;
+    assert!(page.body.contains("In progress"));
+    // Completing a declined referral, or declining one in progress: out of turn.
+    let csrf = Browser::csrf(&page.body);
+    let version = hidden(&page.body, "version");
+    let r = assignee
+        .post(
+            &format!("{path}/step"),
+            &[
+                ("csrf", &csrf),
+                ("version", &version),
+                ("step", "decline"),
+                ("reason", "plus de place"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 422);
+    assert!(
+        r.body.contains("cannot be taken in the referral"),
+        "{}",
+        r.body
+    );
+
+    // The person withdraws consent: the sender records it; twice is refused.
+    let page = officer.get(&path).await;
+    let (action, fields) = form_fields(&page.body, &format!("/referrals/{id}/consent/withdraw"));
+    let withdrawn = officer.post_fields(&action, &fields).await;
+    assert_eq!(withdrawn.status, 303, "{}", withdrawn.body);
+    let again = officer.post_fields(&action, &fields).await;
+    assert_eq!(again.status, 422, "a stale or second withdrawal is refused");
+    // The identity changed after the withdrawal is no longer shown to the receiver.
+    let (identity, version) = db
+        .store
+        .read_identity(&Actor::system("test"), person)
+        .await
+        .unwrap();
+    let changed = tabara_core::records::PersonIdentity {
+        mobile_phone: Some("+25779000111".into()),
+        ..identity
+    };
+    db.store
+        .update_identity(&Actor::system("test"), person, version, &changed)
+        .await
+        .unwrap();
+    let reads = identity_reads(&db, person).await;
+    let page = assignee.get(&path).await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("is not shared"), "{}", page.body);
+    assert!(!page.body.contains("+25779000111"));
+    assert_eq!(identity_reads(&db, person).await, reads, "nothing read");
+
+    // In French too.
+    let csrf = assignee.csrf_of("/referrals").await;
+    assignee.lang(&csrf, "fr", "/referrals").await;
+    let fr = assignee.get(&path).await;
+    assert!(
+        fr.body.contains("Ce que le consentement partage"),
+        "{}",
+        fr.body
+    );
+    db.finish().await;
+});
