@@ -4,6 +4,7 @@
 //! or a plain data type, so the rules can be tested exhaustively and reused by every front end.
 #![deny(missing_docs)]
 
+pub mod alerts;
 pub mod audit;
 pub mod child;
 pub mod countries;
@@ -23,6 +24,7 @@ pub mod risk;
 pub mod role;
 pub mod screening;
 pub mod services;
+pub mod support;
 pub mod training;
 pub mod validation;
 

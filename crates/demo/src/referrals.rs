@@ -1,6 +1,7 @@
-//! Demo referrals: victims of the newest cases referred, with their consent, to IOM (shelter,
-//! medical care, return), UNICEF (child protection; every child goes there, with a guardian's
-//! consent) and the legal aid centre, in every state a referral takes: drafts, sent and
+//! Demo referrals: victims of the newest cases referred, with their consent, to IOM (medical
+//! care, return and reintegration), UNICEF (child protection and family tracing; every child
+//! goes there, with a guardian's consent) and the legal aid centre, for the services the
+//! directory says they offer, in every state a referral takes: drafts, sent and
 //! waiting, sent and overdue (some urgent), accepted, in progress, completed, declined,
 //! closed, cancelled; some consents withdrawn since. Each is recorded after the fact
 //! (`Store::record_past_referral`), with every rule checked at the moment it applies to, and
@@ -11,7 +12,7 @@
 use chrono::{DateTime, Duration, Utc};
 use tabara_core::Role;
 use tabara_core::ids::{OrganisationId, ReferralConsentId, ReferralId, UserId};
-use tabara_core::picklist::{Picklist, ValueSet};
+use tabara_core::picklist::ValueSet;
 use tabara_core::records::PersonRole;
 use tabara_core::referral::{
     Consent, ConsentGiver, DataCategory, Deadlines, Party, ServiceType, UrgencyReason,
@@ -83,7 +84,6 @@ pub async fn write_referrals(
     let stats = store.stats().await?;
     let wanted = (stats.cases as usize / per_cases.max(1)).clamp(min, max);
     let deadlines = Deadlines::default();
-    let offered: ValueSet<ServiceType> = ServiceType::ALL.iter().copied().collect();
     let now = Utc::now();
     let mut summary = ReferralSummary::default();
     let mut after = None;
@@ -108,7 +108,7 @@ pub async fn write_referrals(
                 if child {
                     (
                         unicef,
-                        &[ServiceType::ChildProtection, ServiceType::Psychosocial],
+                        &[ServiceType::ChildProtection, ServiceType::FamilyTracing],
                         account(Role::ChildProtection),
                     )
                 } else if rank % 4 == 3 {
@@ -116,7 +116,7 @@ pub async fn write_referrals(
                 } else if rank.is_multiple_of(2) {
                     (
                         iom,
-                        &[ServiceType::Shelter, ServiceType::Medical],
+                        &[ServiceType::Medical, ServiceType::ReturnReintegration],
                         account(Role::Caseworker),
                     )
                 } else {
@@ -130,9 +130,19 @@ pub async fn write_referrals(
             if sender == recipient {
                 continue;
             }
+            // Only what the directory says the agency offers.
+            let offered = store.offered_services(recipient).await?;
+            let services: Vec<ServiceType> = services
+                .iter()
+                .copied()
+                .filter(|s| offered.contains(*s))
+                .collect();
+            if services.is_empty() {
+                continue;
+            }
             let kind = CYCLE[rank % CYCLE.len()];
             rank += 1;
-            let services: ValueSet<ServiceType> = services.iter().copied().collect();
+            let services: ValueSet<ServiceType> = services.into_iter().collect();
             let data: ValueSet<DataCategory> = [
                 DataCategory::Facts,
                 DataCategory::Identity,

@@ -73,6 +73,7 @@ macro_rules! dispatch {
 mod backend;
 
 pub mod access;
+pub mod alerts;
 pub mod audit;
 pub mod cases;
 pub mod directory;
@@ -84,12 +85,16 @@ pub mod register;
 pub mod risk;
 pub mod screening;
 pub mod services;
+pub mod support;
 pub mod testing;
 pub mod training;
 
 pub use access::{
     AccountRequest, AccountRequestKind, CaseShare, Credentials, FirstCredential, ResetNotice,
     Session, Viewer, token_hash,
+};
+pub use alerts::{
+    Delivery, DeliveryFuture, DeliveryReport, DeliveryState, Notification, RunReport,
 };
 pub use audit::{Actor, AuditEntry, Problem, ToAuditAction, Verification};
 pub use cases::{
@@ -107,6 +112,7 @@ pub use register::{Batch, BatchCase, ExportRow, RegisterStats};
 pub use risk::{MAX_RISK_LIST, RiskAssessment};
 pub use screening::{DecisionInput, DecisionKind, Screening, ScreeningDecision, ScreeningState};
 pub use services::{MAX_PROVIDER_LIST, ProviderQuery, ServiceProvider};
+pub use support::{FollowUp, MAX_SUPPORT_LIST, Recorded, SupportPlan};
 pub use tabara_core::audit::AuditAction;
 pub use training::{
     CertificateRecord, NewParticipant, NewTrainingSession, Participant, SessionModule,

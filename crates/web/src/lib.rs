@@ -24,12 +24,15 @@ mod error;
 mod home;
 mod layers;
 mod materials;
+mod notifications;
 mod pathway;
 pub(crate) mod referrals;
 mod reports;
+mod risk;
 mod screening;
 mod services;
 mod state;
+mod support;
 mod training;
 mod view;
 
@@ -57,6 +60,9 @@ fn routes() -> access::Routes {
         .merge(admin::router())
         .merge(services::router())
         .merge(api::router())
+        .merge(risk::router())
+        .merge(support::router())
+        .merge(notifications::router())
 }
 
 /// Every route the application serves: method, path pattern, declared access and body, in

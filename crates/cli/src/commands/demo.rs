@@ -82,6 +82,8 @@ pub(super) async fn demo(cli: &Cli, args: &crate::DemoArgs) -> Result<ExitCode> 
     bar.set_message("child pathways");
     store.open_missing_pathways().await?;
     let (_, pathways) = store.open_pathways(1).await?;
+    bar.set_message("services");
+    let services = tabara_demo::write_services(&store, &actor, &reference).await?;
     bar.set_message("referrals");
     let referrals =
         tabara_demo::write_referrals(&store, &actor, &reference, 25, 40, 20_000).await?;

@@ -10,6 +10,7 @@
 mod access;
 mod accounts;
 mod actions;
+mod alerts;
 mod audit;
 mod case_list;
 mod cases;
@@ -26,4 +27,5 @@ mod register;
 mod risk;
 mod screening;
 mod services;
+mod support;
 mod training;

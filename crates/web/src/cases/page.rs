@@ -22,6 +22,8 @@ pub(super) struct PersonRow {
     role: &'static str,
     /// The user may read this person's identity (`decide_identity`).
     identity: bool,
+    /// A victim of the case (who has a risk assessment).
+    victim: bool,
     gender: &'static str,
     age: String,
     details: String,
@@ -98,6 +100,7 @@ pub(super) fn person_row(cp: &CasePerson, lang: Lang, role: Role, relation: Rela
         id: cp.person.id,
         role: cp.involvement.role().label(lang),
         identity: decide_identity(role, relation, cp.involvement.role()).allowed(),
+        victim: matches!(cp.involvement, Involvement::Victim(_)),
         gender: f.gender.label(lang),
         age: f
             .age_at_registration

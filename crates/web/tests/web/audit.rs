@@ -38,6 +38,34 @@ const ACTIONS: &[(&str, &[&str])] = &[
         "/cases/{number}/persons/{person}/screenings",
         &["screening.create"],
     ),
+    (
+        "/cases/{number}/persons/{person}/risk/new",
+        &["risk_assessment.record"],
+    ),
+    (
+        "/cases/{number}/persons/{person}/support/new",
+        &["support_plan.create"],
+    ),
+    (
+        "/cases/{number}/persons/{person}/support/edit",
+        &["support_plan.update"],
+    ),
+    (
+        "/cases/{number}/persons/{person}/support/services",
+        &["support_service.record"],
+    ),
+    (
+        "/cases/{number}/persons/{person}/support/visits",
+        &["support_visit.record"],
+    ),
+    (
+        "/cases/{number}/persons/{person}/support/steps",
+        &["support_step.record"],
+    ),
+    (
+        "/cases/{number}/persons/{person}/support/close",
+        &["support_plan.close"],
+    ),
     ("/screenings/{id}", &["screening.save"]),
     ("/screenings/{id}/complete", &["screening.complete"]),
     ("/screenings/{id}/decision", &["screening.confirm"]),
@@ -106,6 +134,8 @@ const ACTIONS: &[(&str, &[&str])] = &[
     ("/services/new", &["service_provider.create"]),
     ("/services/{id}/edit", &["service_provider.update"]),
     ("/services/{id}/capacity", &["service_provider.capacity"]),
+    ("/notifications/{id}/read", &["notification.read"]),
+    ("/notifications/read-all", &["notification.read"]),
     // Stateless: evaluates the answers it is given, stores nothing.
     ("/api/v1/screening/evaluate", &[]),
 ];
@@ -288,6 +318,54 @@ store_test!(every_write_appends_its_audit_action, |db| async move {
     let route = "/cases/{number}/persons/{person}/edit";
     log.write(b, me, &path, &path, &person, route).await;
 
+    let path = format!("/cases/{case}/persons/{victim}/risk/new");
+    let form = format!("/cases/{case}/persons/{victim}/risk/new");
+    let risk = [("likelihood", "2"), ("impact", "3")];
+    let route = "/cases/{number}/persons/{person}/risk/new";
+    log.write(b, me, &path, &form, &risk, route).await;
+
+    // The support plan of the new case's child, from its opening to its closure.
+    let support = format!("/cases/{child_case}/persons/{child}/support");
+    let today = chrono::Utc::now().date_naive().to_string();
+    let plan = [("types", "Health"), ("objectives", "Soins et hébergement.")];
+    let (new, edit) = (format!("{support}/new"), format!("{support}/edit"));
+    let route = "/cases/{number}/persons/{person}/support/new";
+    log.write(b, me, &new, &new, &plan, route).await;
+    let changed = [("types", "Health"), ("objectives", "Soins, puis retour.")];
+    let route = "/cases/{number}/persons/{person}/support/edit";
+    log.write(b, me, &edit, &edit, &changed, route).await;
+    for (tail, fields) in [
+        (
+            "services",
+            vec![
+                ("service", "medical"),
+                ("delivered_on", today.as_str()),
+                ("provided_by", "Dr Ndayishimiye"),
+            ],
+        ),
+        (
+            "visits",
+            vec![
+                ("visited_on", today.as_str()),
+                ("visited_by", "Assistante sociale"),
+            ],
+        ),
+        (
+            "steps",
+            vec![("step", "family_tracing"), ("on", today.as_str())],
+        ),
+        ("close", vec![("reason", "objectives_met")]),
+    ] {
+        let route = match tail {
+            "services" => "/cases/{number}/persons/{person}/support/services",
+            "visits" => "/cases/{number}/persons/{person}/support/visits",
+            "steps" => "/cases/{number}/persons/{person}/support/steps",
+            _ => "/cases/{number}/persons/{person}/support/close",
+        };
+        let form = format!("{support}/{tail}");
+        log.write(b, me, &support, &form, &fields[..], route).await;
+    }
+
     let path = format!("/cases/{child_case}/persons/{child}");
     let route = "/cases/{number}/persons/{person}/screenings";
     let start = format!("{path}/screenings");
@@ -406,6 +484,17 @@ store_test!(every_write_appends_its_audit_action, |db| async move {
         route,
     )
     .await;
+
+    // The officer's notifications: one marked read, then the other with "mark all".
+    let first = world.notifications[0];
+    let b = &mut world.users[officer].browser;
+    let read = format!("/notifications/{first}/read");
+    let route = "/notifications/{id}/read";
+    log.write(b, me, "/notifications", &read, AS_IS, route)
+        .await;
+    let route = "/notifications/read-all";
+    log.write(b, me, "/notifications", route, AS_IS, route)
+        .await;
 
     // --- the trainer: materials, a session from its creation to a revoked certificate
     let gatumba = app.office("Poste frontalier de Gatumba").to_string();

@@ -42,6 +42,10 @@ pub(crate) fn want(
         return Want::SignedOut;
     }
     match route.access {
+        // A notification is its recipient's alone.
+        Access::SignedIn if route.path == "/notifications/{id}/read" => {
+            gate(user.id == world.notification_recipient)
+        }
         Access::Public | Access::SignedIn => Want::Allowed,
         Access::Global(action) => gate(may_global(user.role, action)),
         Access::Record(Kind::Case | Kind::Screening, action) => {

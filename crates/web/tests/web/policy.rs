@@ -250,6 +250,10 @@ pub(crate) fn route_needs(method: &str, path: &str) -> Option<tabara_web::Access
         | ("GET" | "POST", "/account/password")
         | ("GET", "/api/v1/screening/catalogue")
         | ("POST", "/api/v1/screening/evaluate") => SignedIn,
+        // One's own notifications: the inbox and marking read (the store finds only the
+        // asker's own, so another's notification is the 404 of a missing one; see the matrix).
+        ("GET", "/notifications") | ("POST", "/notifications/read-all") => SignedIn,
+        ("POST", "/notifications/{id}/read") => SignedIn,
         (_, "/cases/new") => Global(CreateCase),
         // Referrals: the inbox is every signed-in user's (cut to what each reaches); a
         // referral is made from a person of a case the user changes, and reached as the
@@ -272,6 +276,14 @@ pub(crate) fn route_needs(method: &str, path: &str) -> Option<tabara_web::Access
         ("GET", "/cases/{number}/persons/{person}") => Record(Kind::CasePerson, ReadCase),
         (_, "/cases/{number}/persons/{person}/edit") => Record(Kind::CasePerson, EditCase),
         ("POST", "/cases/{number}/persons/{person}/screenings") => Record(Kind::Case, EditCase),
+        // A victim's risk assessment: read with the case, recorded by those who edit it.
+        ("GET", "/cases/{number}/persons/{person}/risk") => Record(Kind::CasePerson, ReadCase),
+        (_, "/cases/{number}/persons/{person}/risk/new") => Record(Kind::CasePerson, EditCase),
+        // A victim's support plan: read with the case, written by those who edit it.
+        ("GET", "/cases/{number}/persons/{person}/support") => Record(Kind::CasePerson, ReadCase),
+        (_, p) if p.starts_with("/cases/{number}/persons/{person}/support/") => {
+            Record(Kind::CasePerson, EditCase)
+        }
         ("GET", "/cases/{number}" | "/api/v1/cases/{reference}") => Record(Kind::Case, ReadCase),
         (_, "/cases/{number}/edit") => Record(Kind::Case, EditCase),
         ("POST", "/cases/{number}/comments") => Record(Kind::Case, CommentCase),
