@@ -77,8 +77,6 @@ pub(super) async fn demo(cli: &Cli, args: &crate::DemoArgs) -> Result<ExitCode> 
     let shares = tabara_demo::write_shares(&store, &actor, &reference).await?;
     bar.set_message("assignments");
     let assignments = tabara_demo::write_assignments(&store, &actor, &reference).await?;
-    bar.set_message("services");
-    let services = tabara_demo::write_services(&store, &actor, &reference).await?;
     bar.set_message("child pathways");
     store.open_missing_pathways().await?;
     let (_, pathways) = store.open_pathways(1).await?;
