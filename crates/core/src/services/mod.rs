@@ -219,7 +219,7 @@ fn check_areas(e: &mut ValidationErrors, raw: &[String]) -> Vec<String> {
     let table = Areas::embedded();
     let mut out: Vec<String> = Vec::new();
     for code in raw.iter().map(|c| c.trim()).filter(|c| !c.is_empty()) {
-        match table.find(code) {
+        match table.find(&code.to_ascii_lowercase()) {
             Some(a) => out.push(a.code().to_string()),
             None => {
                 if !e.has("svc_Areas") {

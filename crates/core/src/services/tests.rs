@@ -6,7 +6,7 @@ fn form() -> ProviderForm {
         office: String::new(),
         name: "Maison d'accueil de Gitega".into(),
         services: vec!["shelter".into(), "psychosocial".into()],
-        areas: vec!["bi-gitega".into(), "bi-burunga-rumonge".into()],
+        areas: vec!["bi-gitega".into(), "BI-Burunga-Rumonge".into()],
         phone: "+257 22 40 00 00".into(),
         email: "accueil@example.org".into(),
         hours: "Lundi–vendredi 8 h–17 h\nUrgences 24 h/24".into(),
