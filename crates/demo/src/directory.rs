@@ -1,4 +1,5 @@
-//! The fixed frame of the demo: provinces, agencies, their offices and one account per role.
+//! The fixed frame of the demo: provinces, agencies, their offices, one account per role and
+//! the shelter's two.
 use tabara_core::htcds::*;
 use tabara_core::ids::*;
 use tabara_core::records::*;
@@ -53,7 +54,7 @@ pub struct Reference {
     pub organisations: Vec<Organisation>,
     /// Border posts, police stations and other offices.
     pub offices: Vec<Office>,
-    /// One account per role.
+    /// One account per role, and the shelter's caseworker and supervisor.
     pub users: Vec<DemoUser>,
 }
 
@@ -298,7 +299,8 @@ const OFFICES: &[(&str, &str, &str, OfficeKind, usize)] = &[
     ),
 ];
 
-/// One account per role: username, display name, role, agency, office (index in [`OFFICES`]).
+/// The accounts (one per role, then the shelter's): username, display name, role, agency, office
+/// (index in [`OFFICES`]).
 const USERS: &[(&str, &str, Role, usize, Option<usize>)] = &[
     (
         "officer",
@@ -368,6 +370,22 @@ const USERS: &[(&str, &str, Role, usize, Option<usize>)] = &[
         "Administrateur Tabara",
         Role::Admin,
         agency::COMMISSION,
+        None,
+    ),
+    // The shelter's own accounts: its caseworker and the supervisor who triages the
+    // referrals addressed to it.
+    (
+        "shelter",
+        "Espérance Ndikumana (Maison d'accueil Amahoro)",
+        Role::Caseworker,
+        agency::SHELTER_NGO,
+        None,
+    ),
+    (
+        "shelter.supervisor",
+        "Déo Nkurunziza (Maison d'accueil Amahoro)",
+        Role::Supervisor,
+        agency::SHELTER_NGO,
         None,
     ),
 ];

@@ -1,5 +1,5 @@
-//! Demo referrals: victims of the newest cases referred, with their consent, to IOM (medical
-//! care, return and reintegration), UNICEF (child protection and family tracing; every child
+//! Demo referrals: victims of the newest cases referred, with their consent, to the shelter
+//! (shelter and psychosocial support), IOM (medical care, return and reintegration), UNICEF (child protection and family tracing; every child
 //! goes there, with a guardian's consent) and the legal aid centre, for the services the
 //! directory says they offer, in every state a referral takes: drafts, sent and
 //! waiting, sent and overdue (some urgent), accepted, in progress, completed, declined,
@@ -76,6 +76,14 @@ pub async fn write_referrals(
             .find(|u| u.role == role)
             .map(|u| u.id)
     };
+    let named = |name: &str| {
+        reference
+            .users
+            .iter()
+            .find(|u| u.username == name)
+            .map(|u| u.id)
+    };
+    let shelter = org(agency::SHELTER_NGO);
     let (iom, unicef, legal) = (
         org(agency::IOM),
         org(agency::UNICEF),
@@ -113,6 +121,12 @@ pub async fn write_referrals(
                     )
                 } else if rank % 4 == 3 {
                     (legal, &[ServiceType::LegalAid], account(Role::LegalAid))
+                } else if rank % 4 == 1 {
+                    (
+                        shelter,
+                        &[ServiceType::Shelter, ServiceType::Psychosocial],
+                        named("shelter"),
+                    )
                 } else if rank.is_multiple_of(2) {
                     (
                         iom,

@@ -385,8 +385,24 @@ async fn again(
     page(state, user, &access, errors).await
 }
 
-fn done(access: &ReferralAccess) -> Response {
-    Redirect::to(&format!("/referrals/{}", access.details.referral.id)).into_response()
+/// After a change: back to the referral; a broken rule or a stale version, the page again.
+async fn answered<T>(
+    state: &AppState,
+    user: &CurrentUser,
+    access: ReferralAccess,
+    result: Result<T, StoreError>,
+) -> Result<Response, AppError> {
+    match result {
+        Ok(_) => {
+            let to = format!("/referrals/{}", access.details.referral.id);
+            Ok(Redirect::to(&to).into_response())
+        }
+        Err(StoreError::Invalid(v)) => again(state, user, access, v, false).await,
+        Err(StoreError::Conflict { .. }) => {
+            again(state, user, access, ValidationErrors::default(), true).await
+        }
+        Err(other) => Err(other.into()),
+    }
 }
 
 /// `POST /referrals/{id}/step`: the step, for the user's party; out of turn or by the wrong
@@ -432,14 +448,7 @@ pub(super) async fn take_step(
         .store
         .apply_referral_step(&user.actor(), r.id, version, access.party, step)
         .await;
-    match result {
-        Ok(_) => Ok(done(&access)),
-        Err(StoreError::Invalid(v)) => again(&state, &user, access, v, false).await,
-        Err(StoreError::Conflict { .. }) => {
-            again(&state, &user, access, ValidationErrors::default(), true).await
-        }
-        Err(other) => Err(other.into()),
-    }
+    answered(&state, &user, access, result).await
 }
 
 /// Assignment from the page.
@@ -480,18 +489,11 @@ pub(super) async fn assign(
     };
     let version = form.version.trim().parse().unwrap_or(0);
     let id = access.details.referral.id;
-    match state
+    let result = state
         .store
         .assign_referral(&user.actor(), id, version, assignee)
-        .await
-    {
-        Ok(_) => Ok(done(&access)),
-        Err(StoreError::Invalid(v)) => again(&state, &user, access, v, false).await,
-        Err(StoreError::Conflict { .. }) => {
-            again(&state, &user, access, ValidationErrors::default(), true).await
-        }
-        Err(other) => Err(other.into()),
-    }
+        .await;
+    answered(&state, &user, access, result).await
 }
 
 /// The consent's version, from the page.
@@ -520,16 +522,9 @@ pub(super) async fn withdraw_consent(
         return again(&state, &user, access, e, false).await;
     };
     let version = form.version.trim().parse().unwrap_or(0);
-    match state
+    let result = state
         .store
         .withdraw_referral_consent(&user.actor(), consent, version)
-        .await
-    {
-        Ok(_) => Ok(done(&access)),
-        Err(StoreError::Invalid(v)) => again(&state, &user, access, v, false).await,
-        Err(StoreError::Conflict { .. }) => {
-            again(&state, &user, access, ValidationErrors::default(), true).await
-        }
-        Err(other) => Err(other.into()),
-    }
+        .await;
+    answered(&state, &user, access, result).await
 }

@@ -164,8 +164,8 @@ store_test!(
             opened += 1;
         }
         assert_eq!(
-            opened, 4,
-            "officer, investigator, caseworker, child protection"
+            opened, 5,
+            "officer, investigator, caseworker, child protection, the shelter's caseworker"
         );
         // Another agency's office is refused, even for an agency without offices.
         let mut cp = signed_in(&app, "childprotection").await;
