@@ -279,6 +279,18 @@ impl Store {
         dispatch!(self, refer_at(actor, consent, new, steps, at))
     }
 
+    /// The numbers of these cases (one query per 500), for lists of referrals that show their
+    /// cases' references; a missing case is left out.
+    pub async fn case_numbers(
+        &self,
+        ids: &[CaseId],
+    ) -> Result<std::collections::HashMap<CaseId, i64>> {
+        if ids.is_empty() {
+            return Ok(Default::default());
+        }
+        dispatch!(self, case_numbers(ids))
+    }
+
     /// When the case facts and the identity a referral shares last changed.
     pub async fn referral_stamps(&self, id: ReferralId) -> Result<SharedStamps> {
         dispatch!(self, referral_stamps(id))

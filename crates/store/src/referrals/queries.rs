@@ -660,3 +660,22 @@ pub(crate) async fn referral_stamps(pool: &Pool, id: ReferralId) -> Result<Share
         identity: row.try_get("identity_at")?,
     })
 }
+
+pub(crate) async fn case_numbers(
+    pool: &Pool,
+    ids: &[CaseId],
+) -> Result<std::collections::HashMap<CaseId, i64>> {
+    let mut out = std::collections::HashMap::with_capacity(ids.len());
+    for chunk in ids.chunks(MAX_ROWS as usize) {
+        let mut qb = sqlx::QueryBuilder::<Db>::new("SELECT id, number FROM cases WHERE id IN (");
+        let mut list = qb.separated(", ");
+        for id in chunk {
+            list.push_bind(id.0);
+        }
+        qb.push(")");
+        for r in qb.build().fetch_all(pool).await? {
+            out.insert(CaseId(r.try_get("id")?), r.try_get("number")?);
+        }
+    }
+    Ok(out)
+}

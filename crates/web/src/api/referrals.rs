@@ -41,9 +41,14 @@ pub(super) async fn inbox(
 ) -> Result<Response, Problem> {
     let now = Utc::now();
     let which = q.which.unwrap_or_else(|| "incoming".into());
-    let (incoming, outgoing) = crate::referrals::inbox::boxes(&state, &user.user, &user.viewer)
-        .await
-        .map_err(Problem::from)?;
+    let sides = crate::referrals::inbox::Sides {
+        incoming: which != "outgoing",
+        outgoing: which != "incoming",
+    };
+    let (incoming, outgoing) =
+        crate::referrals::inbox::boxes(&state, &user.user, &user.viewer, sides)
+            .await
+            .map_err(Problem::from)?;
     let chosen: Vec<Referral> = match which.as_str() {
         "incoming" => incoming,
         "outgoing" => outgoing,
@@ -59,11 +64,19 @@ pub(super) async fn inbox(
             ));
         }
     };
+    let ids: Vec<_> = chosen.iter().map(|r| r.case_id).collect();
+    let numbers = state
+        .store
+        .case_numbers(&ids)
+        .await
+        .map_err(Problem::from)?;
     let mut out = Vec::with_capacity(chosen.len());
     for r in chosen {
-        let case = state.store.case(r.case_id).await.map_err(Problem::from)?;
         out.push(Listed {
-            case: case.reference(),
+            case: numbers
+                .get(&r.case_id)
+                .map(|n| tabara_core::records::case_reference(*n))
+                .unwrap_or_default(),
             overdue: r.inbox_key(now).overdue,
             referral: r,
         });

@@ -49,8 +49,9 @@ struct InboxPage {
     chrome: Chrome,
     which: &'static str,
     incoming: usize,
-    outgoing: usize,
-    overdue: usize,
+    /// Counted when built.
+    outgoing: Option<usize>,
+    overdue: Option<usize>,
     rows: Vec<Row>,
     /// The user works in child protection: the children's box is shown.
     child_protection: bool,
@@ -66,23 +67,38 @@ async fn children_rows(
     user: &CurrentUser,
 ) -> Result<(Vec<(String, String, String)>, i64), AppError> {
     let (list, open) = state.store.open_pathways(INBOX_ROWS).await?;
+    let ids: Vec<_> = list.iter().map(|p| p.case_id).collect();
+    let numbers = state.store.case_numbers(&ids).await?;
     let mut rows = Vec::with_capacity(list.len());
     for p in list {
-        let case = state.store.case(p.case_id).await?;
+        let Some(number) = numbers.get(&p.case_id).copied() else {
+            continue;
+        };
         rows.push((
-            case.reference(),
-            format!("/cases/{}/persons/{}/pathway", case.number, p.person_id),
+            case_reference(number),
+            format!("/cases/{number}/persons/{}/pathway", p.person_id),
             when(user.lang, p.pathway.opened_at),
         ));
     }
     Ok((rows, open))
 }
 
-/// The incoming and outgoing referrals `user` reaches (see the module's description).
+/// Which boxes to build.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Sides {
+    /// The incoming box.
+    pub incoming: bool,
+    /// The outgoing box (one need-to-know check per row).
+    pub outgoing: bool,
+}
+
+/// The incoming and outgoing referrals `user` reaches (see the module's description), of the
+/// sides asked for (the other is left empty).
 pub(crate) async fn boxes(
     state: &AppState,
     user: &tabara_store::User,
     viewer: &tabara_store::Viewer,
+    sides: Sides,
 ) -> Result<(Vec<Referral>, Vec<Referral>), tabara_store::StoreError> {
     let now = Utc::now();
     let agency = user.organisation_id;
@@ -95,19 +111,25 @@ pub(crate) async fn boxes(
     } else {
         InboxSide::AssignedTo(user.id)
     };
-    let incoming = state
-        .store
-        .referral_inbox(agency, incoming_side, now, INBOX_ROWS)
-        .await?;
+    let incoming = if sides.incoming {
+        state
+            .store
+            .referral_inbox(agency, incoming_side, now, INBOX_ROWS)
+            .await?
+    } else {
+        Vec::new()
+    };
     let mut outgoing = Vec::new();
-    for r in state
-        .store
-        .referral_inbox(agency, InboxSide::Outgoing, now, INBOX_ROWS)
-        .await?
-    {
-        let relation = state.store.relation(viewer, r.case_id).await?;
-        if decide(role, Action::ReadCase, relation).allowed() {
-            outgoing.push(r);
+    if sides.outgoing {
+        for r in state
+            .store
+            .referral_inbox(agency, InboxSide::Outgoing, now, INBOX_ROWS)
+            .await?
+        {
+            let relation = state.store.relation(viewer, r.case_id).await?;
+            if decide(role, Action::ReadCase, relation).allowed() {
+                outgoing.push(r);
+            }
         }
     }
     Ok((incoming, outgoing))
@@ -121,7 +143,13 @@ pub(super) async fn inbox(
 ) -> Result<Response, AppError> {
     let lang = user.lang;
     let now = Utc::now();
-    let (incoming, outgoing) = boxes(&state, &user.user, &user.viewer).await?;
+    // Only the box asked for is built (the outgoing one checks each row's case): the incoming
+    // box is always counted, the others when they are shown.
+    let sides = Sides {
+        incoming: true,
+        outgoing: matches!(q.which.as_str(), "outgoing" | "overdue"),
+    };
+    let (incoming, outgoing) = boxes(&state, &user.user, &user.viewer, sides).await?;
     let is_overdue = |r: &Referral| r.inbox_key(now).overdue;
     let overdue = incoming.iter().filter(|r| is_overdue(r)).count()
         + outgoing.iter().filter(|r| is_overdue(r)).count();
@@ -169,8 +197,8 @@ pub(super) async fn inbox(
         chrome: user.chrome("/referrals"),
         which,
         incoming: incoming.len(),
-        outgoing: outgoing.len(),
-        overdue,
+        outgoing: sides.outgoing.then_some(outgoing.len()),
+        overdue: sides.outgoing.then_some(overdue),
         rows,
         child_protection,
         children_open: children.1,

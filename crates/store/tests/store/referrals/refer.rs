@@ -168,6 +168,11 @@ store_test!(
         let stamps = s.referral_stamps(r.id).await.unwrap();
         assert!(stamps.case_facts <= now + Duration::seconds(1));
         assert!(stamps.identity.is_some());
+        // The inbox's case references, in one query; a case that is not there is left out.
+        let numbers = s.case_numbers(&[r.case_id, CaseId::new()]).await.unwrap();
+        assert_eq!(numbers.len(), 1);
+        assert_eq!(numbers[&r.case_id], s.case(r.case_id).await.unwrap().number);
+        assert!(s.case_numbers(&[]).await.unwrap().is_empty());
         let missing = s.referral_stamps(ReferralId::new()).await;
         assert!(matches!(missing, Err(StoreError::NotFound { .. })));
         db.finish().await;
