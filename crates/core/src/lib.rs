@@ -22,6 +22,7 @@ pub mod risk;
 pub mod role;
 pub mod screening;
 pub mod services;
+pub mod stats;
 pub mod training;
 pub mod validation;
 

@@ -16,6 +16,7 @@ mod cases;
 mod common;
 mod concurrency;
 mod directory;
+mod figures;
 mod locations;
 mod materials;
 mod notes;
