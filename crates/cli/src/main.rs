@@ -96,6 +96,36 @@ pub enum Command {
     /// Identifying fields are left out unless --with-identity is given; then every person's
     /// identity read is written to the audit log.
     Export(ExportArgs),
+    /// Raise the alerts that are due (overdue referrals, high risks, due reassessments).
+    #[command(subcommand)]
+    Alerts(AlertsCommand),
+}
+
+/// `alerts` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum AlertsCommand {
+    /// Raise every alert due now, once each (also when several servers or runs overlap), with
+    /// a notification to each recipient's inbox; for a cron job. `serve` does it on its own
+    /// (--alerts-every).
+    Run(AlertsRunArgs),
+}
+
+/// Options of `alerts run`.
+#[derive(Debug, Args)]
+pub struct AlertsRunArgs {
+    /// Then send the pending notifications over this channel.
+    #[arg(long, value_enum)]
+    pub deliver: Option<Channel>,
+    /// Alerts of each kind raised (and notifications delivered) at most in this run.
+    #[arg(long, default_value_t = 500, value_parser = clap::value_parser!(i64).range(1..=500))]
+    pub limit: i64,
+}
+
+/// External channels of notifications.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Channel {
+    /// One line per notification on standard error (ids and kinds, no personal data).
+    Log,
 }
 
 /// Options of `init`.
@@ -123,6 +153,10 @@ pub struct ServeArgs {
     /// Also `TABARA_ADMIN_APPROVAL=off`.
     #[arg(long)]
     pub single_admin_resets: bool,
+    /// Raise the due alerts every this many seconds (0: never; then run `tabara alerts run`
+    /// from cron).
+    #[arg(long, env = "TABARA_ALERTS_EVERY", default_value_t = 60)]
+    pub alerts_every: u64,
 }
 
 /// Options of `demo`.

@@ -167,6 +167,34 @@ audit_actions! {
     ServiceProviderUpdate = "service_provider.update" on "service_provider",
     /// A provider reported its places free (or stopped reporting them).
     ServiceProviderCapacity = "service_provider.capacity" on "service_provider",
+    /// A child's pathway opened (by the system, when the register learns of a child).
+    ChildPathwayOpen = "child_pathway.open" on "child_pathway",
+    /// A child's guardian, or the absence of one, was recorded on the pathway.
+    ChildPathwayGuardian = "child_pathway.guardian" on "child_pathway",
+    /// A best-interests assessment was recorded on a child's pathway.
+    ChildPathwayBestInterests = "child_pathway.best_interests" on "child_pathway",
+    /// A child-protection officer signed a child's pathway off.
+    ChildPathwaySignOff = "child_pathway.sign_off" on "child_pathway",
+    /// A support plan was opened for a victim of a case.
+    SupportPlanCreate = "support_plan.create" on "support_plan",
+    /// A support plan's types, goals, dates or reflection period were changed.
+    SupportPlanUpdate = "support_plan.update" on "support_plan",
+    /// A service delivered under a support plan was recorded.
+    SupportServiceRecord = "support_service.record" on "support_service",
+    /// A follow-up visit under a support plan was recorded.
+    SupportVisitRecord = "support_visit.record" on "support_visit",
+    /// A return or reintegration step under a support plan was recorded.
+    SupportStepRecord = "support_step.record" on "support_step",
+    /// A support plan was closed, with its reason.
+    SupportPlanClose = "support_plan.close" on "support_plan",
+    /// An alert fell due and was raised, with a notification to each of its recipients.
+    AlertRaise = "alert.raise" on "alert",
+    /// A user marked a notification of their inbox read.
+    NotificationRead = "notification.read" on "notification",
+    /// A notification was delivered over an external channel (SMS, e-mail, log).
+    NotificationDeliver = "notification.deliver" on "notification",
+    /// A delivery of a notification over an external channel failed (it is tried again).
+    NotificationDeliveryFail = "notification.delivery_fail" on "notification",
 }
 
 impl fmt::Display for AuditAction {
@@ -219,8 +247,8 @@ mod tests {
         assert_eq!(names.len(), AuditAction::ALL.len());
         let variants: BTreeSet<AuditAction> = AuditAction::ALL.iter().copied().collect();
         assert_eq!(variants.len(), AuditAction::ALL.len());
-        // The table lists 61 actions today; a new one is added to it, never renamed.
-        assert_eq!(AuditAction::ALL.len(), 64);
+        // The table lists 78 actions today; a new one is added to it, never renamed.
+        assert_eq!(AuditAction::ALL.len(), 78);
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! or a plain data type, so the rules can be tested exhaustively and reused by every front end.
 #![deny(missing_docs)]
 
+pub mod alerts;
 pub mod audit;
 pub mod child;
 pub mod countries;
@@ -14,6 +15,7 @@ pub mod ids;
 pub mod materials;
 pub mod palermo;
 pub mod password;
+pub mod pathway;
 pub mod permissions;
 pub mod picklist;
 pub mod records;
@@ -23,6 +25,7 @@ pub mod role;
 pub mod screening;
 pub mod services;
 pub mod stats;
+pub mod support;
 pub mod training;
 pub mod validation;
 

@@ -3,8 +3,8 @@
 //! Kirundi and French names (and the spelling variants that several agencies produce when they
 //! register the same person), cases across every HTCDS exploitation type, consent records;
 //! children among the victims, some cases assigned to an account (`assignments`), some shared with
-//! another agency to read or to edit (`shares`), screenings (`screenings`) and a training
-//! programme (`training`).
+//! another agency to read or to edit (`shares`), screenings (`screenings`), a training
+//! programme (`training`) and the services directory (`services`: providers in every province).
 //!
 //! Deterministic: the same seed and size give the same data (ids included). Dates are anchored
 //! on [`ANCHOR`], not on today, so a demo built on another day is identical.
@@ -17,6 +17,7 @@ mod names;
 mod persons;
 mod referrals;
 mod screenings;
+mod services;
 mod shares;
 mod training;
 mod weights;
@@ -24,8 +25,9 @@ mod weights;
 pub use assignments::write_assignments;
 pub use directory::{DemoUser, PROVINCES, Reference};
 use directory::{agency, reference};
-pub use referrals::{ReferralSummary, write_referrals};
+pub use referrals::{ReferralSummary, write_referrals, write_risk_assessments};
 pub use screenings::write_screenings;
+pub use services::{demo_providers, write_services};
 pub use shares::write_shares;
 pub use training::{TrainingSummary, write_training};
 

@@ -1,6 +1,7 @@
-//! Demo referrals: victims of the newest cases referred, with their consent, to IOM (shelter,
-//! medical care, return), UNICEF (child protection; every child goes there, with a guardian's
-//! consent) and the legal aid centre, in every state a referral takes: drafts, sent and
+//! Demo referrals: victims of the newest cases referred, with their consent, to IOM (medical
+//! care, return and reintegration), UNICEF (child protection and family tracing; every child
+//! goes there, with a guardian's consent) and the legal aid centre, for the services the
+//! directory says they offer, in every state a referral takes: drafts, sent and
 //! waiting, sent and overdue (some urgent), accepted, in progress, completed, declined,
 //! closed, cancelled; some consents withdrawn since. Each is recorded after the fact
 //! (`Store::record_past_referral`), with every rule checked at the moment it applies to, and
@@ -11,7 +12,7 @@
 use chrono::{DateTime, Duration, Utc};
 use tabara_core::Role;
 use tabara_core::ids::{OrganisationId, ReferralConsentId, ReferralId, UserId};
-use tabara_core::picklist::{Picklist, ValueSet};
+use tabara_core::picklist::ValueSet;
 use tabara_core::records::PersonRole;
 use tabara_core::referral::{
     Consent, ConsentGiver, DataCategory, Deadlines, Party, ServiceType, UrgencyReason,
@@ -83,7 +84,6 @@ pub async fn write_referrals(
     let stats = store.stats().await?;
     let wanted = (stats.cases as usize / per_cases.max(1)).clamp(min, max);
     let deadlines = Deadlines::default();
-    let offered: ValueSet<ServiceType> = ServiceType::ALL.iter().copied().collect();
     let now = Utc::now();
     let mut summary = ReferralSummary::default();
     let mut after = None;
@@ -108,7 +108,7 @@ pub async fn write_referrals(
                 if child {
                     (
                         unicef,
-                        &[ServiceType::ChildProtection, ServiceType::Psychosocial],
+                        &[ServiceType::ChildProtection, ServiceType::FamilyTracing],
                         account(Role::ChildProtection),
                     )
                 } else if rank % 4 == 3 {
@@ -116,7 +116,7 @@ pub async fn write_referrals(
                 } else if rank.is_multiple_of(2) {
                     (
                         iom,
-                        &[ServiceType::Shelter, ServiceType::Medical],
+                        &[ServiceType::Medical, ServiceType::ReturnReintegration],
                         account(Role::Caseworker),
                     )
                 } else {
@@ -130,9 +130,19 @@ pub async fn write_referrals(
             if sender == recipient {
                 continue;
             }
+            // Only what the directory says the agency offers.
+            let offered = store.offered_services(recipient).await?;
+            let services: Vec<ServiceType> = services
+                .iter()
+                .copied()
+                .filter(|s| offered.contains(*s))
+                .collect();
+            if services.is_empty() {
+                continue;
+            }
             let kind = CYCLE[rank % CYCLE.len()];
             rank += 1;
-            let services: ValueSet<ServiceType> = services.iter().copied().collect();
+            let services: ValueSet<ServiceType> = services.into_iter().collect();
             let data: ValueSet<DataCategory> = [
                 DataCategory::Facts,
                 DataCategory::Identity,
@@ -253,4 +263,67 @@ pub async fn write_referrals(
         }
     }
     Ok(summary)
+}
+
+/// Risk assessments of the victims of the newest cases, at every level of the matrix (low,
+/// medium, high, critical, for security and re-trafficking risk, with a safety plan from high
+/// on): `count` of them. Returns how many were written.
+pub async fn write_risk_assessments(
+    store: &Store,
+    actor: &Actor,
+    count: usize,
+) -> Result<usize, StoreError> {
+    // (kind, likelihood, impact, safety plan): low 2×2, medium 3×2, high 4×3, critical 5×5.
+    const CELLS: [(&str, &str, &str, &str); 4] = [
+        ("security", "2", "2", ""),
+        ("re_trafficking", "3", "2", ""),
+        (
+            "security",
+            "4",
+            "3",
+            "Hébergement en lieu sûr, téléphone d'urgence, accompagnement aux audiences",
+        ),
+        (
+            "re_trafficking",
+            "5",
+            "5",
+            "Placement immédiat en foyer, aucun contact avec le recruteur, suivi quotidien",
+        ),
+    ];
+    let page = store
+        .list_cases(
+            &CaseFilter::default(),
+            PageRequest {
+                after: None,
+                limit: 500,
+            },
+        )
+        .await?;
+    let mut written = 0;
+    for case in &page.items {
+        if written >= count {
+            break;
+        }
+        let persons = store.case_persons(case.id).await?;
+        let Some(victim) = persons
+            .iter()
+            .find(|p| p.involvement.role() == PersonRole::Victim)
+        else {
+            continue;
+        };
+        let (kind, likelihood, impact, plan) = CELLS[written % CELLS.len()];
+        let form = tabara_core::risk::AssessmentForm {
+            kind: kind.into(),
+            likelihood: likelihood.into(),
+            impact: impact.into(),
+            factors: Vec::new(),
+            safety_plan: plan.into(),
+        };
+        let id = uuid::Uuid::now_v7();
+        store
+            .record_risk_assessment(actor, id, case.id, victim.person.id, &form, None)
+            .await?;
+        written += 1;
+    }
+    Ok(written)
 }

@@ -73,22 +73,28 @@ macro_rules! dispatch {
 mod backend;
 
 pub mod access;
+pub mod alerts;
 pub mod audit;
 pub mod cases;
 pub mod directory;
 pub mod materials;
+pub mod pathways;
 pub mod persons;
 pub mod referrals;
 pub mod register;
 pub mod risk;
 pub mod screening;
 pub mod services;
+pub mod support;
 pub mod testing;
 pub mod training;
 
 pub use access::{
     AccountRequest, AccountRequestKind, CaseShare, Credentials, FirstCredential, ResetNotice,
     Session, Viewer, token_hash,
+};
+pub use alerts::{
+    Delivery, DeliveryFuture, DeliveryReport, DeliveryState, Notification, RunReport,
 };
 pub use audit::{Actor, AuditEntry, Problem, ToAuditAction, Verification};
 pub use cases::{
@@ -97,6 +103,7 @@ pub use cases::{
 };
 pub use directory::{NewUser, User};
 pub use materials::{Distribution, MAX_MOVEMENT_QUANTITY, MaterialItem, StockLine};
+pub use pathways::{ChildPathway, PathwayStep};
 pub use referrals::{
     InboxSide, NewReferral, Referral, ReferralConsent, ReferralDetails, ReferralEvent,
     ReferralStep, SharedStamps,
@@ -105,6 +112,7 @@ pub use register::{Batch, BatchCase, ExportRow, ReferralFigures, RegisterStats};
 pub use risk::{MAX_RISK_LIST, RiskAssessment};
 pub use screening::{DecisionInput, DecisionKind, Screening, ScreeningDecision, ScreeningState};
 pub use services::{MAX_PROVIDER_LIST, ProviderQuery, ServiceProvider};
+pub use support::{FollowUp, MAX_SUPPORT_LIST, Recorded, SupportPlan};
 pub use tabara_core::audit::AuditAction;
 pub use training::{
     CertificateRecord, NewParticipant, NewTrainingSession, Participant, SessionModule,

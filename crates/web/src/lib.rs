@@ -24,10 +24,15 @@ mod error;
 mod home;
 mod layers;
 mod materials;
+mod notifications;
+mod pathway;
 pub(crate) mod referrals;
 mod reports;
+mod risk;
 mod screening;
+mod services;
 mod state;
+mod support;
 mod training;
 mod view;
 
@@ -48,11 +53,16 @@ fn routes() -> access::Routes {
         .merge(cases::router())
         .merge(screening::router())
         .merge(referrals::router())
+        .merge(pathway::router())
         .merge(training::router())
         .merge(materials::router())
         .merge(reports::router())
         .merge(admin::router())
+        .merge(services::router())
         .merge(api::router())
+        .merge(risk::router())
+        .merge(support::router())
+        .merge(notifications::router())
 }
 
 /// Every route the application serves: method, path pattern, declared access and body, in

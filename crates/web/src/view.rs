@@ -27,6 +27,8 @@ pub struct Chrome {
     pub can_train: bool,
     /// The user's role may read cases at all (shows the case list link).
     pub can_see_cases: bool,
+    /// The signed-in user's unread notifications, when counted (pages).
+    pub unread: Option<i64>,
 }
 
 impl Chrome {
@@ -43,6 +45,15 @@ impl Chrome {
             can_admin_organisations: false,
             can_train: false,
             can_see_cases: false,
+            unread: None,
+        }
+    }
+
+    /// The header's link to the notifications, with the unread count when there are some.
+    pub fn notifications_label(&self) -> String {
+        match self.unread {
+            Some(n) if n > 0 => self.t1("nav-notifications-unread", "count", &n.to_string()),
+            _ => self.t("nav-notifications"),
         }
     }
 

@@ -77,9 +77,16 @@ pub(super) async fn demo(cli: &Cli, args: &crate::DemoArgs) -> Result<ExitCode> 
     let shares = tabara_demo::write_shares(&store, &actor, &reference).await?;
     bar.set_message("assignments");
     let assignments = tabara_demo::write_assignments(&store, &actor, &reference).await?;
+    bar.set_message("child pathways");
+    store.open_missing_pathways().await?;
+    let (_, pathways) = store.open_pathways(1).await?;
+    bar.set_message("services");
+    let services = tabara_demo::write_services(&store, &actor, &reference).await?;
     bar.set_message("referrals");
     let referrals =
         tabara_demo::write_referrals(&store, &actor, &reference, 25, 40, 20_000).await?;
+    bar.set_message("risk assessments");
+    let risks = tabara_demo::write_risk_assessments(&store, &actor, 40).await?;
     bar.set_message("training");
     let training = tabara_demo::write_training(&store, &actor, &reference, args.seed).await?;
     bar.set_message("analysing");
@@ -101,6 +108,8 @@ pub(super) async fn demo(cli: &Cli, args: &crate::DemoArgs) -> Result<ExitCode> 
     if !cli.json {
         outln!("{}", t!(lang, "demo-screenings", count = screenings as i64));
         outln!("{}", t!(lang, "demo-shares", count = shares as i64));
+        outln!("{}", t!(lang, "demo-pathways", count = pathways));
+        outln!("{}", t!(lang, "demo-risks", count = risks as i64));
         outln!(
             "{}",
             t!(
@@ -125,6 +134,7 @@ pub(super) async fn demo(cli: &Cli, args: &crate::DemoArgs) -> Result<ExitCode> 
                 distributions = training.distributions as i64
             )
         );
+        outln!("{}", t!(lang, "demo-services", count = services as i64));
     }
     if args.serve {
         return serve(cli, store, args.listen, false, true).await;

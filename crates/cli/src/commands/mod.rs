@@ -1,6 +1,6 @@
 //! What each command does: open the register, call the store, hand results to `output`.
 //! One module per domain: `users` (init, user), `cases` (case list, show), `audit`, `export`,
-//! `screening`, `demo`, `serve`; `errors` puts the store's errors in the user's words.
+//! `screening`, `demo`, `serve`, `alerts`; `errors` puts the store's errors in the user's words.
 
 use std::process::ExitCode;
 
@@ -9,8 +9,11 @@ use tabara_core::{Lang, Picklist};
 use tabara_i18n::t;
 use tabara_store::{Actor, Location, OpenMode, Store};
 
-use crate::{AuditCommand, CaseCommand, Cli, Command, ReferralCommand, ScreeningCommand};
+use crate::{
+    AlertsCommand, AuditCommand, CaseCommand, Cli, Command, ReferralCommand, ScreeningCommand,
+};
 
+mod alerts;
 mod audit;
 mod cases;
 mod demo;
@@ -21,6 +24,7 @@ mod screening;
 mod serve;
 mod users;
 
+use alerts::alerts_run;
 use audit::{audit_log, audit_verify};
 use cases::{case_list, case_show};
 use demo::demo;
@@ -69,6 +73,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Export(args) => export(&cli, args).await,
         Command::User(command) => user(&cli, command).await,
         Command::Serve(args) => serve_command(&cli, args).await,
+        Command::Alerts(AlertsCommand::Run(args)) => alerts_run(&cli, args).await,
     }
 }
 

@@ -10,7 +10,8 @@ use super::{lang, open};
 use crate::{Cli, ServeArgs};
 
 /// `serve`: the register opened, the second administrator's approval on unless
-/// `--single-admin-resets` or `TABARA_ADMIN_APPROVAL=off` (or `0`, `false`, `no`).
+/// `--single-admin-resets` or `TABARA_ADMIN_APPROVAL=off` (or `0`, `false`, `no`), and the
+/// alerts raised every `--alerts-every` seconds.
 pub(super) async fn serve_command(cli: &Cli, args: &ServeArgs) -> Result<ExitCode> {
     let store = open(cli, OpenMode::Existing).await?;
     let approval = !args.single_admin_resets
@@ -20,6 +21,8 @@ pub(super) async fn serve_command(cli: &Cli, args: &ServeArgs) -> Result<ExitCod
                 "off" | "0" | "false" | "no"
             )
         });
+    init_logs();
+    super::alerts::spawn_scheduler(store.clone(), args.alerts_every);
     serve(cli, store, args.listen, args.behind_tls, approval).await
 }
 

@@ -1,6 +1,7 @@
 //! The `tabara` binary end to end, on SQLite and on PostgreSQL: what a user types and sees.
 //! One module per domain; `common` runs the binary and reaches into the register.
 
+mod alerts;
 mod audit;
 mod basics;
 mod common;

@@ -270,6 +270,64 @@ pub(crate) const EVIDENCE: &[Evidence] = &[
         id: &["id"],
         stamps: &["updated_at"],
     },
+    Evidence {
+        table: "support_plans",
+        filter: "",
+        created: Some(("support_plan", AuditAction::SupportPlanCreate)),
+        id: &["id"],
+        stamps: &["updated_at"],
+    },
+    Evidence {
+        table: "child_pathways",
+        filter: "",
+        created: Some(("child_pathway", AuditAction::ChildPathwayOpen)),
+        id: &["id"],
+        stamps: &["updated_at"],
+    },
+    Evidence {
+        table: "support_services",
+        filter: "",
+        created: Some(("support_service", AuditAction::SupportServiceRecord)),
+        id: &["id"],
+        stamps: &["recorded_at"],
+    },
+    Evidence {
+        table: "support_visits",
+        filter: "",
+        created: Some(("support_visit", AuditAction::SupportVisitRecord)),
+        id: &["id"],
+        stamps: &["recorded_at"],
+    },
+    Evidence {
+        table: "support_steps",
+        filter: "",
+        created: Some(("support_step", AuditAction::SupportStepRecord)),
+        id: &["id"],
+        stamps: &["recorded_at"],
+    },
+    Evidence {
+        table: "alerts",
+        filter: "",
+        created: Some(("alert", AuditAction::AlertRaise)),
+        id: &["id"],
+        stamps: &["raised_at"],
+    },
+    // Written with their alert's entry; read with a `notification.read` entry.
+    Evidence {
+        table: "notifications",
+        filter: "",
+        created: None,
+        id: &["alert_id"],
+        stamps: &["created_at", "read_at"],
+    },
+    // Each attempt written with a `notification.deliver` or `notification.delivery_fail` entry.
+    Evidence {
+        table: "deliveries",
+        filter: "",
+        created: None,
+        id: &["notification_id"],
+        stamps: &["last_attempt_at"],
+    },
 ];
 
 /// Clocks of several application servers (PostgreSQL) may differ a little: a row written by

@@ -197,9 +197,16 @@ pub(crate) async fn refresh_case_flags(tx: &mut Tx, case_id: CaseId) -> Result<(
     .await?;
     let mut involvements = Vec::with_capacity(rows.len());
     let mut minor = false;
+    let now = Utc::now();
     for r in &rows {
         involvements.push(involvement_from_row(r)?);
-        minor |= person_from_row(r)?.facts.is_child_or_presumed();
+        let person = person_from_row(r)?;
+        if person.facts.is_child_or_presumed() {
+            minor = true;
+            // A child is on the child pathway from the moment the register knows of them.
+            let reason = tabara_core::pathway::OpenReason::Registered;
+            pathways::open_pathway(tx, case_id, person.id, reason, now).await?;
+        }
     }
     sqlx::query("UPDATE cases SET exploitation_types = $1, involves_minor = $2 WHERE id = $3")
         .bind(exploitation_union(involvements.iter()))

@@ -289,6 +289,7 @@ pub(crate) mod sqlite {
     use crate::access::sqlite::queries as access;
     use crate::audit::sqlite::queries as audit;
     use crate::backend::sqlite::*;
+    use crate::pathways::sqlite::queries as pathways;
     use crate::persons::sqlite::queries as persons;
     pub(crate) mod queries;
 }
@@ -298,6 +299,7 @@ pub(crate) mod postgres {
     use crate::access::postgres::queries as access;
     use crate::audit::postgres::queries as audit;
     use crate::backend::postgres::*;
+    use crate::pathways::postgres::queries as pathways;
     use crate::persons::postgres::queries as persons;
     pub(crate) mod queries;
 }

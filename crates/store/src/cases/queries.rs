@@ -180,6 +180,17 @@ pub(crate) async fn update_case(pool: &Pool, actor: &Actor, case: &Case) -> Resu
     };
     let current = fetch_case(&mut *tx, clause, CaseKey::Id(case.id)).await?;
     check_version("case", case.reference(), case.version, current.version)?;
+    let closing = |s: tabara_core::htcds::CaseStatus| {
+        matches!(
+            s,
+            tabara_core::htcds::CaseStatus::Closed | tabara_core::htcds::CaseStatus::ClosedReferred
+        )
+    };
+    if closing(case.facts.status) && !closing(current.facts.status) {
+        // A case with a child closes only once child protection signed every pathway off.
+        let open = pathways::pathways_of(&mut tx, case.id, "").await?;
+        tabara_core::pathway::may_close(open.iter().map(|p| &p.pathway))?;
+    }
     let f = &case.facts;
     let version = current.version + 1;
     let updated = sqlx::query(

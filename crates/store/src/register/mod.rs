@@ -143,6 +143,7 @@ impl Store {
 pub(crate) mod sqlite {
     use crate::backend::sqlite::*;
     use crate::cases::sqlite::queries as cases;
+    use crate::pathways::sqlite::queries as pathways;
     use crate::persons::sqlite::queries as persons;
     pub(crate) mod figures;
     pub(crate) mod queries;
@@ -152,6 +153,7 @@ pub(crate) mod sqlite {
 pub(crate) mod postgres {
     use crate::backend::postgres::*;
     use crate::cases::postgres::queries as cases;
+    use crate::pathways::postgres::queries as pathways;
     use crate::persons::postgres::queries as persons;
     pub(crate) mod figures;
     pub(crate) mod queries;

@@ -20,7 +20,11 @@ use crate::{Actor, Batch, ExportRow, NewCase, RegisterStats, Result};
 pub(crate) async fn wipe(pool: &Pool) -> Result<()> {
     let mut tx = pool.begin().await?;
     for t in [
+        "child_pathways",
         "service_providers",
+        "deliveries",
+        "notifications",
+        "alerts",
         "referral_events",
         "referrals",
         "referral_consents",
@@ -31,6 +35,10 @@ pub(crate) async fn wipe(pool: &Pool) -> Result<()> {
         "training_attendance",
         "training_participants",
         "training_sessions",
+        "support_steps",
+        "support_visits",
+        "support_services",
+        "support_plans",
         "risk_assessments",
         "screenings",
         "account_requests",
@@ -160,6 +168,23 @@ pub(crate) async fn bulk_insert(pool: &Pool, actor: &Actor, batch: &Batch) -> Re
         }
         insert_case_persons(&mut tx, &involvements).await?;
         insert_comments(&mut tx, &comments).await?;
+        // Every child of the batch is on the child pathway from now.
+        let opener = Actor::system(crate::pathways::PATHWAY_ACTOR);
+        let now = chrono::Utc::now();
+        for c in &batch.cases {
+            for (person, _) in &c.persons {
+                if !children.get(person).copied().unwrap_or(false) {
+                    continue;
+                }
+                let reason = tabara_core::pathway::OpenReason::Registered;
+                if let Some(id) =
+                    pathways::insert_pathway(&mut tx, c.case.id, *person, reason, now).await?
+                {
+                    let action = AuditAction::ChildPathwayOpen;
+                    audit_entries.push(pending(&opener, action, id.to_string()));
+                }
+            }
+        }
         for case_id in refresh {
             refresh_case_flags(&mut tx, case_id).await?;
         }

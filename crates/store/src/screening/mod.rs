@@ -150,6 +150,7 @@ impl Store {
 pub(crate) mod sqlite {
     use crate::backend::sqlite::*;
     use crate::cases::sqlite::queries as cases;
+    use crate::pathways::sqlite::queries as pathways;
     pub(crate) mod queries;
 }
 
@@ -157,5 +158,6 @@ pub(crate) mod sqlite {
 pub(crate) mod postgres {
     use crate::backend::postgres::*;
     use crate::cases::postgres::queries as cases;
+    use crate::pathways::postgres::queries as pathways;
     pub(crate) mod queries;
 }

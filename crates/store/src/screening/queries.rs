@@ -238,7 +238,13 @@ pub(crate) async fn complete_screening(
     .bind(to_json(&evaluation)?)
     .bind(&catalogue.version);
     let action = AuditAction::ScreeningComplete;
-    write_screening(&mut tx, update, &current, Utc::now(), actor, action).await?;
+    let now = Utc::now();
+    write_screening(&mut tx, update, &current, now, actor, action).await?;
+    if current.age.child_basis().is_some() {
+        // The screening presumes a child: the child pathway opens now, if it has not yet.
+        let reason = tabara_core::pathway::OpenReason::Screening;
+        pathways::open_pathway(&mut tx, current.case_id, current.person_id, reason, now).await?;
+    }
     let s = fetch_screening(&mut tx, id, "").await?;
     tx.commit().await?;
     Ok(s)

@@ -12,6 +12,7 @@ use tabara_core::screening::{AgeFacts, Answer, Catalogue};
 use tabara_core::training::CompletionRule;
 use tabara_store::{FirstCredential, NewParticipant, NewTrainingSession, SessionModule};
 
+use crate::alerts;
 use crate::common::*;
 use crate::referrals::{record_consent, referable, referral_through};
 use crate::services::{provider_form, stored_provider};
@@ -59,6 +60,19 @@ impl Scene {
     }
 
     /// A case with one victim.
+    /// A case with a victim of 15: on the child pathway.
+    async fn child_case(&self, s: &Store) -> (CaseId, PersonId) {
+        let (case, p) = self.case_with_victim(s).await;
+        let mut child = s.person(p.id).await.unwrap();
+        child.facts.age_at_registration = Some(15);
+        s.update_person(&system(), &child).await.unwrap();
+        let cp = &s.case_persons(case.id).await.unwrap()[0];
+        s.update_case_person(&system(), case.id, p.id, cp.version, &cp.involvement)
+            .await
+            .unwrap();
+        (case.id, p.id)
+    }
+
     async fn case_with_victim(&self, s: &Store) -> (Case, Person) {
         let p = add_person(s, &self.w, "Aline", "Niyonkuru").await;
         let case = open_case(s, &self.w, "2026-01-10").await;
@@ -502,12 +516,135 @@ impl Scene {
                 s.update_service_provider(a, &p).await.unwrap();
                 p.id.to_string()
             }
+            A::ChildPathwayOpen => {
+                let (case, child) = self.child_case(s).await;
+                let p = s.child_pathway(case, child).await.unwrap().unwrap();
+                p.id.to_string()
+            }
+            A::ChildPathwayGuardian | A::ChildPathwayBestInterests | A::ChildPathwaySignOff => {
+                use tabara_core::pathway::{BestInterests, DurableSolution, Guardian};
+                use tabara_store::PathwayStep;
+                let (case, child) = self.child_case(s).await;
+                let mut p = s.child_pathway(case, child).await.unwrap().unwrap();
+                let guardian = PathwayStep::Guardian(Guardian::Absent {
+                    reason: "Parents inconnus".into(),
+                });
+                let assessment = PathwayStep::BestInterests(BestInterests {
+                    solution: DurableSolution::Undetermined,
+                    views_heard: false,
+                    summary: "Évaluation en cours".into(),
+                });
+                let steps = match action {
+                    A::ChildPathwayGuardian => vec![guardian],
+                    A::ChildPathwayBestInterests => vec![assessment],
+                    _ => vec![guardian, assessment, PathwayStep::SignOff],
+                };
+                for step in &steps {
+                    p = s
+                        .pathway_step(a, Role::ChildProtection, case, child, p.version, step)
+                        .await
+                        .unwrap();
+                }
+                p.id.to_string()
+            }
             A::ServiceProviderCapacity => {
                 let p = stored_provider(s, &self.w, &["shelter"], &["bi-gitega"]).await;
                 s.update_provider_capacity(a, p.id, 1, Some(4))
                     .await
                     .unwrap();
                 p.id.to_string()
+            }
+            A::SupportPlanCreate => support_plan(self, s).await.id.to_string(),
+            A::SupportPlanUpdate => {
+                let plan = support_plan(self, s).await;
+                let form = tabara_store::support::PlanForm {
+                    objectives: "Hébergement, puis retour en famille.".into(),
+                    ..tabara_store::support::PlanForm::of(&plan.facts)
+                };
+                s.update_support_plan(a, plan.id, plan.version, &form, None)
+                    .await
+                    .unwrap();
+                plan.id.to_string()
+            }
+            A::SupportServiceRecord => {
+                let plan = support_plan(self, s).await;
+                let id = uuid::Uuid::now_v7();
+                let form = tabara_store::support::ServiceForm {
+                    service: "medical".into(),
+                    delivered_on: Utc::now().date_naive().to_string(),
+                    organisation: self.w.org.id.to_string(),
+                    ..Default::default()
+                };
+                s.record_support_service(a, id, plan.id, &form)
+                    .await
+                    .unwrap();
+                id.to_string()
+            }
+            A::SupportVisitRecord => {
+                let plan = support_plan(self, s).await;
+                let id = uuid::Uuid::now_v7();
+                let form = tabara_store::support::VisitForm {
+                    visited_on: Utc::now().date_naive().to_string(),
+                    visited_by: "Assistante sociale".into(),
+                    notes: String::new(),
+                };
+                s.record_support_visit(a, id, plan.id, &form).await.unwrap();
+                id.to_string()
+            }
+            A::SupportStepRecord => {
+                let plan = support_plan(self, s).await;
+                let id = uuid::Uuid::now_v7();
+                let form = tabara_store::support::StepForm {
+                    step: "family_tracing".into(),
+                    on: Utc::now().date_naive().to_string(),
+                    note: String::new(),
+                };
+                s.record_support_step(a, id, plan.id, &form).await.unwrap();
+                id.to_string()
+            }
+            A::SupportPlanClose => {
+                let plan = support_plan(self, s).await;
+                let form = tabara_store::support::ClosureForm {
+                    reason: "objectives_met".into(),
+                    ..Default::default()
+                };
+                s.close_support_plan(a, plan.id, plan.version, &form)
+                    .await
+                    .unwrap();
+                plan.id.to_string()
+            }
+            A::AlertRaise => {
+                let sender = self.user(s, Role::Caseworker).await;
+                let r = alerts::owned_referable(s, &self.w, None).await;
+                alerts::sent_referral(s, &r, sender).await;
+                let later = Utc::now() + Duration::days(2);
+                assert!(s.raise_due_alerts(later, 500).await.unwrap().raised >= 1);
+                String::new()
+            }
+            A::NotificationRead => {
+                let assessor = self.user(s, Role::Caseworker).await;
+                let r = alerts::owned_referable(s, &self.w, None).await;
+                alerts::high_risk(s, &r, assessor).await;
+                s.raise_due_alerts(Utc::now(), 500).await.unwrap();
+                let n = s.notifications(assessor, true, 1).await.unwrap().remove(0);
+                s.mark_notification_read(&Actor::user(assessor), assessor, n.id)
+                    .await
+                    .unwrap();
+                n.id.to_string()
+            }
+            A::NotificationDeliver => {
+                let channel = alerts::TestChannel::new(false);
+                assert!(s.deliver_pending(&channel, 500).await.unwrap().delivered >= 1);
+                String::new()
+            }
+            A::NotificationDeliveryFail => {
+                let assessor = self.user(s, Role::Caseworker).await;
+                let r = alerts::owned_referable(s, &self.w, None).await;
+                alerts::high_risk(s, &r, assessor).await;
+                s.raise_due_alerts(Utc::now(), 500).await.unwrap();
+                let channel = alerts::TestChannel::new(true);
+                assert!(s.deliver_pending(&channel, 500).await.unwrap().failed >= 1);
+                String::new()
             }
         })
         .filter(|id| !id.is_empty())
@@ -571,3 +708,17 @@ store_test!(
         db.finish().await;
     }
 );
+
+/// A support plan opened today for a new victim of a new case.
+async fn support_plan(scene: &Scene, s: &Store) -> tabara_store::SupportPlan {
+    let (case, p) = scene.case_with_victim(s).await;
+    let form = tabara_store::support::PlanForm {
+        types: vec!["Health".into()],
+        objectives: "Soins et hébergement.".into(),
+        reflection_start: Utc::now().date_naive().to_string(),
+        ..Default::default()
+    };
+    s.create_support_plan(&system(), uuid::Uuid::now_v7(), case.id, p.id, &form, None)
+        .await
+        .unwrap()
+}

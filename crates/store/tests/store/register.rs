@@ -17,6 +17,24 @@ store_test!(bulk_insert_of_the_demo, |db| async move {
     assert_eq!(cases.len() as u64, demo.cases_made());
     assert!(persons >= 300 && batches.len() >= 3, "{persons} persons");
 
+    // Every child of a case is put on the child pathway by the load (one entry each).
+    let children: std::collections::HashSet<PersonId> = batches
+        .iter()
+        .flat_map(|b| b.persons.iter())
+        .filter(|(p, _)| p.facts.is_child_or_presumed())
+        .map(|(p, _)| p.id)
+        .collect();
+    let pathways: usize = cases
+        .iter()
+        .map(|(_, c)| {
+            c.persons
+                .iter()
+                .filter(|(id, _)| children.contains(id))
+                .count()
+        })
+        .sum();
+    assert!(pathways > 0, "the demo has children");
+    assert_eq!(s.open_pathways(1).await.unwrap().1, pathways as i64);
     let stats = s.stats().await.unwrap();
     let entries = reference.organisations.len()
         + reference.offices.len()
@@ -24,7 +42,8 @@ store_test!(bulk_insert_of_the_demo, |db| async move {
         + cases.len()
         + involvements
         + comments
-        + consents;
+        + consents
+        + pathways;
     assert_eq!(
         stats,
         RegisterStats {

@@ -39,7 +39,8 @@ use crate::state::AppState;
 pub use csrf::CsrfForm;
 pub use records::{
     AccountAccess, CaseAccess, CasePersonAccess, CertificateAccess, OrganisationAccess,
-    ParticipantAccess, ReferralAccess, RequestAccess, ScreeningAccess, SessionAccess,
+    ParticipantAccess, ReferralAccess, RequestAccess, ScreeningAccess, ServiceProviderAccess,
+    SessionAccess,
 };
 pub use session::{CurrentUser, cookie, mask_token, masked_token_matches, visitor_lang};
 pub(crate) use session::{
@@ -99,6 +100,14 @@ pub enum Kind {
     /// agency's other users included, gets the 404 of a missing record. Which step each party
     /// may take is core's state machine, refused with a translated error.
     Referral,
+    /// A provider of the services directory by id (`{id}`); the action is global.
+    ServiceProvider,
+    /// A provider of the services directory by id (`{id}`) that its own agency reaches too:
+    /// a user of the provider's organisation (who knows how many places are free), or a role
+    /// granted the action (administrators manage the directory). Anyone else gets the 404 of
+    /// a missing provider. A kind rather than a new `Action`: who may report is a relation
+    /// to the record, not a grant of the role.
+    OwnServiceProvider,
 }
 
 /// What the body of a request is.

@@ -139,6 +139,15 @@ pub struct ReferralAccess {
     _sealed: Sealed,
 }
 
+/// A provider of the services directory, for a role granted the declared action or (for
+/// [`Kind::OwnServiceProvider`]) a user of the provider's agency.
+#[derive(Clone)]
+pub struct ServiceProviderAccess {
+    /// The provider.
+    pub provider: tabara_store::ServiceProvider,
+    _sealed: Sealed,
+}
+
 macro_rules! extractor {
     ($($t:ident),* $(,)?) => {$(
         impl<S: Send + Sync> FromRequestParts<S> for $t {
@@ -168,6 +177,7 @@ extractor!(
     OrganisationAccess,
     RequestAccess,
     ReferralAccess,
+    ServiceProviderAccess,
 );
 
 fn parse<T: std::str::FromStr>(params: &HashMap<String, String>, name: &str) -> Result<T, Refusal> {
@@ -385,6 +395,22 @@ pub(super) async fn load(
                 case,
                 party,
                 relation,
+                _sealed: sealed,
+            });
+        }
+        Kind::ServiceProvider | Kind::OwnServiceProvider => {
+            if kind == Kind::ServiceProvider {
+                granted(who, action)?;
+            }
+            let id: tabara_core::ids::ServiceProviderId = parse(params, "id")?;
+            let provider = state.store.service_provider(id).await?;
+            if kind == Kind::OwnServiceProvider
+                && provider.organisation_id != who.user.organisation_id
+            {
+                granted(who, action)?;
+            }
+            extensions.insert(ServiceProviderAccess {
+                provider,
                 _sealed: sealed,
             });
         }

@@ -46,6 +46,8 @@ pub struct CurrentUser {
     pub(crate) csrf: String,
     /// The session was opened with a one-time credential: only a new password can be set.
     pub password_only: bool,
+    /// The user's unread notifications, counted for pages (`GET`) only.
+    pub unread: Option<i64>,
 }
 
 impl CurrentUser {
@@ -73,6 +75,7 @@ impl CurrentUser {
             can_train: !self.password_only && self.may(Action::ManageTraining),
             can_see_cases: !self.password_only
                 && decide(self.user.role, Action::ReadCase, Some(Relation::ANY)).allowed(),
+            unread: self.unread,
         }
     }
 
@@ -211,7 +214,14 @@ pub(crate) async fn authenticate(parts: &Parts, state: &AppState) -> Result<Curr
     if session.password_only && !PASSWORD_ONLY_PATHS.contains(&parts.uri.path()) {
         return Err(AppError::NewPasswordFirst);
     }
+    // The header's count of unread notifications: one indexed count, for pages only.
+    let unread = if parts.method == axum::http::Method::GET && !session.password_only {
+        Some(state.store.unread_count(session.user.id).await?)
+    } else {
+        None
+    };
     Ok(CurrentUser {
+        unread,
         viewer: Viewer::from(&session.user),
         user: session.user,
         lang,

@@ -121,7 +121,9 @@ fn needs(kind: Kind) -> &'static [&'static str] {
         | Kind::OwnCertificate
         | Kind::Organisation
         | Kind::AccountRequest
-        | Kind::Referral => &["{id}"],
+        | Kind::Referral
+        | Kind::ServiceProvider
+        | Kind::OwnServiceProvider => &["{id}"],
     }
 }
 

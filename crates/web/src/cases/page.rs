@@ -22,6 +22,8 @@ pub(super) struct PersonRow {
     role: &'static str,
     /// The user may read this person's identity (`decide_identity`).
     identity: bool,
+    /// A victim of the case (who has a risk assessment).
+    victim: bool,
     gender: &'static str,
     age: String,
     details: String,
@@ -98,6 +100,7 @@ pub(super) fn person_row(cp: &CasePerson, lang: Lang, role: Role, relation: Rela
         id: cp.person.id,
         role: cp.involvement.role().label(lang),
         identity: decide_identity(role, relation, cp.involvement.role()).allowed(),
+        victim: matches!(cp.involvement, Involvement::Victim(_)),
         gender: f.gender.label(lang),
         age: f
             .age_at_registration
@@ -267,6 +270,8 @@ struct PersonPage {
     referrals: Vec<(String, String, String, String)>,
     /// A victim of a case the user may change is referred from this page.
     can_refer: bool,
+    /// The person is on the child pathway.
+    on_pathway: bool,
 }
 
 /// `GET /cases/{number}/persons/{person}`: a person of a case. The identity is shown (and the
@@ -324,6 +329,11 @@ pub(super) async fn person_page(
         can_screen: may_edit && is_victim,
         referrals,
         can_refer: may_edit && is_victim,
+        on_pathway: state
+            .store
+            .child_pathway(case.id, person_id)
+            .await?
+            .is_some(),
         case,
     };
     Ok(render(&page))

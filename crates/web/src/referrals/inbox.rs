@@ -52,6 +52,30 @@ struct InboxPage {
     outgoing: usize,
     overdue: usize,
     rows: Vec<Row>,
+    /// The user works in child protection: the children's box is shown.
+    child_protection: bool,
+    /// How many children's pathways are open.
+    children_open: i64,
+    /// The oldest open pathways: case reference, link, opened.
+    children: Vec<(String, String, String)>,
+}
+
+/// The oldest open children's pathways (child protection reaches every child's case).
+async fn children_rows(
+    state: &AppState,
+    user: &CurrentUser,
+) -> Result<(Vec<(String, String, String)>, i64), AppError> {
+    let (list, open) = state.store.open_pathways(INBOX_ROWS).await?;
+    let mut rows = Vec::with_capacity(list.len());
+    for p in list {
+        let case = state.store.case(p.case_id).await?;
+        rows.push((
+            case.reference(),
+            format!("/cases/{}/persons/{}/pathway", case.number, p.person_id),
+            when(user.lang, p.pathway.opened_at),
+        ));
+    }
+    Ok((rows, open))
 }
 
 /// The incoming and outgoing referrals `user` reaches (see the module's description).
@@ -101,7 +125,14 @@ pub(super) async fn inbox(
     let is_overdue = |r: &Referral| r.inbox_key(now).overdue;
     let overdue = incoming.iter().filter(|r| is_overdue(r)).count()
         + outgoing.iter().filter(|r| is_overdue(r)).count();
+    let child_protection = user.user.role == Role::ChildProtection;
+    let children = if child_protection {
+        children_rows(&state, &user).await?
+    } else {
+        (Vec::new(), 0)
+    };
     let (which, chosen): (&'static str, Vec<(&Referral, bool)>) = match q.which.as_str() {
+        "children" if child_protection => ("children", Vec::new()),
         "outgoing" => ("outgoing", outgoing.iter().map(|r| (r, true)).collect()),
         "overdue" => (
             "overdue",
@@ -141,6 +172,9 @@ pub(super) async fn inbox(
         outgoing: outgoing.len(),
         overdue,
         rows,
+        child_protection,
+        children_open: children.1,
+        children: children.0,
     };
     Ok(render(&page))
 }

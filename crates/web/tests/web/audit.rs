@@ -38,6 +38,34 @@ const ACTIONS: &[(&str, &[&str])] = &[
         "/cases/{number}/persons/{person}/screenings",
         &["screening.create"],
     ),
+    (
+        "/cases/{number}/persons/{person}/risk/new",
+        &["risk_assessment.record"],
+    ),
+    (
+        "/cases/{number}/persons/{person}/support/new",
+        &["support_plan.create"],
+    ),
+    (
+        "/cases/{number}/persons/{person}/support/edit",
+        &["support_plan.update"],
+    ),
+    (
+        "/cases/{number}/persons/{person}/support/services",
+        &["support_service.record"],
+    ),
+    (
+        "/cases/{number}/persons/{person}/support/visits",
+        &["support_visit.record"],
+    ),
+    (
+        "/cases/{number}/persons/{person}/support/steps",
+        &["support_step.record"],
+    ),
+    (
+        "/cases/{number}/persons/{person}/support/close",
+        &["support_plan.close"],
+    ),
     ("/screenings/{id}", &["screening.save"]),
     ("/screenings/{id}/complete", &["screening.complete"]),
     ("/screenings/{id}/decision", &["screening.confirm"]),
@@ -55,6 +83,18 @@ const ACTIONS: &[(&str, &[&str])] = &[
     ),
     ("/referrals/{id}/step", &["referral.cancel"]),
     ("/referrals/{id}/assign", &["referral.assign"]),
+    (
+        "/cases/{number}/persons/{person}/pathway/guardian",
+        &["child_pathway.guardian"],
+    ),
+    (
+        "/cases/{number}/persons/{person}/pathway/best-interests",
+        &["child_pathway.best_interests"],
+    ),
+    (
+        "/cases/{number}/persons/{person}/pathway/sign-off",
+        &["child_pathway.sign_off"],
+    ),
     ("/training/materials/items", &["material.create"]),
     ("/training/materials/receive", &["material.receipt"]),
     ("/training/materials/distribute", &["material.distribution"]),
@@ -91,6 +131,11 @@ const ACTIONS: &[(&str, &[&str])] = &[
     ("/admin/organisations/new", &["organisation.create"]),
     ("/admin/organisations/{id}", &["organisation.update"]),
     ("/admin/organisations/{id}/offices", &["office.create"]),
+    ("/services/new", &["service_provider.create"]),
+    ("/services/{id}/edit", &["service_provider.update"]),
+    ("/services/{id}/capacity", &["service_provider.capacity"]),
+    ("/notifications/{id}/read", &["notification.read"]),
+    ("/notifications/read-all", &["notification.read"]),
     // Stateless: evaluates the answers it is given, stores nothing.
     ("/api/v1/screening/evaluate", &[]),
 ];
@@ -181,7 +226,13 @@ store_test!(every_write_appends_its_audit_action, |db| async move {
     let mut world = world_signed_in(
         &db,
         &app,
-        Some(&["officer", "trainer", "admin", "supervisor"]),
+        Some(&[
+            "officer",
+            "trainer",
+            "admin",
+            "supervisor",
+            "childprotection",
+        ]),
     )
     .await;
     let mut log = Log {
@@ -201,6 +252,7 @@ store_test!(every_write_appends_its_audit_action, |db| async move {
     let ((officer, officer_is), (trainer, trainer_is), (admin, admin_is)) =
         (who("officer"), who("trainer"), who("admin"));
     let (supervisor, supervisor_is) = who("supervisor");
+    let (protection, protection_is) = who("childprotection");
 
     // --- the officer: language, intake, the case page's forms, a person, a screening
     let b = &mut world.users[officer].browser;
@@ -265,6 +317,54 @@ store_test!(every_write_appends_its_audit_action, |db| async move {
     let person = [("age", "31"), ("first_name", "Victime corrigée")];
     let route = "/cases/{number}/persons/{person}/edit";
     log.write(b, me, &path, &path, &person, route).await;
+
+    let path = format!("/cases/{case}/persons/{victim}/risk/new");
+    let form = format!("/cases/{case}/persons/{victim}/risk/new");
+    let risk = [("likelihood", "2"), ("impact", "3")];
+    let route = "/cases/{number}/persons/{person}/risk/new";
+    log.write(b, me, &path, &form, &risk, route).await;
+
+    // The support plan of the new case's child, from its opening to its closure.
+    let support = format!("/cases/{child_case}/persons/{child}/support");
+    let today = chrono::Utc::now().date_naive().to_string();
+    let plan = [("types", "Health"), ("objectives", "Soins et hébergement.")];
+    let (new, edit) = (format!("{support}/new"), format!("{support}/edit"));
+    let route = "/cases/{number}/persons/{person}/support/new";
+    log.write(b, me, &new, &new, &plan, route).await;
+    let changed = [("types", "Health"), ("objectives", "Soins, puis retour.")];
+    let route = "/cases/{number}/persons/{person}/support/edit";
+    log.write(b, me, &edit, &edit, &changed, route).await;
+    for (tail, fields) in [
+        (
+            "services",
+            vec![
+                ("service", "medical"),
+                ("delivered_on", today.as_str()),
+                ("provided_by", "Dr Ndayishimiye"),
+            ],
+        ),
+        (
+            "visits",
+            vec![
+                ("visited_on", today.as_str()),
+                ("visited_by", "Assistante sociale"),
+            ],
+        ),
+        (
+            "steps",
+            vec![("step", "family_tracing"), ("on", today.as_str())],
+        ),
+        ("close", vec![("reason", "objectives_met")]),
+    ] {
+        let route = match tail {
+            "services" => "/cases/{number}/persons/{person}/support/services",
+            "visits" => "/cases/{number}/persons/{person}/support/visits",
+            "steps" => "/cases/{number}/persons/{person}/support/steps",
+            _ => "/cases/{number}/persons/{person}/support/close",
+        };
+        let form = format!("{support}/{tail}");
+        log.write(b, me, &support, &form, &fields[..], route).await;
+    }
 
     let path = format!("/cases/{child_case}/persons/{child}");
     let route = "/cases/{number}/persons/{person}/screenings";
@@ -341,6 +441,34 @@ store_test!(every_write_appends_its_audit_action, |db| async move {
     log.write(b, me, &page, &step, AS_IS, "/referrals/{id}/step")
         .await;
 
+    // The child's pathway: the officer records the guardian, child protection the
+    // best-interests assessment and the sign-off.
+    let pathway = format!("/cases/{child_case}/persons/{child}/pathway");
+    let guardian = [("kind", "parent"), ("name", "Mère de l'enfant")];
+    let route = "/cases/{number}/persons/{person}/pathway/guardian";
+    log.write(
+        b,
+        me,
+        &pathway,
+        &format!("{pathway}/guardian"),
+        &guardian,
+        route,
+    )
+    .await;
+    let b = &mut world.users[protection].browser;
+    let assessment = [
+        ("solution", "family_reunification"),
+        ("summary", "Retour dans la famille avec suivi."),
+    ];
+    let route = "/cases/{number}/persons/{person}/pathway/best-interests";
+    let form = format!("{pathway}/best-interests");
+    log.write(b, &protection_is, &pathway, &form, &assessment, route)
+        .await;
+    let route = "/cases/{number}/persons/{person}/pathway/sign-off";
+    let form = format!("{pathway}/sign-off");
+    log.write(b, &protection_is, &pathway, &form, AS_IS, route)
+        .await;
+
     // The judicial police's supervisor gives a referral addressed to it to the investigator.
     let investigator = app.user("investigator").id.to_string();
     let b = &mut world.users[supervisor].browser;
@@ -356,6 +484,17 @@ store_test!(every_write_appends_its_audit_action, |db| async move {
         route,
     )
     .await;
+
+    // The officer's notifications: one marked read, then the other with "mark all".
+    let first = world.notifications[0];
+    let b = &mut world.users[officer].browser;
+    let read = format!("/notifications/{first}/read");
+    let route = "/notifications/{id}/read";
+    log.write(b, me, "/notifications", &read, AS_IS, route)
+        .await;
+    let route = "/notifications/read-all";
+    log.write(b, me, "/notifications", route, AS_IS, route)
+        .await;
 
     // --- the trainer: materials, a session from its creation to a revoked certificate
     let gatumba = app.office("Poste frontalier de Gatumba").to_string();
@@ -535,6 +674,33 @@ store_test!(every_write_appends_its_audit_action, |db| async move {
     ];
     let route = "/admin/organisations/{id}/offices";
     log.write(b, me, &path, &format!("{path}/offices"), &office, route)
+        .await;
+
+    // --- the services directory: a provider added, changed, its places free reported
+    let shelter = org_id("Maison");
+    let provider = [
+        ("organisation", shelter.as_str()),
+        ("name", "Maison d'accueil de Rumonge (fictive)"),
+        ("services", "shelter"),
+        ("areas", "bi-burunga"),
+    ];
+    let route = "/services/new";
+    log.write(b, me, route, route, &provider, route).await;
+    let path = format!("/services/{}", world.provider);
+    let route = "/services/{id}/edit";
+    let hours = [("hours", "24 h/24")];
+    log.write(
+        b,
+        me,
+        &format!("{path}/edit"),
+        &format!("{path}/edit"),
+        &hours,
+        route,
+    )
+    .await;
+    let route = "/services/{id}/capacity";
+    let free = [("free", "5")];
+    log.write(b, me, &path, &format!("{path}/capacity"), &free, route)
         .await;
 
     // --- the API's stateless evaluation, with the officer's token

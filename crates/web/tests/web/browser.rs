@@ -379,6 +379,64 @@ async fn pages_fit_a_phone() {
         )
         .await
         .unwrap();
+    // A high security risk, for the risk page's matrix and plan.
+    let high = tabara_core::risk::AssessmentForm {
+        kind: "security".into(),
+        likelihood: "4".into(),
+        impact: "4".into(),
+        factors: vec!["sec_threats_received".into(), "sec_debt".into()],
+        safety_plan: "Hébergement au centre d'accueil, numéro d'urgence donné.".into(),
+    };
+    let id = uuid::Uuid::now_v7();
+    let actor = Actor::system("test");
+    db.store
+        .record_risk_assessment(&actor, id, case.id, person, &high, None)
+        .await
+        .unwrap();
+    let plan = tabara_store::support::PlanForm {
+        types: vec!["Health".into(), "SexualExploitationRehabilitation".into()],
+        objectives: "Soins, hébergement sûr, retour en famille.".into(),
+        reflection_start: chrono::Utc::now().date_naive().to_string(),
+        ..Default::default()
+    };
+    db.store
+        .create_support_plan(&actor, uuid::Uuid::now_v7(), case.id, person, &plan, None)
+        .await
+        .unwrap();
+
+    tabara_demo::write_services(&db.store, &Actor::system("demo"), &app.reference)
+        .await
+        .unwrap();
+    let provider = db
+        .store
+        .providers_offering(tabara_core::referral::ServiceType::Shelter, 1)
+        .await
+        .unwrap()[0]
+        .id;
+    // A high risk the officer assessed: their header counts its notification.
+    let officer = app.user("officer").id;
+    let risk = tabara_core::risk::AssessmentForm {
+        kind: "security".into(),
+        likelihood: "4".into(),
+        impact: "4".into(),
+        safety_plan: "Hébergement protégé".into(),
+        ..Default::default()
+    };
+    db.store
+        .record_risk_assessment(
+            &Actor::user(officer),
+            uuid::Uuid::now_v7(),
+            case.id,
+            person,
+            &risk,
+            None,
+        )
+        .await
+        .unwrap();
+    db.store
+        .raise_due_alerts(chrono::Utc::now(), 500)
+        .await
+        .unwrap();
 
     sign_in(&c, base, "officer").await;
     c.set_window_size(360, 800).await.unwrap();
@@ -401,6 +459,29 @@ async fn pages_fit_a_phone() {
         ),
         ("facts", format!("/screenings/{screening}?step=facts"), true),
         ("review", format!("/screenings/{screening}/review"), false),
+        ("services", "/services?area=Gitega".to_string(), false),
+        ("provider", format!("/services/{provider}"), false),
+        (
+            "risk",
+            format!("/cases/{}/persons/{person}/risk", case.number),
+            false,
+        ),
+        (
+            "risk-new",
+            format!("/cases/{}/persons/{person}/risk/new", case.number),
+            true,
+        ),
+        (
+            "support",
+            format!("/cases/{}/persons/{person}/support", case.number),
+            false,
+        ),
+        (
+            "support-edit",
+            format!("/cases/{}/persons/{person}/support/edit", case.number),
+            true,
+        ),
+        ("notifications", "/notifications".to_string(), false),
     ] {
         c.goto(&format!("{base}{path}")).await.unwrap();
         wait_for_path(&c, |_| true).await;

@@ -42,6 +42,10 @@ pub(crate) fn want(
         return Want::SignedOut;
     }
     match route.access {
+        // A notification is its recipient's alone.
+        Access::SignedIn if route.path == "/notifications/{id}/read" => {
+            gate(user.id == world.notification_recipient)
+        }
         Access::Public | Access::SignedIn => Want::Allowed,
         Access::Global(action) => gate(may_global(user.role, action)),
         Access::Record(Kind::Case | Kind::Screening, action) => {
@@ -96,6 +100,10 @@ pub(crate) fn want(
         // A certificate's holder reaches it too.
         Access::Record(Kind::OwnCertificate, action) => {
             gate(user.id == world.certificate_holder || may_global(user.role, action))
+        }
+        // A provider's own agency reports its places free.
+        Access::Record(Kind::OwnServiceProvider, action) => {
+            gate(user.organisation == world.provider_agency || may_global(user.role, action))
         }
         // The other kinds are under a global action: anyone else gets the 404 of a missing one.
         Access::Record(_, action) => gate(may_global(user.role, action)),

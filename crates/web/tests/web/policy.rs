@@ -250,6 +250,10 @@ pub(crate) fn route_needs(method: &str, path: &str) -> Option<tabara_web::Access
         | ("GET" | "POST", "/account/password")
         | ("GET", "/api/v1/screening/catalogue")
         | ("POST", "/api/v1/screening/evaluate") => SignedIn,
+        // One's own notifications: the inbox and marking read (the store finds only the
+        // asker's own, so another's notification is the 404 of a missing one; see the matrix).
+        ("GET", "/notifications") | ("POST", "/notifications/read-all") => SignedIn,
+        ("POST", "/notifications/{id}/read") => SignedIn,
         (_, "/cases/new") => Global(CreateCase),
         // Referrals: the inbox is every signed-in user's (cut to what each reaches); a
         // referral is made from a person of a case the user changes, and reached as the
@@ -261,12 +265,25 @@ pub(crate) fn route_needs(method: &str, path: &str) -> Option<tabara_web::Access
             Record(Kind::CasePerson, EditCase)
         }
         ("GET", "/referrals/{id}" | "/api/v1/referrals/{id}") => Record(Kind::Referral, ReadCase),
+        // A child's pathway: read with the case, recorded by those who change it (which
+        // step each role may take is the pathway's rule, not the gate's).
+        (_, p) if p.starts_with("/cases/{number}/persons/{person}/pathway") => {
+            Record(Kind::CasePerson, read_or_edit)
+        }
         ("POST", p) if p.starts_with("/referrals/{id}/") => Record(Kind::Referral, EditCase),
         // A person of a case: read with the case, edited with it; starting a screening edits
         // the case.
         ("GET", "/cases/{number}/persons/{person}") => Record(Kind::CasePerson, ReadCase),
         (_, "/cases/{number}/persons/{person}/edit") => Record(Kind::CasePerson, EditCase),
         ("POST", "/cases/{number}/persons/{person}/screenings") => Record(Kind::Case, EditCase),
+        // A victim's risk assessment: read with the case, recorded by those who edit it.
+        ("GET", "/cases/{number}/persons/{person}/risk") => Record(Kind::CasePerson, ReadCase),
+        (_, "/cases/{number}/persons/{person}/risk/new") => Record(Kind::CasePerson, EditCase),
+        // A victim's support plan: read with the case, written by those who edit it.
+        ("GET", "/cases/{number}/persons/{person}/support") => Record(Kind::CasePerson, ReadCase),
+        (_, p) if p.starts_with("/cases/{number}/persons/{person}/support/") => {
+            Record(Kind::CasePerson, EditCase)
+        }
         ("GET", "/cases/{number}" | "/api/v1/cases/{reference}") => Record(Kind::Case, ReadCase),
         (_, "/cases/{number}/edit") => Record(Kind::Case, EditCase),
         ("POST", "/cases/{number}/comments") => Record(Kind::Case, CommentCase),
@@ -301,6 +318,15 @@ pub(crate) fn route_needs(method: &str, path: &str) -> Option<tabara_web::Access
             Record(Kind::Organisation, ManageOrganisations)
         }
         (_, p) if p.starts_with("/admin/organisations") => Global(ManageOrganisations),
+        // The services directory: every signed-in user reads it, administrators manage it,
+        // a provider's own agency reports its places free.
+        ("GET", "/services") => Global(ReadDirectory),
+        (_, "/services/new") => Global(ManageOrganisations),
+        ("GET", "/services/{id}") => Record(Kind::ServiceProvider, ReadDirectory),
+        (_, "/services/{id}/edit") => Record(Kind::ServiceProvider, ManageOrganisations),
+        ("POST", "/services/{id}/capacity") => {
+            Record(Kind::OwnServiceProvider, ManageOrganisations)
+        }
         _ => return None,
     };
     Some(access)

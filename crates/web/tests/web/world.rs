@@ -3,7 +3,7 @@
 //! of the same agency, a partner's case at the officer's post, shared to read, shared for
 //! editing, assigned to a user of another agency, of a child, assigned to a supervisor of
 //! another agency), each with a victim, a suspect and a witness (and a relative, in the dossier
-//! sent to the prosecution) and a draft screening; a training session with the demo officer
+//! sent to the prosecution), a draft screening, a risk assessment and a support plan of the victim; a training session with the demo officer
 //! certified and another participant; accounts to act upon and a request waiting for a second
 //! administrator; and requesters of every role.
 
@@ -91,6 +91,13 @@ pub(crate) struct World<'a> {
     pub(crate) requester: UserId,
     pub(crate) request: uuid::Uuid,
     pub(crate) organisation: OrganisationId,
+    /// A provider of the services directory, of the shelter's agency.
+    pub(crate) provider: String,
+    pub(crate) provider_agency: OrganisationId,
+    /// The demo officer's notifications (two high risks they assessed), newest first; the
+    /// inbox routes name the first.
+    pub(crate) notifications: Vec<uuid::Uuid>,
+    pub(crate) notification_recipient: UserId,
 }
 
 pub(crate) fn facts(age: i64) -> PersonFacts {
@@ -182,6 +189,41 @@ pub(crate) async fn make_case(
     let screening = ScreeningId::new();
     db.store
         .create_screening(&actor, screening, case.id, persons[0].0, &version)
+        .await
+        .unwrap();
+    // An open support plan of the victim, for the support pages to show.
+    db.store
+        .create_support_plan(
+            &actor,
+            uuid::Uuid::now_v7(),
+            case.id,
+            persons[0].0,
+            &tabara_store::support::PlanForm {
+                types: vec!["Health".into()],
+                objectives: "Matrice: soins.".into(),
+                reflection_start: "2026-03-02".into(),
+                ..Default::default()
+            },
+            None,
+        )
+        .await
+        .unwrap();
+    // A security assessment of the victim, for the risk pages to show.
+    db.store
+        .record_risk_assessment(
+            &actor,
+            uuid::Uuid::now_v7(),
+            case.id,
+            persons[0].0,
+            &tabara_core::risk::AssessmentForm {
+                kind: "security".into(),
+                likelihood: "3".into(),
+                impact: "4".into(),
+                factors: vec!["sec_address_known".into()],
+                safety_plan: "Matrice: hébergement sûr.".into(),
+            },
+            None,
+        )
         .await
         .unwrap();
     CaseFx {
@@ -472,6 +514,42 @@ pub(crate) async fn world_signed_in<'a>(
         .unwrap();
     let participant = participants[1].clone();
 
+    // Alerts: the demo officer assesses both risks of the first case's victim as high; the
+    // alerts raised tell them (and the case's owner, if any).
+    for kind in ["security", "re_trafficking"] {
+        let form = tabara_core::risk::AssessmentForm {
+            kind: kind.into(),
+            likelihood: "4".into(),
+            impact: "4".into(),
+            safety_plan: "Hébergement protégé".into(),
+            ..Default::default()
+        };
+        db.store
+            .record_risk_assessment(
+                &Actor::user(officer),
+                uuid::Uuid::now_v7(),
+                cases[0].id,
+                cases[0].persons[0].0,
+                &form,
+                None,
+            )
+            .await
+            .unwrap();
+    }
+    db.store
+        .raise_due_alerts(chrono::Utc::now(), 500)
+        .await
+        .unwrap();
+    let notifications: Vec<uuid::Uuid> = db
+        .store
+        .notifications(officer, true, 500)
+        .await
+        .unwrap()
+        .iter()
+        .map(|n| n.id)
+        .collect();
+    assert_eq!(notifications.len(), 2, "the officer's two alerts");
+
     let mut users = Vec::new();
     let mut accounts: Vec<(String, Role, OrganisationId, Option<OfficeId>, UserId)> = app
         .reference
@@ -487,6 +565,21 @@ pub(crate) async fn world_signed_in<'a>(
             )
         })
         .collect();
+    // A provider of the shelter's agency in the services directory.
+    let provider = tabara_core::services::ProviderForm {
+        organisation: shelter.to_string(),
+        name: "Maison d'accueil de la matrice".into(),
+        services: vec!["shelter".into()],
+        areas: vec!["bi-gitega".into()],
+        ..Default::default()
+    }
+    .validate()
+    .unwrap();
+    db.store
+        .create_service_provider(&Actor::system("test"), &provider)
+        .await
+        .unwrap();
+
     for name in ["officer.kanyaru", "caseworker.shelter", "admin.second"] {
         let u = db.store.user_by_username(name).await.unwrap().unwrap();
         accounts.push((name.into(), u.role, u.organisation_id, u.office_id, u.id));
@@ -530,6 +623,10 @@ pub(crate) async fn world_signed_in<'a>(
         requester,
         request,
         organisation: shelter,
+        provider: provider.id.to_string(),
+        provider_agency: shelter,
+        notifications,
+        notification_recipient: officer,
     }
 }
 
@@ -705,6 +802,12 @@ pub(crate) fn fill(world: &World, route: &RouteInfo, target: Target) -> String {
             ("id", Some(Kind::Certificate | Kind::OwnCertificate)) => world.certificate.clone(),
             ("id", Some(Kind::Organisation)) => world.organisation.to_string(),
             ("id", Some(Kind::AccountRequest)) => world.request.to_string(),
+            ("id", Some(Kind::ServiceProvider | Kind::OwnServiceProvider)) => {
+                world.provider.clone()
+            }
+            ("id", None) if route.path.starts_with("/notifications/") => {
+                world.notifications[0].to_string()
+            }
             ("username", _) => world.target_user.clone(),
             ("code", _) => world.certificate_code.clone(),
             ("name", _) => "by-sex".to_string(),
