@@ -136,7 +136,7 @@ impl ReferralSection {
                 .collect(),
             median,
             overdue: count(lang, f.overdue),
-            children: count(lang, f.children_open),
+            children: count(lang, f.children_on_pathway),
         }
     }
 }

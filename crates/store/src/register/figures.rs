@@ -77,14 +77,11 @@ pub(crate) async fn referral_figures(pool: &Pool, now: DateTime<Utc>) -> Result<
             .fetch_one(pool)
             .await?;
 
-    // Open cases that involve a child (the index on (involves_minor, number, status, …)).
-    let children_open: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM cases WHERE involves_minor = $1 AND status IN ('Active', \
-            'FollowUp')",
-    )
-    .bind(true)
-    .fetch_one(pool)
-    .await?;
+    // Children on the pathway: pathways not signed off (the index on (signed_off_at, …)).
+    let children_on_pathway: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM child_pathways WHERE signed_off_at IS NULL")
+            .fetch_one(pool)
+            .await?;
 
     Ok(ReferralFigures {
         by_state,
@@ -92,6 +89,6 @@ pub(crate) async fn referral_figures(pool: &Pool, now: DateTime<Utc>) -> Result<
         median_to_accept,
         accepted,
         overdue,
-        children_open,
+        children_on_pathway,
     })
 }

@@ -42,9 +42,9 @@ pub struct ReferralFigures {
     pub accepted: i64,
     /// Referrals sent and not answered past their deadline (`state = 'sent' AND due_at < now`).
     pub overdue: i64,
-    /// Children on the pathway: open cases (active or in follow-up) that involve a minor
-    /// (`cases.involves_minor`), counted until the per-child pathway records exist.
-    pub children_open: i64,
+    /// Children on the pathway: child pathways not signed off (`child_pathways` with
+    /// `signed_off_at` NULL; one per child of a case, whatever the case's status).
+    pub children_on_pathway: i64,
 }
 
 /// New records written together by [`crate::Store::bulk_insert`].
@@ -98,8 +98,8 @@ impl Store {
     }
 
     /// The referral figures of the dashboard at `now` (which decides what is overdue): counts
-    /// by state and by service, the median time to acceptance, the overdue count and the open
-    /// cases of children. A handful of aggregate queries, each read from an index or from one
+    /// by state and by service, the median time to acceptance, the overdue count and the children
+    /// on the pathway. A handful of aggregate queries, each read from an index or from one
     /// pass over the referrals; nothing identifying.
     pub async fn referral_figures(&self, now: DateTime<Utc>) -> Result<ReferralFigures> {
         match &self.backend {

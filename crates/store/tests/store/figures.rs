@@ -64,7 +64,7 @@ store_test!(
                 median_to_accept: None,
                 accepted: 0,
                 overdue: 0,
-                children_open: 0,
+                children_on_pathway: 0,
             }
         );
 
@@ -104,7 +104,8 @@ store_test!(
         past(s, &r, None, &[LegalAid], t0, &[send, (Decline, 3)]).await;
         past(s, &r, None, &[Interpretation], t0, &[send, (Cancel, 1)]).await;
 
-        // Children: one open case, one closed (not counted); the adult's case is not a child's.
+        // Children: one in an open case, one in a closed case (a pathway is open until it is
+        // signed off, whatever the case's status); the adult has none.
         let child = |first: &'static str| {
             let org = w.org.id;
             async move {
@@ -166,9 +167,10 @@ store_test!(
                 median_to_accept: Some(TimeDelta::hours(8)),
                 accepted: 4,
                 overdue: 1,
-                children_open: 1,
+                children_on_pathway: 2,
             }
         );
+        assert_eq!(s.open_pathways(1).await.unwrap().1, 2);
         // Overdue is counted at the moment asked: in 4 h the one sent an hour ago is late too.
         let later = s
             .referral_figures(Utc::now() + Duration::hours(4))
