@@ -1,5 +1,9 @@
 //! Load benchmark of the web application: signed-in users at once on the case list, the list
-//! with filters, a search by a person's name, and case pages, against a `tabara serve` process.
+//! with filters, a search by a person's name, and case pages, against a `tabara serve` process;
+//! the users whose agency receives referrals (the demo's `supervisor`, `caseworker` and
+//! `childprotection`) also load their referral inbox (`/referrals?box=incoming`) and a referral
+//! page (`/referrals/{id}`, ids taken from their inbox's links, or from their outgoing box when
+//! nothing is addressed to them).
 //!
 //! `cargo bench -p tabara --bench web_load -- --database big.db [--users 50] [--seconds 30]
 //! [--think-ms 0]`
@@ -9,7 +13,8 @@
 //! request as soon as the last one is answered (saturation: the figures measure throughput and
 //! queueing); with it, each user pauses a random 0.5× to 1.5× that long after each answer, as a
 //! person reading the page would. The baseline named in the report is `/healthz`, the
-//! cheapest request the same server answers, measured in the same run.
+//! cheapest request the same server answers, measured in the same run; each kind's p99 is
+//! also given as a ratio of the case list's p99 in the same run.
 
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -102,6 +107,8 @@ struct Samples {
     filtered: Vec<Duration>,
     search: Vec<Duration>,
     case: Vec<Duration>,
+    inbox: Vec<Duration>,
+    referral: Vec<Duration>,
     health: Vec<Duration>,
     errors: u64,
 }
@@ -124,6 +131,39 @@ async fn timed_get(http: &reqwest::Client, url: &str, cookie: &str) -> Option<Du
         }
         _ => None,
     }
+}
+
+/// The referral ids linked from a page (`href="/referrals/<uuid>"`).
+fn referral_links(body: &str) -> Vec<String> {
+    let mut ids: Vec<String> = body
+        .split("href=\"/referrals/")
+        .skip(1)
+        .filter_map(|r| r.split('"').next())
+        .filter(|id| id.len() == 36 && id.chars().all(|c| c.is_ascii_hexdigit() || c == '-'))
+        .map(str::to_string)
+        .collect();
+    ids.dedup();
+    ids
+}
+
+/// The referrals `cookie`'s user may open: those of their inbox, or of their outgoing box.
+async fn referral_ids(http: &reqwest::Client, base: &str, cookie: &str) -> Vec<String> {
+    for which in ["incoming", "outgoing"] {
+        let body = match http
+            .get(format!("{base}/referrals?box={which}"))
+            .header("cookie", cookie)
+            .send()
+            .await
+        {
+            Ok(r) if r.status().is_success() => r.text().await.unwrap_or_default(),
+            _ => continue,
+        };
+        let ids = referral_links(&body);
+        if !ids.is_empty() {
+            return ids;
+        }
+    }
+    Vec::new()
 }
 
 fn pct(v: &mut [Duration], p: f64) -> f64 {
@@ -209,15 +249,24 @@ async fn main() {
         "caseworker",
         "childprotection",
     ];
+    // Those whose agency receives the demo's referrals also work on them.
+    let referral_users = ["supervisor", "caseworker", "childprotection"];
     let mut sessions = Vec::new();
     for i in 0..users {
-        sessions.push(sign_in(&http, &base, names[i % names.len()]).await);
+        let name = names[i % names.len()];
+        let cookie = sign_in(&http, &base, name).await;
+        let referrals = if referral_users.contains(&name) {
+            referral_ids(&http, &base, &cookie).await
+        } else {
+            Vec::new()
+        };
+        sessions.push((cookie, referral_users.contains(&name), referrals));
     }
     eprintln!("{users} users signed in; loading for {seconds} s");
     let deadline = Instant::now() + Duration::from_secs(seconds);
     let started = Instant::now();
     let mut tasks = Vec::new();
-    for (i, cookie) in sessions.into_iter().enumerate() {
+    for (i, (cookie, works_on_referrals, referrals)) in sessions.into_iter().enumerate() {
         let http = http.clone();
         let base = base.clone();
         tasks.push(tokio::spawn(async move {
@@ -288,6 +337,24 @@ async fn main() {
                         timed_get(&http, &url, &cookie).await,
                     );
                 }
+                if works_on_referrals {
+                    pause().await;
+                    let url = format!("{base}/referrals?box=incoming");
+                    record(
+                        &mut s.inbox,
+                        &mut s.errors,
+                        timed_get(&http, &url, &cookie).await,
+                    );
+                    if let Some(id) = referrals.get(k % referrals.len().max(1)) {
+                        pause().await;
+                        let url = format!("{base}/referrals/{id}");
+                        record(
+                            &mut s.referral,
+                            &mut s.errors,
+                            timed_get(&http, &url, &cookie).await,
+                        );
+                    }
+                }
                 pause().await;
                 let t = Instant::now();
                 if http.get(format!("{base}/healthz")).send().await.is_ok() {
@@ -304,14 +371,22 @@ async fn main() {
         all.filtered.extend(s.filtered);
         all.search.extend(s.search);
         all.case.extend(s.case);
+        all.inbox.extend(s.inbox);
+        all.referral.extend(s.referral);
         all.health.extend(s.health);
         all.errors += s.errors;
     }
     let elapsed = started.elapsed().as_secs_f64();
-    let requests =
-        all.list.len() + all.filtered.len() + all.search.len() + all.case.len() + all.health.len();
+    let requests = all.list.len()
+        + all.filtered.len()
+        + all.search.len()
+        + all.case.len()
+        + all.inbox.len()
+        + all.referral.len()
+        + all.health.len();
     let rss_mb = peak_rss_kb(server.0.id()) as f64 / 1024.0;
     let health_p50 = pct(&mut all.health, 0.5);
+    let list_p99 = pct(&mut all.list, 0.99);
     println!();
     println!(
         "web_load: {users} signed-in users for {elapsed:.0} s against {database}, think time {}",
@@ -322,24 +397,28 @@ async fn main() {
         }
     );
     println!(
-        "{:<22} {:>8} {:>10} {:>10} {:>12}",
-        "request", "count", "p50 ms", "p99 ms", "p50 ÷ health"
+        "{:<22} {:>8} {:>10} {:>10} {:>12} {:>12}",
+        "request", "count", "p50 ms", "p99 ms", "p50 ÷ health", "p99 ÷ list"
     );
     for (name, v) in [
         ("case list", &mut all.list),
         ("filtered case list", &mut all.filtered),
         ("search by name", &mut all.search),
         ("case page", &mut all.case),
+        ("referral inbox", &mut all.inbox),
+        ("referral page", &mut all.referral),
         ("/healthz (baseline)", &mut all.health),
     ] {
         let p50 = pct(v, 0.5);
+        let p99 = pct(v, 0.99);
         println!(
-            "{:<22} {:>8} {:>10.2} {:>10.2} {:>12.1}",
+            "{:<22} {:>8} {:>10.2} {:>10.2} {:>12.1} {:>12.2}",
             name,
             v.len(),
             p50,
-            pct(v, 0.99),
-            p50 / health_p50.max(1e-9)
+            p99,
+            p50 / health_p50.max(1e-9),
+            p99 / list_p99.max(1e-9)
         );
     }
     println!(

@@ -24,6 +24,7 @@ pub mod risk;
 pub mod role;
 pub mod screening;
 pub mod services;
+pub mod stats;
 pub mod support;
 pub mod training;
 pub mod validation;

@@ -1076,3 +1076,29 @@ alerts-deliver-report = Channel { $channel }: { $delivered } delivered, { $faile
 alerts-scheduler-on = Alerts are raised every { $seconds } seconds.
 notifications-open-referral = Open the referral
 error-reflection-days = TABARA_REFLECTION_DAYS is { $value }: write a number of days from 1 to 365.
+## issue 12: referral figures
+figures-title = Referrals
+figures-note = Across the register. Counts from 1 to 4 are shown as "fewer than 5", so that no one can be picked out.
+figures-fewer-than = fewer than { $count }
+figures-overdue = Sent and not answered past their deadline
+figures-median = Median time from sending to acceptance
+figures-median-none = No referral accepted yet
+figures-median-too-few = Not shown: fewer than 5 referrals accepted
+figures-children = Children on the pathway (not yet signed off)
+figures-by-state = Referrals by status
+figures-by-service = Referrals by service requested
+figures-col-state = Status
+figures-col-service = Service
+figures-col-count = Referrals
+figures-minutes = { $count ->
+    [one] { $count } minute
+   *[other] { $count } minutes
+}
+figures-hours = { $count ->
+    [one] { $count } hour
+   *[other] { $count } hours
+}
+figures-days = { $count ->
+    [one] { $count } day
+   *[other] { $count } days
+}

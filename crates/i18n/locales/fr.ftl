@@ -1075,3 +1075,29 @@ alerts-deliver-report = Canal { $channel } : { $delivered } envoyées, { $failed
 alerts-scheduler-on = Les alertes sont levées toutes les { $seconds } secondes.
 notifications-open-referral = Ouvrir l'orientation
 error-reflection-days = TABARA_REFLECTION_DAYS vaut { $value } : écrivez un nombre de jours de 1 à 365.
+## issue 12: referral figures
+figures-title = Orientations
+figures-note = Sur l'ensemble du registre. Les nombres de 1 à 4 sont indiqués « moins de 5 », pour que personne ne puisse être reconnu.
+figures-fewer-than = moins de { $count }
+figures-overdue = Envoyées et sans réponse après leur échéance
+figures-median = Délai médian entre l'envoi et l'acceptation
+figures-median-none = Aucune orientation acceptée pour l'instant
+figures-median-too-few = Non indiqué : moins de 5 orientations acceptées
+figures-children = Enfants sur le parcours de l'enfant (pas encore validé)
+figures-by-state = Orientations par statut
+figures-by-service = Orientations par service demandé
+figures-col-state = Statut
+figures-col-service = Service
+figures-col-count = Orientations
+figures-minutes = { $count ->
+    [one] { $count } minute
+   *[other] { $count } minutes
+}
+figures-hours = { $count ->
+    [one] { $count } heure
+   *[other] { $count } heures
+}
+figures-days = { $count ->
+    [one] { $count } jour
+   *[other] { $count } jours
+}

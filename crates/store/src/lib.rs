@@ -108,7 +108,7 @@ pub use referrals::{
     InboxSide, NewReferral, Referral, ReferralConsent, ReferralDetails, ReferralEvent,
     ReferralStep, SharedStamps,
 };
-pub use register::{Batch, BatchCase, ExportRow, RegisterStats};
+pub use register::{Batch, BatchCase, ExportRow, ReferralFigures, RegisterStats};
 pub use risk::{MAX_RISK_LIST, RiskAssessment};
 pub use screening::{DecisionInput, DecisionKind, Screening, ScreeningDecision, ScreeningState};
 pub use services::{MAX_PROVIDER_LIST, ProviderQuery, ServiceProvider};

@@ -1,11 +1,14 @@
-//! The home page (the user's cases), the health checks, the stylesheet and the page for
-//! anything else.
+//! The home page (the user's cases, and for the roles that read statistics the referral
+//! figures), the health checks, the stylesheet and the page for anything else.
 
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use chrono::{TimeDelta, Utc};
 use tabara_core::permissions::{Action, Relation, decide};
-use tabara_store::{CaseFilter, CaseSummary, PageRequest};
+use tabara_core::stats::{SMALLEST_SHOWN, Shown, shown};
+use tabara_core::{Lang, Picklist};
+use tabara_store::{CaseFilter, CaseSummary, PageRequest, ReferralFigures};
 
 use crate::access::{Access, CurrentUser, Routes, visitor_lang};
 use crate::error::AppError;
@@ -61,6 +64,81 @@ struct Dashboard {
     assigned: Vec<CaseSummary>,
     recent: Vec<CaseSummary>,
     can_see_cases: bool,
+    referrals: Option<ReferralSection>,
+}
+
+/// A figure as shown: its label and its count (or "fewer than 5").
+pub(crate) struct Figure {
+    pub label: String,
+    pub value: String,
+}
+
+/// The dashboard's referral figures, written in the page's language.
+pub(crate) struct ReferralSection {
+    pub by_state: Vec<Figure>,
+    pub by_service: Vec<Figure>,
+    pub median: String,
+    pub overdue: String,
+    pub children: String,
+}
+
+/// A count under the small-count rule: 1 to 4 are written "fewer than 5".
+fn count(lang: Lang, n: i64) -> String {
+    match shown(n) {
+        Shown::Exact(n) => n.to_string(),
+        Shown::FewerThan(m) => tabara_i18n::catalogue().text(
+            lang,
+            "figures-fewer-than",
+            &[("count", tabara_i18n::Value::from(m))],
+        ),
+    }
+}
+
+/// A duration as people say it: minutes under an hour, hours under two days, days beyond
+/// (rounded to the nearest).
+fn duration(lang: Lang, d: TimeDelta) -> String {
+    let secs = d.num_seconds().max(0);
+    let (key, n) = if secs < 3600 {
+        ("figures-minutes", (secs + 30) / 60)
+    } else if secs < 48 * 3600 {
+        ("figures-hours", (secs + 1800) / 3600)
+    } else {
+        ("figures-days", (secs + 43_200) / 86_400)
+    };
+    tabara_i18n::catalogue().text(lang, key, &[("count", tabara_i18n::Value::from(n))])
+}
+
+impl ReferralSection {
+    /// The figures as shown in `lang`. The median is a figure about the accepted referrals:
+    /// over fewer than five of them it is not shown either.
+    pub(crate) fn new(lang: Lang, f: &ReferralFigures) -> ReferralSection {
+        let figure = |label: &str, n: i64| Figure {
+            label: label.to_string(),
+            value: count(lang, n),
+        };
+        let median = match f.median_to_accept {
+            None => tabara_i18n::catalogue().text(lang, "figures-median-none", &[]),
+            Some(_) if f.accepted < SMALLEST_SHOWN => {
+                tabara_i18n::catalogue().text(lang, "figures-median-too-few", &[])
+            }
+            Some(d) => duration(lang, d),
+        };
+        ReferralSection {
+            by_state: f
+                .by_state
+                .iter()
+                .map(|(s, n)| figure(s.label(lang), *n))
+                .collect(),
+            by_service: f
+                .by_service
+                .iter()
+                .map(|(s, n)| figure(s.label(lang), *n))
+                .collect(),
+            median,
+            overdue: count(lang, f.overdue),
+            children: count(lang, f.children_on_pathway),
+        }
+    }
 }
 
 /// `GET /`: the user's cases and the newest ones within their reach.
@@ -80,10 +158,17 @@ async fn dashboard(State(state): State<AppState>, user: CurrentUser) -> Result<R
     };
     let assigned = state.store.list_cases(&mine, first).await?.items;
     let can_see_cases = decide(user.user.role, Action::ReadCase, Some(Relation::ANY)).allowed();
+    let referrals = if decide(user.user.role, Action::ReadStatistics, None).allowed() {
+        let figures = state.store.referral_figures(Utc::now()).await?;
+        Some(ReferralSection::new(user.lang, &figures))
+    } else {
+        None
+    };
     Ok(render(&Dashboard {
         chrome: user.chrome("/"),
         assigned,
         recent,
         can_see_cases,
+        referrals,
     }))
 }

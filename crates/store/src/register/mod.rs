@@ -1,8 +1,10 @@
 //! The register as a whole: counts, housekeeping, bulk loads and the HTCDS export.
 
+use chrono::{DateTime, TimeDelta, Utc};
 use serde::Serialize;
 use tabara_core::ids::*;
 use tabara_core::records::*;
+use tabara_core::referral::{ReferralState, ServiceType};
 
 use crate::{Actor, NewCase, Result, Store};
 
@@ -21,6 +23,28 @@ pub struct RegisterStats {
     pub cases: i64,
     /// Audit entries.
     pub audit_entries: i64,
+}
+
+/// The referral figures of the dashboard, over the whole register, as counted (the small-count
+/// rule, [`tabara_core::stats::shown`], is the page's to apply).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReferralFigures {
+    /// Referrals in each state, every state listed in its picklist order (zero included).
+    pub by_state: Vec<(ReferralState, i64)>,
+    /// Referrals naming each service, drafts included (a referral for shelter and medical care
+    /// counts once under each), every service listed in its picklist order.
+    pub by_service: Vec<(ServiceType, i64)>,
+    /// The median time from a referral's sending to its acceptance, over every referral ever
+    /// accepted (whatever it became since), in whole seconds; the mean of the middle two when
+    /// their number is even. `None` when none was accepted.
+    pub median_to_accept: Option<TimeDelta>,
+    /// How many accepted referrals the median is taken over.
+    pub accepted: i64,
+    /// Referrals sent and not answered past their deadline (`state = 'sent' AND due_at < now`).
+    pub overdue: i64,
+    /// Children on the pathway: child pathways not signed off (`child_pathways` with
+    /// `signed_off_at` NULL; one per child of a case, whatever the case's status).
+    pub children_on_pathway: i64,
 }
 
 /// New records written together by [`crate::Store::bulk_insert`].
@@ -73,6 +97,17 @@ impl Store {
         dispatch!(self, stats())
     }
 
+    /// The referral figures of the dashboard at `now` (which decides what is overdue): counts
+    /// by state and by service, the median time to acceptance, the overdue count and the children
+    /// on the pathway. A handful of aggregate queries, each read from an index or from one
+    /// pass over the referrals; nothing identifying.
+    pub async fn referral_figures(&self, now: DateTime<Utc>) -> Result<ReferralFigures> {
+        match &self.backend {
+            crate::Backend::Sqlite(pool) => sqlite::figures::referral_figures(pool, now).await,
+            crate::Backend::Postgres(pool) => postgres::figures::referral_figures(pool, now).await,
+        }
+    }
+
     /// Prepare for a large load (many `bulk_insert` calls): drops the name-search index, which
     /// [`Store::end_bulk_load`] rebuilds in one pass. Name search is slow in between.
     pub async fn begin_bulk_load(&self) -> Result<()> {
@@ -110,6 +145,7 @@ pub(crate) mod sqlite {
     use crate::cases::sqlite::queries as cases;
     use crate::pathways::sqlite::queries as pathways;
     use crate::persons::sqlite::queries as persons;
+    pub(crate) mod figures;
     pub(crate) mod queries;
 }
 
@@ -119,5 +155,6 @@ pub(crate) mod postgres {
     use crate::cases::postgres::queries as cases;
     use crate::pathways::postgres::queries as pathways;
     use crate::persons::postgres::queries as persons;
+    pub(crate) mod figures;
     pub(crate) mod queries;
 }

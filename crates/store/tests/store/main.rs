@@ -17,6 +17,7 @@ mod cases;
 mod common;
 mod concurrency;
 mod directory;
+mod figures;
 mod locations;
 mod materials;
 mod notes;

@@ -14,6 +14,7 @@ mod browser;
 mod cases;
 mod csrf;
 mod edit;
+mod figures;
 mod intake;
 mod layers;
 mod materials;
