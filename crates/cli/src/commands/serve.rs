@@ -22,6 +22,12 @@ pub(super) async fn serve_command(cli: &Cli, args: &ServeArgs) -> Result<ExitCod
             )
         });
     init_logs();
+    // A register from before the child pathway (or loaded without it) gets its children's
+    // pathways opened before anyone signs in.
+    let opened = store.open_missing_pathways().await?;
+    if opened > 0 {
+        tracing::info!(opened, "child pathways opened for children already registered");
+    }
     super::alerts::spawn_scheduler(store.clone(), args.alerts_every);
     serve(cli, store, args.listen, args.behind_tls, approval).await
 }
