@@ -26,7 +26,10 @@ pub(super) async fn serve_command(cli: &Cli, args: &ServeArgs) -> Result<ExitCod
     // pathways opened before anyone signs in.
     let opened = store.open_missing_pathways().await?;
     if opened > 0 {
-        tracing::info!(opened, "child pathways opened for children already registered");
+        tracing::info!(
+            opened,
+            "child pathways opened for children already registered"
+        );
     }
     super::alerts::spawn_scheduler(store.clone(), args.alerts_every);
     serve(cli, store, args.listen, args.behind_tls, approval).await

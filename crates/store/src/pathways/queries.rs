@@ -264,21 +264,27 @@ pub(crate) async fn open_missing_pathways(pool: &Pool) -> Result<usize> {
     .fetch_all(&mut *tx)
     .await?;
     let now = Utc::now();
-    let mut opened = 0;
+    let actor = Actor::system(PATHWAY_ACTOR);
+    let mut entries = Vec::new();
     for r in &rows {
         let age: Option<i64> = r.try_get("age_at_registration")?;
         let uncertain: bool = r.try_get("age_uncertain")?;
         if tabara_core::child::presumed_child(age, uncertain, std::iter::empty()).is_none() {
             continue;
         }
-        let (case, person) = (
-            CaseId(r.try_get("case_id")?),
-            PersonId(r.try_get("person_id")?),
-        );
-        if open_pathway(&mut tx, case, person, OpenReason::Registered, now).await? {
-            opened += 1;
+        let case = CaseId(r.try_get("case_id")?);
+        let person = PersonId(r.try_get("person_id")?);
+        let reason = OpenReason::Registered;
+        if let Some(id) = insert_pathway(&mut tx, case, person, reason, now).await? {
+            entries.push(pending(
+                &actor,
+                AuditAction::ChildPathwayOpen,
+                id.to_string(),
+            ));
         }
     }
+    // One append for the lot: the chain is extended once, not once per child.
+    append_audit(&mut tx, &entries).await?;
     tx.commit().await?;
-    Ok(opened)
+    Ok(entries.len())
 }
