@@ -234,7 +234,8 @@ async fn main() {
         .pool_max_idle_per_host(users)
         .build()
         .unwrap();
-    for _ in 0..100 {
+    // Up to two minutes: a register from an older version is brought up to date at start.
+    for _ in 0..1200 {
         if http.get(format!("{base}/readyz")).send().await.is_ok() {
             break;
         }
