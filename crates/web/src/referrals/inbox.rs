@@ -55,8 +55,8 @@ struct InboxPage {
     rows: Vec<Row>,
     /// The user works in child protection: the children's box is shown.
     child_protection: bool,
-    /// How many children's pathways are open.
-    children_open: i64,
+    /// How many children's pathways are open (counted when the box is shown).
+    children_open: Option<i64>,
     /// The oldest open pathways: case reference, link, opened.
     children: Vec<(String, String, String)>,
 }
@@ -154,10 +154,12 @@ pub(super) async fn inbox(
     let overdue = incoming.iter().filter(|r| is_overdue(r)).count()
         + outgoing.iter().filter(|r| is_overdue(r)).count();
     let child_protection = user.user.role == Role::ChildProtection;
-    let children = if child_protection {
-        children_rows(&state, &user).await?
+    // Child protection's box of open pathways, built (and counted) when it is the one shown.
+    let children = if child_protection && q.which == "children" {
+        let (rows, open) = children_rows(&state, &user).await?;
+        (rows, Some(open))
     } else {
-        (Vec::new(), 0)
+        (Vec::new(), None)
     };
     let (which, chosen): (&'static str, Vec<(&Referral, bool)>) = match q.which.as_str() {
         "children" if child_protection => ("children", Vec::new()),
