@@ -100,6 +100,12 @@ pub enum Kind {
     /// agency's other users included, gets the 404 of a missing record. Which step each party
     /// may take is core's state machine, refused with a translated error.
     Referral,
+    /// A person of a case (`{number}`, `{person}`) whose support plan is read or written: as
+    /// [`Kind::CasePerson`] through the case, and also by the assignee or a supervisor of an
+    /// agency that accepted a referral of this person in this case and works on it (accepted
+    /// or in progress), who reach the support plan without reaching the case; the action is
+    /// then decided as on a case shared with their agency for editing. Anyone else: 404.
+    SupportPerson,
     /// A provider of the services directory by id (`{id}`); the action is global.
     ServiceProvider,
     /// A provider of the services directory by id (`{id}`) that its own agency reaches too:

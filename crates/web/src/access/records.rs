@@ -268,6 +268,28 @@ pub(super) async fn load(
                 _sealed: sealed,
             });
         }
+        Kind::SupportPerson => {
+            let id: PersonId = parse(params, "person")?;
+            let (case, relation) = match readable_case(state, who, params.get("number")).await {
+                Ok(reached) => reached,
+                Err(Refusal::NotFound) => receiving(state, who, params, id).await?,
+                Err(other) => return Err(other),
+            };
+            if !allowed(relation) {
+                return Err(Refusal::NotFound);
+            }
+            let persons = state.store.case_persons(case.id).await?;
+            let person = persons
+                .into_iter()
+                .find(|p| p.person.id == id)
+                .ok_or(Refusal::NotFound)?;
+            extensions.insert(CasePersonAccess {
+                case,
+                relation,
+                person,
+                _sealed: sealed,
+            });
+        }
         Kind::Screening => {
             let id: ScreeningId = parse(params, "id")?;
             let screening = state.store.screening(id).await?;
@@ -416,6 +438,49 @@ pub(super) async fn load(
         }
     }
     Ok(())
+}
+
+/// The case of `person` and the relation of a user who works on a referral of that person in
+/// that case: the assignee or a supervisor of the addressed agency, the referral accepted or in
+/// progress; the relation is that of a case shared with the agency for editing. Else 404.
+async fn receiving(
+    state: &AppState,
+    who: &Principal<'_>,
+    params: &HashMap<String, String>,
+    person: PersonId,
+) -> Result<(Case, Relation), Refusal> {
+    use tabara_core::referral::ReferralState;
+    let number = params
+        .get("number")
+        .and_then(|r| parse_case_reference(r))
+        .ok_or(Refusal::NotFound)?;
+    if !reads_content(who.user.role) {
+        return Err(Refusal::NotFound);
+    }
+    let case = state.store.case_by_number(number).await?;
+    let agency = who.user.organisation_id;
+    let referrals = state.store.case_referrals(case.id, person, 50).await?;
+    let working = referrals.iter().find_map(|r| {
+        let at_work = matches!(r.state, ReferralState::Accepted | ReferralState::InProgress);
+        let party = Party::of(
+            agency,
+            who.user.role == Role::Supervisor,
+            r.assignee_id == Some(who.user.id),
+            r.sender_id,
+            r.recipient_id,
+        );
+        (at_work && party.is_receiver()).then_some(party)
+    });
+    let Some(party) = working else {
+        return Err(Refusal::NotFound);
+    };
+    let relation = Relation {
+        shared_with_agency: true,
+        shared_for_editing: true,
+        assigned: party == Party::Assignee,
+        ..Relation::default()
+    };
+    Ok((case, relation))
 }
 
 /// The roles that may receive a referral's content: every role that works with persons, legal

@@ -112,7 +112,7 @@ fn no_two_routes_share_a_method_and_a_path() {
 fn needs(kind: Kind) -> &'static [&'static str] {
     match kind {
         Kind::Case => &["{number}", "{reference}"],
-        Kind::CasePerson => &["{person}"],
+        Kind::CasePerson | Kind::SupportPerson => &["{person}"],
         Kind::User => &["{username}"],
         Kind::Screening
         | Kind::TrainingSession
@@ -143,7 +143,7 @@ fn every_declaration_fits_its_route() {
                 "{route}: {kind:?} is loaded by {:?}",
                 needs(kind)
             );
-            if kind == Kind::CasePerson {
+            if matches!(kind, Kind::CasePerson | Kind::SupportPerson) {
                 assert!(path.contains("{number}"), "{route}");
             }
         }

@@ -33,7 +33,8 @@ use crate::view::{Chrome, format_date, format_datetime, render};
 
 /// The support pages of a person of a case.
 pub(crate) fn router() -> Routes {
-    let person = |action| Access::Record(Kind::CasePerson, action);
+    // The agency working on the person's referral reaches the plan too (`Kind::SupportPerson`).
+    let person = |action| Access::Record(Kind::SupportPerson, action);
     Routes::new()
         .get(
             "/cases/{number}/persons/{person}/support",

@@ -70,6 +70,43 @@ pub(crate) fn want(
             let rel = user.rel(&world.cases[c]);
             gate(may_on_case(user.role, action, rel))
         }
+        // A support plan: through the case, or by the assignee or a supervisor of the agency an
+        // accepted or in-progress referral of the person is addressed to (in a role that works
+        // with persons), as on a case shared with it for editing.
+        Access::Record(Kind::SupportPerson, action) => {
+            let Target::Person(c, p) = target else {
+                unreachable!()
+            };
+            let case = &world.cases[c];
+            let person = case.persons[p].0;
+            let works_with_persons =
+                !matches!(user.role, Role::Admin | Role::Analyst | Role::Trainer);
+            let receiver = world.referrals.iter().find(|r| {
+                r.case == c
+                    && r.person == person
+                    && r.at_work
+                    && user.organisation == r.recipient
+                    && user.organisation != case.organisation
+                    && works_with_persons
+                    && (r.assignee == Some(user.id) || user.role == Role::Supervisor)
+            });
+            let through_case = may_on_case(user.role, action, user.rel(case));
+            let through_referral = receiver.is_some_and(|r| {
+                let rel = crate::policy::Rel {
+                    shared: true,
+                    shared_for_editing: true,
+                    assigned: r.assignee == Some(user.id),
+                    ..Default::default()
+                };
+                may_on_case(user.role, action, rel)
+            });
+            // Reaching the case decides alone: the referral only helps who does not reach it.
+            if reaches(user.role, user.rel(case)) {
+                gate(through_case)
+            } else {
+                gate(through_referral)
+            }
+        }
         // A referral: the sending agency through its case; the addressed agency's assignee
         // and supervisors (in a role that works with persons) once it is sent and until it is
         // declined or cancelled; nobody else.

@@ -279,10 +279,13 @@ pub(crate) fn route_needs(method: &str, path: &str) -> Option<tabara_web::Access
         // A victim's risk assessment: read with the case, recorded by those who edit it.
         ("GET", "/cases/{number}/persons/{person}/risk") => Record(Kind::CasePerson, ReadCase),
         (_, "/cases/{number}/persons/{person}/risk/new") => Record(Kind::CasePerson, EditCase),
-        // A victim's support plan: read with the case, written by those who edit it.
-        ("GET", "/cases/{number}/persons/{person}/support") => Record(Kind::CasePerson, ReadCase),
+        // A victim's support plan: read with the case, written by those who edit it, and by
+        // the agency working on the person's referral.
+        ("GET", "/cases/{number}/persons/{person}/support") => {
+            Record(Kind::SupportPerson, ReadCase)
+        }
         (_, p) if p.starts_with("/cases/{number}/persons/{person}/support/") => {
-            Record(Kind::CasePerson, EditCase)
+            Record(Kind::SupportPerson, EditCase)
         }
         ("GET", "/cases/{number}" | "/api/v1/cases/{reference}") => Record(Kind::Case, ReadCase),
         (_, "/cases/{number}/edit") => Record(Kind::Case, EditCase),

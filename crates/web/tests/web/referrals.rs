@@ -288,6 +288,14 @@ store_test!(a_referral_walks_from_consent_to_service, |db| async move {
     }
     let page = assignee.get(&path).await;
     assert!(page.body.contains("In progress"));
+    // Working on it, the assignee reaches the person's support plan (not the case); the
+    // shelter's colleague does not.
+    let support = format!("/cases/{}/persons/{person}/support", case.number);
+    assert_eq!(assignee.get(&support).await.status, 200, "the plan");
+    let case_page = format!("/cases/{}", case.number);
+    assert_eq!(assignee.get(&case_page).await.status, 404, "not the case");
+    let mut colleague = signed_in(&app, "colleague.shelter").await;
+    assert_eq!(colleague.get(&support).await.status, 404);
     // Completing a declined referral, or declining one in progress: out of turn.
     let csrf = Browser::csrf(&page.body);
     let version = hidden(&page.body, "version");

@@ -73,6 +73,10 @@ pub(crate) struct ReferralFx {
     pub(crate) assignee: Option<UserId>,
     /// Sent, and neither declined nor cancelled: the addressed agency's receivers see it.
     pub(crate) shared_with_recipient: bool,
+    /// The person referred.
+    pub(crate) person: PersonId,
+    /// Accepted or in progress: the addressed agency works on the person's support.
+    pub(crate) at_work: bool,
 }
 
 pub(crate) struct World<'a> {
@@ -726,6 +730,12 @@ pub(crate) async fn referral_fx(
         case,
         recipient,
         assignee,
+        person,
+        at_work: matches!(
+            r.state,
+            tabara_core::referral::ReferralState::Accepted
+                | tabara_core::referral::ReferralState::InProgress
+        ),
         shared_with_recipient: !matches!(
             r.state,
             tabara_core::referral::ReferralState::Draft
@@ -757,9 +767,13 @@ pub(crate) fn targets(world: &World, route: &RouteInfo) -> Vec<Target> {
     let cases = 0..world.cases.len();
     match kind {
         // A route under a person names the person, whatever kind it is decided on.
-        Some(Kind::Case | Kind::CasePerson) if route.path.contains("{person}") => cases
-            .flat_map(|c| (0..world.cases[c].persons.len()).map(move |p| Target::Person(c, p)))
-            .collect(),
+        Some(Kind::Case | Kind::CasePerson | Kind::SupportPerson)
+            if route.path.contains("{person}") =>
+        {
+            cases
+                .flat_map(|c| (0..world.cases[c].persons.len()).map(move |p| Target::Person(c, p)))
+                .collect()
+        }
         Some(Kind::Case) => cases.map(Target::Case).collect(),
         Some(Kind::Screening) => cases.map(Target::Screening).collect(),
         Some(Kind::Referral) => (0..world.referrals.len()).map(Target::Referral).collect(),
