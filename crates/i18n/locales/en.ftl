@@ -1102,3 +1102,4 @@ figures-days = { $count ->
     [one] { $count } day
    *[other] { $count } days
 }
+referral-support-plan = Support plan of the person

@@ -1101,3 +1101,4 @@ figures-days = { $count ->
     [one] { $count } jour
    *[other] { $count } jours
 }
+referral-support-plan = Plan de soutien de la personne

@@ -63,6 +63,8 @@ struct ReferralPage {
     assignee_id: String,
     may_withdraw: bool,
     shared: Vec<Shared>,
+    /// For the agency working on it: the person's support plan.
+    support_link: Option<String>,
     errors: FormErrors,
 }
 
@@ -184,6 +186,18 @@ async fn page(
         assignee_id: r.assignee_id.map(|u| u.to_string()).unwrap_or_default(),
         may_withdraw,
         shared,
+        support_link: (party.is_receiver()
+            && matches!(
+                r.state,
+                tabara_core::referral::ReferralState::Accepted
+                    | tabara_core::referral::ReferralState::InProgress
+            ))
+        .then(|| {
+            format!(
+                "/cases/{}/persons/{}/support",
+                access.case.number, r.person_id
+            )
+        }),
         errors,
     };
     let status = page.errors.status();

@@ -291,6 +291,7 @@ store_test!(a_referral_walks_from_consent_to_service, |db| async move {
     // Working on it, the assignee reaches the person's support plan (not the case); the
     // shelter's colleague does not.
     let support = format!("/cases/{}/persons/{person}/support", case.number);
+    assert!(page.body.contains(&support), "linked from the referral");
     assert_eq!(assignee.get(&support).await.status, 200, "the plan");
     let case_page = format!("/cases/{}", case.number);
     assert_eq!(assignee.get(&case_page).await.status, 404, "not the case");
