@@ -293,6 +293,31 @@ store_test!(a_referral_walks_from_consent_to_service, |db| async move {
     let support = format!("/cases/{}/persons/{person}/support", case.number);
     assert!(page.body.contains(&support), "linked from the referral");
     assert_eq!(assignee.get(&support).await.status, 200, "the plan");
+    // …opens a plan and records a service delivered under it.
+    let new_plan = assignee.get(&format!("{support}/new")).await;
+    let (action, mut plan) = form_fields(&new_plan.body, &format!("{support}/new"));
+    set(&mut plan, "types", "Health");
+    set(&mut plan, "objectives", "Hébergement et soins.");
+    let opened = assignee.post_fields(&action, &plan).await;
+    assert_eq!(opened.status, 303, "{}", opened.body);
+    let today = chrono::Utc::now().date_naive().to_string();
+    let plan_page = assignee.get(&support).await;
+    let (action, mut service) = form_fields(&plan_page.body, &format!("{support}/services"));
+    set(&mut service, "service", "shelter");
+    set(&mut service, "delivered_on", &today);
+    set(&mut service, "provided_by", "Maison d'accueil");
+    let recorded = assignee.post_fields(&action, &service).await;
+    assert_eq!(recorded.status, 303, "{}", recorded.body);
+    let by = Actor::user(caseworker.id).as_str().to_string();
+    let written: Vec<String> = audit_since(&db, &mut head)
+        .await
+        .into_iter()
+        .filter(|e| e.actor == by)
+        .map(|e| e.action)
+        .collect();
+    for action in ["support_plan.create", "support_service.record"] {
+        assert!(written.iter().any(|a| a == action), "{action}: {written:?}");
+    }
     let case_page = format!("/cases/{}", case.number);
     assert_eq!(assignee.get(&case_page).await.status, 404, "not the case");
     let mut colleague = signed_in(&app, "colleague.shelter").await;
