@@ -3,6 +3,7 @@
 //! described by the OpenAPI document at `/api/v1/openapi.json`.
 
 mod cases;
+mod directory;
 mod referrals;
 mod screening;
 mod training;
@@ -44,6 +45,16 @@ pub(crate) fn router() -> Routes {
             screening::screening,
         )
         .get("/api/v1/referrals", Access::SignedIn, referrals::inbox)
+        .get(
+            "/api/v1/services",
+            Access::Global(Action::ReadDirectory),
+            directory::services,
+        )
+        .get(
+            "/api/v1/notifications",
+            Access::SignedIn,
+            directory::notifications,
+        )
         .get(
             "/api/v1/referrals/{id}",
             Access::Record(Kind::Referral, Action::ReadCase),

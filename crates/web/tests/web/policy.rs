@@ -259,7 +259,8 @@ pub(crate) fn route_needs(method: &str, path: &str) -> Option<tabara_web::Access
         // referral is made from a person of a case the user changes, and reached as the
         // referral kind says (the sender through its case, the addressed agency's assignee and
         // supervisors once it is sent).
-        ("GET", "/referrals" | "/api/v1/referrals") => SignedIn,
+        ("GET", "/referrals" | "/api/v1/referrals" | "/api/v1/notifications") => SignedIn,
+        ("GET", "/api/v1/services") => Global(ReadDirectory),
         (_, "/cases/{number}/persons/{person}/referrals/new")
         | ("POST", "/cases/{number}/persons/{person}/referrals") => {
             Record(Kind::CasePerson, EditCase)

@@ -382,3 +382,59 @@ store_test!(a_referral_walks_from_consent_to_service, |db| async move {
     );
     db.finish().await;
 });
+
+store_test!(
+    the_directory_and_notifications_for_machine_clients,
+    |db| async move {
+        let app = start(&db).await;
+        offers(
+            &db,
+            app.org("Maison"),
+            &[tabara_core::referral::ServiceType::Shelter],
+        )
+        .await;
+        let token = api_token(&db, "caseworker").await;
+        let get = |path: &str| {
+            app.http
+                .get(format!("{}{path}", app.base))
+                .bearer_auth(&token)
+                .send()
+        };
+        let found: serde_json::Value = get("/api/v1/services?service=shelter&area=Gitega")
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert_eq!(found.as_array().unwrap().len(), 1, "{found}");
+        assert_eq!(found[0]["name"], "Accueil (test)");
+        let none: serde_json::Value = get("/api/v1/services?service=legal_aid")
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!(none.as_array().unwrap().is_empty());
+        let bad = get("/api/v1/services?area=Atlantis").await.unwrap();
+        assert_eq!(bad.status(), 400);
+        let inbox = get("/api/v1/notifications").await.unwrap();
+        assert_eq!(inbox.status(), 200);
+        let inbox: serde_json::Value = inbox.text().await.unwrap().parse().unwrap();
+        assert!(
+            inbox["unread"].is_i64() && inbox["notifications"].is_array(),
+            "{inbox}"
+        );
+        let anonymous = app
+            .http
+            .get(format!("{}/api/v1/notifications", app.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(anonymous.status(), 401);
+        db.finish().await;
+    }
+);
