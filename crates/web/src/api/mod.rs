@@ -2,6 +2,7 @@
 //! The same permission rules as the pages; errors are RFC 9457 problem documents; the API is
 //! described by the OpenAPI document at `/api/v1/openapi.json`.
 
+mod assistance;
 mod cases;
 mod directory;
 mod referrals;
@@ -43,6 +44,16 @@ pub(crate) fn router() -> Routes {
             "/api/v1/screenings/{id}",
             Access::Record(Kind::Screening, Action::ReadCase),
             screening::screening,
+        )
+        .get(
+            "/api/v1/cases/{number}/persons/{person}/risk",
+            Access::Record(Kind::CasePerson, Action::ReadCase),
+            assistance::risk,
+        )
+        .get(
+            "/api/v1/cases/{number}/persons/{person}/support",
+            Access::Record(Kind::SupportPerson, Action::ReadCase),
+            assistance::support,
         )
         .get("/api/v1/referrals", Access::SignedIn, referrals::inbox)
         .get(

@@ -261,6 +261,12 @@ pub(crate) fn route_needs(method: &str, path: &str) -> Option<tabara_web::Access
         // supervisors once it is sent).
         ("GET", "/referrals" | "/api/v1/referrals" | "/api/v1/notifications") => SignedIn,
         ("GET", "/api/v1/services") => Global(ReadDirectory),
+        ("GET", "/api/v1/cases/{number}/persons/{person}/risk") => {
+            Record(Kind::CasePerson, ReadCase)
+        }
+        ("GET", "/api/v1/cases/{number}/persons/{person}/support") => {
+            Record(Kind::SupportPerson, ReadCase)
+        }
         (_, "/cases/{number}/persons/{person}/referrals/new")
         | ("POST", "/cases/{number}/persons/{person}/referrals") => {
             Record(Kind::CasePerson, EditCase)

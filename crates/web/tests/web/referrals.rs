@@ -428,6 +428,22 @@ store_test!(
             inbox["unread"].is_i64() && inbox["notifications"].is_array(),
             "{inbox}"
         );
+        // A victim's risk assessments and support plans, reached as the pages are.
+        let (case, victim) = case_with_victim(&db, &app.reference, "caseworker").await;
+        let person = format!("/api/v1/cases/{}/persons/{}", case.number, victim.person.id);
+        for (tail, list) in [("risk", "assessments"), ("support", "plans")] {
+            let r = get(&format!("{person}/{tail}")).await.unwrap();
+            assert_eq!(r.status(), 200, "{tail}");
+            let body: serde_json::Value = r.text().await.unwrap().parse().unwrap();
+            assert!(body[list].is_array(), "{tail}: {body}");
+            assert_eq!(body["case"], case.reference);
+        }
+        let missing = format!(
+            "/api/v1/cases/{}/persons/{}/risk",
+            case.number,
+            uuid::Uuid::now_v7()
+        );
+        assert_eq!(get(&missing).await.unwrap().status(), 404);
         let anonymous = app
             .http
             .get(format!("{}/api/v1/notifications", app.base))
