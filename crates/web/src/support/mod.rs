@@ -616,22 +616,19 @@ async fn add_service(
         provided_by: field(&form, "provided_by").into(),
         note: field(&form, "note").into(),
     };
-    let Some(plan) = open_plan(&state, &access).await? else {
-        let typed = Typed {
-            service,
-            ..Typed::default()
-        };
-        return refused(&state, &user, &access, typed, no_open_plan()).await;
-    };
-    let result = state
-        .store
-        .record_support_service(&user.actor(), Uuid::now_v7(), plan.id, &service)
-        .await
-        .map(|_| ());
+    // The form as typed, shown again whatever happens.
     let typed = Typed {
         service,
         ..Typed::default()
     };
+    let Some(plan) = open_plan(&state, &access).await? else {
+        return refused(&state, &user, &access, typed, no_open_plan()).await;
+    };
+    let result = state
+        .store
+        .record_support_service(&user.actor(), Uuid::now_v7(), plan.id, &typed.service)
+        .await
+        .map(|_| ());
     written(&state, &user, &access, typed, result).await
 }
 
@@ -646,22 +643,19 @@ async fn add_visit(
         visited_by: field(&form, "visited_by").into(),
         notes: field(&form, "notes").into(),
     };
-    let Some(plan) = open_plan(&state, &access).await? else {
-        let typed = Typed {
-            visit,
-            ..Typed::default()
-        };
-        return refused(&state, &user, &access, typed, no_open_plan()).await;
-    };
-    let result = state
-        .store
-        .record_support_visit(&user.actor(), Uuid::now_v7(), plan.id, &visit)
-        .await
-        .map(|_| ());
+    // The form as typed, shown again whatever happens.
     let typed = Typed {
         visit,
         ..Typed::default()
     };
+    let Some(plan) = open_plan(&state, &access).await? else {
+        return refused(&state, &user, &access, typed, no_open_plan()).await;
+    };
+    let result = state
+        .store
+        .record_support_visit(&user.actor(), Uuid::now_v7(), plan.id, &typed.visit)
+        .await
+        .map(|_| ());
     written(&state, &user, &access, typed, result).await
 }
 
@@ -676,22 +670,19 @@ async fn add_step(
         on: field(&form, "on").into(),
         note: field(&form, "step_note").into(),
     };
-    let Some(plan) = open_plan(&state, &access).await? else {
-        let typed = Typed {
-            step,
-            ..Typed::default()
-        };
-        return refused(&state, &user, &access, typed, no_open_plan()).await;
-    };
-    let result = state
-        .store
-        .record_support_step(&user.actor(), Uuid::now_v7(), plan.id, &step)
-        .await
-        .map(|_| ());
+    // The form as typed, shown again whatever happens.
     let typed = Typed {
         step,
         ..Typed::default()
     };
+    let Some(plan) = open_plan(&state, &access).await? else {
+        return refused(&state, &user, &access, typed, no_open_plan()).await;
+    };
+    let result = state
+        .store
+        .record_support_step(&user.actor(), Uuid::now_v7(), plan.id, &typed.step)
+        .await
+        .map(|_| ());
     written(&state, &user, &access, typed, result).await
 }
 
@@ -707,22 +698,19 @@ async fn close_plan(
         closed_on: field(&form, "closed_on").into(),
     };
     let version: i64 = field(&form, "version").trim().parse().unwrap_or(0);
-    let Some(plan) = open_plan(&state, &access).await? else {
-        let typed = Typed {
-            closure,
-            ..Typed::default()
-        };
-        return refused(&state, &user, &access, typed, no_open_plan()).await;
-    };
-    let result = state
-        .store
-        .close_support_plan(&user.actor(), plan.id, version, &closure)
-        .await
-        .map(|_| ());
+    // The form as typed, shown again whatever happens.
     let typed = Typed {
         closure,
         ..Typed::default()
     };
+    let Some(plan) = open_plan(&state, &access).await? else {
+        return refused(&state, &user, &access, typed, no_open_plan()).await;
+    };
+    let result = state
+        .store
+        .close_support_plan(&user.actor(), plan.id, version, &typed.closure)
+        .await
+        .map(|_| ());
     written(&state, &user, &access, typed, result).await
 }
 
