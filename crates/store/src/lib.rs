@@ -105,8 +105,8 @@ pub use directory::{NewUser, User};
 pub use materials::{Distribution, MAX_MOVEMENT_QUANTITY, MaterialItem, StockLine};
 pub use pathways::{ChildPathway, PathwayStep};
 pub use referrals::{
-    InboxSide, NewReferral, Referral, ReferralConsent, ReferralDetails, ReferralEvent,
-    ReferralStep, SharedStamps,
+    InboxCounts, InboxSide, MAX_INBOX_OFFSET, NewReferral, Referral, ReferralConsent,
+    ReferralDetails, ReferralEvent, ReferralStep, SharedStamps,
 };
 pub use register::{Batch, BatchCase, ExportRow, ReferralFigures, RegisterStats};
 pub use risk::{MAX_RISK_LIST, RiskAssessment};

@@ -63,6 +63,15 @@ pub struct Directory {
 }
 
 impl Directory {
+    /// An organisation's name (its id when it is not in the directory).
+    pub fn organisation_name(&self, id: OrganisationId) -> String {
+        self.organisations
+            .iter()
+            .find(|o| o.id == id)
+            .map(|o| o.name.clone())
+            .unwrap_or_else(|| id.to_string())
+    }
+
     /// The (id, name) pairs of an organisation's offices, for a form's select.
     pub fn office_choices(&self, organisation: OrganisationId) -> Vec<(String, String)> {
         self.offices

@@ -29,7 +29,9 @@ pub(super) async fn referral_list(cli: &Cli, args: &ReferralListArgs) -> Result<
                 ReferralSide::Incoming => InboxSide::Incoming,
                 ReferralSide::Outgoing => InboxSide::Outgoing,
             };
-            let mut list = store.referral_inbox(agency, side, now, args.limit).await?;
+            let mut list = store
+                .referral_inbox(agency, side, now, 0, args.limit)
+                .await?;
             if overdue {
                 list.retain(|r| r.inbox_key(now).overdue);
             }

@@ -199,6 +199,18 @@ pub enum InboxSide {
     AssignedTo(UserId),
 }
 
+/// The furthest into an inbox a page starts (the referrals before it are read as keys).
+pub const MAX_INBOX_OFFSET: i64 = 10_000;
+
+/// The size of one side of an inbox.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct InboxCounts {
+    /// Its open referrals.
+    pub open: i64,
+    /// Those of them overdue.
+    pub overdue: i64,
+}
+
 /// When the records a referral shares by reference (not by date) last changed, so that
 /// [`Consent::shares`] can hold what changed after a withdrawal back.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -344,16 +356,28 @@ impl Store {
     }
 
     /// The open referrals (not declined, completed, closed or cancelled) of one side of an
-    /// agency's inbox, in core's inbox order at `now` (urgent, overdue, oldest; then id), at
-    /// most `limit` (1 to 500).
+    /// agency's inbox, in core's inbox order at `now` (urgent, overdue, oldest; then id):
+    /// after the first `offset` (0 to [`MAX_INBOX_OFFSET`]), at most `limit` (1 to 500).
     pub async fn referral_inbox(
         &self,
         agency: OrganisationId,
         side: InboxSide,
         now: DateTime<Utc>,
+        offset: i64,
         limit: i64,
     ) -> Result<Vec<Referral>> {
-        dispatch!(self, referral_inbox(agency, side, now, limit))
+        dispatch!(self, referral_inbox(agency, side, now, offset, limit))
+    }
+
+    /// How many open referrals one side of an agency's inbox holds, and how many of them are
+    /// overdue at `now`.
+    pub async fn referral_inbox_counts(
+        &self,
+        agency: OrganisationId,
+        side: InboxSide,
+        now: DateTime<Utc>,
+    ) -> Result<InboxCounts> {
+        dispatch!(self, referral_inbox_counts(agency, side, now))
     }
 
     /// The referrals sent and not answered by their due moment at `now`, most overdue first,

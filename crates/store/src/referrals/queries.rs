@@ -9,8 +9,9 @@ use tabara_core::referral::{Outgoing, Transition, check_answer_by, due_at, is_ur
 use super::persons::fetch_person;
 use super::*;
 use crate::referrals::{
-    Consent, InboxSide, MAX_TIMELINE, NewReferral, Party, Referral, ReferralConsent,
-    ReferralDetails, ReferralEvent, ReferralState, ReferralStep, SharedStamps, TransitionKind,
+    Consent, InboxCounts, InboxSide, MAX_INBOX_OFFSET, MAX_TIMELINE, NewReferral, Party, Referral,
+    ReferralConsent, ReferralDetails, ReferralEvent, ReferralState, ReferralStep, SharedStamps,
+    TransitionKind,
 };
 use crate::{Actor, Result};
 
@@ -521,37 +522,191 @@ async fn begin_read(pool: &Pool) -> Result<Tx> {
     Ok(pool.begin_with("BEGIN").await?)
 }
 
+/// One slice of an inbox: the referrals of one side, one urgency and one state, read in
+/// the order of the side's inbox index (`0020_referral_inbox`), so that no read sorts.
+struct Slice {
+    urgent: bool,
+    state: &'static str,
+    /// For a sent slice: `Some(true)` those past due at now, `Some(false)` the others.
+    overdue: Option<bool>,
+}
+
+/// The keys (moment in the inbox, id) of a slice's first `limit` referrals, from the index
+/// alone.
+async fn inbox_slice(
+    tx: &mut Tx,
+    agency: OrganisationId,
+    side: InboxSide,
+    slice: &Slice,
+    now: DateTime<Utc>,
+    limit: usize,
+) -> Result<Vec<(DateTime<Utc>, ReferralId)>> {
+    // A draft has no sent_at: it stands by its drafting moment (core's "oldest").
+    let since = if slice.state == "draft" {
+        "created_at"
+    } else {
+        "sent_at"
+    };
+    let mut qb =
+        sqlx::QueryBuilder::<Db>::new(format!("SELECT id, {since} AS since FROM referrals WHERE "));
+    push_side(&mut qb, agency, side);
+    qb.push(" AND urgent = ")
+        .push_bind(slice.urgent)
+        .push(" AND state = ")
+        .push_bind(slice.state);
+    if slice.state == "draft" {
+        qb.push(" AND sent_at IS NULL");
+    }
+    match slice.overdue {
+        Some(true) => {
+            qb.push(" AND due_at < ").push_bind(now);
+        }
+        Some(false) => {
+            qb.push(" AND (due_at IS NULL OR due_at >= ")
+                .push_bind(now)
+                .push(")");
+        }
+        None => {}
+    }
+    qb.push(format!(" ORDER BY {since}, id LIMIT "))
+        .push_bind(limit as i64);
+    qb.build()
+        .fetch_all(&mut **tx)
+        .await?
+        .iter()
+        .map(|r| Ok((r.try_get("since")?, ReferralId(r.try_get("id")?))))
+        .collect()
+}
+
+/// Where a side's referrals are found (the first column of its inbox index), for
+/// `qb`'s WHERE clause.
+fn push_side(qb: &mut sqlx::QueryBuilder<Db>, agency: OrganisationId, side: InboxSide) {
+    match side {
+        InboxSide::Incoming => {
+            qb.push("recipient_id = ").push_bind(agency.0);
+        }
+        InboxSide::AssignedTo(user) => {
+            qb.push("recipient_id = ")
+                .push_bind(agency.0)
+                .push(" AND assignee_id = ")
+                .push_bind(user.0);
+        }
+        InboxSide::Outgoing => {
+            qb.push("sender_id = ").push_bind(agency.0);
+        }
+    }
+}
+
+pub(crate) async fn referral_inbox_counts(
+    pool: &Pool,
+    agency: OrganisationId,
+    side: InboxSide,
+    now: DateTime<Utc>,
+) -> Result<InboxCounts> {
+    let states = match side {
+        InboxSide::Outgoing => "'draft', 'sent', 'accepted', 'in_progress'",
+        _ => "'sent', 'accepted', 'in_progress'",
+    };
+    // Both urgencies and the open states spelled out, so that the count walks the side's
+    // index over its open referrals alone (closed ones pile up over the years).
+    let mut qb = sqlx::QueryBuilder::<Db>::new(
+        "SELECT COUNT(*) AS open, COALESCE(SUM(CASE WHEN state = 'sent' AND due_at < ",
+    );
+    qb.push_bind(now)
+        .push(" THEN 1 ELSE 0 END), 0) AS overdue FROM referrals WHERE ");
+    push_side(&mut qb, agency, side);
+    qb.push(format!(
+        " AND urgent IN (true, false) AND state IN ({states})"
+    ));
+    let row = qb.build().fetch_one(pool).await?;
+    Ok(InboxCounts {
+        open: row.try_get("open")?,
+        overdue: row.try_get("overdue")?,
+    })
+}
+
 pub(crate) async fn referral_inbox(
     pool: &Pool,
     agency: OrganisationId,
     side: InboxSide,
     now: DateTime<Utc>,
+    offset: i64,
     limit: i64,
 ) -> Result<Vec<Referral>> {
-    let (column, drafts) = match side {
-        InboxSide::Incoming => ("recipient_id", " AND state <> 'draft'".to_string()),
-        InboxSide::Outgoing => ("sender_id", String::new()),
-        InboxSide::AssignedTo(_) => (
-            "recipient_id",
-            " AND state <> 'draft' AND assignee_id = $4".to_string(),
-        ),
+    let skip = offset.clamp(0, MAX_INBOX_OFFSET) as usize;
+    let limit = skip + limit.clamp(1, MAX_ROWS) as usize;
+    // Open states; an agency's incoming box holds no drafts (they are not sent yet).
+    let others: &[&'static str] = match side {
+        InboxSide::Outgoing => &["draft", "accepted", "in_progress"],
+        _ => &["accepted", "in_progress"],
     };
-    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {REFERRAL_COLS} FROM referrals WHERE {column} = $1 AND state IN ('draft', \
-            'sent', 'accepted', 'in_progress'){drafts} ORDER BY urgent DESC, CASE WHEN state = \
-            'sent' AND due_at < $2 THEN 1 ELSE 0 END DESC, COALESCE(sent_at, created_at), id \
-            LIMIT $3"
-    )))
-    .bind(agency.0)
-    .bind(now)
-    .bind(limit.clamp(1, MAX_ROWS));
-    let rows = match side {
-        InboxSide::AssignedTo(user) => rows.bind(user.0),
-        _ => rows,
+    let mut tx = begin_read(pool).await?;
+    // Core's inbox order: urgent first; within each, the overdue (sent and past due at now)
+    // first; then the oldest, then id. Each group is a few index-ordered reads merged here.
+    let mut keys: Vec<ReferralId> = Vec::with_capacity(limit);
+    for urgent in [true, false] {
+        let overdue = Slice {
+            urgent,
+            state: "sent",
+            overdue: Some(true),
+        };
+        let left = limit - keys.len();
+        keys.extend(
+            inbox_slice(&mut tx, agency, side, &overdue, now, left)
+                .await?
+                .into_iter()
+                .map(|(_, id)| id),
+        );
+        let left = limit - keys.len();
+        if left == 0 {
+            break;
+        }
+        let mut rest = inbox_slice(
+            &mut tx,
+            agency,
+            side,
+            &Slice {
+                urgent,
+                state: "sent",
+                overdue: Some(false),
+            },
+            now,
+            left,
+        )
+        .await?;
+        for &state in others {
+            let slice = Slice {
+                urgent,
+                state,
+                overdue: None,
+            };
+            rest.extend(inbox_slice(&mut tx, agency, side, &slice, now, left).await?);
+        }
+        rest.sort_unstable();
+        keys.extend(rest.into_iter().take(left).map(|(_, id)| id));
+        if keys.len() == limit {
+            break;
+        }
     }
-    .fetch_all(pool)
-    .await?;
-    rows.iter().map(referral_from_row).collect()
+    // The page asked for: the keys before it were read from the index only.
+    let keys: Vec<ReferralId> = keys.into_iter().skip(skip).collect();
+    let mut found = std::collections::HashMap::with_capacity(keys.len());
+    if !keys.is_empty() {
+        let mut qb = sqlx::QueryBuilder::<Db>::new(format!(
+            "SELECT {REFERRAL_COLS} FROM referrals WHERE id IN ("
+        ));
+        let mut list = qb.separated(", ");
+        for id in &keys {
+            list.push_bind(id.0);
+        }
+        qb.push(")");
+        for r in qb.build().fetch_all(&mut *tx).await? {
+            let referral = referral_from_row(&r)?;
+            found.insert(referral.id, referral);
+        }
+    }
+    tx.commit().await?;
+    Ok(keys.iter().filter_map(|id| found.remove(id)).collect())
 }
 
 pub(crate) async fn overdue_referrals(

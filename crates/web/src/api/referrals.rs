@@ -42,7 +42,7 @@ pub(super) async fn inbox(
     let now = Utc::now();
     let which = q.which.unwrap_or_else(|| "incoming".into());
     let sides = crate::referrals::inbox::Sides {
-        incoming: which != "outgoing",
+        incoming: (which != "outgoing").then_some((0, crate::referrals::inbox::INBOX_ROWS)),
         outgoing: which != "incoming",
     };
     let (incoming, outgoing) =

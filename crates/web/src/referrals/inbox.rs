@@ -13,14 +13,18 @@ use tabara_core::records::case_reference;
 use tabara_core::role::Role;
 use tabara_store::{InboxSide, Referral};
 
-use super::{labels, organisation_name, when};
+use super::{labels, when};
 use crate::access::CurrentUser;
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::view::{Chrome, render};
 
-/// The most referrals a box shows.
+/// The most referrals the outgoing and overdue boxes show (and the API lists).
 pub(crate) const INBOX_ROWS: i64 = 100;
+
+/// The incoming referrals a page of the box shows (the box is paged: an agency's inbox holds
+/// thousands).
+pub(crate) const PAGE_ROWS: i64 = 25;
 
 /// Which box.
 #[derive(Debug, Default, Deserialize)]
@@ -28,6 +32,8 @@ pub(crate) const INBOX_ROWS: i64 = 100;
 pub(super) struct InboxQuery {
     #[serde(rename = "box")]
     which: String,
+    /// The page of the incoming box, from 1.
+    page: u32,
 }
 
 /// One referral as a row of the inbox.
@@ -48,7 +54,13 @@ pub(super) struct Row {
 struct InboxPage {
     chrome: Chrome,
     which: &'static str,
-    incoming: usize,
+    /// The open referrals of the incoming box, and how many of them are overdue.
+    incoming: i64,
+    /// The incoming box's page: which rows it shows of how many, and the pages before and
+    /// after.
+    shown: String,
+    previous: Option<u32>,
+    next: Option<u32>,
     /// Counted when built.
     outgoing: Option<usize>,
     overdue: Option<usize>,
@@ -86,14 +98,24 @@ async fn children_rows(
 /// Which boxes to build.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Sides {
-    /// The incoming box.
-    pub incoming: bool,
+    /// The incoming box: the referrals after the first `.0`, at most `.1`.
+    pub incoming: Option<(i64, i64)>,
     /// The outgoing box (one need-to-know check per row).
     pub outgoing: bool,
 }
 
+/// The incoming side of `user`'s inbox: for a supervisor every referral addressed to the
+/// agency, for anyone else those assigned to them.
+fn incoming_side(user: &tabara_store::User) -> InboxSide {
+    if user.role == Role::Supervisor {
+        InboxSide::Incoming
+    } else {
+        InboxSide::AssignedTo(user.id)
+    }
+}
+
 /// The incoming and outgoing referrals `user` reaches (see the module's description), of the
-/// sides asked for (the other is left empty).
+/// sides asked for (the other is left empty); the incoming box as one page of it.
 pub(crate) async fn boxes(
     state: &AppState,
     user: &tabara_store::User,
@@ -106,24 +128,20 @@ pub(crate) async fn boxes(
     if matches!(role, Role::Admin | Role::Analyst | Role::Trainer) {
         return Ok((Vec::new(), Vec::new()));
     }
-    let incoming_side = if role == Role::Supervisor {
-        InboxSide::Incoming
-    } else {
-        InboxSide::AssignedTo(user.id)
-    };
-    let incoming = if sides.incoming {
-        state
-            .store
-            .referral_inbox(agency, incoming_side, now, INBOX_ROWS)
-            .await?
-    } else {
-        Vec::new()
+    let incoming = match sides.incoming {
+        Some((offset, limit)) => {
+            state
+                .store
+                .referral_inbox(agency, incoming_side(user), now, offset, limit)
+                .await?
+        }
+        None => Vec::new(),
     };
     let mut outgoing = Vec::new();
     if sides.outgoing {
         for r in state
             .store
-            .referral_inbox(agency, InboxSide::Outgoing, now, INBOX_ROWS)
+            .referral_inbox(agency, InboxSide::Outgoing, now, 0, INBOX_ROWS)
             .await?
         {
             let relation = state.store.relation(viewer, r.case_id).await?;
@@ -143,16 +161,32 @@ pub(super) async fn inbox(
 ) -> Result<Response, AppError> {
     let lang = user.lang;
     let now = Utc::now();
+    let page = i64::from(q.page.max(1));
+    let offset = ((page - 1) * PAGE_ROWS).min(tabara_store::MAX_INBOX_OFFSET);
     // Only the box asked for is built (the outgoing one checks each row's case): the incoming
     // box is always counted, the others when they are shown.
     let sides = Sides {
-        incoming: true,
+        incoming: Some(match q.which.as_str() {
+            "overdue" => (0, INBOX_ROWS),
+            _ => (offset, PAGE_ROWS),
+        }),
         outgoing: matches!(q.which.as_str(), "outgoing" | "overdue"),
     };
     let (incoming, outgoing) = boxes(&state, &user.user, &user.viewer, sides).await?;
+    let counts = match user.user.role {
+        Role::Admin | Role::Analyst | Role::Trainer => tabara_store::InboxCounts {
+            open: 0,
+            overdue: 0,
+        },
+        _ => {
+            state
+                .store
+                .referral_inbox_counts(user.user.organisation_id, incoming_side(&user.user), now)
+                .await?
+        }
+    };
     let is_overdue = |r: &Referral| r.inbox_key(now).overdue;
-    let overdue = incoming.iter().filter(|r| is_overdue(r)).count()
-        + outgoing.iter().filter(|r| is_overdue(r)).count();
+    let overdue = counts.overdue as usize + outgoing.iter().filter(|r| is_overdue(r)).count();
     let child_protection = user.user.role == Role::ChildProtection;
     // Child protection's box of open pathways, built (and counted) when it is the one shown.
     let children = if child_protection && q.which == "children" {
@@ -175,6 +209,10 @@ pub(super) async fn inbox(
         ),
         _ => ("incoming", incoming.iter().map(|r| (r, false)).collect()),
     };
+    // The rows' case references in one query (a read per row cost the inbox its target).
+    let ids: Vec<_> = chosen.iter().map(|(r, _)| r.case_id).collect();
+    let numbers = state.store.case_numbers(&ids).await?;
+    let directory = state.directory().await?;
     let mut rows = Vec::with_capacity(chosen.len());
     for (r, sent_by_us) in chosen {
         let other = if sent_by_us {
@@ -182,12 +220,14 @@ pub(super) async fn inbox(
         } else {
             r.sender_id
         };
-        let case = state.store.case(r.case_id).await?;
+        let Some(number) = numbers.get(&r.case_id).copied() else {
+            continue;
+        };
         rows.push(Row {
             id: r.id.to_string(),
-            reference: case_reference(case.number),
+            reference: case_reference(number),
             services: labels(&r.services, lang),
-            other: organisation_name(&state, other).await?,
+            other: directory.organisation_name(other),
             state: r.state.label(lang).to_string(),
             urgent: r.urgent,
             overdue: is_overdue(r),
@@ -195,10 +235,24 @@ pub(super) async fn inbox(
             since: when(lang, r.sent_at.unwrap_or(r.created_at)),
         });
     }
+    let paged = which == "incoming";
+    let first = offset + 1;
+    let last = offset + incoming.len() as i64;
+    let page_no = q.page.max(1);
     let page = InboxPage {
         chrome: user.chrome("/referrals"),
         which,
-        incoming: incoming.len(),
+        incoming: counts.open,
+        shown: tabara_i18n::t!(
+            lang,
+            "referral-inbox-shown",
+            from = first.to_string(),
+            to = last.to_string(),
+            total = counts.open.to_string()
+        ),
+        previous: (paged && page_no > 1).then(|| page_no - 1),
+        next: (paged && last < counts.open && offset + PAGE_ROWS < tabara_store::MAX_INBOX_OFFSET)
+            .then(|| page_no + 1),
         outgoing: sides.outgoing.then_some(outgoing.len()),
         overdue: sides.outgoing.then_some(overdue),
         rows,

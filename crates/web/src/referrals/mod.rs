@@ -85,13 +85,7 @@ pub(crate) async fn organisation_name(
     state: &AppState,
     id: OrganisationId,
 ) -> Result<String, AppError> {
-    let directory = state.directory().await?;
-    Ok(directory
-        .organisations
-        .iter()
-        .find(|o| o.id == id)
-        .map(|o| o.name.clone())
-        .unwrap_or_else(|| id.to_string()))
+    Ok(state.directory().await?.organisation_name(id))
 }
 
 /// The services an agency offers, from the services directory: a referral asks only for

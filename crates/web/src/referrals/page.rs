@@ -97,37 +97,62 @@ async fn page(
     let r = &d.referral;
     let party = access.party;
     let mut timeline = Vec::with_capacity(d.timeline.len());
+    // A timeline names the same few people step after step: each is looked up once.
+    let mut names: std::collections::HashMap<&str, String> = Default::default();
     for e in &d.timeline {
+        let who = match names.get(e.actor.as_str()) {
+            Some(n) => n.clone(),
+            None => {
+                let n = actor_name(state, &e.actor).await?;
+                names.insert(&e.actor, n.clone());
+                n
+            }
+        };
         timeline.push(Event {
             what: match e.step {
                 Some(s) => s.label(lang).to_string(),
                 None => tabara_i18n::t!(lang, "referral-drafted"),
             },
-            who: actor_name(state, &e.actor).await?,
+            who,
             at: when(lang, e.at),
             reason: e.reason.clone().unwrap_or_default(),
         });
     }
-    let assignee = match r.assignee_id {
-        Some(id) => match state.store.user(id).await {
-            Ok(u) => u.display_name,
-            Err(StoreError::NotFound { .. }) => id.to_string(),
-            Err(e) => return Err(e.into()),
-        },
-        None => tabara_i18n::t!(lang, "referral-unassigned"),
-    };
     let may_assign = party.may_assign() && !r.state.is_final();
-    let assignees = if may_assign {
-        state
-            .store
-            .organisation_users(r.recipient_id, 200)
-            .await?
-            .into_iter()
-            .map(|u| (u.id.to_string(), u.display_name))
-            .collect()
-    } else {
-        Vec::new()
-    };
+    // The assignee's name, the agency's users to assign to and what the referral shares are
+    // read side by side.
+    let (assignee, assignees, shared) = tokio::try_join!(
+        async {
+            Ok::<_, AppError>(match r.assignee_id {
+                Some(id) if id == user.user.id => user.user.display_name.clone(),
+                Some(id) => match state.store.user(id).await {
+                    Ok(u) => u.display_name,
+                    Err(StoreError::NotFound { .. }) => id.to_string(),
+                    Err(e) => return Err(e.into()),
+                },
+                None => tabara_i18n::t!(lang, "referral-unassigned"),
+            })
+        },
+        async {
+            Ok::<_, AppError>(if may_assign {
+                state
+                    .store
+                    .organisation_users(r.recipient_id, 200)
+                    .await?
+                    .into_iter()
+                    .map(|u| (u.id.to_string(), u.display_name))
+                    .collect()
+            } else {
+                Vec::new()
+            })
+        },
+        async {
+            match &d.consent {
+                Some(c) if party.is_receiver() => shared(state, user, access, &c.consent).await,
+                _ => Ok(Vec::new()),
+            }
+        },
+    )?;
     let consent = d.consent.as_ref().map(|c| ConsentShown {
         version: c.version,
         given: when(lang, c.consent.given_at),
@@ -142,14 +167,6 @@ async fn page(
         && d.consent
             .as_ref()
             .is_some_and(|c| c.consent.withdrawn_at.is_none());
-    let shared = if party.is_receiver() {
-        match &d.consent {
-            Some(c) => shared(state, user, access, &c.consent).await?,
-            None => Vec::new(),
-        }
-    } else {
-        Vec::new()
-    };
     let steps = r
         .state
         .available(party)
@@ -215,7 +232,52 @@ async fn shared(
     let lang = user.lang;
     let t = |k: &str| tabara_i18n::catalogue().text(lang, k, &[]);
     let r = &access.details.referral;
-    let stamps = state.store.referral_stamps(r.id).await?;
+    // What changed after a withdrawal is held back: the moments of the records shared by
+    // reference are read only then (before it, everything consented to is shared).
+    let stamps = match consent.withdrawn_at {
+        Some(_) => Some(state.store.referral_stamps(r.id).await?),
+        None => None,
+    };
+    let wanted = |c: DataCategory| r.data.contains(c) && consent.data.contains(c);
+    let names = wanted(DataCategory::Identity);
+    let contacts = wanted(DataCategory::Contacts);
+    let facts_shown = wanted(DataCategory::Facts)
+        && stamps.is_none_or(|s| consent.shares(DataCategory::Facts, s.case_facts));
+    let identity_shown = (names || contacts)
+        && stamps
+            .is_none_or(|s| consent.visible_at(s.identity.unwrap_or(DateTime::<Utc>::MIN_UTC)));
+    // The records are read side by side (each read waits for a connection of its own).
+    let actor = user.actor();
+    let (person, identity, screenings, risks) = tokio::try_join!(
+        async {
+            match facts_shown {
+                true => state.store.person(r.person_id).await.map(Some),
+                false => Ok(None),
+            }
+        },
+        async {
+            match identity_shown {
+                true => state
+                    .store
+                    .read_identity(&actor, r.person_id)
+                    .await
+                    .map(Some),
+                false => Ok(None),
+            }
+        },
+        async {
+            match wanted(DataCategory::ScreeningResult) {
+                true => state.store.person_screenings(r.person_id, 20).await,
+                false => Ok(Vec::new()),
+            }
+        },
+        async {
+            match wanted(DataCategory::RiskAssessment) {
+                true => state.store.risk_history(r.case_id, r.person_id, 20).await,
+                false => Ok(Vec::new()),
+            }
+        },
+    )?;
     let withheld = || {
         consent.withdrawn_at.map(|w| {
             tabara_i18n::t!(
@@ -226,14 +288,13 @@ async fn shared(
         })
     };
     let mut out = Vec::new();
-    let wanted = |c: DataCategory| r.data.contains(c) && consent.data.contains(c);
     if wanted(DataCategory::Facts) {
         let mut s = Shared {
             title: DataCategory::Facts.label(lang).to_string(),
             lines: Vec::new(),
             note: None,
         };
-        if consent.shares(DataCategory::Facts, stamps.case_facts) {
+        if let Some(person) = &person {
             let f = &access.case.facts;
             s.lines
                 .push((t("referral-fact-status"), f.status.label(lang).to_string()));
@@ -241,9 +302,9 @@ async fn shared(
                 t("referral-fact-opened"),
                 crate::view::format_date(lang, f.opened_on),
             ));
-            let persons = state.store.case_persons(r.case_id).await?;
-            if let Some(p) = persons.iter().find(|p| p.person.id == r.person_id) {
-                let facts = &p.person.facts;
+            // The referred person's facts (never identifying): the referral names them.
+            {
+                let facts = &person.facts;
                 s.lines
                     .push((t("case-col-gender"), facts.gender.label(lang).to_string()));
                 let age = facts
@@ -257,20 +318,13 @@ async fn shared(
         }
         out.push(s);
     }
-    let names = wanted(DataCategory::Identity);
-    let contacts = wanted(DataCategory::Contacts);
     if names || contacts {
-        let at = stamps.identity.unwrap_or(DateTime::<Utc>::MIN_UTC);
         let mut s = Shared {
             title: t("person-identity"),
             lines: Vec::new(),
             note: None,
         };
-        if consent.visible_at(at) {
-            let (i, _) = state
-                .store
-                .read_identity(&user.actor(), r.person_id)
-                .await?;
+        if let Some((i, _)) = &identity {
             let v = |o: &Option<String>| o.clone().unwrap_or_default();
             if names {
                 s.lines.push((t("person-name"), i.display_name()));
@@ -303,7 +357,7 @@ async fn shared(
             note: None,
         };
         let mut hidden = false;
-        for sc in state.store.person_screenings(r.person_id, 20).await? {
+        for sc in screenings {
             if sc.case_id != r.case_id || sc.state == ScreeningState::Draft {
                 continue;
             }
@@ -336,7 +390,7 @@ async fn shared(
             note: None,
         };
         let mut hidden = false;
-        for a in state.store.risk_history(r.case_id, r.person_id, 20).await? {
+        for a in risks {
             let at = a.assessment.assessed_at;
             if !consent.shares(DataCategory::RiskAssessment, at) {
                 hidden = true;

@@ -454,3 +454,123 @@ store_test!(
         db.finish().await;
     }
 );
+
+store_test!(the_incoming_box_is_paged_with_its_count, |db| async move {
+    use tabara_core::referral::{
+        Consent, ConsentGiver, DataCategory, Deadlines, Party, ServiceType,
+    };
+    let app = start(&db).await;
+    let shelter = app.org("Maison");
+    let hash = tabara_core::password::hash_password(DEMO_PASSWORD);
+    new_account(
+        &db,
+        &hash,
+        "supervisor.shelter",
+        Role::Supervisor,
+        shelter,
+        None,
+    )
+    .await;
+    offers(&db, shelter, &[ServiceType::Shelter]).await;
+    let (summary, victim) = case_with_victim(&db, &app.reference, "officer").await;
+    let case = db.store.case(summary.id).await.unwrap();
+    let offered = [ServiceType::Shelter].into_iter().collect();
+    let deadlines = Deadlines::default();
+    // 30 referrals to the shelter, sent a minute apart: more than a page holds.
+    let now = chrono::Utc::now();
+    let mut sent = Vec::new();
+    for k in 0..30 {
+        let drafted = now - chrono::Duration::hours(3) + chrono::Duration::minutes(k);
+        let consent = Consent {
+            recipient: shelter,
+            services: [ServiceType::Shelter].into_iter().collect(),
+            data: [DataCategory::Facts].into_iter().collect(),
+            given_at: drafted - chrono::Duration::minutes(5),
+            given_by: ConsentGiver::Person,
+            language: "rn".into(),
+            witness: None,
+            withdrawn_at: None,
+        };
+        let new = tabara_store::NewReferral {
+            id: tabara_core::ids::ReferralId::new(),
+            case_id: case.id,
+            person_id: victim.person.id,
+            sender_id: case.organisation_id,
+            recipient_id: shelter,
+            services: consent.services.clone(),
+            data: consent.data.clone(),
+            urgency: Default::default(),
+            answer_by: None,
+        };
+        let send = tabara_store::ReferralStep::Send {
+            offered: &offered,
+            deadlines: &deadlines,
+        };
+        let r = db
+            .store
+            .record_past_referral(
+                &Actor::system("test"),
+                Some((tabara_core::ids::ReferralConsentId::new(), &consent)),
+                &new,
+                &[(Party::Sender, send, drafted + chrono::Duration::seconds(30))],
+                drafted,
+            )
+            .await
+            .unwrap();
+        sent.push(r.id.to_string());
+    }
+    let mut supervisor = signed_in(&app, "supervisor.shelter").await;
+    let first = supervisor.get("/referrals?box=incoming").await;
+    assert_eq!(first.status, 200, "{}", first.body);
+    assert!(first.body.contains("Incoming (30)"), "the box's own count");
+    assert!(first.body.contains("Referrals 1 to 25 of 30"));
+    // Oldest first: the first 25 sent here, the last 5 on the next page.
+    for id in &sent[..25] {
+        assert!(
+            first.body.contains(&format!("/referrals/{id}\"")),
+            "{id} on page 1"
+        );
+    }
+    for id in &sent[25..] {
+        assert!(!first.body.contains(id.as_str()), "{id} not on page 1");
+    }
+    assert!(
+        first
+            .body
+            .contains("href=\"/referrals?box=incoming&amp;page=2\" rel=\"next\"")
+    );
+    assert!(!first.body.contains("rel=\"prev\""));
+    let second = supervisor.get("/referrals?box=incoming&page=2").await;
+    assert!(second.body.contains("Referrals 26 to 30 of 30"));
+    for id in &sent[25..] {
+        assert!(
+            second.body.contains(&format!("/referrals/{id}\"")),
+            "{id} on page 2"
+        );
+    }
+    assert!(
+        second
+            .body
+            .contains("href=\"/referrals?box=incoming&amp;page=1\" rel=\"prev\"")
+    );
+    assert!(!second.body.contains("rel=\"next\""));
+    let beyond = supervisor.get("/referrals?box=incoming&page=9").await;
+    assert_eq!(beyond.status, 200);
+    assert!(beyond.body.contains("Incoming (30)"));
+    assert!(
+        sent.iter().all(|id| !beyond.body.contains(id.as_str())),
+        "no row past the end"
+    );
+    let bad = supervisor.get("/referrals?box=incoming&page=first").await;
+    assert_eq!(bad.status, 400, "a page is a number");
+    // In French too.
+    let csrf = supervisor.csrf_of("/referrals").await;
+    supervisor.lang(&csrf, "fr", "/referrals").await;
+    let fr = supervisor.get("/referrals?box=incoming&page=2").await;
+    assert!(
+        fr.body.contains("Orientations 26 à 30 sur 30"),
+        "{}",
+        fr.body
+    );
+    db.finish().await;
+});

@@ -7,7 +7,7 @@ use crate::common::*;
 
 const HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA";
 
-fn user_of(org: OrganisationId, role: Role) -> NewUser {
+pub(crate) fn user_of(org: OrganisationId, role: Role) -> NewUser {
     let id = UserId::new();
     NewUser {
         id,

@@ -11,6 +11,7 @@ use tabara_store::{InboxSide, NewReferral, Referral, ReferralStep};
 use crate::common::*;
 
 mod assign;
+mod inbox;
 mod refer;
 
 /// A case with a victim, and an agency to refer them to.
@@ -503,14 +504,14 @@ store_test!(
 
         let now = Utc::now();
         let incoming = s
-            .referral_inbox(r.shelter, InboxSide::Incoming, now, 50)
+            .referral_inbox(r.shelter, InboxSide::Incoming, now, 0, 50)
             .await
             .unwrap();
         assert_eq!(ids(&incoming), [urgent, shelter, medical]);
         // Five hours on, the medical referral is overdue: after the urgent one, before the rest.
         let later = now + Duration::hours(5);
         let incoming = s
-            .referral_inbox(r.shelter, InboxSide::Incoming, later, 50)
+            .referral_inbox(r.shelter, InboxSide::Incoming, later, 0, 50)
             .await
             .unwrap();
         assert_eq!(ids(&incoming), [urgent, medical, shelter]);
@@ -522,20 +523,20 @@ store_test!(
             "the store sorts as core does"
         );
         let outgoing = s
-            .referral_inbox(r.sender, InboxSide::Outgoing, later, 50)
+            .referral_inbox(r.sender, InboxSide::Outgoing, later, 0, 50)
             .await
             .unwrap();
         assert_eq!(ids(&outgoing), [urgent, medical, shelter, draft.id]);
         assert_eq!(
             ids(&s
-                .referral_inbox(r.sender, InboxSide::Outgoing, later, 2)
+                .referral_inbox(r.sender, InboxSide::Outgoing, later, 0, 2)
                 .await
                 .unwrap()),
             [urgent, medical],
             "bounded"
         );
         assert!(
-            s.referral_inbox(r.sender, InboxSide::Incoming, now, 50)
+            s.referral_inbox(r.sender, InboxSide::Incoming, now, 0, 50)
                 .await
                 .unwrap()
                 .is_empty()

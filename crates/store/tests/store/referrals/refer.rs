@@ -141,7 +141,7 @@ store_test!(
         let now = Utc::now();
         let mine = InboxSide::AssignedTo(someone.id);
         assert!(
-            s.referral_inbox(r.recipient_id, mine, now, 10)
+            s.referral_inbox(r.recipient_id, mine, now, 0, 10)
                 .await
                 .unwrap()
                 .is_empty()
@@ -150,7 +150,7 @@ store_test!(
             .await
             .unwrap();
         let listed = s
-            .referral_inbox(r.recipient_id, mine, now, 10)
+            .referral_inbox(r.recipient_id, mine, now, 0, 10)
             .await
             .unwrap();
         assert_eq!(listed.len(), 1);
@@ -158,7 +158,7 @@ store_test!(
         // Another user of the agency is given nothing.
         let other = InboxSide::AssignedTo(UserId::new());
         assert!(
-            s.referral_inbox(r.recipient_id, other, now, 10)
+            s.referral_inbox(r.recipient_id, other, now, 0, 10)
                 .await
                 .unwrap()
                 .is_empty()
