@@ -43,6 +43,12 @@ pub struct Cli {
     )]
     pub database: String,
 
+    /// The register's master key file (owner-only). Defaults to the SQLite file's name with
+    /// `.key` added (`tabara.db.key`); a PostgreSQL register needs it named. `init` and `demo`
+    /// create it when it is missing; every other command refuses to run without it.
+    #[arg(long, global = true, env = "TABARA_KEY_FILE")]
+    pub key_file: Option<std::path::PathBuf>,
+
     /// Print machine-readable JSON instead of tables.
     #[arg(long, global = true)]
     pub json: bool,
@@ -99,6 +105,18 @@ pub enum Command {
     /// Raise the alerts that are due (overdue referrals, high risks, due reassessments).
     #[command(subcommand)]
     Alerts(AlertsCommand),
+    /// Manage the register's master key file.
+    #[command(subcommand)]
+    Key(KeyCommand),
+}
+
+/// `key` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum KeyCommand {
+    /// Create the master key file (--key-file, or beside the SQLite file) when there is none:
+    /// for a register made before keys existed. Keep a copy apart from the register's
+    /// backups: without it the register does not open.
+    Create,
 }
 
 /// `alerts` subcommands.

@@ -18,6 +18,7 @@ pub mod password;
 pub mod pathway;
 pub mod permissions;
 pub mod picklist;
+pub mod protect;
 pub mod records;
 pub mod referral;
 pub mod risk;

@@ -65,6 +65,15 @@ export-written = { $rows } victims written to { $path }
 ## Errors
 error-prefix = error
 error-open = cannot open the register at { $location }
+key-created = A new master key file was made at { $path }: the register does not open without it. Keep a copy apart from the register and its backups, readable by the operator alone.
+key-created-id = Master key { $id } written to { $path }. Keep a copy apart from the register and its backups.
+error-key-missing = there is no key file at { $path }: name the register's key file with --key-file (or TABARA_KEY_FILE); a register made before keys existed gets one with `tabara key create`
+error-key-too-open = the key file { $path } can be read by other accounts (mode { $mode }): make it its owner's alone (chmod 600 { $path })
+error-key-malformed = { $path } is not a Tabara key file ({ $why })
+error-key-exists = a key file is already at { $path }: it is not replaced (its register would no longer open)
+error-key-io = the key file { $path } could not be read or written: { $error }
+error-key-no-default = a PostgreSQL register's key file must be named with --key-file or TABARA_KEY_FILE
+error-key-wrong = this register's keys were made under master key { $expected }, not under the key file given ({ $given }): give the register's own key file
 error-init-has-users = this register already has user accounts; `init` only sets up a new one
 error-admin-password-weak = TABARA_ADMIN_PASSWORD is too weak
 error-organisation-required = --organisation: a name is required

@@ -64,6 +64,15 @@ export-written = { $rows } victimes écrites dans { $path }
 ## Erreurs
 error-prefix = erreur
 error-open = impossible d'ouvrir le registre { $location }
+key-created = Un nouveau fichier de clé maîtresse a été créé à { $path } : le registre ne s'ouvre pas sans lui. Gardez-en une copie à part du registre et de ses sauvegardes, lisible par l'exploitant seul.
+key-created-id = Clé maîtresse { $id } écrite dans { $path }. Gardez-en une copie à part du registre et de ses sauvegardes.
+error-key-missing = aucun fichier de clé à { $path } : indiquez le fichier de clé du registre avec --key-file (ou TABARA_KEY_FILE) ; un registre créé avant les clés en reçoit un avec `tabara key create`
+error-key-too-open = le fichier de clé { $path } est lisible par d'autres comptes (mode { $mode }) : réservez-le à son propriétaire (chmod 600 { $path })
+error-key-malformed = { $path } n'est pas un fichier de clé Tabara ({ $why })
+error-key-exists = un fichier de clé existe déjà à { $path } : il n'est pas remplacé (son registre ne s'ouvrirait plus)
+error-key-io = le fichier de clé { $path } n'a pu être lu ou écrit : { $error }
+error-key-no-default = le fichier de clé d'un registre PostgreSQL doit être indiqué avec --key-file ou TABARA_KEY_FILE
+error-key-wrong = les clés de ce registre ont été créées sous la clé maîtresse { $expected }, pas sous le fichier de clé donné ({ $given }) : donnez le fichier de clé du registre
 error-init-has-users = ce registre a déjà des comptes ; `init` ne sert qu'à en créer un nouveau
 error-admin-password-weak = TABARA_ADMIN_PASSWORD est trop faible
 error-organisation-required = --organisation : un nom est requis

@@ -56,6 +56,7 @@ use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
+use tabara_core::protect::MasterKey;
 use tabara_core::validation::ValidationErrors;
 
 /// Call the query function of the running backend: `dispatch!(self, f(a, b))` runs
@@ -77,6 +78,7 @@ pub mod alerts;
 pub mod audit;
 pub mod cases;
 pub mod directory;
+pub mod keys;
 pub mod materials;
 pub mod pathways;
 pub mod persons;
@@ -177,6 +179,16 @@ pub enum StoreError {
     /// A migration failed.
     #[error("migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// The register's keys were wrapped by another master key than the one given.
+    #[error(
+        "this register's keys were made under master key {expected}, not under the key given             ({given}): give the register's own key file"
+    )]
+    WrongKey {
+        /// The id of the master key the register expects.
+        expected: tabara_core::protect::KeyId,
+        /// The id of the key given.
+        given: tabara_core::protect::KeyId,
+    },
 }
 
 /// Result of a store call.
@@ -284,15 +296,18 @@ enum Backend {
     Postgres(PgPool),
 }
 
-/// The register. Cheap to clone (pools are shared).
+/// The register. Cheap to clone (pools and keys are shared).
 #[derive(Debug, Clone)]
 pub struct Store {
     backend: Backend,
+    keys: std::sync::Arc<keys::Keys>,
 }
 
 impl Store {
-    /// Open a register and bring its schema up to date.
-    pub async fn open(location: &Location, mode: OpenMode) -> Result<Store> {
+    /// Open a register with its master key (from its key file: see [`keys`]) and bring its
+    /// schema up to date; a register whose keys another master key wrapped is refused
+    /// ([`StoreError::WrongKey`]).
+    pub async fn open(location: &Location, mode: OpenMode, master: MasterKey) -> Result<Store> {
         let backend = match location {
             Location::Sqlite(path) => Backend::Sqlite(open_sqlite(path, mode).await?),
             Location::Postgres(url) => {
@@ -304,8 +319,18 @@ impl Store {
                 Backend::Postgres(pool)
             }
         };
-        let store = Store { backend };
+        // A fresh index key, kept by `migrate` when the register has none yet; `unlock` then
+        // takes the register's own.
+        let fresh = keys::Keys {
+            master,
+            index: tabara_core::protect::IndexKey::generate(),
+        };
+        let mut store = Store {
+            backend,
+            keys: std::sync::Arc::new(fresh),
+        };
         store.migrate().await?;
+        store.unlock().await?;
         Ok(store)
     }
 
@@ -315,6 +340,7 @@ impl Store {
             Backend::Sqlite(pool) => sqlx::migrate!("./migrations/sqlite").run(pool).await?,
             Backend::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await?,
         }
+        self.keep_keys().await?;
         self.end_bulk_load().await
     }
 

@@ -17,12 +17,32 @@ pub struct TestDb {
     pub store: Store,
     /// Where it lives (hand it to a spawned `tabara` binary).
     pub location: Location,
+    /// Its master key file (beside an SQLite register, in a folder of its own for PostgreSQL).
+    pub key_file: PathBuf,
     cleanup: Cleanup,
 }
 
 enum Cleanup {
-    Sqlite { _dir: tempdir::Dir },
-    Postgres { admin_url: String, name: String },
+    Sqlite {
+        _dir: tempdir::Dir,
+    },
+    Postgres {
+        admin_url: String,
+        name: String,
+        _dir: tempdir::Dir,
+    },
+}
+
+/// A new key file at `path`, and its key.
+fn new_key(path: &std::path::Path) -> tabara_core::protect::MasterKey {
+    crate::keys::create_master_key(path).expect("create the test register's key file")
+}
+
+/// A fresh temporary folder.
+fn temp_dir() -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("tabara-test-{}", uuid::Uuid::now_v7().simple()));
+    std::fs::create_dir_all(&dir).expect("create temporary folder");
+    dir
 }
 
 mod tempdir {
@@ -41,16 +61,16 @@ mod tempdir {
 impl TestDb {
     /// A fresh SQLite register in a temporary folder.
     pub async fn sqlite() -> TestDb {
-        let dir =
-            std::env::temp_dir().join(format!("tabara-test-{}", uuid::Uuid::now_v7().simple()));
-        std::fs::create_dir_all(&dir).expect("create temporary folder");
+        let dir = temp_dir();
         let location = Location::Sqlite(dir.join("tabara.db"));
-        let store = Store::open(&location, OpenMode::CreateIfMissing)
+        let key_file = crate::keys::default_key_file(&location).expect("beside the file");
+        let store = Store::open(&location, OpenMode::CreateIfMissing, new_key(&key_file))
             .await
             .expect("open SQLite test register");
         TestDb {
             store,
             location,
+            key_file,
             cleanup: Cleanup::Sqlite {
                 _dir: tempdir::Dir(dir),
             },
@@ -85,13 +105,20 @@ impl TestDb {
             .expect("create test database");
         admin.close().await.ok();
         let location = Location::Postgres(with_database(&admin_url, &name));
-        let store = Store::open(&location, OpenMode::Existing)
+        let dir = temp_dir();
+        let key_file = dir.join("tabara.key");
+        let store = Store::open(&location, OpenMode::Existing, new_key(&key_file))
             .await
             .expect("open PostgreSQL test register");
         Some(TestDb {
             store,
             location,
-            cleanup: Cleanup::Postgres { admin_url, name },
+            key_file,
+            cleanup: Cleanup::Postgres {
+                admin_url,
+                name,
+                _dir: tempdir::Dir(dir),
+            },
         })
     }
 
@@ -101,6 +128,11 @@ impl TestDb {
             Location::Sqlite(p) => Some(p.clone()),
             Location::Postgres(_) => None,
         }
+    }
+
+    /// Its master key, read from its key file (to open the register again).
+    pub fn master_key(&self) -> tabara_core::protect::MasterKey {
+        crate::keys::load_master_key(&self.key_file).expect("the test register's key file")
     }
 
     /// The `--database` argument for this register.
@@ -114,7 +146,9 @@ impl TestDb {
     /// Close the store and drop the database.
     pub async fn finish(self) {
         self.store.close().await;
-        if let Cleanup::Postgres { admin_url, name } = &self.cleanup
+        if let Cleanup::Postgres {
+            admin_url, name, ..
+        } = &self.cleanup
             && let Ok(mut admin) = sqlx::PgConnection::connect(admin_url).await
         {
             drop_database(&mut admin, name).await;

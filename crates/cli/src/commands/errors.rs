@@ -2,6 +2,7 @@
 
 use tabara_core::Lang;
 use tabara_i18n::t;
+use tabara_store::keys::KeyFileError;
 use tabara_store::{LocationProblem, Problem, StoreError};
 
 /// An error as the user reads it: the store's errors through the catalogue, the rest as is.
@@ -58,7 +59,16 @@ pub fn describe_error(e: &anyhow::Error, lang: Lang) -> String {
                     )
                 }
             },
-            _ => cause.to_string(),
+            Some(StoreError::WrongKey { expected, given }) => t!(
+                lang,
+                "error-key-wrong",
+                expected = expected.0.as_str(),
+                given = given.0.as_str()
+            ),
+            _ => match cause.downcast_ref::<KeyFileError>() {
+                Some(k) => key_file_error(k, lang),
+                None => cause.to_string(),
+            },
         };
         // anyhow repeats a wrapped error's text in its source; say each thing once.
         if !parts.iter().any(|p| p.contains(&text)) {
@@ -66,6 +76,31 @@ pub fn describe_error(e: &anyhow::Error, lang: Lang) -> String {
         }
     }
     parts.join(": ")
+}
+
+/// A key file problem in the user's words.
+fn key_file_error(e: &KeyFileError, lang: Lang) -> String {
+    let path = |p: &std::path::Path| p.display().to_string();
+    match e {
+        KeyFileError::Missing(p) => t!(lang, "error-key-missing", path = path(p)),
+        KeyFileError::TooOpen(p, mode) => t!(
+            lang,
+            "error-key-too-open",
+            path = path(p),
+            mode = format!("{mode:03o}")
+        ),
+        KeyFileError::Malformed(p, why) => {
+            t!(lang, "error-key-malformed", path = path(p), why = *why)
+        }
+        KeyFileError::Exists(p) => t!(lang, "error-key-exists", path = path(p)),
+        KeyFileError::Io(p, err) => t!(
+            lang,
+            "error-key-io",
+            path = path(p),
+            error = err.to_string()
+        ),
+        KeyFileError::NoDefault => t!(lang, "error-key-no-default"),
+    }
 }
 
 /// The store names kinds of record in English ("person in case"); the catalogue has them as

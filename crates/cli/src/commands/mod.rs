@@ -4,13 +4,14 @@
 
 use std::process::ExitCode;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use tabara_core::{Lang, Picklist};
 use tabara_i18n::t;
-use tabara_store::{Actor, Location, OpenMode, Store};
+use tabara_store::{Actor, Location, OpenMode, Store, keys};
 
 use crate::{
-    AlertsCommand, AuditCommand, CaseCommand, Cli, Command, ReferralCommand, ScreeningCommand,
+    AlertsCommand, AuditCommand, CaseCommand, Cli, Command, KeyCommand, ReferralCommand,
+    ScreeningCommand,
 };
 
 mod alerts;
@@ -53,11 +54,81 @@ fn lang(cli: &Cli) -> Lang {
     tabara_i18n::lang_from(cli.lang.as_deref())
 }
 
+/// Where the register's key file is: `--key-file`, or beside an SQLite file.
+fn key_path(cli: &Cli, location: &Location) -> Result<std::path::PathBuf> {
+    match (&cli.key_file, keys::default_key_file(location)) {
+        (Some(p), _) => Ok(p.clone()),
+        (None, Some(p)) => Ok(p),
+        (None, None) => Err(keys::KeyFileError::NoDefault.into()),
+    }
+}
+
+/// Open the register with its master key. A new register (`init`, `demo`) gets a new key file
+/// when there is none, and the user is told where; otherwise a missing or unusable key file
+/// stops the command with the reason.
 async fn open(cli: &Cli, mode: OpenMode) -> Result<Store> {
+    let lang = lang(cli);
     let location = Location::parse(&cli.database)?;
-    Store::open(&location, mode)
-        .await
-        .with_context(|| t!(lang(cli), "error-open", location = location.redacted()))
+    // A register that is not there is said before its key file.
+    if let Location::Sqlite(file) = &location
+        && mode == OpenMode::Existing
+        && !file.exists()
+    {
+        let missing = tabara_store::LocationProblem::MissingFile(file.clone());
+        return Err(
+            anyhow::Error::new(tabara_store::StoreError::Location(missing)).context(t!(
+                lang,
+                "error-open",
+                location = location.redacted()
+            )),
+        );
+    }
+    let path = key_path(cli, &location)?;
+    let created = mode == OpenMode::CreateIfMissing && !path.exists();
+    let master = if created {
+        keys::create_master_key(&path)?
+    } else {
+        keys::load_master_key(&path)?
+    };
+    match Store::open(&location, mode, master).await {
+        Ok(store) => {
+            if created {
+                eprintln!(
+                    "{}",
+                    t!(lang, "key-created", path = path.display().to_string())
+                );
+            }
+            Ok(store)
+        }
+        Err(e) => {
+            // A key made for a register that turned out to have its own is of no use.
+            if created {
+                let _ = std::fs::remove_file(&path);
+            }
+            Err(anyhow::Error::new(e).context(t!(
+                lang,
+                "error-open",
+                location = location.redacted()
+            )))
+        }
+    }
+}
+
+/// `tabara key create`.
+fn key_create(cli: &Cli) -> Result<ExitCode> {
+    let location = Location::parse(&cli.database)?;
+    let path = key_path(cli, &location)?;
+    let key = keys::create_master_key(&path)?;
+    println!(
+        "{}",
+        t!(
+            lang(cli),
+            "key-created-id",
+            path = path.display().to_string(),
+            id = key.id().0
+        )
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 pub async fn run(cli: Cli) -> Result<ExitCode> {
@@ -74,6 +145,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::User(command) => user(&cli, command).await,
         Command::Serve(args) => serve_command(&cli, args).await,
         Command::Alerts(AlertsCommand::Run(args)) => alerts_run(&cli, args).await,
+        Command::Key(KeyCommand::Create) => key_create(&cli),
     }
 }
 

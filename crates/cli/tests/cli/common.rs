@@ -10,8 +10,11 @@ pub fn command(db: &TestDb, args: &[&str]) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_tabara"));
     c.arg("--database")
         .arg(db.database_arg())
+        .arg("--key-file")
+        .arg(&db.key_file)
         .args(args)
         .env_remove("TABARA_DATABASE")
+        .env_remove("TABARA_KEY_FILE")
         .env_remove("TABARA_ADMIN_PASSWORD")
         .env("TABARA_LANG", "en");
     c

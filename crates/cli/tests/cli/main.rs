@@ -7,6 +7,7 @@ mod basics;
 mod common;
 mod demo;
 mod export;
+mod keys;
 mod language;
 mod screening;
 mod serve;

@@ -59,6 +59,7 @@ pub(crate) async fn wipe(pool: &Pool) -> Result<()> {
         "users",
         "offices",
         "organisations",
+        "register_keys",
         "_sqlx_migrations",
     ] {
         sqlx::query(sqlx::AssertSqlSafe(format!("DROP TABLE IF EXISTS {t}")))

@@ -352,7 +352,9 @@ store_test!(
             alerts += 2;
         }
         // A second application server: its own connections to the same register.
-        let other = Store::open(&db.location, OpenMode::Existing).await.unwrap();
+        let other = Store::open(&db.location, OpenMode::Existing, db.master_key())
+            .await
+            .unwrap();
         let later = Utc::now() + Duration::days(2);
         let mut runs = JoinSet::new();
         for k in 0..6 {

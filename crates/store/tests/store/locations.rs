@@ -1,6 +1,7 @@
 //! Database locations and the register file.
 
 use crate::common::*;
+use tabara_core::protect::MasterKey;
 
 // ================================================================ 12. locations
 
@@ -43,7 +44,13 @@ async fn location_parsing_and_missing_sqlite_file() {
         std::env::temp_dir().join(format!("tabara-missing-{}", uuid::Uuid::now_v7().simple()));
     std::fs::create_dir_all(&dir).unwrap();
     let missing = dir.join("absent.db");
-    match Store::open(&Location::Sqlite(missing.clone()), OpenMode::Existing).await {
+    match Store::open(
+        &Location::Sqlite(missing.clone()),
+        OpenMode::Existing,
+        MasterKey::generate(),
+    )
+    .await
+    {
         Err(StoreError::Location(m)) => assert!(m.to_string().contains("absent.db"), "{m}"),
         other => panic!("opening a missing register must fail, got {other:?}"),
     }
@@ -52,7 +59,13 @@ async fn location_parsing_and_missing_sqlite_file() {
         "opening an existing register creates nothing"
     );
     let no_folder = dir.join("nope").join("tabara.db");
-    match Store::open(&Location::Sqlite(no_folder), OpenMode::CreateIfMissing).await {
+    match Store::open(
+        &Location::Sqlite(no_folder),
+        OpenMode::CreateIfMissing,
+        MasterKey::generate(),
+    )
+    .await
+    {
         Err(StoreError::Location(m)) => assert!(m.to_string().contains("does not exist"), "{m}"),
         other => panic!("a missing folder must be named, got {other:?}"),
     }
@@ -70,9 +83,13 @@ async fn a_new_sqlite_register_is_readable_by_its_owner_only() {
     let dir = std::env::temp_dir().join(format!("tabara-mode-{}", uuid::Uuid::now_v7()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("register.db");
-    let s = Store::open(&Location::Sqlite(path.clone()), OpenMode::CreateIfMissing)
-        .await
-        .unwrap();
+    let s = Store::open(
+        &Location::Sqlite(path.clone()),
+        OpenMode::CreateIfMissing,
+        MasterKey::generate(),
+    )
+    .await
+    .unwrap();
     s.create_organisation(&system(), &org("Agence"))
         .await
         .unwrap();

@@ -18,6 +18,7 @@ mod common;
 mod concurrency;
 mod directory;
 mod figures;
+mod keys;
 mod locations;
 mod materials;
 mod notes;

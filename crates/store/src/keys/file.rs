@@ -1,0 +1,122 @@
+//! The master key file: two lines, a header and the key's 32 bytes in hex, readable and
+//! writable by its owner alone. It never sits in the register; by default an SQLite
+//! register's key file is beside it (`tabara.db.key`), and a PostgreSQL register's is named
+//! with `--key-file` (or `TABARA_KEY_FILE`).
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use tabara_core::protect::MasterKey;
+
+use crate::Location;
+
+/// The first line of a key file.
+pub const KEY_FILE_HEADER: &str = "tabara master key v1";
+
+/// Why a key file could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum KeyFileError {
+    /// There is no file there.
+    #[error("there is no key file at {0}")]
+    Missing(PathBuf),
+    /// Other accounts may read it.
+    #[error(
+        "the key file {0} can be read by other accounts (mode {1:03o}); make it its owner's \
+            alone (chmod 600)"
+    )]
+    TooOpen(PathBuf, u32),
+    /// Not a key file.
+    #[error("{0} is not a Tabara key file: {1}")]
+    Malformed(PathBuf, &'static str),
+    /// A key file is there already (a new one would orphan its register).
+    #[error("a key file is already at {0}")]
+    Exists(PathBuf),
+    /// The file system failed.
+    #[error("the key file {0} could not be read or written: {1}")]
+    Io(PathBuf, std::io::Error),
+    /// A PostgreSQL register has no place beside it.
+    #[error("a PostgreSQL register's key file is named with --key-file or TABARA_KEY_FILE")]
+    NoDefault,
+}
+
+/// Where a register's key file is when none is named: beside an SQLite file (its name with
+/// `.key` added); `None` for PostgreSQL.
+pub fn default_key_file(location: &Location) -> Option<PathBuf> {
+    match location {
+        Location::Sqlite(path) => {
+            let mut name = path.as_os_str().to_owned();
+            name.push(".key");
+            Some(PathBuf::from(name))
+        }
+        Location::Postgres(_) => None,
+    }
+}
+
+/// Read the master key from its file, refusing a file other accounts may read.
+pub fn load_master_key(path: &Path) -> Result<MasterKey, KeyFileError> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(KeyFileError::Missing(path.to_path_buf()));
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
+            return Err(KeyFileError::Malformed(
+                path.to_path_buf(),
+                "it is not text",
+            ));
+        }
+        Err(e) => return Err(KeyFileError::Io(path.to_path_buf(), e)),
+    };
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path)
+            .map_err(|e| KeyFileError::Io(path.to_path_buf(), e))?
+            .permissions()
+            .mode();
+        if mode & 0o077 != 0 {
+            return Err(KeyFileError::TooOpen(path.to_path_buf(), mode & 0o777));
+        }
+    }
+    let mut lines = text.lines();
+    if lines.next().map(str::trim) != Some(KEY_FILE_HEADER) {
+        return Err(KeyFileError::Malformed(
+            path.to_path_buf(),
+            "its first line is not the Tabara key header",
+        ));
+    }
+    let bytes = lines
+        .next()
+        .and_then(|l| hex::decode(l.trim()).ok())
+        .ok_or(KeyFileError::Malformed(
+            path.to_path_buf(),
+            "its second line is not a key in hexadecimal",
+        ))?;
+    MasterKey::from_bytes(&bytes)
+        .map_err(|_| KeyFileError::Malformed(path.to_path_buf(), "the key is not 32 bytes"))
+}
+
+/// Make a new master key and write it to a new file readable by its owner alone (0600);
+/// refused when a file is there already.
+pub fn create_master_key(path: &Path) -> Result<MasterKey, KeyFileError> {
+    let key = MasterKey::generate();
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut f = match options.open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            return Err(KeyFileError::Exists(path.to_path_buf()));
+        }
+        Err(e) => return Err(KeyFileError::Io(path.to_path_buf(), e)),
+    };
+    let text = format!("{KEY_FILE_HEADER}\n{}\n", hex::encode(key.bytes()));
+    f.write_all(text.as_bytes())
+        .and_then(|_| f.sync_all())
+        .map_err(|e| KeyFileError::Io(path.to_path_buf(), e))?;
+    Ok(key)
+}
