@@ -331,6 +331,7 @@ impl Store {
         };
         store.migrate().await?;
         store.unlock().await?;
+        store.seal_plain_identities().await?;
         Ok(store)
     }
 

@@ -193,7 +193,7 @@ impl Store {
         filter: &CaseFilter,
         page: PageRequest,
     ) -> Result<Page<CaseSummary>> {
-        dispatch!(self, list_cases(filter, page))
+        dispatch!(self, list_cases(&self.keys, filter, page))
     }
 
     /// Involve a person in a case with a role and its context.
@@ -270,7 +270,8 @@ impl Store {
     /// Earlier values of a record, oldest change first. `kind` is `case`, `person`,
     /// `person_identity`, `case_person` or `organisation`.
     pub async fn history(&self, kind: &str, id: &str) -> Result<Vec<HistoryEntry>> {
-        dispatch!(self, history(kind, id))
+        let entries = dispatch!(self, history(kind, id))?;
+        self.open_history(kind, id, entries).await
     }
 
     /// The newest `limit` changes of a record, oldest first.
@@ -280,7 +281,8 @@ impl Store {
         id: &str,
         limit: i64,
     ) -> Result<Vec<HistoryEntry>> {
-        dispatch!(self, recent_history(kind, id, limit))
+        let entries = dispatch!(self, recent_history(kind, id, limit))?;
+        self.open_history(kind, id, entries).await
     }
 }
 

@@ -248,6 +248,7 @@ pub(crate) async fn update_case(pool: &Pool, actor: &Actor, case: &Case) -> Resu
 
 pub(crate) async fn list_cases(
     pool: &Pool,
+    keys: &crate::keys::Keys,
     filter: &CaseFilter,
     page: PageRequest,
 ) -> Result<Page<CaseSummary>> {
@@ -260,7 +261,7 @@ pub(crate) async fn list_cases(
         // Under need-to-know a case is found only through persons whose identity the viewer
         // may read there (`permissions::decide_identity`): the case is within their reach
         // (the branches below), and the person plays a role whose identity their role reads.
-        let key = normalise_name(name);
+        let terms = keys.query_terms(name);
         qb.push("WITH matched(case_id) AS (SELECT cp.case_id FROM case_persons cp WHERE ");
         if let Some(viewer) = &filter.visible_to {
             let roles = tabara_core::permissions::identity_person_roles(viewer.role);
@@ -275,16 +276,10 @@ pub(crate) async fn list_cases(
             }
             qb.push(") AND ");
         }
-        qb.push(
-            "cp.person_id IN \
-             (SELECT k.person_id FROM person_name_keys k WHERE k.key >= ",
-        )
-        .push_bind(key.clone())
-        .push(" AND k.key < ")
-        .push_bind(format!("{key}\u{10FFFF}"))
-        .push(" ORDER BY k.key, k.person_id LIMIT ")
-        .push_bind(if key.is_empty() { 0 } else { NAME_SEARCH_KEYS })
-        .push(")) ");
+        // The first persons whose name holds every term of the search (blind name index).
+        qb.push("cp.person_id IN (");
+        super::persons::push_name_match(&mut qb, &terms, NAME_SEARCH_KEYS);
+        qb.push(")) ");
     }
     qb.push(
         "SELECT c.id, c.number, c.status, c.opened_on, c.exploitation_types, g.name AS \

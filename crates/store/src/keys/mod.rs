@@ -5,9 +5,11 @@
 
 use std::sync::Arc;
 
-use tabara_core::protect::{IndexKey, KeyId, MasterKey};
+use tabara_core::ids::PersonId;
+use tabara_core::protect::{DataKey, IndexKey, KeyId, MasterKey, ProtectError};
+use tabara_core::records::PersonIdentity;
 
-use crate::{Result, Store};
+use crate::{Result, Store, StoreError};
 
 mod file;
 
@@ -21,6 +23,118 @@ pub(crate) struct Keys {
     pub(crate) master: MasterKey,
     /// The key of the blind name index (see `tabara_core::protect::IndexKey`).
     pub(crate) index: IndexKey,
+}
+
+/// A new person's identity as stored: their data key wrapped, the identity sealed under it,
+/// and the terms of the blind name index.
+pub(crate) struct SealedIdentity {
+    pub(crate) wrapped: Vec<u8>,
+    pub(crate) sealed: Vec<u8>,
+    pub(crate) terms: Vec<i64>,
+}
+
+/// What a sealed identity is for (bound as associated data).
+const IDENTITY: &str = "identity";
+/// What a sealed identity history entry is for.
+const IDENTITY_HISTORY: &str = "identity history";
+
+fn unopened(person: PersonId, e: ProtectError) -> StoreError {
+    StoreError::Corrupt(format!(
+        "the identity of person {person} does not open: {e}"
+    ))
+}
+
+impl Keys {
+    /// A new data key for `person`, and their identity sealed under it.
+    pub(crate) fn seal_new(&self, person: PersonId, identity: &PersonIdentity) -> SealedIdentity {
+        let key = DataKey::generate();
+        let owner = person.0.as_bytes();
+        SealedIdentity {
+            wrapped: key.wrapped(&self.master, owner),
+            sealed: key.seal(owner, IDENTITY, &json_bytes(identity)),
+            terms: self.index.name_terms(&identity.display_name()),
+        }
+    }
+
+    /// The person's data key, from its wrapped form.
+    fn data_key(&self, person: PersonId, wrapped: &[u8]) -> Result<DataKey> {
+        self.master
+            .data_key(person.0.as_bytes(), wrapped)
+            .map_err(|e| unopened(person, e))
+    }
+
+    /// Open a sealed identity.
+    pub(crate) fn open_identity(
+        &self,
+        person: PersonId,
+        wrapped: &[u8],
+        sealed: &[u8],
+    ) -> Result<PersonIdentity> {
+        let key = self.data_key(person, wrapped)?;
+        let bytes = key
+            .open(person.0.as_bytes(), IDENTITY, sealed)
+            .map_err(|e| unopened(person, e))?;
+        serde_json::from_slice(&bytes).map_err(|e| StoreError::Corrupt(e.to_string()))
+    }
+
+    /// Seal a changed identity under the person's existing data key, with its new terms.
+    pub(crate) fn reseal(
+        &self,
+        person: PersonId,
+        wrapped: &[u8],
+        identity: &PersonIdentity,
+    ) -> Result<(Vec<u8>, Vec<i64>)> {
+        let key = self.data_key(person, wrapped)?;
+        Ok((
+            key.seal(person.0.as_bytes(), IDENTITY, &json_bytes(identity)),
+            self.index.name_terms(&identity.display_name()),
+        ))
+    }
+
+    /// An identity history entry's changes sealed under the person's data key:
+    /// `{"sealed": "<hex>"}`.
+    pub(crate) fn seal_history(
+        &self,
+        person: PersonId,
+        wrapped: &[u8],
+        changes: &serde_json::Value,
+    ) -> Result<serde_json::Value> {
+        let key = self.data_key(person, wrapped)?;
+        let sealed = key.seal(
+            person.0.as_bytes(),
+            IDENTITY_HISTORY,
+            changes.to_string().as_bytes(),
+        );
+        Ok(serde_json::json!({ "sealed": hex::encode(sealed) }))
+    }
+
+    /// Open what [`Keys::seal_history`] made.
+    pub(crate) fn open_history(
+        &self,
+        person: PersonId,
+        wrapped: &[u8],
+        changes: &serde_json::Value,
+    ) -> Result<serde_json::Value> {
+        let sealed = changes
+            .get("sealed")
+            .and_then(|v| v.as_str())
+            .and_then(|h| hex::decode(h).ok())
+            .ok_or_else(|| StoreError::Corrupt("an identity history entry is not sealed".into()))?;
+        let key = self.data_key(person, wrapped)?;
+        let bytes = key
+            .open(person.0.as_bytes(), IDENTITY_HISTORY, &sealed)
+            .map_err(|e| unopened(person, e))?;
+        serde_json::from_slice(&bytes).map_err(|e| StoreError::Corrupt(e.to_string()))
+    }
+
+    /// The terms a name search must all find.
+    pub(crate) fn query_terms(&self, query: &str) -> Vec<i64> {
+        self.index.query_terms(query)
+    }
+}
+
+fn json_bytes(identity: &PersonIdentity) -> Vec<u8> {
+    serde_json::to_vec(identity).expect("an identity serialises")
 }
 
 impl Store {
@@ -39,6 +153,49 @@ impl Store {
         Ok(())
     }
 
+    /// A record's history as read: an identity's entries opened with the person's data key
+    /// (an erased person's read as `null`); other kinds as they are.
+    pub(crate) async fn open_history(
+        &self,
+        kind: &str,
+        id: &str,
+        mut entries: Vec<crate::HistoryEntry>,
+    ) -> Result<Vec<crate::HistoryEntry>> {
+        if kind != "person_identity" || entries.is_empty() {
+            return Ok(entries);
+        }
+        let person = id
+            .parse::<uuid::Uuid>()
+            .map(PersonId)
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let wrapped = dispatch!(self, wrapped_key_of(person))?;
+        for e in &mut entries {
+            e.changes = match &wrapped {
+                Some(w) => self.keys.open_history(person, w, &e.changes)?,
+                None => serde_json::Value::Null,
+            };
+        }
+        Ok(entries)
+    }
+
+    /// Seal what a register from before sealing holds in plain text (see
+    /// `persons::seal_plain_identities`); an SQLite file is then compacted, so that the old
+    /// pages do not keep the plain text. Returns how many identities were sealed.
+    pub(crate) async fn seal_plain_identities(&self) -> Result<u64> {
+        let n = dispatch!(self, seal_plain(&self.keys))?;
+        if n > 0
+            && let crate::Backend::Sqlite(pool) = &self.backend
+        {
+            // Rebuild the file without the old pages, then empty the write-ahead log, which
+            // holds them too.
+            sqlx::query("VACUUM").execute(pool).await?;
+            sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+                .execute(pool)
+                .await?;
+        }
+        Ok(n)
+    }
+
     /// Keep the register's keys: on a register without them, the ones in hand.
     pub(crate) async fn keep_keys(&self) -> Result<()> {
         dispatch!(self, keep_index_key(&self.keys.master, &self.keys.index))
@@ -48,11 +205,13 @@ impl Store {
 #[path = "."]
 pub(crate) mod sqlite {
     use crate::backend::sqlite::*;
+    use crate::persons::sqlite::queries as persons;
     pub(crate) mod queries;
 }
 
 #[path = "."]
 pub(crate) mod postgres {
     use crate::backend::postgres::*;
+    use crate::persons::postgres::queries as persons;
     pub(crate) mod queries;
 }

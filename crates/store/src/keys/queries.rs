@@ -44,3 +44,20 @@ pub(crate) async fn register_index_key(pool: &Pool, master: &MasterKey) -> Resul
             given: master.id(),
         })
 }
+
+/// A person's wrapped data key; `None` once they are erased.
+pub(crate) async fn wrapped_key_of(
+    pool: &Pool,
+    person: tabara_core::ids::PersonId,
+) -> Result<Option<Vec<u8>>> {
+    Ok(
+        sqlx::query_scalar("SELECT wrapped FROM person_keys WHERE person_id = $1")
+            .bind(person.0)
+            .fetch_optional(pool)
+            .await?,
+    )
+}
+
+pub(crate) async fn seal_plain(pool: &Pool, keys: &crate::keys::Keys) -> Result<u64> {
+    persons::seal_plain_identities(pool, keys).await
+}

@@ -13,7 +13,7 @@ impl Store {
         person: &Person,
         identity: &PersonIdentity,
     ) -> Result<()> {
-        dispatch!(self, create_person(actor, person, identity))
+        dispatch!(self, create_person(&self.keys, actor, person, identity))
     }
 
     /// A person's facts (not identifying; no audit entry).
@@ -28,7 +28,7 @@ impl Store {
         actor: &Actor,
         id: PersonId,
     ) -> Result<(PersonIdentity, i64)> {
-        dispatch!(self, read_identity(actor, id))
+        dispatch!(self, read_identity(&self.keys, actor, id))
     }
 
     /// Change a person's facts; `person.version` is the version the change was based on.
@@ -45,7 +45,10 @@ impl Store {
         expected_version: i64,
         identity: &PersonIdentity,
     ) -> Result<i64> {
-        dispatch!(self, update_identity(actor, id, expected_version, identity))
+        dispatch!(
+            self,
+            update_identity(&self.keys, actor, id, expected_version, identity)
+        )
     }
 
     /// Change a person's facts and identifying data in one transaction: both changes land or
@@ -59,14 +62,16 @@ impl Store {
     ) -> Result<(i64, i64)> {
         dispatch!(
             self,
-            update_person_with_identity(actor, person, identity_version, identity)
+            update_person_with_identity(&self.keys, actor, person, identity_version, identity)
         )
     }
 
-    /// Persons whose normalised name starts with the normalised query. Returns ids only: the
-    /// caller reads identities it is allowed to (each read audited).
+    /// Persons whose name has, for each word of the query, a word it begins (3 letters or more;
+    /// a shorter word whole), in any order, case and accents aside; found through the blind
+    /// name index. Returns ids only: the caller reads identities it is allowed to (each read
+    /// audited).
     pub async fn find_persons_by_name(&self, query: &str, limit: i64) -> Result<Vec<PersonId>> {
-        dispatch!(self, find_persons_by_name(query, limit))
+        dispatch!(self, find_persons_by_name(&self.keys, query, limit))
     }
 }
 

@@ -9,6 +9,7 @@ use uuid::Uuid;
 
 use super::cases::refresh_case_flags;
 use super::*;
+use crate::keys::{Keys, SealedIdentity};
 use crate::{Actor, Result};
 
 pub(crate) const PERSON_COLS: &str = "p.id AS p_id, p.organisation_id AS p_org, p.gender AS \
@@ -68,9 +69,11 @@ pub(crate) fn identity_from_row(r: &DbRow) -> Result<PersonIdentity> {
 
 pub(crate) async fn insert_persons(
     tx: &mut Tx,
+    keys: &Keys,
     persons: &[(&Person, &PersonIdentity)],
 ) -> Result<()> {
     let now = Utc::now();
+    let key_id = keys.master.id().0;
     for chunk in persons.chunks(CHUNK) {
         let mut qb = QueryBuilder::<Db>::new(
             "INSERT INTO persons (id, organisation_id, gender, age_at_registration, \
@@ -98,48 +101,45 @@ pub(crate) async fn insert_persons(
                 .push_bind(now);
         });
         qb.build().execute(&mut **tx).await?;
+        // Each identity sealed under a data key of its own, which is stored wrapped.
+        let sealed: Vec<(Uuid, SealedIdentity)> = chunk
+            .iter()
+            .map(|(p, i)| (p.id.0, keys.seal_new(p.id, i)))
+            .collect();
+        let mut qb =
+            QueryBuilder::<Db>::new("INSERT INTO person_keys (person_id, key_id, wrapped) ");
+        qb.push_values(&sealed, |mut b, (id, s)| {
+            b.push_bind(*id)
+                .push_bind(key_id.clone())
+                .push_bind(s.wrapped.clone());
+        });
+        qb.build().execute(&mut **tx).await?;
         let mut qb = QueryBuilder::<Db>::new(
-            "INSERT INTO person_identities (person_id, salutation, first_name, middle_name, \
-                second_name, birthdate, identity_number, title, email, home_phone, mobile_phone, \
-                mailing_street, mailing_city, mailing_state, mailing_postal_code, \
-                mailing_country, notes, name_key, version, updated_at) ",
+            "INSERT INTO person_identities (person_id, sealed, name_key, version, updated_at) ",
         );
-        qb.push_values(chunk, |mut b, (p, i)| {
-            b.push_bind(p.id.0)
-                .push_bind(i.salutation.clone())
-                .push_bind(i.first_name.clone())
-                .push_bind(i.middle_name.clone())
-                .push_bind(i.second_name.clone())
-                .push_bind(i.birthdate)
-                .push_bind(i.identity_number.clone())
-                .push_bind(i.title.clone())
-                .push_bind(i.email.clone())
-                .push_bind(i.home_phone.clone())
-                .push_bind(i.mobile_phone.clone())
-                .push_bind(i.mailing_street.clone())
-                .push_bind(i.mailing_city.clone())
-                .push_bind(i.mailing_state.clone())
-                .push_bind(i.mailing_postal_code.clone())
-                .push_bind(i.mailing_country.map(|c| c.code().to_string()))
-                .push_bind(i.notes.clone())
-                .push_bind(i.name_key())
+        qb.push_values(&sealed, |mut b, (id, s)| {
+            b.push_bind(*id)
+                .push_bind(s.sealed.clone())
+                .push_bind("")
                 .push_bind(1i64)
                 .push_bind(now);
         });
         qb.build().execute(&mut **tx).await?;
+        let terms: Vec<(i64, Uuid)> = sealed
+            .iter()
+            .flat_map(|(id, s)| s.terms.iter().map(move |t| (*t, *id)))
+            .collect();
+        insert_name_terms(tx, &terms).await?;
     }
-    let keys: Vec<(String, Uuid)> = persons
-        .iter()
-        .flat_map(|(p, i)| i.search_keys().into_iter().map(move |k| (k, p.id.0)))
-        .collect();
-    insert_name_keys(tx, &keys).await
+    Ok(())
 }
 
-pub(crate) async fn insert_name_keys(tx: &mut Tx, keys: &[(String, Uuid)]) -> Result<()> {
-    for chunk in keys.chunks(CHUNK) {
-        let mut qb = QueryBuilder::<Db>::new("INSERT INTO person_name_keys (key, person_id) ");
-        qb.push_values(chunk, |mut b, (key, id)| {
-            b.push_bind(key.clone()).push_bind(*id);
+/// Rows of the blind name index.
+pub(crate) async fn insert_name_terms(tx: &mut Tx, terms: &[(i64, Uuid)]) -> Result<()> {
+    for chunk in terms.chunks(CHUNK) {
+        let mut qb = QueryBuilder::<Db>::new("INSERT INTO person_name_terms (term, person_id) ");
+        qb.push_values(chunk, |mut b, (term, id)| {
+            b.push_bind(*term).push_bind(*id);
         });
         qb.build().execute(&mut **tx).await?;
     }
@@ -148,12 +148,13 @@ pub(crate) async fn insert_name_keys(tx: &mut Tx, keys: &[(String, Uuid)]) -> Re
 
 pub(crate) async fn create_person(
     pool: &Pool,
+    keys: &Keys,
     actor: &Actor,
     person: &Person,
     identity: &PersonIdentity,
 ) -> Result<()> {
     let mut tx = begin(pool).await?;
-    insert_persons(&mut tx, &[(person, identity)]).await?;
+    insert_persons(&mut tx, keys, &[(person, identity)]).await?;
     audit(&mut tx, actor, AuditAction::PersonCreate, person.id).await?;
     tx.commit().await?;
     Ok(())
@@ -177,28 +178,45 @@ pub(crate) async fn person(pool: &Pool, id: PersonId) -> Result<Person> {
     fetch_person(pool, id, "").await
 }
 
+/// A person's wrapped data key.
+pub(crate) async fn wrapped_key(tx: &mut Tx, id: PersonId) -> Result<Vec<u8>> {
+    sqlx::query_scalar("SELECT wrapped FROM person_keys WHERE person_id = $1")
+        .bind(id.0)
+        .fetch_optional(&mut **tx)
+        .await?
+        .or_not_found("person", id)
+}
+
 pub(crate) async fn fetch_identity(
     tx: &mut Tx,
+    keys: &Keys,
     id: PersonId,
     lock: &str,
 ) -> Result<(PersonIdentity, i64)> {
     let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {IDENTITY_COLS} FROM person_identities i WHERE i.person_id = $1{lock}"
+        "SELECT i.sealed, i.version, k.wrapped FROM person_identities i JOIN person_keys k ON \
+            k.person_id = i.person_id WHERE i.person_id = $1{lock}"
     )))
     .bind(id.0)
     .fetch_optional(&mut **tx)
     .await?
     .or_not_found("person", id)?;
-    Ok((identity_from_row(&row)?, row.try_get("i_version")?))
+    let sealed: Vec<u8> = row.try_get("sealed")?;
+    let wrapped: Vec<u8> = row.try_get("wrapped")?;
+    Ok((
+        keys.open_identity(id, &wrapped, &sealed)?,
+        row.try_get("version")?,
+    ))
 }
 
 pub(crate) async fn read_identity(
     pool: &Pool,
+    keys: &Keys,
     actor: &Actor,
     id: PersonId,
 ) -> Result<(PersonIdentity, i64)> {
     let mut tx = begin(pool).await?;
-    let out = fetch_identity(&mut tx, id, "").await?;
+    let out = fetch_identity(&mut tx, keys, id, "").await?;
     audit(&mut tx, actor, AuditAction::PersonIdentityRead, id).await?;
     tx.commit().await?;
     Ok(out)
@@ -214,6 +232,7 @@ pub(crate) async fn update_person(pool: &Pool, actor: &Actor, person: &Person) -
 /// A person's facts and identity changed together: both or neither.
 pub(crate) async fn update_person_with_identity(
     pool: &Pool,
+    keys: &Keys,
     actor: &Actor,
     person: &Person,
     identity_version: i64,
@@ -222,7 +241,7 @@ pub(crate) async fn update_person_with_identity(
     let mut tx = begin(pool).await?;
     let facts_version = update_person_in(&mut tx, actor, person).await?;
     let identity_version =
-        update_identity_in(&mut tx, actor, person.id, identity_version, identity).await?;
+        update_identity_in(&mut tx, keys, actor, person.id, identity_version, identity).await?;
     tx.commit().await?;
     Ok((facts_version, identity_version))
 }
@@ -281,52 +300,36 @@ pub(crate) async fn update_person_in(tx: &mut Tx, actor: &Actor, person: &Person
 
 pub(crate) async fn update_identity(
     pool: &Pool,
+    keys: &Keys,
     actor: &Actor,
     id: PersonId,
     expected_version: i64,
     identity: &PersonIdentity,
 ) -> Result<i64> {
     let mut tx = begin(pool).await?;
-    let version = update_identity_in(&mut tx, actor, id, expected_version, identity).await?;
+    let version = update_identity_in(&mut tx, keys, actor, id, expected_version, identity).await?;
     tx.commit().await?;
     Ok(version)
 }
 
 pub(crate) async fn update_identity_in(
     tx: &mut Tx,
+    keys: &Keys,
     actor: &Actor,
     id: PersonId,
     expected_version: i64,
     identity: &PersonIdentity,
 ) -> Result<i64> {
-    let (current, current_version) = fetch_identity(tx, id, FOR_UPDATE).await?;
+    let (current, current_version) = fetch_identity(tx, keys, id, FOR_UPDATE).await?;
     check_version("person identity", id, expected_version, current_version)?;
     let version = current_version + 1;
+    let wrapped = wrapped_key(tx, id).await?;
+    let (sealed, terms) = keys.reseal(id, &wrapped, identity)?;
     let updated = sqlx::query(
-        "UPDATE person_identities SET salutation = $1, first_name = $2, middle_name = $3, \
-            second_name = $4, birthdate = $5, identity_number = $6, title = $7, email = $8, \
-            home_phone = $9, mobile_phone = $10, mailing_street = $11, mailing_city = $12, \
-            mailing_state = $13, mailing_postal_code = $14, mailing_country = $15, notes = $16, \
-            name_key = $17, version = $18, updated_at = $19 WHERE person_id = $20 AND version = \
-            $21",
+        "UPDATE person_identities SET sealed = $1, version = $2, updated_at = $3 WHERE \
+            person_id = $4 AND version = $5",
     )
-    .bind(&identity.salutation)
-    .bind(&identity.first_name)
-    .bind(&identity.middle_name)
-    .bind(&identity.second_name)
-    .bind(identity.birthdate)
-    .bind(&identity.identity_number)
-    .bind(&identity.title)
-    .bind(&identity.email)
-    .bind(&identity.home_phone)
-    .bind(&identity.mobile_phone)
-    .bind(&identity.mailing_street)
-    .bind(&identity.mailing_city)
-    .bind(&identity.mailing_state)
-    .bind(&identity.mailing_postal_code)
-    .bind(identity.mailing_country.map(|c| c.code().to_string()))
-    .bind(&identity.notes)
-    .bind(identity.name_key())
+    .bind(sealed)
     .bind(version)
     .bind(Utc::now())
     .bind(id.0)
@@ -334,53 +337,140 @@ pub(crate) async fn update_identity_in(
     .execute(&mut **tx)
     .await?;
     ensure_updated(updated, "person identity", id, expected_version)?;
-    sqlx::query("DELETE FROM person_name_keys WHERE person_id = $1")
+    sqlx::query("DELETE FROM person_name_terms WHERE person_id = $1")
         .bind(id.0)
         .execute(&mut **tx)
         .await?;
-    let keys: Vec<(String, Uuid)> = identity
-        .search_keys()
-        .into_iter()
-        .map(|k| (k, id.0))
-        .collect();
-    insert_name_keys(tx, &keys).await?;
-    // The earlier identifying values are history of the identity and live under its own kind,
-    // so they fall under the same protection as the identity itself.
+    let terms: Vec<(i64, Uuid)> = terms.into_iter().map(|t| (t, id.0)).collect();
+    insert_name_terms(tx, &terms).await?;
+    // The earlier identifying values are history of the identity: kept sealed under the
+    // person's own key, so that they go with it.
+    let changes = keys.seal_history(id, &wrapped, &diff(&current, identity))?;
     record_change(
         tx,
         "person_identity",
         &id.to_string(),
         version,
         actor,
-        diff(&current, identity),
+        changes,
     )
     .await?;
     audit(tx, actor, AuditAction::PersonIdentityUpdate, id).await?;
     Ok(version)
 }
 
+/// The persons whose name holds every term of `query` (see `tabara_core::protect`), at most
+/// `limit`, in id order: one index-ordered read of the first term, each further term checked
+/// in the index.
+pub(crate) fn push_name_match(qb: &mut QueryBuilder<Db>, terms: &[i64], limit: i64) {
+    qb.push("SELECT t0.person_id FROM person_name_terms t0");
+    for (k, term) in terms.iter().enumerate().skip(1) {
+        qb.push(format!(
+            " JOIN person_name_terms t{k} ON t{k}.person_id = t0.person_id AND t{k}.term = "
+        ))
+        .push_bind(*term);
+    }
+    qb.push(" WHERE t0.term = ")
+        .push_bind(terms.first().copied().unwrap_or_default())
+        .push(" ORDER BY t0.person_id LIMIT ")
+        .push_bind(if terms.is_empty() { 0 } else { limit });
+}
+
 pub(crate) async fn find_persons_by_name(
     pool: &Pool,
+    keys: &Keys,
     query: &str,
     limit: i64,
 ) -> Result<Vec<PersonId>> {
-    let key = normalise_name(query);
-    if key.is_empty() {
+    let terms = keys.query_terms(query);
+    if terms.is_empty() {
         return Ok(Vec::new());
     }
-    // A prefix range instead of LIKE: uses the index on both backends whatever the collation.
-    let upper = format!("{key}\u{10FFFF}");
-    let rows: Vec<Uuid> = sqlx::query_scalar(
-        "SELECT person_id FROM person_name_keys WHERE key >= $1 AND key < $2 ORDER BY key, \
-            person_id LIMIT $3",
-    )
-    .bind(&key)
-    .bind(upper)
-    .bind(limit.clamp(1, 500) * 3)
-    .fetch_all(pool)
-    .await?;
-    let mut seen = std::collections::HashSet::new();
-    let mut ids: Vec<Uuid> = rows.into_iter().filter(|id| seen.insert(*id)).collect();
-    ids.truncate(limit.clamp(1, 500) as usize);
-    Ok(ids.into_iter().map(PersonId).collect())
+    let mut qb = QueryBuilder::<Db>::new("");
+    push_name_match(&mut qb, &terms, limit.clamp(1, 500));
+    let rows: Vec<Uuid> = qb
+        .build()
+        .fetch_all(pool)
+        .await?
+        .iter()
+        .map(|r| r.try_get("person_id"))
+        .collect::<std::result::Result<_, _>>()?;
+    Ok(rows.into_iter().map(PersonId).collect())
+}
+
+/// Seal the identities a register from before sealing holds in plain text, 500 at a time,
+/// with their name terms and their history; returns how many were sealed. Their plaintext
+/// columns and name keys are emptied in the same transaction.
+pub(crate) async fn seal_plain_identities(pool: &Pool, keys: &Keys) -> Result<u64> {
+    let key_id = keys.master.id().0;
+    let mut sealed_count = 0u64;
+    loop {
+        let mut tx = begin(pool).await?;
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT i.person_id AS i_person, {IDENTITY_COLS} FROM person_identities i WHERE \
+                i.sealed IS NULL ORDER BY i.person_id LIMIT 500"
+        )))
+        .fetch_all(&mut *tx)
+        .await?;
+        if rows.is_empty() {
+            tx.commit().await?;
+            return Ok(sealed_count);
+        }
+        for r in &rows {
+            let id = PersonId(r.try_get("i_person")?);
+            let identity = identity_from_row(r)?;
+            let s = keys.seal_new(id, &identity);
+            sqlx::query(
+                "INSERT INTO person_keys (person_id, key_id, wrapped) VALUES ($1, $2, $3) ON \
+                    CONFLICT (person_id) DO UPDATE SET key_id = $2, wrapped = $3",
+            )
+            .bind(id.0)
+            .bind(&key_id)
+            .bind(&s.wrapped)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query(
+                "UPDATE person_identities SET sealed = $1, salutation = NULL, first_name = NULL, \
+                    middle_name = NULL, second_name = NULL, birthdate = NULL, identity_number = \
+                    NULL, title = NULL, email = NULL, home_phone = NULL, mobile_phone = NULL, \
+                    mailing_street = NULL, mailing_city = NULL, mailing_state = NULL, \
+                    mailing_postal_code = NULL, mailing_country = NULL, notes = NULL, name_key = \
+                    '' WHERE person_id = $2",
+            )
+            .bind(&s.sealed)
+            .bind(id.0)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query("DELETE FROM person_name_keys WHERE person_id = $1")
+                .bind(id.0)
+                .execute(&mut *tx)
+                .await?;
+            let terms: Vec<(i64, Uuid)> = s.terms.iter().map(|t| (*t, id.0)).collect();
+            insert_name_terms(&mut tx, &terms).await?;
+            let history = sqlx::query(
+                "SELECT id, changes FROM record_history WHERE record_kind = 'person_identity' AND \
+                    record_id = $1",
+            )
+            .bind(id.to_string())
+            .fetch_all(&mut *tx)
+            .await?;
+            for h in &history {
+                let changes: String = h.try_get("changes")?;
+                let value: serde_json::Value = serde_json::from_str(&changes)
+                    .map_err(|e| crate::StoreError::Corrupt(e.to_string()))?;
+                if value.get("sealed").is_some() {
+                    continue;
+                }
+                let entry: i64 = h.try_get("id")?;
+                let sealed = keys.seal_history(id, &s.wrapped, &value)?;
+                sqlx::query("UPDATE record_history SET changes = $1 WHERE id = $2")
+                    .bind(sealed.to_string())
+                    .bind(entry)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            sealed_count += 1;
+        }
+        tx.commit().await?;
+    }
 }

@@ -123,7 +123,7 @@ impl Store {
     /// Write a batch of new records in one transaction, each with its audit entry. Case
     /// numbers are assigned here, in the batch's order.
     pub async fn bulk_insert(&self, actor: &Actor, batch: &Batch) -> Result<()> {
-        dispatch!(self, bulk_insert(actor, batch))
+        dispatch!(self, bulk_insert(&self.keys, actor, batch))
     }
 
     /// A page of victims (one row per victim and case), by case number then person id, for the
@@ -135,7 +135,7 @@ impl Store {
         limit: i64,
         identity_of: Option<&Actor>,
     ) -> Result<Vec<ExportRow>> {
-        dispatch!(self, export_victims(after, limit, identity_of))
+        dispatch!(self, export_victims(&self.keys, after, limit, identity_of))
     }
 }
 

@@ -10,11 +10,10 @@ use super::cases::{
     exploitation_union, insert_case_persons, insert_cases, insert_comments, insert_consents,
     refresh_case_flags, reserve_case_numbers, victim_from_row,
 };
-use super::persons::{
-    IDENTITY_COLS, PERSON_COLS, identity_from_row, insert_persons, person_from_row,
-};
+use super::persons::{PERSON_COLS, insert_persons, person_from_row};
 use super::*;
 use crate::audit::Pending;
+use crate::keys::Keys;
 use crate::{Actor, Batch, ExportRow, NewCase, RegisterStats, Result};
 
 pub(crate) async fn wipe(pool: &Pool) -> Result<()> {
@@ -53,8 +52,10 @@ pub(crate) async fn wipe(pool: &Pool) -> Result<()> {
         "case_persons",
         "cases",
         "counters",
+        "person_name_terms",
         "person_name_keys",
         "person_identities",
+        "person_keys",
         "persons",
         "users",
         "offices",
@@ -89,7 +90,12 @@ pub(crate) async fn stats(pool: &Pool) -> Result<RegisterStats> {
     Ok(s)
 }
 
-pub(crate) async fn bulk_insert(pool: &Pool, actor: &Actor, batch: &Batch) -> Result<()> {
+pub(crate) async fn bulk_insert(
+    pool: &Pool,
+    keys: &Keys,
+    actor: &Actor,
+    batch: &Batch,
+) -> Result<()> {
     let day = today();
     for c in &batch.cases {
         c.case.facts.validate(day)?;
@@ -106,7 +112,7 @@ pub(crate) async fn bulk_insert(pool: &Pool, actor: &Actor, batch: &Batch) -> Re
 
     let persons: Vec<(&Person, &PersonIdentity)> =
         batch.persons.iter().map(|(p, i)| (p, i)).collect();
-    insert_persons(&mut tx, &persons).await?;
+    insert_persons(&mut tx, keys, &persons).await?;
     for (p, _) in &batch.persons {
         audit_entries.push(pending(actor, AuditAction::PersonCreate, p.id.to_string()));
     }
@@ -204,7 +210,7 @@ pub(crate) async fn bulk_insert(pool: &Pool, actor: &Actor, batch: &Batch) -> Re
 /// Before a large load: drop the index whose keys arrive in random order (names), so rows are
 /// appended instead of sorted one by one into a B-tree much larger than the page cache.
 pub(crate) async fn begin_bulk_load(pool: &Pool) -> Result<()> {
-    sqlx::query("DROP INDEX IF EXISTS person_name_keys_key")
+    sqlx::query("DROP INDEX IF EXISTS person_name_terms_term")
         .execute(pool)
         .await?;
     Ok(())
@@ -213,7 +219,7 @@ pub(crate) async fn begin_bulk_load(pool: &Pool) -> Result<()> {
 /// After a large load: build the dropped index in one sorted pass.
 pub(crate) async fn end_bulk_load(pool: &Pool) -> Result<()> {
     sqlx::query(
-        "CREATE INDEX IF NOT EXISTS person_name_keys_key ON person_name_keys(key, person_id)",
+        "CREATE INDEX IF NOT EXISTS person_name_terms_term ON person_name_terms(term, person_id)",
     )
     .execute(pool)
     .await?;
@@ -222,6 +228,7 @@ pub(crate) async fn end_bulk_load(pool: &Pool) -> Result<()> {
 
 pub(crate) async fn export_victims(
     pool: &Pool,
+    keys: &Keys,
     after: Option<(i64, PersonId)>,
     limit: i64,
     identity_of: Option<&Actor>,
@@ -234,12 +241,13 @@ pub(crate) async fn export_victims(
             c.organisation_id LEFT JOIN offices ofc ON ofc.id = c.office_id LEFT JOIN \
             organisations rg ON rg.id = c.referring_organisation_id{} WHERE cp.role = 'victim'",
         if with_identity {
-            format!(", {IDENTITY_COLS}")
+            ", i.sealed AS i_sealed, k.wrapped AS k_wrapped"
         } else {
-            String::new()
+            ""
         },
         if with_identity {
-            " LEFT JOIN person_identities i ON i.person_id = p.id"
+            " LEFT JOIN person_identities i ON i.person_id = p.id LEFT JOIN person_keys k ON \
+                k.person_id = p.id"
         } else {
             ""
         },
@@ -266,8 +274,17 @@ pub(crate) async fn export_victims(
             referring_organisation_name: r.try_get("rg_name")?,
             person: person_from_row(r)?,
             victim: victim_from_row(r)?,
+            // A person erased (no data key) is exported without identity.
             identity: if with_identity {
-                Some(identity_from_row(r)?)
+                match (
+                    r.try_get::<Option<Vec<u8>>, _>("i_sealed")?,
+                    r.try_get::<Option<Vec<u8>>, _>("k_wrapped")?,
+                ) {
+                    (Some(sealed), Some(wrapped)) => {
+                        Some(keys.open_identity(PersonId(r.try_get("p_id")?), &wrapped, &sealed)?)
+                    }
+                    _ => None,
+                }
             } else {
                 None
             },

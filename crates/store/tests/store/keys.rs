@@ -97,3 +97,151 @@ fn a_key_file_is_its_owners_alone_and_named_for_what_is_wrong() {
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Every byte of the register as someone holding a copy of it reads it: the SQLite file with
+/// its write-ahead log, or PostgreSQL's identity, key, name and history tables as text.
+async fn raw_register(db: &TestDb) -> String {
+    match db.sqlite_path() {
+        Some(path) => {
+            let mut all = std::fs::read(&path).unwrap();
+            let mut wal = path.as_os_str().to_owned();
+            wal.push("-wal");
+            all.extend(std::fs::read(std::path::PathBuf::from(wal)).unwrap_or_default());
+            String::from_utf8_lossy(&all).to_lowercase()
+        }
+        None => {
+            let mut conn = sqlx::PgConnection::connect(&db.database_arg())
+                .await
+                .unwrap();
+            let mut out = String::new();
+            for table in [
+                "person_identities",
+                "person_keys",
+                "person_name_keys",
+                "person_name_terms",
+                "record_history",
+            ] {
+                let rows: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+                    "SELECT t::text FROM {table} t"
+                )))
+                .fetch_all(&mut conn)
+                .await
+                .unwrap();
+                out.push_str(&rows.join("\n").to_lowercase());
+            }
+            conn.close().await.unwrap();
+            out
+        }
+    }
+}
+
+store_test!(no_identity_is_readable_in_the_register, |db| async move {
+    let s = &db.store;
+    let w = world(s).await;
+    let p = add_person(s, &w, "Ndikumasabo", "Habonimana").await;
+    let (mut ident, v) = s.read_identity(&system(), p.id).await.unwrap();
+    ident.first_name = Some("Nshimirimana".into());
+    ident.notes = Some("Cachée chez sa tante à Kamenge".into());
+    s.update_identity(&system(), p.id, v, &ident).await.unwrap();
+    // The pages still read it, and find it by name.
+    assert_eq!(s.read_identity(&system(), p.id).await.unwrap().0, ident);
+    assert_eq!(
+        s.find_persons_by_name("habon nshim", 10).await.unwrap(),
+        [p.id]
+    );
+    let history = s
+        .history("person_identity", &p.id.to_string())
+        .await
+        .unwrap();
+    assert_eq!(history.len(), 1);
+    assert_eq!(
+        history[0].changes["first_name"],
+        json!(["Ndikumasabo", "Nshimirimana"]),
+        "the identity's history opens with the person's key"
+    );
+    if let Some(path) = db.sqlite_path() {
+        let url = format!("sqlite://{}", path.display());
+        let mut conn = sqlx::SqliteConnection::connect(&url).await.unwrap();
+        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        conn.close().await.unwrap();
+    }
+    let raw = raw_register(&db).await;
+    for needle in [
+        "ndikumasabo",
+        "habonimana",
+        "nshimirimana",
+        "kamenge",
+        "531/04417",
+        "+25779123456",
+        "rohero",
+        "habon",
+    ] {
+        assert!(!raw.contains(needle), "{needle} is in the register");
+    }
+    db.finish().await;
+});
+
+store_test!(an_older_register_is_sealed_when_it_opens, |db| async move {
+    let s = &db.store;
+    let w = world(s).await;
+    let p = add_person(s, &w, "Placeholder", "Person").await;
+    // As a register from before sealing holds it: the identity in plain text, a name key, a
+    // history entry in plain text, and no data key.
+    let id = p.id.0;
+    let hex_id = match db.sqlite_path() {
+        Some(_) => format!("x'{}'", id.simple()),
+        None => format!("'{id}'"),
+    };
+    tamper_all(
+        &db,
+        &[
+            format!("DELETE FROM person_name_terms WHERE person_id = {hex_id}"),
+            format!("DELETE FROM person_keys WHERE person_id = {hex_id}"),
+            format!(
+                "UPDATE person_identities SET sealed = NULL, first_name = 'Gloriose', \
+                    second_name = 'Ntahomvukiye', notes = 'Vit à Gitega' WHERE person_id = \
+                    {hex_id}"
+            ),
+            format!(
+                "INSERT INTO person_name_keys (key, person_id) VALUES ('gloriose \
+                    ntahomvukiye', {hex_id})"
+            ),
+            format!(
+                "INSERT INTO record_history (record_kind, record_id, version, actor, \
+                    changed_at, changes) VALUES ('person_identity', '{id}', 2, 'system:test', \
+                    '2026-01-01T00:00:00+00:00', '{{\"first_name\": [\"Glorieuse\", \"Gloriose\"]}}')"
+            ),
+        ],
+    )
+    .await;
+    let reopened = Store::open(&db.location, OpenMode::Existing, db.master_key())
+        .await
+        .unwrap();
+    let (ident, _) = reopened.read_identity(&system(), p.id).await.unwrap();
+    assert_eq!(
+        (ident.first_name.as_deref(), ident.second_name.as_deref()),
+        (Some("Gloriose"), Some("Ntahomvukiye"))
+    );
+    assert_eq!(ident.notes.as_deref(), Some("Vit à Gitega"));
+    assert_eq!(
+        reopened.find_persons_by_name("ntaho glo", 5).await.unwrap(),
+        [p.id]
+    );
+    let history = reopened
+        .history("person_identity", &id.to_string())
+        .await
+        .unwrap();
+    assert_eq!(
+        history[0].changes,
+        json!({"first_name": ["Glorieuse", "Gloriose"]})
+    );
+    reopened.close().await;
+    let raw = raw_register(&db).await;
+    for needle in ["gloriose", "ntahomvukiye", "gitega", "glorieuse"] {
+        assert!(!raw.contains(needle), "{needle} is still in the register");
+    }
+    db.finish().await;
+});
