@@ -261,7 +261,7 @@ pub(crate) async fn list_cases(
         // Under need-to-know a case is found only through persons whose identity the viewer
         // may read there (`permissions::decide_identity`): the case is within their reach
         // (the branches below), and the person plays a role whose identity their role reads.
-        let terms = keys.query_terms(name);
+        let terms = super::persons::rarest_first(pool, keys.query_terms(name)).await?;
         qb.push("WITH matched(case_id) AS (SELECT cp.case_id FROM case_persons cp WHERE ");
         if let Some(viewer) = &filter.visible_to {
             let roles = tabara_core::permissions::identity_person_roles(viewer.role);

@@ -359,9 +359,34 @@ pub(crate) async fn update_identity_in(
     Ok(version)
 }
 
+/// The most rows of a term counted to find the rarest of a search's terms.
+const TERM_COUNT_CAP: i64 = 2_000;
+
+/// A search's terms, the rarest first (each counted in the index up to [`TERM_COUNT_CAP`]):
+/// the match walks the first term's persons and checks the others, so a common word (`jean`)
+/// beside a rare one must not lead.
+pub(crate) async fn rarest_first(pool: &Pool, terms: Vec<i64>) -> Result<Vec<i64>> {
+    if terms.len() < 2 {
+        return Ok(terms);
+    }
+    let mut counted = Vec::with_capacity(terms.len());
+    for t in terms {
+        let n: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM person_name_terms WHERE term = $1 LIMIT $2) t",
+        )
+        .bind(t)
+        .bind(TERM_COUNT_CAP)
+        .fetch_one(pool)
+        .await?;
+        counted.push((n, t));
+    }
+    counted.sort_unstable();
+    Ok(counted.into_iter().map(|(_, t)| t).collect())
+}
+
 /// The persons whose name holds every term of `query` (see `tabara_core::protect`), at most
-/// `limit`, in id order: one index-ordered read of the first term, each further term checked
-/// in the index.
+/// `limit`, in id order: one index-ordered read of the first term (give the rarest first:
+/// [`rarest_first`]), each further term checked in the index.
 pub(crate) fn push_name_match(qb: &mut QueryBuilder<Db>, terms: &[i64], limit: i64) {
     qb.push("SELECT t0.person_id FROM person_name_terms t0");
     for (k, term) in terms.iter().enumerate().skip(1) {
@@ -382,7 +407,7 @@ pub(crate) async fn find_persons_by_name(
     query: &str,
     limit: i64,
 ) -> Result<Vec<PersonId>> {
-    let terms = keys.query_terms(query);
+    let terms = rarest_first(pool, keys.query_terms(query)).await?;
     if terms.is_empty() {
         return Ok(Vec::new());
     }
