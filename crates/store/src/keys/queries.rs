@@ -50,12 +50,7 @@ pub(crate) async fn wrapped_key_of(
     pool: &Pool,
     person: tabara_core::ids::PersonId,
 ) -> Result<Option<Vec<u8>>> {
-    Ok(
-        sqlx::query_scalar("SELECT wrapped FROM person_keys WHERE person_id = $1")
-            .bind(person.0)
-            .fetch_optional(pool)
-            .await?,
-    )
+    persons::wrapped_key(pool, person).await
 }
 
 pub(crate) async fn seal_plain(pool: &Pool, keys: &crate::keys::Keys) -> Result<u64> {

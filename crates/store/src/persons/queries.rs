@@ -178,13 +178,17 @@ pub(crate) async fn person(pool: &Pool, id: PersonId) -> Result<Person> {
     fetch_person(pool, id, "").await
 }
 
-/// A person's wrapped data key.
-pub(crate) async fn wrapped_key(tx: &mut Tx, id: PersonId) -> Result<Vec<u8>> {
-    sqlx::query_scalar("SELECT wrapped FROM person_keys WHERE person_id = $1")
-        .bind(id.0)
-        .fetch_optional(&mut **tx)
-        .await?
-        .or_not_found("person", id)
+/// A person's wrapped data key; `None` once they are erased.
+pub(crate) async fn wrapped_key<'e, E>(ex: E, id: PersonId) -> Result<Option<Vec<u8>>>
+where
+    E: sqlx::Executor<'e, Database = Db>,
+{
+    Ok(
+        sqlx::query_scalar("SELECT wrapped FROM person_keys WHERE person_id = $1")
+            .bind(id.0)
+            .fetch_optional(ex)
+            .await?,
+    )
 }
 
 pub(crate) async fn fetch_identity(
@@ -323,7 +327,9 @@ pub(crate) async fn update_identity_in(
     let (current, current_version) = fetch_identity(tx, keys, id, FOR_UPDATE).await?;
     check_version("person identity", id, expected_version, current_version)?;
     let version = current_version + 1;
-    let wrapped = wrapped_key(tx, id).await?;
+    let wrapped = wrapped_key(&mut **tx, id)
+        .await?
+        .or_not_found("person", id)?;
     let (sealed, terms) = keys.reseal(id, &wrapped, identity)?;
     let updated = sqlx::query(
         "UPDATE person_identities SET sealed = $1, version = $2, updated_at = $3 WHERE \
