@@ -49,6 +49,12 @@ pub struct Cli {
     #[arg(long, global = true, env = "TABARA_KEY_FILE")]
     pub key_file: Option<std::path::PathBuf>,
 
+    /// The key file that signs the audit log's checkpoints (owner-only). Defaults to the SQLite
+    /// file's name with `.signing.key` added; `init` and `demo` create it beside the register
+    /// (a PostgreSQL register's is named, and made with `tabara key create --signing`).
+    #[arg(long, global = true, env = "TABARA_SIGNING_KEY")]
+    pub signing_key: Option<std::path::PathBuf>,
+
     /// Print machine-readable JSON instead of tables.
     #[arg(long, global = true)]
     pub json: bool,
@@ -116,7 +122,16 @@ pub enum KeyCommand {
     /// Create the master key file (--key-file, or beside the SQLite file) when there is none:
     /// for a register made before keys existed. Keep a copy apart from the register's
     /// backups: without it the register does not open.
-    Create,
+    Create(KeyCreateArgs),
+}
+
+/// Options of `key create`.
+#[derive(Debug, Args)]
+pub struct KeyCreateArgs {
+    /// Create the checkpoint signing key file (--signing-key, or beside the SQLite file)
+    /// instead of the master key file.
+    #[arg(long)]
+    pub signing: bool,
 }
 
 /// `alerts` subcommands.
@@ -175,6 +190,14 @@ pub struct ServeArgs {
     /// from cron).
     #[arg(long, env = "TABARA_ALERTS_EVERY", default_value_t = 60)]
     pub alerts_every: u64,
+    /// Make a signed checkpoint of the audit log every this many seconds when it has grown
+    /// (0: never; then run `tabara audit checkpoint` from cron). Needs the signing key file.
+    #[arg(long, env = "TABARA_CHECKPOINT_EVERY", default_value_t = 3600)]
+    pub checkpoint_every: u64,
+    /// Also write each new checkpoint to this folder (`checkpoint-<size>.txt`): point it at
+    /// storage the register's host cannot rewrite (another machine's share, a witness).
+    #[arg(long, env = "TABARA_CHECKPOINT_DIR")]
+    pub checkpoint_dir: Option<std::path::PathBuf>,
 }
 
 /// Options of `demo`.
@@ -362,9 +385,60 @@ pub struct ScreeningExplainArgs {
 #[derive(Debug, Subcommand)]
 pub enum AuditCommand {
     /// Check every entry of the hash chain; exit status 1 and the first broken entry if any.
-    Verify,
+    /// With --checkpoint, also check the log against a signed checkpoint kept elsewhere: a
+    /// rewrite of its entries, even with every hash recomputed, is found.
+    Verify(AuditVerifyArgs),
     /// Print entries of the log.
     Log(AuditLogArgs),
+    /// Make a signed checkpoint of the log now (size, Merkle root, last entry), keep it in
+    /// the register and print it (or write it with --output) for a witness to keep.
+    Checkpoint(AuditCheckpointArgs),
+    /// Print the proof that an entry is in the log's Merkle tree (RFC 6962 audit path).
+    Prove(AuditProveArgs),
+    /// Print the proof that the tree of an older checkpoint's size is the start of the log's
+    /// tree now (RFC 6962 consistency proof).
+    Consistency(AuditConsistencyArgs),
+}
+
+/// Options of `audit verify`.
+#[derive(Debug, Args)]
+pub struct AuditVerifyArgs {
+    /// A checkpoint file (`tabara audit checkpoint --output`) to check the log against.
+    #[arg(long)]
+    pub checkpoint: Option<std::path::PathBuf>,
+    /// The public key (64 hex digits) whose checkpoints are trusted; by default the public
+    /// half of the register's signing key file.
+    #[arg(long, requires = "checkpoint")]
+    pub public_key: Option<String>,
+}
+
+/// Options of `audit checkpoint`.
+#[derive(Debug, Args)]
+pub struct AuditCheckpointArgs {
+    /// Write the checkpoint to this new file instead of standard output.
+    #[arg(long, short)]
+    pub output: Option<std::path::PathBuf>,
+}
+
+/// Options of `audit prove`.
+#[derive(Debug, Args)]
+pub struct AuditProveArgs {
+    /// The entry's number (`audit log` shows them).
+    pub entry: i64,
+    /// The tree's size, e.g. a checkpoint's (default: the whole log).
+    #[arg(long)]
+    pub size: Option<i64>,
+}
+
+/// Options of `audit consistency`.
+#[derive(Debug, Args)]
+pub struct AuditConsistencyArgs {
+    /// The older tree's size (a checkpoint's `size`).
+    #[arg(long)]
+    pub from: i64,
+    /// The newer tree's size (default: the whole log).
+    #[arg(long)]
+    pub to: Option<i64>,
 }
 
 /// Options of `audit log`.

@@ -6,6 +6,7 @@
 
 pub mod alerts;
 pub mod audit;
+pub mod checkpoint;
 pub mod child;
 pub mod countries;
 pub mod decision;
@@ -13,6 +14,7 @@ pub mod export;
 pub mod htcds;
 pub mod ids;
 pub mod materials;
+pub mod merkle;
 pub mod palermo;
 pub mod password;
 pub mod pathway;

@@ -1115,3 +1115,26 @@ figures-days = { $count ->
    *[other] { $count } days
 }
 referral-support-plan = Support plan of the person
+
+## Audit checkpoints and proofs (issue 13)
+signing-key-created = A new checkpoint signing key file was made at { $path } (public key { $key }): keep a copy apart from the register, readable by the operator alone; witnesses keep the public key.
+error-signing-key-missing = there is no checkpoint signing key file at { $path }: name it with --signing-key (or TABARA_SIGNING_KEY), or make one with `tabara key create --signing`
+error-signing-key-no-default = a PostgreSQL register's checkpoint signing key file must be named with --signing-key or TABARA_SIGNING_KEY
+error-checkpoint-read = the checkpoint file { $path } could not be read
+error-checkpoint-write = the checkpoint could not be written to { $path } (an existing file is never replaced)
+error-checkpoint-invalid = { $path } is not a valid checkpoint: { $why }
+error-checkpoint-signer = the checkpoint { $path } was signed by key { $signer }, not by the key trusted ({ $trusted }): it is not this register's, or it was forged
+error-public-key = { $key } is not an Ed25519 public key (64 hexadecimal digits)
+checkpoint-error-too-long = it is longer than any checkpoint ({ $bytes } bytes)
+checkpoint-error-header = its first line is not “tabara audit checkpoint v1”
+checkpoint-error-field = its “{ $field }” line is missing or malformed
+checkpoint-error-trailing = text follows its signature
+checkpoint-error-signature = its signature does not match its content: it was altered after signing
+checkpoint-written = Checkpoint of { $size } entries written to { $path }.
+checkpoint-matches = checkpoint ok: the log's first { $size } entries are those it signed ({ $after } entries added since)
+checkpoint-shorter = CHECKPOINT BROKEN: the checkpoint covers { $size } entries but the log holds { $entries }: entries were removed
+checkpoint-missing = CHECKPOINT BROKEN: entry { $seq } of the { $size } the checkpoint covers is missing
+checkpoint-rewritten = CHECKPOINT BROKEN: the log's first { $size } entries give the Merkle root { $root }, not the checkpoint's: entries it covers were rewritten, even if their hashes were recomputed
+checkpoint-head-differs = CHECKPOINT BROKEN: entry { $size }'s hash is not the checkpoint's, though the root matches: the checkpoint was not made from this log
+proof-inclusion = Entry { $entry } is in the tree of the log's first { $size } entries (RFC 6962 audit path, nearest sibling first):
+proof-consistency = The tree of the first { $old } entries is the start of the tree of the first { $new } (RFC 6962 consistency proof):

@@ -1114,3 +1114,26 @@ figures-days = { $count ->
    *[other] { $count } jours
 }
 referral-support-plan = Plan de soutien de la personne
+
+## Points de contrôle et preuves du journal d'audit (ticket 13)
+signing-key-created = Un nouveau fichier de clé de signature des points de contrôle a été créé à { $path } (clé publique { $key }) : gardez-en une copie à part du registre, lisible par l'opérateur seul ; les témoins gardent la clé publique.
+error-signing-key-missing = il n'y a pas de fichier de clé de signature des points de contrôle à { $path } : nommez-le avec --signing-key (ou TABARA_SIGNING_KEY), ou créez-en un avec `tabara key create --signing`
+error-signing-key-no-default = le fichier de clé de signature d'un registre PostgreSQL doit être nommé avec --signing-key ou TABARA_SIGNING_KEY
+error-checkpoint-read = le fichier de point de contrôle { $path } n'a pas pu être lu
+error-checkpoint-write = le point de contrôle n'a pas pu être écrit dans { $path } (un fichier existant n'est jamais remplacé)
+error-checkpoint-invalid = { $path } n'est pas un point de contrôle valide : { $why }
+error-checkpoint-signer = le point de contrôle { $path } a été signé par la clé { $signer }, pas par la clé de confiance ({ $trusted }) : il n'est pas de ce registre, ou il a été falsifié
+error-public-key = { $key } n'est pas une clé publique Ed25519 (64 chiffres hexadécimaux)
+checkpoint-error-too-long = il est plus long que tout point de contrôle ({ $bytes } octets)
+checkpoint-error-header = sa première ligne n'est pas « tabara audit checkpoint v1 »
+checkpoint-error-field = sa ligne « { $field } » manque ou est mal formée
+checkpoint-error-trailing = du texte suit sa signature
+checkpoint-error-signature = sa signature ne correspond pas à son contenu : il a été modifié après sa signature
+checkpoint-written = Point de contrôle de { $size } entrées écrit dans { $path }.
+checkpoint-matches = point de contrôle ok : les { $size } premières entrées du journal sont celles qu'il a signées ({ $after } entrées ajoutées depuis)
+checkpoint-shorter = POINT DE CONTRÔLE ROMPU : il couvre { $size } entrées mais le journal n'en a que { $entries } : des entrées ont été supprimées
+checkpoint-missing = POINT DE CONTRÔLE ROMPU : l'entrée { $seq } des { $size } qu'il couvre manque
+checkpoint-rewritten = POINT DE CONTRÔLE ROMPU : les { $size } premières entrées du journal donnent la racine de Merkle { $root }, pas la sienne : des entrées qu'il couvre ont été réécrites, même si leurs empreintes ont été recalculées
+checkpoint-head-differs = POINT DE CONTRÔLE ROMPU : l'empreinte de l'entrée { $size } n'est pas la sienne, bien que la racine corresponde : il n'a pas été fait à partir de ce journal
+proof-inclusion = L'entrée { $entry } est dans l'arbre des { $size } premières entrées du journal (chemin d'audit RFC 6962, du voisin le plus proche au plus lointain) :
+proof-consistency = L'arbre des { $old } premières entrées est le début de l'arbre des { $new } premières (preuve de cohérence RFC 6962) :

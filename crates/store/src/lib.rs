@@ -98,7 +98,10 @@ pub use access::{
 pub use alerts::{
     Delivery, DeliveryFuture, DeliveryReport, DeliveryState, Notification, RunReport,
 };
-pub use audit::{Actor, AuditEntry, Problem, ToAuditAction, Verification};
+pub use audit::{
+    Actor, AuditEntry, CheckpointCheck, ConsistencyProof, InclusionProof, Problem,
+    StoredCheckpoint, ToAuditAction, Verification,
+};
 pub use cases::{
     CaseComment, CaseDetails, CaseFilter, CasePerson, CaseSummary, HistoryEntry, NAME_SEARCH_KEYS,
     NewCase, Page, PageRequest,

@@ -135,6 +135,12 @@ impl TestDb {
         crate::keys::load_master_key(&self.key_file).expect("the test register's key file")
     }
 
+    /// Where its checkpoint signing key file goes (beside the master key file, as `init`
+    /// and `demo` put it beside an SQLite register); not made until asked for.
+    pub fn signing_key_file(&self) -> PathBuf {
+        self.key_file.with_extension("signing.key")
+    }
+
     /// The `--database` argument for this register.
     pub fn database_arg(&self) -> String {
         match &self.location {

@@ -26,7 +26,7 @@ mod serve;
 mod users;
 
 use alerts::alerts_run;
-use audit::{audit_log, audit_verify};
+use audit::{audit_checkpoint, audit_consistency, audit_log, audit_prove, audit_verify};
 use cases::{case_list, case_show};
 use demo::demo;
 pub use errors::describe_error;
@@ -98,6 +98,22 @@ async fn open(cli: &Cli, mode: OpenMode) -> Result<Store> {
                     t!(lang, "key-created", path = path.display().to_string())
                 );
             }
+            // A new register gets its checkpoint signing key beside it too.
+            if mode == OpenMode::CreateIfMissing
+                && let Some(signing) = signing_key_path(cli, &location)
+                && !signing.exists()
+            {
+                let key = keys::create_signing_key(&signing)?;
+                eprintln!(
+                    "{}",
+                    t!(
+                        lang,
+                        "signing-key-created",
+                        path = signing.display().to_string(),
+                        key = key.public().hex()
+                    )
+                );
+            }
             Ok(store)
         }
         Err(e) => {
@@ -114,9 +130,49 @@ async fn open(cli: &Cli, mode: OpenMode) -> Result<Store> {
     }
 }
 
-/// `tabara key create`.
-fn key_create(cli: &Cli) -> Result<ExitCode> {
+/// Where the register's checkpoint signing key file is: `--signing-key`, or beside an
+/// SQLite file; `None` for a PostgreSQL register without one named.
+fn signing_key_path(cli: &Cli, location: &Location) -> Option<std::path::PathBuf> {
+    cli.signing_key
+        .clone()
+        .or_else(|| keys::default_signing_key_file(location))
+}
+
+/// The register's checkpoint signing key, or why there is none.
+fn signing_key(cli: &Cli) -> Result<tabara_core::checkpoint::SigningKey> {
     let location = Location::parse(&cli.database)?;
+    let Some(path) = signing_key_path(cli, &location) else {
+        bail!(t!(lang(cli), "error-signing-key-no-default"));
+    };
+    keys::load_signing_key(&path).map_err(|e| match e {
+        keys::KeyFileError::Missing(p) => anyhow::anyhow!(t!(
+            lang(cli),
+            "error-signing-key-missing",
+            path = p.display().to_string()
+        )),
+        other => other.into(),
+    })
+}
+
+/// `tabara key create`.
+fn key_create(cli: &Cli, args: &crate::KeyCreateArgs) -> Result<ExitCode> {
+    let location = Location::parse(&cli.database)?;
+    if args.signing {
+        let Some(path) = signing_key_path(cli, &location) else {
+            bail!(t!(lang(cli), "error-signing-key-no-default"));
+        };
+        let key = keys::create_signing_key(&path)?;
+        println!(
+            "{}",
+            t!(
+                lang(cli),
+                "signing-key-created",
+                path = path.display().to_string(),
+                key = key.public().hex()
+            )
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
     let path = key_path(cli, &location)?;
     let key = keys::create_master_key(&path)?;
     println!(
@@ -137,15 +193,18 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Demo(args) => demo(&cli, args).await,
         Command::Case(CaseCommand::List(args)) => case_list(&cli, args).await,
         Command::Case(CaseCommand::Show(args)) => case_show(&cli, args).await,
-        Command::Audit(AuditCommand::Verify) => audit_verify(&cli).await,
+        Command::Audit(AuditCommand::Verify(args)) => audit_verify(&cli, args).await,
         Command::Audit(AuditCommand::Log(args)) => audit_log(&cli, args).await,
+        Command::Audit(AuditCommand::Checkpoint(args)) => audit_checkpoint(&cli, args).await,
+        Command::Audit(AuditCommand::Prove(args)) => audit_prove(&cli, args).await,
+        Command::Audit(AuditCommand::Consistency(args)) => audit_consistency(&cli, args).await,
         Command::Screening(ScreeningCommand::Explain(args)) => screening_explain(&cli, args).await,
         Command::Referral(ReferralCommand::List(args)) => referral_list(&cli, args).await,
         Command::Export(args) => export(&cli, args).await,
         Command::User(command) => user(&cli, command).await,
         Command::Serve(args) => serve_command(&cli, args).await,
         Command::Alerts(AlertsCommand::Run(args)) => alerts_run(&cli, args).await,
-        Command::Key(KeyCommand::Create) => key_create(&cli),
+        Command::Key(KeyCommand::Create(args)) => key_create(&cli, args),
     }
 }
 

@@ -32,6 +32,12 @@ pub(super) async fn serve_command(cli: &Cli, args: &ServeArgs) -> Result<ExitCod
         );
     }
     super::alerts::spawn_scheduler(store.clone(), args.alerts_every);
+    super::audit::spawn_checkpoints(
+        store.clone(),
+        cli,
+        args.checkpoint_every,
+        args.checkpoint_dir.clone(),
+    );
     serve(cli, store, args.listen, args.behind_tls, approval).await
 }
 

@@ -12,9 +12,12 @@ pub fn command(db: &TestDb, args: &[&str]) -> Command {
         .arg(db.database_arg())
         .arg("--key-file")
         .arg(&db.key_file)
+        .arg("--signing-key")
+        .arg(db.signing_key_file())
         .args(args)
         .env_remove("TABARA_DATABASE")
         .env_remove("TABARA_KEY_FILE")
+        .env_remove("TABARA_SIGNING_KEY")
         .env_remove("TABARA_ADMIN_PASSWORD")
         .env("TABARA_LANG", "en");
     c

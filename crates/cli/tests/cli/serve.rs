@@ -111,3 +111,64 @@ store_test!(
         db.finish().await;
     }
 );
+
+store_test!(
+    serve_writes_signed_checkpoints_on_its_own,
+    |db| async move {
+        use std::io::{BufRead, BufReader};
+        ok(&tabara(&db, &["demo", "--persons", "60", "--seed", "5"]));
+        let dir = std::env::temp_dir().join(format!("tabara-cps-{}", uuid::Uuid::now_v7()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let listen = free_address();
+        let mut child = command(
+            &db,
+            &[
+                "serve",
+                "--listen",
+                &listen,
+                "--checkpoint-every",
+                "1",
+                "--checkpoint-dir",
+                &dir.display().to_string(),
+            ],
+        )
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        for line in lines.by_ref() {
+            if line.unwrap().contains("serving at") {
+                break;
+            }
+        }
+        let mut written = None;
+        for _ in 0..200 {
+            written = std::fs::read_dir(&dir)
+                .unwrap()
+                .filter_map(|e| e.ok())
+                .map(|e| e.path())
+                .find(|p| p.extension().is_some_and(|x| x == "txt"));
+            if written.is_some() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        child.kill().unwrap();
+        child.wait().unwrap();
+        let written = written.expect("a checkpoint file within 20 s");
+        let verify = ok(&tabara(
+            &db,
+            &[
+                "audit",
+                "verify",
+                "--checkpoint",
+                &written.display().to_string(),
+            ],
+        ));
+        assert!(verify.contains("checkpoint ok"), "{verify}");
+        assert_eq!(db.store.checkpoints(5).await.unwrap().len(), 1);
+        let _ = std::fs::remove_dir_all(&dir);
+        db.finish().await;
+    }
+);

@@ -8,7 +8,9 @@ use tabara_core::ids::UserId;
 use crate::{Result, Store, refuse};
 
 mod chain;
+mod proofs;
 pub use chain::*;
+pub use proofs::*;
 
 /// Who does something, as written in the audit log: never a name, only an id or a system label.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
@@ -110,10 +112,12 @@ impl Store {
 pub(crate) mod sqlite {
     use crate::backend::sqlite::*;
     pub(crate) mod queries;
+    pub(crate) mod tree;
 }
 
 #[path = "."]
 pub(crate) mod postgres {
     use crate::backend::postgres::*;
     pub(crate) mod queries;
+    pub(crate) mod tree;
 }

@@ -6,6 +6,7 @@
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
+use tabara_core::checkpoint::SigningKey;
 use tabara_core::protect::MasterKey;
 
 use crate::Location;
@@ -52,8 +53,24 @@ pub fn default_key_file(location: &Location) -> Option<PathBuf> {
     }
 }
 
-/// Read the master key from its file, refusing a file other accounts may read.
-pub fn load_master_key(path: &Path) -> Result<MasterKey, KeyFileError> {
+/// Where a register's checkpoint signing key file is when none is named: beside an SQLite
+/// file (its name with `.signing.key` added); `None` for PostgreSQL.
+pub fn default_signing_key_file(location: &Location) -> Option<PathBuf> {
+    match location {
+        Location::Sqlite(path) => {
+            let mut name = path.as_os_str().to_owned();
+            name.push(".signing.key");
+            Some(PathBuf::from(name))
+        }
+        Location::Postgres(_) => None,
+    }
+}
+
+/// The first line of a signing key file.
+pub const SIGNING_KEY_HEADER: &str = "tabara signing key v1";
+
+/// A key file's 32 bytes, refusing a file other accounts may read.
+fn read_key_file(path: &Path, header: &str) -> Result<Vec<u8>, KeyFileError> {
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -79,10 +96,10 @@ pub fn load_master_key(path: &Path) -> Result<MasterKey, KeyFileError> {
         }
     }
     let mut lines = text.lines();
-    if lines.next().map(str::trim) != Some(KEY_FILE_HEADER) {
+    if lines.next().map(str::trim) != Some(header) {
         return Err(KeyFileError::Malformed(
             path.to_path_buf(),
-            "its first line is not the Tabara key header",
+            "its first line is not the header of this kind of Tabara key",
         ));
     }
     let bytes = lines
@@ -92,14 +109,17 @@ pub fn load_master_key(path: &Path) -> Result<MasterKey, KeyFileError> {
             path.to_path_buf(),
             "its second line is not a key in hexadecimal",
         ))?;
-    MasterKey::from_bytes(&bytes)
-        .map_err(|_| KeyFileError::Malformed(path.to_path_buf(), "the key is not 32 bytes"))
+    if bytes.len() != 32 {
+        return Err(KeyFileError::Malformed(
+            path.to_path_buf(),
+            "the key is not 32 bytes",
+        ));
+    }
+    Ok(bytes)
 }
 
-/// Make a new master key and write it to a new file readable by its owner alone (0600);
-/// refused when a file is there already.
-pub fn create_master_key(path: &Path) -> Result<MasterKey, KeyFileError> {
-    let key = MasterKey::generate();
+/// Write a new key file readable by its owner alone (0600); refused when a file is there.
+fn write_key_file(path: &Path, header: &str, key: &[u8]) -> Result<(), KeyFileError> {
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
@@ -114,9 +134,39 @@ pub fn create_master_key(path: &Path) -> Result<MasterKey, KeyFileError> {
         }
         Err(e) => return Err(KeyFileError::Io(path.to_path_buf(), e)),
     };
-    let text = format!("{KEY_FILE_HEADER}\n{}\n", hex::encode(key.bytes()));
+    let text = format!("{header}\n{}\n", hex::encode(key));
     f.write_all(text.as_bytes())
         .and_then(|_| f.sync_all())
-        .map_err(|e| KeyFileError::Io(path.to_path_buf(), e))?;
+        .map_err(|e| KeyFileError::Io(path.to_path_buf(), e))
+}
+
+/// Read the master key from its file, refusing a file other accounts may read.
+pub fn load_master_key(path: &Path) -> Result<MasterKey, KeyFileError> {
+    let bytes = read_key_file(path, KEY_FILE_HEADER)?;
+    MasterKey::from_bytes(&bytes)
+        .map_err(|_| KeyFileError::Malformed(path.to_path_buf(), "the key is not 32 bytes"))
+}
+
+/// Make a new master key and write it to a new file readable by its owner alone (0600);
+/// refused when a file is there already.
+pub fn create_master_key(path: &Path) -> Result<MasterKey, KeyFileError> {
+    let key = MasterKey::generate();
+    write_key_file(path, KEY_FILE_HEADER, key.bytes())?;
+    Ok(key)
+}
+
+/// Read the checkpoint signing key from its file, refusing a file other accounts may read.
+pub fn load_signing_key(path: &Path) -> Result<SigningKey, KeyFileError> {
+    let bytes = read_key_file(path, SIGNING_KEY_HEADER)?;
+    SigningKey::from_bytes(&bytes).ok_or(KeyFileError::Malformed(
+        path.to_path_buf(),
+        "the key is not 32 bytes",
+    ))
+}
+
+/// Make a new checkpoint signing key in a new owner-only file; refused when one is there.
+pub fn create_signing_key(path: &Path) -> Result<SigningKey, KeyFileError> {
+    let key = SigningKey::generate();
+    write_key_file(path, SIGNING_KEY_HEADER, &key.bytes())?;
     Ok(key)
 }

@@ -14,7 +14,8 @@ use crate::{Result, Store, StoreError};
 mod file;
 
 pub use file::{
-    KEY_FILE_HEADER, KeyFileError, create_master_key, default_key_file, load_master_key,
+    KEY_FILE_HEADER, KeyFileError, SIGNING_KEY_HEADER, create_master_key, create_signing_key,
+    default_key_file, default_signing_key_file, load_master_key, load_signing_key,
 };
 
 /// The master key and the register's keys it unwrapped, shared by every clone of the store.

@@ -44,6 +44,7 @@ pub(crate) async fn wipe(pool: &Pool) -> Result<()> {
         "sessions",
         "api_tokens",
         "case_shares",
+        "audit_checkpoints",
         "audit_head",
         "audit_log",
         "record_history",

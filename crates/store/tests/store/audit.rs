@@ -274,3 +274,152 @@ store_test!(
         db.finish().await;
     }
 );
+
+// ================================================================ issue 13: checkpoints and proofs
+
+/// Rewrite entry `from` (its record id) and re-chain every entry after it, head included: the
+/// chain alone then verifies, as after an insider's careful rewrite.
+async fn rewrite_tail(db: &TestDb, from: i64) {
+    let entries = all_audit(&db.store).await;
+    let mut statements = Vec::new();
+    let mut prev = entries[(from - 2) as usize].hash.clone();
+    for e in &entries[(from - 1) as usize..] {
+        let record_id = if e.seq == from {
+            "00000000-0000-0000-0000-000000000000".to_string()
+        } else {
+            e.record_id.clone()
+        };
+        let hash = tabara_store::audit::entry_hash(
+            e.seq,
+            e.at_us,
+            &e.actor,
+            &e.action,
+            &e.record_kind,
+            &record_id,
+            &prev,
+        );
+        statements.push(format!(
+            "UPDATE audit_log SET record_id = '{record_id}', prev_hash = '{prev}', hash = \
+                '{hash}' WHERE seq = {}",
+            e.seq
+        ));
+        prev = hash;
+    }
+    statements.push(format!(
+        "UPDATE audit_head SET hash = '{prev}' WHERE id = 1"
+    ));
+    tamper_all(db, &statements).await;
+}
+
+store_test!(
+    a_checkpoint_catches_a_rewritten_and_rechained_tail,
+    |db| async move {
+        use tabara_core::checkpoint::{SigningKey, encode_hex};
+        use tabara_store::CheckpointCheck;
+        let s = &db.store;
+        load_demo(s, 13, 120).await;
+        let key = SigningKey::generate();
+        let first = s.make_checkpoint(&key).await.unwrap();
+        let size = first.checkpoint.size;
+        assert_eq!(size as i64, all_audit(s).await.len() as i64);
+        assert_eq!(
+            s.check_checkpoint(&first.checkpoint).await.unwrap(),
+            CheckpointCheck::Matches { size, after: 0 }
+        );
+        // Asked again with nothing new: the same checkpoint.
+        assert_eq!(s.make_checkpoint(&key).await.unwrap(), first);
+        let added = audited_writes(s).await.len() as u64;
+        assert_eq!(
+            s.check_checkpoint(&first.checkpoint).await.unwrap(),
+            CheckpointCheck::Matches { size, after: added }
+        );
+        // The second is carried on from the first's peaks; its root is the whole tree's.
+        let second = s.make_checkpoint(&key).await.unwrap();
+        assert_eq!(second.checkpoint.size, size + added);
+        assert_eq!(
+            s.check_checkpoint(&second.checkpoint).await.unwrap(),
+            CheckpointCheck::Matches {
+                size: size + added,
+                after: 0
+            }
+        );
+        let kept = s.checkpoints(10).await.unwrap();
+        assert_eq!(
+            kept.iter().map(|c| c.size).collect::<Vec<_>>(),
+            vec![size + added, size]
+        );
+        assert_eq!(kept[0].text, second.text());
+
+        // Proofs check out against the checkpoints' roots.
+        for seq in [1, 2, size as i64 / 2, size as i64] {
+            let p = s.audit_inclusion(seq, Some(size as i64)).await.unwrap();
+            assert_eq!(p.root, encode_hex(&first.checkpoint.root));
+            let path: Vec<[u8; 32]> = p.path.iter().map(|h| hex_hash(h)).collect();
+            assert!(tabara_core::merkle::verify_inclusion(
+                (seq - 1) as u64,
+                size,
+                &hex_hash(&p.leaf),
+                &path,
+                &first.checkpoint.root
+            ));
+        }
+        let c = s.audit_consistency(size as i64, None).await.unwrap();
+        assert_eq!(c.new_root, encode_hex(&second.checkpoint.root));
+        let path: Vec<[u8; 32]> = c.path.iter().map(|h| hex_hash(h)).collect();
+        assert!(tabara_core::merkle::verify_consistency(
+            size,
+            size + added,
+            &first.checkpoint.root,
+            &second.checkpoint.root,
+            &path
+        ));
+        assert_invalid(s.audit_inclusion(0, None).await, "seq", "not_in_tree");
+        assert_invalid(
+            s.audit_inclusion(3, Some((size + added + 1) as i64)).await,
+            "size",
+            "not_in_log",
+        );
+
+        // An entry the first checkpoint covers is rewritten and the chain recomputed after it.
+        rewrite_tail(&db, size as i64 / 2).await;
+        assert!(
+            matches!(s.verify_audit().await.unwrap(), Verification::Ok { .. }),
+            "the chain alone does not see a re-chained rewrite"
+        );
+        for cp in [&first, &second] {
+            match s.check_checkpoint(&cp.checkpoint).await.unwrap() {
+                CheckpointCheck::Rewritten { size: n, root } => {
+                    assert_eq!(n, cp.checkpoint.size);
+                    assert_ne!(root, encode_hex(&cp.checkpoint.root));
+                }
+                other => panic!("{other:?}"),
+            }
+        }
+        // No new checkpoint signs over the rewrite: the kept one's last entry changed.
+        match s.make_checkpoint(&key).await {
+            Err(tabara_store::StoreError::Corrupt(why)) => {
+                assert!(why.contains("no longer matches its checkpoint"), "{why}")
+            }
+            other => panic!("{other:?}"),
+        }
+
+        // The tail cut and the head moved back: fewer entries than the checkpoint covers.
+        let entries = all_audit(s).await;
+        let keep = &entries[size as usize - 3];
+        tamper_all(&db, &cut_tail(keep)).await;
+        assert_eq!(
+            s.check_checkpoint(&first.checkpoint).await.unwrap(),
+            CheckpointCheck::Shorter {
+                size,
+                entries: keep.seq as u64
+            }
+        );
+        db.finish().await
+    }
+);
+
+fn hex_hash(text: &str) -> [u8; 32] {
+    tabara_core::checkpoint::decode_hex(text)
+        .and_then(|b| b.try_into().ok())
+        .expect("a 32-byte hash in hex")
+}
