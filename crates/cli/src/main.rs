@@ -114,6 +114,9 @@ pub enum Command {
     /// Manage the register's master key file.
     #[command(subcommand)]
     Key(KeyCommand),
+    /// Data-subject rights on persons: erasure.
+    #[command(subcommand)]
+    Person(PersonCommand),
 }
 
 /// `key` subcommands.
@@ -268,6 +271,59 @@ pub enum CaseCommand {
     List(CaseListArgs),
     /// Show one case: facts, persons involved, comments, history.
     Show(CaseShowArgs),
+    /// Place a legal hold on a case (under investigation, or before a court): its persons
+    /// are not erased while it holds; an erasure asked meanwhile waits.
+    Hold(CaseHoldArgs),
+    /// List a case's legal holds, lifted ones included.
+    Holds(CaseHoldsArgs),
+    /// Lift a legal hold; the erasures it was the last to stop are carried out at once.
+    Release(CaseReleaseArgs),
+}
+
+/// Options of `case hold`.
+#[derive(Debug, Args)]
+pub struct CaseHoldArgs {
+    /// The case's reference (TBR-000123).
+    pub case: String,
+    /// Why it is held: investigation or court.
+    #[arg(long)]
+    pub kind: String,
+    /// The investigation or court file number (never a name).
+    #[arg(long)]
+    pub reference: String,
+}
+
+/// Options of `case holds`.
+#[derive(Debug, Args)]
+pub struct CaseHoldsArgs {
+    /// The case's reference (TBR-000123).
+    pub case: String,
+}
+
+/// Options of `case release`.
+#[derive(Debug, Args)]
+pub struct CaseReleaseArgs {
+    /// The hold's id, as `case holds` shows it.
+    pub hold: String,
+}
+
+/// `person` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum PersonCommand {
+    /// Erase a person: their data key is destroyed, so their identity and its history no
+    /// longer open anywhere (older backups included); held by a case under investigation or
+    /// before a court, the erasure waits and says which cases hold it.
+    Erase(PersonEraseArgs),
+}
+
+/// Options of `person erase`.
+#[derive(Debug, Args)]
+pub struct PersonEraseArgs {
+    /// The person's id (as the person page and `case show` give it).
+    pub person: String,
+    /// Why: subject_request, consent_withdrawn, retention_ended or registered_in_error.
+    #[arg(long)]
+    pub ground: String,
 }
 
 /// Options of `case list`.

@@ -1138,3 +1138,24 @@ checkpoint-rewritten = CHECKPOINT BROKEN: the log's first { $size } entries give
 checkpoint-head-differs = CHECKPOINT BROKEN: entry { $size }'s hash is not the checkpoint's, though the root matches: the checkpoint was not made from this log
 proof-inclusion = Entry { $entry } is in the tree of the log's first { $size } entries (RFC 6962 audit path, nearest sibling first):
 proof-consistency = The tree of the first { $old } entries is the start of the tree of the first { $new } (RFC 6962 consistency proof):
+
+## Erasure and legal holds (issue 13)
+error-erasure-ground = --ground: '{ $value }' is not a ground of erasure; expected one of { $allowed }
+error-hold-kind = --kind: '{ $value }' is not a kind of legal hold; expected one of { $allowed }
+error-person-id = '{ $value }' is not a person's id (a UUID, as the person page shows it)
+error-hold-id = '{ $value }' is not a hold's id (a UUID, as `tabara case holds` shows it)
+erasure-done = Person { $person } is erased: their data key is destroyed, their identity and its history no longer open, here or in any backup.
+erasure-already = Person { $person } was erased before.
+erasure-waiting = The erasure of person { $person } waits: { $cases } { $count ->
+        [one] holds
+       *[other] hold
+    } them (under investigation or before a court). It is carried out when the last hold is lifted.
+hold-placed = Legal hold placed on { $case } ({ $kind }): hold { $id }.
+holds-none = { $case } has no legal hold.
+hold-holding = holding
+hold-lifted-on = lifted { $day }
+hold-released = Hold { $id } lifted; { $erased ->
+        [0] no waiting erasure was carried out.
+        [one] one waiting erasure was carried out.
+       *[other] { $erased } waiting erasures were carried out.
+    }

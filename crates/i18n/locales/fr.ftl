@@ -1137,3 +1137,24 @@ checkpoint-rewritten = POINT DE CONTRÔLE ROMPU : les { $size } premières entr�
 checkpoint-head-differs = POINT DE CONTRÔLE ROMPU : l'empreinte de l'entrée { $size } n'est pas la sienne, bien que la racine corresponde : il n'a pas été fait à partir de ce journal
 proof-inclusion = L'entrée { $entry } est dans l'arbre des { $size } premières entrées du journal (chemin d'audit RFC 6962, du voisin le plus proche au plus lointain) :
 proof-consistency = L'arbre des { $old } premières entrées est le début de l'arbre des { $new } premières (preuve de cohérence RFC 6962) :
+
+## Effacement et gels judiciaires (ticket 13)
+error-erasure-ground = --ground : « { $value } » n'est pas un motif d'effacement ; attendu : { $allowed }
+error-hold-kind = --kind : « { $value } » n'est pas un type de gel judiciaire ; attendu : { $allowed }
+error-person-id = « { $value } » n'est pas l'identifiant d'une personne (un UUID, tel que la page de la personne le montre)
+error-hold-id = « { $value } » n'est pas l'identifiant d'un gel (un UUID, tel que `tabara case holds` le montre)
+erasure-done = La personne { $person } est effacée : sa clé de données est détruite, son identité et son historique ne s'ouvrent plus, ici ni dans aucune sauvegarde.
+erasure-already = La personne { $person } a déjà été effacée.
+erasure-waiting = L'effacement de la personne { $person } attend : { $cases } la { $count ->
+        [one] retient
+       *[other] retiennent
+    } (enquête en cours ou affaire devant un tribunal). Il sera fait quand le dernier gel sera levé.
+hold-placed = Gel judiciaire placé sur { $case } ({ $kind }) : gel { $id }.
+holds-none = { $case } n'a aucun gel judiciaire.
+hold-holding = en vigueur
+hold-lifted-on = levé le { $day }
+hold-released = Gel { $id } levé ; { $erased ->
+        [0] aucun effacement en attente n'a été fait.
+        [one] un effacement en attente a été fait.
+       *[other] { $erased } effacements en attente ont été faits.
+    }

@@ -78,6 +78,7 @@ pub mod alerts;
 pub mod audit;
 pub mod cases;
 pub mod directory;
+pub mod erasure;
 pub mod keys;
 pub mod materials;
 pub mod pathways;
@@ -387,6 +388,9 @@ async fn open_sqlite(path: &Path, mode: OpenMode) -> Result<SqlitePool> {
         .create_if_missing(mode == OpenMode::CreateIfMissing)
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Normal)
+        // Deleted content (an erased person's key, an identity's older sealed value) is
+        // overwritten in the file, not left in free pages.
+        .pragma("secure_delete", "ON")
         .foreign_keys(true)
         .busy_timeout(Duration::from_secs(10))
         .pragma("cache_size", "-16384")

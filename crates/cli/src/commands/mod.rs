@@ -10,14 +10,15 @@ use tabara_i18n::t;
 use tabara_store::{Actor, Location, OpenMode, Store, keys};
 
 use crate::{
-    AlertsCommand, AuditCommand, CaseCommand, Cli, Command, KeyCommand, ReferralCommand,
-    ScreeningCommand,
+    AlertsCommand, AuditCommand, CaseCommand, Cli, Command, KeyCommand, PersonCommand,
+    ReferralCommand, ScreeningCommand,
 };
 
 mod alerts;
 mod audit;
 mod cases;
 mod demo;
+mod erasure;
 mod errors;
 mod export;
 mod referrals;
@@ -193,6 +194,10 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Demo(args) => demo(&cli, args).await,
         Command::Case(CaseCommand::List(args)) => case_list(&cli, args).await,
         Command::Case(CaseCommand::Show(args)) => case_show(&cli, args).await,
+        Command::Case(CaseCommand::Hold(args)) => erasure::case_hold(&cli, args).await,
+        Command::Case(CaseCommand::Holds(args)) => erasure::case_holds(&cli, args).await,
+        Command::Case(CaseCommand::Release(args)) => erasure::case_release(&cli, args).await,
+        Command::Person(PersonCommand::Erase(args)) => erasure::person_erase(&cli, args).await,
         Command::Audit(AuditCommand::Verify(args)) => audit_verify(&cli, args).await,
         Command::Audit(AuditCommand::Log(args)) => audit_log(&cli, args).await,
         Command::Audit(AuditCommand::Checkpoint(args)) => audit_checkpoint(&cli, args).await,

@@ -32,6 +32,7 @@ pub(super) async fn serve_command(cli: &Cli, args: &ServeArgs) -> Result<ExitCod
         );
     }
     super::alerts::spawn_scheduler(store.clone(), args.alerts_every);
+    spawn_waiting_erasures(store.clone());
     super::audit::spawn_checkpoints(
         store.clone(),
         cli,
@@ -39,6 +40,25 @@ pub(super) async fn serve_command(cli: &Cli, args: &ServeArgs) -> Result<ExitCod
         args.checkpoint_dir.clone(),
     );
     serve(cli, store, args.listen, args.behind_tls, approval).await
+}
+
+/// Every hour, the waiting erasures no hold stops any more are carried out (a hold lifted
+/// does it at once for its case; this catches a hold ended another way, such as a case
+/// deleted by a later version).
+fn spawn_waiting_erasures(store: Store) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let actor = tabara_store::Actor::system("erasure");
+        loop {
+            tick.tick().await;
+            match store.run_waiting_erasures(&actor).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(erased = n, "waiting erasures carried out"),
+                Err(e) => tracing::error!(error = %e, "waiting erasures failed"),
+            }
+        }
+    });
 }
 
 /// The web server on `listen` until interrupted (also `demo --serve`).

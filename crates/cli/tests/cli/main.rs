@@ -6,6 +6,7 @@ mod audit;
 mod basics;
 mod common;
 mod demo;
+mod erasure;
 mod export;
 mod keys;
 mod language;

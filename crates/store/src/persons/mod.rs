@@ -79,6 +79,7 @@ impl Store {
 pub(crate) mod sqlite {
     use crate::backend::sqlite::*;
     use crate::cases::sqlite::queries as cases;
+    use crate::erasure::sqlite::queries as erasure;
     pub(crate) mod queries;
 }
 
@@ -86,5 +87,6 @@ pub(crate) mod sqlite {
 pub(crate) mod postgres {
     use crate::backend::postgres::*;
     use crate::cases::postgres::queries as cases;
+    use crate::erasure::postgres::queries as erasure;
     pub(crate) mod queries;
 }

@@ -197,20 +197,32 @@ pub(crate) async fn fetch_identity(
     id: PersonId,
     lock: &str,
 ) -> Result<(PersonIdentity, i64)> {
+    // PostgreSQL locks the identity row alone (the key row may be absent: an erased person).
+    let lock = if lock.is_empty() {
+        ""
+    } else {
+        " FOR UPDATE OF i"
+    };
     let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT i.sealed, i.version, k.wrapped FROM person_identities i JOIN person_keys k ON \
-            k.person_id = i.person_id WHERE i.person_id = $1{lock}"
+        "SELECT i.sealed, i.version, k.wrapped FROM person_identities i LEFT JOIN person_keys k \
+            ON k.person_id = i.person_id WHERE i.person_id = $1{lock}"
     )))
     .bind(id.0)
     .fetch_optional(&mut **tx)
     .await?
     .or_not_found("person", id)?;
+    let version = row.try_get("version")?;
+    let Some(wrapped) = row.try_get::<Option<Vec<u8>>, _>("wrapped")? else {
+        // An erased person's identity is gone: it reads as empty.
+        if super::erasure::is_erased(tx, id).await? {
+            return Ok((PersonIdentity::default(), version));
+        }
+        return Err(crate::StoreError::Corrupt(format!(
+            "person {id} has no data key"
+        )));
+    };
     let sealed: Vec<u8> = row.try_get("sealed")?;
-    let wrapped: Vec<u8> = row.try_get("wrapped")?;
-    Ok((
-        keys.open_identity(id, &wrapped, &sealed)?,
-        row.try_get("version")?,
-    ))
+    Ok((keys.open_identity(id, &wrapped, &sealed)?, version))
 }
 
 pub(crate) async fn read_identity(
@@ -327,9 +339,13 @@ pub(crate) async fn update_identity_in(
     let (current, current_version) = fetch_identity(tx, keys, id, FOR_UPDATE).await?;
     check_version("person identity", id, expected_version, current_version)?;
     let version = current_version + 1;
-    let wrapped = wrapped_key(&mut **tx, id)
-        .await?
-        .or_not_found("person", id)?;
+    let Some(wrapped) = wrapped_key(&mut **tx, id).await? else {
+        return Err(crate::refuse(
+            "prs_Identity",
+            "erased",
+            "this person was erased: their identity is gone and is not recorded again",
+        ));
+    };
     let (sealed, terms) = keys.reseal(id, &wrapped, identity)?;
     let updated = sqlx::query(
         "UPDATE person_identities SET sealed = $1, version = $2, updated_at = $3 WHERE \

@@ -37,6 +37,8 @@ pub(crate) async fn wipe(pool: &Pool) -> Result<()> {
         "support_steps",
         "support_visits",
         "support_services",
+        "erasures",
+        "legal_holds",
         "support_plans",
         "risk_assessments",
         "screenings",

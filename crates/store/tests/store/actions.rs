@@ -332,6 +332,50 @@ impl Scene {
                     .unwrap();
                 String::new()
             }
+            A::PersonErase => {
+                let (_, p) = self.case_with_victim(s).await;
+                let out = s
+                    .erase_person(a, p.id, tabara_core::erasure::ErasureGround::SubjectRequest)
+                    .await
+                    .unwrap();
+                assert_eq!(out, tabara_core::erasure::ErasureOutcome::Erased);
+                p.id.to_string()
+            }
+            A::PersonEraseRequest => {
+                let (case, p) = self.case_with_victim(s).await;
+                s.place_hold(
+                    a,
+                    case.id,
+                    tabara_core::erasure::HoldKind::Court,
+                    "RP 12/2026",
+                )
+                .await
+                .unwrap();
+                s.erase_person(
+                    a,
+                    p.id,
+                    tabara_core::erasure::ErasureGround::ConsentWithdrawn,
+                )
+                .await
+                .unwrap();
+                p.id.to_string()
+            }
+            A::CaseHold | A::CaseHoldLift => {
+                let case = open_case(s, &self.w, "2026-01-10").await;
+                let hold = s
+                    .place_hold(
+                        a,
+                        case.id,
+                        tabara_core::erasure::HoldKind::Investigation,
+                        "PJ 7/2026",
+                    )
+                    .await
+                    .unwrap();
+                if action == A::CaseHoldLift {
+                    s.lift_hold(a, hold.id).await.unwrap();
+                }
+                case.id.to_string()
+            }
             A::CaseCreate => open_case(s, &self.w, "2026-01-10").await.id.to_string(),
             A::CaseUpdate => {
                 let mut case = open_case(s, &self.w, "2026-01-10").await;

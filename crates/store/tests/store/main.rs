@@ -17,6 +17,7 @@ mod cases;
 mod common;
 mod concurrency;
 mod directory;
+mod erasure;
 mod figures;
 mod keys;
 mod locations;

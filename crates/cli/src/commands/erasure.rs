@@ -1,0 +1,134 @@
+//! `person erase`, `case hold`, `case holds` and `case release` (issue 13): erasure of a
+//! person and the legal holds that make it wait.
+
+use std::process::ExitCode;
+
+use anyhow::{Result, bail};
+use tabara_core::Picklist as _;
+use tabara_core::erasure::{ErasureGround, ErasureOutcome, HoldKind};
+use tabara_core::ids::PersonId;
+use tabara_core::records::parse_case_reference;
+use tabara_i18n::t;
+use tabara_store::OpenMode;
+
+use super::{cli_actor, lang, open, pick};
+use crate::{CaseHoldArgs, CaseHoldsArgs, CaseReleaseArgs, Cli, PersonEraseArgs};
+
+pub(super) async fn person_erase(cli: &Cli, args: &PersonEraseArgs) -> Result<ExitCode> {
+    let lang = lang(cli);
+    let ground: ErasureGround = pick(&args.ground, lang, "error-erasure-ground")?;
+    let Ok(id) = args.person.trim().parse::<uuid::Uuid>() else {
+        bail!(t!(lang, "error-person-id", value = args.person.as_str()));
+    };
+    let store = open(cli, OpenMode::Existing).await?;
+    let outcome = store
+        .erase_person(&cli_actor(), PersonId(id), ground)
+        .await?;
+    if cli.json {
+        outln!("{}", serde_json::to_string_pretty(&outcome)?);
+    } else {
+        let id = id.to_string();
+        outln!(
+            "{}",
+            match &outcome {
+                ErasureOutcome::Erased => t!(lang, "erasure-done", person = id.as_str()),
+                ErasureOutcome::AlreadyErased => t!(lang, "erasure-already", person = id.as_str()),
+                ErasureOutcome::Waiting { held_by } => t!(
+                    lang,
+                    "erasure-waiting",
+                    person = id.as_str(),
+                    cases = held_by.join(", "),
+                    count = held_by.len()
+                ),
+            }
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn case_number(cli: &Cli, text: &str) -> Result<i64> {
+    parse_case_reference(text)
+        .ok_or_else(|| anyhow::anyhow!(t!(lang(cli), "error-case-reference", value = text)))
+}
+
+pub(super) async fn case_hold(cli: &Cli, args: &CaseHoldArgs) -> Result<ExitCode> {
+    let lang = lang(cli);
+    let kind: HoldKind = pick(&args.kind, lang, "error-hold-kind")?;
+    let number = case_number(cli, &args.case)?;
+    let store = open(cli, OpenMode::Existing).await?;
+    let case = store.case_by_number(number).await?;
+    let hold = store
+        .place_hold(&cli_actor(), case.id, kind, &args.reference)
+        .await?;
+    if cli.json {
+        outln!("{}", serde_json::to_string_pretty(&hold)?);
+    } else {
+        outln!(
+            "{}",
+            t!(
+                lang,
+                "hold-placed",
+                case = case.reference(),
+                kind = kind.label(lang),
+                id = hold.id.to_string()
+            )
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub(super) async fn case_holds(cli: &Cli, args: &CaseHoldsArgs) -> Result<ExitCode> {
+    let lang = lang(cli);
+    let number = case_number(cli, &args.case)?;
+    let store = open(cli, OpenMode::Existing).await?;
+    let case = store.case_by_number(number).await?;
+    let holds = store.holds_of_case(case.id).await?;
+    if cli.json {
+        outln!("{}", serde_json::to_string_pretty(&holds)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    if holds.is_empty() {
+        outln!("{}", t!(lang, "holds-none", case = case.reference()));
+    }
+    for h in &holds {
+        let placed = h.placed_at.format("%Y-%m-%d %H:%M").to_string();
+        let state = match &h.lifted {
+            Some((_, at)) => t!(
+                lang,
+                "hold-lifted-on",
+                day = at.format("%Y-%m-%d %H:%M").to_string()
+            ),
+            None => t!(lang, "hold-holding"),
+        };
+        outln!(
+            "{}  {}  {}  {}  {}",
+            h.id,
+            h.kind.label(lang),
+            h.reference,
+            placed,
+            state
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub(super) async fn case_release(cli: &Cli, args: &CaseReleaseArgs) -> Result<ExitCode> {
+    let lang = lang(cli);
+    let Ok(id) = args.hold.trim().parse::<uuid::Uuid>() else {
+        bail!(t!(lang, "error-hold-id", value = args.hold.as_str()));
+    };
+    let store = open(cli, OpenMode::Existing).await?;
+    let (hold, erased) = store.lift_hold(&cli_actor(), id).await?;
+    if cli.json {
+        outln!(
+            "{}",
+            serde_json::to_string_pretty(&serde_json::json!({ "hold": hold, "erased": erased }))?
+        );
+    } else {
+        outln!(
+            "{}",
+            t!(lang, "hold-released", id = id.to_string(), erased = erased)
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
