@@ -126,6 +126,25 @@ pub enum KeyCommand {
     /// for a register made before keys existed. Keep a copy apart from the register's
     /// backups: without it the register does not open.
     Create(KeyCreateArgs),
+    /// Re-wrap every key of the register under a new master key (made in --new-key-file when
+    /// that file is not there yet), without re-encrypting any data. Stop the server first.
+    /// Interrupted, the register refuses to open until the same command is run again; it goes
+    /// on where it stopped. Then put the new key file in the old one's place.
+    Rotate(KeyRotateArgs),
+}
+
+/// Options of `key rotate`.
+#[derive(Debug, Args)]
+pub struct KeyRotateArgs {
+    /// The new master key file: made when missing, read when a rotation is being finished.
+    #[arg(long)]
+    pub new_key_file: std::path::PathBuf,
+    /// Data keys re-wrapped per transaction.
+    #[arg(long, default_value_t = 5000, hide = true)]
+    pub batch: i64,
+    /// Stop after this many batches (to try an interrupted rotation).
+    #[arg(long, hide = true)]
+    pub max_batches: Option<u64>,
 }
 
 /// Options of `key create`.

@@ -1159,3 +1159,9 @@ hold-released = Hold { $id } lifted; { $erased ->
         [one] one waiting erasure was carried out.
        *[other] { $erased } waiting erasures were carried out.
     }
+
+## Master key rotation (issue 13)
+error-rotation-unfinished = a rotation of the master key from { $from } to { $to } was interrupted: run `tabara key rotate --new-key-file FILE` again with the same two key files to finish it
+error-rotation-same-file = the new key file must hold another key than the current one
+key-rotated = Every key of the register is now wrapped by master key { $to } (it was { $from }; { $count } data keys re-wrapped in this run). Put { $new } in place of { $old } before starting Tabara again, and keep the old key only as long as backups made before need it.
+key-rotation-paused = The rotation stopped after { $count } data keys: run the same command again to finish it (the register does not open until then).

@@ -1158,3 +1158,9 @@ hold-released = Gel { $id } levé ; { $erased ->
         [one] un effacement en attente a été fait.
        *[other] { $erased } effacements en attente ont été faits.
     }
+
+## Rotation de la clé maîtresse (ticket 13)
+error-rotation-unfinished = une rotation de la clé maîtresse de { $from } vers { $to } a été interrompue : relancez `tabara key rotate --new-key-file FICHIER` avec les deux mêmes fichiers de clé pour la terminer
+error-rotation-same-file = le nouveau fichier de clé doit contenir une autre clé que la clé actuelle
+key-rotated = Toutes les clés du registre sont maintenant enveloppées par la clé maîtresse { $to } (c'était { $from } ; { $count } clés de données ré-enveloppées lors de cette exécution). Mettez { $new } à la place de { $old } avant de relancer Tabara, et ne gardez l'ancienne clé que tant que des sauvegardes antérieures en ont besoin.
+key-rotation-paused = La rotation s'est arrêtée après { $count } clés de données : relancez la même commande pour la terminer (le registre ne s'ouvre pas d'ici là).

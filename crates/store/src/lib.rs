@@ -193,6 +193,17 @@ pub enum StoreError {
         /// The id of the key given.
         given: tabara_core::protect::KeyId,
     },
+    /// A rotation of the master key was interrupted: it is finished first.
+    #[error(
+        "a rotation of the master key from {from} to {to} was interrupted: run `tabara key \
+            rotate` again with both key files to finish it"
+    )]
+    RotationUnfinished {
+        /// The id of the master key being replaced.
+        from: String,
+        /// The id of the new one.
+        to: String,
+    },
 }
 
 /// Result of a store call.
@@ -312,6 +323,19 @@ impl Store {
     /// schema up to date; a register whose keys another master key wrapped is refused
     /// ([`StoreError::WrongKey`]).
     pub async fn open(location: &Location, mode: OpenMode, master: MasterKey) -> Result<Store> {
+        let mut store = Store::connect(location, mode, master).await?;
+        store.unlock().await?;
+        store.seal_plain_identities().await?;
+        Ok(store)
+    }
+
+    /// Connect and bring the schema up to date, with `master` in hand but the register's
+    /// keys not yet opened.
+    pub(crate) async fn connect(
+        location: &Location,
+        mode: OpenMode,
+        master: MasterKey,
+    ) -> Result<Store> {
         let backend = match location {
             Location::Sqlite(path) => Backend::Sqlite(open_sqlite(path, mode).await?),
             Location::Postgres(url) => {
@@ -328,14 +352,13 @@ impl Store {
         let fresh = keys::Keys {
             master,
             index: tabara_core::protect::IndexKey::generate(),
+            previous: None,
         };
-        let mut store = Store {
+        let store = Store {
             backend,
             keys: std::sync::Arc::new(fresh),
         };
         store.migrate().await?;
-        store.unlock().await?;
-        store.seal_plain_identities().await?;
         Ok(store)
     }
 

@@ -65,6 +65,12 @@ pub fn describe_error(e: &anyhow::Error, lang: Lang) -> String {
                 expected = expected.0.as_str(),
                 given = given.0.as_str()
             ),
+            Some(StoreError::RotationUnfinished { from, to }) => t!(
+                lang,
+                "error-rotation-unfinished",
+                from = from.as_str(),
+                to = to.as_str()
+            ),
             _ => match cause.downcast_ref::<KeyFileError>() {
                 Some(k) => key_file_error(k, lang),
                 None => cause.to_string(),

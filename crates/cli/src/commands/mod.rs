@@ -155,6 +155,65 @@ fn signing_key(cli: &Cli) -> Result<tabara_core::checkpoint::SigningKey> {
     })
 }
 
+/// `tabara key rotate`: the register's keys re-wrapped under a new master key, or a rotation
+/// that was interrupted finished.
+async fn key_rotate(cli: &Cli, args: &crate::KeyRotateArgs) -> Result<ExitCode> {
+    let lang = lang(cli);
+    let location = Location::parse(&cli.database)?;
+    let old_path = key_path(cli, &location)?;
+    let old = keys::load_master_key(&old_path)?;
+    let new_path = &args.new_key_file;
+    if new_path == &old_path {
+        bail!(t!(lang, "error-rotation-same-file"));
+    }
+    let made = !new_path.exists();
+    let new = if made {
+        keys::create_master_key(new_path)?
+    } else {
+        keys::load_master_key(new_path)?
+    };
+    if new.id() == old.id() {
+        bail!(t!(lang, "error-rotation-same-file"));
+    }
+    let store = match Store::open(&location, OpenMode::Existing, old.clone()).await {
+        Ok(store) => store.begin_rotation(new.clone()),
+        Err(tabara_store::StoreError::RotationUnfinished { .. })
+        | Err(tabara_store::StoreError::WrongKey { .. }) => {
+            Store::open_for_rotation(&location, old, new.clone()).await?
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let rotation = store
+        .rotate_keys(&cli_actor(), args.batch, args.max_batches)
+        .await?;
+    if cli.json {
+        outln!("{}", serde_json::to_string_pretty(&rotation)?);
+    } else if rotation.finished {
+        outln!(
+            "{}",
+            t!(
+                lang,
+                "key-rotated",
+                from = rotation.from.as_str(),
+                to = rotation.to.as_str(),
+                count = rotation.rewrapped,
+                new = new_path.display().to_string(),
+                old = old_path.display().to_string()
+            )
+        );
+    } else {
+        outln!(
+            "{}",
+            t!(lang, "key-rotation-paused", count = rotation.rewrapped)
+        );
+    }
+    Ok(if rotation.finished {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(3)
+    })
+}
+
 /// `tabara key create`.
 fn key_create(cli: &Cli, args: &crate::KeyCreateArgs) -> Result<ExitCode> {
     let location = Location::parse(&cli.database)?;
@@ -210,6 +269,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Serve(args) => serve_command(&cli, args).await,
         Command::Alerts(AlertsCommand::Run(args)) => alerts_run(&cli, args).await,
         Command::Key(KeyCommand::Create(args)) => key_create(&cli, args),
+        Command::Key(KeyCommand::Rotate(args)) => key_rotate(&cli, args).await,
     }
 }
 

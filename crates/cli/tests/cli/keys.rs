@@ -5,6 +5,8 @@
 
 use std::process::Command;
 
+use tabara_store::store_test;
+
 use crate::common::*;
 
 fn run(db: &std::path::Path, extra: &[&str], args: &[&str]) -> std::process::Output {
@@ -108,3 +110,53 @@ fn a_register_runs_with_its_own_key_file_alone() {
     ok(&run(&db, &[], &["case", "list"]));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+store_test!(
+    key_rotate_finishes_after_an_interruption_and_the_new_key_opens,
+    |db| async move {
+        ok(&tabara(&db, &["demo", "--persons", "60", "--seed", "8"]));
+        let new = db.key_file.with_extension("new.key");
+        let new_arg = new.display().to_string();
+        let paused = tabara(
+            &db,
+            &[
+                "key",
+                "rotate",
+                "--new-key-file",
+                &new_arg,
+                "--batch",
+                "5",
+                "--max-batches",
+                "1",
+            ],
+        );
+        assert_eq!(paused.status.code(), Some(3));
+        assert!(String::from_utf8_lossy(&paused.stdout).contains("stopped after 5 data keys"));
+        let refused = tabara(&db, &["case", "list", "--limit", "1"]);
+        assert!(failed(&refused).contains("was interrupted"), "{refused:?}");
+        let done = ok(&tabara(&db, &["key", "rotate", "--new-key-file", &new_arg]));
+        assert!(
+            done.contains("Every key of the register is now wrapped"),
+            "{done}"
+        );
+        std::fs::rename(&new, &db.key_file).unwrap();
+        let shown = ok(&tabara(
+            &db,
+            &["case", "show", "TBR-000001", "--with-identity"],
+        ));
+        assert!(shown.contains("Victim"), "{shown}");
+        let verify = ok(&tabara(&db, &["audit", "verify"]));
+        assert!(verify.starts_with("ok, "), "{verify}");
+        let same = tabara(
+            &db,
+            &[
+                "key",
+                "rotate",
+                "--new-key-file",
+                &db.key_file.display().to_string(),
+            ],
+        );
+        assert!(failed(&same).contains("another key"), "{same:?}");
+        db.finish().await;
+    }
+);

@@ -24,6 +24,9 @@ pub(crate) struct Keys {
     pub(crate) master: MasterKey,
     /// The key of the blind name index (see `tabara_core::protect::IndexKey`).
     pub(crate) index: IndexKey,
+    /// During a rotation: the master key being replaced, which still opens the data keys not
+    /// re-wrapped yet.
+    pub(crate) previous: Option<MasterKey>,
 }
 
 /// A new person's identity as stored: their data key wrapped, the identity sealed under it,
@@ -32,6 +35,19 @@ pub(crate) struct SealedIdentity {
     pub(crate) wrapped: Vec<u8>,
     pub(crate) sealed: Vec<u8>,
     pub(crate) terms: Vec<i64>,
+}
+
+/// How far a rotation of the master key went.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Rotation {
+    /// The master key replaced.
+    pub from: String,
+    /// The new master key.
+    pub to: String,
+    /// Persons' data keys re-wrapped in this run.
+    pub rewrapped: u64,
+    /// Every key is under the new master key.
+    pub finished: bool,
 }
 
 /// What a sealed identity is for (bound as associated data).
@@ -59,9 +75,21 @@ impl Keys {
 
     /// The person's data key, from its wrapped form.
     fn data_key(&self, person: PersonId, wrapped: &[u8]) -> Result<DataKey> {
-        self.master
-            .data_key(person.0.as_bytes(), wrapped)
-            .map_err(|e| unopened(person, e))
+        let owner = person.0.as_bytes();
+        match (self.master.data_key(owner, wrapped), &self.previous) {
+            (Ok(k), _) => Ok(k),
+            (Err(_), Some(previous)) => previous
+                .data_key(owner, wrapped)
+                .map_err(|e| unopened(person, e)),
+            (Err(e), None) => Err(unopened(person, e)),
+        }
+    }
+
+    /// A data key re-wrapped under the master key (from the previous one, in a rotation).
+    pub(crate) fn rewrap(&self, person: PersonId, wrapped: &[u8]) -> Result<Vec<u8>> {
+        Ok(self
+            .data_key(person, wrapped)?
+            .wrapped(&self.master, person.0.as_bytes()))
     }
 
     /// Open a sealed identity.
@@ -149,9 +177,82 @@ impl Store {
     /// [`crate::StoreError::WrongKey`] when they were wrapped by another master key.
     pub(crate) async fn unlock(&mut self) -> Result<()> {
         let master = self.keys.master.clone();
+        // A rotation left half done is finished before anything else reads the register.
+        if let Some((from, to)) = dispatch!(self, rotation_under_way())? {
+            return Err(StoreError::RotationUnfinished { from, to });
+        }
         let index = dispatch!(self, register_index_key(&master))?;
-        self.keys = Arc::new(Keys { master, index });
+        self.keys = Arc::new(Keys {
+            master,
+            index,
+            previous: None,
+        });
         Ok(())
+    }
+
+    /// This register, to re-wrap its keys under `new` (see [`Store::rotate_keys`]): reads
+    /// open with the current master key or `new`, writes wrap under `new`.
+    pub fn begin_rotation(&self, new: MasterKey) -> Store {
+        Store {
+            backend: self.backend.clone(),
+            keys: Arc::new(Keys {
+                master: new,
+                index: self.keys.index.clone(),
+                previous: Some(self.keys.master.clone()),
+            }),
+        }
+    }
+
+    /// Open a register whose rotation from `old` to `new` was interrupted (or not begun), to
+    /// finish it: its index key opens under either.
+    pub async fn open_for_rotation(
+        location: &crate::Location,
+        old: MasterKey,
+        new: MasterKey,
+    ) -> Result<Store> {
+        let mut store = Store::connect(location, crate::OpenMode::Existing, old.clone()).await?;
+        let index = match dispatch!(store, register_index_key(&old)) {
+            Ok(index) => index,
+            Err(StoreError::WrongKey { .. }) => dispatch!(store, register_index_key(&new))?,
+            Err(e) => return Err(e),
+        };
+        store.keys = Arc::new(Keys {
+            master: new,
+            index,
+            previous: Some(old),
+        });
+        Ok(store)
+    }
+
+    /// Re-wrap every key of the register under the master key a rotation brings
+    /// ([`Store::begin_rotation`], [`Store::open_for_rotation`]), without re-encrypting any
+    /// data: the register's keys first, then the persons' data keys, `batch` to a
+    /// transaction. Interrupted, the register refuses to open until the rotation is run again
+    /// with both key files; it goes on where it stopped. `max_batches` stops it early (for
+    /// tests of that). Audited as `register_key.rotate` when finished.
+    pub async fn rotate_keys(
+        &self,
+        actor: &crate::Actor,
+        batch: i64,
+        max_batches: Option<u64>,
+    ) -> Result<Rotation> {
+        let Some(previous) = &self.keys.previous else {
+            return Err(crate::refuse(
+                "key",
+                "no_rotation",
+                "this register was not opened for a rotation",
+            ));
+        };
+        dispatch!(
+            self,
+            rotate_keys(
+                &self.keys,
+                previous,
+                actor,
+                batch.clamp(1, 50_000),
+                max_batches
+            )
+        )
     }
 
     /// A record's history as read: an identity's entries opened with the person's data key

@@ -25,6 +25,8 @@ struct Scene {
     w: World,
     admin: UserId,
     second_admin: UserId,
+    /// The register's own master key (a rotation goes away from it and back).
+    master: Option<tabara_core::protect::MasterKey>,
 }
 
 impl Scene {
@@ -34,6 +36,7 @@ impl Scene {
             w,
             admin: UserId::new(),
             second_admin: UserId::new(),
+            master: None,
         };
         scene.admin = scene.user(s, Role::Admin).await;
         scene.second_admin = scene.user(s, Role::Admin).await;
@@ -376,6 +379,18 @@ impl Scene {
                 }
                 case.id.to_string()
             }
+            A::RegisterKeyRotate => {
+                // Away to a new master key and back: the register ends under its own.
+                let (_, p) = self.case_with_victim(s).await;
+                let away = tabara_core::protect::MasterKey::generate();
+                let moved = s.begin_rotation(away.clone());
+                assert!(moved.rotate_keys(a, 2, None).await.unwrap().finished);
+                assert!(moved.read_identity(a, p.id).await.is_ok());
+                let own = self.master.clone().expect("the register's master key");
+                let back = moved.begin_rotation(own.clone());
+                assert!(back.rotate_keys(a, 500, None).await.unwrap().finished);
+                own.id().0
+            }
             A::CaseCreate => open_case(s, &self.w, "2026-01-10").await.id.to_string(),
             A::CaseUpdate => {
                 let mut case = open_case(s, &self.w, "2026-01-10").await;
@@ -699,7 +714,8 @@ store_test!(
     every_audit_action_is_written_by_its_operation,
     |db| async move {
         let s = &db.store;
-        let scene = Scene::new(s).await;
+        let mut scene = Scene::new(s).await;
+        scene.master = Some(db.master_key());
         let mut seen = Vec::new();
         for &action in AuditAction::ALL {
             let before = s.stats().await.unwrap().audit_entries;

@@ -245,3 +245,57 @@ store_test!(an_older_register_is_sealed_when_it_opens, |db| async move {
     }
     db.finish().await;
 });
+
+store_test!(
+    a_rotation_rewraps_every_key_and_resumes_after_an_interruption,
+    |db| async move {
+        let s = &db.store;
+        load_demo(s, 21, 60).await;
+        let w = world(s).await;
+        let p = add_person(s, &w, "Ciza", "Ndayizeye").await;
+        let ident = s.read_identity(&system(), p.id).await.unwrap().0;
+        let old = db.master_key();
+        let new = tabara_core::protect::MasterKey::generate();
+        // Interrupted after two batches of ten.
+        let rotating = s.begin_rotation(new.clone());
+        let part = rotating.rotate_keys(&system(), 10, Some(2)).await.unwrap();
+        assert_eq!((part.rewrapped, part.finished), (20, false));
+        assert_eq!(part.from, old.id().0);
+        assert_eq!(part.to, new.id().0);
+        s.close().await;
+        // Neither key opens the register until the rotation is finished.
+        for key in [old.clone(), new.clone()] {
+            match Store::open(&db.location, OpenMode::Existing, key).await {
+                Err(StoreError::RotationUnfinished { from, to }) => {
+                    assert_eq!((from, to), (old.id().0, new.id().0))
+                }
+                other => panic!("{:?}", other.map(|_| ())),
+            }
+        }
+        let resumed = Store::open_for_rotation(&db.location, old.clone(), new.clone())
+            .await
+            .unwrap();
+        let rest = resumed.rotate_keys(&system(), 10, None).await.unwrap();
+        assert!(rest.finished && rest.rewrapped > 0, "{rest:?}");
+        resumed.close().await;
+        // Now the new key alone opens it, and every identity reads as before.
+        let again = Store::open(&db.location, OpenMode::Existing, new.clone())
+            .await
+            .unwrap();
+        assert_eq!(again.read_identity(&system(), p.id).await.unwrap().0, ident);
+        assert_eq!(
+            again.find_persons_by_name("ciza ndayiz", 5).await.unwrap(),
+            [p.id]
+        );
+        assert!(matches!(
+            again.verify_audit().await.unwrap(),
+            Verification::Ok { .. }
+        ));
+        again.close().await;
+        assert!(matches!(
+            Store::open(&db.location, OpenMode::Existing, old).await,
+            Err(StoreError::WrongKey { .. })
+        ));
+        db.finish().await
+    }
+);
