@@ -117,6 +117,10 @@ pub enum Command {
     /// Data-subject rights on persons: erasure.
     #[command(subcommand)]
     Person(PersonCommand),
+    /// Back up the register (encrypted, signed), check a backup, restore one (also from
+    /// SQLite into PostgreSQL and back).
+    #[command(subcommand)]
+    Backup(BackupCommand),
 }
 
 /// `key` subcommands.
@@ -324,6 +328,54 @@ pub struct CaseHoldsArgs {
 pub struct CaseReleaseArgs {
     /// The hold's id, as `case holds` shows it.
     pub hold: String,
+}
+
+/// `backup` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum BackupCommand {
+    /// Write a backup of the whole register to a new file: one consistent snapshot (the server
+    /// may keep running), sealed under a key the master key wraps, signed with the signing key.
+    Create(BackupCreateArgs),
+    /// Restore a backup into a scratch register and check it: its signature, every chunk, the
+    /// row counts, the audit chain and the database's integrity; prints "ok" or what is wrong.
+    Verify(BackupFileArgs),
+    /// Restore a backup into the register named by --database, which must be new or empty
+    /// (SQLite or PostgreSQL, whichever the backup came from).
+    Restore(BackupRestoreArgs),
+}
+
+/// Options of `backup create`.
+#[derive(Debug, Args)]
+pub struct BackupCreateArgs {
+    /// The new backup file (never replaced).
+    #[arg(long, short)]
+    pub output: std::path::PathBuf,
+}
+
+/// Options of `backup verify`.
+#[derive(Debug, Args)]
+pub struct BackupFileArgs {
+    /// The backup file.
+    pub file: std::path::PathBuf,
+    /// The public key (64 hex digits) whose backups are trusted; by default the public half
+    /// of the signing key file.
+    #[arg(long)]
+    pub public_key: Option<String>,
+}
+
+/// Options of `backup restore`.
+#[derive(Debug, Args)]
+pub struct BackupRestoreArgs {
+    /// The backup file.
+    pub file: std::path::PathBuf,
+    /// The public key (64 hex digits) whose backups are trusted; by default the public half
+    /// of the signing key file.
+    #[arg(long)]
+    pub public_key: Option<String>,
+    /// The register this restore replaces (or any that erased persons since the backup): its
+    /// erasures are carried out on the restored register too.
+    #[arg(long)]
+    pub erasures_from: Option<String>,
 }
 
 /// `person` subcommands.

@@ -1165,3 +1165,25 @@ error-rotation-unfinished = a rotation of the master key from { $from } to { $to
 error-rotation-same-file = the new key file must hold another key than the current one
 key-rotated = Every key of the register is now wrapped by master key { $to } (it was { $from }; { $count } data keys re-wrapped in this run). Put { $new } in place of { $old } before starting Tabara again, and keep the old key only as long as backups made before need it.
 key-rotation-paused = The rotation stopped after { $count } data keys: run the same command again to finish it (the register does not open until then).
+
+## Backups (issue 13)
+error-backup-read = the backup file { $path } could not be read
+error-backup-write = the backup could not be written to { $path } (an existing file is never replaced)
+error-backup-restore = the backup was not restored into { $location }; nothing was written to it
+backup-created = Backup written to { $path }: { $rows } rows, { $entries } audit entries, sealed under a key that master key { $key } wraps, signed. Keep it apart from the key files.
+backup-ok = ok: the backup made { $made } from { $source } restores whole ({ $tables } tables, { $rows } rows), its audit chain of { $entries } entries verifies and the restored database passes its integrity check
+backup-integrity = BROKEN: the restored database fails its integrity check: { $problems }
+backup-restored = Backup restored into { $location }: { $rows } rows; { $erased } persons erased since it was made were erased again.
+backup-refused = the backup is refused: { $why }
+backup-error-not-a-backup = it is not a Tabara backup
+backup-error-truncated = it ends before its end: the file is truncated
+backup-error-damaged = its { $part } is damaged ({ $detail })
+backup-error-altered = chunk { $chunk } does not open: the file was altered
+backup-error-other-signer = it is signed by key { $signer }, not by the key trusted ({ $trusted })
+backup-error-signature = its signature does not match its content: it was altered after it was made
+backup-error-hash = its content does not match the SHA-256 its trailer records: it was altered
+backup-error-wrong-key = it was made under master key { $expected }, not under the key file given ({ $given })
+backup-error-schema = it was made by a register at schema version { $backup }; this Tabara is at { $here }: restore it with the same version
+backup-error-not-empty = the register to restore into is not empty ({ $table } holds rows): restore into a new one
+backup-error-count = table { $table } restored { $found } rows but the backup records { $recorded }
+backup-error-io = the file could not be read or written ({ $error })

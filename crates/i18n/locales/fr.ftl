@@ -1164,3 +1164,25 @@ error-rotation-unfinished = une rotation de la clé maîtresse de { $from } vers
 error-rotation-same-file = le nouveau fichier de clé doit contenir une autre clé que la clé actuelle
 key-rotated = Toutes les clés du registre sont maintenant enveloppées par la clé maîtresse { $to } (c'était { $from } ; { $count } clés de données ré-enveloppées lors de cette exécution). Mettez { $new } à la place de { $old } avant de relancer Tabara, et ne gardez l'ancienne clé que tant que des sauvegardes antérieures en ont besoin.
 key-rotation-paused = La rotation s'est arrêtée après { $count } clés de données : relancez la même commande pour la terminer (le registre ne s'ouvre pas d'ici là).
+
+## Sauvegardes (ticket 13)
+error-backup-read = le fichier de sauvegarde { $path } n'a pas pu être lu
+error-backup-write = la sauvegarde n'a pas pu être écrite dans { $path } (un fichier existant n'est jamais remplacé)
+error-backup-restore = la sauvegarde n'a pas été restaurée dans { $location } ; rien n'y a été écrit
+backup-created = Sauvegarde écrite dans { $path } : { $rows } lignes, { $entries } entrées d'audit, scellée sous une clé qu'enveloppe la clé maîtresse { $key }, signée. Gardez-la à part des fichiers de clé.
+backup-ok = ok : la sauvegarde faite le { $made } depuis { $source } se restaure entière ({ $tables } tables, { $rows } lignes), sa chaîne d'audit de { $entries } entrées est vérifiée et la base restaurée passe son contrôle d'intégrité
+backup-integrity = ROMPUE : la base restaurée échoue à son contrôle d'intégrité : { $problems }
+backup-restored = Sauvegarde restaurée dans { $location } : { $rows } lignes ; { $erased } personnes effacées depuis sa création ont été effacées à nouveau.
+backup-refused = la sauvegarde est refusée : { $why }
+backup-error-not-a-backup = ce n'est pas une sauvegarde Tabara
+backup-error-truncated = elle s'arrête avant sa fin : le fichier est tronqué
+backup-error-damaged = sa partie « { $part } » est endommagée ({ $detail })
+backup-error-altered = le bloc { $chunk } ne s'ouvre pas : le fichier a été modifié
+backup-error-other-signer = elle est signée par la clé { $signer }, pas par la clé de confiance ({ $trusted })
+backup-error-signature = sa signature ne correspond pas à son contenu : elle a été modifiée après sa création
+backup-error-hash = son contenu ne correspond pas au SHA-256 qu'enregistre sa fin : elle a été modifiée
+backup-error-wrong-key = elle a été faite sous la clé maîtresse { $expected }, pas sous le fichier de clé donné ({ $given })
+backup-error-schema = elle a été faite par un registre à la version de schéma { $backup } ; ce Tabara est à la version { $here } : restaurez-la avec la même version
+backup-error-not-empty = le registre où restaurer n'est pas vide ({ $table } contient des lignes) : restaurez dans un nouveau
+backup-error-count = la table { $table } a restauré { $found } lignes mais la sauvegarde en enregistre { $recorded }
+backup-error-io = le fichier n'a pas pu être lu ou écrit ({ $error })

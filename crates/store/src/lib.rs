@@ -76,6 +76,7 @@ mod backend;
 pub mod access;
 pub mod alerts;
 pub mod audit;
+pub mod backup;
 pub mod cases;
 pub mod directory;
 pub mod erasure;
@@ -193,6 +194,9 @@ pub enum StoreError {
         /// The id of the key given.
         given: tabara_core::protect::KeyId,
     },
+    /// A backup was refused.
+    #[error("{0}")]
+    Backup(Box<crate::backup::BackupError>),
     /// A rotation of the master key was interrupted: it is finished first.
     #[error(
         "a rotation of the master key from {from} to {to} was interrupted: run `tabara key \

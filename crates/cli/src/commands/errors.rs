@@ -65,6 +65,7 @@ pub fn describe_error(e: &anyhow::Error, lang: Lang) -> String {
                 expected = expected.0.as_str(),
                 given = given.0.as_str()
             ),
+            Some(StoreError::Backup(b)) => backup_error(b, lang),
             Some(StoreError::RotationUnfinished { from, to }) => t!(
                 lang,
                 "error-rotation-unfinished",
@@ -189,4 +190,53 @@ pub(super) fn problem_text(p: &Problem, lang: Lang) -> String {
             }
         }
     }
+}
+
+fn backup_error(e: &tabara_store::backup::BackupError, lang: Lang) -> String {
+    use tabara_store::backup::BackupError as B;
+    let why = match e {
+        B::NotABackup => t!(lang, "backup-error-not-a-backup"),
+        B::Truncated => t!(lang, "backup-error-truncated"),
+        B::Damaged(part, detail) => {
+            t!(
+                lang,
+                "backup-error-damaged",
+                part = *part,
+                detail = detail.as_str()
+            )
+        }
+        B::Altered(n) => t!(lang, "backup-error-altered", chunk = *n),
+        B::OtherSigner { signer, trusted } => t!(
+            lang,
+            "backup-error-other-signer",
+            signer = signer.as_str(),
+            trusted = trusted.as_str()
+        ),
+        B::BadSignature => t!(lang, "backup-error-signature"),
+        B::HashMismatch => t!(lang, "backup-error-hash"),
+        B::WrongKey { expected, given } => t!(
+            lang,
+            "backup-error-wrong-key",
+            expected = expected.as_str(),
+            given = given.as_str()
+        ),
+        B::Schema { backup, here } => {
+            t!(lang, "backup-error-schema", backup = *backup, here = *here)
+        }
+        B::NotEmpty(table) => t!(lang, "backup-error-not-empty", table = table.as_str()),
+        B::Count {
+            table,
+            found,
+            recorded,
+        } => t!(
+            lang,
+            "backup-error-count",
+            table = table.as_str(),
+            found = *found,
+            recorded = *recorded
+        ),
+        B::Unknown(detail) => detail.clone(),
+        B::Io(err) => t!(lang, "backup-error-io", error = err.to_string()),
+    };
+    t!(lang, "backup-refused", why = why)
 }

@@ -10,12 +10,13 @@ use tabara_i18n::t;
 use tabara_store::{Actor, Location, OpenMode, Store, keys};
 
 use crate::{
-    AlertsCommand, AuditCommand, CaseCommand, Cli, Command, KeyCommand, PersonCommand,
-    ReferralCommand, ScreeningCommand,
+    AlertsCommand, AuditCommand, BackupCommand, CaseCommand, Cli, Command, KeyCommand,
+    PersonCommand, ReferralCommand, ScreeningCommand,
 };
 
 mod alerts;
 mod audit;
+mod backup;
 mod cases;
 mod demo;
 mod erasure;
@@ -257,6 +258,9 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Case(CaseCommand::Holds(args)) => erasure::case_holds(&cli, args).await,
         Command::Case(CaseCommand::Release(args)) => erasure::case_release(&cli, args).await,
         Command::Person(PersonCommand::Erase(args)) => erasure::person_erase(&cli, args).await,
+        Command::Backup(BackupCommand::Create(args)) => backup::create(&cli, args).await,
+        Command::Backup(BackupCommand::Verify(args)) => backup::verify(&cli, args).await,
+        Command::Backup(BackupCommand::Restore(args)) => backup::restore(&cli, args).await,
         Command::Audit(AuditCommand::Verify(args)) => audit_verify(&cli, args).await,
         Command::Audit(AuditCommand::Log(args)) => audit_log(&cli, args).await,
         Command::Audit(AuditCommand::Checkpoint(args)) => audit_checkpoint(&cli, args).await,

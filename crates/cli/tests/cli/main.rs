@@ -3,6 +3,7 @@
 
 mod alerts;
 mod audit;
+mod backup;
 mod basics;
 mod common;
 mod demo;

@@ -8,6 +8,57 @@ use tabara_core::referral::{ReferralState, ServiceType};
 
 use crate::{Actor, NewCase, Result, Store};
 
+/// Every table of the register, each before the tables it refers to are (the order to empty
+/// it; reversed, the order to fill it). `wipe` drops them; a backup holds every one and refuses
+/// a register with a table not listed here.
+pub const TABLES_CHILD_FIRST: &[&str] = &[
+    "child_pathways",
+    "service_providers",
+    "deliveries",
+    "notifications",
+    "alerts",
+    "referral_events",
+    "referrals",
+    "referral_consents",
+    "material_movements",
+    "material_stock",
+    "material_items",
+    "certificates",
+    "training_attendance",
+    "training_participants",
+    "training_sessions",
+    "support_steps",
+    "support_visits",
+    "support_services",
+    "erasures",
+    "legal_holds",
+    "support_plans",
+    "risk_assessments",
+    "screenings",
+    "account_requests",
+    "sessions",
+    "api_tokens",
+    "case_shares",
+    "audit_checkpoints",
+    "audit_head",
+    "audit_log",
+    "record_history",
+    "consents",
+    "case_comments",
+    "case_persons",
+    "cases",
+    "counters",
+    "person_name_terms",
+    "person_name_keys",
+    "person_identities",
+    "person_keys",
+    "persons",
+    "users",
+    "offices",
+    "organisations",
+    "register_keys",
+];
+
 /// Counts of the main records.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct RegisterStats {

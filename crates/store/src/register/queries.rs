@@ -18,54 +18,10 @@ use crate::{Actor, Batch, ExportRow, NewCase, RegisterStats, Result};
 
 pub(crate) async fn wipe(pool: &Pool) -> Result<()> {
     let mut tx = pool.begin().await?;
-    for t in [
-        "child_pathways",
-        "service_providers",
-        "deliveries",
-        "notifications",
-        "alerts",
-        "referral_events",
-        "referrals",
-        "referral_consents",
-        "material_movements",
-        "material_stock",
-        "material_items",
-        "certificates",
-        "training_attendance",
-        "training_participants",
-        "training_sessions",
-        "support_steps",
-        "support_visits",
-        "support_services",
-        "erasures",
-        "legal_holds",
-        "support_plans",
-        "risk_assessments",
-        "screenings",
-        "account_requests",
-        "sessions",
-        "api_tokens",
-        "case_shares",
-        "audit_checkpoints",
-        "audit_head",
-        "audit_log",
-        "record_history",
-        "consents",
-        "case_comments",
-        "case_persons",
-        "cases",
-        "counters",
-        "person_name_terms",
-        "person_name_keys",
-        "person_identities",
-        "person_keys",
-        "persons",
-        "users",
-        "offices",
-        "organisations",
-        "register_keys",
-        "_sqlx_migrations",
-    ] {
+    for t in crate::register::TABLES_CHILD_FIRST
+        .iter()
+        .chain([&"_sqlx_migrations"])
+    {
         sqlx::query(sqlx::AssertSqlSafe(format!("DROP TABLE IF EXISTS {t}")))
             .execute(&mut *tx)
             .await?;

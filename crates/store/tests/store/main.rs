@@ -12,6 +12,7 @@ mod accounts;
 mod actions;
 mod alerts;
 mod audit;
+mod backup;
 mod case_list;
 mod cases;
 mod common;

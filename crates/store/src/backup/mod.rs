@@ -1,0 +1,554 @@
+//! Backups (issue 13): a consistent snapshot of every table, sealed and signed, that restores
+//! into a new register on either backend (an SQLite register into PostgreSQL and back).
+//!
+//! The file, streamed in both directions (a chunk at a time in memory):
+//!
+//! ```text
+//! tabara backup v1\n
+//! {header: backup id, time, source backend, schema version, master key id, wrapped key}\n
+//! [8-byte length][chunk sealed under the backup's own key, bound to its number] …
+//! [8 zero bytes]
+//! {trailer: rows per table, audit head, chunk count, SHA-256 of every byte before it, signer}\n
+//! signature <Ed25519 over the trailer line, hex>\n
+//! ```
+//!
+//! Each chunk holds rows of one table as the source backend gives them, tagged by kind
+//! ([`Value`]); the restore converts each to the target column's type. The backup's key is a
+//! data key wrapped by the master key, so a backup opens only with the register's key file;
+//! its rows are the register's own, so identities stay sealed under the persons' data keys,
+//! and an erased person, whose key a later register no longer has, is erased in a backup
+//! restored after the erasure too, as [`Store::restore_backup`] replays the erasures it is
+//! given.
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, Read, Write};
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use tabara_core::checkpoint::{PublicKey, SigningKey, decode_hex, encode_hex};
+use tabara_core::protect::{DataKey, MasterKey};
+use uuid::Uuid;
+
+use crate::{Location, OpenMode, Result, Store, StoreError};
+
+/// The first line of a backup.
+pub const BACKUP_MAGIC: &str = "tabara backup v1";
+
+/// The most bytes a sealed chunk may have.
+const MAX_CHUNK: u64 = 64 << 20;
+/// The longest header or trailer line.
+const MAX_LINE: u64 = 1 << 20;
+/// Rows per chunk at most.
+pub(crate) const CHUNK_ROWS: usize = 2_000;
+
+/// One value as the source backend held it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(crate) enum Value {
+    /// NULL.
+    N,
+    /// An integer.
+    I(i64),
+    /// A float.
+    R(f64),
+    /// Text.
+    S(String),
+    /// Bytes, in hex.
+    B(String),
+    /// A UUID (PostgreSQL).
+    U(Uuid),
+    /// A time, microseconds since the epoch (PostgreSQL).
+    T(i64),
+    /// A day (PostgreSQL).
+    D(chrono::NaiveDate),
+    /// A boolean (PostgreSQL).
+    Q(bool),
+    /// JSON (PostgreSQL).
+    J(serde_json::Value),
+}
+
+/// Rows of one table.
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct Chunk {
+    pub(crate) table: String,
+    pub(crate) columns: Vec<String>,
+    pub(crate) rows: Vec<Vec<Value>>,
+}
+
+/// What a backup says of itself before its rows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BackupHeader {
+    /// Its id (binds its chunks).
+    pub backup_id: Uuid,
+    /// When the snapshot was taken.
+    pub created_at: DateTime<Utc>,
+    /// `sqlite` or `postgres`.
+    pub source: String,
+    /// The last migration of the register it was taken from.
+    pub schema: i64,
+    /// The id of the master key that wraps its key (and the register's keys).
+    pub master_key: String,
+    /// Its own key, wrapped by the master key (hex).
+    pub wrapped_key: String,
+}
+
+/// What a backup says of itself after its rows (signed).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BackupTrailer {
+    /// Rows per table.
+    pub tables: BTreeMap<String, u64>,
+    /// The audit chain's head at the snapshot: entries.
+    pub audit_seq: i64,
+    /// And the last entry's hash.
+    pub audit_hash: String,
+    /// Chunks.
+    pub chunks: u64,
+    /// SHA-256 of every byte before the trailer (hex).
+    pub sha256: String,
+    /// The public key that signed it (hex).
+    pub signer: String,
+}
+
+/// A backup made.
+#[derive(Debug, Clone, Serialize)]
+pub struct BackupMade {
+    /// Its header.
+    pub header: BackupHeader,
+    /// Its trailer.
+    pub trailer: BackupTrailer,
+}
+
+/// A backup restored.
+#[derive(Debug, Clone, Serialize)]
+pub struct Restored {
+    /// Its header.
+    pub header: BackupHeader,
+    /// Its trailer.
+    pub trailer: BackupTrailer,
+    /// Persons erased after it was taken whose erasure was replayed.
+    pub erasures_replayed: u64,
+}
+
+/// Why a backup was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum BackupError {
+    /// Not a backup, or not this version.
+    #[error("it is not a Tabara backup (its first line is not \"{BACKUP_MAGIC}\")")]
+    NotABackup,
+    /// It ends early.
+    #[error("it ends before its end: the file is truncated")]
+    Truncated,
+    /// A part does not read.
+    #[error("its {0} is damaged: {1}")]
+    Damaged(&'static str, String),
+    /// A chunk does not open: altered, or another backup's.
+    #[error("chunk {0} does not open: the file was altered")]
+    Altered(u64),
+    /// Signed by another key than the one trusted.
+    #[error("it is signed by key {signer}, not by the key trusted ({trusted})")]
+    OtherSigner {
+        /// Who signed it.
+        signer: String,
+        /// The key trusted.
+        trusted: String,
+    },
+    /// The signature does not hold.
+    #[error("its signature does not match its content: it was altered after it was made")]
+    BadSignature,
+    /// Its bytes do not hash to what the trailer says.
+    #[error("its content does not match the SHA-256 its trailer records: it was altered")]
+    HashMismatch,
+    /// The master key given is not the one that wraps it.
+    #[error("it was made under master key {expected}, not under the key given ({given})")]
+    WrongKey {
+        /// The backup's.
+        expected: String,
+        /// The one given.
+        given: String,
+    },
+    /// Made by another version of Tabara.
+    #[error("it was made by a register at schema version {backup}; this Tabara is at {here}")]
+    Schema {
+        /// The backup's.
+        backup: i64,
+        /// This one's.
+        here: i64,
+    },
+    /// The target holds data already.
+    #[error("the register to restore into is not empty ({0} holds rows): restore into a new one")]
+    NotEmpty(String),
+    /// A table's rows do not count what the trailer says.
+    #[error("table {table} restored {found} rows, the backup records {recorded}")]
+    Count {
+        /// The table.
+        table: String,
+        /// Rows restored.
+        found: u64,
+        /// Rows recorded.
+        recorded: u64,
+    },
+    /// A table or value this version does not know.
+    #[error("{0}")]
+    Unknown(String),
+    /// Reading or writing the file failed.
+    #[error("the backup file could not be read or written: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+impl From<BackupError> for StoreError {
+    fn from(e: BackupError) -> StoreError {
+        StoreError::Backup(Box::new(e))
+    }
+}
+
+fn line(r: &mut impl BufRead, what: &'static str) -> Result<String> {
+    let mut buf = Vec::new();
+    let n = r
+        .take(MAX_LINE)
+        .read_until(b'\n', &mut buf)
+        .map_err(BackupError::Io)?;
+    if n == 0 || buf.last() != Some(&b'\n') {
+        return Err(if n as u64 >= MAX_LINE {
+            BackupError::Damaged(what, "the line is too long".into())
+        } else {
+            BackupError::Truncated
+        }
+        .into());
+    }
+    buf.pop();
+    String::from_utf8(buf).map_err(|_| BackupError::Damaged(what, "not text".into()).into())
+}
+
+/// The backup's own key, bound to its id.
+fn owner(id: Uuid) -> Vec<u8> {
+    let mut o = b"backup ".to_vec();
+    o.extend_from_slice(id.as_bytes());
+    o
+}
+
+fn chunk_purpose(n: u64) -> String {
+    format!("backup chunk {n}")
+}
+
+/// Writes the sealed stream, hashing every byte.
+pub(crate) struct Writer<W: Write> {
+    out: W,
+    hash: Sha256,
+    key: DataKey,
+    owner: Vec<u8>,
+    chunks: u64,
+    pub(crate) counts: BTreeMap<String, u64>,
+}
+
+impl<W: Write> Writer<W> {
+    fn raw(&mut self, bytes: &[u8]) -> Result<()> {
+        self.hash.update(bytes);
+        self.out.write_all(bytes).map_err(BackupError::Io)?;
+        Ok(())
+    }
+
+    /// Seal and write one chunk of rows.
+    pub(crate) fn chunk(&mut self, chunk: &Chunk) -> Result<()> {
+        *self.counts.entry(chunk.table.clone()).or_default() += chunk.rows.len() as u64;
+        let plain = serde_json::to_vec(chunk).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let sealed = self
+            .key
+            .seal(&self.owner, &chunk_purpose(self.chunks), &plain);
+        self.raw(&(sealed.len() as u64).to_be_bytes())?;
+        self.raw(&sealed)?;
+        self.chunks += 1;
+        Ok(())
+    }
+}
+
+/// Reads the sealed stream, hashing every byte.
+struct Reader<R: BufRead> {
+    input: R,
+    hash: Sha256,
+    key: DataKey,
+    owner: Vec<u8>,
+    chunks: u64,
+}
+
+impl<R: BufRead> Reader<R> {
+    fn exact(&mut self, buf: &mut [u8]) -> Result<()> {
+        self.input.read_exact(buf).map_err(|e| match e.kind() {
+            std::io::ErrorKind::UnexpectedEof => BackupError::Truncated,
+            _ => BackupError::Io(e),
+        })?;
+        self.hash.update(&*buf);
+        Ok(())
+    }
+
+    /// The next chunk; `None` at the end mark.
+    fn next_chunk(&mut self) -> Result<Option<Chunk>> {
+        let mut len = [0u8; 8];
+        self.exact(&mut len)?;
+        let len = u64::from_be_bytes(len);
+        if len == 0 {
+            return Ok(None);
+        }
+        if len > MAX_CHUNK {
+            return Err(BackupError::Damaged("chunk", format!("{len} bytes")).into());
+        }
+        let mut sealed = vec![0u8; len as usize];
+        self.exact(&mut sealed)?;
+        let plain = self
+            .key
+            .open(&self.owner, &chunk_purpose(self.chunks), &sealed)
+            .map_err(|_| BackupError::Altered(self.chunks))?;
+        self.chunks += 1;
+        serde_json::from_slice(&plain)
+            .map(Some)
+            .map_err(|e| BackupError::Damaged("chunk", e.to_string()).into())
+    }
+
+    /// The trailer, checked: hash of all before it, signature by `trusted`, chunk count.
+    fn trailer(mut self, trusted: &PublicKey) -> Result<BackupTrailer> {
+        let digest = encode_hex(&self.hash.clone().finalize());
+        let text = line(&mut self.input, "trailer")?;
+        let trailer: BackupTrailer = serde_json::from_str(&text)
+            .map_err(|e| BackupError::Damaged("trailer", e.to_string()))?;
+        let sig = line(&mut self.input, "signature")?;
+        let signature: [u8; 64] = sig
+            .strip_prefix("signature ")
+            .and_then(decode_hex)
+            .and_then(|b| b.try_into().ok())
+            .ok_or_else(|| BackupError::Damaged("signature", "not a signature".into()))?;
+        if trailer.signer != trusted.hex() {
+            return Err(BackupError::OtherSigner {
+                signer: trailer.signer,
+                trusted: trusted.hex(),
+            }
+            .into());
+        }
+        if !trusted.verifies(text.as_bytes(), &signature) {
+            return Err(BackupError::BadSignature.into());
+        }
+        if trailer.sha256 != digest || trailer.chunks != self.chunks {
+            return Err(BackupError::HashMismatch.into());
+        }
+        Ok(trailer)
+    }
+}
+
+/// The restore's side of a backup: its header read and its key opened.
+struct Opened<R: BufRead> {
+    header: BackupHeader,
+    reader: Reader<R>,
+}
+
+fn open_backup<R: BufRead>(mut input: R, master: &MasterKey) -> Result<Opened<R>> {
+    let mut hash = Sha256::new();
+    let magic = line(&mut input, "first line").map_err(|e| match e {
+        StoreError::Backup(b) if matches!(*b, BackupError::Truncated) => {
+            BackupError::NotABackup.into()
+        }
+        other => other,
+    })?;
+    if magic != BACKUP_MAGIC {
+        return Err(BackupError::NotABackup.into());
+    }
+    hash.update(magic.as_bytes());
+    hash.update(b"\n");
+    let text = line(&mut input, "header")?;
+    hash.update(text.as_bytes());
+    hash.update(b"\n");
+    let header: BackupHeader =
+        serde_json::from_str(&text).map_err(|e| BackupError::Damaged("header", e.to_string()))?;
+    if header.master_key != master.id().0 {
+        return Err(BackupError::WrongKey {
+            expected: header.master_key,
+            given: master.id().0,
+        }
+        .into());
+    }
+    let wrapped = decode_hex(&header.wrapped_key)
+        .ok_or_else(|| BackupError::Damaged("header", "its key is not hex".into()))?;
+    let owner = owner(header.backup_id);
+    let key = master
+        .data_key(&owner, &wrapped)
+        .map_err(|_| BackupError::Damaged("header", "its key does not open".into()))?;
+    Ok(Opened {
+        header,
+        reader: Reader {
+            input,
+            hash,
+            key,
+            owner,
+            chunks: 0,
+        },
+    })
+}
+
+impl Store {
+    /// Write a backup of the whole register to `out`: one consistent snapshot (the server
+    /// may keep writing), sealed under a new key wrapped by the master key, signed with
+    /// `signing`.
+    pub async fn create_backup<W: Write + Send>(
+        &self,
+        out: W,
+        signing: &SigningKey,
+    ) -> Result<BackupMade> {
+        let key = DataKey::generate();
+        let id = Uuid::now_v7();
+        let owner = owner(id);
+        let schema = dispatch!(self, schema_version())?;
+        let header = BackupHeader {
+            backup_id: id,
+            created_at: Utc::now(),
+            source: match self.dialect() {
+                crate::Dialect::Sqlite => "sqlite".into(),
+                crate::Dialect::Postgres => "postgres".into(),
+            },
+            schema,
+            master_key: self.keys.master.id().0,
+            wrapped_key: encode_hex(&key.wrapped(&self.keys.master, &owner)),
+        };
+        let mut w = Writer {
+            out,
+            hash: Sha256::new(),
+            key,
+            owner,
+            chunks: 0,
+            counts: BTreeMap::new(),
+        };
+        w.raw(format!("{BACKUP_MAGIC}\n").as_bytes())?;
+        let head =
+            serde_json::to_string(&header).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        w.raw(format!("{head}\n").as_bytes())?;
+        let (audit_seq, audit_hash) = dispatch!(self, snapshot_tables(&mut w))?;
+        w.raw(&0u64.to_be_bytes())?;
+        let mut tables: BTreeMap<String, u64> = crate::register::TABLES_CHILD_FIRST
+            .iter()
+            .map(|t| (t.to_string(), 0))
+            .collect();
+        tables.extend(w.counts.clone());
+        let trailer = BackupTrailer {
+            tables,
+            audit_seq,
+            audit_hash,
+            chunks: w.chunks,
+            sha256: encode_hex(&w.hash.clone().finalize()),
+            signer: signing.public().hex(),
+        };
+        let text =
+            serde_json::to_string(&trailer).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let signature = signing.sign(text.as_bytes());
+        w.out
+            .write_all(format!("{text}\nsignature {}\n", encode_hex(&signature)).as_bytes())
+            .and_then(|_| w.out.flush())
+            .map_err(BackupError::Io)?;
+        Ok(BackupMade { header, trailer })
+    }
+
+    /// Restore a backup into the register at `location` (made when missing; it must hold
+    /// nothing yet), with the master key that wraps the backup, accepting only a backup signed
+    /// by `trusted`. Everything is written in one transaction, committed only once the whole
+    /// file has been read and its trailer, hash, signature and row counts checked: a
+    /// truncated, altered or foreign backup leaves the target as it was. The persons in
+    /// `erased` (erased in the register after the backup was taken) are erased again.
+    pub async fn restore_backup<R: BufRead + Send + 'static>(
+        location: &Location,
+        master: MasterKey,
+        input: R,
+        trusted: &PublicKey,
+        erased: &[tabara_core::ids::PersonId],
+    ) -> Result<Restored> {
+        let opened = open_backup(input, &master)?;
+        let target = Store::connect(location, OpenMode::CreateIfMissing, master.clone()).await?;
+        let here = dispatch!(target, schema_version())?;
+        if here != opened.header.schema {
+            target.close().await;
+            return Err(BackupError::Schema {
+                backup: opened.header.schema,
+                here,
+            }
+            .into());
+        }
+        let header = opened.header.clone();
+        let result = dispatch!(target, load_tables(opened.reader_box(), trusted, erased));
+        target.close().await;
+        let (trailer, erasures_replayed) = result?;
+        Ok(Restored {
+            header,
+            trailer,
+            erasures_replayed,
+        })
+    }
+}
+
+impl Store {
+    /// The persons this register erased (to replay on a backup restored after).
+    pub async fn erased_persons(&self) -> Result<Vec<tabara_core::ids::PersonId>> {
+        dispatch!(self, erased_persons())
+    }
+
+    /// The database's own integrity check: `["ok"]` when whole (SQLite's `integrity_check`;
+    /// PostgreSQL has none built in and answers `ok`).
+    pub async fn integrity_check(&self) -> Result<Vec<String>> {
+        dispatch!(self, integrity_check())
+    }
+}
+
+/// The trailer's check, once every chunk is read.
+type Finish = Box<dyn FnOnce(&PublicKey) -> Result<BackupTrailer> + Send>;
+
+/// The reader the backends' loaders pull chunks from.
+pub(crate) struct ChunkSource {
+    next: Box<dyn FnMut() -> Result<Option<Chunk>> + Send>,
+    finish: Option<Finish>,
+}
+
+impl ChunkSource {
+    pub(crate) fn next(&mut self) -> Result<Option<Chunk>> {
+        (self.next)()
+    }
+
+    pub(crate) fn trailer(&mut self, trusted: &PublicKey) -> Result<BackupTrailer> {
+        let finish = self
+            .finish
+            .take()
+            .ok_or_else(|| StoreError::Corrupt("the trailer was read twice".into()))?;
+        finish(trusted)
+    }
+}
+
+impl<R: BufRead + Send> Opened<R> {
+    fn reader_box(self) -> ChunkSource
+    where
+        R: 'static,
+    {
+        let shared = std::sync::Arc::new(std::sync::Mutex::new(Some(self.reader)));
+        let for_next = shared.clone();
+        ChunkSource {
+            next: Box::new(move || {
+                let mut guard = for_next.lock().expect("one reader");
+                match guard.as_mut() {
+                    Some(r) => r.next_chunk(),
+                    None => Ok(None),
+                }
+            }),
+            finish: Some(Box::new(move |trusted| {
+                let reader = shared
+                    .lock()
+                    .expect("one reader")
+                    .take()
+                    .ok_or_else(|| StoreError::Corrupt("the backup was read twice".into()))?;
+                reader.trailer(trusted)
+            })),
+        }
+    }
+}
+
+#[path = "."]
+pub(crate) mod sqlite {
+    use crate::backend::sqlite::*;
+    pub(crate) mod queries;
+}
+
+#[path = "."]
+pub(crate) mod postgres {
+    use crate::backend::postgres::*;
+    pub(crate) mod queries;
+}

@@ -1,0 +1,432 @@
+//! Backups: every table read in one snapshot, and a backup's rows written into a new register,
+//! each value converted to the target column's type.
+
+use std::io::Write;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use futures_util::TryStreamExt as _;
+use sqlx::{Column as _, QueryBuilder, Row as _, TypeInfo as _, ValueRef as _};
+use tabara_core::checkpoint::{PublicKey, decode_hex, encode_hex};
+use uuid::Uuid;
+
+use super::*;
+use crate::backup::{BackupError, BackupTrailer, CHUNK_ROWS, Chunk, ChunkSource, Value, Writer};
+use crate::register::TABLES_CHILD_FIRST;
+use crate::{Dialect, Result, StoreError};
+
+pub(crate) async fn schema_version(pool: &Pool) -> Result<i64> {
+    let v: Option<i64> = sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations")
+        .fetch_one(pool)
+        .await?;
+    Ok(v.unwrap_or(0))
+}
+
+fn unknown(table: &str, column: &str, ty: &str) -> StoreError {
+    BackupError::Unknown(format!(
+        "column {table}.{column} has a type a backup does not know ({ty})"
+    ))
+    .into()
+}
+
+fn value(r: &DbRow, i: usize, table: &str) -> Result<Value> {
+    let raw = r.try_get_raw(i)?;
+    if raw.is_null() {
+        return Ok(Value::N);
+    }
+    let ty = match DIALECT {
+        Dialect::Sqlite => raw.type_info().name().to_string(),
+        Dialect::Postgres => r.columns()[i].type_info().name().to_string(),
+    };
+    Ok(match ty.as_str() {
+        "INTEGER" | "INT8" => Value::I(r.try_get::<i64, _>(i)?),
+        "INT4" => Value::I(r.try_get::<i32, _>(i)?.into()),
+        "INT2" => Value::I(r.try_get::<i16, _>(i)?.into()),
+        "REAL" | "FLOAT8" => Value::R(r.try_get::<f64, _>(i)?),
+        "FLOAT4" => Value::R(r.try_get::<f32, _>(i)?.into()),
+        "TEXT" | "VARCHAR" | "NAME" | "BPCHAR" => Value::S(r.try_get::<String, _>(i)?),
+        "BLOB" | "BYTEA" => Value::B(encode_hex(&r.try_get::<Vec<u8>, _>(i)?)),
+        "UUID" => Value::U(r.try_get::<Uuid, _>(i)?),
+        "TIMESTAMPTZ" => Value::T(r.try_get::<DateTime<Utc>, _>(i)?.timestamp_micros()),
+        "DATE" => Value::D(r.try_get::<NaiveDate, _>(i)?),
+        "BOOL" => Value::Q(r.try_get::<bool, _>(i)?),
+        "JSONB" | "JSON" => Value::J(r.try_get::<sqlx::types::Json<serde_json::Value>, _>(i)?.0),
+        other => return Err(unknown(table, r.columns()[i].name(), other)),
+    })
+}
+
+/// The names of the register's tables as the database lists them.
+async fn table_names(tx: &mut Tx) -> Result<Vec<String>> {
+    let sql = match DIALECT {
+        Dialect::Sqlite => {
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        }
+        Dialect::Postgres => {
+            "SELECT table_name::text FROM information_schema.tables WHERE table_schema = \
+                current_schema() AND table_type = 'BASE TABLE'"
+        }
+    };
+    Ok(sqlx::query_scalar(sql).fetch_all(&mut **tx).await?)
+}
+
+/// Every table, parents first, in chunks of rows, from one snapshot; the audit head.
+pub(crate) async fn snapshot_tables<W: Write>(
+    pool: &Pool,
+    w: &mut Writer<W>,
+) -> Result<(i64, String)> {
+    let mut tx = match DIALECT {
+        Dialect::Sqlite => pool.begin_with("BEGIN").await?,
+        Dialect::Postgres => {
+            pool.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                .await?
+        }
+    };
+    for name in table_names(&mut tx).await? {
+        if name != "_sqlx_migrations" && !TABLES_CHILD_FIRST.contains(&name.as_str()) {
+            return Err(BackupError::Unknown(format!(
+                "the register has a table a backup does not know ({name})"
+            ))
+            .into());
+        }
+    }
+    let (seq, hash): (i64, String) =
+        sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1")
+            .fetch_one(&mut *tx)
+            .await?;
+    for table in TABLES_CHILD_FIRST.iter().rev() {
+        let mut chunk: Option<Chunk> = None;
+        {
+            let mut rows =
+                sqlx::query(sqlx::AssertSqlSafe(format!("SELECT * FROM {table}"))).fetch(&mut *tx);
+            while let Some(r) = rows.try_next().await? {
+                let c = chunk.get_or_insert_with(|| Chunk {
+                    table: table.to_string(),
+                    columns: r.columns().iter().map(|c| c.name().to_string()).collect(),
+                    rows: Vec::new(),
+                });
+                let row = (0..r.columns().len())
+                    .map(|i| value(&r, i, table))
+                    .collect::<Result<Vec<_>>>()?;
+                c.rows.push(row);
+                if c.rows.len() >= CHUNK_ROWS {
+                    w.chunk(c)?;
+                    c.rows.clear();
+                }
+            }
+        }
+        if let Some(c) = chunk
+            && !c.rows.is_empty()
+        {
+            w.chunk(&c)?;
+        }
+    }
+    tx.commit().await?;
+    Ok((seq, hash))
+}
+
+/// A target column's type, as far as a conversion needs it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Int8,
+    Int4,
+    Float,
+    Text,
+    Bytes,
+    Uuid,
+    Time,
+    Date,
+    Bool,
+    Json,
+}
+
+async fn column_kinds(tx: &mut Tx, table: &str) -> Result<std::collections::HashMap<String, Kind>> {
+    let rows: Vec<(String, String)> = match DIALECT {
+        Dialect::Sqlite => {
+            sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "SELECT name, type FROM pragma_table_info('{table}')"
+            )))
+            .fetch_all(&mut **tx)
+            .await?
+        }
+        Dialect::Postgres => {
+            sqlx::query_as(
+                "SELECT column_name::text, data_type::text FROM information_schema.columns \
+                    WHERE table_schema = current_schema() AND table_name = $1",
+            )
+            .bind(table)
+            .fetch_all(&mut **tx)
+            .await?
+        }
+    };
+    rows.into_iter()
+        .map(|(name, ty)| {
+            let kind = match ty.to_ascii_lowercase().as_str() {
+                "integer" if DIALECT == Dialect::Sqlite => Kind::Int8,
+                "bigint" => Kind::Int8,
+                "integer" | "smallint" => Kind::Int4,
+                "real" | "double precision" => Kind::Float,
+                "text" | "character varying" | "any" | "" => Kind::Text,
+                "blob" | "bytea" => Kind::Bytes,
+                "uuid" => Kind::Uuid,
+                "timestamp with time zone" => Kind::Time,
+                "date" => Kind::Date,
+                "boolean" => Kind::Bool,
+                "jsonb" | "json" => Kind::Json,
+                other => return Err(unknown(table, &name, other)),
+            };
+            Ok((name, kind))
+        })
+        .collect()
+}
+
+/// A value ready to bind.
+enum Bind {
+    Null(Kind),
+    Int8(i64),
+    Int4(i32),
+    Float(f64),
+    Text(String),
+    Bytes(Vec<u8>),
+    Uuid(Uuid),
+    Time(DateTime<Utc>),
+    Date(NaiveDate),
+    Bool(bool),
+    Json(serde_json::Value),
+}
+
+fn time_of(text: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(text)
+        .ok()
+        .or_else(|| DateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S%.f%:z").ok())
+        .map(|t| t.with_timezone(&Utc))
+}
+
+/// `v` as the target column of `kind` takes it (SQLite keeps uuids as 16-byte blobs, times as
+/// text, booleans as integers; PostgreSQL has a type for each).
+fn convert(v: Value, kind: Kind, sqlite: bool) -> Option<Bind> {
+    use Value as V;
+    Some(match (v, kind) {
+        (V::N, k) => Bind::Null(k),
+        (V::I(i), Kind::Int8) => Bind::Int8(i),
+        (V::I(i), Kind::Int4) => Bind::Int4(i32::try_from(i).ok()?),
+        (V::I(i), Kind::Bool) => Bind::Bool(i != 0),
+        (V::I(i), Kind::Float) => Bind::Float(i as f64),
+        (V::R(r), Kind::Float) => Bind::Float(r),
+        (V::Q(b), Kind::Bool) => Bind::Bool(b),
+        (V::Q(b), Kind::Int8 | Kind::Int4) if sqlite => Bind::Bool(b),
+        (V::S(s), Kind::Text) => Bind::Text(s),
+        (V::S(s), Kind::Uuid) => Bind::Uuid(s.parse().ok()?),
+        (V::S(s), Kind::Time) => Bind::Time(time_of(&s)?),
+        (V::S(s), Kind::Date) => Bind::Date(s.parse().ok()?),
+        (V::S(s), Kind::Json) => Bind::Json(serde_json::from_str(&s).ok()?),
+        (V::B(h), Kind::Bytes) => Bind::Bytes(decode_hex(&h)?),
+        (V::B(h), Kind::Uuid) => Bind::Uuid(Uuid::from_slice(&decode_hex(&h)?).ok()?),
+        (V::U(u), Kind::Uuid) => Bind::Uuid(u),
+        (V::U(u), Kind::Bytes) if sqlite => Bind::Uuid(u),
+        (V::U(u), Kind::Text) => Bind::Text(u.to_string()),
+        (V::T(us), Kind::Time) => Bind::Time(DateTime::from_timestamp_micros(us)?),
+        (V::T(us), Kind::Text) if sqlite => Bind::Time(DateTime::from_timestamp_micros(us)?),
+        (V::D(d), Kind::Date) => Bind::Date(d),
+        (V::D(d), Kind::Text) if sqlite => Bind::Date(d),
+        (V::J(j), Kind::Json) => Bind::Json(j),
+        (V::J(j), Kind::Text) if sqlite => Bind::Text(j.to_string()),
+        _ => return None,
+    })
+}
+
+fn push(b: &mut sqlx::query_builder::Separated<'_, Db, &'static str>, v: Bind) {
+    use sqlx::types::Json;
+    match v {
+        Bind::Null(Kind::Int8) => b.push_bind(None::<i64>),
+        Bind::Null(Kind::Int4) => b.push_bind(None::<i32>),
+        Bind::Null(Kind::Float) => b.push_bind(None::<f64>),
+        Bind::Null(Kind::Text) => b.push_bind(None::<String>),
+        Bind::Null(Kind::Bytes) => b.push_bind(None::<Vec<u8>>),
+        Bind::Null(Kind::Uuid) => b.push_bind(None::<Uuid>),
+        Bind::Null(Kind::Time) => b.push_bind(None::<DateTime<Utc>>),
+        Bind::Null(Kind::Date) => b.push_bind(None::<NaiveDate>),
+        Bind::Null(Kind::Bool) => b.push_bind(None::<bool>),
+        Bind::Null(Kind::Json) => b.push_bind(None::<Json<serde_json::Value>>),
+        Bind::Int8(i) => b.push_bind(i),
+        Bind::Int4(i) => b.push_bind(i),
+        Bind::Float(f) => b.push_bind(f),
+        Bind::Text(s) => b.push_bind(s),
+        Bind::Bytes(v) => b.push_bind(v),
+        Bind::Uuid(u) => b.push_bind(u),
+        Bind::Time(t) => b.push_bind(t),
+        Bind::Date(d) => b.push_bind(d),
+        Bind::Bool(x) => b.push_bind(x),
+        Bind::Json(j) => b.push_bind(Json(j)),
+    };
+}
+
+/// Write the backup's rows into this (new, empty) register, check its trailer, replay the
+/// erasures given; one transaction.
+pub(crate) async fn load_tables(
+    pool: &Pool,
+    mut source: ChunkSource,
+    trusted: &PublicKey,
+    erased: &[tabara_core::ids::PersonId],
+) -> Result<(BackupTrailer, u64)> {
+    let mut tx = begin(pool).await?;
+    if DIALECT == Dialect::Sqlite {
+        sqlx::query("PRAGMA defer_foreign_keys = ON")
+            .execute(&mut *tx)
+            .await?;
+    }
+    for table in ["users", "persons", "cases", "audit_log"] {
+        let n: i64 =
+            sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}")))
+                .fetch_one(&mut *tx)
+                .await?;
+        if n > 0 {
+            return Err(BackupError::NotEmpty(table.to_string()).into());
+        }
+    }
+    // What a new register holds already (its chain head, its fresh keys) gives way.
+    for table in TABLES_CHILD_FIRST {
+        sqlx::query(sqlx::AssertSqlSafe(format!("DELETE FROM {table}")))
+            .execute(&mut *tx)
+            .await?;
+    }
+    let sqlite = DIALECT == Dialect::Sqlite;
+    let mut kinds: std::collections::HashMap<String, std::collections::HashMap<String, Kind>> =
+        Default::default();
+    let mut counts: std::collections::BTreeMap<String, u64> = Default::default();
+    while let Some(chunk) = source.next()? {
+        if !TABLES_CHILD_FIRST.contains(&chunk.table.as_str()) {
+            return Err(BackupError::Unknown(format!(
+                "the backup holds a table this register does not have ({})",
+                chunk.table
+            ))
+            .into());
+        }
+        if !kinds.contains_key(&chunk.table) {
+            let k = column_kinds(&mut tx, &chunk.table).await?;
+            kinds.insert(chunk.table.clone(), k);
+        }
+        let table_kinds = &kinds[&chunk.table];
+        let column_kinds: Vec<Kind> = chunk
+            .columns
+            .iter()
+            .map(|c| {
+                table_kinds.get(c).copied().ok_or_else(|| {
+                    StoreError::from(BackupError::Unknown(format!(
+                        "the backup's column {}.{c} is not in this register",
+                        chunk.table
+                    )))
+                })
+            })
+            .collect::<Result<_>>()?;
+        *counts.entry(chunk.table.clone()).or_default() += chunk.rows.len() as u64;
+        let per_insert = (30_000 / chunk.columns.len().max(1)).max(1);
+        let mut rows = chunk.rows.into_iter().peekable();
+        while rows.peek().is_some() {
+            let mut batch = Vec::with_capacity(per_insert);
+            for row in rows.by_ref().take(per_insert) {
+                let converted = row
+                    .into_iter()
+                    .zip(&column_kinds)
+                    .zip(&chunk.columns)
+                    .map(|((v, k), c)| {
+                        let shown = format!("{v:?}");
+                        convert(v, *k, sqlite).ok_or_else(|| {
+                            StoreError::from(BackupError::Unknown(format!(
+                                "the value {shown} does not fit column {}.{c} ({k:?})",
+                                chunk.table
+                            )))
+                        })
+                    })
+                    .collect::<Result<Vec<_>>>()?;
+                batch.push(converted);
+            }
+            let mut q: QueryBuilder<Db> = QueryBuilder::new(format!(
+                "INSERT INTO {} ({}) ",
+                chunk.table,
+                chunk.columns.join(", ")
+            ));
+            q.push_values(batch, |mut b, row| {
+                for v in row {
+                    push(&mut b, v);
+                }
+            });
+            q.build().execute(&mut *tx).await?;
+        }
+    }
+    let trailer = source.trailer(trusted)?;
+    for (table, recorded) in &trailer.tables {
+        let found = counts.get(table).copied().unwrap_or(0);
+        if found != *recorded {
+            return Err(BackupError::Count {
+                table: table.clone(),
+                found,
+                recorded: *recorded,
+            }
+            .into());
+        }
+    }
+    // Persons erased after the backup was taken are erased again before anyone reads them.
+    let mut replayed = 0;
+    for person in erased {
+        let had: Option<Vec<u8>> =
+            sqlx::query_scalar("SELECT wrapped FROM person_keys WHERE person_id = $1")
+                .bind(person.0)
+                .fetch_optional(&mut *tx)
+                .await?;
+        if had.is_none() {
+            continue;
+        }
+        for sql in [
+            "DELETE FROM person_keys WHERE person_id = $1",
+            "DELETE FROM person_name_terms WHERE person_id = $1",
+            "DELETE FROM person_name_keys WHERE person_id = $1",
+        ] {
+            sqlx::query(sql).bind(person.0).execute(&mut *tx).await?;
+        }
+        sqlx::query("UPDATE person_identities SET sealed = $1 WHERE person_id = $2")
+            .bind(Vec::<u8>::new())
+            .bind(person.0)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO erasures (person_id, ground, requested_by, requested_at, held_by, \
+                erased_at) VALUES ($1, 'subject_request', 'system:backup-restore', $2, '', $2) \
+                ON CONFLICT (person_id) DO UPDATE SET erased_at = $2, held_by = ''",
+        )
+        .bind(person.0)
+        .bind(Utc::now())
+        .execute(&mut *tx)
+        .await?;
+        let actor = crate::Actor::system("backup-restore");
+        audit(
+            &mut tx,
+            &actor,
+            tabara_core::audit::AuditAction::PersonErase,
+            person,
+        )
+        .await?;
+        replayed += 1;
+    }
+    tx.commit().await?;
+    Ok((trailer, replayed))
+}
+
+/// The erased persons of this register.
+pub(crate) async fn erased_persons(pool: &Pool) -> Result<Vec<tabara_core::ids::PersonId>> {
+    let ids: Vec<Uuid> =
+        sqlx::query_scalar("SELECT person_id FROM erasures WHERE erased_at IS NOT NULL")
+            .fetch_all(pool)
+            .await?;
+    Ok(ids.into_iter().map(tabara_core::ids::PersonId).collect())
+}
+
+/// SQLite's integrity check ("ok" when whole); PostgreSQL has none built in.
+pub(crate) async fn integrity_check(pool: &Pool) -> Result<Vec<String>> {
+    Ok(match DIALECT {
+        Dialect::Sqlite => {
+            sqlx::query_scalar("PRAGMA integrity_check")
+                .fetch_all(pool)
+                .await?
+        }
+        Dialect::Postgres => vec!["ok".to_string()],
+    })
+}
