@@ -222,6 +222,8 @@ async fn main() {
                 "--listen",
                 &format!("127.0.0.1:{port}"),
             ])
+            // The simulated users sign in with their password alone (no phone to read a code).
+            .env("TABARA_SECOND_FACTOR_ROLES", "none")
             .stdout(Stdio::null())
             // The server logs every request, as in production; to a file, not the report.
             .stderr(std::fs::File::create(dir.join("server.log")).unwrap())

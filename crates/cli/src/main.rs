@@ -216,6 +216,10 @@ pub struct ServeArgs {
     /// from cron).
     #[arg(long, env = "TABARA_ALERTS_EVERY", default_value_t = 60)]
     pub alerts_every: u64,
+    /// The roles that sign in with a second factor (TOTP): `default` (every role that reads
+    /// identities, and the administrator), `none`, or role names separated by commas.
+    #[arg(long, env = "TABARA_SECOND_FACTOR_ROLES", default_value = "default")]
+    pub second_factor_roles: String,
     /// Make a signed checkpoint of the audit log every this many seconds when it has grown
     /// (0: never; then run `tabara audit checkpoint` from cron). Needs the signing key file.
     #[arg(long, env = "TABARA_CHECKPOINT_EVERY", default_value_t = 3600)]
@@ -450,6 +454,9 @@ pub enum UserCommand {
     Reset(UserNameArg),
     /// Create an API token for a machine client acting as this account (printed once).
     Token(UserTokenArgs),
+    /// Remove an account's second factor and recovery codes (a lost phone without a recovery
+    /// code): it enrols again at its next sign-in.
+    ResetSecondFactor(UserNameArg),
 }
 
 /// Options of `user token`.

@@ -77,6 +77,14 @@ audit_actions! {
     UserPasswordCheckFailed = "user.password_check_failed" on "user",
     /// A password check tried on a locked account.
     UserPasswordCheckLocked = "user.password_check_locked" on "user",
+    /// A second factor (TOTP) was enrolled, with new recovery codes.
+    UserSecondFactorEnrol = "user.second_factor_enrol" on "user",
+    /// A wrong second-factor code (or one tried while locked).
+    UserSecondFactorFail = "user.second_factor_fail" on "user",
+    /// A recovery code was used in place of the second factor.
+    UserRecoveryCodeUse = "user.recovery_code_use" on "user",
+    /// An account's second factor was removed by an operator.
+    UserSecondFactorReset = "user.second_factor_reset" on "user",
     /// An API token was created.
     ApiTokenCreate = "api_token.create" on "user",
     /// A person was registered.
@@ -257,8 +265,8 @@ mod tests {
         assert_eq!(names.len(), AuditAction::ALL.len());
         let variants: BTreeSet<AuditAction> = AuditAction::ALL.iter().copied().collect();
         assert_eq!(variants.len(), AuditAction::ALL.len());
-        // The table lists 83 actions today; a new one is added to it, never renamed.
-        assert_eq!(AuditAction::ALL.len(), 83);
+        // The table lists 87 actions today; a new one is added to it, never renamed.
+        assert_eq!(AuditAction::ALL.len(), 87);
     }
 
     #[test]

@@ -30,6 +30,7 @@ pub mod screening;
 pub mod services;
 pub mod stats;
 pub mod support;
+pub mod totp;
 pub mod training;
 pub mod validation;
 

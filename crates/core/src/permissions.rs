@@ -108,6 +108,22 @@ fn is_global(action: Action) -> bool {
     )
 }
 
+/// Whether `role` reads identities on some record (any relation at all): the roles that need
+/// the second-administrator approval and, by default, the second factor.
+pub fn reads_identities(role: Role) -> bool {
+    (0u8..64).any(|bits| {
+        let relation = Relation {
+            same_agency: bits & 1 != 0,
+            same_office: bits & 2 != 0,
+            assigned: bits & 4 != 0,
+            shared_with_agency: bits & 8 != 0,
+            involves_minor: bits & 16 != 0,
+            shared_for_editing: bits & 32 != 0,
+        };
+        decide(role, Action::ReadIdentity, Some(relation)).allowed()
+    }) || decide(role, Action::ReadIdentity, None).allowed()
+}
+
 /// Decide whether `role` may take `action`, on a record standing in `relation` to the user
 /// (`None` for actions that are not about one record).
 pub fn decide(role: Role, action: Action, relation: Option<Relation>) -> Decision {

@@ -1187,3 +1187,24 @@ backup-error-schema = it was made by a register at schema version { $backup }; t
 backup-error-not-empty = the register to restore into is not empty ({ $table } holds rows): restore into a new one
 backup-error-count = table { $table } restored { $found } rows but the backup records { $recorded }
 backup-error-io = the file could not be read or written ({ $error })
+
+## Second factor (issue 13)
+second-factor-title = Second factor
+second-factor-help = Type the 6-digit code your authenticator app shows for Tabara.
+second-factor-code = Code
+second-factor-submit = Continue
+second-factor-recovery-help = Lost your phone? Type one of your recovery codes instead. Without one, an administrator's operator resets your second factor.
+second-factor-wrong = That code is not right (or was used already). Type the code the app shows now.
+second-factor-locked = Too many wrong codes: try again after { $until }.
+second-factor-enrol-title = Set up your second factor
+second-factor-enrol-help = Your role reads the identities of victims and suspects: signing in takes a code from an authenticator app as well as your password. Scan this code with the app (FreeOTP, Aegis, Google Authenticator…), then type the 6-digit code it shows.
+second-factor-secret = Or type this key into the app:
+second-factor-confirm = Confirm
+second-factor-enrolled = Your second factor is set up.
+second-factor-codes-help = These recovery codes are shown once. Write them down and keep them apart from your phone: each one signs you in once if the phone is lost.
+second-factor-continue = Continue
+second-factor-in-use = Your second factor is in use.
+second-factor-codes-left = Recovery codes left:
+user-second-factor-reset = The second factor of { $username } was removed: the account enrols again at its next sign-in.
+user-second-factor-none = { $username } has no second factor.
+error-second-factor-roles = --second-factor-roles: '{ $value }' is not a role; give default, none, or role names separated by commas

@@ -1186,3 +1186,24 @@ backup-error-schema = elle a été faite par un registre à la version de schém
 backup-error-not-empty = le registre où restaurer n'est pas vide ({ $table } contient des lignes) : restaurez dans un nouveau
 backup-error-count = la table { $table } a restauré { $found } lignes mais la sauvegarde en enregistre { $recorded }
 backup-error-io = le fichier n'a pas pu être lu ou écrit ({ $error })
+
+## Second facteur (ticket 13)
+second-factor-title = Second facteur
+second-factor-help = Tapez le code à 6 chiffres que votre application d'authentification affiche pour Tabara.
+second-factor-code = Code
+second-factor-submit = Continuer
+second-factor-recovery-help = Téléphone perdu ? Tapez plutôt l'un de vos codes de secours. Sans code, un opérateur réinitialise votre second facteur.
+second-factor-wrong = Ce code n'est pas juste (ou a déjà servi). Tapez le code que l'application affiche maintenant.
+second-factor-locked = Trop de codes erronés : réessayez après { $until }.
+second-factor-enrol-title = Configurer votre second facteur
+second-factor-enrol-help = Votre rôle lit l'identité de victimes et de suspects : la connexion demande un code d'une application d'authentification en plus du mot de passe. Scannez ce code avec l'application (FreeOTP, Aegis, Google Authenticator…), puis tapez le code à 6 chiffres qu'elle affiche.
+second-factor-secret = Ou tapez cette clé dans l'application :
+second-factor-confirm = Confirmer
+second-factor-enrolled = Votre second facteur est configuré.
+second-factor-codes-help = Ces codes de secours ne sont affichés qu'une fois. Notez-les et gardez-les à part de votre téléphone : chacun vous connecte une fois si le téléphone est perdu.
+second-factor-continue = Continuer
+second-factor-in-use = Votre second facteur est en service.
+second-factor-codes-left = Codes de secours restants :
+user-second-factor-reset = Le second facteur de { $username } a été retiré : le compte le configurera de nouveau à sa prochaine connexion.
+user-second-factor-none = { $username } n'a pas de second facteur.
+error-second-factor-roles = --second-factor-roles : « { $value } » n'est pas un rôle ; donnez default, none, ou des noms de rôles séparés par des virgules

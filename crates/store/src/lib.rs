@@ -88,6 +88,7 @@ pub mod referrals;
 pub mod register;
 pub mod risk;
 pub mod screening;
+pub mod second_factor;
 pub mod services;
 pub mod support;
 pub mod testing;

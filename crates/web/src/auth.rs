@@ -222,6 +222,29 @@ async fn signin(
             )
             .await?;
         "/account/password".to_string()
+    } else if state.config.second_factor.requires(c.user.role)
+        || state
+            .store
+            .second_factor_state(c.user.id)
+            .await?
+            .is_some_and(|s| s.confirmed)
+    {
+        // The password was right: the second factor comes next, on a session that reaches
+        // nothing else and lasts long enough to type a code (or enrol).
+        state
+            .store
+            .create_pending_session(
+                c.user.id,
+                &token_hash(&token),
+                &csrf,
+                lang.tag(),
+                now + SECOND_FACTOR_SESSION,
+            )
+            .await?;
+        format!(
+            "/signin/second-factor?next={}",
+            crate::second_factor::encode(&target)
+        )
     } else {
         state.store.record_login(c.user.id, true, None).await?;
         state
@@ -258,6 +281,9 @@ async fn signin(
     );
     Ok(response)
 }
+
+/// How long a session waiting for its second factor lasts: long enough to enrol.
+const SECOND_FACTOR_SESSION: chrono::Duration = chrono::Duration::minutes(15);
 
 /// How long a session opened with a one-time credential lasts: long enough to choose a password.
 const ONE_TIME_SESSION: chrono::Duration = chrono::Duration::minutes(30);

@@ -20,6 +20,9 @@ pub enum AppError {
     /// Signed in with a one-time credential: a new password must be chosen before anything else.
     #[error("new password required")]
     NewPasswordFirst,
+    /// The password was right; the second factor comes before anything else.
+    #[error("second factor required")]
+    SecondFactorFirst,
     /// Nothing there, or nothing the user may see: the same answer, so that the existence of
     /// a record is never revealed.
     #[error("not found")]
@@ -52,6 +55,9 @@ impl IntoResponse for AppError {
             }
             AppError::NewPasswordFirst => {
                 return Redirect::to("/account/password").into_response();
+            }
+            AppError::SecondFactorFirst => {
+                return Redirect::to("/signin/second-factor").into_response();
             }
             AppError::NotFound(lang) => (
                 StatusCode::NOT_FOUND,

@@ -30,6 +30,7 @@ pub(crate) mod referrals;
 mod reports;
 mod risk;
 mod screening;
+mod second_factor;
 mod services;
 mod state;
 mod support;
@@ -49,6 +50,7 @@ pub use state::{AppState, Config, Directory};
 fn routes() -> access::Routes {
     home::router()
         .merge(auth::router())
+        .merge(second_factor::router())
         .merge(account::router())
         .merge(cases::router())
         .merge(screening::router())

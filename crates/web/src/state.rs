@@ -28,6 +28,10 @@ pub struct Config {
     /// The reflection and recovery period a support plan gets when its form leaves the length
     /// empty (30 days by default; `TABARA_REFLECTION_DAYS` for `tabara serve`).
     pub reflection: tabara_core::support::ReflectionPolicy,
+    /// The roles that sign in with a second factor (TOTP): by default every role that reads
+    /// identities, and the administrator; `TABARA_SECOND_FACTOR_ROLES` for `tabara serve`.
+    /// An account that enrolled uses it whatever its role.
+    pub second_factor: tabara_core::totp::SecondFactorPolicy,
 }
 
 impl Default for Config {
@@ -40,6 +44,7 @@ impl Default for Config {
             admin_approval: true,
             deadlines: tabara_core::referral::Deadlines::default(),
             reflection: tabara_core::support::ReflectionPolicy::default(),
+            second_factor: tabara_core::totp::SecondFactorPolicy::default(),
         }
     }
 }

@@ -137,7 +137,7 @@ pub(super) async fn demo(cli: &Cli, args: &crate::DemoArgs) -> Result<ExitCode> 
         outln!("{}", t!(lang, "demo-services", count = services as i64));
     }
     if args.serve {
-        return serve(cli, store, args.listen, false, true).await;
+        return serve(cli, store, args.listen, false, true, Default::default()).await;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -39,7 +39,23 @@ pub(super) async fn serve_command(cli: &Cli, args: &ServeArgs) -> Result<ExitCod
         args.checkpoint_every,
         args.checkpoint_dir.clone(),
     );
-    serve(cli, store, args.listen, args.behind_tls, approval).await
+    let second_factor = tabara_core::totp::SecondFactorPolicy::parse(&args.second_factor_roles)
+        .map_err(|role| {
+            anyhow::anyhow!(t!(
+                lang(cli),
+                "error-second-factor-roles",
+                value = role.as_str()
+            ))
+        })?;
+    serve(
+        cli,
+        store,
+        args.listen,
+        args.behind_tls,
+        approval,
+        second_factor,
+    )
+    .await
 }
 
 /// Every hour, the waiting erasures no hold stops any more are carried out (a hold lifted
@@ -68,6 +84,7 @@ pub(super) async fn serve(
     listen: std::net::SocketAddr,
     behind_tls: bool,
     admin_approval: bool,
+    second_factor: tabara_core::totp::SecondFactorPolicy,
 ) -> Result<ExitCode> {
     init_logs();
     // Referral answer deadlines: `service=hours` pairs over the defaults (docs/operator.md).
@@ -110,6 +127,7 @@ pub(super) async fn serve(
             .filter(|u| !u.trim().is_empty()),
         deadlines,
         reflection,
+        second_factor,
         ..Default::default()
     };
     let listener = tokio::net::TcpListener::bind(listen)

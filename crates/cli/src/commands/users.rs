@@ -172,6 +172,15 @@ pub(super) async fn user(cli: &Cli, command: &crate::UserCommand) -> Result<Exit
             };
             outln!("{}", t!(lang, key, username = u.username.as_str()));
         }
+        ResetSecondFactor(arg) => {
+            let u = find(arg.username.clone()).await?;
+            let key = if store.reset_second_factor(&actor, u.id).await? {
+                "user-second-factor-reset"
+            } else {
+                "user-second-factor-none"
+            };
+            outln!("{}", t!(lang, key, username = u.username.as_str()));
+        }
         Token(args) => {
             use rand::Rng;
             let u = find(args.username.clone()).await?;

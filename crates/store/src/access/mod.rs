@@ -75,6 +75,8 @@ pub struct Session {
     pub expires_at: DateTime<Utc>,
     /// Opened with a one-time credential: reaches only the page that sets a new password.
     pub password_only: bool,
+    /// The password was right, the second factor is still to come: reaches only its pages.
+    pub second_factor_pending: bool,
 }
 
 /// Who gave out an account's current one-time credential, and when: told to its holder.
@@ -257,7 +259,14 @@ impl Store {
     ) -> Result<()> {
         dispatch!(
             self,
-            insert_session(user_id, token_hash, csrf_token, lang, expires_at, true)
+            insert_session(
+                user_id,
+                token_hash,
+                csrf_token,
+                lang,
+                expires_at,
+                (true, false)
+            )
         )
     }
 
@@ -295,7 +304,37 @@ impl Store {
     ) -> Result<()> {
         dispatch!(
             self,
-            insert_session(user_id, token_hash, csrf_token, lang, expires_at, false)
+            insert_session(
+                user_id,
+                token_hash,
+                csrf_token,
+                lang,
+                expires_at,
+                (false, false)
+            )
+        )
+    }
+
+    /// Store a session whose password was right and whose second factor is still to come: it
+    /// reaches only the second-factor pages.
+    pub async fn create_pending_session(
+        &self,
+        user_id: UserId,
+        token_hash: &str,
+        csrf_token: &str,
+        lang: &str,
+        expires_at: chrono::DateTime<chrono::Utc>,
+    ) -> Result<()> {
+        dispatch!(
+            self,
+            insert_session(
+                user_id,
+                token_hash,
+                csrf_token,
+                lang,
+                expires_at,
+                (false, true)
+            )
         )
     }
 

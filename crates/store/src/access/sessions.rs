@@ -130,12 +130,13 @@ pub(crate) async fn insert_session(
     csrf_token: &str,
     lang: &str,
     expires_at: chrono::DateTime<Utc>,
-    password_only: bool,
+    (password_only, pending): (bool, bool),
 ) -> Result<()> {
     let now = Utc::now();
     sqlx::query(
         "INSERT INTO sessions (token_hash, user_id, csrf_token, lang, created_at, last_seen_at, \
-            expires_at, password_only) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            expires_at, password_only, second_factor_pending) VALUES ($1, $2, $3, $4, $5, $6, \
+            $7, $8, $9)",
     )
     .bind(token_hash)
     .bind(user_id.0)
@@ -145,6 +146,7 @@ pub(crate) async fn insert_session(
     .bind(now)
     .bind(expires_at)
     .bind(password_only)
+    .bind(pending)
     .execute(pool)
     .await?;
     Ok(())
@@ -153,7 +155,7 @@ pub(crate) async fn insert_session(
 pub(crate) async fn session(pool: &Pool, token_hash: &str) -> Result<Option<Session>> {
     let row = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT {U_COLS}, s.csrf_token, s.lang, s.created_at, s.last_seen_at, s.expires_at, \
-            s.password_only FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = \
+            s.password_only, s.second_factor_pending FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = \
             $1"
     )))
     .bind(token_hash)
@@ -168,6 +170,7 @@ pub(crate) async fn session(pool: &Pool, token_hash: &str) -> Result<Option<Sess
             last_seen_at: r.try_get("last_seen_at")?,
             expires_at: r.try_get("expires_at")?,
             password_only: r.try_get("password_only")?,
+            second_factor_pending: r.try_get("second_factor_pending")?,
         })
     })
     .transpose()

@@ -308,6 +308,7 @@ impl Store {
 pub(crate) mod sqlite {
     use crate::backend::sqlite::*;
     use crate::persons::sqlite::queries as persons;
+    use crate::second_factor::sqlite::queries as second_factor;
     pub(crate) mod queries;
 }
 
@@ -315,5 +316,6 @@ pub(crate) mod sqlite {
 pub(crate) mod postgres {
     use crate::backend::postgres::*;
     use crate::persons::postgres::queries as persons;
+    use crate::second_factor::postgres::queries as second_factor;
     pub(crate) mod queries;
 }

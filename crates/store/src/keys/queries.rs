@@ -152,6 +152,7 @@ pub(crate) async fn rotate_keys(
                 }
             };
         if rows.is_empty() {
+            super::second_factor::rewrap_all(&mut tx, keys).await?;
             sqlx::query("DELETE FROM register_keys WHERE purpose = $1")
                 .bind(ROTATION)
                 .execute(&mut *tx)

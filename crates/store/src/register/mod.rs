@@ -36,6 +36,8 @@ pub const TABLES_CHILD_FIRST: &[&str] = &[
     "risk_assessments",
     "screenings",
     "account_requests",
+    "recovery_codes",
+    "second_factors",
     "sessions",
     "api_tokens",
     "case_shares",

@@ -151,3 +151,98 @@ store_test!(
         db.finish().await;
     }
 );
+
+store_test!(
+    a_second_factor_enrols_checks_once_locks_and_survives_a_rotation,
+    |db| async move {
+        use chrono::Utc;
+        use tabara_core::totp;
+        use tabara_store::second_factor::FactorCheck;
+        let s = &db.store;
+        let demo = Demo::new(3, 10);
+        demo.reference()
+            .clone()
+            .write(s, &system(), "$argon2id$demo")
+            .await
+            .unwrap();
+        let u = s.user_by_username("officer").await.unwrap().unwrap().id;
+        assert_eq!(s.second_factor_state(u).await.unwrap(), None);
+        assert_eq!(
+            s.check_second_factor(u, "123456", Utc::now())
+                .await
+                .unwrap(),
+            FactorCheck::NotEnrolled
+        );
+        let secret = s.start_enrolment(u).await.unwrap();
+        assert_eq!(
+            s.pending_secret(u).await.unwrap().as_deref(),
+            Some(&secret[..])
+        );
+        let t0 = Utc::now();
+        let code = |at: chrono::DateTime<Utc>| {
+            format!(
+                "{:06}",
+                totp::code_at(&secret, totp::step_of(at.timestamp()))
+            )
+        };
+        assert_eq!(
+            s.confirm_enrolment(&system(), u, "000000", t0)
+                .await
+                .unwrap(),
+            None
+        );
+        let codes = s
+            .confirm_enrolment(&system(), u, &code(t0), t0)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(codes.len(), 10);
+        assert_invalid(s.start_enrolment(u).await, "totp", "already_enrolled");
+        // The code of the enrolment is not good again; the next step's is.
+        assert_eq!(
+            s.check_second_factor(u, &code(t0), t0).await.unwrap(),
+            FactorCheck::Refused
+        );
+        let t1 = t0 + chrono::Duration::seconds(60);
+        assert_eq!(
+            s.check_second_factor(u, &code(t1), t1).await.unwrap(),
+            FactorCheck::Accepted
+        );
+        assert_eq!(
+            s.check_second_factor(u, &codes[3], t1).await.unwrap(),
+            FactorCheck::AcceptedRecovery { left: 9 }
+        );
+        assert_eq!(
+            s.check_second_factor(u, &codes[3], t1).await.unwrap(),
+            FactorCheck::Refused,
+            "a recovery code is good once"
+        );
+        // The secret is wrapped: a rotation carries it over.
+        let new = tabara_core::protect::MasterKey::generate();
+        let rotated = s.begin_rotation(new);
+        assert!(
+            rotated
+                .rotate_keys(&system(), 100, None)
+                .await
+                .unwrap()
+                .finished
+        );
+        let t2 = t1 + chrono::Duration::seconds(60);
+        assert_eq!(
+            rotated.check_second_factor(u, &code(t2), t2).await.unwrap(),
+            FactorCheck::Accepted
+        );
+        // Five failures lock it: even a right code waits.
+        let t3 = t2 + chrono::Duration::seconds(60);
+        for _ in 0..5 {
+            rotated.check_second_factor(u, "999999", t3).await.unwrap();
+        }
+        assert!(matches!(
+            rotated.check_second_factor(u, &code(t3), t3).await.unwrap(),
+            FactorCheck::Locked { .. }
+        ));
+        assert!(rotated.reset_second_factor(&system(), u).await.unwrap());
+        assert_eq!(rotated.second_factor_state(u).await.unwrap(), None);
+        db.finish().await
+    }
+);

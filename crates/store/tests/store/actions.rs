@@ -391,6 +391,39 @@ impl Scene {
                 assert!(back.rotate_keys(a, 500, None).await.unwrap().finished);
                 own.id().0
             }
+            A::UserSecondFactorEnrol
+            | A::UserSecondFactorFail
+            | A::UserRecoveryCodeUse
+            | A::UserSecondFactorReset => {
+                let u = self.user(s, Role::Investigator).await;
+                let secret = s.start_enrolment(u).await.unwrap();
+                let now = Utc::now();
+                let code = format!(
+                    "{:06}",
+                    tabara_core::totp::code_at(
+                        &secret,
+                        tabara_core::totp::step_of(now.timestamp())
+                    )
+                );
+                let codes = s
+                    .confirm_enrolment(a, u, &code, now)
+                    .await
+                    .unwrap()
+                    .expect("the app's code");
+                match action {
+                    A::UserSecondFactorFail => {
+                        s.check_second_factor(u, "000000", now).await.unwrap();
+                    }
+                    A::UserRecoveryCodeUse => {
+                        s.check_second_factor(u, &codes[0], now).await.unwrap();
+                    }
+                    A::UserSecondFactorReset => {
+                        assert!(s.reset_second_factor(a, u).await.unwrap());
+                    }
+                    _ => {}
+                }
+                u.to_string()
+            }
             A::CaseCreate => open_case(s, &self.w, "2026-01-10").await.id.to_string(),
             A::CaseUpdate => {
                 let mut case = open_case(s, &self.w, "2026-01-10").await;

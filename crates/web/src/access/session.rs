@@ -46,11 +46,19 @@ pub struct CurrentUser {
     pub(crate) csrf: String,
     /// The session was opened with a one-time credential: only a new password can be set.
     pub password_only: bool,
+    /// The password was right; the second factor is still to come.
+    pub second_factor_pending: bool,
     /// The user's unread notifications, counted for pages (`GET`) only.
     pub unread: Option<i64>,
 }
 
 impl CurrentUser {
+    /// The session reaches only one page or two (a new password, the second factor): the
+    /// header shows no menu.
+    fn limited(&self) -> bool {
+        self.password_only || self.second_factor_pending
+    }
+
     /// Whether the user's role grants an action that is not about one record.
     pub fn may(&self, action: Action) -> bool {
         decide(self.user.role, action, None).allowed()
@@ -69,11 +77,11 @@ impl CurrentUser {
             role: tabara_core::Picklist::label(self.user.role, self.lang).to_string(),
             csrf: mask_token(&self.csrf),
             path: path.to_string(),
-            can_create: !self.password_only && self.may(Action::CreateCase),
-            can_admin_users: !self.password_only && self.may(Action::ManageUsers),
-            can_admin_organisations: !self.password_only && self.may(Action::ManageOrganisations),
-            can_train: !self.password_only && self.may(Action::ManageTraining),
-            can_see_cases: !self.password_only
+            can_create: !self.limited() && self.may(Action::CreateCase),
+            can_admin_users: !self.limited() && self.may(Action::ManageUsers),
+            can_admin_organisations: !self.limited() && self.may(Action::ManageOrganisations),
+            can_train: !self.limited() && self.may(Action::ManageTraining),
+            can_see_cases: !self.limited()
                 && decide(self.user.role, Action::ReadCase, Some(Relation::ANY)).allowed(),
             unread: self.unread,
         }
@@ -214,8 +222,17 @@ pub(crate) async fn authenticate(parts: &Parts, state: &AppState) -> Result<Curr
     if session.password_only && !PASSWORD_ONLY_PATHS.contains(&parts.uri.path()) {
         return Err(AppError::NewPasswordFirst);
     }
+    // A right password alone opens the second-factor pages and nothing else.
+    if session.second_factor_pending
+        && !crate::second_factor::PENDING_PATHS.contains(&parts.uri.path())
+    {
+        return Err(AppError::SecondFactorFirst);
+    }
     // The header's count of unread notifications: one indexed count, for pages only.
-    let unread = if parts.method == axum::http::Method::GET && !session.password_only {
+    let unread = if parts.method == axum::http::Method::GET
+        && !session.password_only
+        && !session.second_factor_pending
+    {
         Some(state.store.unread_count(session.user.id).await?)
     } else {
         None
@@ -227,6 +244,7 @@ pub(crate) async fn authenticate(parts: &Parts, state: &AppState) -> Result<Curr
         lang,
         csrf: session.csrf_token,
         password_only: session.password_only,
+        second_factor_pending: session.second_factor_pending,
     })
 }
 

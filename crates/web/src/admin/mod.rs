@@ -15,7 +15,7 @@ mod users;
 
 use tabara_core::Role;
 use tabara_core::password::{generate_password, hash_password};
-use tabara_core::permissions::{Action, Relation, decide};
+use tabara_core::permissions::{Action, decide};
 
 use crate::access::{Access, Body, Kind, Routes};
 use crate::error::AppError;
@@ -107,17 +107,7 @@ pub(super) const ONE_TIME_VALIDITY: chrono::Duration = chrono::Duration::hours(7
 /// Whether a role may ever read identities, whatever the record: derived from the permission
 /// rules by trying every relation a user can have to a case.
 pub fn reads_identities(role: Role) -> bool {
-    (0u8..64).any(|bits| {
-        let relation = Relation {
-            same_agency: bits & 1 != 0,
-            same_office: bits & 2 != 0,
-            assigned: bits & 4 != 0,
-            shared_with_agency: bits & 8 != 0,
-            involves_minor: bits & 16 != 0,
-            shared_for_editing: bits & 32 != 0,
-        };
-        decide(role, Action::ReadIdentity, Some(relation)).allowed()
-    }) || decide(role, Action::ReadIdentity, None).allowed()
+    tabara_core::permissions::reads_identities(role)
 }
 
 /// Whether a role may manage user accounts: from the permission rules.

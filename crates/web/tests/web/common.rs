@@ -183,8 +183,19 @@ pub(crate) async fn start_with(db: &TestDb, config: tabara_web::Config) -> App {
     serve(db, Demo::new(9, 300), config).await
 }
 
-/// The register `demo` makes, written to `db` and served on a free port.
-pub(crate) async fn serve(db: &TestDb, mut demo: Demo, config: tabara_web::Config) -> App {
+/// The register `demo` makes, written to `db` and served on a free port. The pages' tests sign
+/// in with the password alone: the second factor is off here, and on in `second_factor.rs`,
+/// which serves with [`serve_exact`].
+pub(crate) async fn serve(db: &TestDb, demo: Demo, config: tabara_web::Config) -> App {
+    let config = tabara_web::Config {
+        second_factor: tabara_core::totp::SecondFactorPolicy::none(),
+        ..config
+    };
+    serve_exact(db, demo, config).await
+}
+
+/// [`serve`] with the configuration as given.
+pub(crate) async fn serve_exact(db: &TestDb, mut demo: Demo, config: tabara_web::Config) -> App {
     let store: Store = db.store.clone();
     let actor = Actor::system("test");
     let reference = demo.reference().clone();

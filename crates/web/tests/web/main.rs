@@ -25,6 +25,7 @@ mod policy;
 mod referrals;
 mod risk;
 mod screening;
+mod second_factor;
 mod services;
 mod sharing;
 mod support;
