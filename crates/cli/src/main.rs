@@ -389,6 +389,32 @@ pub enum PersonCommand {
     /// longer open anywhere (older backups included); held by a case under investigation or
     /// before a court, the erasure waits and says which cases hold it.
     Erase(PersonEraseArgs),
+    /// Everything the register holds about a person (their access request): facts, identity,
+    /// cases, consents, screenings, the history of changes, and who read or changed the
+    /// record; as JSON or PDF. Audited, with the identity read.
+    Report(PersonReportArgs),
+}
+
+/// Options of `person report`.
+#[derive(Debug, Args)]
+pub struct PersonReportArgs {
+    /// The person's id.
+    pub person: String,
+    /// json or pdf.
+    #[arg(long, value_enum, default_value = "json")]
+    pub format: ReportFormat,
+    /// Write to this new file instead of standard output (a PDF needs a file).
+    #[arg(long, short)]
+    pub output: Option<std::path::PathBuf>,
+}
+
+/// Formats of `person report`.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ReportFormat {
+    /// One JSON document.
+    Json,
+    /// A printable PDF.
+    Pdf,
 }
 
 /// Options of `person erase`.

@@ -147,13 +147,48 @@ pub(crate) struct SigninForm {
     next: Option<String>,
 }
 
+/// The client's address: the peer's, or behind a TLS proxy the last address the proxy added
+/// to `X-Forwarded-For`; `None` when neither is known (a test calling the router directly).
+pub(crate) fn client_address(
+    state: &AppState,
+    headers: &HeaderMap,
+    peer: Option<&axum::extract::ConnectInfo<std::net::SocketAddr>>,
+) -> Option<std::net::IpAddr> {
+    if state.config.behind_tls
+        && let Some(ip) = headers
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.rsplit(',').next())
+            .and_then(|v| v.trim().parse().ok())
+    {
+        return Some(ip);
+    }
+    peer.map(|p| p.0.ip())
+}
+
 /// `POST /signin`.
 async fn signin(
     State(state): State<AppState>,
     headers: HeaderMap,
+    peer: Option<axum::Extension<axum::extract::ConnectInfo<std::net::SocketAddr>>>,
     Form(form): Form<SigninForm>,
 ) -> Result<Response, AppError> {
     let lang = visitor_lang(&headers);
+    let address = client_address(&state, &headers, peer.as_deref());
+    if address.is_some_and(|a| state.address_failures.blocked(a)) {
+        return Ok(signin_response(
+            &state,
+            lang,
+            safe_redirect(form.next.as_deref()),
+            form.username.trim().to_string(),
+            Some("signin-error-address"),
+        ));
+    }
+    let fail = || {
+        if let Some(a) = address {
+            state.address_failures.fail(a);
+        }
+    };
     let next = safe_redirect(form.next.as_deref());
     let username = form.username.trim().to_string();
     let expected = cookie(&headers, presignin_cookie_name(&state)).unwrap_or_default();
@@ -190,10 +225,12 @@ async fn signin(
         )
     };
     let Some(c) = credentials else {
+        fail();
         state.store.record_refused_sign_in(None).await?;
         return Ok(refused());
     };
     if c.locked_until.is_some_and(|t| t > now) {
+        fail();
         state.store.record_refused_sign_in(Some(c.user.id)).await?;
         return Ok(refused());
     }
@@ -201,6 +238,7 @@ async fn signin(
     // A one-time credential signs in only until it expires, and only once.
     let usable = !one_time || c.one_time_expires_at.is_some_and(|t| t > now);
     if !ok || c.user.disabled || !usable {
+        fail();
         let lock = lock_after(c.failed_logins + 1, now);
         state.store.record_login(c.user.id, false, lock).await?;
         return Ok(refused());

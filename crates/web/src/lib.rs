@@ -101,7 +101,9 @@ pub async fn serve_on(
     // The screening catalogue is data: refuse to start on a broken one rather than fail later.
     tabara_core::screening::Catalogue::embedded()
         .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e.to_string()))?;
-    axum::serve(listener, app(store, config))
+    // The peer's address reaches the handlers (sign-in is throttled per address).
+    let service = app(store, config).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, service)
         .with_graceful_shutdown(shutdown)
         .await
 }

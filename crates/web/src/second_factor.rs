@@ -85,7 +85,8 @@ async fn code_page(
 ) -> Result<Response, AppError> {
     let next = safe_redirect(q.next.as_deref());
     if !user.second_factor_pending {
-        return Ok(Redirect::to(&next).into_response());
+        // Signed in already: the account's own second-factor page.
+        return enrolment(&state, &user, next, StatusCode::OK, None).await;
     }
     let enrolled = state
         .store
@@ -119,6 +120,7 @@ pub(crate) fn encode(path: &str) -> String {
 
 #[derive(Deserialize)]
 pub(crate) struct CodeForm {
+    #[serde(default)]
     code: String,
     next: Option<String>,
 }
@@ -162,6 +164,7 @@ async fn complete(
 async fn check_code(
     State(state): State<AppState>,
     headers: axum::http::HeaderMap,
+    peer: Option<axum::Extension<axum::extract::ConnectInfo<std::net::SocketAddr>>>,
     CsrfForm { user, form }: CsrfForm<CodeForm>,
 ) -> Result<Response, AppError> {
     let next = safe_redirect(form.next.as_deref());
@@ -169,6 +172,18 @@ async fn check_code(
         return Ok(Redirect::to(&next).into_response());
     }
     let lang = user.lang;
+    let address = crate::auth::client_address(&state, &headers, peer.as_deref());
+    if address.is_some_and(|a| state.address_failures.blocked(a)) {
+        return Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            render(&CodePage {
+                chrome: user.chrome("/signin/second-factor"),
+                next,
+                error: Some(tabara_i18n::t!(lang, "signin-error-address")),
+            }),
+        )
+            .into_response());
+    }
     let error = match state
         .store
         .check_second_factor(user.user.id, &form.code, Utc::now())
@@ -180,7 +195,12 @@ async fn check_code(
         FactorCheck::NotEnrolled => {
             return Ok(Redirect::to("/account/second-factor").into_response());
         }
-        FactorCheck::Refused => tabara_i18n::t!(lang, "second-factor-wrong"),
+        FactorCheck::Refused => {
+            if let Some(a) = address {
+                state.address_failures.fail(a);
+            }
+            tabara_i18n::t!(lang, "second-factor-wrong")
+        }
         FactorCheck::Locked { until } => tabara_i18n::t!(
             lang,
             "second-factor-locked",

@@ -55,6 +55,56 @@ pub struct AppState {
     pub(crate) store: Store,
     pub(crate) config: Arc<Config>,
     directory: Arc<tokio::sync::RwLock<Option<Directory>>>,
+    /// Failed sign-ins (passwords and second-factor codes) per client address.
+    pub(crate) address_failures: Arc<AddressThrottle>,
+}
+
+/// Failed sign-ins per client address, in memory (each application server counts its own):
+/// from [`AddressThrottle::LIMIT`] failures within [`AddressThrottle::WINDOW`], the address
+/// signs in no more until the oldest of them is out of the window, whatever the account.
+#[derive(Default)]
+pub struct AddressThrottle {
+    failures:
+        std::sync::Mutex<std::collections::HashMap<std::net::IpAddr, Vec<std::time::Instant>>>,
+}
+
+impl AddressThrottle {
+    /// Failures an address may have in the window.
+    pub const LIMIT: usize = 20;
+    /// The window.
+    pub const WINDOW: Duration = Duration::from_secs(15 * 60);
+
+    fn recent(list: &mut Vec<std::time::Instant>, now: std::time::Instant) {
+        list.retain(|t| now.duration_since(*t) < Self::WINDOW);
+    }
+
+    /// Whether the address is refused now.
+    pub fn blocked(&self, address: std::net::IpAddr) -> bool {
+        let mut map = self.failures.lock().expect("throttle lock");
+        let now = std::time::Instant::now();
+        match map.get_mut(&address) {
+            Some(list) => {
+                Self::recent(list, now);
+                list.len() >= Self::LIMIT
+            }
+            None => false,
+        }
+    }
+
+    /// Count a failure from the address (the map is pruned as it grows).
+    pub fn fail(&self, address: std::net::IpAddr) {
+        let mut map = self.failures.lock().expect("throttle lock");
+        let now = std::time::Instant::now();
+        if map.len() > 10_000 {
+            map.retain(|_, l| {
+                Self::recent(l, now);
+                !l.is_empty()
+            });
+        }
+        let list = map.entry(address).or_default();
+        Self::recent(list, now);
+        list.push(now);
+    }
 }
 
 /// Organisations and offices, read often and changed rarely: kept for a minute.
@@ -102,6 +152,7 @@ impl AppState {
             store,
             config: Arc::new(config),
             directory: Arc::new(tokio::sync::RwLock::new(None)),
+            address_failures: Arc::new(AddressThrottle::default()),
         }
     }
 

@@ -258,6 +258,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Case(CaseCommand::Holds(args)) => erasure::case_holds(&cli, args).await,
         Command::Case(CaseCommand::Release(args)) => erasure::case_release(&cli, args).await,
         Command::Person(PersonCommand::Erase(args)) => erasure::person_erase(&cli, args).await,
+        Command::Person(PersonCommand::Report(args)) => erasure::person_report(&cli, args).await,
         Command::Backup(BackupCommand::Create(args)) => backup::create(&cli, args).await,
         Command::Backup(BackupCommand::Verify(args)) => backup::verify(&cli, args).await,
         Command::Backup(BackupCommand::Restore(args)) => backup::restore(&cli, args).await,

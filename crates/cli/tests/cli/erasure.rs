@@ -64,3 +64,66 @@ store_test!(
         db.finish().await;
     }
 );
+
+store_test!(
+    an_access_report_gives_everything_held_as_json_and_pdf,
+    |db| async move {
+        ok(&tabara(&db, &["demo", "--persons", "80", "--seed", "12"]));
+        let shown: serde_json::Value = serde_json::from_str(&ok(&tabara(
+            &db,
+            &["--json", "case", "show", "TBR-000002", "--with-identity"],
+        )))
+        .unwrap();
+        let person = shown["persons"][0]["person"]["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let report: serde_json::Value =
+            serde_json::from_str(&ok(&tabara(&db, &["person", "report", &person]))).unwrap();
+        assert_eq!(report["person"]["id"], person.as_str());
+        assert!(report["identity"]["second_name"].is_string(), "{report}");
+        assert!(
+            report["cases"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|c| c["reference"] == "TBR-000002")
+        );
+        let surname = report["identity"]["second_name"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let dir = std::env::temp_dir().join(format!("tabara-report-{}", uuid::Uuid::now_v7()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let pdf = dir.join("report.pdf");
+        let pdf_arg = pdf.display().to_string();
+        ok(&tabara(
+            &db,
+            &[
+                "person", "report", &person, "--format", "pdf", "--output", &pdf_arg,
+            ],
+        ));
+        let text = std::process::Command::new("pdftotext")
+            .args([&pdf_arg, "-"])
+            .output()
+            .expect("pdftotext (poppler-utils)");
+        let text = String::from_utf8_lossy(&text.stdout);
+        assert!(
+            text.contains("Access report") && text.contains(&surname),
+            "{text}"
+        );
+        let refused = tabara(&db, &["person", "report", &person, "--format", "pdf"]);
+        assert!(failed(&refused).contains("--output"));
+        // Both reads are in the log: the identity and the report.
+        let trail = db.store.audit_trail("person", &person).await.unwrap();
+        assert!(
+            trail
+                .iter()
+                .filter(|e| e.action == "person.access_report")
+                .count()
+                >= 2
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+        db.finish().await;
+    }
+);

@@ -49,7 +49,87 @@ pub struct ErasureRecord {
     pub erased_at: Option<DateTime<Utc>>,
 }
 
+/// Everything the register holds about a person (a data subject's access request).
+#[derive(Debug, Clone, Serialize)]
+pub struct AccessReport {
+    /// When it was made.
+    pub made_at: DateTime<Utc>,
+    /// Who asked for it (actor id).
+    pub made_by: String,
+    /// The person's facts.
+    pub person: tabara_core::records::Person,
+    /// Their identity (empty once erased).
+    pub identity: tabara_core::records::PersonIdentity,
+    /// Their erasure, asked or done.
+    pub erasure: Option<ErasureRecord>,
+    /// The cases they are in, with their role and its context.
+    pub cases: Vec<ReportCase>,
+    /// Consents recorded.
+    pub consents: Vec<tabara_core::records::Consent>,
+    /// Screening interviews.
+    pub screenings: Vec<crate::Screening>,
+    /// Changes of their facts.
+    pub person_history: Vec<crate::HistoryEntry>,
+    /// Changes of their identity (opened; `null` values once erased).
+    pub identity_history: Vec<crate::HistoryEntry>,
+    /// Who read or changed their record, and when.
+    pub audit: Vec<crate::AuditEntry>,
+}
+
+/// A case in an access report.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportCase {
+    /// `TBR-000123`.
+    pub reference: String,
+    /// Opened on.
+    pub opened_on: chrono::NaiveDate,
+    /// The person's role and its context.
+    pub involvement: tabara_core::records::Involvement,
+}
+
 impl Store {
+    /// Everything held about a person, for their access request: facts, identity (the read
+    /// audited), cases, consents, screenings, the history of both, and who read or changed
+    /// the record; the report itself audited (`person.access_report`).
+    pub async fn access_report(&self, actor: &Actor, person: PersonId) -> Result<AccessReport> {
+        let facts = self.person(person).await?;
+        let identity = self.read_identity(actor, person).await?.0;
+        let mut cases = Vec::new();
+        for case_id in dispatch!(self, cases_of_person(person))? {
+            let case = self.case(case_id).await?;
+            for cp in self.case_persons(case_id).await? {
+                if cp.person.id == person {
+                    cases.push(ReportCase {
+                        reference: case.reference(),
+                        opened_on: case.facts.opened_on,
+                        involvement: cp.involvement,
+                    });
+                }
+            }
+        }
+        let id = person.to_string();
+        self.record_event(
+            actor,
+            tabara_core::audit::AuditAction::PersonAccessReport,
+            "person",
+            id.clone(),
+        )
+        .await?;
+        Ok(AccessReport {
+            made_at: Utc::now(),
+            made_by: actor.as_str().to_string(),
+            erasure: self.erasure_of(person).await?,
+            consents: self.consents(person).await?,
+            screenings: self.person_screenings(person, 1_000).await?,
+            person_history: self.history("person", &id).await?,
+            identity_history: self.history("person_identity", &id).await?,
+            audit: self.audit_trail("person", &id).await?,
+            person: facts,
+            identity,
+            cases,
+        })
+    }
+
     /// Erase a person on `ground`: at once when no case holds them (their data key and name
     /// index terms deleted, `person.erase` audited), otherwise the request is kept waiting
     /// with the holding cases (`person.erase_request`). An erased person's identity reads as

@@ -275,3 +275,15 @@ pub(crate) async fn run_waiting_erasures(pool: &Pool, actor: &Actor) -> Result<u
     tx.commit().await?;
     Ok(n)
 }
+
+/// The cases a person is in, oldest first.
+pub(crate) async fn cases_of_person(pool: &Pool, person: PersonId) -> Result<Vec<CaseId>> {
+    let ids: Vec<Uuid> = sqlx::query_scalar(
+        "SELECT DISTINCT c.id, c.number FROM case_persons cp JOIN cases c ON c.id = cp.case_id \
+            WHERE cp.person_id = $1 ORDER BY c.number",
+    )
+    .bind(person.0)
+    .fetch_all(pool)
+    .await?;
+    Ok(ids.into_iter().map(CaseId).collect())
+}

@@ -335,6 +335,12 @@ impl Scene {
                     .unwrap();
                 String::new()
             }
+            A::PersonAccessReport => {
+                let (_, p) = self.case_with_victim(s).await;
+                let report = s.access_report(a, p.id).await.unwrap();
+                assert_eq!(report.cases.len(), 1);
+                p.id.to_string()
+            }
             A::PersonErase => {
                 let (_, p) = self.case_with_victim(s).await;
                 let out = s

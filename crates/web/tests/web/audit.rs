@@ -18,6 +18,8 @@ const ACTIONS: &[(&str, &[&str])] = &[
     // The language is a cookie, and the session's preference.
     ("/lang", &[]),
     ("/account/password", &["user.password"]),
+    ("/account/second-factor", &["user.second_factor_enrol"]),
+    ("/signin/second-factor", &["user.login"]),
     (
         "/cases/new",
         &[
@@ -736,7 +738,33 @@ store_test!(every_write_appends_its_audit_action, |db| async move {
     let route = "/account/password";
     log.write(b, me, route, route, &password, route).await;
     assert_eq!(b.sign_in("analyst", "Rumonge-2026-safe").await.status, 303);
+    // The analyst sets up a second factor of their own accord, then signs in with it.
+    let page = b.get("/account/second-factor").await.body;
+    let secret = page
+        .split("<code id=\"secret\">")
+        .nth(1)
+        .and_then(|r| r.split("</code>").next())
+        .expect("the secret on the enrolment page")
+        .to_string();
+    let code_at = |offset: i64| {
+        let key = base32_decode(&secret);
+        let step = tabara_core::totp::step_of(chrono::Utc::now().timestamp()) + offset;
+        format!("{:06}", tabara_core::totp::code_at(&key, step))
+    };
+    let route = "/account/second-factor";
+    log.write_on(b, me, &page, route, &[("code", code_at(0))], route)
+        .await;
     log.write(b, me, "/", "/signout", AS_IS, "/signout").await;
+    let r = b.sign_in("analyst", "Rumonge-2026-safe").await;
+    assert!(
+        r.location
+            .as_deref()
+            .unwrap_or("")
+            .starts_with("/signin/second-factor")
+    );
+    let route = "/signin/second-factor";
+    log.write(b, me, route, route, &[("code", code_at(1))], route)
+        .await;
 
     // Every POST route of the router is in the table, and every one was made.
     let posts: Vec<&str> = tabara_web::route_table()
@@ -773,3 +801,17 @@ store_test!(every_write_appends_its_audit_action, |db| async move {
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
     db.finish().await;
 });
+
+fn base32_decode(text: &str) -> Vec<u8> {
+    const ALPHABET: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+    let (mut buffer, mut bits, mut out) = (0u32, 0u32, Vec::new());
+    for c in text.chars() {
+        buffer = (buffer << 5) | ALPHABET.find(c).expect("base32") as u32;
+        bits += 5;
+        if bits >= 8 {
+            out.push((buffer >> (bits - 8)) as u8);
+            bits -= 8;
+        }
+    }
+    out
+}

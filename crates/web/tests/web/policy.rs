@@ -248,6 +248,8 @@ pub(crate) fn route_needs(method: &str, path: &str) -> Option<tabara_web::Access
         ("GET", "/" | "/cases" | "/account/certificates" | "/api/v1/cases")
         | ("POST", "/signout")
         | ("GET" | "POST", "/account/password")
+        // The second factor: its code after the password, and one's own enrolment.
+        | ("GET" | "POST", "/signin/second-factor" | "/account/second-factor")
         | ("GET", "/api/v1/screening/catalogue")
         | ("POST", "/api/v1/screening/evaluate") => SignedIn,
         // One's own notifications: the inbox and marking read (the store finds only the

@@ -190,3 +190,22 @@ store_test!(
         db.finish().await;
     }
 );
+
+store_test!(
+    sign_in_is_throttled_per_address_whatever_the_account,
+    |db| async move {
+        let app = start(&db).await;
+        let mut b = browser(&app);
+        // Twenty wrong passwords spread over accounts (none of them locks: four each).
+        for i in 0..20 {
+            let user = ["officer", "supervisor", "caseworker", "analyst", "trainer"][i % 5];
+            let r = b.sign_in(user, "not the password").await;
+            assert_eq!(r.status, 422);
+        }
+        // Now even the right password of another account is refused from this address.
+        let r = b.sign_in("investigator", DEMO_PASSWORD).await;
+        assert_eq!(r.status, 422);
+        assert!(r.body.contains("from this address"), "{}", r.body);
+        db.finish().await;
+    }
+);
