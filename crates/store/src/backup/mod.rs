@@ -541,6 +541,105 @@ impl<R: BufRead + Send> Opened<R> {
     }
 }
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Read a backup's whole stream as a restore does, without a database.
+    fn read_all(bytes: &[u8], master: &MasterKey, trusted: &PublicKey) -> Result<u64> {
+        let mut opened = open_backup(std::io::Cursor::new(bytes.to_vec()), master)?;
+        let mut rows = 0u64;
+        while let Some(chunk) = opened.reader.next_chunk()? {
+            rows += chunk.rows.len() as u64;
+        }
+        opened.reader.trailer(trusted)?;
+        Ok(rows)
+    }
+
+    /// A small valid backup, made by the writer a backup uses.
+    fn sample(master: &MasterKey, signing: &SigningKey) -> Vec<u8> {
+        let key = DataKey::generate();
+        let id = Uuid::now_v7();
+        let owner = owner(id);
+        let header = BackupHeader {
+            backup_id: id,
+            created_at: Utc::now(),
+            source: "sqlite".into(),
+            schema: 25,
+            master_key: master.id().0,
+            wrapped_key: encode_hex(&key.wrapped(master, &owner)),
+        };
+        let mut out = Vec::new();
+        let mut w = Writer {
+            out: &mut out,
+            hash: Sha256::new(),
+            key,
+            owner,
+            chunks: 0,
+            counts: BTreeMap::new(),
+        };
+        w.raw(format!("{BACKUP_MAGIC}\n").as_bytes()).unwrap();
+        w.raw(format!("{}\n", serde_json::to_string(&header).unwrap()).as_bytes())
+            .unwrap();
+        for n in 0..3 {
+            w.chunk(&Chunk {
+                table: "cases".into(),
+                columns: vec!["id".into(), "n".into()],
+                rows: vec![vec![Value::S(format!("c{n}")), Value::I(n)]],
+            })
+            .unwrap();
+        }
+        w.raw(&0u64.to_be_bytes()).unwrap();
+        let trailer = BackupTrailer {
+            tables: w.counts.clone(),
+            audit_seq: 0,
+            audit_hash: String::new(),
+            chunks: w.chunks,
+            sha256: encode_hex(&w.hash.clone().finalize()),
+            signer: signing.public().hex(),
+        };
+        let text = serde_json::to_string(&trailer).unwrap();
+        let sig = signing.sign(text.as_bytes());
+        out.extend_from_slice(format!("{text}\nsignature {}\n", encode_hex(&sig)).as_bytes());
+        out
+    }
+
+    #[test]
+    fn a_sample_reads_whole() {
+        let (master, signing) = (MasterKey::generate(), SigningKey::generate());
+        let bytes = sample(&master, &signing);
+        assert_eq!(read_all(&bytes, &master, &signing.public()).unwrap(), 3);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+
+        #[test]
+        fn arbitrary_bytes_are_refused_cleanly(bytes in proptest::collection::vec(any::<u8>(), 0..2000)) {
+            let master = MasterKey::generate();
+            let trusted = SigningKey::generate().public();
+            prop_assert!(read_all(&bytes, &master, &trusted).is_err());
+            let mut with_magic = format!("{BACKUP_MAGIC}\n").into_bytes();
+            with_magic.extend_from_slice(&bytes);
+            prop_assert!(read_all(&with_magic, &master, &trusted).is_err());
+        }
+
+        #[test]
+        fn any_cut_or_flipped_byte_of_a_backup_is_refused(at in any::<prop::sample::Index>(), flip in 1u8..=255, cut in any::<bool>()) {
+            let (master, signing) = (MasterKey::generate(), SigningKey::generate());
+            let mut bytes = sample(&master, &signing);
+            let i = at.index(bytes.len());
+            if cut {
+                bytes.truncate(i);
+            } else {
+                bytes[i] ^= flip;
+            }
+            prop_assert!(read_all(&bytes, &master, &signing.public()).is_err());
+        }
+    }
+}
+
 #[path = "."]
 pub(crate) mod sqlite {
     use crate::backend::sqlite::*;

@@ -170,3 +170,37 @@ pub fn create_signing_key(path: &Path) -> Result<SigningKey, KeyFileError> {
     write_key_file(path, SIGNING_KEY_HEADER, &key.bytes())?;
     Ok(key)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(100))]
+
+        /// Whatever a key file holds, reading it gives a key or an error, never a panic; only
+        /// the right header and 32 bytes in hex give a key.
+        #[test]
+        fn arbitrary_key_files_never_panic(body in proptest::collection::vec(any::<u8>(), 0..200), header in any::<bool>()) {
+            let dir = std::env::temp_dir().join(format!("tabara-keyfile-{}", uuid::Uuid::now_v7()));
+            std::fs::create_dir_all(&dir).unwrap();
+            let path = dir.join("k");
+            let mut bytes = if header { format!("{KEY_FILE_HEADER}\n").into_bytes() } else { Vec::new() };
+            bytes.extend_from_slice(&body);
+            std::fs::write(&path, &bytes).unwrap();
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+            }
+            let master = load_master_key(&path);
+            let signing = load_signing_key(&path);
+            let _ = std::fs::remove_dir_all(&dir);
+            if master.is_ok() {
+                prop_assert!(header);
+            }
+            prop_assert!(signing.is_err(), "a master key file is not a signing key file");
+        }
+    }
+}
