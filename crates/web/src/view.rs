@@ -29,6 +29,9 @@ pub struct Chrome {
     pub can_see_cases: bool,
     /// The signed-in user's unread notifications, when counted (pages).
     pub unread: Option<i64>,
+    /// The session reaches one page or two (a new password to choose, the second factor to
+    /// give): the header offers no other page.
+    pub limited: bool,
 }
 
 impl Chrome {
@@ -45,6 +48,7 @@ impl Chrome {
             can_admin_organisations: false,
             can_train: false,
             can_see_cases: false,
+            limited: false,
             unread: None,
         }
     }

@@ -84,6 +84,7 @@ impl CurrentUser {
             can_see_cases: !self.limited()
                 && decide(self.user.role, Action::ReadCase, Some(Relation::ANY)).allowed(),
             unread: self.unread,
+            limited: self.limited(),
         }
     }
 
