@@ -55,6 +55,11 @@ pub struct Cli {
     #[arg(long, global = true, env = "TABARA_SIGNING_KEY")]
     pub signing_key: Option<std::path::PathBuf>,
 
+    /// Keep files' sealed chunks in this folder instead of in the register (it must exist;
+    /// every command and server of the register is given the same folder).
+    #[arg(long, global = true, env = "TABARA_FILES_DIR")]
+    pub files_dir: Option<std::path::PathBuf>,
+
     /// Print machine-readable JSON instead of tables.
     #[arg(long, global = true)]
     pub json: bool,
@@ -117,10 +122,90 @@ pub enum Command {
     /// Data-subject rights on persons: erasure.
     #[command(subcommand)]
     Person(PersonCommand),
+    /// Retention: what the rules let go (persons of cases closed long ago, persons in no case,
+    /// ended sessions, read notifications), as a dry run or carried out.
+    #[command(subcommand)]
+    Retention(RetentionCommand),
+    /// Files about a person of a case (evidence, identity documents, consent forms), kept
+    /// encrypted: attach one, list them, write one out (each read audited).
+    #[command(subcommand)]
+    File(FileCommand),
     /// Back up the register (encrypted, signed), check a backup, restore one (also from
     /// SQLite into PostgreSQL and back).
     #[command(subcommand)]
     Backup(BackupCommand),
+}
+
+/// `retention` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum RetentionCommand {
+    /// What the rules would let go now, changing nothing (a dry run).
+    Report(RetentionArgs),
+    /// Let it go: erase the persons due (a legal hold makes them wait), delete ended sessions
+    /// and read notifications. `serve` does it once a day.
+    Run(RetentionArgs),
+}
+
+/// Options of `retention report` and `retention run`.
+#[derive(Debug, Args)]
+pub struct RetentionArgs {
+    /// Periods over the defaults, as `kind=days` or `kind=off` pairs separated by commas:
+    /// closed_case_persons (3650), persons_without_case (365), ended_sessions (30),
+    /// read_notifications (365).
+    #[arg(long, env = "TABARA_RETENTION", default_value = "")]
+    pub rules: String,
+}
+
+/// `file` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum FileCommand {
+    /// Attach a file to a person of a case: sealed under its own key, its SHA-256 recorded.
+    /// A PDF or a JPEG, PNG, TIFF or WebP image (told by its content), at most --max-mb.
+    Put(FilePutArgs),
+    /// The files of a person in a case: id, what it is, type, size, SHA-256, when.
+    List(FileListArgs),
+    /// Write a file out (audited); its SHA-256 is checked before the output is kept.
+    Get(FileGetArgs),
+}
+
+/// Options of `file put`.
+#[derive(Debug, Args)]
+pub struct FilePutArgs {
+    /// The case, as TBR-000123 or its number.
+    #[arg(long)]
+    pub case: String,
+    /// The person's id.
+    #[arg(long)]
+    pub person: String,
+    /// What it is: evidence, identity_document, consent_form or other.
+    #[arg(long)]
+    pub purpose: String,
+    /// The size limit in MB.
+    #[arg(long, default_value_t = 50)]
+    pub max_mb: u64,
+    /// The file.
+    pub path: std::path::PathBuf,
+}
+
+/// Options of `file list`.
+#[derive(Debug, Args)]
+pub struct FileListArgs {
+    /// The case, as TBR-000123 or its number.
+    #[arg(long)]
+    pub case: String,
+    /// The person's id.
+    #[arg(long)]
+    pub person: String,
+}
+
+/// Options of `file get`.
+#[derive(Debug, Args)]
+pub struct FileGetArgs {
+    /// The file's id.
+    pub file: String,
+    /// Where to write it (refused when it exists).
+    #[arg(long)]
+    pub output: std::path::PathBuf,
 }
 
 /// `key` subcommands.
@@ -220,6 +305,10 @@ pub struct ServeArgs {
     /// identities, and the administrator), `none`, or role names separated by commas.
     #[arg(long, env = "TABARA_SECOND_FACTOR_ROLES", default_value = "default")]
     pub second_factor_roles: String,
+    /// Retention periods over the defaults (`kind=days` or `kind=off`, comma-separated; see
+    /// `tabara retention report --help`), carried out once a day.
+    #[arg(long, env = "TABARA_RETENTION", default_value = "")]
+    pub retention: String,
     /// Make a signed checkpoint of the audit log every this many seconds when it has grown
     /// (0: never; then run `tabara audit checkpoint` from cron). Needs the signing key file.
     #[arg(long, env = "TABARA_CHECKPOINT_EVERY", default_value_t = 3600)]

@@ -204,6 +204,94 @@ impl DataKey {
     }
 }
 
+impl DataKey {
+    /// A file's key wrapped by this person's data key for `file` (its id): erasing the
+    /// person destroys the data key, and with it every file about them.
+    pub fn wrap_file_key(&self, person: &[u8], file: &[u8], key: &FileKey) -> Vec<u8> {
+        seal(&self.0, &file_key_aad(person, file), &key.0)
+    }
+
+    /// Unwrap what [`DataKey::wrap_file_key`] made for the same person and file.
+    pub fn file_key(
+        &self,
+        person: &[u8],
+        file: &[u8],
+        wrapped: &[u8],
+    ) -> Result<FileKey, ProtectError> {
+        let mut bytes = open(&self.0, &file_key_aad(person, file), wrapped)?;
+        let out: Result<[u8; KEY_LEN], _> = bytes.as_slice().try_into();
+        bytes.zeroize();
+        out.map(FileKey).map_err(|_| ProtectError::Malformed)
+    }
+}
+
+fn file_key_aad(person: &[u8], file: &[u8]) -> Vec<u8> {
+    let mut aad = b"tabara file key v1\0".to_vec();
+    aad.extend_from_slice(person);
+    aad.push(0);
+    aad.extend_from_slice(file);
+    aad
+}
+
+/// One file's key. A file is sealed in chunks ([`FileKey::seal_chunk`]), each bound to the
+/// file, its position and whether it is the last, so chunks cannot be reordered, moved to
+/// another file, dropped or cut off at the end without the read failing.
+#[derive(Clone, Zeroize, ZeroizeOnDrop)]
+pub struct FileKey([u8; KEY_LEN]);
+
+impl std::fmt::Debug for FileKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("FileKey(…)")
+    }
+}
+
+fn chunk_aad(file: &[u8], seq: u32, last: bool) -> Vec<u8> {
+    let mut aad = b"tabara file chunk v1\0".to_vec();
+    aad.extend_from_slice(file);
+    aad.push(0);
+    aad.extend_from_slice(&seq.to_be_bytes());
+    aad.push(u8::from(last));
+    aad
+}
+
+impl FileKey {
+    /// A new random file key.
+    pub fn generate() -> Self {
+        FileKey(random_key())
+    }
+
+    /// Seal chunk `seq` (from 0) of `file`; `last` for its final chunk.
+    pub fn seal_chunk(&self, file: &[u8], seq: u32, last: bool, msg: &[u8]) -> Vec<u8> {
+        seal(&self.0, &chunk_aad(file, seq, last), msg)
+    }
+
+    /// Open chunk `seq` of `file`, sealed as the last one or not.
+    pub fn open_chunk(
+        &self,
+        file: &[u8],
+        seq: u32,
+        last: bool,
+        sealed: &[u8],
+    ) -> Result<Vec<u8>, ProtectError> {
+        open(&self.0, &chunk_aad(file, seq, last), sealed)
+    }
+
+    /// Seal a value about the file (its name), bound to the file and `purpose`.
+    pub fn seal_value(&self, file: &[u8], purpose: &str, msg: &[u8]) -> Vec<u8> {
+        seal(&self.0, &data_aad(file, purpose), msg)
+    }
+
+    /// Open what [`FileKey::seal_value`] made.
+    pub fn open_value(
+        &self,
+        file: &[u8],
+        purpose: &str,
+        sealed: &[u8],
+    ) -> Result<Vec<u8>, ProtectError> {
+        open(&self.0, &data_aad(file, purpose), sealed)
+    }
+}
+
 fn data_aad(person: &[u8], purpose: &str) -> Vec<u8> {
     let mut aad = b"tabara person data v1\0".to_vec();
     aad.extend_from_slice(person);

@@ -80,12 +80,14 @@ pub mod backup;
 pub mod cases;
 pub mod directory;
 pub mod erasure;
+pub mod files;
 pub mod keys;
 pub mod materials;
 pub mod pathways;
 pub mod persons;
 pub mod referrals;
 pub mod register;
+pub mod retention;
 pub mod risk;
 pub mod screening;
 pub mod second_factor;
@@ -321,6 +323,8 @@ enum Backend {
 pub struct Store {
     backend: Backend,
     keys: std::sync::Arc<keys::Keys>,
+    /// Where files' sealed chunks are kept (the register's own table by default).
+    blobs: std::sync::Arc<dyn files::Blobs>,
 }
 
 impl Store {
@@ -360,6 +364,7 @@ impl Store {
             previous: None,
         };
         let store = Store {
+            blobs: std::sync::Arc::new(files::RegisterBlobs::new(backend.clone())),
             backend,
             keys: std::sync::Arc::new(fresh),
         };

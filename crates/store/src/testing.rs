@@ -45,7 +45,8 @@ fn temp_dir() -> PathBuf {
     dir
 }
 
-mod tempdir {
+/// Temporary folders.
+pub mod tempdir {
     use std::path::PathBuf;
 
     /// A temporary folder removed on drop.
@@ -56,6 +57,11 @@ mod tempdir {
             let _ = std::fs::remove_dir_all(&self.0);
         }
     }
+}
+
+/// A fresh temporary folder, removed when dropped.
+pub fn temp_folder() -> tempdir::Dir {
+    tempdir::Dir(temp_dir())
 }
 
 impl TestDb {

@@ -21,6 +21,7 @@ mod api;
 mod auth;
 mod cases;
 mod error;
+mod files;
 mod home;
 mod layers;
 mod materials;
@@ -53,6 +54,7 @@ fn routes() -> access::Routes {
         .merge(second_factor::router())
         .merge(account::router())
         .merge(cases::router())
+        .merge(files::router())
         .merge(screening::router())
         .merge(referrals::router())
         .merge(pathway::router())

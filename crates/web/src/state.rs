@@ -32,6 +32,9 @@ pub struct Config {
     /// identities, and the administrator; `TABARA_SECOND_FACTOR_ROLES` for `tabara serve`.
     /// An account that enrolled uses it whatever its role.
     pub second_factor: tabara_core::totp::SecondFactorPolicy,
+    /// The largest file an upload may bring, in bytes (50 MB by default;
+    /// `tabara serve --max-upload-mb`).
+    pub max_upload_bytes: u64,
 }
 
 impl Default for Config {
@@ -45,6 +48,7 @@ impl Default for Config {
             deadlines: tabara_core::referral::Deadlines::default(),
             reflection: tabara_core::support::ReflectionPolicy::default(),
             second_factor: tabara_core::totp::SecondFactorPolicy::default(),
+            max_upload_bytes: tabara_core::files::DEFAULT_MAX_BYTES,
         }
     }
 }

@@ -10,8 +10,8 @@ use tabara_i18n::t;
 use tabara_store::{Actor, Location, OpenMode, Store, keys};
 
 use crate::{
-    AlertsCommand, AuditCommand, BackupCommand, CaseCommand, Cli, Command, KeyCommand,
-    PersonCommand, ReferralCommand, ScreeningCommand,
+    AlertsCommand, AuditCommand, BackupCommand, CaseCommand, Cli, Command, FileCommand, KeyCommand,
+    PersonCommand, ReferralCommand, RetentionCommand, ScreeningCommand,
 };
 
 mod alerts;
@@ -22,7 +22,9 @@ mod demo;
 mod erasure;
 mod errors;
 mod export;
+mod files;
 mod referrals;
+mod retention;
 mod screening;
 mod serve;
 mod users;
@@ -116,7 +118,12 @@ async fn open(cli: &Cli, mode: OpenMode) -> Result<Store> {
                     )
                 );
             }
-            Ok(store)
+            match &cli.files_dir {
+                Some(dir) => Ok(store.with_blobs(std::sync::Arc::new(
+                    tabara_store::files::DirectoryBlobs::new(dir)?,
+                ))),
+                None => Ok(store),
+            }
         }
         Err(e) => {
             // A key made for a register that turned out to have its own is of no use.
@@ -259,6 +266,15 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Case(CaseCommand::Release(args)) => erasure::case_release(&cli, args).await,
         Command::Person(PersonCommand::Erase(args)) => erasure::person_erase(&cli, args).await,
         Command::Person(PersonCommand::Report(args)) => erasure::person_report(&cli, args).await,
+        Command::Retention(RetentionCommand::Report(args)) => {
+            retention::run(&cli, &args.rules, true).await
+        }
+        Command::Retention(RetentionCommand::Run(args)) => {
+            retention::run(&cli, &args.rules, false).await
+        }
+        Command::File(FileCommand::Put(args)) => files::put(&cli, args).await,
+        Command::File(FileCommand::List(args)) => files::list(&cli, args).await,
+        Command::File(FileCommand::Get(args)) => files::get(&cli, args).await,
         Command::Backup(BackupCommand::Create(args)) => backup::create(&cli, args).await,
         Command::Backup(BackupCommand::Verify(args)) => backup::verify(&cli, args).await,
         Command::Backup(BackupCommand::Restore(args)) => backup::restore(&cli, args).await,

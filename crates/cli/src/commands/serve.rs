@@ -33,6 +33,8 @@ pub(super) async fn serve_command(cli: &Cli, args: &ServeArgs) -> Result<ExitCod
     }
     super::alerts::spawn_scheduler(store.clone(), args.alerts_every);
     spawn_waiting_erasures(store.clone());
+    let retention = super::retention::policy(cli, &args.retention)?;
+    super::retention::spawn_daily(store.clone(), retention);
     super::audit::spawn_checkpoints(
         store.clone(),
         cli,
@@ -60,7 +62,7 @@ pub(super) async fn serve_command(cli: &Cli, args: &ServeArgs) -> Result<ExitCod
 
 /// Every hour, the waiting erasures no hold stops any more are carried out (a hold lifted
 /// does it at once for its case; this catches a hold ended another way, such as a case
-/// deleted by a later version).
+/// deleted by a later version), and unfinished uploads are swept.
 fn spawn_waiting_erasures(store: Store) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
@@ -72,6 +74,16 @@ fn spawn_waiting_erasures(store: Store) {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(erased = n, "waiting erasures carried out"),
                 Err(e) => tracing::error!(error = %e, "waiting erasures failed"),
+            }
+            // Uploads a crash cut short a day ago or more, and the chunks an erasure left in a
+            // files folder.
+            match store
+                .sweep_files(chrono::Utc::now() - chrono::Duration::days(1))
+                .await
+            {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(swept = n, "unfinished uploads swept"),
+                Err(e) => tracing::error!(error = %e, "file sweep failed"),
             }
         }
     });
@@ -119,7 +131,20 @@ pub(super) async fn serve(
         }
         _ => Default::default(),
     };
+    // The largest file an upload may bring, in MB (1 to 2048; 50 by default).
+    let max_upload_bytes = match std::env::var("TABARA_MAX_UPLOAD_MB") {
+        Ok(text) if !text.trim().is_empty() => text
+            .trim()
+            .parse::<u64>()
+            .ok()
+            .and_then(|mb| tabara_core::files::limit_from_mb(mb).ok())
+            .ok_or_else(|| {
+                anyhow::anyhow!(t!(lang(cli), "error-max-upload", value = text.as_str()))
+            })?,
+        _ => tabara_core::files::DEFAULT_MAX_BYTES,
+    };
     let config = tabara_web::Config {
+        max_upload_bytes,
         behind_tls,
         admin_approval,
         public_url: std::env::var("TABARA_PUBLIC_URL")

@@ -9,6 +9,7 @@ mod common;
 mod demo;
 mod erasure;
 mod export;
+mod files;
 mod keys;
 mod language;
 mod screening;

@@ -256,6 +256,15 @@ pub(crate) const EVIDENCE: &[Evidence] = &[
         id: &["referral_id"],
         stamps: &["at"],
     },
+    // A file's row is written when its upload begins and completed with its entry; uploads
+    // never completed are swept, completed ones never deleted.
+    Evidence {
+        table: "files",
+        filter: " WHERE completed_at IS NOT NULL",
+        created: Some(("file", AuditAction::FileUpload)),
+        id: &["id"],
+        stamps: &["completed_at"],
+    },
     Evidence {
         table: "risk_assessments",
         filter: "",

@@ -643,11 +643,13 @@ mod tests {
 #[path = "."]
 pub(crate) mod sqlite {
     use crate::backend::sqlite::*;
+    use crate::erasure::sqlite::queries as erasure;
     pub(crate) mod queries;
 }
 
 #[path = "."]
 pub(crate) mod postgres {
     use crate::backend::postgres::*;
+    use crate::erasure::postgres::queries as erasure;
     pub(crate) mod queries;
 }

@@ -367,44 +367,9 @@ pub(crate) async fn load_tables(
     // Persons erased after the backup was taken are erased again before anyone reads them.
     let mut replayed = 0;
     for person in erased {
-        let had: Option<Vec<u8>> =
-            sqlx::query_scalar("SELECT wrapped FROM person_keys WHERE person_id = $1")
-                .bind(person.0)
-                .fetch_optional(&mut *tx)
-                .await?;
-        if had.is_none() {
-            continue;
+        if erasure::replay_erasure(&mut tx, *person).await? {
+            replayed += 1;
         }
-        for sql in [
-            "DELETE FROM person_keys WHERE person_id = $1",
-            "DELETE FROM person_name_terms WHERE person_id = $1",
-            "DELETE FROM person_name_keys WHERE person_id = $1",
-        ] {
-            sqlx::query(sql).bind(person.0).execute(&mut *tx).await?;
-        }
-        sqlx::query("UPDATE person_identities SET sealed = $1 WHERE person_id = $2")
-            .bind(Vec::<u8>::new())
-            .bind(person.0)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query(
-            "INSERT INTO erasures (person_id, ground, requested_by, requested_at, held_by, \
-                erased_at) VALUES ($1, 'subject_request', 'system:backup-restore', $2, '', $2) \
-                ON CONFLICT (person_id) DO UPDATE SET erased_at = $2, held_by = ''",
-        )
-        .bind(person.0)
-        .bind(Utc::now())
-        .execute(&mut *tx)
-        .await?;
-        let actor = crate::Actor::system("backup-restore");
-        audit(
-            &mut tx,
-            &actor,
-            tabara_core::audit::AuditAction::PersonErase,
-            person,
-        )
-        .await?;
-        replayed += 1;
     }
     tx.commit().await?;
     Ok((trailer, replayed))

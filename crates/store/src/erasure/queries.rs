@@ -66,6 +66,9 @@ async fn destroy(tx: &mut Tx, actor: &Actor, person: PersonId) -> Result<()> {
         "DELETE FROM person_keys WHERE person_id = $1",
         "DELETE FROM person_name_terms WHERE person_id = $1",
         "DELETE FROM person_name_keys WHERE person_id = $1",
+        // The person's files: their keys were wrapped by the data key just destroyed; the
+        // sealed chunks kept in the register go too (a folder's are swept by the hourly job).
+        "DELETE FROM file_chunks WHERE file_id IN (SELECT id FROM files WHERE person_id = $1)",
     ] {
         sqlx::query(sql).bind(person.0).execute(&mut **tx).await?;
     }
@@ -74,12 +77,49 @@ async fn destroy(tx: &mut Tx, actor: &Actor, person: PersonId) -> Result<()> {
         .bind(person.0)
         .execute(&mut **tx)
         .await?;
+    let now = Utc::now();
+    sqlx::query(
+        "UPDATE files SET wrapped_key = $1, sealed_name = $1, erased_at = $2 WHERE person_id = \
+            $3 AND erased_at IS NULL",
+    )
+    .bind(Vec::<u8>::new())
+    .bind(now)
+    .bind(person.0)
+    .execute(&mut **tx)
+    .await?;
     sqlx::query("UPDATE erasures SET erased_at = $1, held_by = '' WHERE person_id = $2")
-        .bind(Utc::now())
+        .bind(now)
         .bind(person.0)
         .execute(&mut **tx)
         .await?;
     audit(tx, actor, AuditAction::PersonErase, person).await
+}
+
+/// Erase again, in a register restored from a backup taken before, a person erased since
+/// (their erasure recorded as asked by `system:backup-restore`); `false` when the backup
+/// already held no key of theirs.
+pub(crate) async fn replay_erasure(tx: &mut Tx, person: PersonId) -> Result<bool> {
+    let had: Option<Vec<u8>> =
+        sqlx::query_scalar("SELECT wrapped FROM person_keys WHERE person_id = $1")
+            .bind(person.0)
+            .fetch_optional(&mut **tx)
+            .await?;
+    if had.is_none() {
+        return Ok(false);
+    }
+    let actor = Actor::system("backup-restore");
+    sqlx::query(
+        "INSERT INTO erasures (person_id, ground, requested_by, requested_at, held_by) VALUES \
+            ($1, $2, $3, $4, '') ON CONFLICT (person_id) DO NOTHING",
+    )
+    .bind(person.0)
+    .bind(ErasureGround::SubjectRequest.value_name())
+    .bind(actor.as_str())
+    .bind(Utc::now())
+    .execute(&mut **tx)
+    .await?;
+    destroy(tx, &actor, person).await?;
+    Ok(true)
 }
 
 pub(crate) async fn erase_person(

@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use tabara_core::ids::PersonId;
-use tabara_core::protect::{DataKey, IndexKey, KeyId, MasterKey, ProtectError};
+use tabara_core::protect::{DataKey, FileKey, IndexKey, KeyId, MasterKey, ProtectError};
 use tabara_core::records::PersonIdentity;
 
 use crate::{Result, Store, StoreError};
@@ -156,6 +156,32 @@ impl Keys {
         serde_json::from_slice(&bytes).map_err(|e| StoreError::Corrupt(e.to_string()))
     }
 
+    /// A new key for `file` about `person`, and it wrapped by the person's data key.
+    pub(crate) fn new_file_key(
+        &self,
+        person: PersonId,
+        wrapped: &[u8],
+        file: uuid::Uuid,
+    ) -> Result<(FileKey, Vec<u8>)> {
+        let key = FileKey::generate();
+        let data = self.data_key(person, wrapped)?;
+        let wrapped_file = data.wrap_file_key(person.0.as_bytes(), file.as_bytes(), &key);
+        Ok((key, wrapped_file))
+    }
+
+    /// The key of `file` about `person`, from its wrapped form.
+    pub(crate) fn file_key(
+        &self,
+        person: PersonId,
+        wrapped: &[u8],
+        file: uuid::Uuid,
+        wrapped_file: &[u8],
+    ) -> Result<FileKey> {
+        self.data_key(person, wrapped)?
+            .file_key(person.0.as_bytes(), file.as_bytes(), wrapped_file)
+            .map_err(|e| StoreError::Corrupt(format!("the key of file {file} does not open: {e}")))
+    }
+
     /// The terms a name search must all find.
     pub(crate) fn query_terms(&self, query: &str) -> Vec<i64> {
         self.index.query_terms(query)
@@ -195,6 +221,7 @@ impl Store {
     pub fn begin_rotation(&self, new: MasterKey) -> Store {
         Store {
             backend: self.backend.clone(),
+            blobs: self.blobs.clone(),
             keys: Arc::new(Keys {
                 master: new,
                 index: self.keys.index.clone(),

@@ -30,6 +30,8 @@ pub const TABLES_CHILD_FIRST: &[&str] = &[
     "support_steps",
     "support_visits",
     "support_services",
+    "file_chunks",
+    "files",
     "erasures",
     "legal_holds",
     "support_plans",

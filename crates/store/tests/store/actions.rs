@@ -341,6 +341,46 @@ impl Scene {
                 assert_eq!(report.cases.len(), 1);
                 p.id.to_string()
             }
+            A::FileUpload => {
+                let (case, p) = self.case_with_victim(s).await;
+                let f = s
+                    .put_file(
+                        a,
+                        tabara_store::files::NewFile {
+                            case: case.id,
+                            person: p.id,
+                            purpose: tabara_core::files::FilePurpose::ConsentForm,
+                            name: "form.pdf",
+                            declared_type: None,
+                            limit: tabara_core::files::DEFAULT_MAX_BYTES,
+                        },
+                        &b"%PDF-1.4\n%%EOF\n"[..],
+                    )
+                    .await
+                    .unwrap();
+                f.id.to_string()
+            }
+            A::FileRead => {
+                let (case, p) = self.case_with_victim(s).await;
+                let f = s
+                    .put_file(
+                        &tabara_store::Actor::system("setup"),
+                        tabara_store::files::NewFile {
+                            case: case.id,
+                            person: p.id,
+                            purpose: tabara_core::files::FilePurpose::Evidence,
+                            name: "photo.png",
+                            declared_type: Some("image/png"),
+                            limit: tabara_core::files::DEFAULT_MAX_BYTES,
+                        },
+                        &b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"[..],
+                    )
+                    .await
+                    .unwrap();
+                let (_, mut r) = s.read_file(a, f.id).await.unwrap();
+                while r.next_chunk().await.unwrap().is_some() {}
+                f.id.to_string()
+            }
             A::PersonErase => {
                 let (_, p) = self.case_with_victim(s).await;
                 let out = s
@@ -384,6 +424,35 @@ impl Scene {
                     s.lift_hold(a, hold.id).await.unwrap();
                 }
                 case.id.to_string()
+            }
+            A::RetentionRun => {
+                let u = self.user(s, Role::Officer).await;
+                let long_ago = chrono::Utc::now() - chrono::Duration::days(400);
+                s.create_session(
+                    u,
+                    &tabara_store::token_hash("retention"),
+                    "c",
+                    "fr",
+                    long_ago,
+                )
+                .await
+                .unwrap();
+                let report = s
+                    .retention(
+                        a,
+                        &tabara_core::retention::RetentionPolicy::default(),
+                        chrono::Utc::now(),
+                        false,
+                    )
+                    .await
+                    .unwrap();
+                let sessions = report
+                    .lines
+                    .iter()
+                    .find(|l| l.kind == tabara_core::retention::RetentionKind::EndedSessions)
+                    .unwrap();
+                assert!(sessions.done >= 1, "{report:?}");
+                format!("ended_sessions={};read_notifications=0", sessions.done)
             }
             A::RegisterKeyRotate => {
                 // Away to a new master key and back: the register ends under its own.

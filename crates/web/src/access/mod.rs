@@ -29,10 +29,16 @@ mod session;
 mod tests;
 mod token;
 
+use std::convert::Infallible;
+use std::time::Duration;
+
 use axum::Router;
 use axum::handler::Handler;
+use axum::http::StatusCode;
 use axum::routing::{MethodRouter, get, post};
 use tabara_core::permissions::Action;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::timeout::TimeoutLayer;
 
 use crate::state::AppState;
 
@@ -125,7 +131,7 @@ pub enum Body {
     /// read through `CsrfForm`; sign-in and the language switch, which come before a session,
     /// carry the double-submit token instead.
     Form,
-    /// A multipart form carrying the CSRF token (none today; uploads will).
+    /// A multipart form whose first field is the CSRF token (file uploads).
     Multipart,
     /// A JSON document (API; a bearer token, no cookie, so no CSRF token).
     Json,
@@ -143,6 +149,9 @@ pub struct RouteInfo {
     /// What its body is.
     pub body: Body,
 }
+
+/// The largest body of a request other than an upload.
+pub(crate) const MAX_BODY: usize = 256 * 1024;
 
 /// The routes of an area: each registered with its access declaration.
 pub(crate) struct Routes {
@@ -171,6 +180,23 @@ impl Routes {
         let route = route.route_layer(axum::middleware::from_fn(move |request, next| {
             check::check(access, api, request, next)
         }));
+        // Each route's body is bounded as it is declared: a form or a document to 256 KB; an
+        // upload streams to the store, which stops at the configured file size, and may take
+        // longer over a slow link than the 30 s any other request has.
+        let route: MethodRouter<AppState> = match body {
+            Body::Multipart => route
+                .layer::<_, Infallible>(axum::extract::DefaultBodyLimit::disable())
+                .layer::<_, Infallible>(TimeoutLayer::with_status_code(
+                    StatusCode::REQUEST_TIMEOUT,
+                    Duration::from_secs(30 * 60),
+                )),
+            _ => route
+                .layer::<_, Infallible>(RequestBodyLimitLayer::new(MAX_BODY))
+                .layer::<_, Infallible>(TimeoutLayer::with_status_code(
+                    StatusCode::REQUEST_TIMEOUT,
+                    Duration::from_secs(30),
+                )),
+        };
         self.router = self.router.route(path, route);
         self.table.push(RouteInfo {
             method,

@@ -272,6 +272,14 @@ struct PersonPage {
     can_refer: bool,
     /// The person is on the child pathway.
     on_pathway: bool,
+    /// The files about the person in this case.
+    files: Vec<crate::files::FileRow>,
+    /// The user may attach files (changes the case, and the person is not erased).
+    can_upload: bool,
+    /// The purposes a file may have: value name and label.
+    purposes: Vec<(&'static str, &'static str)>,
+    /// The upload limit in MB.
+    upload_mb: String,
 }
 
 /// `GET /cases/{number}/persons/{person}`: a person of a case. The identity is shown (and the
@@ -311,8 +319,20 @@ pub(super) async fn person_page(
             r.state.label(user.lang).to_string(),
         ));
     }
+    let chrome = user.chrome(&format!("/cases/{}/persons/{}", case.number, person_id));
+    let stored = state.store.files_of(case.id, person_id).await?;
+    let erased = state
+        .store
+        .erasure_of(person_id)
+        .await?
+        .is_some_and(|e| e.erased_at.is_some());
+    let files = crate::files::rows(&state, &chrome, stored, identity.is_some()).await?;
     let page = PersonPage {
-        chrome: user.chrome(&format!("/cases/{}/persons/{}", case.number, person_id)),
+        files,
+        can_upload: may_edit && !erased,
+        purposes: crate::files::purposes(user.lang),
+        upload_mb: (state.config.max_upload_bytes / (1024 * 1024)).to_string(),
+        chrome,
         person: person_row(cp, user.lang, user.user.role, relation),
         citizenship: cp
             .person

@@ -40,6 +40,7 @@ const ACTIONS: &[(&str, &[&str])] = &[
         "/cases/{number}/persons/{person}/screenings",
         &["screening.create"],
     ),
+    ("/cases/{number}/persons/{person}/files", &["file.upload"]),
     (
         "/cases/{number}/persons/{person}/risk/new",
         &["risk_assessment.record"],
@@ -319,6 +320,21 @@ store_test!(every_write_appends_its_audit_action, |db| async move {
     let person = [("age", "31"), ("first_name", "Victime corrigée")];
     let route = "/cases/{number}/persons/{person}/edit";
     log.write(b, me, &path, &path, &person, route).await;
+
+    // A file attached to the victim (a multipart form, its token first).
+    let path = format!("/cases/{case}/persons/{victim}");
+    let csrf = b.csrf_of(&path).await;
+    log.skip().await;
+    let r = b
+        .post_multipart(
+            &format!("{path}/files"),
+            &[("csrf", &csrf), ("purpose", "evidence")],
+            Some(("pv.pdf", "application/pdf", b"%PDF-1.4\n%%EOF\n")),
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    log.record("/cases/{number}/persons/{person}/files", me)
+        .await;
 
     let path = format!("/cases/{case}/persons/{victim}/risk/new");
     let form = format!("/cases/{case}/persons/{victim}/risk/new");

@@ -15,6 +15,7 @@ mod cases;
 mod csrf;
 mod edit;
 mod figures;
+mod files;
 mod intake;
 mod layers;
 mod materials;

@@ -64,11 +64,20 @@ pub(crate) fn want(
         }
         // A person of a case the user may not act on this way is out of reach: 404.
         Access::Record(Kind::CasePerson, action) => {
-            let Target::Person(c, _) = target else {
+            let Target::Person(c, p) = target else {
                 unreachable!()
             };
             let rel = user.rel(&world.cases[c]);
-            gate(may_on_case(user.role, action, rel))
+            let through = gate(may_on_case(user.role, action, rel));
+            // A file about a person is read by whom reads that person's identity; others
+            // who reach the person get 403.
+            if through == Want::Allowed
+                && route.path.ends_with("/files/{file}")
+                && !reads_identity(user.role, rel, world.cases[c].persons[p].1)
+            {
+                return Want::Forbidden;
+            }
+            through
         }
         // A support plan: through the case, or by the assignee or a supervisor of the agency an
         // accepted or in-progress referral of the person is addressed to (in a role that works
@@ -189,6 +198,18 @@ pub(crate) async fn send<'a>(
     let mut form: Vec<(&str, &str)> = extra.to_vec();
     if !token.is_empty() {
         form.push(("csrf", &token));
+    }
+    if route.body == tabara_web::Body::Multipart {
+        // The token first, as the page's form sends it; a small PDF as the file.
+        let mut fields: Vec<(&str, &str)> = Vec::new();
+        if !token.is_empty() {
+            fields.push(("csrf", &token));
+        }
+        fields.extend(extra.iter().copied());
+        let pdf = b"%PDF-1.4\n%%EOF\n";
+        return browser
+            .post_multipart(path, &fields, Some(("matrix.pdf", "application/pdf", pdf)))
+            .await;
     }
     match route.method {
         "GET" => browser.get(path).await,

@@ -283,6 +283,12 @@ pub(crate) fn route_needs(method: &str, path: &str) -> Option<tabara_web::Access
         // A person of a case: read with the case, edited with it; starting a screening edits
         // the case.
         ("GET", "/cases/{number}/persons/{person}") => Record(Kind::CasePerson, ReadCase),
+        // Files about a person: attached by those who change the case, read by those who
+        // read identities (and of that person: the matrix says 403 otherwise).
+        ("POST", "/cases/{number}/persons/{person}/files") => Record(Kind::CasePerson, EditCase),
+        ("GET", "/cases/{number}/persons/{person}/files/{file}") => {
+            Record(Kind::CasePerson, ReadIdentity)
+        }
         (_, "/cases/{number}/persons/{person}/edit") => Record(Kind::CasePerson, EditCase),
         ("POST", "/cases/{number}/persons/{person}/screenings") => Record(Kind::Case, EditCase),
         // A victim's risk assessment: read with the case, recorded by those who edit it.

@@ -33,6 +33,8 @@ pub(crate) struct CaseFx {
     pub(crate) persons: Vec<(PersonId, PersonRole)>,
     /// A draft screening of its victim.
     pub(crate) screening: ScreeningId,
+    /// A file about each of its persons, in the order of `persons`.
+    pub(crate) files: Vec<uuid::Uuid>,
 }
 
 /// A signed-in user of the matrix.
@@ -148,6 +150,7 @@ pub(crate) async fn make_case(
         .await
         .unwrap();
     let mut persons = Vec::new();
+    let mut files = Vec::new();
     for (role, involvement, age, name) in [
         (
             PersonRole::Victim,
@@ -179,6 +182,7 @@ pub(crate) async fn make_case(
         };
         add_person(db, case.id, &person, &identity, &involvement).await;
         persons.push((person.id, role));
+        files.push(attach_file(db, case.id, person.id).await);
     }
     for (with, may_edit) in &shares {
         db.store
@@ -241,7 +245,28 @@ pub(crate) async fn make_case(
         minor: victim_age < 18,
         persons,
         screening,
+        files,
     }
+}
+
+/// A small PDF about a person of a case, for the file routes.
+pub(crate) async fn attach_file(db: &TestDb, case: CaseId, person: PersonId) -> uuid::Uuid {
+    db.store
+        .put_file(
+            &tabara_store::Actor::system("matrix"),
+            tabara_store::files::NewFile {
+                case,
+                person,
+                purpose: tabara_core::files::FilePurpose::Evidence,
+                name: "matrice.pdf",
+                declared_type: Some("application/pdf"),
+                limit: tabara_core::files::DEFAULT_MAX_BYTES,
+            },
+            &b"%PDF-1.4\n%%EOF\n"[..],
+        )
+        .await
+        .unwrap()
+        .id
 }
 
 pub(crate) async fn new_account(
@@ -398,6 +423,8 @@ pub(crate) async fn world_signed_in<'a>(
     };
     add_person(db, cases[3].id, &relative, &identity, &Involvement::Other).await;
     cases[3].persons.push((relative.id, PersonRole::Other));
+    let relative_file = attach_file(db, cases[3].id, relative.id).await;
+    cases[3].files.push(relative_file);
 
     // Referrals: sent and unassigned, sent and assigned, a draft, one accepted, one declined.
     let caseworker = app.user("caseworker").id;
@@ -822,6 +849,10 @@ pub(crate) fn fill(world: &World, route: &RouteInfo, target: Target) -> String {
             ("id", None) if route.path.starts_with("/notifications/") => {
                 world.notifications[0].to_string()
             }
+            ("file", _) => match target {
+                Target::Person(c, p) => world.cases[c].files[p].to_string(),
+                _ => panic!("{}: a file without a person target", route.path),
+            },
             ("username", _) => world.target_user.clone(),
             ("code", _) => world.certificate_code.clone(),
             ("name", _) => "by-sex".to_string(),
