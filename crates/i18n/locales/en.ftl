@@ -1298,3 +1298,4 @@ retention-due = { $count } due
 retention-erased = { $count } erased, { $waiting } waiting for a legal hold
 retention-deleted = { $count } deleted
 retention-more = … and { $count } more
+access-report-link = Access report of this person (PDF, audited): everything the register holds about them

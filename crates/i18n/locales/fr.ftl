@@ -1297,3 +1297,4 @@ retention-due = { $count } à supprimer
 retention-erased = { $count } effacées, { $waiting } en attente d'un gel judiciaire
 retention-deleted = { $count } supprimées
 retention-more = … et { $count } de plus
+access-report-link = Rapport d'accès de cette personne (PDF, journalisé) : tout ce que le registre détient sur elle

@@ -28,6 +28,7 @@ mod materials;
 mod notifications;
 mod pathway;
 pub(crate) mod referrals;
+mod report;
 mod reports;
 mod risk;
 mod screening;
@@ -44,6 +45,7 @@ use axum::{Extension, Router};
 use tabara_store::Store;
 
 pub use access::{Access, Body, Kind, RouteInfo};
+pub use report::access_report_pdf;
 pub use state::{AppState, Config, Directory};
 
 /// Every route of the application, each with its declared access: the one list that both the
@@ -55,6 +57,7 @@ fn routes() -> access::Routes {
         .merge(account::router())
         .merge(cases::router())
         .merge(files::router())
+        .merge(report::router())
         .merge(screening::router())
         .merge(referrals::router())
         .merge(pathway::router())

@@ -151,7 +151,7 @@ pub(super) async fn person_report(cli: &Cli, args: &PersonReportArgs) -> Result<
             b.push(b'\n');
             b
         }
-        crate::ReportFormat::Pdf => report_pdf(&report, lang),
+        crate::ReportFormat::Pdf => tabara_web::access_report_pdf(&report, lang),
     };
     match &args.output {
         Some(path) => {
@@ -180,93 +180,4 @@ pub(super) async fn person_report(cli: &Cli, args: &PersonReportArgs) -> Result<
         None => std::io::stdout().lock().write_all(&bytes)?,
     }
     Ok(ExitCode::SUCCESS)
-}
-
-fn report_pdf(r: &tabara_store::erasure::AccessReport, lang: tabara_core::Lang) -> Vec<u8> {
-    use tabara_pdf::ReportLine::{Heading, Text};
-    let or_dash = |v: &Option<String>| v.clone().unwrap_or_else(|| "—".into());
-    let i = &r.identity;
-    let mut lines = vec![
-        Text(t!(
-            lang,
-            "access-report-intro",
-            person = r.person.id.to_string()
-        )),
-        Heading(t!(lang, "access-report-identity")),
-    ];
-    if let Some(e) = &r.erasure
-        && let Some(at) = e.erased_at
-    {
-        lines.push(Text(t!(
-            lang,
-            "access-report-erased",
-            day = at.format("%Y-%m-%d").to_string()
-        )));
-    } else {
-        for (label, value) in [
-            ("access-report-name", Some(i.display_name())),
-            (
-                "access-report-birthdate",
-                i.birthdate.map(|d| d.to_string()),
-            ),
-            ("access-report-document", i.identity_number.clone()),
-            (
-                "access-report-phone",
-                i.mobile_phone.clone().or(i.home_phone.clone()),
-            ),
-            ("access-report-email", i.email.clone()),
-            ("access-report-address", i.mailing_street.clone()),
-            ("access-report-city", i.mailing_city.clone()),
-            ("access-report-notes", i.notes.clone()),
-        ] {
-            lines.push(Text(format!("{}: {}", t!(lang, label), or_dash(&value))));
-        }
-    }
-    lines.push(Heading(t!(lang, "access-report-facts")));
-    lines.push(Text(format!(
-        "{}: {}",
-        t!(lang, "access-report-registered"),
-        r.person.facts.registered_on
-    )));
-    lines.push(Text(format!(
-        "{}: {}",
-        t!(lang, "access-report-age"),
-        r.person
-            .facts
-            .age_at_registration
-            .map(|a| a.to_string())
-            .unwrap_or_else(|| "—".into())
-    )));
-    lines.push(Heading(t!(lang, "access-report-cases")));
-    if r.cases.is_empty() {
-        lines.push(Text("—".into()));
-    }
-    for c in &r.cases {
-        let role = serde_json::to_value(&c.involvement)
-            .ok()
-            .and_then(|v| v.get("role").and_then(|r| r.as_str()).map(str::to_string))
-            .unwrap_or_default();
-        lines.push(Text(format!("{}  {}  {}", c.reference, c.opened_on, role)));
-    }
-    lines.push(Heading(t!(lang, "access-report-consents")));
-    lines.push(Text(r.consents.len().to_string()));
-    lines.push(Heading(t!(lang, "access-report-screenings")));
-    lines.push(Text(r.screenings.len().to_string()));
-    lines.push(Heading(t!(lang, "access-report-changes")));
-    lines.push(Text(
-        (r.person_history.len() + r.identity_history.len()).to_string(),
-    ));
-    lines.push(Heading(t!(lang, "access-report-audit")));
-    for e in &r.audit {
-        let at = chrono::DateTime::from_timestamp_micros(e.at_us)
-            .map(|t| t.format("%Y-%m-%d %H:%M").to_string())
-            .unwrap_or_default();
-        lines.push(Text(format!("{at}  {}  {}", e.action, e.actor)));
-    }
-    let footer = t!(
-        lang,
-        "access-report-footer",
-        day = r.made_at.format("%Y-%m-%d %H:%M UTC").to_string()
-    );
-    tabara_pdf::report(&t!(lang, "access-report-title"), &footer, &lines)
 }

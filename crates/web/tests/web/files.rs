@@ -264,3 +264,52 @@ store_test!(
         db.finish().await
     }
 );
+
+store_test!(
+    a_persons_access_report_is_a_pdf_from_their_page,
+    |db| async move {
+        let app = start(&db).await;
+        let (case, victim) = case_with_victim(&db, &app.reference, "officer").await;
+        let page = format!("/cases/{}/persons/{}", case.number, victim.person.id);
+        let link = format!("{page}/report");
+        let mut b = signed_in(&app, "officer").await;
+        let body = b.get(&page).await.body;
+        assert!(body.contains(&format!("href=\"{link}\"")), "{body}");
+        let (status, headers, pdf) = b.get_bytes(&link).await;
+        assert_eq!(status, 200);
+        assert_eq!(headers["content-type"], "application/pdf");
+        assert!(pdf.starts_with(b"%PDF"));
+        let reports = db
+            .store
+            .audit_trail("person", &victim.person.id.to_string())
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|e| e.action == "person.access_report")
+            .count();
+        assert_eq!(reports, 1);
+        // The prosecutor reaches the shared case but not its victims' identities.
+        let prosecution = db
+            .store
+            .organisations()
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|o| o.name.contains("Parquet"))
+            .unwrap();
+        db.store
+            .share_case(
+                &tabara_store::Actor::system("test"),
+                case.id,
+                prosecution.id,
+                "dossier",
+                false,
+            )
+            .await
+            .unwrap();
+        let mut p = signed_in(&app, "prosecutor").await;
+        assert!(!p.get(&page).await.body.contains(&link));
+        assert_eq!(p.get_bytes(&link).await.0, 403);
+        db.finish().await
+    }
+);

@@ -286,7 +286,8 @@ pub(crate) fn route_needs(method: &str, path: &str) -> Option<tabara_web::Access
         // Files about a person: attached by those who change the case, read by those who
         // read identities (and of that person: the matrix says 403 otherwise).
         ("POST", "/cases/{number}/persons/{person}/files") => Record(Kind::CasePerson, EditCase),
-        ("GET", "/cases/{number}/persons/{person}/files/{file}") => {
+        ("GET", "/cases/{number}/persons/{person}/files/{file}")
+        | ("GET", "/cases/{number}/persons/{person}/report") => {
             Record(Kind::CasePerson, ReadIdentity)
         }
         (_, "/cases/{number}/persons/{person}/edit") => Record(Kind::CasePerson, EditCase),
