@@ -97,3 +97,77 @@ proptest! {
         }
     }
 }
+
+// Every parser of outside input (uploads, configuration in the environment, references and
+// codes typed or pasted) given arbitrary bytes or text: it answers, it never panics, and what
+// it accepts keeps its promises.
+proptest! {
+    #[test]
+    fn an_upload_is_typed_or_refused(
+        head in proptest::collection::vec(any::<u8>(), 0..300),
+        declared in proptest::option::of("\\PC{0,40}"),
+        magic in 0usize..6,
+    ) {
+        use tabara_core::files::{FileType, check_type, sniff};
+        // Arbitrary bytes, or arbitrary bytes behind a real signature.
+        let mut bytes = match magic {
+            0 => b"%PDF-".to_vec(),
+            1 => vec![0xFF, 0xD8, 0xFF, 0xE0],
+            2 => b"\x89PNG\r\n\x1a\n".to_vec(),
+            3 => b"II*\0".to_vec(),
+            4 => b"RIFF\0\0\0\0WEBP".to_vec(),
+            _ => Vec::new(),
+        };
+        bytes.extend(head);
+        match check_type(&bytes, declared.as_deref()) {
+            Ok(t) => {
+                prop_assert!(FileType::ALL.contains(&t));
+                prop_assert_eq!(sniff(&bytes), Some(t));
+            }
+            Err(e) => prop_assert!(!e.rule().is_empty()),
+        }
+    }
+
+    #[test]
+    fn a_file_name_is_kept_clean(raw in "\\PC{0,260}") {
+        use tabara_core::files::{MAX_NAME, clean_name};
+        if let Ok(name) = clean_name(&raw) {
+            prop_assert!(!name.is_empty() && name.chars().count() <= MAX_NAME);
+            prop_assert!(!name.contains('/') && !name.contains('\\'));
+            prop_assert!(name != "." && name != "..");
+        }
+    }
+
+    #[test]
+    fn configuration_text_is_parsed_or_refused_by_part(text in "\\PC{0,80}") {
+        use tabara_core::retention::{MAX_DAYS, RetentionKind, RetentionPolicy};
+        if let Ok(p) = RetentionPolicy::parse_overrides(&text) {
+            for k in RetentionKind::ALL {
+                prop_assert!(p.days(*k).is_none_or(|d| (1..=MAX_DAYS).contains(&d)));
+            }
+        }
+        let _ = tabara_core::referral::Deadlines::parse_overrides(&text);
+        let _ = tabara_core::totp::SecondFactorPolicy::parse(&text);
+        let _ = tabara_core::risk::Factors::parse(&text);
+        let _ = tabara_core::screening::Catalogue::parse(&text);
+        let _ = tabara_core::services::Areas::parse(&text);
+    }
+
+    #[test]
+    fn references_and_codes_are_read_or_refused(text in "\\PC{0,30}", bytes in "[0-9a-fA-F]{0,40}") {
+        if let Some(n) = tabara_core::records::parse_case_reference(&text) {
+            prop_assert!(n > 0);
+            prop_assert_eq!(
+                tabara_core::records::parse_case_reference(&format!("TBR-{n:06}")),
+                Some(n)
+            );
+        }
+        if let Some(b) = tabara_core::checkpoint::decode_hex(&bytes) {
+            prop_assert_eq!(b.len() * 2, bytes.len());
+        }
+        let _ = tabara_core::checkpoint::decode_hex(&text);
+        let _ = tabara_core::screening::Answer::parse(&text);
+        let _ = tabara_core::palermo::Fact::parse(&text);
+        let _ = tabara_core::Country::parse(&text);
+    }
+}

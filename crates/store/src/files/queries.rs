@@ -53,7 +53,7 @@ pub(crate) async fn person_key_in_case(
             .bind(person.0)
             .fetch_optional(pool)
             .await?;
-    role.or_not_found("case person", format!("{case}/{person}"))?;
+    role.or_not_found("person in case", format!("{case}/{person}"))?;
     persons::wrapped_key(pool, person).await?.ok_or_else(|| {
         refuse(
             "fil_File",

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# The cost of issue 13's data protection, before and after in one run (issue 13, point 9):
+# the same 1,000,000-person demo loaded by the build before protection (BEFORE, the last
+# commit before issue 13) and by this checkout's build, each timed, then `web_load` against
+# each register served by its own build. Prints the figures and their ratios (after ÷ before).
+#
+#   bash bench/protection-cost.sh            # OUT=/root/bench/cost, PERSONS=1000000
+#
+# Needs the git history (a clone, not an archive). Each register is made fresh.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BEFORE=${BEFORE:-108b770}
+OUT=${OUT:-/root/bench/cost}
+PERSONS=${PERSONS:-1000000}
+USERS=${USERS:-20}
+SECONDS_RUN=${SECONDS_RUN:-30}
+mkdir -p "$OUT"
+if [ ! -d "$OUT/before-src" ]; then
+  git worktree add --detach "$OUT/before-src" "$BEFORE" >/dev/null
+fi
+echo "== building the build before ($BEFORE) and this one"
+(cd "$OUT/before-src" && CARGO_TARGET_DIR="$OUT/before-target" cargo build --release -q -p tabara)
+cargo build --release -q -p tabara
+before_bin="$OUT/before-target/release/tabara"
+after_bin="${CARGO_TARGET_DIR:-target}/release/tabara"
+
+load() { # side binary
+  rm -f "$OUT/$1.db"*
+  local start end
+  start=$(date +%s.%N)
+  "$2" --database "$OUT/$1.db" demo --persons "$PERSONS" >/dev/null 2>"$OUT/$1.load.log"
+  end=$(date +%s.%N)
+  python3 -c "print(round($end - $start, 1))"
+}
+echo "== loading $PERSONS persons with each build"
+t_before=$(load before "$before_bin")
+t_after=$(load after "$after_bin")
+echo "demo load: before ${t_before} s, after ${t_after} s, ratio $(python3 -c "print(round($t_after / $t_before, 2))")"
+echo "== web_load, $USERS users, $SECONDS_RUN s, each register served by its own build"
+cargo bench -q -p tabara --bench web_load -- --database "$OUT/before.db" --tabara "$before_bin" \
+  --users "$USERS" --seconds "$SECONDS_RUN" | tee "$OUT/web_load.before.txt"
+cargo bench -q -p tabara --bench web_load -- --database "$OUT/after.db" \
+  --users "$USERS" --seconds "$SECONDS_RUN" | tee "$OUT/web_load.after.txt"
