@@ -14,6 +14,29 @@ fn first_person(db: &tabara_store::testing::TestDb) -> String {
         .to_string()
 }
 
+/// `tabara file put` of `path` about `person` of TBR-000001 as `purpose`, with `extra` options.
+fn put(
+    db: &tabara_store::testing::TestDb,
+    person: &str,
+    purpose: &str,
+    extra: &[&str],
+    path: &std::path::Path,
+) -> std::process::Output {
+    let mut args = vec![
+        "file",
+        "put",
+        "--case",
+        "TBR-000001",
+        "--person",
+        person,
+        "--purpose",
+        purpose,
+    ];
+    args.extend_from_slice(extra);
+    args.push(path.to_str().unwrap());
+    tabara(db, &args)
+}
+
 store_test!(
     a_file_put_from_the_command_line_comes_back_whole,
     |db| async move {
@@ -24,7 +47,7 @@ store_test!(
         let mut bytes = b"%PDF-1.7\n".to_vec();
         bytes.extend((0..200_000u32).map(|i| (i % 253) as u8));
         std::fs::write(&scan, &bytes).unwrap();
-        let put = ok(&tabara(
+        let put_out = ok(&tabara(
             &db,
             &[
                 "--json",
@@ -39,7 +62,7 @@ store_test!(
                 scan.to_str().unwrap(),
             ],
         ));
-        let kept: serde_json::Value = serde_json::from_str(&put).unwrap();
+        let kept: serde_json::Value = serde_json::from_str(&put_out).unwrap();
         let id = kept["id"].as_str().unwrap().to_string();
         assert_eq!(kept["content_type"], "pdf");
         assert_eq!(kept["size"], bytes.len());
@@ -67,56 +90,15 @@ store_test!(
         // Refusals, in words.
         let text = dir.join("notes.txt");
         std::fs::write(&text, "nothing but words").unwrap();
-        let refused = tabara(
-            &db,
-            &[
-                "file",
-                "put",
-                "--case",
-                "TBR-000001",
-                "--person",
-                &person,
-                "--purpose",
-                "evidence",
-                text.to_str().unwrap(),
-            ],
-        );
+        let refused = put(&db, &person, "evidence", &[], &text);
         assert!(
             failed(&refused).contains("not a PDF document"),
             "{}",
             failed(&refused)
         );
-        let refused = tabara(
-            &db,
-            &[
-                "file",
-                "put",
-                "--case",
-                "TBR-000001",
-                "--person",
-                &person,
-                "--purpose",
-                "evidence",
-                "--max-mb",
-                "0",
-                scan.to_str().unwrap(),
-            ],
-        );
+        let refused = put(&db, &person, "evidence", &["--max-mb", "0"], &scan);
         assert!(failed(&refused).contains("1 to 2048 MB"));
-        let refused = tabara(
-            &db,
-            &[
-                "file",
-                "put",
-                "--case",
-                "TBR-000001",
-                "--person",
-                &person,
-                "--purpose",
-                "photo",
-                scan.to_str().unwrap(),
-            ],
-        );
+        let refused = put(&db, &person, "photo", &[], &scan);
         assert!(failed(&refused).contains("is not what a file may be"));
         let refused = tabara(&db, &["file", "get", "not-an-id", "--output", "x"]);
         assert!(failed(&refused).contains("is not a file's id"));
@@ -142,7 +124,7 @@ store_test!(a_files_folder_keeps_the_sealed_chunks, |db| async move {
     std::fs::create_dir(&folder).unwrap();
     let scan = dir.join("photo.png");
     std::fs::write(&scan, b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR-secret-content").unwrap();
-    let put = ok(&tabara(
+    let put_out = ok(&tabara(
         &db,
         &[
             "--json",
@@ -159,7 +141,7 @@ store_test!(a_files_folder_keeps_the_sealed_chunks, |db| async move {
             scan.to_str().unwrap(),
         ],
     ));
-    let id = serde_json::from_str::<serde_json::Value>(&put).unwrap()["id"]
+    let id = serde_json::from_str::<serde_json::Value>(&put_out).unwrap()["id"]
         .as_str()
         .unwrap()
         .to_string();
