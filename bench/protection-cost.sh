@@ -2,7 +2,7 @@
 # The cost of issue 13's data protection, before and after in one run (issue 13, point 9):
 # the same 1,000,000-person demo loaded by the build before protection (BEFORE, the last
 # commit before issue 13) and by this checkout's build, each timed, then `web_load` against
-# each register served by its own build. Prints the figures and their ratios (after ÷ before).
+# each register served by its own build, twice (the first pass follows the loads at once).
 #
 #   bash bench/protection-cost.sh            # OUT=/root/bench/cost, PERSONS=1000000
 #
@@ -36,8 +36,11 @@ echo "== loading $PERSONS persons with each build"
 t_before=$(load before "$before_bin")
 t_after=$(load after "$after_bin")
 echo "demo load: before ${t_before} s, after ${t_after} s, ratio $(python3 -c "print(round($t_after / $t_before, 2))")"
-echo "== web_load, $USERS users, $SECONDS_RUN s, each register served by its own build"
-cargo bench -q -p tabara --bench web_load -- --database "$OUT/before.db" --tabara "$before_bin" \
-  --users "$USERS" --seconds "$SECONDS_RUN" | tee "$OUT/web_load.before.txt"
-cargo bench -q -p tabara --bench web_load -- --database "$OUT/after.db" \
-  --users "$USERS" --seconds "$SECONDS_RUN" | tee "$OUT/web_load.after.txt"
+echo "== web_load, $USERS users, $SECONDS_RUN s, each register served by its own build (twice)"
+for pass in 1 2; do
+  cargo bench -q -p tabara --bench web_load -- --database "$OUT/before.db" --tabara "$before_bin" \
+    --users "$USERS" --seconds "$SECONDS_RUN" | tee "$OUT/web_load.before.$pass.txt"
+  cargo bench -q -p tabara --bench web_load -- --database "$OUT/after.db" \
+    --users "$USERS" --seconds "$SECONDS_RUN" | tee "$OUT/web_load.after.$pass.txt"
+done
+git worktree remove --force "$OUT/before-src"
