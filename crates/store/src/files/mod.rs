@@ -219,6 +219,14 @@ fn refused(r: FileRefusal) -> StoreError {
 /// The purpose bound to a file's sealed name.
 const FILE_NAME: &str = "file name";
 
+/// A file's name, opened with its key.
+fn open_name(key: &FileKey, file: &StoredFile, sealed: &[u8]) -> Result<String> {
+    let name = key
+        .open_value(file.id.as_bytes(), FILE_NAME, sealed)
+        .map_err(|e| StoreError::Corrupt(format!("the name of file {}: {e}", file.id)))?;
+    Ok(String::from_utf8_lossy(&name).into_owned())
+}
+
 /// Fill `buf` with up to [`CHUNK_BYTES`] from `reader` (fewer only at its end).
 async fn read_chunk<R: AsyncRead + Unpin>(reader: &mut R, buf: &mut Vec<u8>) -> Result<()> {
     buf.clear();
@@ -410,17 +418,14 @@ impl Store {
         let key = self
             .keys
             .file_key(file.person_id, &wrapped, file.id, &wrapped_file)?;
-        let name = key
-            .open_value(file.id.as_bytes(), FILE_NAME, &sealed)
-            .map_err(|e| StoreError::Corrupt(format!("the name of file {}: {e}", file.id)))?;
-        Ok(Some(String::from_utf8_lossy(&name).into_owned()))
+        open_name(&key, file, &sealed).map(Some)
     }
 
     /// Read a file: audited (`file.read`) before the first byte is given; its name and a
     /// reader of its plaintext. An erased person's file is refused (`fil_File`, `erased`).
     pub async fn read_file(&self, actor: &Actor, id: Uuid) -> Result<(String, FileReader)> {
         let file = self.file(id).await?;
-        let Some((wrapped, wrapped_file, _)) = dispatch!(self, file_keys(id))? else {
+        let Some((wrapped, wrapped_file, sealed_name)) = dispatch!(self, file_keys(id))? else {
             return Err(refuse(
                 "fil_File",
                 "erased",
@@ -441,7 +446,7 @@ impl Store {
         let key = self
             .keys
             .file_key(file.person_id, &wrapped, id, &wrapped_file)?;
-        let name = self.file_name(&file).await?.unwrap_or_default();
+        let name = open_name(&key, &file, &sealed_name)?;
         self.record_event(
             actor,
             tabara_core::audit::AuditAction::FileRead,

@@ -89,12 +89,8 @@ impl Store {
             lines.push(line);
         }
         if !dry_run {
-            let deleted: Vec<(RetentionKind, u64)> = lines
-                .iter()
-                .filter(|l| !l.kind.erases_persons() && l.due > 0)
-                .map(|l| (l.kind, l.due))
-                .collect();
-            if !deleted.is_empty() {
+            let any_rows = lines.iter().any(|l| !l.kind.erases_persons() && l.due > 0);
+            if any_rows {
                 let counts = dispatch!(self, delete_rows(actor, policy, now))?;
                 for line in &mut lines {
                     if let Some((_, n)) = counts.iter().find(|(k, _)| *k == line.kind) {

@@ -17,6 +17,28 @@ fn png(n: usize) -> Vec<u8> {
     v
 }
 
+/// Share `case` with the demo's prosecution, to read.
+async fn share_with_prosecution(db: &TestDb, case: tabara_core::ids::CaseId) {
+    let prosecution = db
+        .store
+        .organisations()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|o| o.name.contains("Parquet"))
+        .expect("the demo's prosecution");
+    db.store
+        .share_case(
+            &tabara_store::Actor::system("test"),
+            case,
+            prosecution.id,
+            "dossier",
+            false,
+        )
+        .await
+        .unwrap();
+}
+
 async fn file_actions(db: &TestDb) -> Vec<(String, String)> {
     db.store
         .audit_entries(0, 100_000)
@@ -215,24 +237,7 @@ store_test!(
             )
             .await
             .unwrap();
-        let prosecution = db
-            .store
-            .organisations()
-            .await
-            .unwrap()
-            .into_iter()
-            .find(|o| o.name.contains("Parquet"))
-            .expect("the demo's prosecution");
-        db.store
-            .share_case(
-                &tabara_store::Actor::system("test"),
-                case.id,
-                prosecution.id,
-                "dossier",
-                false,
-            )
-            .await
-            .unwrap();
+        share_with_prosecution(&db, case.id).await;
         let page = format!("/cases/{}/persons/{}", case.number, victim.person.id);
         let mut p = signed_in(&app, "prosecutor").await;
         let seen = p.get(&page).await;
@@ -289,24 +294,7 @@ store_test!(
             .count();
         assert_eq!(reports, 1);
         // The prosecutor reaches the shared case but not its victims' identities.
-        let prosecution = db
-            .store
-            .organisations()
-            .await
-            .unwrap()
-            .into_iter()
-            .find(|o| o.name.contains("Parquet"))
-            .unwrap();
-        db.store
-            .share_case(
-                &tabara_store::Actor::system("test"),
-                case.id,
-                prosecution.id,
-                "dossier",
-                false,
-            )
-            .await
-            .unwrap();
+        share_with_prosecution(&db, case.id).await;
         let mut p = signed_in(&app, "prosecutor").await;
         assert!(!p.get(&page).await.body.contains(&link));
         assert_eq!(p.get_bytes(&link).await.0, 403);
