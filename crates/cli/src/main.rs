@@ -474,9 +474,10 @@ pub struct BackupRestoreArgs {
 /// `person` subcommands.
 #[derive(Debug, Subcommand)]
 pub enum PersonCommand {
-    /// Erase a person: their data key is destroyed, so their identity and its history no
-    /// longer open anywhere (older backups included); held by a case under investigation or
-    /// before a court, the erasure waits and says which cases hold it.
+    /// Erase a person: their data key is destroyed, so their identity, its history and their
+    /// files no longer open in the register (a backup taken before still holds them until it
+    /// is restored with `backup restore --erasures-from`); held by a case under investigation
+    /// or before a court, the erasure waits and says which cases hold it.
     Erase(PersonEraseArgs),
     /// Everything the register holds about a person (their access request): facts, identity,
     /// cases, consents, screenings, the history of changes, and who read or changed the

@@ -1144,7 +1144,7 @@ error-erasure-ground = --ground: '{ $value }' is not a ground of erasure; expect
 error-hold-kind = --kind: '{ $value }' is not a kind of legal hold; expected one of { $allowed }
 error-person-id = '{ $value }' is not a person's id (a UUID, as the person page shows it)
 error-hold-id = '{ $value }' is not a hold's id (a UUID, as `tabara case holds` shows it)
-erasure-done = Person { $person } is erased: their data key is destroyed, their identity and its history no longer open, here or in any backup.
+erasure-done = Person { $person } is erased: their data key is destroyed, their identity and its history no longer open here; a backup taken before still holds them until it is restored with --erasures-from (or destroyed).
 erasure-already = Person { $person } was erased before.
 erasure-waiting = The erasure of person { $person } waits: { $cases } { $count ->
         [one] holds

@@ -1143,7 +1143,7 @@ error-erasure-ground = --ground : « { $value } » n'est pas un motif d'effaceme
 error-hold-kind = --kind : « { $value } » n'est pas un type de gel judiciaire ; attendu : { $allowed }
 error-person-id = « { $value } » n'est pas l'identifiant d'une personne (un UUID, tel que la page de la personne le montre)
 error-hold-id = « { $value } » n'est pas l'identifiant d'un gel (un UUID, tel que `tabara case holds` le montre)
-erasure-done = La personne { $person } est effacée : sa clé de données est détruite, son identité et son historique ne s'ouvrent plus, ici ni dans aucune sauvegarde.
+erasure-done = La personne { $person } est effacée : sa clé de données est détruite, son identité et son historique ne s'ouvrent plus ici ; une sauvegarde antérieure les contient encore tant qu'elle n'est pas restaurée avec --erasures-from (ou détruite).
 erasure-already = La personne { $person } a déjà été effacée.
 erasure-waiting = L'effacement de la personne { $person } attend : { $cases } la { $count ->
         [one] retient
