@@ -220,6 +220,12 @@ pub enum KeyCommand {
     /// Interrupted, the register refuses to open until the same command is run again; it goes
     /// on where it stopped. Then put the new key file in the old one's place.
     Rotate(KeyRotateArgs),
+    /// Write a key backup: every person's data key (wrapped by the master key) and the list of
+    /// persons erased, sealed and signed. A backup holds no person's key: it restores with a
+    /// key backup made after it. Keep key backups with the master key, apart from the backups,
+    /// and only the last few: a person erased stays readable from older backups only through a
+    /// key backup made before their erasure.
+    Backup(BackupCreateArgs),
 }
 
 /// Options of `key rotate`.
@@ -445,6 +451,19 @@ pub struct BackupCreateArgs {
     pub output: std::path::PathBuf,
 }
 
+/// Where a restore takes the persons' data keys from.
+#[derive(Debug, Args)]
+pub struct KeySourceArgs {
+    /// A key backup (`tabara key backup`) made after the backup: it gives every person their
+    /// key, and the persons erased before it was made are erased in the restored register.
+    #[arg(long, conflicts_with = "keys_from")]
+    pub keys: Option<std::path::PathBuf>,
+    /// A register whose persons' keys to take instead (the one the backup was made from, still
+    /// open with the same key file): its erasures are carried out on the restored register.
+    #[arg(long)]
+    pub keys_from: Option<String>,
+}
+
 /// Options of `backup verify`.
 #[derive(Debug, Args)]
 pub struct BackupFileArgs {
@@ -454,10 +473,14 @@ pub struct BackupFileArgs {
     /// of the signing key file.
     #[arg(long)]
     pub public_key: Option<String>,
+    /// With a key source, the verification also opens every identity with its key.
+    #[command(flatten)]
+    pub source: KeySourceArgs,
 }
 
 /// Options of `backup restore`.
 #[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("key_source").required(true).args(["keys", "keys_from"])))]
 pub struct BackupRestoreArgs {
     /// The backup file.
     pub file: std::path::PathBuf,
@@ -465,18 +488,17 @@ pub struct BackupRestoreArgs {
     /// of the signing key file.
     #[arg(long)]
     pub public_key: Option<String>,
-    /// The register this restore replaces (or any that erased persons since the backup): its
-    /// erasures are carried out on the restored register too.
-    #[arg(long)]
-    pub erasures_from: Option<String>,
+    /// Where the persons' keys come from (one of the two is needed).
+    #[command(flatten)]
+    pub source: KeySourceArgs,
 }
 
 /// `person` subcommands.
 #[derive(Debug, Subcommand)]
 pub enum PersonCommand {
     /// Erase a person: their data key is destroyed, so their identity, its history and their
-    /// files no longer open in the register (a backup taken before still holds them until it
-    /// is restored with `backup restore --erasures-from`); held by a case under investigation
+    /// files no longer open in the register, nor in a backup taken before once restored with
+    /// a key backup made after the erasure; held by a case under investigation
     /// or before a court, the erasure waits and says which cases hold it.
     Erase(PersonEraseArgs),
     /// Everything the register holds about a person (their access request): facts, identity,

@@ -1144,7 +1144,7 @@ error-erasure-ground = --ground: '{ $value }' is not a ground of erasure; expect
 error-hold-kind = --kind: '{ $value }' is not a kind of legal hold; expected one of { $allowed }
 error-person-id = '{ $value }' is not a person's id (a UUID, as the person page shows it)
 error-hold-id = '{ $value }' is not a hold's id (a UUID, as `tabara case holds` shows it)
-erasure-done = Person { $person } is erased: their data key is destroyed, their identity and its history no longer open here; a backup taken before still holds them until it is restored with --erasures-from (or destroyed).
+erasure-done = Person { $person } is erased: their data key is destroyed, their identity and its history no longer open here; a backup taken before no longer holds them once the key backups made before this erasure are gone (a key backup made from now on has no key of theirs).
 erasure-already = Person { $person } was erased before.
 erasure-waiting = The erasure of person { $person } waits: { $cases } { $count ->
         [one] holds
@@ -1173,7 +1173,7 @@ error-backup-restore = the backup was not restored into { $location }; nothing w
 backup-created = Backup written to { $path }: { $rows } rows, { $entries } audit entries, sealed under a key that master key { $key } wraps, signed. Keep it apart from the key files.
 backup-ok = ok: the backup made { $made } from { $source } restores whole ({ $tables } tables, { $rows } rows), its audit chain of { $entries } entries verifies and the restored database passes its integrity check
 backup-integrity = BROKEN: the restored database fails its integrity check: { $problems }
-backup-restored = Backup restored into { $location }: { $rows } rows; { $erased } persons erased since it was made were erased again.
+backup-restored = Backup restored into { $location }: { $rows } rows.
 backup-refused = the backup is refused: { $why }
 backup-error-not-a-backup = it is not a Tabara backup
 backup-error-truncated = it ends before its end: the file is truncated
@@ -1187,6 +1187,12 @@ backup-error-schema = it was made by a register at schema version { $backup }; t
 backup-error-not-empty = the register to restore into is not empty ({ $table } holds rows): restore into a new one
 backup-error-count = table { $table } restored { $found } rows but the backup records { $recorded }
 backup-error-io = the file could not be read or written ({ $error })
+backup-error-old-format = it was made by an earlier Tabara (backup format v1, which held the persons' keys): restore it with that version
+backup-error-not-a-key-backup = it is not a Tabara key backup (made by `tabara key backup`)
+backup-error-keys-missing = { $persons } persons of the backup have no key in the key backup (made { $keys }) and were not erased before it: give a key backup made after the backup ({ $backup })
+backup-keys-given = Keys from the key backup made { $made }: { $persons } persons' identities open and are found by name again; { $erased } persons erased since the backup was made were erased again.
+backup-keys-none = No key source given: no identity of the backup was opened (give --keys or --keys-from to check them too).
+key-backup-created = Key backup written to { $path }: the data keys of { $persons } persons (wrapped by master key { $key }) and { $erased } persons erased, signed. Keep it with the master key, apart from the backups, and only the last few: a backup restores with a key backup made after it.
 
 ## Second factor (issue 13)
 second-factor-title = Second factor

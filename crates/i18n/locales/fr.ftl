@@ -1143,7 +1143,7 @@ error-erasure-ground = --ground : « { $value } » n'est pas un motif d'effaceme
 error-hold-kind = --kind : « { $value } » n'est pas un type de gel judiciaire ; attendu : { $allowed }
 error-person-id = « { $value } » n'est pas l'identifiant d'une personne (un UUID, tel que la page de la personne le montre)
 error-hold-id = « { $value } » n'est pas l'identifiant d'un gel (un UUID, tel que `tabara case holds` le montre)
-erasure-done = La personne { $person } est effacée : sa clé de données est détruite, son identité et son historique ne s'ouvrent plus ici ; une sauvegarde antérieure les contient encore tant qu'elle n'est pas restaurée avec --erasures-from (ou détruite).
+erasure-done = La personne { $person } est effacée : sa clé de données est détruite, son identité et son historique ne s'ouvrent plus ici ; une sauvegarde antérieure ne les contient plus dès que les sauvegardes de clés faites avant cet effacement ont disparu (une sauvegarde de clés faite désormais n'a plus sa clé).
 erasure-already = La personne { $person } a déjà été effacée.
 erasure-waiting = L'effacement de la personne { $person } attend : { $cases } la { $count ->
         [one] retient
@@ -1172,7 +1172,7 @@ error-backup-restore = la sauvegarde n'a pas été restaurée dans { $location }
 backup-created = Sauvegarde écrite dans { $path } : { $rows } lignes, { $entries } entrées d'audit, scellée sous une clé qu'enveloppe la clé maîtresse { $key }, signée. Gardez-la à part des fichiers de clé.
 backup-ok = ok : la sauvegarde faite le { $made } depuis { $source } se restaure entière ({ $tables } tables, { $rows } lignes), sa chaîne d'audit de { $entries } entrées est vérifiée et la base restaurée passe son contrôle d'intégrité
 backup-integrity = ROMPUE : la base restaurée échoue à son contrôle d'intégrité : { $problems }
-backup-restored = Sauvegarde restaurée dans { $location } : { $rows } lignes ; { $erased } personnes effacées depuis sa création ont été effacées à nouveau.
+backup-restored = Sauvegarde restaurée dans { $location } : { $rows } lignes.
 backup-refused = la sauvegarde est refusée : { $why }
 backup-error-not-a-backup = ce n'est pas une sauvegarde Tabara
 backup-error-truncated = elle s'arrête avant sa fin : le fichier est tronqué
@@ -1186,6 +1186,12 @@ backup-error-schema = elle a été faite par un registre à la version de schém
 backup-error-not-empty = le registre où restaurer n'est pas vide ({ $table } contient des lignes) : restaurez dans un nouveau
 backup-error-count = la table { $table } a restauré { $found } lignes mais la sauvegarde en enregistre { $recorded }
 backup-error-io = le fichier n'a pas pu être lu ou écrit ({ $error })
+backup-error-old-format = elle a été faite par un Tabara antérieur (format de sauvegarde v1, qui contenait les clés des personnes) : restaurez-la avec cette version
+backup-error-not-a-key-backup = ce n'est pas une sauvegarde de clés Tabara (faite par `tabara key backup`)
+backup-error-keys-missing = { $persons } personnes de la sauvegarde n'ont pas de clé dans la sauvegarde de clés (faite le { $keys }) et n'avaient pas été effacées avant : donnez une sauvegarde de clés faite après la sauvegarde ({ $backup })
+backup-keys-given = Clés prises dans la sauvegarde de clés faite le { $made } : les identités de { $persons } personnes s'ouvrent et se retrouvent par leur nom ; { $erased } personnes effacées depuis la sauvegarde ont été effacées à nouveau.
+backup-keys-none = Aucune source de clés donnée : aucune identité de la sauvegarde n'a été ouverte (donnez --keys ou --keys-from pour les vérifier aussi).
+key-backup-created = Sauvegarde de clés écrite dans { $path } : les clés de données de { $persons } personnes (enveloppées par la clé maîtresse { $key }) et { $erased } personnes effacées, signée. Gardez-la avec la clé maîtresse, à part des sauvegardes, et seulement les dernières : une sauvegarde se restaure avec une sauvegarde de clés faite après elle.
 
 ## Second facteur (ticket 13)
 second-factor-title = Second facteur

@@ -196,6 +196,19 @@ fn backup_error(e: &tabara_store::backup::BackupError, lang: Lang) -> String {
     use tabara_store::backup::BackupError as B;
     let why = match e {
         B::NotABackup => t!(lang, "backup-error-not-a-backup"),
+        B::OldFormat => t!(lang, "backup-error-old-format"),
+        B::NotAKeyBackup => t!(lang, "backup-error-not-a-key-backup"),
+        B::KeysMissing {
+            persons,
+            keys_made,
+            backup_made,
+        } => t!(
+            lang,
+            "backup-error-keys-missing",
+            persons = *persons,
+            keys = keys_made.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
+            backup = backup_made.format("%Y-%m-%d %H:%M:%S UTC").to_string()
+        ),
         B::Truncated => t!(lang, "backup-error-truncated"),
         B::Damaged(part, detail) => {
             t!(

@@ -291,6 +291,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Alerts(AlertsCommand::Run(args)) => alerts_run(&cli, args).await,
         Command::Key(KeyCommand::Create(args)) => key_create(&cli, args),
         Command::Key(KeyCommand::Rotate(args)) => key_rotate(&cli, args).await,
+        Command::Key(KeyCommand::Backup(args)) => backup::create_keys(&cli, args).await,
     }
 }
 

@@ -4,7 +4,7 @@
 //! The file, streamed in both directions (a chunk at a time in memory):
 //!
 //! ```text
-//! tabara backup v1\n
+//! tabara backup v2\n
 //! {header: backup id, time, source backend, schema version, master key id, wrapped key}\n
 //! [8-byte length][chunk sealed under the backup's own key, bound to its number] …
 //! [8 zero bytes]
@@ -15,10 +15,14 @@
 //! Each chunk holds rows of one table as the source backend gives them, tagged by kind
 //! ([`Value`]); the restore converts each to the target column's type. The backup's key is a
 //! data key wrapped by the master key, so a backup opens only with the register's key file;
-//! its rows are the register's own, so identities stay sealed under the persons' data keys,
-//! and an erased person, whose key a later register no longer has, is erased in a backup
-//! restored after the erasure too, as [`Store::restore_backup`] replays the erasures it is
-//! given.
+//! its rows are the register's own, so identities stay sealed under the persons' data keys.
+//!
+//! A backup holds **no person's data key and no name index term** ([`NOT_IN_BACKUP`]): the
+//! keys come at restore from a *key backup* (`tabara key backup`, the same framing under
+//! [`KEYS_MAGIC`], tables `person_keys` and `erased`) or from a live register, and the name
+//! index is rebuilt from the identities they open. A person erased after a backup was taken
+//! is in no key backup made after the erasure: the backup keeps only bytes that no key
+//! opens and no name guess confirms, and their erasure is replayed on the restored register.
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, Read, Write};
@@ -33,7 +37,15 @@ use uuid::Uuid;
 use crate::{Location, OpenMode, Result, Store, StoreError};
 
 /// The first line of a backup.
-pub const BACKUP_MAGIC: &str = "tabara backup v1";
+pub const BACKUP_MAGIC: &str = "tabara backup v2";
+/// The first line of a backup made by an earlier Tabara, which held the persons' keys.
+const BACKUP_MAGIC_V1: &str = "tabara backup v1";
+/// The first line of a key backup.
+pub const KEYS_MAGIC: &str = "tabara keys v1";
+/// The tables a backup leaves out: the persons' data keys (a key backup carries them, so
+/// that erasure reaches backups made before it) and the name index (rebuilt at restore from
+/// the identities the keys open, so that no term of an erased person stays to test guesses).
+pub const NOT_IN_BACKUP: &[&str] = &["person_keys", "person_name_terms"];
 
 /// The most bytes a sealed chunk may have.
 const MAX_CHUNK: u64 = 64 << 20;
@@ -125,8 +137,20 @@ pub struct Restored {
     pub header: BackupHeader,
     /// Its trailer.
     pub trailer: BackupTrailer,
+    /// The key backup whose keys were given, if any.
+    pub keys: Option<BackupMade>,
+    /// Persons given their data key back (each identity opened to rebuild the name index).
+    pub persons_keyed: u64,
     /// Persons erased after it was taken whose erasure was replayed.
     pub erasures_replayed: u64,
+}
+
+/// The persons' data keys a restore takes: a key backup, and the key its signature must be by.
+pub struct PersonKeys {
+    /// The key backup (`tabara key backup`).
+    pub input: Box<dyn BufRead + Send>,
+    /// The public key trusted to have signed it.
+    pub trusted: PublicKey,
 }
 
 /// Why a backup was refused.
@@ -135,6 +159,25 @@ pub enum BackupError {
     /// Not a backup, or not this version.
     #[error("it is not a Tabara backup (its first line is not \"{BACKUP_MAGIC}\")")]
     NotABackup,
+    /// A backup of the first format, which held the persons' keys.
+    #[error("it was made by an earlier Tabara (backup format v1): restore it with that version")]
+    OldFormat,
+    /// Not a key backup.
+    #[error("it is not a Tabara key backup (its first line is not \"{KEYS_MAGIC}\")")]
+    NotAKeyBackup,
+    /// Persons of the backup have no key in the key backup and were not erased there.
+    #[error(
+        "{persons} persons of the backup have no key in the key backup (made {keys_made}) and \
+         were not erased before it: give a key backup made after the backup ({backup_made})"
+    )]
+    KeysMissing {
+        /// How many.
+        persons: u64,
+        /// When the key backup was made.
+        keys_made: DateTime<Utc>,
+        /// When the backup was made.
+        backup_made: DateTime<Utc>,
+    },
     /// It ends early.
     #[error("it ends before its end: the file is truncated")]
     Truncated,
@@ -338,16 +381,52 @@ struct Opened<R: BufRead> {
     reader: Reader<R>,
 }
 
-fn open_backup<R: BufRead>(mut input: R, master: &MasterKey) -> Result<Opened<R>> {
+/// Which kind of file `open_backup` expects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FileKind {
+    Backup,
+    Keys,
+}
+
+impl FileKind {
+    fn magic(self) -> &'static str {
+        match self {
+            FileKind::Backup => BACKUP_MAGIC,
+            FileKind::Keys => KEYS_MAGIC,
+        }
+    }
+
+    fn not_one(self) -> BackupError {
+        match self {
+            FileKind::Backup => BackupError::NotABackup,
+            FileKind::Keys => BackupError::NotAKeyBackup,
+        }
+    }
+
+    /// What binds the file's own key and chunks, apart from its id.
+    fn owner(self, id: Uuid) -> Vec<u8> {
+        match self {
+            FileKind::Backup => owner(id),
+            FileKind::Keys => {
+                let mut o = b"key backup ".to_vec();
+                o.extend_from_slice(id.as_bytes());
+                o
+            }
+        }
+    }
+}
+
+fn open_backup<R: BufRead>(mut input: R, master: &MasterKey, kind: FileKind) -> Result<Opened<R>> {
     let mut hash = Sha256::new();
     let magic = line(&mut input, "first line").map_err(|e| match e {
-        StoreError::Backup(b) if matches!(*b, BackupError::Truncated) => {
-            BackupError::NotABackup.into()
-        }
+        StoreError::Backup(b) if matches!(*b, BackupError::Truncated) => kind.not_one().into(),
         other => other,
     })?;
-    if magic != BACKUP_MAGIC {
-        return Err(BackupError::NotABackup.into());
+    if magic == BACKUP_MAGIC_V1 && kind == FileKind::Backup {
+        return Err(BackupError::OldFormat.into());
+    }
+    if magic != kind.magic() {
+        return Err(kind.not_one().into());
     }
     hash.update(magic.as_bytes());
     hash.update(b"\n");
@@ -365,7 +444,7 @@ fn open_backup<R: BufRead>(mut input: R, master: &MasterKey) -> Result<Opened<R>
     }
     let wrapped = decode_hex(&header.wrapped_key)
         .ok_or_else(|| BackupError::Damaged("header", "its key is not hex".into()))?;
-    let owner = owner(header.backup_id);
+    let owner = kind.owner(header.backup_id);
     let key = master
         .data_key(&owner, &wrapped)
         .map_err(|_| BackupError::Damaged("header", "its key does not open".into()))?;
@@ -384,15 +463,37 @@ fn open_backup<R: BufRead>(mut input: R, master: &MasterKey) -> Result<Opened<R>
 impl Store {
     /// Write a backup of the whole register to `out`: one consistent snapshot (the server
     /// may keep writing), sealed under a new key wrapped by the master key, signed with
-    /// `signing`.
+    /// `signing`. It holds neither the persons' data keys nor the name index
+    /// ([`NOT_IN_BACKUP`]): see [`Store::create_key_backup`].
     pub async fn create_backup<W: Write + Send>(
         &self,
         out: W,
         signing: &SigningKey,
     ) -> Result<BackupMade> {
+        self.write_sealed(out, signing, FileKind::Backup).await
+    }
+
+    /// Write a key backup to `out`: every person's wrapped data key and the persons erased,
+    /// from one snapshot, sealed and signed as a backup is. A backup restores with a key
+    /// backup made after it; a person erased before the key backup was made is erased in
+    /// the restored register.
+    pub async fn create_key_backup<W: Write + Send>(
+        &self,
+        out: W,
+        signing: &SigningKey,
+    ) -> Result<BackupMade> {
+        self.write_sealed(out, signing, FileKind::Keys).await
+    }
+
+    async fn write_sealed<W: Write + Send>(
+        &self,
+        out: W,
+        signing: &SigningKey,
+        kind: FileKind,
+    ) -> Result<BackupMade> {
         let key = DataKey::generate();
         let id = Uuid::now_v7();
-        let owner = owner(id);
+        let owner = kind.owner(id);
         let schema = dispatch!(self, schema_version())?;
         let header = BackupHeader {
             backup_id: id,
@@ -413,16 +514,26 @@ impl Store {
             chunks: 0,
             counts: BTreeMap::new(),
         };
-        w.raw(format!("{BACKUP_MAGIC}\n").as_bytes())?;
+        w.raw(format!("{}\n", kind.magic()).as_bytes())?;
         let head =
             serde_json::to_string(&header).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         w.raw(format!("{head}\n").as_bytes())?;
-        let (audit_seq, audit_hash) = dispatch!(self, snapshot_tables(&mut w))?;
+        let (audit_seq, audit_hash) = match kind {
+            FileKind::Backup => dispatch!(self, snapshot_tables(&mut w))?,
+            FileKind::Keys => dispatch!(self, snapshot_keys(&mut w))?,
+        };
         w.raw(&0u64.to_be_bytes())?;
-        let mut tables: BTreeMap<String, u64> = crate::register::TABLES_CHILD_FIRST
-            .iter()
-            .map(|t| (t.to_string(), 0))
-            .collect();
+        let mut tables: BTreeMap<String, u64> = match kind {
+            FileKind::Backup => crate::register::TABLES_CHILD_FIRST
+                .iter()
+                .filter(|t| !NOT_IN_BACKUP.contains(t))
+                .map(|t| (t.to_string(), 0))
+                .collect(),
+            FileKind::Keys => [KEY_ROWS, ERASED_ROWS]
+                .iter()
+                .map(|t| (t.to_string(), 0))
+                .collect(),
+        };
         tables.extend(w.counts.clone());
         let trailer = BackupTrailer {
             tables,
@@ -446,16 +557,35 @@ impl Store {
     /// nothing yet), with the master key that wraps the backup, accepting only a backup signed
     /// by `trusted`. Everything is written in one transaction, committed only once the whole
     /// file has been read and its trailer, hash, signature and row counts checked: a
-    /// truncated, altered or foreign backup leaves the target as it was. The persons in
-    /// `erased` (erased in the register after the backup was taken) are erased again.
+    /// truncated, altered or foreign backup leaves the target as it was.
+    ///
+    /// With `keys`, every person of the backup gets their data key from the key backup,
+    /// the name index is rebuilt from the identities they open, and the persons the key
+    /// backup records as erased are erased again; a person with no key there who was not
+    /// erased refuses the restore ([`BackupError::KeysMissing`]). Without, no identity of the
+    /// restored register opens (what `backup verify` checks needs none).
     pub async fn restore_backup<R: BufRead + Send + 'static>(
         location: &Location,
         master: MasterKey,
         input: R,
         trusted: &PublicKey,
-        erased: &[tabara_core::ids::PersonId],
+        keys: Option<PersonKeys>,
     ) -> Result<Restored> {
-        let opened = open_backup(input, &master)?;
+        let opened = open_backup(input, &master, FileKind::Backup)?;
+        let keys = match keys {
+            Some(k) => {
+                let o = open_backup(k.input, &master, FileKind::Keys)?;
+                if o.header.schema != opened.header.schema {
+                    return Err(BackupError::Schema {
+                        backup: o.header.schema,
+                        here: opened.header.schema,
+                    }
+                    .into());
+                }
+                Some((o.header.clone(), o.reader_box(), k.trusted))
+            }
+            None => None,
+        };
         let target = Store::connect(location, OpenMode::CreateIfMissing, master.clone()).await?;
         let here = dispatch!(target, schema_version())?;
         if here != opened.header.schema {
@@ -467,23 +597,49 @@ impl Store {
             .into());
         }
         let header = opened.header.clone();
-        let result = dispatch!(target, load_tables(opened.reader_box(), trusted, erased));
+        let (keys_header, keys_source) = match keys {
+            Some((h, source, trusted)) => (Some(h), Some((source, trusted))),
+            None => (None, None),
+        };
+        let result = dispatch!(
+            target,
+            load_tables(
+                opened.reader_box(),
+                trusted,
+                keys_source,
+                &master,
+                &header,
+                keys_header.as_ref()
+            )
+        );
         target.close().await;
-        let (trailer, erasures_replayed) = result?;
+        let loaded = result?;
         Ok(Restored {
             header,
-            trailer,
-            erasures_replayed,
+            trailer: loaded.trailer,
+            keys: keys_header
+                .zip(loaded.keys_trailer)
+                .map(|(header, trailer)| BackupMade { header, trailer }),
+            persons_keyed: loaded.persons_keyed,
+            erasures_replayed: loaded.erasures_replayed,
         })
     }
 }
 
-impl Store {
-    /// The persons this register erased (to replay on a backup restored after).
-    pub async fn erased_persons(&self) -> Result<Vec<tabara_core::ids::PersonId>> {
-        dispatch!(self, erased_persons())
-    }
+/// A key backup's table of wrapped data keys.
+pub(crate) const KEY_ROWS: &str = "person_keys";
+/// A key backup's table of erased persons.
+pub(crate) const ERASED_ROWS: &str = "erased";
 
+/// What a restore wrote.
+pub(crate) struct Loaded {
+    pub(crate) trailer: BackupTrailer,
+    pub(crate) keys_trailer: Option<BackupTrailer>,
+    pub(crate) persons_keyed: u64,
+    pub(crate) erasures_replayed: u64,
+}
+
+impl Store {
     /// The database's own integrity check: `["ok"]` when whole (SQLite's `integrity_check`;
     /// PostgreSQL has none built in and answers `ok`).
     pub async fn integrity_check(&self) -> Result<Vec<String>> {
@@ -548,7 +704,11 @@ mod tests {
 
     /// Read a backup's whole stream as a restore does, without a database.
     fn read_all(bytes: &[u8], master: &MasterKey, trusted: &PublicKey) -> Result<u64> {
-        let mut opened = open_backup(std::io::Cursor::new(bytes.to_vec()), master)?;
+        let mut opened = open_backup(
+            std::io::Cursor::new(bytes.to_vec()),
+            master,
+            FileKind::Backup,
+        )?;
         let mut rows = 0u64;
         while let Some(chunk) = opened.reader.next_chunk()? {
             rows += chunk.rows.len() as u64;
@@ -644,6 +804,7 @@ mod tests {
 pub(crate) mod sqlite {
     use crate::backend::sqlite::*;
     use crate::erasure::sqlite::queries as erasure;
+    use crate::persons::sqlite::queries as persons;
     pub(crate) mod queries;
 }
 
@@ -651,5 +812,6 @@ pub(crate) mod sqlite {
 pub(crate) mod postgres {
     use crate::backend::postgres::*;
     use crate::erasure::postgres::queries as erasure;
+    use crate::persons::postgres::queries as persons;
     pub(crate) mod queries;
 }

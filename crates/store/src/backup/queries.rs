@@ -7,10 +7,14 @@ use chrono::{DateTime, NaiveDate, Utc};
 use futures_util::TryStreamExt as _;
 use sqlx::{Column as _, QueryBuilder, Row as _, TypeInfo as _, ValueRef as _};
 use tabara_core::checkpoint::{PublicKey, decode_hex, encode_hex};
+use tabara_core::protect::MasterKey;
 use uuid::Uuid;
 
 use super::*;
-use crate::backup::{BackupError, BackupTrailer, CHUNK_ROWS, Chunk, ChunkSource, Value, Writer};
+use crate::backup::{
+    BackupError, BackupHeader, CHUNK_ROWS, Chunk, ChunkSource, ERASED_ROWS, KEY_ROWS, Loaded,
+    NOT_IN_BACKUP, Value, Writer,
+};
 use crate::register::TABLES_CHILD_FIRST;
 use crate::{Dialect, Result, StoreError};
 
@@ -93,32 +97,74 @@ pub(crate) async fn snapshot_tables<W: Write>(
             .fetch_one(&mut *tx)
             .await?;
     for table in TABLES_CHILD_FIRST.iter().rev() {
-        let mut chunk: Option<Chunk> = None;
-        {
-            let mut rows =
-                sqlx::query(sqlx::AssertSqlSafe(format!("SELECT * FROM {table}"))).fetch(&mut *tx);
-            while let Some(r) = rows.try_next().await? {
-                let c = chunk.get_or_insert_with(|| Chunk {
-                    table: table.to_string(),
-                    columns: r.columns().iter().map(|c| c.name().to_string()).collect(),
-                    rows: Vec::new(),
-                });
-                let row = (0..r.columns().len())
-                    .map(|i| value(&r, i, table))
-                    .collect::<Result<Vec<_>>>()?;
-                c.rows.push(row);
-                if c.rows.len() >= CHUNK_ROWS {
-                    w.chunk(c)?;
-                    c.rows.clear();
-                }
+        if NOT_IN_BACKUP.contains(table) {
+            continue;
+        }
+        dump(&mut tx, w, table, &format!("SELECT * FROM {table}")).await?;
+    }
+    tx.commit().await?;
+    Ok((seq, hash))
+}
+
+/// The rows `sql` selects, as chunks of `table`.
+async fn dump<W: Write>(tx: &mut Tx, w: &mut Writer<W>, table: &str, sql: &str) -> Result<()> {
+    let mut chunk: Option<Chunk> = None;
+    {
+        let mut rows = sqlx::query(sqlx::AssertSqlSafe(sql.to_string())).fetch(&mut **tx);
+        while let Some(r) = rows.try_next().await? {
+            let c = chunk.get_or_insert_with(|| Chunk {
+                table: table.to_string(),
+                columns: r.columns().iter().map(|c| c.name().to_string()).collect(),
+                rows: Vec::new(),
+            });
+            let row = (0..r.columns().len())
+                .map(|i| value(&r, i, table))
+                .collect::<Result<Vec<_>>>()?;
+            c.rows.push(row);
+            if c.rows.len() >= CHUNK_ROWS {
+                w.chunk(c)?;
+                c.rows.clear();
             }
         }
-        if let Some(c) = chunk
-            && !c.rows.is_empty()
-        {
-            w.chunk(&c)?;
-        }
     }
+    if let Some(c) = chunk
+        && !c.rows.is_empty()
+    {
+        w.chunk(&c)?;
+    }
+    Ok(())
+}
+
+/// The persons' wrapped data keys and the persons erased, from one snapshot; the audit head.
+pub(crate) async fn snapshot_keys<W: Write>(
+    pool: &Pool,
+    w: &mut Writer<W>,
+) -> Result<(i64, String)> {
+    let mut tx = match DIALECT {
+        Dialect::Sqlite => pool.begin_with("BEGIN").await?,
+        Dialect::Postgres => {
+            pool.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                .await?
+        }
+    };
+    let (seq, hash): (i64, String) =
+        sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1")
+            .fetch_one(&mut *tx)
+            .await?;
+    dump(
+        &mut tx,
+        w,
+        KEY_ROWS,
+        "SELECT person_id, key_id, wrapped FROM person_keys",
+    )
+    .await?;
+    dump(
+        &mut tx,
+        w,
+        ERASED_ROWS,
+        "SELECT person_id FROM erasures WHERE erased_at IS NOT NULL",
+    )
+    .await?;
     tx.commit().await?;
     Ok((seq, hash))
 }
@@ -259,14 +305,18 @@ fn push(b: &mut sqlx::query_builder::Separated<'_, Db, &'static str>, v: Bind) {
     };
 }
 
-/// Write the backup's rows into this (new, empty) register, check its trailer, replay the
-/// erasures given; one transaction.
+/// Write the backup's rows into this (new, empty) register, check its trailer, give the
+/// persons their keys from the key backup and rebuild the name index, replay the erasures
+/// it records; one transaction.
 pub(crate) async fn load_tables(
     pool: &Pool,
     mut source: ChunkSource,
     trusted: &PublicKey,
-    erased: &[tabara_core::ids::PersonId],
-) -> Result<(BackupTrailer, u64)> {
+    keys: Option<(ChunkSource, PublicKey)>,
+    master: &MasterKey,
+    header: &BackupHeader,
+    keys_header: Option<&BackupHeader>,
+) -> Result<Loaded> {
     let mut tx = begin(pool).await?;
     if DIALECT == Dialect::Sqlite {
         sqlx::query("PRAGMA defer_foreign_keys = ON")
@@ -364,24 +414,213 @@ pub(crate) async fn load_tables(
             .into());
         }
     }
-    // Persons erased after the backup was taken are erased again before anyone reads them.
-    let mut replayed = 0;
-    for person in erased {
-        if erasure::replay_erasure(&mut tx, *person).await? {
-            replayed += 1;
-        }
+    let mut loaded = Loaded {
+        trailer,
+        keys_trailer: None,
+        persons_keyed: 0,
+        erasures_replayed: 0,
+    };
+    if let (Some((keys, trusted)), Some(keys_header)) = (keys, keys_header) {
+        give_keys(
+            &mut tx,
+            keys,
+            &trusted,
+            master,
+            header,
+            keys_header,
+            &mut loaded,
+        )
+        .await?;
     }
     tx.commit().await?;
-    Ok((trailer, replayed))
+    Ok(loaded)
 }
 
-/// The erased persons of this register.
-pub(crate) async fn erased_persons(pool: &Pool) -> Result<Vec<tabara_core::ids::PersonId>> {
-    let ids: Vec<Uuid> =
-        sqlx::query_scalar("SELECT person_id FROM erasures WHERE erased_at IS NOT NULL")
-            .fetch_all(pool)
+/// The key backup's keys into `person_keys` for the persons restored; the erasures it records
+/// replayed; every person keyed or erased, or the restore is refused; the name index rebuilt
+/// from the identities the keys open.
+async fn give_keys(
+    tx: &mut Tx,
+    mut keys: ChunkSource,
+    trusted: &PublicKey,
+    master: &MasterKey,
+    header: &BackupHeader,
+    keys_header: &BackupHeader,
+    loaded: &mut Loaded,
+) -> Result<()> {
+    let (uuid, bytes, temp) = match DIALECT {
+        Dialect::Sqlite => ("BLOB", "BLOB", "TEMP"),
+        Dialect::Postgres => ("UUID", "BYTEA", "TEMP"),
+    };
+    for sql in [
+        format!(
+            "CREATE {temp} TABLE restore_keys (person_id {uuid} PRIMARY KEY, key_id TEXT NOT \
+                NULL, wrapped {bytes} NOT NULL)"
+        ),
+        format!("CREATE {temp} TABLE restore_erased (person_id {uuid} PRIMARY KEY)"),
+    ] {
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .execute(&mut **tx)
             .await?;
-    Ok(ids.into_iter().map(tabara_core::ids::PersonId).collect())
+    }
+    let sqlite = DIALECT == Dialect::Sqlite;
+    let mut counts: std::collections::BTreeMap<String, u64> = Default::default();
+    while let Some(chunk) = keys.next()? {
+        let (target, kinds): (&str, &[(&str, Kind)]) = match chunk.table.as_str() {
+            KEY_ROWS => (
+                "restore_keys",
+                &[
+                    ("person_id", Kind::Uuid),
+                    ("key_id", Kind::Text),
+                    ("wrapped", Kind::Bytes),
+                ],
+            ),
+            ERASED_ROWS => ("restore_erased", &[("person_id", Kind::Uuid)]),
+            other => {
+                return Err(BackupError::Unknown(format!(
+                    "the key backup holds a table a key backup does not have ({other})"
+                ))
+                .into());
+            }
+        };
+        if chunk.columns.len() != kinds.len()
+            || chunk.columns.iter().zip(kinds).any(|(c, (k, _))| c != k)
+        {
+            return Err(BackupError::Damaged("key backup", chunk.columns.join(", ")).into());
+        }
+        *counts.entry(chunk.table.clone()).or_default() += chunk.rows.len() as u64;
+        let per_insert = 5_000;
+        let mut rows = chunk.rows.into_iter().peekable();
+        while rows.peek().is_some() {
+            let mut batch = Vec::with_capacity(per_insert);
+            for row in rows.by_ref().take(per_insert) {
+                let converted = row
+                    .into_iter()
+                    .zip(kinds)
+                    .map(|(v, (c, k))| {
+                        convert(v, *k, sqlite).ok_or_else(|| {
+                            StoreError::from(BackupError::Damaged("key backup", c.to_string()))
+                        })
+                    })
+                    .collect::<Result<Vec<_>>>()?;
+                batch.push(converted);
+            }
+            let columns: Vec<&str> = kinds.iter().map(|(c, _)| *c).collect();
+            let mut q: QueryBuilder<Db> =
+                QueryBuilder::new(format!("INSERT INTO {target} ({}) ", columns.join(", ")));
+            q.push_values(batch, |mut b, row| {
+                for v in row {
+                    push(&mut b, v);
+                }
+            });
+            q.build().execute(&mut **tx).await?;
+        }
+    }
+    let keys_trailer = keys.trailer(trusted)?;
+    for (table, recorded) in &keys_trailer.tables {
+        let found = counts.get(table).copied().unwrap_or(0);
+        if found != *recorded {
+            return Err(BackupError::Count {
+                table: table.clone(),
+                found,
+                recorded: *recorded,
+            }
+            .into());
+        }
+    }
+    const NOT_ERASED: &str = "NOT EXISTS (SELECT 1 FROM erasures e WHERE e.person_id = p.id AND \
+        e.erased_at IS NOT NULL)";
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "INSERT INTO person_keys (person_id, key_id, wrapped) SELECT k.person_id, k.key_id, \
+            k.wrapped FROM restore_keys k JOIN persons p ON p.id = k.person_id WHERE {NOT_ERASED}"
+    )))
+    .execute(&mut **tx)
+    .await?;
+    // Persons erased after the backup was taken are erased again before anyone reads them.
+    let erased: Vec<Uuid> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "SELECT p.id FROM restore_erased r JOIN persons p ON p.id = r.person_id WHERE \
+            {NOT_ERASED} ORDER BY p.id"
+    )))
+    .fetch_all(&mut **tx)
+    .await?;
+    for person in erased {
+        if erasure::replay_erasure(tx, tabara_core::ids::PersonId(person)).await? {
+            loaded.erasures_replayed += 1;
+        }
+    }
+    let missing: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "SELECT COUNT(*) FROM persons p WHERE {NOT_ERASED} AND NOT EXISTS (SELECT 1 FROM \
+            person_keys k WHERE k.person_id = p.id)"
+    )))
+    .fetch_one(&mut **tx)
+    .await?;
+    if missing > 0 {
+        return Err(BackupError::KeysMissing {
+            persons: missing as u64,
+            keys_made: keys_header.created_at,
+            backup_made: header.created_at,
+        }
+        .into());
+    }
+    loaded.persons_keyed = rebuild_name_index(tx, master).await?;
+    for t in ["restore_keys", "restore_erased"] {
+        sqlx::query(sqlx::AssertSqlSafe(format!("DROP TABLE {t}")))
+            .execute(&mut **tx)
+            .await?;
+    }
+    loaded.keys_trailer = Some(keys_trailer);
+    Ok(())
+}
+
+/// Open every keyed person's identity and write their name index terms; how many.
+async fn rebuild_name_index(tx: &mut Tx, master: &MasterKey) -> Result<u64> {
+    let wrapped: Vec<u8> =
+        sqlx::query_scalar("SELECT wrapped FROM register_keys WHERE purpose = $1")
+            .bind(tabara_core::protect::INDEX_KEY)
+            .fetch_one(&mut **tx)
+            .await?;
+    let index = master
+        .index_key(&wrapped)
+        .map_err(|_| BackupError::Damaged("register keys", "the index key does not open".into()))?;
+    let keys = crate::keys::Keys {
+        master: master.clone(),
+        index,
+        previous: None,
+    };
+    let mut after = Uuid::nil();
+    let mut count = 0u64;
+    loop {
+        let rows = sqlx::query(
+            "SELECT k.person_id, k.wrapped, i.sealed FROM person_keys k JOIN person_identities \
+                i ON i.person_id = k.person_id WHERE k.person_id > $1 ORDER BY k.person_id \
+                LIMIT 2000",
+        )
+        .bind(after)
+        .fetch_all(&mut **tx)
+        .await?;
+        let Some(last) = rows.last() else {
+            return Ok(count);
+        };
+        after = last.try_get("person_id")?;
+        let mut terms: Vec<(i64, Uuid)> = Vec::new();
+        for r in &rows {
+            let id: Uuid = r.try_get("person_id")?;
+            let wrapped: Vec<u8> = r.try_get("wrapped")?;
+            let sealed: Option<Vec<u8>> = r.try_get("sealed")?;
+            let Some(sealed) = sealed.filter(|s| !s.is_empty()) else {
+                continue;
+            };
+            let identity = keys.open_identity(tabara_core::ids::PersonId(id), &wrapped, &sealed)?;
+            terms.extend(
+                keys.index
+                    .name_terms(&identity.display_name())
+                    .into_iter()
+                    .map(|t| (t, id)),
+            );
+            count += 1;
+        }
+        persons::insert_name_terms(tx, &terms).await?;
+    }
 }
 
 /// SQLite's integrity check ("ok" when whole); PostgreSQL has none built in.

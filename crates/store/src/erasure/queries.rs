@@ -97,14 +97,16 @@ async fn destroy(tx: &mut Tx, actor: &Actor, person: PersonId) -> Result<()> {
 
 /// Erase again, in a register restored from a backup taken before, a person erased since
 /// (their erasure recorded as asked by `system:backup-restore`); `false` when the backup
-/// already held no key of theirs.
+/// does not hold them, or holds them erased already.
 pub(crate) async fn replay_erasure(tx: &mut Tx, person: PersonId) -> Result<bool> {
-    let had: Option<Vec<u8>> =
-        sqlx::query_scalar("SELECT wrapped FROM person_keys WHERE person_id = $1")
-            .bind(person.0)
-            .fetch_optional(&mut **tx)
-            .await?;
-    if had.is_none() {
+    let held: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM persons p WHERE p.id = $1 AND NOT EXISTS (SELECT 1 FROM erasures \
+            e WHERE e.person_id = p.id AND e.erased_at IS NOT NULL)",
+    )
+    .bind(person.0)
+    .fetch_one(&mut **tx)
+    .await?;
+    if held == 0 {
         return Ok(false);
     }
     let actor = Actor::system("backup-restore");
