@@ -328,6 +328,16 @@ impl IndexKey {
         master.wrap(INDEX_KEY, b"register", &self.0)
     }
 
+    /// The key that seals the register's case text (comments on a case), derived from this
+    /// key (HMAC-SHA-256 of a label no index term uses): it is as safe as the index key, and
+    /// a rotation re-wraps it with it.
+    pub fn case_text_key(&self) -> DataKey {
+        let mut mac =
+            <Hmac<Sha256> as Mac>::new_from_slice(&self.0).expect("HMAC takes a key of any length");
+        mac.update(b"\xfftabara case text key v1");
+        DataKey(mac.finalize().into_bytes().into())
+    }
+
     /// One term of the index: a keyed hash of a marked word or prefix, in 8 bytes.
     fn term(&self, mark: u8, text: &str) -> i64 {
         let mut mac =

@@ -206,6 +206,34 @@ pub(crate) async fn record_change(
     Ok(())
 }
 
+/// The key for text about `person`, read in the transaction (none once they are erased).
+pub(crate) async fn text_key(
+    tx: &mut Tx,
+    keys: &crate::keys::Keys,
+    person: tabara_core::ids::PersonId,
+) -> Result<crate::keys::TextKey> {
+    let wrapped: Option<Vec<u8>> =
+        sqlx::query_scalar("SELECT wrapped FROM person_keys WHERE person_id = $1")
+            .bind(person.0)
+            .fetch_optional(&mut **tx)
+            .await?;
+    crate::keys::TextKey::new(keys, person, wrapped.as_deref())
+}
+
+/// As [`record_change`], the changes sealed under the person's key (text about a person).
+pub(crate) async fn record_sealed_change(
+    tx: &mut Tx,
+    kind: &str,
+    id: &str,
+    version: i64,
+    actor: &Actor,
+    changes: serde_json::Value,
+    key: &crate::keys::TextKey,
+) -> Result<()> {
+    let sealed = key.seal_changes(kind, &changes)?;
+    record_change(tx, kind, id, version, actor, sealed).await
+}
+
 pub(crate) fn check_version(
     kind: &'static str,
     id: impl ToString,

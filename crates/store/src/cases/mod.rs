@@ -237,24 +237,30 @@ impl Store {
         case_id: CaseId,
         body: &str,
     ) -> Result<CommentId> {
-        dispatch!(self, add_comment(actor, case_id, body))
+        dispatch!(self, add_comment(&self.keys, actor, case_id, body))
     }
 
     /// The comments of a case, oldest first.
     pub async fn comments(&self, case_id: CaseId) -> Result<Vec<CaseComment>> {
-        dispatch!(self, comments(case_id))
+        let mut list = dispatch!(self, comments(case_id))?;
+        self.open_comments(case_id, &mut list)?;
+        Ok(list)
     }
 
     /// The first `limit` persons (victims first, as [`Store::case_persons`] orders them), the
     /// newest `limit` comments, changes, audit entries and shares of a case, read over one
     /// connection. A caller passes one more than it shows to learn whether there are more.
     pub async fn case_details(&self, case_id: CaseId, limit: i64) -> Result<CaseDetails> {
-        dispatch!(self, case_details(case_id, limit))
+        let mut details = dispatch!(self, case_details(case_id, limit))?;
+        self.open_comments(case_id, &mut details.comments)?;
+        Ok(details)
     }
 
     /// The newest `limit` comments of a case, oldest first (pages show a bounded list).
     pub async fn recent_comments(&self, case_id: CaseId, limit: i64) -> Result<Vec<CaseComment>> {
-        dispatch!(self, recent_comments(case_id, limit))
+        let mut list = dispatch!(self, recent_comments(case_id, limit))?;
+        self.open_comments(case_id, &mut list)?;
+        Ok(list)
     }
 
     /// Record a consent.

@@ -16,6 +16,7 @@ use crate::{Actor, CaseComment, CaseDetails, HistoryEntry, Result, StoreError};
 
 pub(crate) async fn insert_comments(
     tx: &mut Tx,
+    keys: &crate::keys::Keys,
     rows: &[(CommentId, CaseId, &str, &str)],
 ) -> Result<()> {
     let now = Utc::now();
@@ -27,7 +28,7 @@ pub(crate) async fn insert_comments(
             b.push_bind(id.0)
                 .push_bind(case_id.0)
                 .push_bind(author.to_string())
-                .push_bind(body.to_string())
+                .push_bind(keys.seal_comment(*case_id, body))
                 .push_bind(now);
         });
         qb.build().execute(&mut **tx).await?;
@@ -43,6 +44,7 @@ pub(crate) fn check_comment(body: &str) -> Result<()> {
 
 pub(crate) async fn add_comment(
     pool: &Pool,
+    keys: &crate::keys::Keys,
     actor: &Actor,
     case_id: CaseId,
     body: &str,
@@ -51,7 +53,7 @@ pub(crate) async fn add_comment(
     let mut tx = begin(pool).await?;
     fetch_case(&mut *tx, "c.id = $1", CaseKey::Id(case_id)).await?;
     let id = CommentId::new();
-    insert_comments(&mut tx, &[(id, case_id, actor.as_str(), body.trim())]).await?;
+    insert_comments(&mut tx, keys, &[(id, case_id, actor.as_str(), body.trim())]).await?;
     audit(&mut tx, actor, AuditAction::CaseCommentCreate, id).await?;
     tx.commit().await?;
     Ok(id)

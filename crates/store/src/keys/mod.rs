@@ -12,6 +12,9 @@ use tabara_core::records::PersonIdentity;
 use crate::{Result, Store, StoreError};
 
 mod file;
+pub(crate) mod texts;
+
+pub(crate) use texts::{PersonTexts, TextKey};
 
 pub use file::{
     KEY_FILE_HEADER, KeyFileError, SIGNING_KEY_HEADER, create_master_key, create_signing_key,
@@ -74,7 +77,7 @@ impl Keys {
     }
 
     /// The person's data key, from its wrapped form.
-    fn data_key(&self, person: PersonId, wrapped: &[u8]) -> Result<DataKey> {
+    pub(crate) fn data_key(&self, person: PersonId, wrapped: &[u8]) -> Result<DataKey> {
         let owner = person.0.as_bytes();
         match (self.master.data_key(owner, wrapped), &self.previous) {
             (Ok(k), _) => Ok(k),
@@ -290,7 +293,28 @@ impl Store {
         id: &str,
         mut entries: Vec<crate::HistoryEntry>,
     ) -> Result<Vec<crate::HistoryEntry>> {
-        if kind != "person_identity" || entries.is_empty() {
+        if entries.is_empty() {
+            return Ok(entries);
+        }
+        if kind != "person_identity" {
+            // Text about a person: the entries of these kinds are sealed under their key.
+            let Some(table) = texts::HISTORY_TABLES
+                .iter()
+                .find(|(k, _)| *k == kind)
+                .map(|(_, t)| *t)
+            else {
+                return Ok(entries);
+            };
+            let Ok(record) = id.parse::<uuid::Uuid>() else {
+                return Ok(entries);
+            };
+            let Some(person) = dispatch!(self, person_of_record(table, record))? else {
+                return Ok(entries);
+            };
+            let text = self.text_key(person).await?;
+            for e in &mut entries {
+                e.changes = text.open_changes(kind, &e.changes)?;
+            }
             return Ok(entries);
         }
         let person = id
@@ -311,7 +335,8 @@ impl Store {
     /// `persons::seal_plain_identities`); an SQLite file is then compacted, so that the old
     /// pages do not keep the plain text. Returns how many identities were sealed.
     pub(crate) async fn seal_plain_identities(&self) -> Result<u64> {
-        let n = dispatch!(self, seal_plain(&self.keys))?;
+        let n = dispatch!(self, seal_plain(&self.keys))?
+            + dispatch!(self, seal_plain_texts(&self.keys))?;
         if n > 0
             && let crate::Backend::Sqlite(pool) = &self.backend
         {

@@ -183,3 +183,167 @@ pub(crate) async fn rotate_keys(
         batches += 1;
     }
 }
+
+/// The person a record of `table` (one of `texts::HISTORY_TABLES`) is about.
+pub(crate) async fn person_of_record(
+    pool: &Pool,
+    table: &str,
+    id: uuid::Uuid,
+) -> Result<Option<tabara_core::ids::PersonId>> {
+    // The table is one of the constants named above, never input.
+    let person: Option<uuid::Uuid> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "SELECT person_id FROM {table} WHERE id = $1"
+    )))
+    .bind(id)
+    .fetch_optional(pool)
+    .await?;
+    Ok(person.map(tabara_core::ids::PersonId))
+}
+
+/// The mark, in `register_keys`, of a register whose text about persons is sealed.
+const TEXTS_SEALED: &str = "texts sealed";
+
+/// Seal the text about persons that a register from before sealing holds plain (see
+/// `texts::TEXT_COLUMNS`), with the history entries of those records, once: a mark in
+/// `register_keys` says it is done. An erased person's text is emptied. Returns how many
+/// values were sealed or emptied.
+pub(crate) async fn seal_plain_texts(pool: &Pool, keys: &crate::keys::Keys) -> Result<u64> {
+    use crate::keys::texts::{HISTORY_TABLES, SEALED_TEXT, TEXT_COLUMNS};
+    let done: Option<String> =
+        sqlx::query_scalar("SELECT key_id FROM register_keys WHERE purpose = $1")
+            .bind(TEXTS_SEALED)
+            .fetch_optional(pool)
+            .await?;
+    if done.is_some() {
+        return Ok(0);
+    }
+    let mut tx = begin(pool).await?;
+    let mut count = 0u64;
+    let mut text_keys: std::collections::HashMap<uuid::Uuid, crate::keys::TextKey> =
+        Default::default();
+    for c in TEXT_COLUMNS {
+        let keys_list: Vec<&str> = c.key.split(", ").collect();
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {key}, {person} AS text_person, {col} AS text_value FROM {table} t WHERE \
+                {col} IS NOT NULL AND {col} NOT LIKE '%{SEALED_TEXT}%'",
+            key = keys_list
+                .iter()
+                .map(|k| format!("t.{k}"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            person = c.person,
+            col = c.column,
+            table = c.table,
+        )))
+        .fetch_all(&mut *tx)
+        .await?;
+        let purpose = format!("{}.{}", c.table, c.column);
+        for r in &rows {
+            let person: uuid::Uuid = r.try_get("text_person")?;
+            if let std::collections::hash_map::Entry::Vacant(e) = text_keys.entry(person) {
+                e.insert(text_key(&mut tx, keys, tabara_core::ids::PersonId(person)).await?);
+            }
+            let key = &text_keys[&person];
+            let value: String = r.try_get("text_value")?;
+            let sealed = match (c.json_fields.is_empty(), key.is_erased()) {
+                (_, true) => String::new(),
+                (true, false) => key.seal(&purpose, &value)?,
+                (false, false) => {
+                    let mut json: serde_json::Value = serde_json::from_str(&value)
+                        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                    for field in c.json_fields {
+                        if let Some(serde_json::Value::String(text)) = json.get_mut(*field) {
+                            *text = key.seal(&purpose, text)?;
+                        }
+                    }
+                    json.to_string()
+                }
+            };
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "UPDATE {table} SET {col} = $1 WHERE {cond}",
+                table = c.table,
+                col = c.column,
+                cond = keys_list
+                    .iter()
+                    .enumerate()
+                    .map(|(i, k)| format!("{k} = ${}", i + 2))
+                    .collect::<Vec<_>>()
+                    .join(" AND "),
+            )))
+            .bind(sealed);
+            for k in &keys_list {
+                q = match *k {
+                    "seq" => q.bind(r.try_get::<i64, _>(*k)?),
+                    _ => q.bind(r.try_get::<uuid::Uuid, _>(*k)?),
+                };
+            }
+            q.execute(&mut *tx).await?;
+            count += 1;
+        }
+    }
+    let comments = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT id, case_id, body FROM case_comments WHERE body NOT LIKE '{SEALED_TEXT}%'"
+    )))
+    .fetch_all(&mut *tx)
+    .await?;
+    for r in &comments {
+        let case = tabara_core::ids::CaseId(r.try_get("case_id")?);
+        let body: String = r.try_get("body")?;
+        sqlx::query("UPDATE case_comments SET body = $1 WHERE id = $2")
+            .bind(keys.seal_comment(case, &body))
+            .bind(r.try_get::<uuid::Uuid, _>("id")?)
+            .execute(&mut *tx)
+            .await?;
+        count += 1;
+    }
+    for (kind, table) in HISTORY_TABLES {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT h.id, h.changes, t.person_id FROM record_history h JOIN {table} t ON \
+                h.record_kind = $1 AND h.record_id = {id_text} WHERE h.changes NOT LIKE \
+                '%\"sealed\"%'",
+            id_text = match DIALECT {
+                crate::Dialect::Sqlite =>
+                    "lower(substr(hex(t.id), 1, 8) || '-' || \
+                    substr(hex(t.id), 9, 4) || '-' || substr(hex(t.id), 13, 4) || '-' || \
+                    substr(hex(t.id), 17, 4) || '-' || substr(hex(t.id), 21, 12))",
+                crate::Dialect::Postgres => "t.id::text",
+            }
+        )))
+        .bind(*kind)
+        .fetch_all(&mut *tx)
+        .await?;
+        for r in &rows {
+            let person: uuid::Uuid = r.try_get("person_id")?;
+            if let std::collections::hash_map::Entry::Vacant(e) = text_keys.entry(person) {
+                e.insert(text_key(&mut tx, keys, tabara_core::ids::PersonId(person)).await?);
+            }
+            let key = &text_keys[&person];
+            let changes: String = r.try_get("changes")?;
+            let changes: serde_json::Value =
+                serde_json::from_str(&changes).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            let sealed = if key.is_erased() {
+                serde_json::json!({})
+            } else {
+                key.seal_changes(kind, &changes)?
+            };
+            sqlx::query("UPDATE record_history SET changes = $1 WHERE id = $2")
+                .bind(sealed.to_string())
+                .bind(r.try_get::<i64, _>("id")?)
+                .execute(&mut *tx)
+                .await?;
+            count += 1;
+        }
+    }
+    sqlx::query(
+        "INSERT INTO register_keys (purpose, key_id, wrapped, created_at) VALUES ($1, $2, $3, \
+            $4) ON CONFLICT (purpose) DO NOTHING",
+    )
+    .bind(TEXTS_SEALED)
+    .bind(keys.master.id().0)
+    .bind(Vec::<u8>::new())
+    .bind(Utc::now())
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(count)
+}

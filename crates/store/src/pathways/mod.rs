@@ -53,6 +53,24 @@ pub enum PathwayStep {
 /// The most pathways a list returns.
 pub const MAX_PATHWAYS: i64 = 200;
 
+impl crate::keys::PersonTexts for ChildPathway {
+    fn person(&self) -> PersonId {
+        self.person_id
+    }
+
+    fn texts(&mut self, f: &mut dyn FnMut(&'static str, &mut String) -> Result<()>) -> Result<()> {
+        match &mut self.pathway.guardian {
+            Some(Guardian::Named { name, .. }) => f("child_pathways.guardian", name)?,
+            Some(Guardian::Absent { reason }) => f("child_pathways.guardian", reason)?,
+            None => {}
+        }
+        if let Some(b) = &mut self.pathway.best_interests {
+            f("child_pathways.best_interests", &mut b.summary)?;
+        }
+        Ok(())
+    }
+}
+
 impl Store {
     /// The pathway of a child in a case, if one is open or was.
     pub async fn child_pathway(
@@ -60,18 +78,26 @@ impl Store {
         case_id: CaseId,
         person_id: PersonId,
     ) -> Result<Option<ChildPathway>> {
-        dispatch!(self, child_pathway(case_id, person_id))
+        let mut found: Vec<ChildPathway> = dispatch!(self, child_pathway(case_id, person_id))?
+            .into_iter()
+            .collect();
+        self.open_texts(&mut found).await?;
+        Ok(found.pop())
     }
 
     /// The pathways of a case's children.
     pub async fn case_pathways(&self, case_id: CaseId) -> Result<Vec<ChildPathway>> {
-        dispatch!(self, case_pathways(case_id))
+        let mut list = dispatch!(self, case_pathways(case_id))?;
+        self.open_texts(&mut list).await?;
+        Ok(list)
     }
 
     /// The open pathways (not signed off), oldest first, at most `limit` (1 to
     /// [`MAX_PATHWAYS`]), and how many are open in all.
     pub async fn open_pathways(&self, limit: i64) -> Result<(Vec<ChildPathway>, i64)> {
-        dispatch!(self, open_pathways(limit))
+        let (mut list, open) = dispatch!(self, open_pathways(limit))?;
+        self.open_texts(&mut list).await?;
+        Ok((list, open))
     }
 
     /// Take a step on a child's pathway by a user in `role`, based on `expected_version`:
@@ -86,10 +112,21 @@ impl Store {
         expected_version: i64,
         step: &PathwayStep,
     ) -> Result<ChildPathway> {
-        dispatch!(
+        let mut one = [dispatch!(
             self,
-            pathway_step(actor, role, case_id, person_id, expected_version, step)
-        )
+            pathway_step(
+                &self.keys,
+                actor,
+                role,
+                case_id,
+                person_id,
+                expected_version,
+                step
+            )
+        )?];
+        self.open_texts(&mut one).await?;
+        let [stored] = one;
+        Ok(stored)
     }
 
     /// Open the pathways missing for the children of cases that involve one (after a bulk

@@ -150,8 +150,10 @@ pub(crate) async fn open_pathways(pool: &Pool, limit: i64) -> Result<(Vec<ChildP
     Ok((rows.iter().map(from_row).collect::<Result<_>>()?, open))
 }
 
+#[allow(clippy::too_many_arguments)]
 pub(crate) async fn pathway_step(
     pool: &Pool,
+    keys: &crate::keys::Keys,
     actor: &Actor,
     role: Role,
     case_id: CaseId,
@@ -168,7 +170,9 @@ pub(crate) async fn pathway_step(
     .fetch_optional(&mut *tx)
     .await?
     .or_not_found("child pathway", person_id)?;
-    let current = from_row(&row)?;
+    let mut current = from_row(&row)?;
+    let text = text_key(&mut tx, keys, person_id).await?;
+    text.open_all(&mut current)?;
     check_version(
         "child pathway",
         current.id,
@@ -192,11 +196,18 @@ pub(crate) async fn pathway_step(
         }
     };
     let version = current.version + 1;
+    // What is stored has its words sealed under the child's key.
+    let mut sealed = ChildPathway {
+        pathway: next.clone(),
+        ..current.clone()
+    };
+    text.seal_all(&mut sealed)?;
     let (column, value) = match step {
-        PathwayStep::Guardian(_) => ("guardian", next.guardian.as_ref().map(to_json)),
-        PathwayStep::BestInterests(_) => {
-            ("best_interests", next.best_interests.as_ref().map(to_json))
-        }
+        PathwayStep::Guardian(_) => ("guardian", sealed.pathway.guardian.as_ref().map(to_json)),
+        PathwayStep::BestInterests(_) => (
+            "best_interests",
+            sealed.pathway.best_interests.as_ref().map(to_json),
+        ),
         PathwayStep::SignOff => ("signed_off", None),
     };
     let value = value.transpose()?;
@@ -231,13 +242,14 @@ pub(crate) async fn pathway_step(
     };
     ensure_updated(done, "child pathway", current.id, current.version)?;
     let changes = diff(&current.pathway, &next);
-    record_change(
+    record_sealed_change(
         &mut tx,
         "child_pathway",
         &current.id.to_string(),
         version,
         actor,
         changes,
+        &text,
     )
     .await?;
     audit(&mut tx, actor, action, current.id).await?;

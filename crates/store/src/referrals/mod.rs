@@ -234,8 +234,10 @@ impl Store {
     ) -> Result<ReferralConsent> {
         dispatch!(
             self,
-            record_referral_consent(actor, id, case_id, person_id, consent)
+            record_referral_consent(&self.keys, actor, id, case_id, person_id, consent)
         )
+        .and_then_open(self)
+        .await
     }
 
     /// Withdraw a consent now (`Consent::withdraw`: once only), based on `expected_version`.
@@ -246,6 +248,8 @@ impl Store {
         expected_version: i64,
     ) -> Result<ReferralConsent> {
         dispatch!(self, withdraw_referral_consent(actor, id, expected_version))
+            .and_then_open(self)
+            .await
     }
 
     /// The referral consents of a person in a case, oldest first (at most 500).
@@ -254,12 +258,16 @@ impl Store {
         case_id: CaseId,
         person_id: PersonId,
     ) -> Result<Vec<ReferralConsent>> {
-        dispatch!(self, referral_consents(case_id, person_id))
+        let mut list = dispatch!(self, referral_consents(case_id, person_id))?;
+        self.open_texts(&mut list).await?;
+        Ok(list)
     }
 
     /// Draft a referral. A requested answer moment is checked (`check_answer_by`).
     pub async fn create_referral(&self, actor: &Actor, new: &NewReferral) -> Result<Referral> {
         dispatch!(self, create_referral(actor, new))
+            .and_then_open(self)
+            .await
     }
 
     /// Record a consent (when one is given), draft a referral under it, and send it (when
@@ -273,7 +281,9 @@ impl Store {
         new: &NewReferral,
         send: Option<ReferralStep<'_>>,
     ) -> Result<Referral> {
-        dispatch!(self, refer(actor, consent, new, send))
+        dispatch!(self, refer(&self.keys, actor, consent, new, send))
+            .and_then_open(self)
+            .await
     }
 
     /// A referral recorded after the fact (from paper records, or the demo): like
@@ -288,7 +298,9 @@ impl Store {
         steps: &[(Party, ReferralStep<'_>, DateTime<Utc>)],
         at: DateTime<Utc>,
     ) -> Result<Referral> {
-        dispatch!(self, refer_at(actor, consent, new, steps, at))
+        dispatch!(self, refer_at(&self.keys, actor, consent, new, steps, at))
+            .and_then_open(self)
+            .await
     }
 
     /// The numbers of these cases (one query per 500), for lists of referrals that show their
@@ -322,8 +334,10 @@ impl Store {
     ) -> Result<Referral> {
         dispatch!(
             self,
-            apply_referral_step(actor, id, expected_version, party, step)
+            apply_referral_step(&self.keys, actor, id, expected_version, party, step)
         )
+        .and_then_open(self)
+        .await
     }
 
     /// The referrals of a person in a case (every state), newest first, at most `limit` (1 to
@@ -334,7 +348,9 @@ impl Store {
         person_id: PersonId,
         limit: i64,
     ) -> Result<Vec<Referral>> {
-        dispatch!(self, case_referrals(case_id, person_id, limit))
+        let mut list = dispatch!(self, case_referrals(case_id, person_id, limit))?;
+        self.open_texts(&mut list).await?;
+        Ok(list)
     }
 
     /// Assign a referral to a user of the addressed agency, or unassign it (`None`), based on
@@ -348,11 +364,24 @@ impl Store {
         assignee: Option<UserId>,
     ) -> Result<Referral> {
         dispatch!(self, assign_referral(actor, id, expected_version, assignee))
+            .and_then_open(self)
+            .await
     }
 
     /// A referral with its consent and timeline.
     pub async fn referral(&self, id: ReferralId) -> Result<ReferralDetails> {
-        dispatch!(self, referral(id))
+        let mut details = dispatch!(self, referral(id))?;
+        let text = self.text_key(details.referral.person_id).await?;
+        text.open_all(&mut details.referral)?;
+        if let Some(c) = &mut details.consent {
+            text.open_all(c)?;
+        }
+        for e in &mut details.timeline {
+            if let Some(r) = &mut e.reason {
+                *r = text.open(EVENT_REASON, r)?;
+            }
+        }
+        Ok(details)
     }
 
     /// The open referrals (not declined, completed, closed or cancelled) of one side of an
@@ -366,7 +395,9 @@ impl Store {
         offset: i64,
         limit: i64,
     ) -> Result<Vec<Referral>> {
-        dispatch!(self, referral_inbox(agency, side, now, offset, limit))
+        let mut list = dispatch!(self, referral_inbox(agency, side, now, offset, limit))?;
+        self.open_texts(&mut list).await?;
+        Ok(list)
     }
 
     /// How many open referrals one side of an agency's inbox holds, and how many of them are
@@ -383,7 +414,54 @@ impl Store {
     /// The referrals sent and not answered by their due moment at `now`, most overdue first,
     /// at most `limit` (1 to 500).
     pub async fn overdue_referrals(&self, now: DateTime<Utc>, limit: i64) -> Result<Vec<Referral>> {
-        dispatch!(self, overdue_referrals(now, limit))
+        let mut list = dispatch!(self, overdue_referrals(now, limit))?;
+        self.open_texts(&mut list).await?;
+        Ok(list)
+    }
+}
+
+/// What referral text is sealed for (under the key of the person referred).
+pub(crate) const WITNESS: &str = "referral_consents.witness";
+pub(crate) const REASON: &str = "referrals.reason";
+pub(crate) const EVENT_REASON: &str = "referral_events.reason";
+
+impl crate::keys::PersonTexts for ReferralConsent {
+    fn person(&self) -> PersonId {
+        self.person_id
+    }
+
+    fn texts(&mut self, f: &mut dyn FnMut(&'static str, &mut String) -> Result<()>) -> Result<()> {
+        if let Some(w) = &mut self.consent.witness {
+            f(WITNESS, w)?;
+        }
+        Ok(())
+    }
+}
+
+impl crate::keys::PersonTexts for Referral {
+    fn person(&self) -> PersonId {
+        self.person_id
+    }
+
+    fn texts(&mut self, f: &mut dyn FnMut(&'static str, &mut String) -> Result<()>) -> Result<()> {
+        if let Some(r) = &mut self.reason {
+            f(REASON, r)?;
+        }
+        Ok(())
+    }
+}
+
+/// A record read, its text opened.
+trait OpenAfter<T> {
+    async fn and_then_open(self, store: &Store) -> Result<T>;
+}
+
+impl<T: crate::keys::PersonTexts> OpenAfter<T> for Result<T> {
+    async fn and_then_open(self, store: &Store) -> Result<T> {
+        let mut one = [self?];
+        store.open_texts(&mut one).await?;
+        let [record] = one;
+        Ok(record)
     }
 }
 

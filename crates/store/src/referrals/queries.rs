@@ -97,6 +97,7 @@ async fn fetch_consent(tx: &mut Tx, id: ReferralConsentId, lock: &str) -> Result
 
 pub(crate) async fn record_referral_consent(
     pool: &Pool,
+    keys: &crate::keys::Keys,
     actor: &Actor,
     id: ReferralConsentId,
     case_id: CaseId,
@@ -104,15 +105,27 @@ pub(crate) async fn record_referral_consent(
     consent: &Consent,
 ) -> Result<ReferralConsent> {
     let mut tx = begin(pool).await?;
-    insert_consent(&mut tx, actor, id, case_id, person_id, consent, Utc::now()).await?;
+    insert_consent(
+        &mut tx,
+        keys,
+        actor,
+        id,
+        case_id,
+        person_id,
+        consent,
+        Utc::now(),
+    )
+    .await?;
     let stored = fetch_consent(&mut tx, id, "").await?;
     tx.commit().await?;
     Ok(stored)
 }
 
 /// Check and write a consent with its audit entry, in `tx`.
+#[allow(clippy::too_many_arguments)]
 async fn insert_consent(
     tx: &mut Tx,
+    keys: &crate::keys::Keys,
     actor: &Actor,
     id: ReferralConsentId,
     case_id: CaseId,
@@ -128,6 +141,7 @@ async fn insert_consent(
         .map(|w| w.trim().to_string())
         .filter(|w| !w.is_empty());
     consent.validate(now, person.facts.is_child_or_presumed())?;
+    let text = text_key(tx, keys, person_id).await?;
     sqlx::query(
         "INSERT INTO referral_consents (id, case_id, person_id, recipient_id, services, data, \
             given_at, given_by, language, witness, withdrawn_at, recorded_by, recorded_at, \
@@ -143,7 +157,7 @@ async fn insert_consent(
     .bind(consent.given_at)
     .bind(consent.given_by.as_str())
     .bind(&consent.language)
-    .bind(consent.witness.as_deref())
+    .bind(text.seal_opt(crate::referrals::WITNESS, consent.witness.as_deref())?)
     .bind(consent.withdrawn_at)
     .bind(actor.as_str())
     .bind(now)
@@ -299,6 +313,7 @@ async fn insert_referral(
 /// first broken rule refuses the whole and nothing is written.
 pub(crate) async fn refer(
     pool: &Pool,
+    keys: &crate::keys::Keys,
     actor: &Actor,
     consent: Option<(ReferralConsentId, &Consent)>,
     new: &NewReferral,
@@ -306,13 +321,14 @@ pub(crate) async fn refer(
 ) -> Result<Referral> {
     let now = Utc::now();
     let steps: Vec<_> = send.into_iter().map(|s| (Party::Sender, s, now)).collect();
-    refer_at(pool, actor, consent, new, &steps, now).await
+    refer_at(pool, keys, actor, consent, new, &steps, now).await
 }
 
 /// [`refer`] at `at`, then `steps` each at its own moment: the same checks, run at the
 /// moments given (none in the future, none before the one before it).
 pub(crate) async fn refer_at(
     pool: &Pool,
+    keys: &crate::keys::Keys,
     actor: &Actor,
     consent: Option<(ReferralConsentId, &Consent)>,
     new: &NewReferral,
@@ -337,11 +353,24 @@ pub(crate) async fn refer_at(
     }
     let mut tx = begin(pool).await?;
     if let Some((id, consent)) = consent {
-        insert_consent(&mut tx, actor, id, new.case_id, new.person_id, consent, at).await?;
+        insert_consent(
+            &mut tx,
+            keys,
+            actor,
+            id,
+            new.case_id,
+            new.person_id,
+            consent,
+            at,
+        )
+        .await?;
     }
     insert_referral(&mut tx, actor, new, at).await?;
     for (version, (party, step, moment)) in (1i64..).zip(steps) {
-        step_in(&mut tx, actor, new.id, version, *party, *step, *moment).await?;
+        step_in(
+            &mut tx, keys, actor, new.id, version, *party, *step, *moment,
+        )
+        .await?;
     }
     let r = fetch_referral(&mut tx, new.id, "").await?;
     tx.commit().await?;
@@ -362,6 +391,7 @@ fn step_action(kind: TransitionKind) -> AuditAction {
 
 pub(crate) async fn apply_referral_step(
     pool: &Pool,
+    keys: &crate::keys::Keys,
     actor: &Actor,
     id: ReferralId,
     expected_version: i64,
@@ -370,15 +400,17 @@ pub(crate) async fn apply_referral_step(
 ) -> Result<Referral> {
     let mut tx = begin(pool).await?;
     let now = Utc::now();
-    step_in(&mut tx, actor, id, expected_version, party, step, now).await?;
+    step_in(&mut tx, keys, actor, id, expected_version, party, step, now).await?;
     let stored = fetch_referral(&mut tx, id, "").await?;
     tx.commit().await?;
     Ok(stored)
 }
 
 /// Take a step in `tx`: the change, its timeline entry, its history and its audit entry.
+#[allow(clippy::too_many_arguments)]
 async fn step_in(
     tx: &mut Tx,
+    keys: &crate::keys::Keys,
     actor: &Actor,
     id: ReferralId,
     expected_version: i64,
@@ -386,7 +418,9 @@ async fn step_in(
     step: ReferralStep<'_>,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    let current = fetch_referral(tx, id, FOR_UPDATE).await?;
+    let mut current = fetch_referral(tx, id, FOR_UPDATE).await?;
+    let text = text_key(tx, keys, current.person_id).await?;
+    text.open_all(&mut current)?;
     check_version("referral", id, expected_version, current.version)?;
     let mut next = current.clone();
     let transition = match step {
@@ -438,7 +472,7 @@ async fn step_in(
     .bind(next.consent_id.map(|c| c.0))
     .bind(next.sent_at)
     .bind(next.due_at)
-    .bind(next.reason.as_deref())
+    .bind(text.seal_opt(crate::referrals::REASON, next.reason.as_deref())?)
     .bind(now)
     .bind(next.version)
     .bind(id.0)
@@ -447,15 +481,17 @@ async fn step_in(
     .await?;
     ensure_updated(done, "referral", id, current.version)?;
     let kind = transition.kind();
-    append_event(tx, id, Some(kind), actor, now, reason.as_deref()).await?;
+    let sealed_reason = text.seal_opt(crate::referrals::EVENT_REASON, reason.as_deref())?;
+    append_event(tx, id, Some(kind), actor, now, sealed_reason.as_deref()).await?;
     let changes = diff(&current, &next);
-    record_change(
+    record_sealed_change(
         tx,
         "referral",
         &id.to_string(),
         next.version,
         actor,
         changes,
+        &text,
     )
     .await?;
     audit(tx, actor, step_action(kind), id).await?;

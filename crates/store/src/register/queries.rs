@@ -133,7 +133,7 @@ pub(crate) async fn bulk_insert(
             }
         }
         insert_case_persons(&mut tx, &involvements).await?;
-        insert_comments(&mut tx, &comments).await?;
+        insert_comments(&mut tx, keys, &comments).await?;
         // Every child of the batch is on the child pathway from now.
         let opener = Actor::system(crate::pathways::PATHWAY_ACTOR);
         let now = chrono::Utc::now();

@@ -33,6 +33,22 @@ pub struct RiskAssessment {
     pub assessment: Assessment,
 }
 
+/// The purpose a safety plan is sealed for (it says where the person is kept safe).
+pub(crate) const SAFETY_PLAN: &str = "risk_assessments.safety_plan";
+
+impl crate::keys::PersonTexts for RiskAssessment {
+    fn person(&self) -> PersonId {
+        self.person_id
+    }
+
+    fn texts(&mut self, f: &mut dyn FnMut(&'static str, &mut String) -> Result<()>) -> Result<()> {
+        if let Some(plan) = &mut self.assessment.safety_plan {
+            f(SAFETY_PLAN, plan)?;
+        }
+        Ok(())
+    }
+}
+
 impl Store {
     /// Record an assessment of a victim of a case: the form is checked by core against the
     /// embedded factors, `policy` (the default [`ReassessmentPolicy`] when `None`), whether the
@@ -50,13 +66,16 @@ impl Store {
     ) -> Result<RiskAssessment> {
         dispatch!(
             self,
-            record_risk_assessment(actor, id, case_id, person_id, form, policy)
+            record_risk_assessment(&self.keys, actor, id, case_id, person_id, form, policy)
         )
     }
 
     /// One assessment.
     pub async fn risk_assessment(&self, id: Uuid) -> Result<RiskAssessment> {
-        dispatch!(self, risk_assessment(id))
+        let mut one = [dispatch!(self, risk_assessment(id))?];
+        self.open_texts(&mut one).await?;
+        let [a] = one;
+        Ok(a)
     }
 
     /// The assessments of a person in a case, newest first, at most `limit` (1 to
@@ -67,7 +86,9 @@ impl Store {
         person_id: PersonId,
         limit: i64,
     ) -> Result<Vec<RiskAssessment>> {
-        dispatch!(self, risk_history(case_id, person_id, limit))
+        let mut list = dispatch!(self, risk_history(case_id, person_id, limit))?;
+        self.open_texts(&mut list).await?;
+        Ok(list)
     }
 
     /// The latest assessment of each kind of a person in a case (at most one per kind, in the
@@ -77,7 +98,9 @@ impl Store {
         case_id: CaseId,
         person_id: PersonId,
     ) -> Result<Vec<RiskAssessment>> {
-        dispatch!(self, latest_risk_assessments(case_id, person_id))
+        let mut list = dispatch!(self, latest_risk_assessments(case_id, person_id))?;
+        self.open_texts(&mut list).await?;
+        Ok(list)
     }
 
     /// The latest assessments (per case, person and kind) due for reassessment at `now`
@@ -88,7 +111,9 @@ impl Store {
         now: DateTime<Utc>,
         limit: i64,
     ) -> Result<Vec<RiskAssessment>> {
-        dispatch!(self, risk_reassessments_due(now, limit))
+        let mut list = dispatch!(self, risk_reassessments_due(now, limit))?;
+        self.open_texts(&mut list).await?;
+        Ok(list)
     }
 }
 

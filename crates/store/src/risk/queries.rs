@@ -68,8 +68,10 @@ fn risk_from_row(r: &DbRow) -> Result<RiskAssessment> {
     })
 }
 
+#[allow(clippy::too_many_arguments)]
 pub(crate) async fn record_risk_assessment(
     pool: &Pool,
+    keys: &crate::keys::Keys,
     actor: &Actor,
     id: Uuid,
     case_id: CaseId,
@@ -108,6 +110,7 @@ pub(crate) async fn record_risk_assessment(
         assessed_at: Utc::now().trunc_subsecs(6),
     })?;
     let a = &assessment;
+    let text = text_key(&mut tx, keys, person_id).await?;
     let joined = a.factors.iter().cloned().collect::<Vec<_>>().join(";");
     sqlx::query(
         "INSERT INTO risk_assessments (id, case_id, person_id, kind, likelihood, impact, level, \
@@ -123,7 +126,7 @@ pub(crate) async fn record_risk_assessment(
     .bind(a.level.as_str())
     .bind(joined)
     .bind(to_json(&a.suggested)?)
-    .bind(a.safety_plan.as_deref())
+    .bind(text.seal_opt(crate::risk::SAFETY_PLAN, a.safety_plan.as_deref())?)
     .bind(&a.factors_version)
     .bind(actor.as_str())
     .bind(a.assessed_at)

@@ -70,6 +70,22 @@ pub struct DecisionInput<'a> {
     pub decided_by: tabara_core::htcds::DecisionMakingOrg,
 }
 
+/// What a screening decision's reason is sealed for (under the key of the person screened).
+pub(crate) const DECISION_REASON: &str = "screenings.decision_reason";
+
+impl crate::keys::PersonTexts for Screening {
+    fn person(&self) -> PersonId {
+        self.person_id
+    }
+
+    fn texts(&mut self, f: &mut dyn FnMut(&'static str, &mut String) -> Result<()>) -> Result<()> {
+        if let Some(r) = self.decision.as_mut().and_then(|d| d.reason.as_mut()) {
+            f(DECISION_REASON, r)?;
+        }
+        Ok(())
+    }
+}
+
 impl Store {
     /// Start a screening (a draft) of a person of a case, on the given catalogue version.
     pub async fn create_screening(
@@ -88,7 +104,10 @@ impl Store {
 
     /// A screening.
     pub async fn screening(&self, id: ScreeningId) -> Result<Screening> {
-        dispatch!(self, screening(id))
+        let mut one = [dispatch!(self, screening(id))?];
+        self.open_texts(&mut one).await?;
+        let [s] = one;
+        Ok(s)
     }
 
     /// A person's screenings, newest first.
@@ -97,7 +116,9 @@ impl Store {
         person_id: PersonId,
         limit: i64,
     ) -> Result<Vec<Screening>> {
-        dispatch!(self, person_screenings(person_id, limit))
+        let mut list = dispatch!(self, person_screenings(person_id, limit))?;
+        self.open_texts(&mut list).await?;
+        Ok(list)
     }
 
     /// Save a draft's answers, based on `expected_version`. Returns the new version.
@@ -142,7 +163,13 @@ impl Store {
         expected_version: i64,
         input: DecisionInput<'_>,
     ) -> Result<Screening> {
-        dispatch!(self, decide_screening(actor, id, expected_version, input))
+        let mut one = [dispatch!(
+            self,
+            decide_screening(&self.keys, actor, id, expected_version, input)
+        )?];
+        self.open_texts(&mut one).await?;
+        let [s] = one;
+        Ok(s)
     }
 }
 

@@ -253,6 +253,7 @@ pub(crate) async fn complete_screening(
 /// The officer confirms the suggested status or overrides it with a reason. Once only.
 pub(crate) async fn decide_screening(
     pool: &Pool,
+    keys: &crate::keys::Keys,
     actor: &Actor,
     id: tabara_core::ids::ScreeningId,
     expected_version: i64,
@@ -286,7 +287,11 @@ pub(crate) async fn decide_screening(
     )
     .bind(decided.kind.as_str())
     .bind(status.as_str())
-    .bind(decided.reason.as_deref())
+    .bind(
+        text_key(&mut tx, keys, current.person_id)
+            .await?
+            .seal_opt(crate::screening::DECISION_REASON, decided.reason.as_deref())?,
+    )
     .bind(actor.as_str())
     .bind(now);
     let action = decided.kind.action();

@@ -82,6 +82,31 @@ pub struct FollowUp {
     pub steps: Vec<Recorded<ReintegrationStep>>,
 }
 
+/// What support text is sealed for (under the key of the person supported).
+pub(crate) const OBJECTIVES: &str = "support_plans.objectives";
+pub(crate) const ACTION_PLAN: &str = "support_plans.action_plan";
+pub(crate) const CLOSURE_NOTE: &str = "support_plans.closure_note";
+pub(crate) const SERVICE_NOTE: &str = "support_services.note";
+pub(crate) const VISIT_NOTES: &str = "support_visits.notes";
+pub(crate) const STEP_NOTE: &str = "support_steps.note";
+
+impl crate::keys::PersonTexts for SupportPlan {
+    fn person(&self) -> PersonId {
+        self.person_id
+    }
+
+    fn texts(&mut self, f: &mut dyn FnMut(&'static str, &mut String) -> Result<()>) -> Result<()> {
+        f(OBJECTIVES, &mut self.facts.objectives)?;
+        if let Some(a) = &mut self.facts.action_plan {
+            f(ACTION_PLAN, a)?;
+        }
+        if let Some(n) = self.closure.as_mut().and_then(|c| c.note.as_mut()) {
+            f(CLOSURE_NOTE, n)?;
+        }
+        Ok(())
+    }
+}
+
 impl Store {
     /// Open a support plan for a victim of a case, checked by core against `policy` (the
     /// default [`ReflectionPolicy`], 30 days, when `None`) and today. Refused for a person not
@@ -98,7 +123,7 @@ impl Store {
     ) -> Result<SupportPlan> {
         dispatch!(
             self,
-            create_support_plan(actor, id, case_id, person_id, form, policy)
+            create_support_plan(&self.keys, actor, id, case_id, person_id, form, policy)
         )
     }
 
@@ -114,7 +139,7 @@ impl Store {
     ) -> Result<SupportPlan> {
         dispatch!(
             self,
-            update_support_plan(actor, id, expected_version, form, policy)
+            update_support_plan(&self.keys, actor, id, expected_version, form, policy)
         )
     }
 
@@ -126,7 +151,10 @@ impl Store {
         plan_id: Uuid,
         form: &ServiceForm,
     ) -> Result<Recorded<ServiceDelivered>> {
-        dispatch!(self, record_support_service(actor, id, plan_id, form))
+        dispatch!(
+            self,
+            record_support_service(&self.keys, actor, id, plan_id, form)
+        )
     }
 
     /// Record a follow-up visit under an open plan. Audited `support_visit.record`.
@@ -137,7 +165,10 @@ impl Store {
         plan_id: Uuid,
         form: &VisitForm,
     ) -> Result<Recorded<FollowUpVisit>> {
-        dispatch!(self, record_support_visit(actor, id, plan_id, form))
+        dispatch!(
+            self,
+            record_support_visit(&self.keys, actor, id, plan_id, form)
+        )
     }
 
     /// Record a return or reintegration step under an open plan. Audited
@@ -149,7 +180,10 @@ impl Store {
         plan_id: Uuid,
         form: &StepForm,
     ) -> Result<Recorded<ReintegrationStep>> {
-        dispatch!(self, record_support_step(actor, id, plan_id, form))
+        dispatch!(
+            self,
+            record_support_step(&self.keys, actor, id, plan_id, form)
+        )
     }
 
     /// Close an open plan read at `expected_version`, with its reason. Audited
@@ -161,12 +195,18 @@ impl Store {
         expected_version: i64,
         form: &ClosureForm,
     ) -> Result<SupportPlan> {
-        dispatch!(self, close_support_plan(actor, id, expected_version, form))
+        dispatch!(
+            self,
+            close_support_plan(&self.keys, actor, id, expected_version, form)
+        )
     }
 
     /// One plan.
     pub async fn support_plan(&self, id: Uuid) -> Result<SupportPlan> {
-        dispatch!(self, support_plan(id))
+        let mut one = [dispatch!(self, support_plan(id))?];
+        self.open_texts(&mut one).await?;
+        let [plan] = one;
+        Ok(plan)
     }
 
     /// The plans of a person in a case, newest first, at most `limit` (1 to
@@ -177,13 +217,33 @@ impl Store {
         person_id: PersonId,
         limit: i64,
     ) -> Result<Vec<SupportPlan>> {
-        dispatch!(self, support_plans(case_id, person_id, limit))
+        let mut plans = dispatch!(self, support_plans(case_id, person_id, limit))?;
+        self.open_texts(&mut plans).await?;
+        Ok(plans)
     }
 
     /// The services, visits and steps of a plan, each list newest first and at most `limit`
     /// (1 to [`MAX_SUPPORT_LIST`]).
     pub async fn support_follow_up(&self, plan_id: Uuid, limit: i64) -> Result<FollowUp> {
-        dispatch!(self, support_follow_up(plan_id, limit))
+        let mut follow_up = dispatch!(self, support_follow_up(plan_id, limit))?;
+        let person = dispatch!(self, support_plan(plan_id))?.person_id;
+        let text = self.text_key(person).await?;
+        let open = |purpose, note: &mut Option<String>| -> Result<()> {
+            if let Some(n) = note {
+                *n = text.open(purpose, n)?;
+            }
+            Ok(())
+        };
+        for s in &mut follow_up.services {
+            open(SERVICE_NOTE, &mut s.entry.note)?;
+        }
+        for v in &mut follow_up.visits {
+            open(VISIT_NOTES, &mut v.entry.notes)?;
+        }
+        for s in &mut follow_up.steps {
+            open(STEP_NOTE, &mut s.entry.note)?;
+        }
+        Ok(follow_up)
     }
 }
 

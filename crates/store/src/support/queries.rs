@@ -15,7 +15,10 @@ use uuid::Uuid;
 
 use super::cases::lock_case_person;
 use super::*;
-use crate::support::{FollowUp, MAX_SUPPORT_LIST, Recorded, SupportPlan};
+use crate::support::{
+    ACTION_PLAN, CLOSURE_NOTE, FollowUp, MAX_SUPPORT_LIST, OBJECTIVES, Recorded, SERVICE_NOTE,
+    STEP_NOTE, SupportPlan, VISIT_NOTES,
+};
 use crate::{Actor, Result, StoreError};
 
 const PLAN_COLS: &str = "id, case_id, person_id, types, objectives, action_plan, planned_end, \
@@ -72,8 +75,10 @@ fn policy_or_default(policy: Option<&ReflectionPolicy>) -> Result<ReflectionPoli
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 pub(crate) async fn create_support_plan(
     pool: &Pool,
+    keys: &crate::keys::Keys,
     actor: &Actor,
     id: Uuid,
     case_id: CaseId,
@@ -108,6 +113,7 @@ pub(crate) async fn create_support_plan(
             "the person has an open support plan in this case",
         ));
     }
+    let text = text_key(&mut tx, keys, person_id).await?;
     let at = now();
     sqlx::query(
         "INSERT INTO support_plans (id, case_id, person_id, types, objectives, action_plan, \
@@ -118,8 +124,8 @@ pub(crate) async fn create_support_plan(
     .bind(case_id.0)
     .bind(person_id.0)
     .bind(set_to_db(&facts.types))
-    .bind(&facts.objectives)
-    .bind(facts.action_plan.as_deref())
+    .bind(text.seal(OBJECTIVES, &facts.objectives)?)
+    .bind(text.seal_opt(ACTION_PLAN, facts.action_plan.as_deref())?)
     .bind(facts.planned_end)
     .bind(facts.reflection.starts_on)
     .bind(i64::from(facts.reflection.days))
@@ -151,8 +157,13 @@ fn duplicate(what: &'static str, id: Uuid) -> StoreError {
     }
 }
 
-/// The plan, locked for a change, refused when closed.
-async fn lock_open_plan(tx: &mut Tx, id: Uuid) -> Result<SupportPlan> {
+/// The plan, locked for a change, refused when closed; its text opened, with the key of the
+/// person it is for.
+async fn lock_open_plan(
+    tx: &mut Tx,
+    keys: &crate::keys::Keys,
+    id: Uuid,
+) -> Result<(SupportPlan, crate::keys::TextKey)> {
     let row = row_by_id(
         tx,
         ("support_plans", PLAN_COLS),
@@ -160,7 +171,9 @@ async fn lock_open_plan(tx: &mut Tx, id: Uuid) -> Result<SupportPlan> {
         FOR_UPDATE,
     )
     .await?;
-    let plan = plan_from_row(&row)?;
+    let mut plan = plan_from_row(&row)?;
+    let text = text_key(tx, keys, plan.person_id).await?;
+    text.open_all(&mut plan)?;
     if !plan.is_open() {
         return Err(refuse(
             "spl_Status",
@@ -168,11 +181,12 @@ async fn lock_open_plan(tx: &mut Tx, id: Uuid) -> Result<SupportPlan> {
             "the support plan is closed: nothing more is recorded under it",
         ));
     }
-    Ok(plan)
+    Ok((plan, text))
 }
 
 pub(crate) async fn update_support_plan(
     pool: &Pool,
+    keys: &crate::keys::Keys,
     actor: &Actor,
     id: Uuid,
     expected_version: i64,
@@ -182,7 +196,7 @@ pub(crate) async fn update_support_plan(
     let policy = policy_or_default(policy)?;
     let facts = form.validate(today(), &policy)?;
     let mut tx = begin(pool).await?;
-    let old = lock_open_plan(&mut tx, id).await?;
+    let (old, text) = lock_open_plan(&mut tx, keys, id).await?;
     check_version("support plan", id, expected_version, old.version)?;
     let at = now();
     let done = sqlx::query(
@@ -191,8 +205,8 @@ pub(crate) async fn update_support_plan(
             version = version + 1 WHERE id = $8 AND version = $9",
     )
     .bind(set_to_db(&facts.types))
-    .bind(&facts.objectives)
-    .bind(facts.action_plan.as_deref())
+    .bind(text.seal(OBJECTIVES, &facts.objectives)?)
+    .bind(text.seal_opt(ACTION_PLAN, facts.action_plan.as_deref())?)
     .bind(facts.planned_end)
     .bind(facts.reflection.starts_on)
     .bind(i64::from(facts.reflection.days))
@@ -203,13 +217,14 @@ pub(crate) async fn update_support_plan(
     .await?;
     ensure_updated(done, "support plan", id, expected_version)?;
     let version = expected_version + 1;
-    record_change(
+    record_sealed_change(
         &mut tx,
         "support_plan",
         &id.to_string(),
         version,
         actor,
         diff(&old.facts, &facts),
+        &text,
     )
     .await?;
     audit(&mut tx, actor, AuditAction::SupportPlanUpdate, id).await?;
@@ -224,13 +239,14 @@ pub(crate) async fn update_support_plan(
 
 pub(crate) async fn close_support_plan(
     pool: &Pool,
+    keys: &crate::keys::Keys,
     actor: &Actor,
     id: Uuid,
     expected_version: i64,
     form: &ClosureForm,
 ) -> Result<SupportPlan> {
     let mut tx = begin(pool).await?;
-    let old = lock_open_plan(&mut tx, id).await?;
+    let (old, text) = lock_open_plan(&mut tx, keys, id).await?;
     check_version("support plan", id, expected_version, old.version)?;
     let closure = form.validate(today(), old.facts.reflection.starts_on)?;
     let at = now();
@@ -240,7 +256,7 @@ pub(crate) async fn close_support_plan(
     )
     .bind(closure.closed_on)
     .bind(closure.reason.as_str())
-    .bind(closure.note.as_deref())
+    .bind(text.seal_opt(CLOSURE_NOTE, closure.note.as_deref())?)
     .bind(at)
     .bind(id)
     .bind(expected_version)
@@ -248,7 +264,7 @@ pub(crate) async fn close_support_plan(
     .await?;
     ensure_updated(done, "support plan", id, expected_version)?;
     let version = expected_version + 1;
-    record_change(
+    record_sealed_change(
         &mut tx,
         "support_plan",
         &id.to_string(),
@@ -260,6 +276,7 @@ pub(crate) async fn close_support_plan(
                 closure: Some(&closure),
             },
         ),
+        &text,
     )
     .await?;
     audit(&mut tx, actor, AuditAction::SupportPlanClose, id).await?;
@@ -279,13 +296,20 @@ struct Closing<'a> {
 }
 
 /// Lock the open plan `plan_id` for an entry under it: the entry and the plan's closure
-/// cannot cross.
-async fn open_plan_for_entry(tx: &mut Tx, plan_id: Uuid) -> Result<()> {
-    lock_open_plan(tx, plan_id).await.map(|_| ())
+/// cannot cross. The key of the person it is for.
+async fn open_plan_for_entry(
+    tx: &mut Tx,
+    keys: &crate::keys::Keys,
+    plan_id: Uuid,
+) -> Result<crate::keys::TextKey> {
+    lock_open_plan(tx, keys, plan_id)
+        .await
+        .map(|(_, text)| text)
 }
 
 pub(crate) async fn record_support_service(
     pool: &Pool,
+    keys: &crate::keys::Keys,
     actor: &Actor,
     id: Uuid,
     plan_id: Uuid,
@@ -293,7 +317,7 @@ pub(crate) async fn record_support_service(
 ) -> Result<Recorded<ServiceDelivered>> {
     let s = form.validate(today())?;
     let mut tx = begin(pool).await?;
-    open_plan_for_entry(&mut tx, plan_id).await?;
+    let text = open_plan_for_entry(&mut tx, keys, plan_id).await?;
     if let Some(org) = s.organisation_id {
         let known: Option<Uuid> = sqlx::query_scalar("SELECT id FROM organisations WHERE id = $1")
             .bind(org.0)
@@ -319,7 +343,7 @@ pub(crate) async fn record_support_service(
     .bind(s.delivered_on)
     .bind(s.organisation_id.map(|o| o.0))
     .bind(s.provided_by.as_deref())
-    .bind(s.note.as_deref())
+    .bind(text.seal_opt(SERVICE_NOTE, s.note.as_deref())?)
     .bind(actor.as_str())
     .bind(at)
     .execute(&mut *tx)
@@ -338,6 +362,7 @@ pub(crate) async fn record_support_service(
 
 pub(crate) async fn record_support_visit(
     pool: &Pool,
+    keys: &crate::keys::Keys,
     actor: &Actor,
     id: Uuid,
     plan_id: Uuid,
@@ -345,7 +370,7 @@ pub(crate) async fn record_support_visit(
 ) -> Result<Recorded<FollowUpVisit>> {
     let v = form.validate(today())?;
     let mut tx = begin(pool).await?;
-    open_plan_for_entry(&mut tx, plan_id).await?;
+    let text = open_plan_for_entry(&mut tx, keys, plan_id).await?;
     let at = now();
     sqlx::query(
         "INSERT INTO support_visits (id, plan_id, visited_on, visited_by, notes, recorded_by, \
@@ -355,7 +380,7 @@ pub(crate) async fn record_support_visit(
     .bind(plan_id)
     .bind(v.visited_on)
     .bind(&v.visited_by)
-    .bind(v.notes.as_deref())
+    .bind(text.seal_opt(VISIT_NOTES, v.notes.as_deref())?)
     .bind(actor.as_str())
     .bind(at)
     .execute(&mut *tx)
@@ -374,6 +399,7 @@ pub(crate) async fn record_support_visit(
 
 pub(crate) async fn record_support_step(
     pool: &Pool,
+    keys: &crate::keys::Keys,
     actor: &Actor,
     id: Uuid,
     plan_id: Uuid,
@@ -381,7 +407,7 @@ pub(crate) async fn record_support_step(
 ) -> Result<Recorded<ReintegrationStep>> {
     let s = form.validate(today())?;
     let mut tx = begin(pool).await?;
-    open_plan_for_entry(&mut tx, plan_id).await?;
+    let text = open_plan_for_entry(&mut tx, keys, plan_id).await?;
     let at = now();
     sqlx::query(
         "INSERT INTO support_steps (id, plan_id, step, on_date, note, recorded_by, recorded_at) \
@@ -391,7 +417,7 @@ pub(crate) async fn record_support_step(
     .bind(plan_id)
     .bind(s.step.as_str())
     .bind(s.on)
-    .bind(s.note.as_deref())
+    .bind(text.seal_opt(STEP_NOTE, s.note.as_deref())?)
     .bind(actor.as_str())
     .bind(at)
     .execute(&mut *tx)

@@ -34,4 +34,5 @@ mod risk;
 mod screening;
 mod services;
 mod support;
+mod texts;
 mod training;

@@ -8,7 +8,7 @@ use tabara_store::PathwayStep;
 use crate::common::*;
 
 /// A case with a victim of `age`.
-async fn case_with(s: &Store, w: &World, age: i64) -> (Case, Person) {
+pub(crate) async fn case_with(s: &Store, w: &World, age: i64) -> (Case, Person) {
     let mut p = Person {
         id: PersonId::new(),
         organisation_id: w.org.id,
