@@ -169,22 +169,25 @@ pub struct CaseDetails {
 impl Store {
     /// Open a case; the store gives it the next case number, returned.
     pub async fn create_case(&self, actor: &Actor, case: &NewCase) -> Result<Case> {
-        dispatch!(self, create_case(actor, case))
+        let case = dispatch!(self, create_case(&self.keys, actor, case))?;
+        self.open_case(case)
     }
 
     /// A case by number.
     pub async fn case_by_number(&self, number: i64) -> Result<Case> {
-        dispatch!(self, case_by_number(number))
+        let case = dispatch!(self, case_by_number(number))?;
+        self.open_case(case)
     }
 
     /// A case by id.
     pub async fn case(&self, id: CaseId) -> Result<Case> {
-        dispatch!(self, case(id))
+        let case = dispatch!(self, case(id))?;
+        self.open_case(case)
     }
 
     /// Change a case's facts; `case.version` is the version the change was based on.
     pub async fn update_case(&self, actor: &Actor, case: &Case) -> Result<i64> {
-        dispatch!(self, update_case(actor, case))
+        dispatch!(self, update_case(&self.keys, actor, case))
     }
 
     /// A page of cases, newest number first, matching the filter.
@@ -253,6 +256,7 @@ impl Store {
     pub async fn case_details(&self, case_id: CaseId, limit: i64) -> Result<CaseDetails> {
         let mut details = dispatch!(self, case_details(case_id, limit))?;
         self.open_comments(case_id, &mut details.comments)?;
+        self.open_case_history(case_id, &mut details.history)?;
         Ok(details)
     }
 

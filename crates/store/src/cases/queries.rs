@@ -62,6 +62,7 @@ pub(crate) async fn reserve_case_numbers(tx: &mut Tx, n: i64) -> Result<i64> {
 
 pub(crate) async fn insert_cases(
     tx: &mut Tx,
+    keys: &crate::keys::Keys,
     cases: &[(&NewCase, i64, String, bool)],
 ) -> Result<()> {
     let now = Utc::now();
@@ -82,11 +83,19 @@ pub(crate) async fn insert_cases(
                 .push_bind(f.status.as_str())
                 .push_bind(f.opened_on)
                 .push_bind(f.closed_on)
-                .push_bind(f.closure_reason.clone())
+                .push_bind(
+                    f.closure_reason
+                        .as_ref()
+                        .map(|t| keys.seal_case_text(c.id, "cases.closure_reason", t)),
+                )
                 .push_bind(f.referring_organisation_id.map(|o| o.0))
                 .push_bind(f.incoming_referral_date)
                 .push_bind(f.incoming_referral_reason.map(|r| r.as_str()))
-                .push_bind(f.incoming_referral_details.clone())
+                .push_bind(
+                    f.incoming_referral_details
+                        .as_ref()
+                        .map(|t| keys.seal_case_text(c.id, "cases.incoming_referral_details", t)),
+                )
                 .push_bind(exploitation.clone())
                 .push_bind(*minor)
                 .push_bind(1i64)
@@ -98,11 +107,16 @@ pub(crate) async fn insert_cases(
     Ok(())
 }
 
-pub(crate) async fn create_case(pool: &Pool, actor: &Actor, new: &NewCase) -> Result<Case> {
+pub(crate) async fn create_case(
+    pool: &Pool,
+    keys: &crate::keys::Keys,
+    actor: &Actor,
+    new: &NewCase,
+) -> Result<Case> {
     new.facts.validate(today())?;
     let mut tx = begin(pool).await?;
     let number = reserve_case_numbers(&mut tx, 1).await?;
-    insert_cases(&mut tx, &[(new, number, ";".to_string(), false)]).await?;
+    insert_cases(&mut tx, keys, &[(new, number, ";".to_string(), false)]).await?;
     audit(&mut tx, actor, AuditAction::CaseCreate, new.id).await?;
     tx.commit().await?;
     Ok(Case {
@@ -171,15 +185,23 @@ pub(crate) async fn case(pool: &Pool, id: CaseId) -> Result<Case> {
     fetch_case(pool, "c.id = $1", CaseKey::Id(id)).await
 }
 
-pub(crate) async fn update_case(pool: &Pool, actor: &Actor, case: &Case) -> Result<i64> {
+pub(crate) async fn update_case(
+    pool: &Pool,
+    keys: &crate::keys::Keys,
+    actor: &Actor,
+    case: &Case,
+) -> Result<i64> {
     case.facts.validate(today())?;
     let mut tx = begin(pool).await?;
     let clause = match DIALECT {
         Dialect::Sqlite => "c.id = $1",
         Dialect::Postgres => "c.id = $1 FOR UPDATE",
     };
-    let current = fetch_case(&mut *tx, clause, CaseKey::Id(case.id)).await?;
+    let mut current = fetch_case(&mut *tx, clause, CaseKey::Id(case.id)).await?;
+    keys.case_texts(current.id, &mut current.facts, true)?;
     check_version("case", case.reference(), case.version, current.version)?;
+    let mut sealed = case.facts.clone();
+    keys.case_texts(case.id, &mut sealed, false)?;
     let closing = |s: tabara_core::htcds::CaseStatus| {
         matches!(
             s,
@@ -204,11 +226,11 @@ pub(crate) async fn update_case(pool: &Pool, actor: &Actor, case: &Case) -> Resu
     .bind(f.status.as_str())
     .bind(f.opened_on)
     .bind(f.closed_on)
-    .bind(&f.closure_reason)
+    .bind(&sealed.closure_reason)
     .bind(f.referring_organisation_id.map(|o| o.0))
     .bind(f.incoming_referral_date)
     .bind(f.incoming_referral_reason.map(|r| r.as_str()))
-    .bind(&f.incoming_referral_details)
+    .bind(&sealed.incoming_referral_details)
     .bind(version)
     .bind(Utc::now())
     .bind(case.id.0)
@@ -232,6 +254,7 @@ pub(crate) async fn update_case(pool: &Pool, actor: &Actor, case: &Case) -> Resu
             serde_json::json!([current.office_id, case.office_id]),
         );
     }
+    keys.case_history_texts(case.id, &mut changes, false)?;
     record_change(
         &mut tx,
         "case",

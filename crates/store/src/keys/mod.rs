@@ -296,6 +296,12 @@ impl Store {
         if entries.is_empty() {
             return Ok(entries);
         }
+        if kind == "case" {
+            if let Ok(case) = id.parse::<uuid::Uuid>() {
+                self.open_case_history(tabara_core::ids::CaseId(case), &mut entries)?;
+            }
+            return Ok(entries);
+        }
         if kind != "person_identity" {
             // Text about a person: the entries of these kinds are sealed under their key.
             let Some(table) = texts::HISTORY_TABLES

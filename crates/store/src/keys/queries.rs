@@ -296,6 +296,52 @@ pub(crate) async fn seal_plain_texts(pool: &Pool, keys: &crate::keys::Keys) -> R
             .await?;
         count += 1;
     }
+    for field in crate::keys::texts::CASE_TEXT_FIELDS {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT id, {field} AS text_value FROM cases WHERE {field} IS NOT NULL AND {field} \
+                NOT LIKE '{SEALED_TEXT}%'"
+        )))
+        .fetch_all(&mut *tx)
+        .await?;
+        for r in &rows {
+            let case = tabara_core::ids::CaseId(r.try_get("id")?);
+            let value: String = r.try_get("text_value")?;
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "UPDATE cases SET {field} = $1 WHERE id = $2"
+            )))
+            .bind(keys.seal_case_text(case, &format!("cases.{field}"), &value))
+            .bind(case.0)
+            .execute(&mut *tx)
+            .await?;
+            count += 1;
+        }
+    }
+    let case_history = sqlx::query(
+        "SELECT id, record_id, changes FROM record_history WHERE record_kind = 'case' AND \
+            (changes LIKE '%\"closure_reason\"%' OR changes LIKE \
+            '%\"incoming_referral_details\"%')",
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    for r in &case_history {
+        let record: String = r.try_get("record_id")?;
+        let Ok(case) = record.parse::<uuid::Uuid>() else {
+            continue;
+        };
+        let text: String = r.try_get("changes")?;
+        let mut changes: serde_json::Value =
+            serde_json::from_str(&text).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        keys.case_history_texts(tabara_core::ids::CaseId(case), &mut changes, false)?;
+        let sealed = changes.to_string();
+        if sealed != text {
+            sqlx::query("UPDATE record_history SET changes = $1 WHERE id = $2")
+                .bind(sealed)
+                .bind(r.try_get::<i64, _>("id")?)
+                .execute(&mut *tx)
+                .await?;
+            count += 1;
+        }
+    }
     for (kind, table) in HISTORY_TABLES {
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT h.id, h.changes, t.person_id FROM record_history h JOIN {table} t ON \

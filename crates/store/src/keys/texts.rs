@@ -196,40 +196,140 @@ impl TextKey {
 
 /// What a comment on a case is sealed for.
 pub(crate) const COMMENT: &str = "case_comments.body";
+/// The case facts in free words, sealed under the case text key (in the row and in the
+/// case's history, where they are named by these fields).
+pub(crate) const CASE_TEXT_FIELDS: &[&str] = &["closure_reason", "incoming_referral_details"];
 
 impl Keys {
-    /// A comment on `case` sealed under the register's case text key, bound to the case.
-    pub(crate) fn seal_comment(&self, case: tabara_core::ids::CaseId, body: &str) -> String {
+    /// Text of `case` sealed under the register's case text key, bound to the case and
+    /// `purpose`.
+    pub(crate) fn seal_case_text(
+        &self,
+        case: tabara_core::ids::CaseId,
+        purpose: &str,
+        text: &str,
+    ) -> String {
         let sealed = self
             .index
             .case_text_key()
-            .seal(case.0.as_bytes(), COMMENT, body.as_bytes());
+            .seal(case.0.as_bytes(), purpose, text.as_bytes());
         format!("{SEALED_TEXT}{}", hex::encode(sealed))
     }
 
-    /// What [`Keys::seal_comment`] made, opened (plain text, written before sealing, as it is).
-    pub(crate) fn open_comment(
+    /// What [`Keys::seal_case_text`] made, opened (plain text, written before sealing, as it
+    /// is).
+    pub(crate) fn open_case_text(
         &self,
         case: tabara_core::ids::CaseId,
+        purpose: &str,
         stored: &str,
     ) -> Result<String> {
         let Some(hex_text) = stored.strip_prefix(SEALED_TEXT) else {
             return Ok(stored.to_string());
         };
         let bytes = hex::decode(hex_text)
-            .map_err(|_| StoreError::Corrupt("a sealed comment is not hex".into()))?;
+            .map_err(|_| StoreError::Corrupt(format!("{purpose}: a sealed text is not hex")))?;
         let plain = self
             .index
             .case_text_key()
-            .open(case.0.as_bytes(), COMMENT, &bytes)
+            .open(case.0.as_bytes(), purpose, &bytes)
             .map_err(|e| {
-                StoreError::Corrupt(format!("a comment of case {case} does not open: {e}"))
+                StoreError::Corrupt(format!("{purpose} of case {case} does not open: {e}"))
             })?;
         String::from_utf8(plain).map_err(|e| StoreError::Corrupt(e.to_string()))
+    }
+
+    /// A comment on `case` sealed.
+    pub(crate) fn seal_comment(&self, case: tabara_core::ids::CaseId, body: &str) -> String {
+        self.seal_case_text(case, COMMENT, body)
+    }
+
+    /// A comment opened.
+    pub(crate) fn open_comment(
+        &self,
+        case: tabara_core::ids::CaseId,
+        stored: &str,
+    ) -> Result<String> {
+        self.open_case_text(case, COMMENT, stored)
+    }
+
+    /// A case's facts in free words, sealed (`open` false) or opened (`open` true) in place.
+    pub(crate) fn case_texts(
+        &self,
+        case: tabara_core::ids::CaseId,
+        facts: &mut tabara_core::records::CaseFacts,
+        open: bool,
+    ) -> Result<()> {
+        for (field, value) in [
+            ("cases.closure_reason", &mut facts.closure_reason),
+            (
+                "cases.incoming_referral_details",
+                &mut facts.incoming_referral_details,
+            ),
+        ] {
+            if let Some(v) = value {
+                *v = if open {
+                    self.open_case_text(case, field, v)?
+                } else if v.starts_with(SEALED_TEXT) {
+                    v.clone()
+                } else {
+                    self.seal_case_text(case, field, v)
+                };
+            }
+        }
+        Ok(())
+    }
+
+    /// The case facts in free words of a case history entry, sealed or opened in place (the
+    /// other changes stay as they are: the case page shows them).
+    pub(crate) fn case_history_texts(
+        &self,
+        case: tabara_core::ids::CaseId,
+        changes: &mut serde_json::Value,
+        open: bool,
+    ) -> Result<()> {
+        for field in CASE_TEXT_FIELDS {
+            let purpose = format!("cases.{field}");
+            if let Some(serde_json::Value::Array(pair)) = changes.get_mut(*field) {
+                for v in pair.iter_mut() {
+                    if let serde_json::Value::String(text) = v {
+                        *text = if open {
+                            self.open_case_text(case, &purpose, text)?
+                        } else if text.starts_with(SEALED_TEXT) {
+                            text.clone()
+                        } else {
+                            self.seal_case_text(case, &purpose, text)
+                        };
+                    }
+                }
+            }
+        }
+        Ok(())
     }
 }
 
 impl crate::Store {
+    /// A case's facts in free words opened.
+    pub(crate) fn open_case(
+        &self,
+        mut case: tabara_core::records::Case,
+    ) -> Result<tabara_core::records::Case> {
+        self.keys.case_texts(case.id, &mut case.facts, true)?;
+        Ok(case)
+    }
+
+    /// A case's history entries opened.
+    pub(crate) fn open_case_history(
+        &self,
+        case: tabara_core::ids::CaseId,
+        entries: &mut [crate::HistoryEntry],
+    ) -> Result<()> {
+        for e in entries {
+            self.keys.case_history_texts(case, &mut e.changes, true)?;
+        }
+        Ok(())
+    }
+
     /// The comments of `case` opened.
     pub(crate) fn open_comments(
         &self,

@@ -105,7 +105,7 @@ pub(crate) async fn bulk_insert(
                 )
             })
             .collect();
-        insert_cases(&mut tx, &cases).await?;
+        insert_cases(&mut tx, keys, &cases).await?;
         let mut involvements = Vec::new();
         let mut comments = Vec::new();
         for c in &batch.cases {
@@ -227,7 +227,11 @@ pub(crate) async fn export_victims(
     let mut out = Vec::with_capacity(rows.len());
     for r in &rows {
         out.push(ExportRow {
-            case: case_from_row(r)?,
+            case: {
+                let mut case = case_from_row(r)?;
+                keys.case_texts(case.id, &mut case.facts, true)?;
+                case
+            },
             organisation_name: r.try_get("g_name")?,
             office_name: r.try_get("of_name")?,
             referring_organisation_name: r.try_get("rg_name")?,

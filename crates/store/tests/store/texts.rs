@@ -45,6 +45,7 @@ async fn raw_register(db: &TestDb) -> String {
                 "referral_consents",
                 "child_pathways",
                 "case_comments",
+                "cases",
                 "record_history",
             ] {
                 let rows: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
@@ -70,6 +71,8 @@ const NEEDLES: &[&str] = &[
     "nyabenda",
     "bwiza",
     "ngagara",
+    "kanyosha",
+    "mabayi",
 ];
 
 store_test!(
@@ -178,6 +181,26 @@ store_test!(
         s.add_comment(&system(), case.id, "Vue près du marché de Ngagara")
             .await
             .unwrap();
+        // A case's facts in free words, changed once (the history keeps both).
+        let other = open_case(s, &w, "2026-01-12").await;
+        let mut edited = s.case(other.id).await.unwrap();
+        edited.facts.incoming_referral_details = Some("Signalée par un voisin de Kanyosha".into());
+        edited.version = s.update_case(&system(), &edited).await.unwrap();
+        edited.facts.incoming_referral_details = Some("Signalée par sa tante de Mabayi".into());
+        edited.version = s.update_case(&system(), &edited).await.unwrap();
+        assert_eq!(s.case(other.id).await.unwrap(), edited);
+        let case_history = s.history("case", &other.id.to_string()).await.unwrap();
+        assert_eq!(
+            case_history[1].changes["incoming_referral_details"],
+            serde_json::json!([
+                "Signalée par un voisin de Kanyosha",
+                "Signalée par sa tante de Mabayi"
+            ])
+        );
+        assert_eq!(
+            s.case_details(other.id, 10).await.unwrap().history[1].changes,
+            case_history[1].changes
+        );
 
         // The pages read every word back.
         let latest = s.latest_risk_assessments(case.id, child.id).await.unwrap();
@@ -312,6 +335,7 @@ store_test!(
                     plan.id
                 ),
                 "UPDATE case_comments SET body = 'Vu à Mutimbuzi'".to_string(),
+                "UPDATE cases SET incoming_referral_details = 'Vue à Buterere'".to_string(),
                 "DELETE FROM register_keys WHERE purpose = 'texts sealed'".to_string(),
             ],
         )
@@ -340,9 +364,19 @@ store_test!(
             reopened.comments(case.id).await.unwrap()[0].body,
             "Vu à Mutimbuzi"
         );
+        assert_eq!(
+            reopened
+                .case(case.id)
+                .await
+                .unwrap()
+                .facts
+                .incoming_referral_details
+                .as_deref(),
+            Some("Vue à Buterere")
+        );
         reopened.close().await;
         let raw = raw_register(&db).await;
-        for needle in ["kayanza", "ngozi", "mutimbuzi"] {
+        for needle in ["kayanza", "ngozi", "mutimbuzi", "buterere"] {
             assert!(!raw.contains(needle), "{needle} is still in the register");
         }
         db.finish().await
