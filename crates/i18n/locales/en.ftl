@@ -935,6 +935,7 @@ pathway-not-on = This person is not on the child pathway.
 demo-pathways = Children on the child pathway: { $count }.
 demo-risks = Risk assessments at every level (low to critical): { $count }.
 demo-services = { $count } service providers in the directory
+demo-checkpoint = Audit checkpoint signed over the { $size } entries of the log (the server carries it on from there)
 ## issue 12: risk pages
 risk-title = Risk assessment
 risk-link = Risk assessment

@@ -934,6 +934,7 @@ pathway-not-on = Cette personne n'est pas sur le parcours de l'enfant.
 demo-pathways = Enfants sur le parcours de l'enfant : { $count }.
 demo-risks = Évaluations des risques à tous les niveaux (faible à critique) : { $count }.
 demo-services = { $count } prestataires de services dans l'annuaire
+demo-checkpoint = Point de contrôle d'audit signé sur les { $size } entrées du journal (le serveur le prolonge à partir de là)
 ## issue 12: risk pages
 risk-title = Évaluation des risques
 risk-link = Évaluation des risques

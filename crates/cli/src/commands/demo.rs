@@ -11,7 +11,7 @@ use tabara_i18n::t;
 use tabara_store::{Actor, Location, OpenMode};
 
 use super::serve::serve;
-use super::{lang, open};
+use super::{lang, open, signing_key};
 use crate::Cli;
 use crate::output;
 
@@ -135,6 +135,21 @@ pub(super) async fn demo(cli: &Cli, args: &crate::DemoArgs) -> Result<ExitCode> 
             )
         );
         outln!("{}", t!(lang, "demo-services", count = services as i64));
+    }
+    // The register starts with a signed checkpoint of its log, as a served one keeps: the
+    // server's checkpoints then carry the tree on from it instead of hashing the whole log.
+    if let Ok(signing) = signing_key(cli) {
+        let signed = store.make_checkpoint(&signing).await?;
+        if !cli.json {
+            outln!(
+                "{}",
+                t!(
+                    lang,
+                    "demo-checkpoint",
+                    size = signed.checkpoint.size as i64
+                )
+            );
+        }
     }
     if args.serve {
         return serve(cli, store, args.listen, false, true, Default::default()).await;
