@@ -5,6 +5,7 @@
 # each register served by its own build, twice (the first pass follows the loads at once).
 #
 #   bash bench/protection-cost.sh            # OUT=/root/bench/cost, PERSONS=1000000
+#   REUSE=1 bash bench/protection-cost.sh    # the web passes again on the last run's registers
 #
 # Needs the git history (a clone, not an archive). Each register is made fresh.
 set -euo pipefail
@@ -32,10 +33,14 @@ load() { # side binary
   end=$(date +%s.%N)
   python3 -c "print(round($end - $start, 1))"
 }
-echo "== loading $PERSONS persons with each build"
-t_before=$(load before "$before_bin")
-t_after=$(load after "$after_bin")
-echo "demo load: before ${t_before} s, after ${t_after} s, ratio $(python3 -c "print(round($t_after / $t_before, 2))")"
+if [ -n "${REUSE:-}" ] && [ -f "$OUT/before.db" ] && [ -f "$OUT/after.db" ]; then
+  echo "== REUSE: the registers of the last run, not loaded again (no demo load figure)"
+else
+  echo "== loading $PERSONS persons with each build"
+  t_before=$(load before "$before_bin")
+  t_after=$(load after "$after_bin")
+  echo "demo load: before ${t_before} s, after ${t_after} s, ratio $(python3 -c "print(round($t_after / $t_before, 2))")"
+fi
 echo "== web_load, $USERS users, $SECONDS_RUN s, each register served by its own build (twice)"
 for pass in 1 2; do
   cargo bench -q -p tabara --bench web_load -- --database "$OUT/before.db" --tabara "$before_bin" \

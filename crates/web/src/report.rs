@@ -129,6 +129,93 @@ pub fn access_report_pdf(
     lines.push(Text(r.consents.len().to_string()));
     lines.push(Heading(t!(lang, "access-report-screenings")));
     lines.push(Text(r.screenings.len().to_string()));
+    lines.push(Heading(t!(lang, "access-report-risks")));
+    if r.risk_assessments.is_empty() {
+        lines.push(Text("—".into()));
+    }
+    for a in &r.risk_assessments {
+        let a = &a.assessment;
+        lines.push(Text(format!(
+            "{}  {}  {}  {}",
+            a.assessed_at.format("%Y-%m-%d"),
+            a.kind.as_str(),
+            a.level.as_str(),
+            a.safety_plan.as_deref().unwrap_or("—")
+        )));
+    }
+    lines.push(Heading(t!(lang, "access-report-support")));
+    if r.support.is_empty() {
+        lines.push(Text("—".into()));
+    }
+    for s in &r.support {
+        let f = &s.plan.facts;
+        lines.push(Text(format!(
+            "{}  {}{}",
+            f.reflection.starts_on,
+            f.objectives,
+            f.action_plan
+                .as_deref()
+                .map(|a| format!("  ({a})"))
+                .unwrap_or_default()
+        )));
+        for v in &s.follow_up.visits {
+            lines.push(Text(format!(
+                "  {}  {}  {}",
+                v.entry.visited_on,
+                v.entry.visited_by,
+                v.entry.notes.as_deref().unwrap_or("")
+            )));
+        }
+        for x in &s.follow_up.services {
+            lines.push(Text(format!(
+                "  {}  {}  {}",
+                x.entry.delivered_on,
+                x.entry.service.as_str(),
+                x.entry.note.as_deref().unwrap_or("")
+            )));
+        }
+        for x in &s.follow_up.steps {
+            lines.push(Text(format!(
+                "  {}  {}  {}",
+                x.entry.on,
+                x.entry.step.as_str(),
+                x.entry.note.as_deref().unwrap_or("")
+            )));
+        }
+    }
+    lines.push(Heading(t!(lang, "access-report-referrals")));
+    if r.referrals.is_empty() {
+        lines.push(Text("—".into()));
+    }
+    for x in &r.referrals {
+        lines.push(Text(format!(
+            "{}  {}  {}",
+            x.created_at.format("%Y-%m-%d"),
+            x.state.as_str(),
+            x.reason.as_deref().unwrap_or("")
+        )));
+    }
+    lines.push(Heading(t!(lang, "access-report-pathway")));
+    if r.pathways.is_empty() {
+        lines.push(Text("—".into()));
+    }
+    for p in &r.pathways {
+        let guardian = match &p.pathway.guardian {
+            Some(tabara_core::pathway::Guardian::Named { name, .. }) => name.clone(),
+            Some(tabara_core::pathway::Guardian::Absent { reason }) => reason.clone(),
+            None => "—".into(),
+        };
+        let summary = p
+            .pathway
+            .best_interests
+            .as_ref()
+            .map(|b| b.summary.clone())
+            .unwrap_or_else(|| "—".into());
+        lines.push(Text(format!(
+            "{}  {guardian}  {summary}",
+            p.pathway.opened_at.format("%Y-%m-%d")
+        )));
+    }
     lines.push(Heading(t!(lang, "access-report-changes")));
     lines.push(Text(
         (r.person_history.len() + r.identity_history.len()).to_string(),

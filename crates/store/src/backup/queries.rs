@@ -12,8 +12,8 @@ use uuid::Uuid;
 
 use super::*;
 use crate::backup::{
-    BackupError, BackupHeader, CHUNK_ROWS, Chunk, ChunkSource, ERASED_ROWS, KEY_ROWS, Loaded,
-    NOT_IN_BACKUP, Value, Writer,
+    BackupError, BackupHeader, BackupTrailer, CHUNK_ROWS, Chunk, ChunkSource, ERASED_ROWS,
+    KEY_ROWS, Loaded, NOT_IN_BACKUP, Value, Writer,
 };
 use crate::register::TABLES_CHILD_FIRST;
 use crate::{Dialect, Result, StoreError};
@@ -305,6 +305,37 @@ fn push(b: &mut sqlx::query_builder::Separated<'_, Db, &'static str>, v: Bind) {
     };
 }
 
+/// One INSERT of converted rows into `table`.
+async fn insert_rows(tx: &mut Tx, table: &str, columns: &str, rows: Vec<Vec<Bind>>) -> Result<()> {
+    let mut q: QueryBuilder<Db> = QueryBuilder::new(format!("INSERT INTO {table} ({columns}) "));
+    q.push_values(rows, |mut b, row| {
+        for v in row {
+            push(&mut b, v);
+        }
+    });
+    q.build().execute(&mut **tx).await?;
+    Ok(())
+}
+
+/// Every table's rows read count what the trailer records.
+fn check_counts(
+    trailer: &BackupTrailer,
+    counts: &std::collections::BTreeMap<String, u64>,
+) -> Result<()> {
+    for (table, recorded) in &trailer.tables {
+        let found = counts.get(table).copied().unwrap_or(0);
+        if found != *recorded {
+            return Err(BackupError::Count {
+                table: table.clone(),
+                found,
+                recorded: *recorded,
+            }
+            .into());
+        }
+    }
+    Ok(())
+}
+
 /// Write the backup's rows into this (new, empty) register, check its trailer, give the
 /// persons their keys from the key backup and rebuild the name index, replay the erasures
 /// it records; one transaction.
@@ -389,31 +420,11 @@ pub(crate) async fn load_tables(
                     .collect::<Result<Vec<_>>>()?;
                 batch.push(converted);
             }
-            let mut q: QueryBuilder<Db> = QueryBuilder::new(format!(
-                "INSERT INTO {} ({}) ",
-                chunk.table,
-                chunk.columns.join(", ")
-            ));
-            q.push_values(batch, |mut b, row| {
-                for v in row {
-                    push(&mut b, v);
-                }
-            });
-            q.build().execute(&mut *tx).await?;
+            insert_rows(&mut tx, &chunk.table, &chunk.columns.join(", "), batch).await?;
         }
     }
     let trailer = source.trailer(trusted)?;
-    for (table, recorded) in &trailer.tables {
-        let found = counts.get(table).copied().unwrap_or(0);
-        if found != *recorded {
-            return Err(BackupError::Count {
-                table: table.clone(),
-                found,
-                recorded: *recorded,
-            }
-            .into());
-        }
-    }
+    check_counts(&trailer, &counts)?;
     let mut loaded = Loaded {
         trailer,
         keys_trailer: None,
@@ -506,28 +517,11 @@ async fn give_keys(
                 batch.push(converted);
             }
             let columns: Vec<&str> = kinds.iter().map(|(c, _)| *c).collect();
-            let mut q: QueryBuilder<Db> =
-                QueryBuilder::new(format!("INSERT INTO {target} ({}) ", columns.join(", ")));
-            q.push_values(batch, |mut b, row| {
-                for v in row {
-                    push(&mut b, v);
-                }
-            });
-            q.build().execute(&mut **tx).await?;
+            insert_rows(tx, target, &columns.join(", "), batch).await?;
         }
     }
     let keys_trailer = keys.trailer(trusted)?;
-    for (table, recorded) in &keys_trailer.tables {
-        let found = counts.get(table).copied().unwrap_or(0);
-        if found != *recorded {
-            return Err(BackupError::Count {
-                table: table.clone(),
-                found,
-                recorded: *recorded,
-            }
-            .into());
-        }
-    }
+    check_counts(&keys_trailer, &counts)?;
     const NOT_ERASED: &str = "NOT EXISTS (SELECT 1 FROM erasures e WHERE e.person_id = p.id AND \
         e.erased_at IS NOT NULL)";
     sqlx::query(sqlx::AssertSqlSafe(format!(

@@ -68,12 +68,29 @@ pub struct AccessReport {
     pub consents: Vec<tabara_core::records::Consent>,
     /// Screening interviews.
     pub screenings: Vec<crate::Screening>,
+    /// Risk assessments in their cases, safety plans opened.
+    pub risk_assessments: Vec<crate::RiskAssessment>,
+    /// Support plans in their cases, each with its services, visits and steps.
+    pub support: Vec<ReportSupport>,
+    /// Referrals of them to other agencies.
+    pub referrals: Vec<crate::Referral>,
+    /// Their child pathways (guardian, best-interests assessment, sign-off).
+    pub pathways: Vec<crate::ChildPathway>,
     /// Changes of their facts.
     pub person_history: Vec<crate::HistoryEntry>,
     /// Changes of their identity (opened; `null` values once erased).
     pub identity_history: Vec<crate::HistoryEntry>,
     /// Who read or changed their record, and when.
     pub audit: Vec<crate::AuditEntry>,
+}
+
+/// A support plan in an access report, with what was recorded under it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportSupport {
+    /// The plan.
+    pub plan: crate::support::SupportPlan,
+    /// Its services, visits and steps.
+    pub follow_up: crate::support::FollowUp,
 }
 
 /// A case in an access report.
@@ -87,15 +104,31 @@ pub struct ReportCase {
     pub involvement: tabara_core::records::Involvement,
 }
 
+use crate::risk::MAX_RISK_LIST;
+use crate::support::MAX_SUPPORT_LIST;
+
 impl Store {
     /// Everything held about a person, for their access request: facts, identity (the read
-    /// audited), cases, consents, screenings, the history of both, and who read or changed
+    /// audited), cases, consents, screenings, risk assessments, support plans and their
+    /// follow-up, referrals, child pathways, the history of facts and identity, and who read or changed
     /// the record; the report itself audited (`person.access_report`).
     pub async fn access_report(&self, actor: &Actor, person: PersonId) -> Result<AccessReport> {
         let facts = self.person(person).await?;
         let identity = self.read_identity(actor, person).await?.0;
         let mut cases = Vec::new();
+        let (mut risk_assessments, mut support, mut referrals, mut pathways) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         for case_id in dispatch!(self, cases_of_person(person))? {
+            risk_assessments.extend(self.risk_history(case_id, person, MAX_RISK_LIST).await?);
+            for plan in self
+                .support_plans(case_id, person, MAX_SUPPORT_LIST)
+                .await?
+            {
+                let follow_up = self.support_follow_up(plan.id, MAX_SUPPORT_LIST).await?;
+                support.push(ReportSupport { plan, follow_up });
+            }
+            referrals.extend(self.case_referrals(case_id, person, 500).await?);
+            pathways.extend(self.child_pathway(case_id, person).await?);
             let case = self.case(case_id).await?;
             for cp in self.case_persons(case_id).await? {
                 if cp.person.id == person {
@@ -121,6 +154,10 @@ impl Store {
             erasure: self.erasure_of(person).await?,
             consents: self.consents(person).await?,
             screenings: self.person_screenings(person, 1_000).await?,
+            risk_assessments,
+            support,
+            referrals,
+            pathways,
             person_history: self.history("person", &id).await?,
             identity_history: self.history("person_identity", &id).await?,
             audit: self.audit_trail("person", &id).await?,

@@ -352,6 +352,15 @@ impl crate::Store {
     pub(crate) async fn open_texts<T: PersonTexts>(&self, records: &mut [T]) -> Result<()> {
         let mut keys: std::collections::HashMap<PersonId, TextKey> = Default::default();
         for r in records.iter_mut() {
+            // A record with no sealed word (most in a list) needs no key read.
+            let mut sealed = false;
+            r.texts(&mut |_, text| {
+                sealed |= text.starts_with(SEALED_TEXT);
+                Ok(())
+            })?;
+            if !sealed {
+                continue;
+            }
             let person = r.person();
             if let std::collections::hash_map::Entry::Vacant(e) = keys.entry(person) {
                 e.insert(self.text_key(person).await?);

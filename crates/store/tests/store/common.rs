@@ -584,3 +584,43 @@ pub(crate) fn child_made_to_work() -> (
     };
     (age, movement)
 }
+
+/// Every byte of the register as someone holding a copy of it reads it, lower-cased: the SQLite
+/// file with its write-ahead log (emptied into the file first), or on PostgreSQL the rows of
+/// `tables` as text.
+pub(crate) async fn raw_register(db: &TestDb, tables: &[&str]) -> String {
+    use sqlx::Connection as _;
+    match db.sqlite_path() {
+        Some(path) => {
+            let url = format!("sqlite://{}", path.display());
+            let mut conn = sqlx::SqliteConnection::connect(&url).await.unwrap();
+            sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+                .execute(&mut conn)
+                .await
+                .unwrap();
+            conn.close().await.unwrap();
+            let mut all = std::fs::read(&path).unwrap();
+            let mut wal = path.as_os_str().to_owned();
+            wal.push("-wal");
+            all.extend(std::fs::read(std::path::PathBuf::from(wal)).unwrap_or_default());
+            String::from_utf8_lossy(&all).to_lowercase()
+        }
+        None => {
+            let mut conn = sqlx::PgConnection::connect(&db.database_arg())
+                .await
+                .unwrap();
+            let mut out = String::new();
+            for table in tables {
+                let rows: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+                    "SELECT t::text FROM {table} t"
+                )))
+                .fetch_all(&mut conn)
+                .await
+                .unwrap();
+                out.push_str(&rows.join("\n").to_lowercase());
+            }
+            conn.close().await.unwrap();
+            out
+        }
+    }
+}

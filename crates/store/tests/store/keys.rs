@@ -98,41 +98,19 @@ fn a_key_file_is_its_owners_alone_and_named_for_what_is_wrong() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
-/// Every byte of the register as someone holding a copy of it reads it: the SQLite file with
-/// its write-ahead log, or PostgreSQL's identity, key, name and history tables as text.
+/// The register as someone holding a copy reads it (see `common::raw_register`).
 async fn raw_register(db: &TestDb) -> String {
-    match db.sqlite_path() {
-        Some(path) => {
-            let mut all = std::fs::read(&path).unwrap();
-            let mut wal = path.as_os_str().to_owned();
-            wal.push("-wal");
-            all.extend(std::fs::read(std::path::PathBuf::from(wal)).unwrap_or_default());
-            String::from_utf8_lossy(&all).to_lowercase()
-        }
-        None => {
-            let mut conn = sqlx::PgConnection::connect(&db.database_arg())
-                .await
-                .unwrap();
-            let mut out = String::new();
-            for table in [
-                "person_identities",
-                "person_keys",
-                "person_name_keys",
-                "person_name_terms",
-                "record_history",
-            ] {
-                let rows: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-                    "SELECT t::text FROM {table} t"
-                )))
-                .fetch_all(&mut conn)
-                .await
-                .unwrap();
-                out.push_str(&rows.join("\n").to_lowercase());
-            }
-            conn.close().await.unwrap();
-            out
-        }
-    }
+    crate::common::raw_register(
+        db,
+        &[
+            "person_identities",
+            "person_keys",
+            "person_name_keys",
+            "person_name_terms",
+            "record_history",
+        ],
+    )
+    .await
 }
 
 store_test!(no_identity_is_readable_in_the_register, |db| async move {

@@ -3,7 +3,6 @@
 //! person's data key: the pages read them, a copy of the register does not, and erasing the
 //! person leaves nothing of them that opens.
 
-use sqlx::Connection as _;
 use tabara_core::erasure::ErasureGround;
 use tabara_core::pathway::{BestInterests, DurableSolution, Guardian, GuardianKind};
 use tabara_core::referral::ConsentGiver;
@@ -14,52 +13,22 @@ use uuid::Uuid;
 
 use crate::common::*;
 
-/// Every byte of the register as someone holding a copy reads it: the SQLite file with its
-/// write-ahead log (emptied into the file first), or PostgreSQL's tables of text about persons
-/// as text.
+/// The register as someone holding a copy reads it (see `common::raw_register`).
 async fn raw_register(db: &TestDb) -> String {
-    match db.sqlite_path() {
-        Some(path) => {
-            let url = format!("sqlite://{}", path.display());
-            let mut conn = sqlx::SqliteConnection::connect(&url).await.unwrap();
-            sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
-                .execute(&mut conn)
-                .await
-                .unwrap();
-            conn.close().await.unwrap();
-            let mut all = std::fs::read(&path).unwrap();
-            let mut wal = path.as_os_str().to_owned();
-            wal.push("-wal");
-            all.extend(std::fs::read(std::path::PathBuf::from(wal)).unwrap_or_default());
-            String::from_utf8_lossy(&all).to_lowercase()
-        }
-        None => {
-            let mut conn = sqlx::PgConnection::connect(&db.database_arg())
-                .await
-                .unwrap();
-            let mut out = String::new();
-            for table in [
-                "risk_assessments",
-                "support_plans",
-                "support_visits",
-                "referral_consents",
-                "child_pathways",
-                "case_comments",
-                "cases",
-                "record_history",
-            ] {
-                let rows: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-                    "SELECT t::text FROM {table} t"
-                )))
-                .fetch_all(&mut conn)
-                .await
-                .unwrap();
-                out.push_str(&rows.join("\n").to_lowercase());
-            }
-            conn.close().await.unwrap();
-            out
-        }
-    }
+    crate::common::raw_register(
+        db,
+        &[
+            "risk_assessments",
+            "support_plans",
+            "support_visits",
+            "referral_consents",
+            "child_pathways",
+            "case_comments",
+            "cases",
+            "record_history",
+        ],
+    )
+    .await
 }
 
 const NEEDLES: &[&str] = &[
@@ -240,6 +209,30 @@ store_test!(
                 "Retour chez son oncle à Muyinga"
             ]),
             "the plan's history opens with the person's key"
+        );
+
+        // The person's access report gives it all to them.
+        let report = s.access_report(&system(), child.id).await.unwrap();
+        assert_eq!(
+            report.risk_assessments[0].assessment.safety_plan.as_deref(),
+            Some(plan_text)
+        );
+        assert_eq!(
+            report.support[0].plan.facts.objectives,
+            "Retour chez son oncle à Muyinga"
+        );
+        assert_eq!(
+            report.support[0].follow_up.visits[0].entry.notes.as_deref(),
+            Some("Vue à l'école de Gihosha")
+        );
+        assert_eq!(
+            report.pathways[0]
+                .pathway
+                .best_interests
+                .as_ref()
+                .unwrap()
+                .summary,
+            summary
         );
 
         // A copy of the register holds none of it.
