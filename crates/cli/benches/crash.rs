@@ -443,6 +443,52 @@ enum Db {
     Postgres(PgPool),
 }
 
+/// The comments on `cases` (numbers) whose text starts with `prefix`: id and text.
+/// Read through the store, which opens them (a comment is sealed at rest), with the
+/// register's key file; the store is closed again before the next kill.
+async fn comments_of(
+    setup: &Setup,
+    cases: BTreeSet<i64>,
+    prefix: &str,
+) -> Result<Vec<(Uuid, String)>, String> {
+    use tabara_store::{Location, OpenMode, Store, keys};
+    let location = Location::parse(&setup.database).map_err(|e| e.to_string())?;
+    let key_file = setup
+        .key_args
+        .iter()
+        .position(|a| a == "--key-file")
+        .and_then(|i| setup.key_args.get(i + 1))
+        .map(PathBuf::from)
+        .or_else(|| keys::default_key_file(&location))
+        .ok_or("no key file for the register")?;
+    let master = keys::load_master_key(&key_file).map_err(|e| e.to_string())?;
+    let store = Store::open(&location, OpenMode::Existing, master)
+        .await
+        .map_err(|e| format!("opening the register: {e}"))?;
+    let mut found = Vec::new();
+    let mut outcome = Ok(());
+    for n in cases {
+        let read = async {
+            let case = store.case_by_number(n).await?;
+            store.comments(case.id).await
+        }
+        .await;
+        match read {
+            Ok(list) => found.extend(
+                list.into_iter()
+                    .filter(|c| c.body.starts_with(prefix))
+                    .map(|c| (c.id.0, c.body)),
+            ),
+            Err(e) => {
+                outcome = Err(format!("reading comments: {e}"));
+                break;
+            }
+        }
+    }
+    store.close().await;
+    outcome.map(|_| found)
+}
+
 impl Db {
     async fn open(setup: &Setup) -> Result<Db, String> {
         let e = |x: sqlx::Error| format!("opening the register: {x}");
@@ -479,27 +525,6 @@ impl Db {
             Db::Sqlite(p) => p.close().await,
             Db::Postgres(p) => p.close().await,
         }
-    }
-
-    /// The comments whose text starts with `prefix`: id and text.
-    async fn comments(&self, prefix: &str) -> Result<Vec<(Uuid, String)>, String> {
-        const SQL: &str = "SELECT id, body FROM case_comments WHERE body LIKE $1";
-        let pattern = format!("{prefix}%");
-        let rows = match self {
-            Db::Sqlite(p) => {
-                sqlx::query_as::<_, (Uuid, String)>(SQL)
-                    .bind(pattern)
-                    .fetch_all(p)
-                    .await
-            }
-            Db::Postgres(p) => {
-                sqlx::query_as::<_, (Uuid, String)>(SQL)
-                    .bind(pattern)
-                    .fetch_all(p)
-                    .await
-            }
-        };
-        rows.map_err(|e| format!("reading comments: {e}"))
     }
 
     /// The record ids of the audit log's comment entries after entry `after`.
@@ -710,12 +735,13 @@ async fn check_round(
         }
     }
     let db = within("opening the register", Db::open(setup)).await?;
-    let result = check_contents(&db, round, writes, after, amcheck, tally).await;
+    let result = check_contents(setup, &db, round, writes, after, amcheck, tally).await;
     db.close().await;
     result
 }
 
 async fn check_contents(
+    setup: &Setup,
     db: &Db,
     round: u64,
     writes: &[Write],
@@ -737,7 +763,15 @@ async fn check_contents(
         return within("audit log", db.last_seq()).await;
     };
     let run = first.marker.split("-r").next().unwrap_or_default();
-    let found = within("reading comments", db.comments(&format!("{run}-r{round}-"))).await?;
+    let found = within(
+        "reading comments",
+        comments_of(
+            setup,
+            writes.iter().map(|w| w.case).collect(),
+            &format!("{run}-r{round}-"),
+        ),
+    )
+    .await?;
     let audited = within("reading the audit log", db.audited_comments(after)).await?;
     let mut ids: HashMap<&str, Vec<Uuid>> = HashMap::new();
     for (id, body) in &found {
@@ -896,20 +930,27 @@ async fn final_check(setup: &Setup, writes: &[Write], tally: &mut Tally) -> Resu
         .map(|w| w.marker.split("-r").next().unwrap_or_default().to_string());
     let result = match run {
         None => Ok(()),
-        Some(run) => within("reading comments", db.comments(&format!("{run}-r")))
-            .await
-            .map(|found| {
-                let bodies: HashSet<String> = found.into_iter().map(|(_, b)| b).collect();
-                for w in &acknowledged {
-                    if !bodies.contains(&w.marker) {
-                        tally.final_missing_db += 1;
-                        tally.fail(
-                            w.round,
-                            format!("{} missing from the database at the end", w.marker),
-                        );
-                    }
+        Some(run) => within(
+            "reading comments",
+            comments_of(
+                setup,
+                acknowledged.iter().map(|w| w.case).collect(),
+                &format!("{run}-r"),
+            ),
+        )
+        .await
+        .map(|found| {
+            let bodies: HashSet<String> = found.into_iter().map(|(_, b)| b).collect();
+            for w in &acknowledged {
+                if !bodies.contains(&w.marker) {
+                    tally.final_missing_db += 1;
+                    tally.fail(
+                        w.round,
+                        format!("{} missing from the database at the end", w.marker),
+                    );
                 }
-            }),
+            }
+        }),
     };
     db.close().await;
     result
