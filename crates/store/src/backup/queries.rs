@@ -77,13 +77,7 @@ pub(crate) async fn snapshot_tables<W: Write>(
     pool: &Pool,
     w: &mut Writer<W>,
 ) -> Result<(i64, String)> {
-    let mut tx = match DIALECT {
-        Dialect::Sqlite => pool.begin_with("BEGIN").await?,
-        Dialect::Postgres => {
-            pool.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-                .await?
-        }
-    };
+    let mut tx = snapshot(pool).await?;
     for name in table_names(&mut tx).await? {
         if name != "_sqlx_migrations" && !TABLES_CHILD_FIRST.contains(&name.as_str()) {
             return Err(BackupError::Unknown(format!(
@@ -135,18 +129,23 @@ async fn dump<W: Write>(tx: &mut Tx, w: &mut Writer<W>, table: &str, sql: &str) 
     Ok(())
 }
 
-/// The persons' wrapped data keys and the persons erased, from one snapshot; the audit head.
-pub(crate) async fn snapshot_keys<W: Write>(
-    pool: &Pool,
-    w: &mut Writer<W>,
-) -> Result<(i64, String)> {
-    let mut tx = match DIALECT {
+/// One read-only snapshot of the register (SQLite's deferred transaction reads one).
+async fn snapshot(pool: &Pool) -> Result<Tx> {
+    Ok(match DIALECT {
         Dialect::Sqlite => pool.begin_with("BEGIN").await?,
         Dialect::Postgres => {
             pool.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
                 .await?
         }
-    };
+    })
+}
+
+/// The persons' wrapped data keys and the persons erased, from one snapshot; the audit head.
+pub(crate) async fn snapshot_keys<W: Write>(
+    pool: &Pool,
+    w: &mut Writer<W>,
+) -> Result<(i64, String)> {
+    let mut tx = snapshot(pool).await?;
     let (seq, hash): (i64, String) =
         sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1")
             .fetch_one(&mut *tx)
