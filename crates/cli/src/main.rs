@@ -130,6 +130,9 @@ pub enum Command {
     /// encrypted: attach one, list them, write one out (each read audited).
     #[command(subcommand)]
     File(FileCommand),
+    /// Suspects in police custody and the time left before the legal limit (issue 14).
+    #[command(subcommand)]
+    Custody(CustodyCommand),
     /// Back up the register (encrypted, signed), check a backup, restore one (also from
     /// SQLite into PostgreSQL and back).
     #[command(subcommand)]
@@ -154,6 +157,22 @@ pub struct RetentionArgs {
     /// read_notifications (365).
     #[arg(long, env = "TABARA_RETENTION", default_value = "")]
     pub rules: String,
+}
+
+/// `custody` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum CustodyCommand {
+    /// Everyone in custody, the soonest deadline first: case, custody id, person id, the
+    /// deadline in the jurisdiction's time (Bujumbura), the time left or how long overdue.
+    List(CustodyListArgs),
+}
+
+/// Options of `custody list`.
+#[derive(Debug, Args)]
+pub struct CustodyListArgs {
+    /// Only those at or past their legal limit without a release, transfer or extension.
+    #[arg(long)]
+    pub overdue: bool,
 }
 
 /// `file` subcommands.

@@ -13,7 +13,11 @@
 //!   investigator. The caseworker is the one who assessed the risk and, when the person was
 //!   referred, the assignee of each of the person's open referrals in the case (the receiving
 //!   agency's caseworker). So: the owner, the assessor, the assignees;
-//! - **reassessment due**: the case's owner and the user who made the last assessment.
+//! - **reassessment due**: the case's owner and the user who made the last assessment;
+//! - **custody limit approaching** (each warning hour of the jurisdiction before the deadline)
+//!   and **custody limit passed**: the investigation's lead, the user who placed the suspect in
+//!   custody, and the supervisors of the investigating agency;
+//! - **investigation task overdue**: the task's owner and the lead investigator.
 //!
 //! Nobody is told twice of one alert; a fact the register does not know (a case without an
 //! owner, an assessment recorded by a system process) names nobody.
@@ -29,6 +33,9 @@ picklist! {
         ReferralOverdue = "referral_overdue", "Referral not answered in time", "Orientation sans réponse dans le délai";
         RiskHigh = "risk_high", "High risk", "Risque élevé";
         RiskReassessmentDue = "risk_reassessment_due", "Risk reassessment due", "Réévaluation du risque à faire";
+        CustodyDueSoon = "custody_due_soon", "Custody limit approaching", "Fin du délai de garde à vue proche";
+        CustodyOverdue = "custody_overdue", "Custody limit passed", "Délai de garde à vue dépassé";
+        TaskOverdue = "investigation_task_overdue", "Investigation task overdue", "Tâche d'enquête en retard";
     }
 }
 
@@ -38,6 +45,8 @@ impl AlertKind {
         match self {
             AlertKind::ReferralOverdue => "referral",
             AlertKind::RiskHigh | AlertKind::RiskReassessmentDue => "risk_assessment",
+            AlertKind::CustodyDueSoon | AlertKind::CustodyOverdue => "custody",
+            AlertKind::TaskOverdue => "investigation_task",
         }
     }
 }
@@ -69,6 +78,12 @@ pub struct AlertFacts {
     pub assessor: Option<UserId>,
     /// The assignees of the person's open referrals in the case (high risk).
     pub referral_assignees: Vec<UserId>,
+    /// The investigation's lead investigator (custody alerts).
+    pub investigator: Option<UserId>,
+    /// The user who placed the suspect in custody (custody alerts).
+    pub custody_officer: Option<UserId>,
+    /// The owner of the task (task overdue).
+    pub task_owner: Option<UserId>,
 }
 
 /// Who an alert of `kind` tells, given `facts`: in the order of the module documentation,
@@ -94,6 +109,15 @@ pub fn recipients(kind: AlertKind, facts: &AlertFacts) -> Vec<UserId> {
             facts.case_owner.into_iter().for_each(&mut add);
             facts.assessor.into_iter().for_each(&mut add);
         }
+        AlertKind::CustodyDueSoon | AlertKind::CustodyOverdue => {
+            facts.investigator.into_iter().for_each(&mut add);
+            facts.custody_officer.into_iter().for_each(&mut add);
+            facts.supervisors.iter().copied().for_each(&mut add);
+        }
+        AlertKind::TaskOverdue => {
+            facts.task_owner.into_iter().for_each(&mut add);
+            facts.investigator.into_iter().for_each(&mut add);
+        }
     }
     out
 }
@@ -112,8 +136,17 @@ mod tests {
         let names: Vec<&str> = AlertKind::ALL.iter().map(|k| k.value_name()).collect();
         assert_eq!(
             names,
-            ["referral_overdue", "risk_high", "risk_reassessment_due"]
+            [
+                "referral_overdue",
+                "risk_high",
+                "risk_reassessment_due",
+                "custody_due_soon",
+                "custody_overdue",
+                "investigation_task_overdue"
+            ]
         );
+        assert_eq!(AlertKind::CustodyOverdue.subject_kind(), "custody");
+        assert_eq!(AlertKind::TaskOverdue.subject_kind(), "investigation_task");
         assert_eq!(AlertKind::ReferralOverdue.subject_kind(), "referral");
         assert_eq!(AlertKind::RiskHigh.subject_kind(), "risk_assessment");
         assert_eq!(
@@ -154,6 +187,7 @@ mod tests {
             case_owner: Some(u[3]),
             assessor: Some(u[4]),
             referral_assignees: vec![u[4]],
+            ..Default::default()
         };
         assert_eq!(
             recipients(AlertKind::ReferralOverdue, &facts),
@@ -176,6 +210,23 @@ mod tests {
     }
 
     #[test]
+    fn custody_alerts_tell_the_lead_the_officer_and_the_supervisors_tasks_their_owner() {
+        let u = users(5);
+        let facts = AlertFacts {
+            investigator: Some(u[0]),
+            custody_officer: Some(u[1]),
+            supervisors: vec![u[2], u[0]],
+            task_owner: Some(u[3]),
+            case_owner: Some(u[4]),
+            ..Default::default()
+        };
+        for kind in [AlertKind::CustodyDueSoon, AlertKind::CustodyOverdue] {
+            assert_eq!(recipients(kind, &facts), [u[0], u[1], u[2]]);
+        }
+        assert_eq!(recipients(AlertKind::TaskOverdue, &facts), [u[3], u[0]]);
+    }
+
+    #[test]
     fn a_high_risk_tells_owner_assessor_and_assignees() {
         let u = users(5);
         let facts = AlertFacts {
@@ -184,6 +235,7 @@ mod tests {
             case_owner: Some(u[0]),
             assessor: Some(u[1]),
             referral_assignees: vec![u[2], u[1], u[3]],
+            ..Default::default()
         };
         assert_eq!(
             recipients(AlertKind::RiskHigh, &facts),

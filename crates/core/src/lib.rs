@@ -15,6 +15,7 @@ pub mod export;
 pub mod files;
 pub mod htcds;
 pub mod ids;
+pub mod investigation;
 pub mod materials;
 pub mod merkle;
 pub mod palermo;

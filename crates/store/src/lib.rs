@@ -81,6 +81,7 @@ pub mod cases;
 pub mod directory;
 pub mod erasure;
 pub mod files;
+pub mod investigations;
 pub mod keys;
 pub mod materials;
 pub mod pathways;
@@ -112,6 +113,10 @@ pub use cases::{
     NewCase, Page, PageRequest,
 };
 pub use directory::{NewUser, User};
+pub use investigations::{
+    CustodyEvent, CustodyListed, CustodyRecord, Dossier, EvidenceItem, Investigation,
+    InvestigationFile, NewEvidence, OffenceRecord, Task,
+};
 pub use materials::{Distribution, MAX_MOVEMENT_QUANTITY, MaterialItem, StockLine};
 pub use pathways::{ChildPathway, PathwayStep};
 pub use referrals::{
@@ -325,6 +330,8 @@ pub struct Store {
     keys: std::sync::Arc<keys::Keys>,
     /// Where files' sealed chunks are kept (the register's own table by default).
     blobs: std::sync::Arc<dyn files::Blobs>,
+    /// The legal catalogue of investigations (the shipped one unless set).
+    legal: std::sync::Arc<tabara_core::investigation::LegalCatalogue>,
 }
 
 impl Store {
@@ -365,6 +372,11 @@ impl Store {
         };
         let store = Store {
             blobs: std::sync::Arc::new(files::RegisterBlobs::new(backend.clone())),
+            legal: std::sync::Arc::new(
+                tabara_core::investigation::LegalCatalogue::embedded()
+                    .map_err(|e| StoreError::Corrupt(e.to_string()))?
+                    .clone(),
+            ),
             backend,
             keys: std::sync::Arc::new(fresh),
         };

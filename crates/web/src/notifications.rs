@@ -68,6 +68,9 @@ fn words(lang: Lang, chrome: &Chrome, n: &Notification) -> String {
         AlertKind::RiskReassessmentDue => {
             t!(lang, "alert-risk-reassessment-due", case = case, due = due)
         }
+        AlertKind::CustodyDueSoon => t!(lang, "alert-custody-due-soon", case = case, due = due),
+        AlertKind::CustodyOverdue => t!(lang, "alert-custody-overdue", case = case, due = due),
+        AlertKind::TaskOverdue => t!(lang, "alert-task-overdue", case = case, due = due),
     }
 }
 
@@ -76,8 +79,13 @@ fn words(lang: Lang, chrome: &Chrome, n: &Notification) -> String {
 fn link(n: &Notification) -> String {
     match n.kind {
         AlertKind::ReferralOverdue => format!("/referrals/{}", n.subject_id),
-        AlertKind::RiskHigh | AlertKind::RiskReassessmentDue => {
-            format!("/cases/{}/persons/{}", n.case_number, n.person_id)
+        AlertKind::RiskHigh | AlertKind::RiskReassessmentDue => match n.person_id {
+            Some(p) => format!("/cases/{}/persons/{p}", n.case_number),
+            None => format!("/cases/{}", n.case_number),
+        },
+        // The investigation's pages come with its web module; the case until then.
+        AlertKind::CustodyDueSoon | AlertKind::CustodyOverdue | AlertKind::TaskOverdue => {
+            format!("/cases/{}", n.case_number)
         }
     }
 }
@@ -99,9 +107,11 @@ async fn inbox(State(state): State<AppState>, user: CurrentUser) -> Result<Respo
             link: link(n),
             open: match n.kind {
                 AlertKind::ReferralOverdue => chrome.t("notifications-open-referral"),
-                AlertKind::RiskHigh | AlertKind::RiskReassessmentDue => {
-                    chrome.t("notifications-open")
-                }
+                AlertKind::RiskHigh
+                | AlertKind::RiskReassessmentDue
+                | AlertKind::CustodyDueSoon
+                | AlertKind::CustodyOverdue
+                | AlertKind::TaskOverdue => chrome.t("notifications-open"),
             },
         })
         .collect();

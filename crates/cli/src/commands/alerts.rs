@@ -34,7 +34,8 @@ impl Delivery for LogChannel {
                 n.user_id,
                 n.kind.value_name(),
                 case_reference(n.case_number),
-                n.person_id,
+                n.person_id
+                    .map_or_else(|| "-".to_string(), |p| p.to_string()),
                 n.due_at.to_rfc3339()
             )
             .map_err(|e| e.to_string())

@@ -10,14 +10,15 @@ use tabara_i18n::t;
 use tabara_store::{Actor, Location, OpenMode, Store, keys};
 
 use crate::{
-    AlertsCommand, AuditCommand, BackupCommand, CaseCommand, Cli, Command, FileCommand, KeyCommand,
-    PersonCommand, ReferralCommand, RetentionCommand, ScreeningCommand,
+    AlertsCommand, AuditCommand, BackupCommand, CaseCommand, Cli, Command, CustodyCommand,
+    FileCommand, KeyCommand, PersonCommand, ReferralCommand, RetentionCommand, ScreeningCommand,
 };
 
 mod alerts;
 mod audit;
 mod backup;
 mod cases;
+mod custody;
 mod demo;
 mod erasure;
 mod errors;
@@ -32,6 +33,7 @@ mod users;
 use alerts::alerts_run;
 use audit::{audit_checkpoint, audit_consistency, audit_log, audit_prove, audit_verify};
 use cases::{case_list, case_show};
+use custody::custody_list;
 use demo::demo;
 pub use errors::describe_error;
 use export::export;
@@ -272,6 +274,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Retention(RetentionCommand::Run(args)) => {
             retention::run(&cli, &args.rules, false).await
         }
+        Command::Custody(CustodyCommand::List(args)) => custody_list(&cli, args).await,
         Command::File(FileCommand::Put(args)) => files::put(&cli, args).await,
         Command::File(FileCommand::List(args)) => files::list(&cli, args).await,
         Command::File(FileCommand::Get(args)) => files::get(&cli, args).await,

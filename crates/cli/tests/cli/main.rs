@@ -6,6 +6,7 @@ mod audit;
 mod backup;
 mod basics;
 mod common;
+mod custody;
 mod demo;
 mod erasure;
 mod export;

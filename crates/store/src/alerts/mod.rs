@@ -62,8 +62,8 @@ pub struct Notification {
     pub case_id: CaseId,
     /// The case's number (`TBR-000123` on pages).
     pub case_number: i64,
-    /// The person the record is about.
-    pub person_id: PersonId,
+    /// The person the record is about (none for an investigation's task).
+    pub person_id: Option<PersonId>,
     /// When the alert fell due.
     pub due_at: DateTime<Utc>,
     /// When the notification was written.
@@ -113,7 +113,7 @@ impl Store {
     /// each kind per run. Each alert, its notifications and its audit entry commit together,
     /// once whatever the number of servers and runs (see the module documentation).
     pub async fn raise_due_alerts(&self, now: DateTime<Utc>, limit: i64) -> Result<RunReport> {
-        dispatch!(self, raise_due_alerts(now, limit))
+        dispatch!(self, raise_due_alerts(&self.legal, now, limit))
     }
 
     /// A user's notifications, newest first, unread ones only if asked, at most `limit` (1 to
@@ -194,11 +194,13 @@ impl Store {
 #[path = "."]
 pub(crate) mod sqlite {
     use crate::backend::sqlite::*;
+    use crate::investigations::sqlite::queries as investigations;
     pub(crate) mod queries;
 }
 
 #[path = "."]
 pub(crate) mod postgres {
     use crate::backend::postgres::*;
+    use crate::investigations::postgres::queries as investigations;
     pub(crate) mod queries;
 }

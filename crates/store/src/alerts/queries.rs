@@ -38,7 +38,7 @@ fn notification_from_row(r: &DbRow) -> Result<Notification> {
         subject_id: r.try_get("subject_id")?,
         case_id: CaseId(r.try_get("case_id")?),
         case_number: r.try_get("number")?,
-        person_id: PersonId(r.try_get("person_id")?),
+        person_id: r.try_get::<Option<Uuid>, _>("person_id")?.map(PersonId),
         due_at: r.try_get("due_at")?,
         created_at: r.try_get("created_at")?,
         read_at: r.try_get("read_at")?,
@@ -50,7 +50,7 @@ struct Due {
     kind: AlertKind,
     subject: Uuid,
     case_id: Uuid,
-    person_id: Uuid,
+    person_id: Option<Uuid>,
     due_at: DateTime<Utc>,
     facts: AlertFacts,
 }
@@ -96,7 +96,7 @@ async fn overdue_referrals(pool: &Pool, now: DateTime<Utc>, limit: i64) -> Resul
             kind: AlertKind::ReferralOverdue,
             subject: id,
             case_id: r.try_get("case_id")?,
-            person_id: r.try_get("person_id")?,
+            person_id: Some(r.try_get("person_id")?),
             due_at: r.try_get("due_at")?,
             facts: AlertFacts {
                 sender: sender.as_deref().and_then(user_of),
@@ -157,7 +157,7 @@ async fn risk_alerts(
             kind,
             subject: r.try_get("id")?,
             case_id,
-            person_id,
+            person_id: Some(person_id),
             due_at: r.try_get("due_at")?,
             facts: AlertFacts {
                 case_owner: r.try_get::<Option<Uuid>, _>("owner_id")?.map(UserId),
@@ -215,8 +215,71 @@ async fn raise(pool: &Pool, due: &Due) -> Result<Option<u64>> {
     Ok(Some(users.len() as u64))
 }
 
+async fn supervisors_of(pool: &Pool, agency: Uuid) -> Result<Vec<UserId>> {
+    let ids: Vec<Uuid> = sqlx::query_scalar(
+        "SELECT id FROM users WHERE organisation_id = $1 AND role = $2 AND disabled = $3 ORDER \
+            BY id LIMIT $4",
+    )
+    .bind(agency)
+    .bind(tabara_core::Role::Supervisor.value_name())
+    .bind(false)
+    .bind(MAX_ALERT_ROWS)
+    .fetch_all(pool)
+    .await?;
+    Ok(ids.into_iter().map(UserId).collect())
+}
+
+/// Running custodies at or past a warning moment or their deadline (the store's alert key
+/// skips those raised already), and open tasks past their due day.
+async fn investigation_alerts(
+    pool: &Pool,
+    catalogue: &tabara_core::investigation::LegalCatalogue,
+    now: DateTime<Utc>,
+    limit: i64,
+) -> Result<Vec<Due>> {
+    let mut due = Vec::new();
+    for c in super::investigations::custodies_due(pool, catalogue, now, limit).await? {
+        let supervisors = supervisors_of(pool, c.agency).await?;
+        for (overdue, at) in c.moments {
+            due.push(Due {
+                kind: if overdue {
+                    AlertKind::CustodyOverdue
+                } else {
+                    AlertKind::CustodyDueSoon
+                },
+                subject: c.id,
+                case_id: c.case_id,
+                person_id: Some(c.person_id),
+                due_at: at,
+                facts: AlertFacts {
+                    investigator: Some(c.lead),
+                    custody_officer: user_of(&c.recorded_by),
+                    supervisors: supervisors.clone(),
+                    ..Default::default()
+                },
+            });
+        }
+    }
+    for t in super::investigations::tasks_overdue(pool, catalogue, now, limit).await? {
+        due.push(Due {
+            kind: AlertKind::TaskOverdue,
+            subject: t.id,
+            case_id: t.case_id,
+            person_id: None,
+            due_at: t.from,
+            facts: AlertFacts {
+                task_owner: Some(t.owner),
+                investigator: Some(t.lead),
+                ..Default::default()
+            },
+        });
+    }
+    Ok(due)
+}
+
 pub(crate) async fn raise_due_alerts(
     pool: &Pool,
+    catalogue: &tabara_core::investigation::LegalCatalogue,
     now: DateTime<Utc>,
     limit: i64,
 ) -> Result<RunReport> {
@@ -225,6 +288,7 @@ pub(crate) async fn raise_due_alerts(
     let mut due = overdue_referrals(pool, now, limit).await?;
     due.extend(risk_alerts(pool, AlertKind::RiskHigh, now, limit).await?);
     due.extend(risk_alerts(pool, AlertKind::RiskReassessmentDue, now, limit).await?);
+    due.extend(investigation_alerts(pool, catalogue, now, limit).await?);
     for d in &due {
         if let Some(notified) = raise(pool, d).await? {
             report.raised += 1;

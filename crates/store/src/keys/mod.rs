@@ -225,6 +225,7 @@ impl Store {
         Store {
             backend: self.backend.clone(),
             blobs: self.blobs.clone(),
+            legal: self.legal.clone(),
             keys: Arc::new(Keys {
                 master: new,
                 index: self.keys.index.clone(),

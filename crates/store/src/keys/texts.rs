@@ -239,6 +239,34 @@ impl Keys {
         String::from_utf8(plain).map_err(|e| StoreError::Corrupt(e.to_string()))
     }
 
+    /// Bytes about `case` (a dossier's PDF) sealed under the case text key, bound to the case
+    /// and `purpose`.
+    pub(crate) fn seal_case_bytes(
+        &self,
+        case: tabara_core::ids::CaseId,
+        purpose: &str,
+        bytes: &[u8],
+    ) -> Vec<u8> {
+        self.index
+            .case_text_key()
+            .seal(case.0.as_bytes(), purpose, bytes)
+    }
+
+    /// What [`Keys::seal_case_bytes`] made, opened.
+    pub(crate) fn open_case_bytes(
+        &self,
+        case: tabara_core::ids::CaseId,
+        purpose: &str,
+        sealed: &[u8],
+    ) -> Result<Vec<u8>> {
+        self.index
+            .case_text_key()
+            .open(case.0.as_bytes(), purpose, sealed)
+            .map_err(|e| {
+                StoreError::Corrupt(format!("{purpose} of case {case} does not open: {e}"))
+            })
+    }
+
     /// A comment on `case` sealed.
     pub(crate) fn seal_comment(&self, case: tabara_core::ids::CaseId, body: &str) -> String {
         self.seal_case_text(case, COMMENT, body)

@@ -12,6 +12,19 @@ use crate::{Actor, NewCase, Result, Store};
 /// it; reversed, the order to fill it). `wipe` drops them; a backup holds every one and refuses
 /// a register with a table not listed here.
 pub const TABLES_CHILD_FIRST: &[&str] = &[
+    "dossiers",
+    "custody_rights",
+    "custody_extensions",
+    "custodies",
+    "custody_events",
+    "element_supports",
+    "evidence_items",
+    "offences",
+    "investigation_notes",
+    "investigation_timeline",
+    "investigation_tasks",
+    "investigation_team",
+    "investigations",
     "child_pathways",
     "service_providers",
     "deliveries",

@@ -14,6 +14,7 @@ use tabara_store::{FirstCredential, NewParticipant, NewTrainingSession, SessionM
 
 use crate::alerts;
 use crate::common::*;
+use crate::investigations as inv;
 use crate::referrals::{record_consent, referable, referral_through};
 use crate::services::{provider_form, stored_provider};
 use tabara_core::referral::TransitionKind as T;
@@ -812,6 +813,191 @@ impl Scene {
                 let channel = alerts::TestChannel::new(true);
                 assert!(s.deliver_pending(&channel, 500).await.unwrap().failed >= 1);
                 String::new()
+            }
+            A::InvestigationOpen => {
+                let sc = inv::Scene::new(s).await;
+                sc.inv.id.to_string()
+            }
+            A::InvestigationStatus => {
+                let mut sc = inv::Scene::new(s).await;
+                sc.active(s).await;
+                sc.inv.id.to_string()
+            }
+            A::InvestigationTeam => {
+                let sc = inv::Scene::new(s).await;
+                s.set_investigation_team(a, sc.inv.id, sc.inv.version, sc.member, &[sc.lead])
+                    .await
+                    .unwrap();
+                sc.inv.id.to_string()
+            }
+            A::InvestigationTaskCreate | A::InvestigationTaskUpdate => {
+                let sc = inv::Scene::new(s).await;
+                let form = tabara_core::investigation::TaskForm {
+                    title: "Entendre le témoin".into(),
+                    owner: sc.member,
+                    due_on: Utc::now().date_naive() + Duration::days(3),
+                };
+                let t = s.add_investigation_task(a, sc.inv.id, &form).await.unwrap();
+                if action == A::InvestigationTaskUpdate {
+                    s.close_investigation_task(
+                        a,
+                        t.id,
+                        t.version,
+                        tabara_core::investigation::TaskState::Done,
+                    )
+                    .await
+                    .unwrap();
+                }
+                t.id.to_string()
+            }
+            A::InvestigationEventRecord => {
+                let sc = inv::Scene::new(s).await;
+                s.add_timeline_fact(a, sc.inv.id, Utc::now(), "Arrestation à Gatumba")
+                    .await
+                    .unwrap()
+                    .id
+                    .to_string()
+            }
+            A::InvestigationNoteCreate => {
+                let sc = inv::Scene::new(s).await;
+                s.add_investigation_note(a, sc.inv.id, "Note")
+                    .await
+                    .unwrap()
+                    .id
+                    .to_string()
+            }
+            A::OffenceRecord | A::ElementSupportRecord => {
+                let sc = inv::Scene::new(s).await;
+                let o = s
+                    .record_offence(a, sc.inv.id, sc.suspects[0], "bi-2014-traite", &[])
+                    .await
+                    .unwrap();
+                if action == A::ElementSupportRecord {
+                    s.record_element_support(
+                        a,
+                        o.id,
+                        tabara_core::investigation::Element::Act,
+                        "Recrutement",
+                        None,
+                    )
+                    .await
+                    .unwrap()
+                    .id
+                    .to_string()
+                } else {
+                    o.id.to_string()
+                }
+            }
+            A::EvidenceRegister | A::CustodyEventRecord => {
+                let sc = inv::Scene::new(s).await;
+                let item = s
+                    .register_evidence(
+                        a,
+                        sc.inv.id,
+                        &tabara_store::NewEvidence {
+                            form: inv::evidence_form("Carnet du recruteur"),
+                            person: None,
+                            file: None,
+                        },
+                    )
+                    .await
+                    .unwrap();
+                if action == A::CustodyEventRecord {
+                    s.record_custody_event(a, item.id, item.version, &inv::transfer("Greffe"))
+                        .await
+                        .unwrap()
+                        .1
+                        .id
+                        .to_string()
+                } else {
+                    item.id.to_string()
+                }
+            }
+            A::CustodyStart
+            | A::CustodyExtend
+            | A::CustodyEnd
+            | A::CustodyRightRecord
+            | A::CustodyLegalAid => {
+                use tabara_core::investigation as ti;
+                let sc = inv::Scene::new(s).await;
+                let c = s
+                    .start_custody(
+                        a,
+                        sc.inv.id,
+                        sc.suspects[0],
+                        &ti::CustodyForm {
+                            started_at: Utc::now() - Duration::hours(2),
+                            place: "Cachot".into(),
+                            legal_basis: "Flagrant délit".into(),
+                        },
+                    )
+                    .await
+                    .unwrap();
+                match action {
+                    A::CustodyExtend => {
+                        let form = ti::ExtensionForm {
+                            hours: 24,
+                            authorised_by: "Procureur".into(),
+                            reference: "RMP 1".into(),
+                            authorised_at: Utc::now(),
+                        };
+                        s.extend_custody(a, c.id, c.version, &form).await.unwrap();
+                    }
+                    A::CustodyEnd => {
+                        s.end_custody(a, c.id, c.version, ti::CustodyEnd::Released, Utc::now(), "")
+                            .await
+                            .unwrap();
+                    }
+                    A::CustodyRightRecord => {
+                        let form = ti::RightForm {
+                            right: ti::Right::FamilyInformed,
+                            status: ti::RightStatus::Done,
+                            at: Utc::now(),
+                            language: String::new(),
+                            note: String::new(),
+                        };
+                        let c = s.record_custody_right(a, c.id, &form).await.unwrap();
+                        return Some(c.rights[0].id.to_string());
+                    }
+                    A::CustodyLegalAid => {
+                        let aid = org("Aide juridique");
+                        s.create_organisation(a, &aid).await.unwrap();
+                        inv::user_in(s, aid.id, Role::LegalAid).await;
+                        s.set_custody_legal_aid(a, c.id, c.version, Some(aid.id))
+                            .await
+                            .unwrap();
+                    }
+                    _ => {}
+                }
+                c.id.to_string()
+            }
+            A::DossierCreate | A::DossierSend | A::DossierRead => {
+                let mut sc = inv::Scene::new(s).await;
+                sc.active(s).await;
+                let d = s
+                    .record_dossier(
+                        a,
+                        sc.inv.id,
+                        &"cd".repeat(32),
+                        &inv::pdf_bytes("x"),
+                        1,
+                        false,
+                    )
+                    .await
+                    .unwrap();
+                match action {
+                    A::DossierSend => {
+                        let p = org("Parquet");
+                        s.create_organisation(a, &p).await.unwrap();
+                        inv::user_in(s, p.id, Role::Prosecutor).await;
+                        s.send_dossier(a, d.id, p.id).await.unwrap();
+                    }
+                    A::DossierRead => {
+                        s.read_dossier(a, d.id).await.unwrap();
+                    }
+                    _ => {}
+                }
+                d.id.to_string()
             }
         })
         .filter(|id| !id.is_empty())

@@ -149,7 +149,7 @@ store_test!(
             let n = &list[0];
             assert_eq!(
                 (n.user_id, n.case_id, n.person_id),
-                (user, r.case, r.person)
+                (user, r.case, Some(r.person))
             );
             let case = s.case(r.case).await.unwrap();
             assert_eq!(n.case_number, case.number);

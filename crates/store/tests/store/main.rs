@@ -21,6 +21,7 @@ mod directory;
 mod erasure;
 mod figures;
 mod files;
+mod investigations;
 mod keys;
 mod locations;
 mod materials;
