@@ -17,10 +17,10 @@ use serde::Serialize;
 
 use super::legal::Jurisdiction;
 use crate::picklist::picklist;
-use crate::records::{MAX_LONG_TEXT, MAX_SHORT_TEXT};
+use crate::records::MAX_LONG_TEXT;
 use crate::validation::{ValidationErrors, check_characters, is_language_code};
 
-use super::evidence::earliest;
+use super::evidence::{earliest, moment as at, short as line};
 
 picklist! {
     /// How a custody ended.
@@ -103,32 +103,6 @@ impl CustodyForm {
             place,
             legal_basis,
         })
-    }
-}
-
-fn line(e: &mut ValidationErrors, field: &'static str, value: &str, what: &str) -> String {
-    let v = value.trim();
-    if v.is_empty() {
-        e.push(field, "required", what.to_string());
-    }
-    check_characters(e, field, v, false);
-    if v.chars().count() > MAX_SHORT_TEXT {
-        e.push(field, "max_length", "too long");
-    }
-    v.to_string()
-}
-
-fn at(
-    e: &mut ValidationErrors,
-    field: &'static str,
-    t: DateTime<Utc>,
-    not_before: DateTime<Utc>,
-    now: DateTime<Utc>,
-) {
-    if t > now {
-        e.push(field, "not_in_future", format!("{t} is in the future"));
-    } else if t < not_before {
-        e.push(field, "too_early", format!("{t} is before {not_before}"));
     }
 }
 

@@ -61,7 +61,12 @@ pub struct EvidenceForm {
     pub storage_location: String,
 }
 
-fn short(e: &mut ValidationErrors, field: &'static str, value: &str, what: &str) -> String {
+pub(super) fn short(
+    e: &mut ValidationErrors,
+    field: &'static str,
+    value: &str,
+    what: &str,
+) -> String {
     let v = value.trim();
     if v.is_empty() {
         e.push(field, "required", what.to_string());
@@ -85,7 +90,7 @@ fn long(e: &mut ValidationErrors, field: &'static str, value: &str, what: &str) 
     v.to_string()
 }
 
-fn moment(
+pub(super) fn moment(
     e: &mut ValidationErrors,
     field: &'static str,
     at: DateTime<Utc>,

@@ -166,6 +166,28 @@ async fn require_work(tx: &mut Tx, i: &Investigation, actor: &Actor) -> Result<(
     Ok(())
 }
 
+/// The investigation a row of `table` belongs to, locked, once the actor's work on it is
+/// checked (`kind` names the row in a not-found error).
+async fn working_on(
+    tx: &mut Tx,
+    keys: &Keys,
+    actor: &Actor,
+    table: &'static str,
+    kind: &'static str,
+    id: Uuid,
+) -> Result<Investigation> {
+    let inv_id: Uuid = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "SELECT investigation_id FROM {table} WHERE id = $1"
+    )))
+    .bind(id)
+    .fetch_optional(&mut **tx)
+    .await?
+    .or_not_found(kind, id)?;
+    let i = load(tx, keys, inv_id, FOR_UPDATE).await?;
+    require_work(tx, &i, actor).await?;
+    Ok(i)
+}
+
 #[allow(clippy::too_many_arguments)]
 async fn timeline(
     tx: &mut Tx,
@@ -648,14 +670,15 @@ pub(crate) async fn close_investigation_task(
     to: TaskState,
 ) -> Result<Task> {
     let mut tx = begin(pool).await?;
-    let inv_id: Uuid =
-        sqlx::query_scalar("SELECT investigation_id FROM investigation_tasks WHERE id = $1")
-            .bind(task)
-            .fetch_optional(&mut *tx)
-            .await?
-            .or_not_found("investigation task", task)?;
-    let i = load(&mut tx, keys, inv_id, FOR_UPDATE).await?;
-    require_work(&mut tx, &i, actor).await?;
+    let i = working_on(
+        &mut tx,
+        keys,
+        actor,
+        "investigation_tasks",
+        "investigation task",
+        task,
+    )
+    .await?;
     let row = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT {TASK_COLS} FROM investigation_tasks WHERE id = $1"
     )))
@@ -1151,14 +1174,7 @@ pub(crate) async fn record_custody_event(
     found: Option<&str>,
 ) -> Result<(EvidenceItem, CustodyEvent)> {
     let mut tx = begin(pool).await?;
-    let inv_id: Uuid =
-        sqlx::query_scalar("SELECT investigation_id FROM evidence_items WHERE id = $1")
-            .bind(evidence)
-            .fetch_optional(&mut *tx)
-            .await?
-            .or_not_found("evidence", evidence)?;
-    let i = load(&mut tx, keys, inv_id, FOR_UPDATE).await?;
-    require_work(&mut tx, &i, actor).await?;
+    let i = working_on(&mut tx, keys, actor, "evidence_items", "evidence", evidence).await?;
     let row = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT {EVI_COLS} FROM evidence_items e WHERE e.id = $1"
     )))
