@@ -269,6 +269,11 @@ pub enum ReportLine {
 /// A plain text document on A4 pages: a title, then headings and lines, page after page, each
 /// page numbered with the footer given (e.g. what the document is and when it was made).
 pub fn report(title: &str, footer: &str, lines: &[ReportLine]) -> Vec<u8> {
+    report_paged(title, footer, lines).0
+}
+
+/// As [`report`], with the number of its pages.
+pub fn report_paged(title: &str, footer: &str, lines: &[ReportLine]) -> (Vec<u8>, usize) {
     // Portrait A4.
     const PW: f32 = 595.0;
     const PH: f32 = 842.0;
@@ -350,7 +355,7 @@ pub fn report(title: &str, footer: &str, lines: &[ReportLine]) -> Vec<u8> {
     pdf.type1_font(bold)
         .base_font(Name(b"Helvetica-Bold"))
         .encoding_predefined(Name(b"WinAnsiEncoding"));
-    pdf.finish()
+    (pdf.finish(), count)
 }
 
 #[cfg(test)]

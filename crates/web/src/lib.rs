@@ -23,6 +23,7 @@ mod cases;
 mod error;
 mod files;
 mod home;
+mod investigations;
 mod layers;
 mod materials;
 mod notifications;
@@ -45,6 +46,7 @@ use axum::{Extension, Router};
 use tabara_store::Store;
 
 pub use access::{Access, Body, Kind, RouteInfo};
+pub use investigations::{DossierPdf, dossier_pdf};
 pub use report::access_report_pdf;
 pub use state::{AppState, Config, Directory};
 
@@ -70,6 +72,7 @@ fn routes() -> access::Routes {
         .merge(risk::router())
         .merge(support::router())
         .merge(notifications::router())
+        .merge(investigations::router())
 }
 
 /// Every route the application serves: method, path pattern, declared access and body, in

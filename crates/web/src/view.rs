@@ -27,6 +27,10 @@ pub struct Chrome {
     pub can_train: bool,
     /// The user's role may read cases at all (shows the case list link).
     pub can_see_cases: bool,
+    /// The user's role keeps or reads custody records: the list of everyone in custody.
+    pub can_see_custody: bool,
+    /// A prosecutor: the dossiers sent to the office.
+    pub can_see_dossiers: bool,
     /// The signed-in user's unread notifications, when counted (pages).
     pub unread: Option<i64>,
     /// The session reaches one page or two (a new password to choose, the second factor to
@@ -48,6 +52,8 @@ impl Chrome {
             can_admin_organisations: false,
             can_train: false,
             can_see_cases: false,
+            can_see_custody: false,
+            can_see_dossiers: false,
             limited: false,
             unread: None,
         }

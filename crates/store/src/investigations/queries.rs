@@ -114,12 +114,13 @@ async fn actor_account(
 }
 
 fn standing_for(i: &Investigation, user: UserId, role: Role, org: OrganisationId) -> Standing {
+    // A supervisor of the agency keeps a supervisor's steps when on the team too.
     if i.lead_id == user {
         Standing::Lead
-    } else if i.team.contains(&user) {
-        Standing::Team
     } else if role == Role::Supervisor && org == i.agency_id {
         Standing::Supervisor
+    } else if i.team.contains(&user) {
+        Standing::Team
     } else {
         Standing::Other
     }

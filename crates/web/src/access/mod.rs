@@ -44,9 +44,9 @@ use crate::state::AppState;
 
 pub use csrf::CsrfForm;
 pub use records::{
-    AccountAccess, CaseAccess, CasePersonAccess, CertificateAccess, OrganisationAccess,
-    ParticipantAccess, ReferralAccess, RequestAccess, ScreeningAccess, ServiceProviderAccess,
-    SessionAccess,
+    AccountAccess, CaseAccess, CasePersonAccess, CertificateAccess, CustodyAccess, DossierAccess,
+    OrganisationAccess, ParticipantAccess, ReferralAccess, RequestAccess, ScreeningAccess,
+    ServiceProviderAccess, SessionAccess,
 };
 pub use session::{CurrentUser, cookie, mask_token, masked_token_matches, visitor_lang};
 pub(crate) use session::{
@@ -120,6 +120,15 @@ pub enum Kind {
     /// a missing provider. A kind rather than a new `Action`: who may report is a relation
     /// to the record, not a grant of the role.
     OwnServiceProvider,
+    /// A suspect's custody record by id (`{id}`): through its case (the action decided on the
+    /// user's relation to the case, 403 when refused), or, to read only, by a legal-aid user of
+    /// the organisation the record was given to, who reaches nothing else of the case (a write
+    /// answers 403). Anyone else: 404.
+    Custody,
+    /// A dossier for the prosecutor by id (`{id}`): through its case (the action decided on
+    /// the user's relation to the case, 403 when refused), or, to read only, by a prosecutor of
+    /// the office it was sent to (a write answers 403). Anyone else: 404.
+    Dossier,
 }
 
 /// What the body of a request is.

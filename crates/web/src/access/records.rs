@@ -148,6 +148,29 @@ pub struct ServiceProviderAccess {
     _sealed: Sealed,
 }
 
+/// A custody record the user reaches: through its case (`relation`), or as the legal-aid
+/// organisation it was given to (`relation` is `None`).
+#[derive(Clone)]
+pub struct CustodyAccess {
+    /// The custody.
+    pub custody: tabara_store::CustodyRecord,
+    /// Its case.
+    pub case: Case,
+    /// The user's relation to the case; `None` for legal aid.
+    pub relation: Option<Relation>,
+    _sealed: Sealed,
+}
+
+/// A dossier the user reaches: through its case, or as the prosecutor's office it was sent to.
+#[derive(Clone)]
+pub struct DossierAccess {
+    /// The dossier.
+    pub dossier: tabara_store::Dossier,
+    /// Its case's number.
+    pub case_number: i64,
+    _sealed: Sealed,
+}
+
 macro_rules! extractor {
     ($($t:ident),* $(,)?) => {$(
         impl<S: Send + Sync> FromRequestParts<S> for $t {
@@ -178,6 +201,8 @@ extractor!(
     RequestAccess,
     ReferralAccess,
     ServiceProviderAccess,
+    CustodyAccess,
+    DossierAccess,
 );
 
 fn parse<T: std::str::FromStr>(params: &HashMap<String, String>, name: &str) -> Result<T, Refusal> {
@@ -420,6 +445,52 @@ pub(super) async fn load(
                 _sealed: sealed,
             });
         }
+        Kind::Custody => {
+            let id: uuid::Uuid = parse(params, "id")?;
+            let custody = state.store.custody(id).await?;
+            let case = state.store.case(custody.case_id).await?;
+            let (case, relation) = match through_case(state, who, action, case.clone()).await? {
+                Some((case, relation)) => (case, Some(relation)),
+                None if who.user.role == Role::LegalAid
+                    && custody.legal_aid_id == Some(who.user.organisation_id) =>
+                {
+                    if action != Action::ReadCase {
+                        return Err(Refusal::Forbidden);
+                    }
+                    (case, None)
+                }
+                None => return Err(Refusal::NotFound),
+            };
+            extensions.insert(CustodyAccess {
+                custody,
+                case,
+                relation,
+                _sealed: sealed,
+            });
+        }
+        Kind::Dossier => {
+            let id: uuid::Uuid = parse(params, "id")?;
+            let dossier = state.store.dossier(id).await?;
+            let inv = state.store.investigation(dossier.investigation_id).await?;
+            let case = state.store.case(inv.case_id).await?;
+            let number = case.number;
+            match through_case(state, who, action, case).await? {
+                Some(_) => {}
+                None if who.user.role == Role::Prosecutor
+                    && dossier.sent_to == Some(who.user.organisation_id) =>
+                {
+                    if action != Action::ReadCase {
+                        return Err(Refusal::Forbidden);
+                    }
+                }
+                None => return Err(Refusal::NotFound),
+            }
+            extensions.insert(DossierAccess {
+                dossier,
+                case_number: number,
+                _sealed: sealed,
+            });
+        }
         Kind::ServiceProvider | Kind::OwnServiceProvider => {
             if kind == Kind::ServiceProvider {
                 granted(who, action)?;
@@ -438,6 +509,27 @@ pub(super) async fn load(
         }
     }
     Ok(())
+}
+
+/// The case of a record through which the user reaches it: the relation and the action
+/// decided (403 when refused), or `None` when the case is out of reach.
+async fn through_case(
+    state: &AppState,
+    who: &Principal<'_>,
+    action: Action,
+    case: Case,
+) -> Result<Option<(Case, Relation)>, Refusal> {
+    match readable(state, who, case).await {
+        Ok((case, relation)) => {
+            if decide(who.user.role, action, Some(relation)).allowed() {
+                Ok(Some((case, relation)))
+            } else {
+                Err(Refusal::Forbidden)
+            }
+        }
+        Err(Refusal::NotFound) => Ok(None),
+        Err(other) => Err(other),
+    }
 }
 
 /// The case of `person` and the relation of a user who works on a referral of that person in

@@ -83,6 +83,15 @@ impl CurrentUser {
             can_train: !self.limited() && self.may(Action::ManageTraining),
             can_see_cases: !self.limited()
                 && decide(self.user.role, Action::ReadCase, Some(Relation::ANY)).allowed(),
+            can_see_custody: !self.limited()
+                && matches!(
+                    self.user.role,
+                    tabara_core::Role::Supervisor
+                        | tabara_core::Role::Investigator
+                        | tabara_core::Role::Officer
+                        | tabara_core::Role::LegalAid
+                ),
+            can_see_dossiers: !self.limited() && self.user.role == tabara_core::Role::Prosecutor,
             unread: self.unread,
             limited: self.limited(),
         }

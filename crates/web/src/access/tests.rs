@@ -123,7 +123,9 @@ fn needs(kind: Kind) -> &'static [&'static str] {
         | Kind::AccountRequest
         | Kind::Referral
         | Kind::ServiceProvider
-        | Kind::OwnServiceProvider => &["{id}"],
+        | Kind::OwnServiceProvider
+        | Kind::Custody
+        | Kind::Dossier => &["{id}"],
     }
 }
 

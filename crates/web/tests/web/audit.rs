@@ -141,6 +141,64 @@ const ACTIONS: &[(&str, &[&str])] = &[
     ("/notifications/read-all", &["notification.read"]),
     // Stateless: evaluates the answers it is given, stores nothing.
     ("/api/v1/screening/evaluate", &[]),
+    // Investigations (issue 14).
+    ("/cases/{number}/investigation", &["investigation.open"]),
+    (
+        "/cases/{number}/investigation/team",
+        &["investigation.team"],
+    ),
+    (
+        "/cases/{number}/investigation/tasks",
+        &["investigation_task.create"],
+    ),
+    (
+        "/cases/{number}/investigation/tasks/close",
+        &["investigation_task.update"],
+    ),
+    (
+        "/cases/{number}/investigation/timeline",
+        &["investigation_event.record"],
+    ),
+    (
+        "/cases/{number}/investigation/notes",
+        &["investigation_note.create"],
+    ),
+    (
+        "/cases/{number}/investigation/offences",
+        &["offence.record"],
+    ),
+    (
+        "/cases/{number}/investigation/supports",
+        &["element_support.record"],
+    ),
+    (
+        "/cases/{number}/investigation/evidence",
+        &["evidence.register", "custody_event.record"],
+    ),
+    (
+        "/cases/{number}/investigation/custody-events",
+        &["custody_event.record"],
+    ),
+    ("/custody/{id}/extend", &["custody.extend"]),
+    ("/custody/{id}/rights", &["custody_right.record"]),
+    ("/custody/{id}/legal-aid", &["custody.legal_aid"]),
+    ("/custody/{id}/end", &["custody.end"]),
+    (
+        "/cases/{number}/investigation/custody/new",
+        &["custody.start"],
+    ),
+    (
+        "/cases/{number}/investigation/dossiers",
+        &["dossier.create", "person_identity.read"],
+    ),
+    (
+        "/dossiers/{id}/send",
+        &["dossier.send", "investigation.status"],
+    ),
+    (
+        "/cases/{number}/investigation/step",
+        &["investigation.status"],
+    ),
 ];
 
 /// What each route's request appended, and who made it.
@@ -502,6 +560,238 @@ store_test!(every_write_appends_its_audit_action, |db| async move {
         route,
     )
     .await;
+
+    // The judicial police's supervisor works on the investigation of the case shared with the
+    // prosecution, then opens one on a new case of the agency.
+    let number = world.cases[3].number;
+    let page = format!("/cases/{number}/investigation");
+    let me_id = world.users[supervisor].id.to_string();
+    let custody = format!("/custody/{}", world.custodies[0].id);
+    let legal_aid = app.user("legalaid").organisation_id.to_string();
+    let b = &mut world.users[supervisor].browser;
+    let investigator_id = app.user("investigator").id.to_string();
+    let form = |tail: &str| format!("{page}/{tail}");
+    let route = "/cases/{number}/investigation/team";
+    log.write(
+        b,
+        &supervisor_is,
+        &page,
+        &form("team"),
+        &[("lead", investigator_id.as_str()), ("team", me_id.as_str())],
+        route,
+    )
+    .await;
+    let due = (chrono::Utc::now().date_naive() + chrono::Duration::days(2)).to_string();
+    let route = "/cases/{number}/investigation/tasks";
+    log.write(
+        b,
+        &supervisor_is,
+        &page,
+        &form("tasks"),
+        &[
+            ("title", "Entendre le chauffeur"),
+            ("owner", investigator_id.as_str()),
+            ("due_on", due.as_str()),
+        ],
+        route,
+    )
+    .await;
+    let route = "/cases/{number}/investigation/tasks/close";
+    log.write(
+        b,
+        &supervisor_is,
+        &page,
+        &form("tasks/close"),
+        &[("to_state", "done")],
+        route,
+    )
+    .await;
+    let route = "/cases/{number}/investigation/timeline";
+    log.write(
+        b,
+        &supervisor_is,
+        &page,
+        &form("timeline"),
+        &[
+            ("at", "2026-10-02T09:30"),
+            ("words", "Départ du groupe vers Kobero"),
+        ],
+        route,
+    )
+    .await;
+    let route = "/cases/{number}/investigation/notes";
+    log.write(
+        b,
+        &supervisor_is,
+        &page,
+        &form("notes"),
+        &[("words", "Témoin à protéger")],
+        route,
+    )
+    .await;
+    let route = "/cases/{number}/investigation/offences";
+    log.write(
+        b,
+        &supervisor_is,
+        &page,
+        &form("offences"),
+        &[("code", "bi-2014-traite")],
+        route,
+    )
+    .await;
+    let route = "/cases/{number}/investigation/evidence";
+    log.write(
+        b,
+        &supervisor_is,
+        &page,
+        &form("evidence"),
+        &[
+            ("kind", "statement"),
+            ("description", "Déclaration du témoin"),
+            ("obtained_at", "2026-10-03T10:00"),
+            ("obtained_where", "Commissariat PJ"),
+            ("obtained_by", "OPJ Hakizimana"),
+            ("storage_location", "Armoire 3"),
+        ],
+        route,
+    )
+    .await;
+    let route = "/cases/{number}/investigation/supports";
+    log.write(
+        b,
+        &supervisor_is,
+        &page,
+        &form("supports"),
+        &[("element", "act"), ("fact", "Recrutement au marché")],
+        route,
+    )
+    .await;
+    let route = "/cases/{number}/investigation/custody-events";
+    log.write(
+        b,
+        &supervisor_is,
+        &page,
+        &form("custody-events"),
+        &[
+            ("kind", "transferred"),
+            ("to", "Greffe du parquet"),
+            ("reason", "Pour le dossier"),
+        ],
+        route,
+    )
+    .await;
+    let route = "/custody/{id}/extend";
+    log.write(
+        b,
+        &supervisor_is,
+        &custody,
+        &format!("{custody}/extend"),
+        &[
+            ("hours", "24"),
+            ("authorised_by", "Procureur de la République"),
+            ("reference", "RMP 77/2026"),
+        ],
+        route,
+    )
+    .await;
+    let route = "/custody/{id}/rights";
+    log.write(
+        b,
+        &supervisor_is,
+        &custody,
+        &format!("{custody}/rights"),
+        &[
+            ("right", "informed_of_rights"),
+            ("status", "done"),
+            ("language", "rn"),
+        ],
+        route,
+    )
+    .await;
+    let route = "/custody/{id}/legal-aid";
+    log.write(
+        b,
+        &supervisor_is,
+        &custody,
+        &format!("{custody}/legal-aid"),
+        &[("organisation", legal_aid.as_str())],
+        route,
+    )
+    .await;
+    let route = "/custody/{id}/end";
+    log.write(
+        b,
+        &supervisor_is,
+        &custody,
+        &format!("{custody}/end"),
+        &[("how", "released")],
+        route,
+    )
+    .await;
+    let route = "/cases/{number}/investigation/custody/new";
+    log.write(
+        b,
+        &supervisor_is,
+        &page,
+        &form("custody/new"),
+        &[
+            ("started_at", "2026-10-04T08:00"),
+            ("place", "Cachot"),
+            ("legal_basis", "Mandat d'arrêt"),
+        ],
+        route,
+    )
+    .await;
+    let route = "/cases/{number}/investigation/step";
+    log.write(
+        b,
+        &supervisor_is,
+        &page,
+        &form("step"),
+        &[
+            ("step", "resume"),
+            ("reason", "Le parquet demande les relevés"),
+        ],
+        route,
+    )
+    .await;
+    let route = "/cases/{number}/investigation/dossiers";
+    log.write(b, &supervisor_is, &page, &form("dossiers"), AS_IS, route)
+        .await;
+    let route = "/dossiers/{id}/send";
+    let body = b.get(&page).await.body;
+    let dossier = body[body.find("action=\"/dossiers/").expect("a dossier to send") + 18..]
+        .split('/')
+        .next()
+        .unwrap()
+        .to_string();
+    log.write_on(
+        b,
+        &supervisor_is,
+        &body,
+        &format!("/dossiers/{dossier}/send"),
+        AS_IS,
+        route,
+    )
+    .await;
+    let fresh = db
+        .store
+        .create_case(
+            &Actor::system("test"),
+            &tabara_store::NewCase {
+                id: tabara_core::ids::CaseId::new(),
+                organisation_id: app.org("Police Judiciaire"),
+                office_id: None,
+                owner_id: None,
+                facts: tabara_core::records::CaseFacts::opened(chrono::Utc::now().date_naive()),
+            },
+        )
+        .await
+        .unwrap();
+    let page = format!("/cases/{}/investigation", fresh.number);
+    let route = "/cases/{number}/investigation";
+    log.write(b, &supervisor_is, &page, &page, AS_IS, route)
+        .await;
 
     // The officer's notifications: one marked read, then the other with "mark all".
     let first = world.notifications[0];

@@ -46,12 +46,67 @@ pub(crate) fn want(
         Access::SignedIn if route.path == "/notifications/{id}/read" => {
             gate(user.id == world.notification_recipient)
         }
+        // Everyone in custody: the investigating services' list, or legal aid's clients.
+        Access::SignedIn if route.path == "/custody" => gate(matches!(
+            user.role,
+            Role::Supervisor | Role::Investigator | Role::Officer | Role::LegalAid
+        )),
+        // The dossiers sent to the office: its prosecutors'.
+        Access::SignedIn if route.path == "/dossiers" => gate(user.role == Role::Prosecutor),
         Access::Public | Access::SignedIn => Want::Allowed,
+        // A custody record through its case; else, to read, by the legal aid it was given to.
+        Access::Record(Kind::Custody, action) => {
+            let Target::Custody(i) = target else {
+                unreachable!()
+            };
+            let c = &world.custodies[i];
+            let rel = user.rel(&world.cases[c.case]);
+            if reaches(user.role, rel) {
+                if may_on_case(user.role, action, rel) {
+                    Want::Allowed
+                } else {
+                    Want::Forbidden
+                }
+            } else if user.role == Role::LegalAid && c.legal_aid == Some(user.organisation) {
+                if action == tabara_core::permissions::Action::ReadCase {
+                    Want::Allowed
+                } else {
+                    Want::Forbidden
+                }
+            } else {
+                Want::NotFound
+            }
+        }
+        // A dossier through its case; else, to read, by the prosecutors it was sent to.
+        Access::Record(Kind::Dossier, action) => {
+            let Target::Dossier(i) = target else {
+                unreachable!()
+            };
+            let d = &world.dossiers[i];
+            let rel = user.rel(&world.cases[d.case]);
+            if reaches(user.role, rel) {
+                if may_on_case(user.role, action, rel) {
+                    Want::Allowed
+                } else {
+                    Want::Forbidden
+                }
+            } else if user.role == Role::Prosecutor && d.sent_to == Some(user.organisation) {
+                if action == tabara_core::permissions::Action::ReadCase {
+                    Want::Allowed
+                } else {
+                    Want::Forbidden
+                }
+            } else {
+                Want::NotFound
+            }
+        }
         Access::Global(action) => gate(may_global(user.role, action)),
         Access::Record(Kind::Case | Kind::Screening, action) => {
             let case = match target {
                 Target::Case(c) | Target::Person(c, _) | Target::Screening(c) => &world.cases[c],
-                Target::One | Target::Referral(_) => unreachable!("not a case route"),
+                Target::One | Target::Referral(_) | Target::Custody(_) | Target::Dossier(_) => {
+                    unreachable!("not a case route")
+                }
             };
             let rel = user.rel(case);
             if !reaches(user.role, rel) {
@@ -329,6 +384,8 @@ store_test!(access_matrix_from_the_route_table, |db| async move {
                 let record = match target {
                     Target::Case(c) | Target::Screening(c) => world.cases[c].label.to_string(),
                     Target::Referral(i) => world.referrals[i].label.to_string(),
+                    Target::Custody(i) => world.custodies[i].label.to_string(),
+                    Target::Dossier(i) => world.dossiers[i].label.to_string(),
                     Target::Person(c, p) => format!(
                         "{} of {}",
                         world.cases[c].persons[p].1, world.cases[c].label

@@ -338,7 +338,7 @@ store_test!(a_referral_walks_from_consent_to_service, |db| async move {
         .await;
     assert_eq!(r.status, 422);
     assert!(
-        r.body.contains("cannot be taken in the referral"),
+        r.body.contains("cannot be taken in the current status"),
         "{}",
         r.body
     );

@@ -81,8 +81,27 @@ pub(crate) struct ReferralFx {
     pub(crate) at_work: bool,
 }
 
+/// A suspect's custody on a case of the fixtures, and the legal-aid organisation it was given
+/// to.
+pub(crate) struct CustodyFx {
+    pub(crate) label: &'static str,
+    pub(crate) id: uuid::Uuid,
+    pub(crate) case: usize,
+    pub(crate) legal_aid: Option<OrganisationId>,
+}
+
+/// A dossier of an investigation on a case of the fixtures, and the office it was sent to.
+pub(crate) struct DossierFx {
+    pub(crate) label: &'static str,
+    pub(crate) id: uuid::Uuid,
+    pub(crate) case: usize,
+    pub(crate) sent_to: Option<OrganisationId>,
+}
+
 pub(crate) struct World<'a> {
     pub(crate) users: Vec<Requester<'a>>,
+    pub(crate) custodies: Vec<CustodyFx>,
+    pub(crate) dossiers: Vec<DossierFx>,
     pub(crate) cases: Vec<CaseFx>,
     pub(crate) referrals: Vec<ReferralFx>,
     pub(crate) session: String,
@@ -640,8 +659,114 @@ pub(crate) async fn world_signed_in<'a>(
     for role in Role::ALL.iter().filter(|_| only.is_none()) {
         assert!(users.iter().any(|u| u.role == *role), "{role}");
     }
+    // Investigations by the PJ's investigator: on the case shared with the prosecution (its
+    // suspect in custody, given to legal aid; a dossier sent), and on the case the prosecution
+    // does not reach (a custody nobody else has; a dossier sent, which the prosecution reads
+    // without reaching the case; another not sent).
+    let legal_aid = app.user("legalaid").organisation_id;
+    let mut custodies = Vec::new();
+    let mut dossiers = Vec::new();
+    for (c, aid, labels) in [
+        (
+            3usize,
+            Some(legal_aid),
+            ("custody given to legal aid", "dossier sent, case shared"),
+        ),
+        (
+            4usize,
+            None,
+            ("custody kept", "dossier sent, case not shared"),
+        ),
+    ] {
+        let inv = db
+            .store
+            .open_investigation(&system, cases[c].id, investigator, None)
+            .await
+            .unwrap();
+        db.store
+            .investigation_step(
+                &system,
+                inv.id,
+                inv.version,
+                tabara_core::investigation::StatusStep::Activate,
+                "",
+            )
+            .await
+            .unwrap();
+        let suspect = cases[c].persons[1].0;
+        let custody = db
+            .store
+            .start_custody(
+                &system,
+                inv.id,
+                suspect,
+                &tabara_core::investigation::CustodyForm {
+                    started_at: chrono::Utc::now() - chrono::Duration::hours(30),
+                    place: "Cachot de la PJ".into(),
+                    legal_basis: "Flagrant délit".into(),
+                },
+            )
+            .await
+            .unwrap();
+        if let Some(aid) = aid {
+            db.store
+                .set_custody_legal_aid(&system, custody.id, custody.version, Some(aid))
+                .await
+                .unwrap();
+        }
+        custodies.push(CustodyFx {
+            label: labels.0,
+            id: custody.id,
+            case: c,
+            legal_aid: aid,
+        });
+        let d = db
+            .store
+            .record_dossier(
+                &system,
+                inv.id,
+                &"ab".repeat(32),
+                b"%PDF-1.7\n%%EOF\n",
+                1,
+                false,
+            )
+            .await
+            .unwrap();
+        db.store
+            .send_dossier(&system, d.id, prosecution)
+            .await
+            .unwrap();
+        dossiers.push(DossierFx {
+            label: labels.1,
+            id: d.id,
+            case: c,
+            sent_to: Some(prosecution),
+        });
+        if c == 4 {
+            let kept = db
+                .store
+                .record_dossier(
+                    &system,
+                    inv.id,
+                    &"cd".repeat(32),
+                    b"%PDF-1.7\n%%EOF\n",
+                    1,
+                    false,
+                )
+                .await
+                .unwrap();
+            dossiers.push(DossierFx {
+                label: "dossier not sent",
+                id: kept.id,
+                case: c,
+                sent_to: None,
+            });
+        }
+    }
     World {
         users,
+        custodies,
+        dossiers,
         cases,
         referrals,
         session: certificate.session_id.to_string(),
@@ -783,6 +908,8 @@ pub(crate) enum Target {
     Person(usize, usize),
     Screening(usize),
     Referral(usize),
+    Custody(usize),
+    Dossier(usize),
 }
 
 /// The records to try a route on.
@@ -804,6 +931,8 @@ pub(crate) fn targets(world: &World, route: &RouteInfo) -> Vec<Target> {
         Some(Kind::Case) => cases.map(Target::Case).collect(),
         Some(Kind::Screening) => cases.map(Target::Screening).collect(),
         Some(Kind::Referral) => (0..world.referrals.len()).map(Target::Referral).collect(),
+        Some(Kind::Custody) => (0..world.custodies.len()).map(Target::Custody).collect(),
+        Some(Kind::Dossier) => (0..world.dossiers.len()).map(Target::Dossier).collect(),
         _ => vec![Target::One],
     }
 }
@@ -813,6 +942,8 @@ pub(crate) fn fill(world: &World, route: &RouteInfo, target: Target) -> String {
     let case = match target {
         Target::Case(c) | Target::Person(c, _) | Target::Screening(c) => Some(&world.cases[c]),
         Target::Referral(i) => Some(&world.cases[world.referrals[i].case]),
+        Target::Custody(i) => Some(&world.cases[world.custodies[i].case]),
+        Target::Dossier(i) => Some(&world.cases[world.dossiers[i].case]),
         Target::One => None,
     };
     let kind = match route.access {
@@ -837,6 +968,14 @@ pub(crate) fn fill(world: &World, route: &RouteInfo, target: Target) -> String {
             ("id", Some(Kind::Referral)) => match target {
                 Target::Referral(i) => world.referrals[i].id.to_string(),
                 _ => panic!("{}: a referral route without a referral target", route.path),
+            },
+            ("id", Some(Kind::Custody)) => match target {
+                Target::Custody(i) => world.custodies[i].id.to_string(),
+                _ => panic!("{}: a custody route without a custody target", route.path),
+            },
+            ("id", Some(Kind::Dossier)) => match target {
+                Target::Dossier(i) => world.dossiers[i].id.to_string(),
+                _ => panic!("{}: a dossier route without a dossier target", route.path),
             },
             ("id", Some(Kind::TrainingSession)) => world.session.clone(),
             ("id", Some(Kind::Participant)) => world.participant.clone(),
