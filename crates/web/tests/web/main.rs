@@ -17,6 +17,7 @@ mod edit;
 mod figures;
 mod files;
 mod intake;
+mod investigations;
 mod layers;
 mod materials;
 mod matrix;
