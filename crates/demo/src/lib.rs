@@ -13,6 +13,7 @@
 mod assignments;
 mod cases;
 mod directory;
+mod investigations;
 mod names;
 mod persons;
 mod referrals;
@@ -25,6 +26,7 @@ mod weights;
 pub use assignments::write_assignments;
 pub use directory::{DemoUser, PROVINCES, Reference};
 use directory::{agency, reference};
+pub use investigations::{InvestigationCounts, write_investigations};
 pub use referrals::{ReferralSummary, write_referrals, write_risk_assessments};
 pub use screenings::write_screenings;
 pub use services::{demo_providers, write_services};

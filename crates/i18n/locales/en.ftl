@@ -1530,3 +1530,4 @@ rule-already-sent = The dossier was sent already.
 rule-not-an-element = This is not an element of the offence.
 rule-in-use = This file is already an item of evidence.
 custody-legal-aid-none = None (take the record back)
+demo-investigations = Investigations: { $count } (every status), { $custody } suspects in custody (one past the limit), { $evidence } items of evidence (one whose file was damaged on purpose).

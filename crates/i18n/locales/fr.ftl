@@ -1529,3 +1529,4 @@ rule-already-sent = Le dossier a déjà été transmis.
 rule-not-an-element = Ce n'est pas un élément de l'infraction.
 rule-in-use = Ce fichier est déjà un élément de preuve.
 custody-legal-aid-none = Aucune (reprendre la fiche)
+demo-investigations = Enquêtes : { $count } (à chaque statut), { $custody } suspects en garde à vue (dont un au-delà du délai), { $evidence } éléments de preuve (dont un au fichier endommagé à dessein).

@@ -249,6 +249,14 @@ macro_rules! store_test {
     };
 }
 
+/// Alter a stored file behind the register's back, as an attacker with access to the storage
+/// could: its first sealed chunk has a bit flipped, so it no longer opens and the next custody
+/// event of its item of evidence records a mismatch. For tests and the demo register, which
+/// shows the detection to trainees; nothing else calls it.
+pub async fn damage_file_for_training(store: &Store, file: uuid::Uuid) -> crate::Result<()> {
+    store.damage_first_chunk(file).await
+}
+
 #[cfg(test)]
 mod tests {
     use super::with_database;

@@ -89,6 +89,32 @@ pub(super) async fn demo(cli: &Cli, args: &crate::DemoArgs) -> Result<ExitCode> 
     let risks = tabara_demo::write_risk_assessments(&store, &actor, 40).await?;
     bar.set_message("training");
     let training = tabara_demo::write_training(&store, &actor, &reference, args.seed).await?;
+    bar.set_message("investigations");
+    let investigations = tabara_demo::write_investigations(&store, &actor, &reference).await?;
+    for (id, close) in &investigations.to_refer {
+        let Some(prosecution) = investigations.prosecution else {
+            break;
+        };
+        let file = store.investigation_file(*id).await?;
+        let case = store.case(file.investigation.case_id).await?;
+        let d = tabara_web::dossier_pdf(&store, &actor, lang, &case, &file).await?;
+        let kept = store
+            .record_dossier(&actor, *id, &d.content_hash, &d.pdf, d.pages as i64, false)
+            .await?;
+        store.send_dossier(&actor, kept.id, prosecution).await?;
+        if *close {
+            let inv = store.investigation(*id).await?;
+            store
+                .investigation_step(
+                    &actor,
+                    inv.id,
+                    inv.version,
+                    tabara_core::investigation::StatusStep::Close,
+                    "Jugement rendu par le tribunal de grande instance",
+                )
+                .await?;
+        }
+    }
     bar.set_message("analysing");
     store.optimize().await?;
     bar.finish_and_clear();
@@ -135,6 +161,16 @@ pub(super) async fn demo(cli: &Cli, args: &crate::DemoArgs) -> Result<ExitCode> 
             )
         );
         outln!("{}", t!(lang, "demo-services", count = services as i64));
+        outln!(
+            "{}",
+            t!(
+                lang,
+                "demo-investigations",
+                count = investigations.investigations as i64,
+                custody = investigations.in_custody as i64,
+                evidence = investigations.evidence as i64
+            )
+        );
     }
     // The register starts with a signed checkpoint of its log, as a served one keeps: the
     // server's checkpoints then carry the tree on from it instead of hashing the whole log.

@@ -432,6 +432,25 @@ impl Store {
         open_name(&key, file, &sealed).map(Some)
     }
 
+    /// Damage a stored file's first chunk on purpose (training and the demo register: the
+    /// next custody event of its item shows the mismatch). Not audited: it stands for an
+    /// alteration behind Tabara's back.
+    pub(crate) async fn damage_first_chunk(&self, id: Uuid) -> Result<()> {
+        let file = self.file(id).await?;
+        let mut chunks = Vec::new();
+        for seq in 0..file.chunks {
+            chunks.push(self.blobs.get(id, seq).await?.unwrap_or_default());
+        }
+        if let Some(b) = chunks.first_mut().and_then(|c| c.last_mut()) {
+            *b ^= 0x01;
+        }
+        self.blobs.remove(id).await?;
+        for (seq, sealed) in (0u32..).zip(chunks) {
+            self.blobs.put(id, seq, sealed).await?;
+        }
+        Ok(())
+    }
+
     /// A reader of a file for the store's own checks (the evidence register's re-check of
     /// its hash): no byte leaves the store, so no `file.read` entry.
     pub(crate) async fn file_reader_unaudited(&self, id: Uuid) -> Result<FileReader> {

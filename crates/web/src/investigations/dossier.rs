@@ -21,7 +21,7 @@ use tabara_pdf::ReportLine::{self, Heading, Text};
 use tabara_store::{Actor, CasePerson, InvestigationFile, Store, StoreError};
 
 use super::file::{
-    InvForm, clock_words, evidence_lines, offence_lines, suspects, timeline_words, tz_of,
+    InvForm, clock_words, evidence_lines, offence_lines, suspects, timeline_words, tz_in,
 };
 use super::local;
 use crate::access::{CaseAccess, CsrfForm, CurrentUser, DossierAccess};
@@ -103,15 +103,14 @@ async fn person_lines(
 /// Make the dossier of an investigation in `lang`, for `actor` (whose reads of the suspects'
 /// and witnesses' identities are audited). Items whose file mismatched are stated.
 pub async fn dossier_pdf(
-    state: &AppState,
+    store: &Store,
     actor: &Actor,
     lang: Lang,
     case: &tabara_core::records::Case,
     file: &InvestigationFile,
-) -> Result<DossierPdf, AppError> {
-    let store = &state.store;
+) -> Result<DossierPdf, StoreError> {
     let inv = &file.investigation;
-    let tz = tz_of(state, &inv.jurisdiction);
+    let tz = tz_in(store, &inv.jurisdiction);
     let persons = store.case_persons(case.id).await?;
     let suspect_lines = suspects(lang, &persons);
     let reference = case_reference(case.number);
@@ -137,7 +136,7 @@ pub async fn dossier_pdf(
     lines.push(Heading(t!(lang, "dossier-persons")));
     lines.extend(person_lines(store, actor, lang, &persons).await?);
     lines.push(Heading(t!(lang, "dossier-offences")));
-    let offences = offence_lines(state, lang, file, &suspect_lines);
+    let offences = offence_lines(store, lang, file, &suspect_lines);
     if offences.is_empty() {
         lines.push(Text("—".into()));
     }
@@ -300,7 +299,8 @@ pub(crate) async fn make(
     let r = match tabara_core::investigation::evidence::dossier_check(&items, stated) {
         Err(e) => Err(StoreError::Invalid(e)),
         Ok(()) => {
-            let d = dossier_pdf(&state, &user.actor(), user.lang, &access.case, &file).await?;
+            let d =
+                dossier_pdf(&state.store, &user.actor(), user.lang, &access.case, &file).await?;
             state
                 .store
                 .record_dossier(

@@ -271,12 +271,12 @@ pub(crate) fn timeline_words(lang: tabara_core::Lang, kind: &str, words: &str) -
 
 /// The offences of the file with their elements, in words.
 pub(crate) fn offence_lines(
-    state: &AppState,
+    store: &tabara_store::Store,
     lang: tabara_core::Lang,
     file: &InvestigationFile,
     suspects: &[SuspectLine],
 ) -> Vec<OffenceLine> {
-    let catalogue = state.store.legal_catalogue();
+    let catalogue = store.legal_catalogue();
     let label_of = |id: Uuid| {
         file.evidence
             .iter()
@@ -422,8 +422,12 @@ pub(crate) fn evidence_lines(
 }
 
 pub(crate) fn tz_of(state: &AppState, jurisdiction: &str) -> chrono_tz::Tz {
-    state
-        .store
+    tz_in(&state.store, jurisdiction)
+}
+
+/// The time zone of a jurisdiction of the store's legal catalogue (Bujumbura when unknown).
+pub(crate) fn tz_in(store: &tabara_store::Store, jurisdiction: &str) -> chrono_tz::Tz {
+    store
         .legal_catalogue()
         .jurisdiction(jurisdiction)
         .map(|j| j.tz())
@@ -569,7 +573,7 @@ async fn fill(
             n.body.clone(),
         ));
     }
-    p.offences = offence_lines(state, lang, file, &p.suspects);
+    p.offences = offence_lines(&state.store, lang, file, &p.suspects);
     p.evidence = evidence_lines(lang, file, tz);
     p.evidence_choices = file
         .evidence
