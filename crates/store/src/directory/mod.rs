@@ -102,6 +102,12 @@ impl Store {
         dispatch!(self, organisation_users(organisation_id, limit))
     }
 
+    /// The organisations with an active account of `role` (prosecutor's offices, legal-aid
+    /// organisations), in one query.
+    pub async fn organisations_with_role(&self, role: Role) -> Result<Vec<OrganisationId>> {
+        dispatch!(self, organisations_with_role(role))
+    }
+
     /// A user by id.
     pub async fn user(&self, id: UserId) -> Result<User> {
         dispatch!(self, user(id))

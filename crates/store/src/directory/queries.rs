@@ -280,6 +280,20 @@ pub(crate) async fn organisation_users(
     rows.iter().map(user_from_row).collect()
 }
 
+pub(crate) async fn organisations_with_role(
+    pool: &Pool,
+    role: Role,
+) -> Result<Vec<OrganisationId>> {
+    let ids: Vec<uuid::Uuid> = sqlx::query_scalar(
+        "SELECT DISTINCT organisation_id FROM users WHERE role = $1 AND disabled = $2 LIMIT 500",
+    )
+    .bind(role.as_str())
+    .bind(false)
+    .fetch_all(pool)
+    .await?;
+    Ok(ids.into_iter().map(OrganisationId).collect())
+}
+
 pub(crate) async fn user(pool: &Pool, id: UserId) -> Result<User> {
     let row = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT {USER_COLS} FROM users WHERE id = $1"

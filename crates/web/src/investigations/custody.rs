@@ -135,17 +135,10 @@ async fn page(
     let directory = state.directory().await?;
     let mut legal_aid_choices = Vec::new();
     if may_edit {
-        for o in state.store.organisations().await? {
-            if state
-                .store
-                .organisation_users(o.id, 500)
-                .await?
-                .iter()
-                .any(|u| u.role == Role::LegalAid)
-            {
-                legal_aid_choices.push((o.id.to_string(), o.name.clone()));
-            }
+        for o in state.store.organisations_with_role(Role::LegalAid).await? {
+            legal_aid_choices.push((o.to_string(), directory.organisation_name(o)));
         }
+        legal_aid_choices.sort_by(|a, b| a.1.cmp(&b.1));
         legal_aid_choices.push(("none".to_string(), t!(lang, "custody-legal-aid-none")));
     }
     let ended = match (c.custody.ended_at, c.end_kind) {

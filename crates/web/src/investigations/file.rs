@@ -643,17 +643,16 @@ async fn fill(
             sent,
         });
     }
-    for o in state.store.organisations().await? {
-        if state
-            .store
-            .organisation_users(o.id, 500)
-            .await?
-            .iter()
-            .any(|u| u.role == tabara_core::Role::Prosecutor)
-        {
-            p.prosecution.push((o.id.to_string(), o.name.clone()));
-        }
+    let directory = state.directory().await?;
+    for o in state
+        .store
+        .organisations_with_role(tabara_core::Role::Prosecutor)
+        .await?
+    {
+        p.prosecution
+            .push((o.to_string(), directory.organisation_name(o)));
     }
+    p.prosecution.sort_by(|a, b| a.1.cmp(&b.1));
     p.now_local = local_field(now, tz);
     Ok(())
 }
