@@ -5,6 +5,7 @@
 mod assistance;
 mod cases;
 mod directory;
+mod investigations;
 mod referrals;
 mod screening;
 mod training;
@@ -70,6 +71,36 @@ pub(crate) fn router() -> Routes {
             "/api/v1/referrals/{id}",
             Access::Record(Kind::Referral, Action::ReadCase),
             referrals::referral,
+        )
+        .get(
+            "/api/v1/cases/{number}/investigation",
+            Access::Record(Kind::Case, Action::ReadCase),
+            investigations::investigation,
+        )
+        .get(
+            "/api/v1/custody",
+            Access::SignedIn,
+            investigations::custody_list,
+        )
+        .get(
+            "/api/v1/custody/{id}",
+            Access::Record(Kind::Custody, Action::ReadCase),
+            investigations::custody,
+        )
+        .get(
+            "/api/v1/dossiers",
+            Access::SignedIn,
+            investigations::dossiers,
+        )
+        .get(
+            "/api/v1/dossiers/{id}",
+            Access::Record(Kind::Dossier, Action::ReadCase),
+            investigations::dossier,
+        )
+        .get(
+            "/api/v1/dossiers/{id}/pdf",
+            Access::Record(Kind::Dossier, Action::ReadCase),
+            investigations::dossier_pdf,
         )
         .get("/api/v1/training/curriculum", trainer, training::curriculum)
         .get("/api/v1/training/sessions", trainer, training::sessions)

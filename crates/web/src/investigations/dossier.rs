@@ -327,21 +327,26 @@ pub(crate) async fn download(
         .store
         .read_dossier(&user.actor(), access.dossier.id)
         .await?;
-    Ok((
+    Ok(pdf_response(access.case_number, &d, pdf))
+}
+
+/// A dossier's PDF as a download named after its case and the start of its content hash.
+pub(crate) fn pdf_response(case_number: i64, d: &tabara_store::Dossier, pdf: Vec<u8>) -> Response {
+    (
         [
             (header::CONTENT_TYPE, "application/pdf".to_string()),
             (
                 header::CONTENT_DISPOSITION,
                 format!(
                     "attachment; filename=\"dossier-{}-{}.pdf\"",
-                    case_reference(access.case_number),
+                    case_reference(case_number),
                     &d.content_hash[..12]
                 ),
             ),
         ],
         pdf,
     )
-        .into_response())
+        .into_response()
 }
 
 #[derive(Debug, Default, serde::Deserialize)]

@@ -12,8 +12,8 @@
 //! case, or by the prosecutors of the office it was sent to (to read).
 
 mod custody;
-mod dossier;
-mod file;
+pub(crate) mod dossier;
+pub(crate) mod file;
 
 use chrono::{DateTime, NaiveDateTime, TimeZone as _, Utc};
 use tabara_core::Lang;

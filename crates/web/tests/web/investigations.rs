@@ -138,6 +138,7 @@ store_test!(
         assert!(body.contains("Greffe du parquet"));
         let evidence =
             body[body.find("name=\"evidence\" value=\"").unwrap() + 23..][..36].to_string();
+        let evidence_id = evidence.clone();
         let r = through(
             b,
             &page,
@@ -326,7 +327,7 @@ store_test!(
         let list = p.get("/dossiers").await.body;
         assert!(list.contains(&format!("/dossiers/{id}")), "{list}");
         let (status, _, read) = p.get_bytes(&format!("/dossiers/{id}")).await;
-        assert_eq!((status, read), (200, pdf));
+        assert_eq!((status, &read), (200, &pdf));
         let other = world.dossiers[1].id;
         assert_eq!(
             p.get_bytes(&format!("/dossiers/{other}")).await.0,
@@ -347,6 +348,154 @@ store_test!(
             404,
             "not sent"
         );
+
+        // The same through the API, with each one's token, and nothing without one.
+        let api = |who: Option<usize>, path: String| {
+            let mut req = app.http.get(format!("{}{path}", app.base));
+            if let Some(i) = who {
+                req = req.bearer_auth(&world.users[i].token);
+            }
+            async move {
+                let r = req.send().await.unwrap();
+                let status = r.status().as_u16();
+                (status, r.bytes().await.unwrap().to_vec())
+            }
+        };
+        let json = |b: &[u8]| serde_json::from_slice::<serde_json::Value>(b).unwrap();
+        let listed = |v: &serde_json::Value| -> Vec<String> {
+            v.as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c["id"].as_str().unwrap().to_string())
+                .collect()
+        };
+        let (custody_id, kept_id) = (
+            world.custodies[0].id.to_string(),
+            world.custodies[1].id.to_string(),
+        );
+        let path = format!("/api/v1/cases/{number}/investigation");
+        let (status, body) = api(Some(inv), path.clone()).await;
+        assert_eq!(status, 200);
+        let text = String::from_utf8_lossy(&body).to_string();
+        assert!(
+            !text.contains("Victime Matrice") && !text.contains("Suspect Matrice"),
+            "no identity in the API: {text}"
+        );
+        let doc = json(&body);
+        assert!(doc["legal_notice"].as_str().unwrap().contains("a lawyer"));
+        let file = &doc["investigation"];
+        assert_eq!(file["suspects"][0]["label"], "Suspect 1", "{text}");
+        assert_eq!(file["suspects"][0]["person_id"], suspect.to_string());
+        let offence = file["offences"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|o| o["code"] == "bi-2014-traite")
+            .expect("the offence recorded");
+        assert!(!offence["article"].as_str().unwrap().is_empty());
+        let act = offence["elements"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["element"] == "act")
+            .unwrap();
+        assert_eq!(
+            (act["facts"].as_u64(), act["evidenced"].as_u64()),
+            (Some(1), Some(1))
+        );
+        let lacking = offence["lacking"].as_array().unwrap();
+        assert!(
+            !lacking.is_empty() && !lacking.contains(&"act".into()),
+            "{offence}"
+        );
+        let item = file["evidence"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["id"] == evidence_id.as_str())
+            .unwrap();
+        assert!(item["label"].as_str().unwrap().starts_with("EV-"));
+        assert_eq!(item["holder"], "Greffe du parquet");
+        let chain = item["chain"].as_array().unwrap();
+        assert_eq!(chain.len(), 3, "{item}");
+        assert!(chain.iter().all(|e| e["hash_check"] == "match"), "{item}");
+        let held = file["custodies"].as_array().unwrap();
+        assert_eq!(listed(&file["custodies"]), vec![custody_id.clone()]);
+        assert_eq!(
+            (&held[0]["clock"], &held[0]["overdue"]),
+            (&"running".into(), &false.into())
+        );
+        assert!(held[0]["left_seconds"].as_i64().unwrap() > 0);
+        assert!(held[0]["rights"].to_string().contains("informed_of_rights"));
+        assert!(listed(&file["dossiers"]).contains(&id));
+        assert_eq!(api(None, path.clone()).await.0, 401);
+        assert_eq!(api(Some(aid), path).await.0, 404);
+
+        // Everyone in custody: the agency's, the overdue alone, legal aid's client only.
+        let (status, body) = api(Some(inv), "/api/v1/custody".into()).await;
+        assert_eq!(status, 200);
+        let all = json(&body);
+        let ids = listed(&all);
+        assert!(ids.contains(&custody_id) && ids.contains(&kept_id), "{all}");
+        let (status, body) = api(Some(inv), "/api/v1/custody?overdue=true".into()).await;
+        assert_eq!(status, 200);
+        let late = json(&body);
+        let overdue = all
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["overdue"] == true);
+        assert_eq!(
+            listed(&late),
+            overdue
+                .map(|c| c["id"].as_str().unwrap().to_string())
+                .collect::<Vec<_>>()
+        );
+        assert!(
+            !listed(&late).contains(&custody_id),
+            "running for 30 of 168 hours"
+        );
+        assert_eq!(api(Some(inv), "/api/v1/custody?late=1".into()).await.0, 400);
+        let (status, body) = api(Some(aid), "/api/v1/custody".into()).await;
+        assert_eq!(
+            (status, listed(&json(&body))),
+            (200, vec![custody_id.clone()])
+        );
+        let (status, body) = api(Some(aid), format!("/api/v1/custody/{custody_id}")).await;
+        assert_eq!(status, 200);
+        assert_eq!(json(&body)["case"], doc["case"]);
+        assert_eq!(
+            api(Some(aid), format!("/api/v1/custody/{kept_id}")).await.0,
+            404
+        );
+        assert_eq!(api(Some(pros), "/api/v1/custody".into()).await.0, 404);
+
+        // The prosecutor's dossiers, and the PDF itself (its read audited as on the page).
+        let (status, body) = api(Some(pros), "/api/v1/dossiers".into()).await;
+        assert_eq!(status, 200);
+        assert!(listed(&json(&body)).contains(&id));
+        let (status, body) = api(Some(pros), format!("/api/v1/dossiers/{id}")).await;
+        assert_eq!(status, 200);
+        let meta = json(&body);
+        assert_eq!(meta["content_hash"], dossier.content_hash.as_str());
+        assert_eq!(meta["pages"], dossier.pages);
+        let (status, read) = api(Some(pros), format!("/api/v1/dossiers/{id}/pdf")).await;
+        assert_eq!((status, &read), (200, &pdf));
+        let not_sent = world.dossiers[2].id;
+        assert_eq!(
+            api(Some(pros), format!("/api/v1/dossiers/{not_sent}"))
+                .await
+                .0,
+            404
+        );
+        assert_eq!(
+            api(Some(pros), format!("/api/v1/dossiers/{not_sent}/pdf"))
+                .await
+                .0,
+            404
+        );
+        assert_eq!(api(Some(inv), "/api/v1/dossiers".into()).await.0, 404);
+
         let trail = db.store.audit_trail("dossier", &id).await.unwrap();
         let actions: Vec<&str> = trail.iter().map(|e| e.action.as_str()).collect();
         assert_eq!(
@@ -355,6 +504,7 @@ store_test!(
                 "dossier.create",
                 "dossier.read",
                 "dossier.send",
+                "dossier.read",
                 "dossier.read"
             ]
         );

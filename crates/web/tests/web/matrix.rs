@@ -47,12 +47,14 @@ pub(crate) fn want(
             gate(user.id == world.notification_recipient)
         }
         // Everyone in custody: the investigating services' list, or legal aid's clients.
-        Access::SignedIn if route.path == "/custody" => gate(matches!(
+        Access::SignedIn if matches!(route.path, "/custody" | "/api/v1/custody") => gate(matches!(
             user.role,
             Role::Supervisor | Role::Investigator | Role::Officer | Role::LegalAid
         )),
         // The dossiers sent to the office: its prosecutors'.
-        Access::SignedIn if route.path == "/dossiers" => gate(user.role == Role::Prosecutor),
+        Access::SignedIn if matches!(route.path, "/dossiers" | "/api/v1/dossiers") => {
+            gate(user.role == Role::Prosecutor)
+        }
         Access::Public | Access::SignedIn => Want::Allowed,
         // A custody record through its case; else, to read, by the legal aid it was given to.
         Access::Record(Kind::Custody, action) => {

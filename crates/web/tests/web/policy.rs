@@ -305,18 +305,22 @@ pub(crate) fn route_needs(method: &str, path: &str) -> Option<tabara_web::Access
         }
         // The investigation of a case: read with the case, written by those who change it (the
         // store then keeps the work on the file to its lead, team and supervisors).
-        ("GET", "/cases/{number}/investigation") => Record(Kind::Case, ReadCase),
+        ("GET", "/cases/{number}/investigation" | "/api/v1/cases/{number}/investigation") => {
+            Record(Kind::Case, ReadCase)
+        }
         ("POST", p) if p.starts_with("/cases/{number}/investigation") => {
             Record(Kind::Case, EditCase)
         }
         // Everyone in custody (the agency's, or legal aid's clients) and the dossiers sent to
         // a prosecutor's office: the handler says whose (see the matrix).
-        ("GET", "/custody" | "/dossiers") => SignedIn,
+        ("GET", "/custody" | "/dossiers" | "/api/v1/custody" | "/api/v1/dossiers") => SignedIn,
         // A custody record: through its case, or read by the legal aid it was given to.
-        ("GET", "/custody/{id}") => Record(Kind::Custody, ReadCase),
+        ("GET", "/custody/{id}" | "/api/v1/custody/{id}") => Record(Kind::Custody, ReadCase),
         ("POST", p) if p.starts_with("/custody/{id}/") => Record(Kind::Custody, EditCase),
         // A dossier: through its case, or read by the prosecutor's office it was sent to.
-        ("GET", "/dossiers/{id}") => Record(Kind::Dossier, ReadCase),
+        ("GET", "/dossiers/{id}" | "/api/v1/dossiers/{id}" | "/api/v1/dossiers/{id}/pdf") => {
+            Record(Kind::Dossier, ReadCase)
+        }
         ("POST", "/dossiers/{id}/send") => Record(Kind::Dossier, ShareCase),
         ("GET", "/cases/{number}" | "/api/v1/cases/{reference}") => Record(Kind::Case, ReadCase),
         (_, "/cases/{number}/edit") => Record(Kind::Case, EditCase),
