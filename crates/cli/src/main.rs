@@ -133,6 +133,9 @@ pub enum Command {
     /// Suspects in police custody and the time left before the legal limit (issue 14).
     #[command(subcommand)]
     Custody(CustodyCommand),
+    /// Machine-readable zones of passports, identity cards and visas (ICAO Doc 9303).
+    #[command(subcommand)]
+    Mrz(MrzCommand),
     /// Back up the register (encrypted, signed), check a backup, restore one (also from
     /// SQLite into PostgreSQL and back).
     #[command(subcommand)]
@@ -173,6 +176,29 @@ pub struct CustodyListArgs {
     /// Only those at or past their legal limit without a release, transfer or extension.
     #[arg(long)]
     pub overdue: bool,
+}
+
+/// `mrz` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum MrzCommand {
+    /// Check a zone: every field with its check digit, each problem with its line, position
+    /// and rule, the warnings, and the repairs of OCR confusions the check digits prove (shown,
+    /// never applied). Exit status 0 when valid, 1 when not. Needs no register.
+    Check(MrzCheckArgs),
+}
+
+/// Options of `mrz check`.
+#[derive(Debug, Args)]
+pub struct MrzCheckArgs {
+    /// The zone's lines (quote each; `<` is special to the shell), or all of it on one; read
+    /// from standard input when none is given.
+    pub lines: Vec<String>,
+    /// Accept ICAO's specimen state UTO (training).
+    #[arg(long)]
+    pub specimen: bool,
+    /// The day expiry and two-digit years are judged against (YYYY-MM-DD; default today).
+    #[arg(long)]
+    pub today: Option<String>,
 }
 
 /// `file` subcommands.

@@ -40,3 +40,5 @@ pub mod validation;
 pub use countries::Country;
 pub use picklist::{Lang, Picklist, ValueSet};
 pub use role::Role;
+/// Machine-readable zones of travel documents (ICAO Doc 9303), the `tabara-mrz` crate.
+pub use tabara_mrz as mrz;

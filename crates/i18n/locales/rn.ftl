@@ -15,3 +15,9 @@ nav-password = Ijambo ry'ibanga
 nav-admin-users = Abakoresha
 nav-admin-organisations = Inzego
 nav-training = Amahugurwa
+# Impapuro z'ingendo (issue 15). To be reviewed by a native Kirundi speaker.
+mrz-field-primary = Izina ry'umuryango
+mrz-field-secondary = Amazina
+mrz-field-birth = Itariki y'amavuko
+mrz-field-nationality = Ubwenegihugu
+mrz-heading-problems = Ingorane:

@@ -8,6 +8,7 @@
 //! release writes it once to stderr and shows the best text Fluent could make.
 #![deny(missing_docs)]
 
+pub mod documents;
 pub mod screening;
 mod variables;
 

@@ -323,7 +323,7 @@ pub struct Problem {
     /// The rule broken.
     pub rule: Rule,
     /// Which problem, as a stable name for programs and translations: `characters`,
-    /// `shape`, `code-for-format`, `code-second-letter`, `unknown-code`, `specimen`,
+    /// `shape` (a line's length), `shape-lines` (their number), `code-for-format`, `code-second-letter`, `unknown-code`, `specimen`,
     /// `no-number`, `filler-in-number`, `no-continuation`, `date-not-digits`, `no-month`,
     /// `no-day`, `sex`, `check-digit`, `digit-in-name`, `no-primary-identifier`,
     /// `after-name`.

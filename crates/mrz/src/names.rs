@@ -148,7 +148,9 @@ pub(crate) fn read_name(
         None => (spaced(&text), String::new()),
         Some(split) => {
             let rest = &text[split + 2..];
+            // `<<<` ends the name: a secondary identifier never starts with a filler.
             let (second, tail_at) = match rest.find("<<") {
+                _ if rest.starts_with('<') => ("", split + 2),
                 Some(end) => (&rest[..end], split + 2 + end),
                 None => (rest, text.len()),
             };

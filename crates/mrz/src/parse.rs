@@ -105,7 +105,7 @@ pub(crate) fn shape(lines: &[Vec<char>]) -> Result<Format, Unrecognised> {
             line: widths.len().max(1),
             position: 1,
             rule: Rule::Shape,
-            detail: "shape",
+            detail: "shape-lines",
             found: widths.len().to_string(),
             expected: None,
             message: format!(
@@ -258,7 +258,9 @@ impl Reader<'_> {
                 format!("document code {first} where the {format} format wants {wanted}"),
             );
         }
-        if !(second.is_ascii_uppercase() || second == '<') {
+        // Doc 9303 Parts 5 and 6: the second letter is the issuer's, except V (a visa's).
+        let td = matches!(format, Format::Td1 | Format::Td2);
+        if !(second.is_ascii_uppercase() || second == '<') || (td && second == 'V') {
             self.problem(
                 1,
                 2,

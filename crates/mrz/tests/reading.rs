@@ -279,3 +279,25 @@ fn name_encoding_as_the_parts_of_doc_9303_show() {
         assert_eq!(got.len(), 39);
     }
 }
+
+#[test]
+fn three_fillers_end_the_name_and_v_is_no_second_letter_of_an_identity_card() {
+    // Found by the comparison with Python's mrz: a secondary identifier never starts with <.
+    let m = read(&format!(
+        "P<UTOERIKSSON<<<ANNA<<<<<<<<<<<<<<<<<<<<<<<<\n{}",
+        TD3[1]
+    ));
+    assert_eq!(
+        (m.problems[0].rule, m.problems[0].position),
+        (Rule::Filler, 17)
+    );
+    assert_eq!(m.problems[0].detail, "after-name");
+    // IV, AV, CV would read as visas (Doc 9303 Parts 5 and 6).
+    let m = read(
+        "IVUTOD231458907<<<<<<<<<<<<<<<\n7408122F1204159UTO<<<<<<<<<<<6\nERIKSSON<<ANNA<MARIA<<<<<<<<<<",
+    );
+    assert_eq!(
+        (m.problems[0].rule, m.problems[0].position),
+        (Rule::DocumentCode, 2)
+    );
+}

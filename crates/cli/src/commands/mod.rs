@@ -11,7 +11,8 @@ use tabara_store::{Actor, Location, OpenMode, Store, keys};
 
 use crate::{
     AlertsCommand, AuditCommand, BackupCommand, CaseCommand, Cli, Command, CustodyCommand,
-    FileCommand, KeyCommand, PersonCommand, ReferralCommand, RetentionCommand, ScreeningCommand,
+    FileCommand, KeyCommand, MrzCommand, PersonCommand, ReferralCommand, RetentionCommand,
+    ScreeningCommand,
 };
 
 mod alerts;
@@ -24,6 +25,7 @@ mod erasure;
 mod errors;
 mod export;
 mod files;
+mod mrz;
 mod referrals;
 mod retention;
 mod screening;
@@ -37,6 +39,7 @@ use custody::custody_list;
 use demo::demo;
 pub use errors::describe_error;
 use export::export;
+use mrz::mrz_check;
 use referrals::referral_list;
 use screening::screening_explain;
 use serve::serve_command;
@@ -275,6 +278,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             retention::run(&cli, &args.rules, false).await
         }
         Command::Custody(CustodyCommand::List(args)) => custody_list(&cli, args).await,
+        Command::Mrz(MrzCommand::Check(args)) => mrz_check(&cli, args),
         Command::File(FileCommand::Put(args)) => files::put(&cli, args).await,
         Command::File(FileCommand::List(args)) => files::list(&cli, args).await,
         Command::File(FileCommand::Get(args)) => files::get(&cli, args).await,

@@ -13,6 +13,7 @@ mod export;
 mod files;
 mod keys;
 mod language;
+mod mrz;
 mod screening;
 mod serve;
 mod users;

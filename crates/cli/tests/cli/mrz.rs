@@ -1,0 +1,133 @@
+//! `tabara mrz check`: a zone from the arguments or standard input, laid out field by field,
+//! the exit status telling valid from not, `--json` for scripts. No register is needed.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+const TD3: [&str; 2] = [
+    "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<",
+    "L898902C36UTO7408122F1204159ZE184226B<<<<<10",
+];
+
+fn mrz(args: &[&str], stdin: Option<&str>) -> Output {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_tabara"));
+    c.args(["mrz", "check", "--today", "2026-12-01"])
+        .args(args)
+        .env("TABARA_LANG", "en")
+        .env_remove("TABARA_DATABASE")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = c.spawn().unwrap();
+    let mut input = child.stdin.take().unwrap();
+    if let Some(s) = stdin {
+        input.write_all(s.as_bytes()).unwrap();
+    }
+    drop(input);
+    child.wait_with_output().unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+#[test]
+fn a_valid_passport_zone_is_laid_out_and_exits_zero() {
+    let o = mrz(&["--specimen", TD3[0], TD3[1]], None);
+    let out = stdout(&o);
+    assert_eq!(o.status.code(), Some(0), "{out}");
+    for want in [
+        "TD3 passport (2 lines of 44)",
+        "ERIKSSON",
+        "ANNA MARIA",
+        "1974-08-12 (740812)",
+        "✓ document number check digit: 6, agrees",
+        "✓ composite check digit: 0, agrees",
+        "Valid: every check digit and every rule holds.",
+        "Expired on 2012-04-15.",
+        "does not make the document genuine",
+    ] {
+        assert!(out.contains(want), "{want}:\n{out}");
+    }
+}
+
+#[test]
+fn a_damaged_zone_says_where_and_what_may_repair_it_and_exits_one() {
+    let o = mrz(
+        &["--specimen", TD3[0], &TD3[1].replace("7408122", "74O8122")],
+        None,
+    );
+    let out = stdout(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    assert!(out.contains("Not valid: 3 problems."), "{out}");
+    assert!(
+        out.contains("line 2, position 20: date of birth check digit: 6 expected, 2 found."),
+        "{out}"
+    );
+    assert!(
+        out.contains("line 2, position 16: O may be 0 (proven by the date of birth check digit"),
+        "{out}"
+    );
+    // Outside training the specimen state is itself a problem.
+    let o = mrz(&[TD3[0], TD3[1]], None);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stdout(&o).contains(
+            "line 1, position 3: Issuing state UTO is ICAO's specimen state, accepted in training only."
+        ),
+        "{}",
+        stdout(&o)
+    );
+}
+
+#[test]
+fn standard_input_french_and_json() {
+    let td1 = "i<utod231458907<<<<<<<<<<<<<<<\r\n7408122F1204159UTO<<<<<<<<<<<6\r\nERIKSSON<<ANNA<MARIA<<<<<<<<<<";
+    let o = mrz(&["--specimen", "--json"], Some(td1));
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["format"], "TD1");
+    assert_eq!(v["valid"], true);
+    assert_eq!(v["fields"]["document_number"], "D23145890");
+    assert_eq!(v["fields"]["birth_date"]["date"], "1974-08-12");
+    assert_eq!(v["checks"].as_array().unwrap().len(), 4);
+    assert_eq!(v["warnings"][0]["kind"], "Normalised");
+    let bad = td1.replace("F1204159", "F1204158");
+    let mut c = Command::new(env!("CARGO_BIN_EXE_tabara"));
+    let o = c
+        .args([
+            "--lang",
+            "fr",
+            "--json",
+            "mrz",
+            "check",
+            "--specimen",
+            &bad.replace("\r\n", "\n"),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let p = &v["problems"][0];
+    assert_eq!(
+        (p["line"].as_i64(), p["position"].as_i64()),
+        (Some(2), Some(15))
+    );
+    assert_eq!(p["detail"], "check-digit");
+    assert_eq!(
+        p["text"],
+        "ligne 2, position 15 : chiffre de contrôle de la date d'expiration : 9 attendu, 8 trouvé. Un caractère qu'il couvre a été mal lu ou altéré."
+    );
+}
+
+#[test]
+fn no_zone_at_all() {
+    let o = mrz(&["P<UTOERIKSSON"], None);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert!(out.contains("Not a machine-readable zone."), "{out}");
+    assert!(out.contains("1 line(s): an MRZ has 3 lines of 30"), "{out}");
+    let o = mrz(&[], Some("  \n"));
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("No zone given"));
+}
