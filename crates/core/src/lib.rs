@@ -10,6 +10,7 @@ pub mod checkpoint;
 pub mod child;
 pub mod countries;
 pub mod decision;
+pub mod documents;
 pub mod erasure;
 pub mod export;
 pub mod files;

@@ -21,3 +21,5 @@ mrz-field-secondary = Amazina
 mrz-field-birth = Itariki y'amavuko
 mrz-field-nationality = Ubwenegihugu
 mrz-heading-problems = Ingorane:
+nav-documents = Suzuma urupapuro
+mrz-check-submit = Suzuma

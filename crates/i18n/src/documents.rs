@@ -7,6 +7,8 @@ use tabara_core::mrz::{
     Check, CheckKind, Format, Mrz, Problem, Rule, Sex, Suggestion, Warning, WarningKind,
 };
 
+use serde_json::{Value, json};
+
 use crate::t;
 
 /// The layout, with its size (`TD3 passport (2 lines of 44)`).
@@ -328,4 +330,114 @@ pub fn field_rows(lang: Lang, mrz: &Mrz) -> Vec<(String, String, Option<&Check>)
         rows.push((t!(lang, "mrz-field-composite"), String::new(), Some(c)));
     }
     rows
+}
+
+fn check_json(c: &Check) -> Value {
+    json!({
+        "kind": format!("{:?}", c.kind),
+        "line": c.line,
+        "position": c.position,
+        "expected": c.expected.map(String::from),
+        "found": c.found.to_string(),
+        "ok": c.ok,
+    })
+}
+
+/// The zone as JSON (the command line's `--json` and the API): every field, check, problem (with its translated text), warning and
+/// suggestion.
+pub fn mrz_json(lang: Lang, m: &Mrz) -> Value {
+    let f = &m.fields;
+    let date = |d: &tabara_core::mrz::DateField| json!({"raw": d.raw, "date": d.date.map(|x| x.to_string())});
+    json!({
+        "format": m.format.name(),
+        "valid": m.is_valid(),
+        "lines": m.lines,
+        "fields": {
+            "document_code": f.document_code,
+            "issuing_state": f.issuing_state,
+            "primary_identifier": f.primary_identifier,
+            "secondary_identifier": f.secondary_identifier,
+            "document_number": f.document_number,
+            "nationality": f.nationality,
+            "birth_date": date(&f.birth_date),
+            "sex": f.sex.as_char().to_string(),
+            "expiry_date": date(&f.expiry_date),
+            "optional_data_1": f.optional_data_1,
+            "optional_data_2": f.optional_data_2,
+        },
+        "checks": m.checks.iter().map(check_json).collect::<Vec<_>>(),
+        "problems": m.problems.iter().map(|p| json!({
+            "line": p.line,
+            "position": p.position,
+            "rule": p.rule.to_string(),
+            "detail": p.detail,
+            "found": p.found,
+            "expected": p.expected.map(String::from),
+            "text": problem_text(lang, p),
+        })).collect::<Vec<_>>(),
+        "warnings": m.warnings.iter().map(|w| json!({
+            "kind": format!("{:?}", w.kind),
+            "line": w.line,
+            "position": w.position,
+            "value": w.value,
+            "text": warning_text(lang, w),
+        })).collect::<Vec<_>>(),
+        "suggestions": m.suggestions.iter().map(|s| json!({
+            "line": s.line,
+            "position": s.position,
+            "found": s.found.to_string(),
+            "replacement": s.replacement.to_string(),
+            "proven_by": s.proven_by.iter().map(|k| format!("{k:?}")).collect::<Vec<_>>(),
+            "text": suggestion_text(lang, s),
+        })).collect::<Vec<_>>(),
+    })
+}
+
+/// A comparison of the zone with the person's record, in words.
+pub fn finding_text(lang: Lang, f: &tabara_core::documents::Finding) -> String {
+    let args: Vec<(&str, crate::Value)> = f
+        .args
+        .iter()
+        .map(|(k, v)| (*k, crate::Value::from(v.clone())))
+        .collect();
+    crate::catalogue().text(lang, f.key, &args)
+}
+
+#[cfg(test)]
+mod tests {
+    use tabara_core::documents::{Holder, compare};
+    use tabara_core::htcds::Gender;
+    use tabara_core::mrz::{Date, Options, parse_with};
+    use tabara_core::{Country, Lang};
+
+    #[test]
+    fn every_finding_reads_in_english_and_french_with_its_values() {
+        let zone = "P<TZABIZIMANA<<ALINE<<<<<<<<<<<<<<<<<<<<<<<<\nOP00123456BDI9001011F2501015<<<<<<<<<<<<<<<4";
+        let options = Options {
+            today: Date::new(2026, 12, 1).unwrap(),
+            ..Options::default()
+        };
+        let m = parse_with(zone, &options).unwrap();
+        let rw = [Country::parse("RW").unwrap()];
+        let holder = Holder {
+            first_name: Some("Aline"),
+            middle_name: None,
+            second_name: Some("Ndayisenga"),
+            birthdate: chrono::NaiveDate::from_ymd_opt(1991, 1, 1),
+            gender: Gender::Masculine,
+            citizenship: &rw,
+        };
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+        let findings = compare(&m.fields, &holder, false, today);
+        assert_eq!(findings.len(), 6);
+        for lang in [Lang::En, Lang::Fr] {
+            for f in &findings {
+                let text = super::finding_text(lang, f);
+                assert!(!text.is_empty() && !text.contains('{'), "{text}");
+                for (_, v) in &f.args {
+                    assert!(text.contains(v.as_str()), "{v} in {text}");
+                }
+            }
+        }
+    }
 }

@@ -20,6 +20,7 @@ mod admin;
 mod api;
 mod auth;
 mod cases;
+mod documents;
 mod error;
 mod files;
 mod home;
@@ -73,6 +74,7 @@ fn routes() -> access::Routes {
         .merge(support::router())
         .merge(notifications::router())
         .merge(investigations::router())
+        .merge(documents::router())
 }
 
 /// Every route the application serves: method, path pattern, declared access and body, in

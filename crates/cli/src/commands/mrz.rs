@@ -8,73 +8,12 @@ use std::process::ExitCode;
 
 use anyhow::{Result, bail};
 use serde_json::{Value, json};
-use tabara_core::mrz::{self, Check, Mrz, Options};
+use tabara_core::mrz::{self, Mrz, Options};
 use tabara_i18n::documents as words;
 use tabara_i18n::t;
 
 use super::lang;
 use crate::{Cli, MrzCheckArgs};
-
-fn check_json(c: &Check) -> Value {
-    json!({
-        "kind": format!("{:?}", c.kind),
-        "line": c.line,
-        "position": c.position,
-        "expected": c.expected.map(String::from),
-        "found": c.found.to_string(),
-        "ok": c.ok,
-    })
-}
-
-/// The zone as JSON: every field, check, problem (with its translated text), warning and
-/// suggestion.
-pub(crate) fn mrz_json(m: &Mrz, lang: tabara_core::Lang) -> Value {
-    let f = &m.fields;
-    let date = |d: &mrz::DateField| json!({"raw": d.raw, "date": d.date.map(|x| x.to_string())});
-    json!({
-        "format": m.format.name(),
-        "valid": m.is_valid(),
-        "lines": m.lines,
-        "fields": {
-            "document_code": f.document_code,
-            "issuing_state": f.issuing_state,
-            "primary_identifier": f.primary_identifier,
-            "secondary_identifier": f.secondary_identifier,
-            "document_number": f.document_number,
-            "nationality": f.nationality,
-            "birth_date": date(&f.birth_date),
-            "sex": f.sex.as_char().to_string(),
-            "expiry_date": date(&f.expiry_date),
-            "optional_data_1": f.optional_data_1,
-            "optional_data_2": f.optional_data_2,
-        },
-        "checks": m.checks.iter().map(check_json).collect::<Vec<_>>(),
-        "problems": m.problems.iter().map(|p| json!({
-            "line": p.line,
-            "position": p.position,
-            "rule": p.rule.to_string(),
-            "detail": p.detail,
-            "found": p.found,
-            "expected": p.expected.map(String::from),
-            "text": words::problem_text(lang, p),
-        })).collect::<Vec<_>>(),
-        "warnings": m.warnings.iter().map(|w| json!({
-            "kind": format!("{:?}", w.kind),
-            "line": w.line,
-            "position": w.position,
-            "value": w.value,
-            "text": words::warning_text(lang, w),
-        })).collect::<Vec<_>>(),
-        "suggestions": m.suggestions.iter().map(|s| json!({
-            "line": s.line,
-            "position": s.position,
-            "found": s.found.to_string(),
-            "replacement": s.replacement.to_string(),
-            "proven_by": s.proven_by.iter().map(|k| format!("{k:?}")).collect::<Vec<_>>(),
-            "text": words::suggestion_text(lang, s),
-        })).collect::<Vec<_>>(),
-    })
-}
 
 pub(super) fn mrz_check(cli: &Cli, args: &MrzCheckArgs) -> Result<ExitCode> {
     let lang = lang(cli);
@@ -128,7 +67,10 @@ pub(super) fn mrz_check(cli: &Cli, args: &MrzCheckArgs) -> Result<ExitCode> {
         }
     };
     if cli.json {
-        outln!("{}", serde_json::to_string_pretty(&mrz_json(&m, lang))?);
+        outln!(
+            "{}",
+            serde_json::to_string_pretty(&words::mrz_json(lang, &m))?
+        );
     } else {
         print_zone(&m, lang)?;
     }

@@ -5,6 +5,7 @@
 mod assistance;
 mod cases;
 mod directory;
+mod documents;
 mod investigations;
 mod referrals;
 mod screening;
@@ -40,6 +41,12 @@ pub(crate) fn router() -> Routes {
             Access::SignedIn,
             Body::Json,
             screening::evaluate,
+        )
+        .post(
+            "/api/v1/mrz/check",
+            Access::SignedIn,
+            Body::Json,
+            documents::check,
         )
         .get(
             "/api/v1/screenings/{id}",
@@ -157,6 +164,27 @@ async fn openapi() -> Response {
 /// Anything else under `/api/v1`.
 async fn not_found() -> Problem {
     Problem::not_found()
+}
+
+/// A JSON body that must be an object of `T`'s fields (a JSON array, which serde would read
+/// field by field, is refused like any other body that is not an object): the value, or the
+/// 400 problem saying what is wrong.
+pub(super) fn json_object<T: serde::de::DeserializeOwned>(
+    body: Result<axum::Json<serde_json::Value>, axum::extract::rejection::JsonRejection>,
+) -> Result<T, Problem> {
+    let invalid = |detail: String| {
+        Problem::new(
+            StatusCode::BAD_REQUEST,
+            "/problems/invalid-body",
+            "Invalid body",
+            detail,
+        )
+    };
+    let axum::Json(value) = body.map_err(|e| invalid(e.body_text()))?;
+    if !value.is_object() {
+        return Err(invalid("the body is a JSON object".into()));
+    }
+    serde_json::from_value(value).map_err(|e| invalid(e.to_string()))
 }
 
 #[cfg(test)]

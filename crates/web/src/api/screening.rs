@@ -40,21 +40,7 @@ pub(super) struct EvaluateRequest {
 pub(super) async fn evaluate(
     body: Result<Json<serde_json::Value>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Response, Problem> {
-    let invalid = |detail: String| {
-        Problem::new(
-            StatusCode::BAD_REQUEST,
-            "/problems/invalid-body",
-            "Invalid body",
-            detail,
-        )
-    };
-    let Json(value) = body.map_err(|e| invalid(e.body_text()))?;
-    // The document says object: a JSON array (which serde would read field by field) is
-    // refused like any other body that is not an object.
-    if !value.is_object() {
-        return Err(invalid("the body is a JSON object".into()));
-    }
-    let req: EvaluateRequest = serde_json::from_value(value).map_err(|e| invalid(e.to_string()))?;
+    let req: EvaluateRequest = super::json_object(body)?;
     let catalogue = tabara_core::screening::Catalogue::embedded()
         .map_err(|_| Problem::bad_parameter("catalogue", "not available"))?;
     let known = |id: &String| catalogue.indicator(id).is_some();

@@ -41,6 +41,11 @@ const ACTIONS: &[(&str, &[&str])] = &[
         &["screening.create"],
     ),
     ("/cases/{number}/persons/{person}/files", &["file.upload"]),
+    // The zone against the record reads the person's identity; nothing is stored.
+    (
+        "/cases/{number}/persons/{person}/documents/compare",
+        &["person_identity.read"],
+    ),
     (
         "/cases/{number}/persons/{person}/risk/new",
         &["risk_assessment.record"],
@@ -141,6 +146,9 @@ const ACTIONS: &[(&str, &[&str])] = &[
     ("/notifications/read-all", &["notification.read"]),
     // Stateless: evaluates the answers it is given, stores nothing.
     ("/api/v1/screening/evaluate", &[]),
+    // Stateless: reads the zone it is given, stores nothing, reads nothing of the register.
+    ("/documents/check", &[]),
+    ("/api/v1/mrz/check", &[]),
     // Investigations (issue 14).
     ("/cases/{number}/investigation", &["investigation.open"]),
     (
@@ -393,6 +401,16 @@ store_test!(every_write_appends_its_audit_action, |db| async move {
     assert_eq!(r.status, 303, "{}", r.body);
     log.record("/cases/{number}/persons/{person}/files", me)
         .await;
+
+    let path = format!("/cases/{case}/persons/{victim}");
+    let form = format!("/cases/{case}/persons/{victim}/documents/compare");
+    let zone = [(
+        "zone",
+        "P<BDIMATRICE<<VICTIME<<<<<<<<<<<<<<<<<<<<<<<\nOP00123456BDI9001011F3001019<<<<<<<<<<<<<<<4",
+    )];
+    let route = "/cases/{number}/persons/{person}/documents/compare";
+    let r = log.write(b, me, &path, &form, &zone, route).await;
+    assert_eq!(r.status, 200, "{}", r.body);
 
     let path = format!("/cases/{case}/persons/{victim}/risk/new");
     let form = format!("/cases/{case}/persons/{victim}/risk/new");
@@ -1028,6 +1046,33 @@ store_test!(every_write_appends_its_audit_action, |db| async move {
         r.status()
     );
     log.record("/api/v1/screening/evaluate", &officer_is).await;
+
+    // --- a machine-readable zone checked on the page and through the API: nothing written
+    let zone = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10";
+    let b = &mut world.users[officer].browser;
+    let shown = log
+        .write(
+            b,
+            &officer_is,
+            "/documents/check",
+            "/documents/check",
+            &[("zone", zone), ("specimen", "on")],
+            "/documents/check",
+        )
+        .await;
+    assert_eq!(shown.status, 200, "{}", shown.body);
+    log.skip().await;
+    let r = app
+        .http
+        .post(format!("{}/api/v1/mrz/check", app.base))
+        .bearer_auth(&world.users[officer].token)
+        .header("content-type", "application/json")
+        .body(serde_json::json!({"zone": zone, "specimen": true}).to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    log.record("/api/v1/mrz/check", &officer_is).await;
 
     // --- a visitor signs in, changes the password, signs out
     let b = &mut browser(&app);

@@ -509,6 +509,40 @@ async fn pages_fit_a_phone() {
             ));
         }
     }
+    // A machine-readable zone checked on the phone: the zone, its fields and its marks fit.
+    c.goto(&format!("{base}/documents/check")).await.unwrap();
+    wait_for_path(&c, |p| p == "/documents/check").await;
+    fill(
+        &c,
+        "zone",
+        "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO74O8122F1204159ZE184226B<<<<<10",
+    )
+    .await;
+    click(&c, Locator::Css("input[name=specimen]")).await;
+    click(&c, Locator::Css("form.mrz-form button[type=submit]")).await;
+    appears(&c, Locator::Id("verdict")).await;
+    if let Some(dir) = &shots {
+        let png = c.screenshot().await.unwrap();
+        std::fs::write(format!("{dir}/mrz-check.png"), png).unwrap();
+        c.execute("window.scrollTo(0, 650)", vec![]).await.unwrap();
+        let png = c.screenshot().await.unwrap();
+        std::fs::write(format!("{dir}/mrz-check-2.png"), png).unwrap();
+    }
+    let (viewport, width, _, _, _) = measure(&c).await;
+    if width > viewport {
+        wrong.push(format!(
+            "mrz check: page {width} px wide on a {viewport} px screen"
+        ));
+    }
+    let marked = c
+        .find_all(Locator::Css(".mrz-zone .bad"))
+        .await
+        .unwrap()
+        .len();
+    assert_eq!(
+        marked, 3,
+        "the date, its check digit and the composite marked"
+    );
     assert!(wrong.is_empty(), "{wrong:#?}");
     c.close().await.unwrap();
     drop(app);

@@ -13,6 +13,7 @@ mod auth;
 mod browser;
 mod cases;
 mod csrf;
+mod documents;
 mod edit;
 mod figures;
 mod files;

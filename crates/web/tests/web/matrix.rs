@@ -126,11 +126,13 @@ pub(crate) fn want(
             };
             let rel = user.rel(&world.cases[c]);
             let through = gate(may_on_case(user.role, action, rel));
-            // A file about a person, and the person's access report, are read by whom reads
-            // that person's identity; others
-            // who reach the person get 403.
+            // A file about a person, the person's access report and a travel document's
+            // comparison with the record are for whom reads that person's identity; others who
+            // reach the person get 403.
             if through == Want::Allowed
-                && (route.path.ends_with("/files/{file}") || route.path.ends_with("/report"))
+                && (route.path.ends_with("/files/{file}")
+                    || route.path.ends_with("/report")
+                    || route.path.ends_with("/documents/compare"))
                 && !reads_identity(user.role, rel, world.cases[c].persons[p].1)
             {
                 return Want::Forbidden;

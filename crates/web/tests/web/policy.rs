@@ -251,7 +251,10 @@ pub(crate) fn route_needs(method: &str, path: &str) -> Option<tabara_web::Access
         // The second factor: its code after the password, and one's own enrolment.
         | ("GET" | "POST", "/signin/second-factor" | "/account/second-factor")
         | ("GET", "/api/v1/screening/catalogue")
-        | ("POST", "/api/v1/screening/evaluate") => SignedIn,
+        | ("POST", "/api/v1/screening/evaluate")
+        // Checking a machine-readable zone reads nothing of the register and stores nothing.
+        | (_, "/documents/check")
+        | ("POST", "/api/v1/mrz/check") => SignedIn,
         // One's own notifications: the inbox and marking read (the store finds only the
         // asker's own, so another's notification is the 404 of a missing one; see the matrix).
         ("GET", "/notifications") | ("POST", "/notifications/read-all") => SignedIn,
@@ -286,6 +289,11 @@ pub(crate) fn route_needs(method: &str, path: &str) -> Option<tabara_web::Access
         // Files about a person: attached by those who change the case, read by those who
         // read identities (and of that person: the matrix says 403 otherwise).
         ("POST", "/cases/{number}/persons/{person}/files") => Record(Kind::CasePerson, EditCase),
+        // A travel document's zone against the person's record: read with the person (the
+        // handler also needs the identity).
+        ("POST", "/cases/{number}/persons/{person}/documents/compare") => {
+            Record(Kind::CasePerson, ReadCase)
+        }
         ("GET", "/cases/{number}/persons/{person}/files/{file}")
         | ("GET", "/cases/{number}/persons/{person}/report") => {
             Record(Kind::CasePerson, ReadIdentity)

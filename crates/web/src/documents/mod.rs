@@ -1,0 +1,316 @@
+//! Travel documents (issue 15). The machine-readable zone check: paste or type a zone and see
+//! every field laid out with its check digit, each problem marked where it is, the warnings,
+//! and the misreadings the check digits prove (shown, never applied). Nothing is stored and
+//! nothing of the register is read, so any signed-in user may check a zone; the document
+//! record on a person comes with its own routes.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use tabara_core::Lang;
+use tabara_core::mrz::{self, Mrz, Options};
+use tabara_i18n::documents as words;
+
+use axum::extract::State;
+use tabara_core::permissions::{Action, decide_identity};
+
+use crate::access::{Access, Body, CasePersonAccess, CsrfForm, CurrentUser, Kind, Routes};
+use crate::error::AppError;
+use crate::state::AppState;
+use crate::view::{Chrome, render};
+
+/// The pages of travel documents.
+pub(crate) fn router() -> Routes {
+    Routes::new()
+        .get("/documents/check", Access::SignedIn, check_page)
+        .post("/documents/check", Access::SignedIn, Body::Form, check)
+        .post(
+            "/cases/{number}/persons/{person}/documents/compare",
+            Access::Record(Kind::CasePerson, Action::ReadCase),
+            Body::Form,
+            compare,
+        )
+}
+
+/// One character of the zone as shown: its text, and the problem there, if any.
+pub(crate) struct Cell {
+    pub c: char,
+    /// The problem at this place, in words (the cell's title).
+    pub problem: Option<String>,
+    /// A repair offered here.
+    pub suggested: bool,
+}
+
+/// A field row: label, value, and its check digit's verdict.
+pub(crate) struct Row {
+    pub label: String,
+    pub value: String,
+    /// `Some(true)` agrees, `Some(false)` does not, `None` no check digit of its own.
+    pub ok: Option<bool>,
+    pub check: String,
+}
+
+/// A zone read, in the reader's words.
+pub(crate) struct Reading {
+    pub format: String,
+    pub valid: bool,
+    pub verdict: String,
+    pub lines: Vec<Vec<Cell>>,
+    pub rows: Vec<Row>,
+    pub problems: Vec<String>,
+    pub warnings: Vec<String>,
+    pub suggestions: Vec<String>,
+}
+
+/// The words of a zone read, for a page.
+pub(crate) fn reading(lang: Lang, m: &Mrz) -> Reading {
+    let lines = m
+        .lines
+        .iter()
+        .enumerate()
+        .map(|(l, text)| {
+            text.chars()
+                .enumerate()
+                .map(|(p, c)| Cell {
+                    c,
+                    problem: m
+                        .problems
+                        .iter()
+                        .find(|x| x.line == l + 1 && x.position == p + 1)
+                        .map(|x| words::problem_text(lang, x)),
+                    suggested: m
+                        .suggestions
+                        .iter()
+                        .any(|s| s.line == l + 1 && s.position == p + 1),
+                })
+                .collect()
+        })
+        .collect();
+    let rows = words::field_rows(lang, m)
+        .into_iter()
+        .map(|(label, value, check)| Row {
+            label,
+            value,
+            ok: check.map(|c| c.ok),
+            check: check
+                .map(|c| words::check_text(lang, c))
+                .unwrap_or_default(),
+        })
+        .collect();
+    Reading {
+        format: words::format_label(lang, m.format),
+        valid: m.is_valid(),
+        verdict: words::verdict(lang, m),
+        lines,
+        rows,
+        problems: m
+            .problems
+            .iter()
+            .map(|p| words::problem_text(lang, p))
+            .collect(),
+        warnings: m
+            .warnings
+            .iter()
+            .map(|w| words::warning_text(lang, w))
+            .collect(),
+        suggestions: m
+            .suggestions
+            .iter()
+            .map(|s| words::suggestion_text(lang, s))
+            .collect(),
+    }
+}
+
+#[derive(askama::Template)]
+#[template(path = "mrz_check.html")]
+struct CheckPage {
+    chrome: Chrome,
+    zone: String,
+    specimen: bool,
+    /// Not a zone at all: why.
+    unrecognised: Vec<String>,
+    reading: Option<Reading>,
+}
+
+/// `GET /documents/check`: the empty form.
+async fn check_page(user: CurrentUser) -> Response {
+    render(&CheckPage {
+        chrome: user.chrome("/documents/check"),
+        zone: String::new(),
+        specimen: false,
+        unrecognised: Vec::new(),
+        reading: None,
+    })
+    .into_response()
+}
+
+/// The zone to check.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(crate) struct CheckForm {
+    zone: String,
+    /// Training: accept the specimen state UTO.
+    specimen: Option<String>,
+}
+
+/// The longest zone text accepted (three lines of 30 with generous white space).
+const MAX_ZONE: usize = 400;
+
+/// `POST /documents/check`: the zone read (posted, not in the address: a zone holds a name,
+/// a birth date and a document number). 200 when it is a valid zone, 422 otherwise.
+async fn check(CsrfForm { user, form }: CsrfForm<CheckForm>) -> Result<Response, AppError> {
+    let lang = user.lang;
+    let zone: String = form.zone.chars().take(MAX_ZONE).collect();
+    let specimen = form.specimen.is_some();
+    let options = Options {
+        allow_specimen: specimen,
+        ..Options::default()
+    };
+    let (status, reading, unrecognised) = if zone.trim().is_empty() {
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            None,
+            vec![tabara_i18n::t!(lang, "mrz-nothing-pasted")],
+        )
+    } else {
+        match mrz::parse_with(&zone, &options) {
+            Ok(m) => (
+                if m.is_valid() {
+                    StatusCode::OK
+                } else {
+                    StatusCode::UNPROCESSABLE_ENTITY
+                },
+                Some(reading(lang, &m)),
+                Vec::new(),
+            ),
+            Err(e) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                None,
+                e.problems
+                    .iter()
+                    .map(|p| words::problem_text(lang, p))
+                    .collect(),
+            ),
+        }
+    };
+    Ok((
+        status,
+        render(&CheckPage {
+            chrome: user.chrome("/documents/check"),
+            zone,
+            specimen,
+            unrecognised,
+            reading,
+        }),
+    )
+        .into_response())
+}
+
+/// A comparison of the zone with the record, for the page.
+pub(crate) struct Compared {
+    /// `agrees`, `normalised`, `close`, `differs`, `unknown`: the row's class.
+    pub class: &'static str,
+    pub text: String,
+}
+
+#[derive(askama::Template)]
+#[template(path = "document_compare.html")]
+struct ComparePage {
+    chrome: Chrome,
+    back: String,
+    case_reference: String,
+    unrecognised: Vec<String>,
+    reading: Option<Reading>,
+    compared: Vec<Compared>,
+    /// How many findings need the officer's attention.
+    attention: usize,
+    /// That, in words.
+    attention_text: String,
+}
+
+/// `POST /cases/{number}/persons/{person}/documents/compare`: a zone against the person's
+/// record (names after transliteration and in any order, date of birth, sex, nationality,
+/// expiry, issuer). It needs the identity, whose read is audited as on the person's page; a
+/// role that may not read it is refused. Nothing is stored.
+async fn compare(
+    State(state): State<AppState>,
+    access: CasePersonAccess,
+    CsrfForm { user, form }: CsrfForm<CheckForm>,
+) -> Result<Response, AppError> {
+    let lang = user.lang;
+    let role = access.person.involvement.role();
+    if !decide_identity(user.user.role, access.relation, role).allowed() {
+        return Err(AppError::Forbidden(lang));
+    }
+    let zone: String = form.zone.chars().take(MAX_ZONE).collect();
+    let back = format!(
+        "/cases/{}/persons/{}",
+        access.case.number, access.person.person.id
+    );
+    let chrome = user.chrome(&back);
+    let mut page = ComparePage {
+        chrome,
+        back,
+        case_reference: access.case.reference(),
+        unrecognised: Vec::new(),
+        reading: None,
+        compared: Vec::new(),
+        attention: 0,
+        attention_text: String::new(),
+    };
+    let m = match mrz::parse_with(&zone, &Options::default()) {
+        Ok(m) => m,
+        Err(e) => {
+            page.unrecognised = if zone.trim().is_empty() {
+                vec![tabara_i18n::t!(lang, "mrz-nothing-pasted")]
+            } else {
+                e.problems
+                    .iter()
+                    .map(|p| words::problem_text(lang, p))
+                    .collect()
+            };
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response());
+        }
+    };
+    let person = &access.person.person;
+    let (identity, _) = state.store.read_identity(&user.actor(), person.id).await?;
+    let holder = tabara_core::documents::Holder {
+        first_name: identity.first_name.as_deref(),
+        middle_name: identity.middle_name.as_deref(),
+        second_name: identity.second_name.as_deref(),
+        birthdate: identity.birthdate,
+        gender: person.facts.gender,
+        citizenship: &person.facts.citizenship,
+    };
+    let cut = m
+        .warnings
+        .iter()
+        .any(|w| w.kind == tabara_core::mrz::WarningKind::PossiblyTruncatedName);
+    let today = chrono::Utc::now().date_naive();
+    let findings = tabara_core::documents::compare(&m.fields, &holder, cut, today);
+    use tabara_core::documents::Outcome;
+    page.attention = findings
+        .iter()
+        .filter(|f| f.outcome.needs_attention())
+        .count();
+    page.attention_text = if page.attention == 0 {
+        tabara_i18n::t!(lang, "doc-compare-nothing")
+    } else {
+        tabara_i18n::t!(lang, "doc-compare-attention", count = page.attention as i64)
+    };
+    page.compared = findings
+        .iter()
+        .map(|f| Compared {
+            class: match f.outcome {
+                Outcome::Agrees => "agrees",
+                Outcome::AgreesAfterNormalising => "normalised",
+                Outcome::Close => "close",
+                Outcome::Differs => "differs",
+                Outcome::Unknown => "unknown",
+            },
+            text: words::finding_text(lang, f),
+        })
+        .collect();
+    page.reading = Some(reading(lang, &m));
+    Ok(render(&page).into_response())
+}

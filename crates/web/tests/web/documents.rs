@@ -1,0 +1,252 @@
+//! The machine-readable zone check as an officer uses it: pasted on the page, read field by
+//! field with each check digit, a misread character marked where it is with the repair the
+//! check digits prove, in English and French; the same through the API.
+
+use crate::common::*;
+
+const TD3: &str =
+    "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10";
+
+async fn post_zone(b: &mut Browser<'_>, zone: &str, specimen: bool) -> Reply {
+    let page = b.get("/documents/check").await;
+    assert_eq!(page.status, 200);
+    let csrf = Browser::csrf(&page.body);
+    let mut fields = vec![("csrf", csrf.as_str()), ("zone", zone)];
+    if specimen {
+        fields.push(("specimen", "on"));
+    }
+    b.post("/documents/check", &fields).await
+}
+
+store_test!(
+    an_officer_checks_a_zone_on_the_page_and_through_the_api,
+    |db| async move {
+        let app = start(&db).await;
+        let mut b = browser(&app);
+        assert_eq!(b.sign_in("officer", DEMO_PASSWORD).await.status, 303);
+        let home = b.get("/").await.body;
+        assert!(
+            home.contains("href=\"/documents/check\""),
+            "linked from every page"
+        );
+
+        // Valid: the fields laid out, every check digit agrees, the limits said.
+        let r = post_zone(&mut b, TD3, true).await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        for want in [
+            "TD3 passport (2 lines of 44)",
+            "Valid: every check digit and every rule holds.",
+            "ERIKSSON",
+            "ANNA MARIA",
+            "1974-08-12 (740812)",
+            "✓ document number check digit: 6, agrees",
+            "✓ composite check digit: 0, agrees",
+            "Expired on 2012-04-15.",
+            "does not make the document genuine",
+        ] {
+            assert!(r.body.contains(want), "{want}");
+        }
+        assert!(
+            r.body.contains("P&#60;UTOERIKSSON&#60;&#60;ANNA"),
+            "the zone shown, escaped: {}",
+            r.body
+        );
+
+        // The OCR read the birth date's 0 as an O: marked at its place, the repair proven.
+        let misread = TD3.replace("7408122", "74O8122");
+        let r = post_zone(&mut b, &misread, true).await;
+        assert_eq!(r.status, 422);
+        assert!(r.body.contains("Not valid: 3 problems."));
+        assert!(
+            r.body
+                .contains("<span class=\"bad\" title=\"line 2, position 16: 74O812 is not a date"),
+            "the character marked where it is"
+        );
+        assert!(r.body.contains(
+            "line 2, position 16: O may be 0 (proven by the date of birth check digit, composite check digit)"
+        ));
+        // Nothing applied: the value read stays as printed.
+        assert!(
+            r.body.contains("<td class=\"mrz\">74O812</td>"),
+            "{}",
+            r.body
+        );
+
+        // Outside training the specimen state is refused; no zone at all is said so.
+        let r = post_zone(&mut b, TD3, false).await;
+        assert_eq!(r.status, 422);
+        assert!(
+            r.body
+                .contains("Issuing state UTO is ICAO&#39;s specimen state"),
+            "{}",
+            r.body
+        );
+        let r = post_zone(&mut b, "P<UTOERIKSSON", false).await;
+        assert_eq!(r.status, 422);
+        assert!(r.body.contains("Not a machine-readable zone."));
+        let r = post_zone(&mut b, "   ", false).await;
+        assert_eq!(r.status, 422);
+        assert!(r.body.contains("Type or paste the zone"));
+
+        // In French.
+        let page = b.get("/documents/check").await.body;
+        b.post(
+            "/lang",
+            &[
+                ("lang", "fr"),
+                ("back", "/documents/check"),
+                ("csrf", &Browser::csrf(&page)),
+            ],
+        )
+        .await;
+        let r = post_zone(&mut b, &misread, true).await;
+        assert!(r.body.contains("Passeport TD3 (2 lignes de 44)"));
+        assert!(
+            r.body
+                .contains("chiffre de contrôle de la date de naissance : 6 attendu, 2 trouvé.")
+        );
+
+        // The API: the same reading as JSON; no zone at all is a 422 problem.
+        let token = api_token(&db, "officer").await;
+        let call = |body: String, token: Option<&str>| {
+            let mut req = app
+                .http
+                .post(format!("{}/api/v1/mrz/check", app.base))
+                .header("content-type", "application/json")
+                .body(body);
+            if let Some(t) = token {
+                req = req.bearer_auth(t);
+            }
+            async move {
+                let r = req.send().await.unwrap();
+                let status = r.status().as_u16();
+                (status, r.text().await.unwrap())
+            }
+        };
+        let (status, body) = call(
+            serde_json::json!({"zone": misread, "specimen": true, "lang": "fr"}).to_string(),
+            Some(&token),
+        )
+        .await;
+        assert_eq!(status, 200, "{body}");
+        let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(v["format"], "TD3");
+        assert_eq!(v["valid"], false);
+        assert_eq!(v["fields"]["birth_date"]["raw"], "74O812");
+        assert_eq!(v["suggestions"][0]["replacement"], "0");
+        assert_eq!(v["suggestions"][0]["proven_by"][0], "BirthDate");
+        assert!(
+            v["problems"][1]["text"]
+                .as_str()
+                .unwrap()
+                .starts_with("ligne 2, position 20 :")
+        );
+        let (status, body) = call(
+            serde_json::json!({"zone": "P<UTO"}).to_string(),
+            Some(&token),
+        )
+        .await;
+        assert_eq!(status, 422, "{body}");
+        assert!(body.contains("/problems/not-an-mrz"));
+        let (status, _) = call(
+            serde_json::json!({"zone": TD3, "today": "2026-01-01"}).to_string(),
+            Some(&token),
+        )
+        .await;
+        assert_eq!(status, 400, "an unknown field is refused");
+        let (status, _) = call(serde_json::json!({"zone": TD3}).to_string(), None).await;
+        assert_eq!(status, 401);
+        db.finish().await;
+    }
+);
+
+store_test!(
+    a_zone_that_disagrees_with_the_persons_record_is_questioned,
+    |db| async move {
+        let app = start(&db).await;
+        let (case, victim) = case_with_victim(&db, &app.reference, "officer").await;
+        let system = tabara_store::Actor::system("test");
+        let (identity, _) = db
+            .store
+            .read_identity(&system, victim.person.id)
+            .await
+            .unwrap();
+        // The holder's names, but a birth date a year off and another nationality.
+        let birth = identity
+            .birthdate
+            .expect("the demo's victims have a birth date");
+        let wrong = birth - chrono::Duration::days(365);
+        let doc = tabara_core::mrz::Document {
+            format: tabara_core::mrz::Format::Td3,
+            document_code: "P".into(),
+            issuing_state: "TZA".into(),
+            primary_identifier: identity.second_name.clone().unwrap_or_default(),
+            secondary_identifier: identity.first_name.clone().unwrap_or_default(),
+            document_number: "TZ0012345".into(),
+            nationality: "TZA".into(),
+            birth_date: wrong.format("%y%m%d").to_string(),
+            sex: tabara_core::mrz::Sex::Unspecified,
+            expiry_date: "301231".into(),
+            optional_data_1: String::new(),
+            optional_data_2: String::new(),
+        };
+        let zone = tabara_core::mrz::compose(&doc).unwrap().join("\n");
+
+        let mut b = browser(&app);
+        assert_eq!(b.sign_in("officer", DEMO_PASSWORD).await.status, 303);
+        let person = format!("/cases/{}/persons/{}", case.number, victim.person.id);
+        let page = b.get(&person).await;
+        assert!(
+            page.body.contains("id=\"document-compare\""),
+            "offered where the identity is read"
+        );
+        let reads = |db: &tabara_store::testing::TestDb| {
+            let store = db.store.clone();
+            let id = victim.person.id.to_string();
+            async move {
+                store
+                    .audit_trail("person", &id)
+                    .await
+                    .unwrap()
+                    .iter()
+                    .filter(|e| e.action == "person_identity.read")
+                    .count()
+            }
+        };
+        let before = reads(&db).await;
+        let r = b
+            .post(
+                &format!("{person}/documents/compare"),
+                &[
+                    ("csrf", Browser::csrf(&page.body).as_str()),
+                    ("zone", zone.as_str()),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert!(
+            r.body
+                .contains("class=\"finding differs\">The date of birth differs:"),
+            "{}",
+            r.body
+        );
+        assert!(
+            r.body
+                .contains(&format!("{wrong} in the zone, {birth} in the record"))
+        );
+        assert!(
+            r.body
+                .contains("class=\"finding differs\">The nationality TZA is not a citizenship")
+        );
+        assert!(
+            r.body.contains("class=\"finding agrees\">The names agree.")
+                || r.body
+                    .contains("class=\"finding normalised\">The names agree once"),
+            "{}",
+            r.body
+        );
+        assert!(r.body.contains("points to question with the holder."));
+        assert_eq!(reads(&db).await, before + 1, "the identity read is audited");
+        db.finish().await;
+    }
+);
