@@ -185,6 +185,29 @@ pub enum MrzCommand {
     /// and rule, the warnings, and the repairs of OCR confusions the check digits prove (shown,
     /// never applied). Exit status 0 when valid, 1 when not. Needs no register.
     Check(MrzCheckArgs),
+    /// Import entries of the lost, stolen and fraudulent documents list from a CSV file with
+    /// the header `issuing_state,number,reason,reported_on,source` (reason: lost, stolen,
+    /// fraudulent or revoked; reported_on: YYYY-MM-DD). Good rows are added, or replace the
+    /// entry of the same state and number; each bad row is reported by its line and left out
+    /// (exit status 1 then). One audit entry per import.
+    ImportLost(MrzImportLostArgs),
+    /// The lost, stolen and fraudulent documents list, most recently reported first.
+    Lost(MrzLostArgs),
+}
+
+/// Options of `mrz import-lost`.
+#[derive(Debug, Args)]
+pub struct MrzImportLostArgs {
+    /// The CSV file (`-` for standard input).
+    pub file: String,
+}
+
+/// Options of `mrz lost`.
+#[derive(Debug, Args)]
+pub struct MrzLostArgs {
+    /// At most this many entries.
+    #[arg(long, default_value_t = 100)]
+    pub limit: i64,
 }
 
 /// Options of `mrz check`.

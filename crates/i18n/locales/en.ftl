@@ -727,6 +727,8 @@ audit-action-training-attendance-present = attendance recorded (present)
 audit-action-training-attendance-absent = attendance recorded (absent)
 audit-action-certificate-issue = certificate issued
 audit-action-certificate-revoke = certificate revoked
+audit-action-lost-document-import = documents list imported
+audit-action-lost-document-hit = document found on the lost and stolen list
 audit-action-material-create = material registered
 audit-action-material-receipt = material received
 audit-action-material-distribution = material distributed
@@ -1647,3 +1649,14 @@ doc-compare-attention = { $count ->
     [one] One point to question with the holder.
    *[other] { $count } points to question with the holder.
 }
+lost-import-header = The file's first line must name the columns { $columns }.
+lost-import-columns = { $found } columns where { $wanted } are expected
+lost-import-done = Lost, stolen and fraudulent documents: { $added } added, { $replaced } replaced, { $refused } rows refused.
+lost-import-bad-line = line { $line }: { $problem }
+lost-list-empty = The lost, stolen and fraudulent documents list is empty.
+rule-icao-code = An ICAO code of a state or organisation, such as BDI, RWA or TZA.
+rule-mrz-characters = Letters A–Z and digits only, at most 24.
+rule-future = This day has not come yet.
+rule-too-long = This is too long.
+lost-hit = ON THE LOST, STOLEN AND FRAUDULENT DOCUMENTS LIST: { $state } { $number }, { $reason }, reported on { $date } ({ $source }). Keep the document and call a supervisor.
+demo-lost = Lost, stolen and fraudulent documents list: { $count } entries (BDI OP0012345, the operator guide's example passport, is on it as stolen).

@@ -726,6 +726,8 @@ audit-action-training-attendance-present = présence enregistrée (présent)
 audit-action-training-attendance-absent = présence enregistrée (absent)
 audit-action-certificate-issue = certificat délivré
 audit-action-certificate-revoke = certificat révoqué
+audit-action-lost-document-import = liste des documents perdus importée
+audit-action-lost-document-hit = document trouvé sur la liste des documents perdus ou volés
 audit-action-material-create = support enregistré
 audit-action-material-receipt = support reçu
 audit-action-material-distribution = support distribué
@@ -1646,3 +1648,14 @@ doc-compare-attention = { $count ->
     [one] Un point à questionner avec le titulaire.
    *[other] { $count } points à questionner avec le titulaire.
 }
+lost-import-header = La première ligne du fichier doit nommer les colonnes { $columns }.
+lost-import-columns = { $found } colonnes au lieu de { $wanted }
+lost-import-done = Documents perdus, volés ou frauduleux : { $added } ajoutés, { $replaced } remplacés, { $refused } lignes refusées.
+lost-import-bad-line = ligne { $line } : { $problem }
+lost-list-empty = La liste des documents perdus, volés ou frauduleux est vide.
+rule-icao-code = Un code OACI d'État ou d'organisation, comme BDI, RWA ou TZA.
+rule-mrz-characters = Des lettres A–Z et des chiffres seulement, 24 au plus.
+rule-future = Ce jour n'est pas encore venu.
+rule-too-long = C'est trop long.
+lost-hit = SUR LA LISTE DES DOCUMENTS PERDUS, VOLÉS OU FRAUDULEUX : { $state } { $number }, { $reason }, signalé le { $date } ({ $source }). Retenez le document et appelez un superviseur.
+demo-lost = Liste des documents perdus, volés ou frauduleux : { $count } entrées (BDI OP0012345, le passeport d'exemple du guide de l'exploitant, y figure comme volé).

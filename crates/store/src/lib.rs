@@ -79,6 +79,7 @@ pub mod audit;
 pub mod backup;
 pub mod cases;
 pub mod directory;
+pub mod documents;
 pub mod erasure;
 pub mod files;
 pub mod investigations;

@@ -115,6 +115,8 @@ pub(super) async fn demo(cli: &Cli, args: &crate::DemoArgs) -> Result<ExitCode> 
                 .await?;
         }
     }
+    bar.set_message("documents");
+    let lost = tabara_demo::write_lost_documents(&store, &actor).await?;
     bar.set_message("analysing");
     store.optimize().await?;
     bar.finish_and_clear();
@@ -171,6 +173,7 @@ pub(super) async fn demo(cli: &Cli, args: &crate::DemoArgs) -> Result<ExitCode> 
                 evidence = investigations.evidence as i64
             )
         );
+        outln!("{}", t!(lang, "demo-lost", count = lost as i64));
     }
     // The register starts with a signed checkpoint of its log, as a served one keeps: the
     // server's checkpoints then carry the tree on from it instead of hashing the whole log.

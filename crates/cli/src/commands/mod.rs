@@ -39,7 +39,7 @@ use custody::custody_list;
 use demo::demo;
 pub use errors::describe_error;
 use export::export;
-use mrz::mrz_check;
+use mrz::{mrz_check, mrz_import_lost, mrz_lost};
 use referrals::referral_list;
 use screening::screening_explain;
 use serve::serve_command;
@@ -279,6 +279,8 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Custody(CustodyCommand::List(args)) => custody_list(&cli, args).await,
         Command::Mrz(MrzCommand::Check(args)) => mrz_check(&cli, args),
+        Command::Mrz(MrzCommand::ImportLost(args)) => mrz_import_lost(&cli, args).await,
+        Command::Mrz(MrzCommand::Lost(args)) => mrz_lost(&cli, args).await,
         Command::File(FileCommand::Put(args)) => files::put(&cli, args).await,
         Command::File(FileCommand::List(args)) => files::list(&cli, args).await,
         Command::File(FileCommand::Get(args)) => files::get(&cli, args).await,

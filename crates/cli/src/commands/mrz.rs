@@ -12,8 +12,10 @@ use tabara_core::mrz::{self, Mrz, Options};
 use tabara_i18n::documents as words;
 use tabara_i18n::t;
 
-use super::lang;
-use crate::{Cli, MrzCheckArgs};
+use tabara_store::OpenMode;
+
+use super::{lang, open};
+use crate::{Cli, MrzCheckArgs, MrzImportLostArgs, MrzLostArgs};
 
 pub(super) fn mrz_check(cli: &Cli, args: &MrzCheckArgs) -> Result<ExitCode> {
     let lang = lang(cli);
@@ -135,4 +137,162 @@ fn print_zone(m: &Mrz, lang: tabara_core::Lang) -> Result<()> {
         outln!("{}", t!(lang, "mrz-valid-note"));
     }
     Ok(())
+}
+
+/// The columns of a list file, in order.
+const LOST_COLUMNS: [&str; 5] = ["issuing_state", "number", "reason", "reported_on", "source"];
+
+/// `mrz import-lost FILE`.
+pub(super) async fn mrz_import_lost(cli: &Cli, args: &MrzImportLostArgs) -> Result<ExitCode> {
+    let lang = lang(cli);
+    let text = if args.file == "-" {
+        let mut s = String::new();
+        std::io::stdin().read_to_string(&mut s)?;
+        s
+    } else {
+        std::fs::read_to_string(&args.file).map_err(|e| anyhow::anyhow!("{}: {e}", args.file))?
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let header: Vec<String> = reader
+        .headers()?
+        .iter()
+        .map(|h| h.to_ascii_lowercase())
+        .collect();
+    if header != LOST_COLUMNS {
+        bail!(
+            "{}",
+            t!(lang, "lost-import-header", columns = LOST_COLUMNS.join(","))
+        );
+    }
+    let today = chrono::Utc::now().date_naive();
+    let mut good = Vec::new();
+    let mut bad = Vec::new();
+    for (i, record) in reader.records().enumerate() {
+        // The header is line 1.
+        let line = i + 2;
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                bad.push((line, e.to_string()));
+                continue;
+            }
+        };
+        if record.len() != LOST_COLUMNS.len() {
+            bad.push((
+                line,
+                t!(
+                    lang,
+                    "lost-import-columns",
+                    found = record.len() as i64,
+                    wanted = LOST_COLUMNS.len() as i64
+                ),
+            ));
+            continue;
+        }
+        match tabara_core::documents::LostEntry::parse(
+            &record[0], &record[1], &record[2], &record[3], &record[4], today,
+        ) {
+            Ok(entry) => good.push(entry),
+            Err(errors) => bad.push((
+                line,
+                errors
+                    .0
+                    .iter()
+                    .map(|e| {
+                        let column = LOST_COLUMNS[[
+                            "lst_IssuingState",
+                            "lst_Number",
+                            "lst_Reason",
+                            "lst_ReportedOn",
+                            "lst_Source",
+                        ]
+                        .iter()
+                        .position(|f| *f == e.field)
+                        .unwrap_or(0)];
+                        let key = format!("rule-{}", e.rule.replace('_', "-"));
+                        let why = if tabara_i18n::catalogue().has(tabara_core::Lang::En, &key) {
+                            tabara_i18n::catalogue().text(lang, &key, &[])
+                        } else {
+                            e.message.clone()
+                        };
+                        format!("{column}: {why}")
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            )),
+        }
+    }
+    let store = open(cli, OpenMode::Existing).await?;
+    let actor = tabara_store::Actor::system("cli");
+    let report = store.import_lost_documents(&actor, &good).await?;
+    if cli.json {
+        let refused: Vec<Value> = bad
+            .iter()
+            .map(|(line, why)| json!({"line": line, "problem": why}))
+            .collect();
+        outln!(
+            "{}",
+            serde_json::to_string_pretty(&json!({
+                "import": report.id,
+                "added": report.added,
+                "replaced": report.replaced,
+                "refused": refused,
+            }))?
+        );
+    } else {
+        outln!(
+            "{}",
+            t!(
+                lang,
+                "lost-import-done",
+                added = report.added as i64,
+                replaced = report.replaced as i64,
+                refused = bad.len() as i64
+            )
+        );
+        for (line, why) in &bad {
+            outln!(
+                "  {}",
+                t!(
+                    lang,
+                    "lost-import-bad-line",
+                    line = *line as i64,
+                    problem = why.as_str()
+                )
+            );
+        }
+    }
+    Ok(if bad.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+/// `mrz lost`.
+pub(super) async fn mrz_lost(cli: &Cli, args: &MrzLostArgs) -> Result<ExitCode> {
+    let lang = lang(cli);
+    let store = open(cli, OpenMode::Existing).await?;
+    let list = store.lost_documents(args.limit).await?;
+    if cli.json {
+        outln!("{}", serde_json::to_string_pretty(&list)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    if list.is_empty() {
+        outln!("{}", t!(lang, "lost-list-empty"));
+    }
+    for d in &list {
+        outln!(
+            "{}  {:<24}  {:<10}  {}  {}",
+            d.issuing_state,
+            d.number,
+            d.reason,
+            d.reported_on,
+            d.source
+        );
+    }
+    Ok(ExitCode::SUCCESS)
 }

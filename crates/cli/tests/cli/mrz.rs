@@ -4,6 +4,10 @@
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
+use tabara_store::store_test;
+
+use crate::common::*;
+
 const TD3: [&str; 2] = [
     "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<",
     "L898902C36UTO7408122F1204159ZE184226B<<<<<10",
@@ -131,3 +135,76 @@ fn no_zone_at_all() {
     assert!(!o.status.success());
     assert!(String::from_utf8_lossy(&o.stderr).contains("No zone given"));
 }
+
+store_test!(
+    the_lost_and_stolen_list_is_imported_from_csv_bad_rows_named_by_line,
+    |db| async move {
+        ok(&tabara(&db, &["demo", "--persons", "30", "--seed", "3"]));
+        let dir = std::env::temp_dir().join(format!("tabara-lost-{}", uuid::Uuid::now_v7()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("list.csv");
+        std::fs::write(
+            &file,
+            "issuing_state,number,reason,reported_on,source\n\
+             BDI,OP 009-8765,stolen,2026-03-01,PAFE Bujumbura\n\
+             QQQ,X1,misplaced,2026-03-01,Police\n\
+             KEN,AK7654321,revoked,2026-11-30,Immigration Kenya\n\
+             short,row\n",
+        )
+        .unwrap();
+        let out = tabara(&db, &["mrz", "import-lost", &file.display().to_string()]);
+        assert_eq!(out.status.code(), Some(1), "a row refused");
+        let text = String::from_utf8_lossy(&out.stdout).to_string();
+        assert!(
+            text.contains("2 added, 0 replaced, 2 rows refused."),
+            "{text}"
+        );
+        assert!(
+            text.contains("line 3: issuing_state: An ICAO code"),
+            "{text}"
+        );
+        assert!(
+            text.contains("reason: Choose one of the values offered."),
+            "{text}"
+        );
+        assert!(
+            text.contains("line 5: 2 columns where 5 are expected"),
+            "{text}"
+        );
+        // The good rows are kept, keyed as a zone gives them.
+        let list: serde_json::Value =
+            serde_json::from_str(&ok(&tabara(&db, &["--json", "mrz", "lost"]))).unwrap();
+        let numbers: Vec<&str> = list
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["number"].as_str().unwrap())
+            .collect();
+        // Most recently reported first, beside the demo's four.
+        assert_eq!(numbers.len(), 6, "{numbers:?}");
+        assert_eq!(numbers[0], "AK7654321");
+        assert!(numbers.contains(&"OP0098765"), "{numbers:?}");
+        // The same file again replaces them; a file without the header is refused whole.
+        let again = tabara(
+            &db,
+            &["--json", "mrz", "import-lost", &file.display().to_string()],
+        );
+        let v: serde_json::Value = serde_json::from_slice(&again.stdout).unwrap();
+        assert_eq!(
+            (v["added"].as_i64(), v["replaced"].as_i64()),
+            (Some(0), Some(2))
+        );
+        assert_eq!(v["refused"][0]["line"], 3);
+        std::fs::write(&file, "BDI,OP1,stolen,2026-03-01,X\n").unwrap();
+        let err = failed(&tabara(
+            &db,
+            &["mrz", "import-lost", &file.display().to_string()],
+        ));
+        assert!(
+            err.contains("issuing_state,number,reason,reported_on,source"),
+            "{err}"
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+        db.finish().await;
+    }
+);

@@ -5,9 +5,11 @@
 //! an officer and the values it names.
 
 mod alpha3;
+mod lost;
 
 pub use alpha3::ALPHA3;
 use chrono::NaiveDate;
+pub use lost::{LostEntry, LostReason, MAX_NUMBER, number_key, state_key};
 
 use crate::Country;
 use crate::htcds::Gender;

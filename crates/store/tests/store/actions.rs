@@ -599,6 +599,25 @@ impl Scene {
                     .unwrap();
                 c.id.to_string()
             }
+            A::LostDocumentImport | A::LostDocumentHit => {
+                let today = Utc::now().date_naive();
+                let entry = tabara_core::documents::LostEntry::parse(
+                    "BDI",
+                    "OP0099999",
+                    "stolen",
+                    "2026-01-02",
+                    "PAFE",
+                    today,
+                )
+                .unwrap();
+                let import = s.import_lost_documents(a, &[entry]).await.unwrap();
+                if action == A::LostDocumentImport {
+                    import.id.to_string()
+                } else {
+                    let hit = s.check_lost_document(a, "BDI", "OP0099999").await.unwrap();
+                    hit.unwrap().id.to_string()
+                }
+            }
             A::MaterialCreate => self.material(s).await.to_string(),
             A::MaterialReceipt | A::MaterialDistribution => {
                 let item = self.material(s).await;

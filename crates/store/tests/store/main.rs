@@ -18,6 +18,7 @@ mod cases;
 mod common;
 mod concurrency;
 mod directory;
+mod documents;
 mod erasure;
 mod figures;
 mod files;

@@ -1,6 +1,6 @@
-//! Travel documents for machine clients: the machine-readable zone check, stateless (nothing
-//! stored, nothing of the register read), with the same reading and words as the page and
-//! `tabara mrz check --json`.
+//! Travel documents for machine clients: the machine-readable zone check (nothing stored; the
+//! document looked up on the lost, stolen and fraudulent documents list, a hit audited), with
+//! the same reading and words as the page and `tabara mrz check --json`.
 
 use axum::Json;
 use axum::http::StatusCode;
@@ -8,7 +8,11 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use tabara_core::mrz::{self, Options};
 
+use axum::extract::State;
+
+use crate::access::ApiUser;
 use crate::error::Problem;
+use crate::state::AppState;
 
 /// What to check.
 #[derive(Debug, Deserialize)]
@@ -26,6 +30,8 @@ pub(super) struct CheckRequest {
 
 /// `POST /api/v1/mrz/check`: the zone read; 422 when the text is no zone at all.
 pub(super) async fn check(
+    State(state): State<AppState>,
+    user: ApiUser,
     body: Result<Json<serde_json::Value>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Response, Problem> {
     let req: CheckRequest = super::json_object(body)?;
@@ -38,7 +44,31 @@ pub(super) async fn check(
         ..Options::default()
     };
     match mrz::parse_with(&req.zone, &options) {
-        Ok(m) => Ok(Json(tabara_i18n::documents::mrz_json(lang, &m)).into_response()),
+        Ok(m) => {
+            let mut doc = tabara_i18n::documents::mrz_json(lang, &m);
+            let actor = tabara_store::Actor::user(user.user.id);
+            let f = &m.fields;
+            let hit = if f.document_number.is_empty() || f.issuing_state.is_empty() {
+                None
+            } else {
+                state
+                    .store
+                    .check_lost_document(&actor, &f.issuing_state, &f.document_number)
+                    .await?
+            };
+            doc["lost"] = match hit {
+                Some(d) => serde_json::json!({
+                    "issuing_state": d.issuing_state,
+                    "number": d.number,
+                    "reason": d.reason,
+                    "reported_on": d.reported_on.to_string(),
+                    "source": d.source,
+                    "text": crate::documents::lost_text(lang, &d),
+                }),
+                None => serde_json::Value::Null,
+            };
+            Ok(Json(doc).into_response())
+        }
         Err(e) => {
             let detail = e
                 .problems

@@ -1,8 +1,8 @@
 //! Travel documents (issue 15). The machine-readable zone check: paste or type a zone and see
 //! every field laid out with its check digit, each problem marked where it is, the warnings,
-//! and the misreadings the check digits prove (shown, never applied). Nothing is stored and
-//! nothing of the register is read, so any signed-in user may check a zone; the document
-//! record on a person comes with its own routes.
+//! and the misreadings the check digits prove (shown, never applied). Nothing is stored; the
+//! document is looked up on the lost, stolen and fraudulent documents list (a hit audited),
+//! and nothing else of the register is read, so any signed-in user may check a zone.
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -121,10 +121,48 @@ pub(crate) fn reading(lang: Lang, m: &Mrz) -> Reading {
     }
 }
 
+/// The document read, looked up on the lost, stolen and fraudulent documents list: the
+/// warning in words when it is there (the hit is audited in the reader's name).
+pub(crate) async fn lost_warning(
+    state: &AppState,
+    actor: &tabara_store::Actor,
+    lang: Lang,
+    m: &Mrz,
+) -> Result<Option<String>, tabara_store::StoreError> {
+    let f = &m.fields;
+    if f.document_number.is_empty() || f.issuing_state.is_empty() {
+        return Ok(None);
+    }
+    let hit = state
+        .store
+        .check_lost_document(actor, &f.issuing_state, &f.document_number)
+        .await?;
+    Ok(hit.map(|d| lost_text(lang, &d)))
+}
+
+/// An entry of the list in words.
+pub(crate) fn lost_text(lang: Lang, d: &tabara_store::documents::LostDocument) -> String {
+    use tabara_core::Picklist;
+    let reason = tabara_core::documents::LostReason::parse(&d.reason)
+        .map(|r| r.label(lang).to_string())
+        .unwrap_or_else(|_| d.reason.clone());
+    tabara_i18n::t!(
+        lang,
+        "lost-hit",
+        state = d.issuing_state.as_str(),
+        number = d.number.as_str(),
+        reason = reason,
+        date = d.reported_on.to_string(),
+        source = d.source.as_str()
+    )
+}
+
 #[derive(askama::Template)]
 #[template(path = "mrz_check.html")]
 struct CheckPage {
     chrome: Chrome,
+    /// On the lost, stolen and fraudulent documents list: the warning.
+    lost: Option<String>,
     zone: String,
     specimen: bool,
     /// Not a zone at all: why.
@@ -136,6 +174,7 @@ struct CheckPage {
 async fn check_page(user: CurrentUser) -> Response {
     render(&CheckPage {
         chrome: user.chrome("/documents/check"),
+        lost: None,
         zone: String::new(),
         specimen: false,
         unrecognised: Vec::new(),
@@ -158,7 +197,10 @@ const MAX_ZONE: usize = 400;
 
 /// `POST /documents/check`: the zone read (posted, not in the address: a zone holds a name,
 /// a birth date and a document number). 200 when it is a valid zone, 422 otherwise.
-async fn check(CsrfForm { user, form }: CsrfForm<CheckForm>) -> Result<Response, AppError> {
+async fn check(
+    State(state): State<AppState>,
+    CsrfForm { user, form }: CsrfForm<CheckForm>,
+) -> Result<Response, AppError> {
     let lang = user.lang;
     let zone: String = form.zone.chars().take(MAX_ZONE).collect();
     let specimen = form.specimen.is_some();
@@ -166,6 +208,7 @@ async fn check(CsrfForm { user, form }: CsrfForm<CheckForm>) -> Result<Response,
         allow_specimen: specimen,
         ..Options::default()
     };
+    let mut lost = None;
     let (status, reading, unrecognised) = if zone.trim().is_empty() {
         (
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -174,15 +217,18 @@ async fn check(CsrfForm { user, form }: CsrfForm<CheckForm>) -> Result<Response,
         )
     } else {
         match mrz::parse_with(&zone, &options) {
-            Ok(m) => (
-                if m.is_valid() {
-                    StatusCode::OK
-                } else {
-                    StatusCode::UNPROCESSABLE_ENTITY
-                },
-                Some(reading(lang, &m)),
-                Vec::new(),
-            ),
+            Ok(m) => {
+                lost = lost_warning(&state, &user.actor(), lang, &m).await?;
+                (
+                    if m.is_valid() {
+                        StatusCode::OK
+                    } else {
+                        StatusCode::UNPROCESSABLE_ENTITY
+                    },
+                    Some(reading(lang, &m)),
+                    Vec::new(),
+                )
+            }
             Err(e) => (
                 StatusCode::UNPROCESSABLE_ENTITY,
                 None,
@@ -197,6 +243,7 @@ async fn check(CsrfForm { user, form }: CsrfForm<CheckForm>) -> Result<Response,
         status,
         render(&CheckPage {
             chrome: user.chrome("/documents/check"),
+            lost,
             zone,
             specimen,
             unrecognised,
@@ -226,6 +273,8 @@ struct ComparePage {
     attention: usize,
     /// That, in words.
     attention_text: String,
+    /// On the lost, stolen and fraudulent documents list: the warning.
+    lost: Option<String>,
 }
 
 /// `POST /cases/{number}/persons/{person}/documents/compare`: a zone against the person's
@@ -257,6 +306,7 @@ async fn compare(
         compared: Vec::new(),
         attention: 0,
         attention_text: String::new(),
+        lost: None,
     };
     let m = match mrz::parse_with(&zone, &Options::default()) {
         Ok(m) => m,
@@ -311,6 +361,7 @@ async fn compare(
             text: words::finding_text(lang, f),
         })
         .collect();
+    page.lost = lost_warning(&state, &user.actor(), lang, &m).await?;
     page.reading = Some(reading(lang, &m));
     Ok(render(&page).into_response())
 }

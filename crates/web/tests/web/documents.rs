@@ -250,3 +250,78 @@ store_test!(
         db.finish().await;
     }
 );
+
+store_test!(
+    a_document_on_the_lost_and_stolen_list_is_flagged_and_the_hit_audited,
+    |db| async move {
+        let app = start(&db).await;
+        let today = chrono::Utc::now().date_naive();
+        let entry = tabara_core::documents::LostEntry::parse(
+            "BDI",
+            "OP0012345",
+            "stolen",
+            "2026-03-01",
+            "PAFE Bujumbura",
+            today,
+        )
+        .unwrap();
+        db.store
+            .import_lost_documents(&tabara_store::Actor::system("test"), &[entry])
+            .await
+            .unwrap();
+        let zone = "P<BDINDAYISENGA<<ALINE<<<<<<<<<<<<<<<<<<<<<<\nOP00123456BDI9001011F3001019<<<<<<<<<<<<<<<4";
+        let mut b = browser(&app);
+        assert_eq!(b.sign_in("officer", DEMO_PASSWORD).await.status, 303);
+        let r = post_zone(&mut b, zone, false).await;
+        assert_eq!(r.status, 200, "valid, and on the list: {}", r.body);
+        assert!(r.body.contains(
+            "ON THE LOST, STOLEN AND FRAUDULENT DOCUMENTS LIST: BDI OP0012345, Stolen, reported on 2026-03-01 (PAFE Bujumbura). Keep the document and call a supervisor."
+        ), "{}", r.body);
+        let listed = db
+            .store
+            .lost_document("BDI", "OP0012345")
+            .await
+            .unwrap()
+            .unwrap();
+        let trail = db
+            .store
+            .audit_trail("lost_document", &listed.id.to_string())
+            .await
+            .unwrap();
+        let officer = tabara_store::Actor::user(app.user("officer").id)
+            .as_str()
+            .to_string();
+        assert_eq!(
+            trail
+                .iter()
+                .map(|e| (e.action.as_str(), e.actor.as_str()))
+                .collect::<Vec<_>>(),
+            [("lost_document.hit", officer.as_str())]
+        );
+        // Another document is not flagged, and nothing is audited for it.
+        let r = post_zone(&mut b, TD3, true).await;
+        assert!(!r.body.contains("id=\"lost\""));
+        // The API says the same.
+        let token = api_token(&db, "officer").await;
+        let r = app
+            .http
+            .post(format!("{}/api/v1/mrz/check", app.base))
+            .bearer_auth(&token)
+            .header("content-type", "application/json")
+            .body(serde_json::json!({"zone": zone}).to_string())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+        let v: serde_json::Value = serde_json::from_str(&r.text().await.unwrap()).unwrap();
+        assert_eq!(v["lost"]["reason"], "stolen");
+        assert_eq!(v["lost"]["reported_on"], "2026-03-01");
+        let trail = db
+            .store
+            .audit_trail("lost_document", &listed.id.to_string())
+            .await
+            .unwrap();
+        assert_eq!(trail.len(), 2);
+        db.finish().await;
+    }
+);
