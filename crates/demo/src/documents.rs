@@ -12,7 +12,7 @@ const ENTRIES: &[(&str, &str, &str, &str, &str)] = &[
         "OP0012345",
         "stolen",
         "2026-03-01",
-        "PAFE Bujumbura (plainte)",
+        "PAFE Bujumbura, plainte",
     ),
     ("RWA", "PC1234567", "lost", "2026-02-14", "DGIE Kigali"),
     (
