@@ -24,6 +24,7 @@ pub(crate) fn router() -> Routes {
     Routes::new()
         .get("/documents/check", Access::SignedIn, check_page)
         .post("/documents/check", Access::SignedIn, Body::Form, check)
+        .get("/documents/lost", Access::SignedIn, lost_page)
         .post(
             "/cases/{number}/persons/{person}/documents/compare",
             Access::Record(Kind::CasePerson, Action::ReadCase),
@@ -161,6 +162,8 @@ pub(crate) fn lost_text(lang: Lang, d: &tabara_store::documents::LostDocument) -
 #[template(path = "mrz_check.html")]
 struct CheckPage {
     chrome: Chrome,
+    /// The user reads the lost and stolen list (a link to it).
+    reads_list: bool,
     /// On the lost, stolen and fraudulent documents list: the warning.
     lost: Option<String>,
     zone: String,
@@ -174,6 +177,7 @@ struct CheckPage {
 async fn check_page(user: CurrentUser) -> Response {
     render(&CheckPage {
         chrome: user.chrome("/documents/check"),
+        reads_list: reads_lost_list(user.user.role),
         lost: None,
         zone: String::new(),
         specimen: false,
@@ -243,6 +247,7 @@ async fn check(
         status,
         render(&CheckPage {
             chrome: user.chrome("/documents/check"),
+            reads_list: reads_lost_list(user.user.role),
             lost,
             zone,
             specimen,
@@ -364,4 +369,57 @@ async fn compare(
     page.lost = lost_warning(&state, &user.actor(), lang, &m).await?;
     page.reading = Some(reading(lang, &m));
     Ok(render(&page).into_response())
+}
+
+/// Who reads the lost, stolen and fraudulent documents list: those who check documents at a
+/// border post or in an investigation, and their supervisors.
+fn reads_lost_list(role: tabara_core::Role) -> bool {
+    use tabara_core::Role;
+    matches!(role, Role::Officer | Role::Investigator | Role::Supervisor)
+}
+
+/// One entry of the list, in words.
+pub(crate) struct LostRow {
+    pub state: String,
+    pub number: String,
+    pub reason: String,
+    pub reported_on: String,
+    pub source: String,
+}
+
+#[derive(askama::Template)]
+#[template(path = "lost_documents.html")]
+struct LostPage {
+    chrome: Chrome,
+    rows: Vec<LostRow>,
+}
+
+/// `GET /documents/lost`: the list, most recently reported first (at most 500); anyone but
+/// the roles that check documents gets the 404 of a missing page.
+async fn lost_page(State(state): State<AppState>, user: CurrentUser) -> Result<Response, AppError> {
+    use tabara_core::Picklist;
+    if !reads_lost_list(user.user.role) {
+        return Err(AppError::NotFound(user.lang));
+    }
+    let lang = user.lang;
+    let rows = state
+        .store
+        .lost_documents(500)
+        .await?
+        .into_iter()
+        .map(|d| LostRow {
+            reason: tabara_core::documents::LostReason::parse(&d.reason)
+                .map(|r| r.label(lang).to_string())
+                .unwrap_or_else(|_| d.reason.clone()),
+            state: d.issuing_state,
+            number: d.number,
+            reported_on: d.reported_on.to_string(),
+            source: d.source,
+        })
+        .collect();
+    Ok(render(&LostPage {
+        chrome: user.chrome("/documents/lost"),
+        rows,
+    })
+    .into_response())
 }

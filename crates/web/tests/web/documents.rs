@@ -322,6 +322,28 @@ store_test!(
             .await
             .unwrap();
         assert_eq!(trail.len(), 2);
+        // The list itself, for who checks documents; linked from the check page.
+        let page = b.get("/documents/check").await.body;
+        assert!(page.contains("id=\"lost-list-link\""));
+        let list = b.get("/documents/lost").await;
+        assert_eq!(list.status, 200);
+        assert!(
+            list.body.contains(
+                "<td class=\"mrz\">OP0012345</td><td>Stolen</td><td>2026-03-01</td><td>PAFE Bujumbura</td>"
+            ),
+            "{}",
+            list.body
+        );
+        let mut trainer = browser(&app);
+        assert_eq!(trainer.sign_in("trainer", DEMO_PASSWORD).await.status, 303);
+        assert_eq!(trainer.get("/documents/lost").await.status, 404);
+        assert!(
+            !trainer
+                .get("/documents/check")
+                .await
+                .body
+                .contains("lost-list-link")
+        );
         db.finish().await;
     }
 );

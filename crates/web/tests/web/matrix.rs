@@ -52,6 +52,11 @@ pub(crate) fn want(
             Role::Supervisor | Role::Investigator | Role::Officer | Role::LegalAid
         )),
         // The dossiers sent to the office: its prosecutors'.
+        // The lost and stolen list: who checks documents, and their supervisors.
+        Access::SignedIn if route.path == "/documents/lost" => gate(matches!(
+            user.role,
+            Role::Officer | Role::Investigator | Role::Supervisor
+        )),
         Access::SignedIn if matches!(route.path, "/dossiers" | "/api/v1/dossiers") => {
             gate(user.role == Role::Prosecutor)
         }

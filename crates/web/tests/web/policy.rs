@@ -254,6 +254,8 @@ pub(crate) fn route_needs(method: &str, path: &str) -> Option<tabara_web::Access
         | ("POST", "/api/v1/screening/evaluate")
         // Checking a machine-readable zone reads nothing of the register and stores nothing.
         | (_, "/documents/check")
+        // The lost and stolen list: the handler says whose (see the matrix).
+        | ("GET", "/documents/lost")
         | ("POST", "/api/v1/mrz/check") => SignedIn,
         // One's own notifications: the inbox and marking read (the store finds only the
         // asker's own, so another's notification is the 404 of a missing one; see the matrix).
