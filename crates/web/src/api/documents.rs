@@ -47,15 +47,7 @@ pub(super) async fn check(
         Ok(m) => {
             let mut doc = tabara_i18n::documents::mrz_json(lang, &m);
             let actor = tabara_store::Actor::user(user.user.id);
-            let f = &m.fields;
-            let hit = if f.document_number.is_empty() || f.issuing_state.is_empty() {
-                None
-            } else {
-                state
-                    .store
-                    .check_lost_document(&actor, &f.issuing_state, &f.document_number)
-                    .await?
-            };
+            let hit = crate::documents::lost_entry(&state, &actor, &m).await?;
             doc["lost"] = match hit {
                 Some(d) => serde_json::json!({
                     "issuing_state": d.issuing_state,

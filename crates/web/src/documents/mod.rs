@@ -122,23 +122,33 @@ pub(crate) fn reading(lang: Lang, m: &Mrz) -> Reading {
     }
 }
 
-/// The document read, looked up on the lost, stolen and fraudulent documents list: the
-/// warning in words when it is there (the hit is audited in the reader's name).
+/// The document read, looked up on the lost, stolen and fraudulent documents list by its
+/// issuing state and number (a hit is audited in `actor`'s name).
+pub(crate) async fn lost_entry(
+    state: &AppState,
+    actor: &tabara_store::Actor,
+    m: &Mrz,
+) -> Result<Option<tabara_store::documents::LostDocument>, tabara_store::StoreError> {
+    let f = &m.fields;
+    if f.document_number.is_empty() || f.issuing_state.is_empty() {
+        return Ok(None);
+    }
+    state
+        .store
+        .check_lost_document(actor, &f.issuing_state, &f.document_number)
+        .await
+}
+
+/// The same, as the warning in words.
 pub(crate) async fn lost_warning(
     state: &AppState,
     actor: &tabara_store::Actor,
     lang: Lang,
     m: &Mrz,
 ) -> Result<Option<String>, tabara_store::StoreError> {
-    let f = &m.fields;
-    if f.document_number.is_empty() || f.issuing_state.is_empty() {
-        return Ok(None);
-    }
-    let hit = state
-        .store
-        .check_lost_document(actor, &f.issuing_state, &f.document_number)
-        .await?;
-    Ok(hit.map(|d| lost_text(lang, &d)))
+    Ok(lost_entry(state, actor, m)
+        .await?
+        .map(|d| lost_text(lang, &d)))
 }
 
 /// An entry of the list in words.
