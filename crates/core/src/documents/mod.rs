@@ -6,10 +6,15 @@
 
 mod alpha3;
 mod lost;
+mod record;
 
 pub use alpha3::ALPHA3;
 use chrono::NaiveDate;
 pub use lost::{LostEntry, LostReason, MAX_NUMBER, number_key, state_key};
+pub use record::{
+    DocumentEntry, DocumentForm, DocumentOutcome, DocumentType, FeatureFinding, MAX_NOTES,
+    MAX_ZONE, Mismatch, SecurityFeature, mismatches, options, zone_date,
+};
 
 use crate::Country;
 use crate::htcds::Gender;

@@ -221,3 +221,85 @@ fn every_alpha2_code_has_its_alpha3() {
     assert_eq!(alpha3(Country::BI), Some("BDI"));
     assert!(ALPHA3.windows(2).all(|w| w[0].0 < w[1].0));
 }
+
+mod record {
+    use crate::documents::*;
+    use crate::picklist::Picklist;
+    use chrono::NaiveDate;
+
+    const ZONE: &str = "P<BDINDAYISHIMIYE<<ALINE<<<<<<<<<<<<<<<<<<<<\nOP00123456BDI9501016F3012316<<<<<<<<<<<<<<<6";
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 12, 1).unwrap()
+    }
+
+    fn form<'a>() -> DocumentForm<'a> {
+        DocumentForm {
+            doc_type: "passport",
+            zone: ZONE,
+            features: vec![("photo_substitution", "failed"), ("printing", "passed")],
+            outcome: "suspect",
+            notes: "Laminate lifted at the photo's corner.",
+            ..DocumentForm::default()
+        }
+    }
+
+    #[test]
+    fn number_state_and_expiry_come_from_the_zone_when_not_typed() {
+        let m = crate::mrz::parse_with(ZONE, &options(today())).unwrap();
+        assert!(m.is_valid(), "{:?}", m.problems);
+        let e = DocumentEntry::parse(&form(), today()).unwrap();
+        assert_eq!(e.number, "OP0012345");
+        assert_eq!(e.issuing_state, "BDI");
+        assert_eq!(e.expires_on, NaiveDate::from_ymd_opt(2030, 12, 31));
+        assert_eq!(e.features.len(), SecurityFeature::ALL.len());
+        assert_eq!(
+            e.failed_features().collect::<Vec<_>>(),
+            [SecurityFeature::PhotoSubstitution]
+        );
+        assert_eq!(e.outcome, Some(DocumentOutcome::Suspect));
+        assert!(mismatches(&e, &m).is_empty());
+    }
+
+    #[test]
+    fn a_page_that_disagrees_with_its_zone_is_shown_not_refused() {
+        let mut f = form();
+        f.number = "OP 0012347";
+        f.expires_on = "2031-12-31";
+        let e = DocumentEntry::parse(&f, today()).unwrap();
+        let m = e.reading(today()).unwrap();
+        let fields: Vec<&str> = mismatches(&e, &m).iter().map(|x| x.field).collect();
+        assert_eq!(fields, ["number", "expiry"]);
+    }
+
+    #[test]
+    fn each_bad_field_is_named() {
+        let f = DocumentForm {
+            doc_type: "scroll",
+            number: "",
+            issuing_state: "XYZ",
+            issued_on: "2027-01-01",
+            expires_on: "2026-01-01",
+            zone: "NOT A ZONE",
+            features: vec![("uv", "passed"), ("printing", "maybe")],
+            outcome: "dubious",
+            notes: "",
+        };
+        let e = DocumentEntry::parse(&f, today()).unwrap_err();
+        for field in [
+            "doc_Type",
+            "doc_Number",
+            "doc_IssuingState",
+            "doc_IssuedOn",
+            "doc_ExpiresOn",
+            "doc_Zone",
+            "doc_Feature",
+            "doc_Outcome",
+        ] {
+            assert!(e.has(field), "{field}: {e:?}");
+        }
+        assert!(!e.has("doc_Notes"));
+        assert!(!DocumentOutcome::Genuine.is_suspect());
+        assert!(DocumentOutcome::FraudulentlyObtained.is_suspect());
+    }
+}
