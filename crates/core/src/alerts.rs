@@ -17,7 +17,10 @@
 //! - **custody limit approaching** (each warning hour of the jurisdiction before the deadline)
 //!   and **custody limit passed**: the investigation's lead, the user who placed the suspect in
 //!   custody, and the supervisors of the investigating agency;
-//! - **investigation task overdue**: the task's owner and the lead investigator.
+//! - **investigation task overdue**: the task's owner and the lead investigator;
+//! - **document on the lost, stolen and fraudulent documents list** (raised when such a
+//!   document is recorded on a person): the supervisors of the agency of the officer who
+//!   recorded it, then the case's owner.
 //!
 //! Nobody is told twice of one alert; a fact the register does not know (a case without an
 //! owner, an assessment recorded by a system process) names nobody.
@@ -36,6 +39,7 @@ picklist! {
         CustodyDueSoon = "custody_due_soon", "Custody limit approaching", "Fin du délai de garde à vue proche";
         CustodyOverdue = "custody_overdue", "Custody limit passed", "Délai de garde à vue dépassé";
         TaskOverdue = "investigation_task_overdue", "Investigation task overdue", "Tâche d'enquête en retard";
+        LostDocument = "lost_document", "Document on the lost and stolen list", "Document sur la liste des documents perdus et volés";
     }
 }
 
@@ -47,6 +51,7 @@ impl AlertKind {
             AlertKind::RiskHigh | AlertKind::RiskReassessmentDue => "risk_assessment",
             AlertKind::CustodyDueSoon | AlertKind::CustodyOverdue => "custody",
             AlertKind::TaskOverdue => "investigation_task",
+            AlertKind::LostDocument => "document",
         }
     }
 }
@@ -118,6 +123,10 @@ pub fn recipients(kind: AlertKind, facts: &AlertFacts) -> Vec<UserId> {
             facts.task_owner.into_iter().for_each(&mut add);
             facts.investigator.into_iter().for_each(&mut add);
         }
+        AlertKind::LostDocument => {
+            facts.supervisors.iter().copied().for_each(&mut add);
+            facts.case_owner.into_iter().for_each(&mut add);
+        }
     }
     out
 }
@@ -142,7 +151,8 @@ mod tests {
                 "risk_reassessment_due",
                 "custody_due_soon",
                 "custody_overdue",
-                "investigation_task_overdue"
+                "investigation_task_overdue",
+                "lost_document"
             ]
         );
         assert_eq!(AlertKind::CustodyOverdue.subject_kind(), "custody");

@@ -163,6 +163,12 @@ audit_actions! {
     LostDocumentImport = "lost_document.import" on "lost_document_import",
     /// A document read was found on the lost, stolen and fraudulent documents list.
     LostDocumentHit = "lost_document.hit" on "lost_document",
+    /// A document was recorded on a person of a case.
+    DocumentRecord = "document.record" on "document",
+    /// A document's record was changed (its examination, outcome, notes).
+    DocumentUpdate = "document.update" on "document",
+    /// A document's number, zone and notes were read (they identify the holder).
+    DocumentRead = "document.read" on "document",
     /// An awareness material was registered.
     MaterialCreate = "material.create" on "material",
     /// Stock of a material was received into a store.
@@ -319,8 +325,8 @@ mod tests {
         assert_eq!(names.len(), AuditAction::ALL.len());
         let variants: BTreeSet<AuditAction> = AuditAction::ALL.iter().copied().collect();
         assert_eq!(variants.len(), AuditAction::ALL.len());
-        // The table lists 112 actions today; a new one is added to it, never renamed.
-        assert_eq!(AuditAction::ALL.len(), 112);
+        // The table lists 115 actions today; a new one is added to it, never renamed.
+        assert_eq!(AuditAction::ALL.len(), 115);
     }
 
     #[test]

@@ -71,7 +71,7 @@ pub const MAX_NOTES: usize = 4000;
 pub const MAX_ZONE: usize = 400;
 
 /// A document as entered, checked.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct DocumentEntry {
     /// Kind of document.
     pub doc_type: DocumentType,

@@ -46,13 +46,13 @@ fn notification_from_row(r: &DbRow) -> Result<Notification> {
 }
 
 /// An alert that fell due, with the people around its record.
-struct Due {
-    kind: AlertKind,
-    subject: Uuid,
-    case_id: Uuid,
-    person_id: Option<Uuid>,
-    due_at: DateTime<Utc>,
-    facts: AlertFacts,
+pub(crate) struct Due {
+    pub(crate) kind: AlertKind,
+    pub(crate) subject: Uuid,
+    pub(crate) case_id: Uuid,
+    pub(crate) person_id: Option<Uuid>,
+    pub(crate) due_at: DateTime<Utc>,
+    pub(crate) facts: AlertFacts,
 }
 
 fn user_of(actor: &str) -> Option<UserId> {
@@ -175,6 +175,16 @@ async fn risk_alerts(
 /// before.
 async fn raise(pool: &Pool, due: &Due) -> Result<Option<u64>> {
     let mut tx = begin(pool).await?;
+    let Some(n) = raise_in(&mut tx, due).await? else {
+        tx.rollback().await?;
+        return Ok(None);
+    };
+    tx.commit().await?;
+    Ok(Some(n))
+}
+
+/// [`raise`] inside the caller's transaction: an alert raised with the change that causes it.
+pub(crate) async fn raise_in(tx: &mut Tx, due: &Due) -> Result<Option<u64>> {
     let id = Uuid::now_v7();
     let at = Utc::now();
     let inserted = sqlx::query(
@@ -191,10 +201,9 @@ async fn raise(pool: &Pool, due: &Due) -> Result<Option<u64>> {
     .bind(due.person_id)
     .bind(due.due_at)
     .bind(at)
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await?;
     if inserted.rows_affected() == 0 {
-        tx.rollback().await?;
         return Ok(None);
     }
     let users = recipients(due.kind, &due.facts);
@@ -207,15 +216,17 @@ async fn raise(pool: &Pool, due: &Due) -> Result<Option<u64>> {
         .bind(id)
         .bind(user.0)
         .bind(at)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
     }
-    audit(&mut tx, &alerts_actor(), AuditAction::AlertRaise, id).await?;
-    tx.commit().await?;
+    audit(tx, &alerts_actor(), AuditAction::AlertRaise, id).await?;
     Ok(Some(users.len() as u64))
 }
 
-async fn supervisors_of(pool: &Pool, agency: Uuid) -> Result<Vec<UserId>> {
+pub(crate) async fn supervisors_of(
+    ex: impl sqlx::Executor<'_, Database = Db>,
+    agency: Uuid,
+) -> Result<Vec<UserId>> {
     let ids: Vec<Uuid> = sqlx::query_scalar(
         "SELECT id FROM users WHERE organisation_id = $1 AND role = $2 AND disabled = $3 ORDER \
             BY id LIMIT $4",
@@ -224,7 +235,7 @@ async fn supervisors_of(pool: &Pool, agency: Uuid) -> Result<Vec<UserId>> {
     .bind(tabara_core::Role::Supervisor.value_name())
     .bind(false)
     .bind(MAX_ALERT_ROWS)
-    .fetch_all(pool)
+    .fetch_all(ex)
     .await?;
     Ok(ids.into_iter().map(UserId).collect())
 }

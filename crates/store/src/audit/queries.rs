@@ -393,6 +393,13 @@ pub(crate) const EVIDENCE: &[Evidence] = &[
         stamps: &["recorded_at"],
     },
     Evidence {
+        table: "document_records",
+        filter: "",
+        created: Some(("document", AuditAction::DocumentRecord)),
+        id: &["id"],
+        stamps: &["recorded_at", "updated_at"],
+    },
+    Evidence {
         table: "dossiers",
         filter: "",
         created: Some(("dossier", AuditAction::DossierCreate)),

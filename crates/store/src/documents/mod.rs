@@ -86,14 +86,20 @@ impl Store {
     }
 }
 
+pub mod records;
+
 #[path = "."]
 pub(crate) mod sqlite {
+    use crate::alerts::sqlite::queries as alerts;
     use crate::backend::sqlite::*;
     pub(crate) mod queries;
+    pub(crate) mod record_queries;
 }
 
 #[path = "."]
 pub(crate) mod postgres {
+    use crate::alerts::postgres::queries as alerts;
     use crate::backend::postgres::*;
     pub(crate) mod queries;
+    pub(crate) mod record_queries;
 }

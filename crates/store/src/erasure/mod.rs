@@ -76,6 +76,8 @@ pub struct AccessReport {
     pub referrals: Vec<crate::Referral>,
     /// Their child pathways (guardian, best-interests assessment, sign-off).
     pub pathways: Vec<crate::ChildPathway>,
+    /// Travel and identity documents recorded on them (number, zone and notes opened).
+    pub documents: Vec<crate::documents::records::DocumentRecord>,
     /// Changes of their facts.
     pub person_history: Vec<crate::HistoryEntry>,
     /// Changes of their identity (opened; `null` values once erased).
@@ -110,7 +112,7 @@ use crate::support::MAX_SUPPORT_LIST;
 impl Store {
     /// Everything held about a person, for their access request: facts, identity (the read
     /// audited), cases, consents, screenings, risk assessments, support plans and their
-    /// follow-up, referrals, child pathways, the history of facts and identity, and who read or changed
+    /// follow-up, referrals, child pathways, documents, the history of facts and identity, and who read or changed
     /// the record; the report itself audited (`person.access_report`).
     pub async fn access_report(&self, actor: &Actor, person: PersonId) -> Result<AccessReport> {
         let facts = self.person(person).await?;
@@ -158,6 +160,7 @@ impl Store {
             support,
             referrals,
             pathways,
+            documents: self.person_documents(person).await?,
             person_history: self.history("person", &id).await?,
             identity_history: self.history("person_identity", &id).await?,
             audit: self.audit_trail("person", &id).await?,

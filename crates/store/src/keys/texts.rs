@@ -61,6 +61,9 @@ pub(crate) const TEXT_COLUMNS: &[TextColumn] = &[
         json_fields: &[],
     },
     plain("screenings", "decision_reason", "t.person_id"),
+    plain("document_records", "number", "t.person_id"),
+    plain("document_records", "zone", "t.person_id"),
+    plain("document_records", "notes", "t.person_id"),
     TextColumn {
         table: "child_pathways",
         key: "id",

@@ -618,6 +618,35 @@ impl Scene {
                     hit.unwrap().id.to_string()
                 }
             }
+            A::DocumentRecord | A::DocumentUpdate | A::DocumentRead => {
+                let (case, p) = self.case_with_victim(s).await;
+                let entry = tabara_core::documents::DocumentEntry::parse(
+                    &tabara_core::documents::DocumentForm {
+                        doc_type: "identity_card",
+                        number: "CNI778899",
+                        issuing_state: "BDI",
+                        ..Default::default()
+                    },
+                    Utc::now().date_naive(),
+                )
+                .unwrap();
+                let d = s
+                    .record_document(a, case.id, p.id, &entry, None)
+                    .await
+                    .unwrap();
+                match action {
+                    A::DocumentUpdate => {
+                        s.update_document(a, d.id, d.version, &entry, None)
+                            .await
+                            .unwrap();
+                    }
+                    A::DocumentRead => {
+                        s.read_document(a, d.id).await.unwrap();
+                    }
+                    _ => {}
+                }
+                d.id.to_string()
+            }
             A::MaterialCreate => self.material(s).await.to_string(),
             A::MaterialReceipt | A::MaterialDistribution => {
                 let item = self.material(s).await;
