@@ -23,3 +23,9 @@ mrz-field-nationality = Ubwenegihugu
 mrz-heading-problems = Ingorane:
 nav-documents = Suzuma urupapuro
 mrz-check-submit = Suzuma
+
+## Impapuro zanditswe ku muntu (issue 15)
+doc-heading = Ibiranga umuntu n'impapuro z'urugendo
+doc-new-title = Kwandika urupapuro
+doc-save = Kwandika urupapuro
+mrz-photo-submit = Soma ifoto

@@ -71,6 +71,7 @@ fn words(lang: Lang, chrome: &Chrome, n: &Notification) -> String {
         AlertKind::CustodyDueSoon => t!(lang, "alert-custody-due-soon", case = case, due = due),
         AlertKind::CustodyOverdue => t!(lang, "alert-custody-overdue", case = case, due = due),
         AlertKind::TaskOverdue => t!(lang, "alert-task-overdue", case = case, due = due),
+        AlertKind::LostDocument => t!(lang, "alert-lost-document", case = case, due = due),
     }
 }
 
@@ -87,6 +88,13 @@ fn link(n: &Notification) -> String {
         AlertKind::CustodyDueSoon | AlertKind::CustodyOverdue | AlertKind::TaskOverdue => {
             format!("/cases/{}", n.case_number)
         }
+        AlertKind::LostDocument => match n.person_id {
+            Some(p) => format!(
+                "/cases/{}/persons/{p}/documents/{}",
+                n.case_number, n.subject_id
+            ),
+            None => format!("/cases/{}", n.case_number),
+        },
     }
 }
 
@@ -111,7 +119,8 @@ async fn inbox(State(state): State<AppState>, user: CurrentUser) -> Result<Respo
                 | AlertKind::RiskReassessmentDue
                 | AlertKind::CustodyDueSoon
                 | AlertKind::CustodyOverdue
-                | AlertKind::TaskOverdue => chrome.t("notifications-open"),
+                | AlertKind::TaskOverdue
+                | AlertKind::LostDocument => chrome.t("notifications-open"),
             },
         })
         .collect();

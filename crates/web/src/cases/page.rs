@@ -274,6 +274,8 @@ struct PersonPage {
     on_pathway: bool,
     /// The files about the person in this case.
     files: Vec<crate::files::FileRow>,
+    /// The documents recorded on the person (linked for whom reads the identity).
+    documents: Vec<crate::documents::records::DocRow>,
     /// The user may attach files (changes the case, and the person is not erased).
     can_upload: bool,
     /// The purposes a file may have: value name and label.
@@ -327,7 +329,15 @@ pub(super) async fn person_page(
         .await?
         .is_some_and(|e| e.erased_at.is_some());
     let files = crate::files::rows(&state, &chrome, stored, identity.is_some()).await?;
+    let documents = state
+        .store
+        .document_summaries(case.id, person_id)
+        .await?
+        .iter()
+        .map(|d| crate::documents::records::doc_row(&chrome, user.lang, d, identity.is_some()))
+        .collect();
     let page = PersonPage {
+        documents,
         files,
         can_upload: may_edit && !erased,
         purposes: crate::files::purposes(user.lang),

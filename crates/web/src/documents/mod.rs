@@ -19,12 +19,43 @@ use crate::error::AppError;
 use crate::state::AppState;
 use crate::view::{Chrome, render};
 
+pub(crate) mod records;
+
 /// The pages of travel documents.
 pub(crate) fn router() -> Routes {
+    let person = |action| Access::Record(Kind::CasePerson, action);
     Routes::new()
         .get("/documents/check", Access::SignedIn, check_page)
         .post("/documents/check", Access::SignedIn, Body::Form, check)
+        .post("/documents/read", Access::SignedIn, Body::Multipart, read)
         .get("/documents/lost", Access::SignedIn, lost_page)
+        .get(
+            "/documents/suspect",
+            Access::SignedIn,
+            records::suspect_page,
+        )
+        .get(
+            "/cases/{number}/persons/{person}/documents/new",
+            person(Action::EditCase),
+            records::new_page,
+        )
+        .post(
+            "/cases/{number}/persons/{person}/documents",
+            person(Action::EditCase),
+            Body::Form,
+            records::create,
+        )
+        .get(
+            "/cases/{number}/persons/{person}/documents/{document}",
+            person(Action::ReadIdentity),
+            records::document_page,
+        )
+        .post(
+            "/cases/{number}/persons/{person}/documents/{document}",
+            person(Action::EditCase),
+            Body::Form,
+            records::update,
+        )
         .post(
             "/cases/{number}/persons/{person}/documents/compare",
             Access::Record(Kind::CasePerson, Action::ReadCase),
@@ -181,6 +212,8 @@ struct CheckPage {
     /// Not a zone at all: why.
     unrecognised: Vec<String>,
     reading: Option<Reading>,
+    /// After a photo was read: what the reader did, for the officer to confirm.
+    scan_notes: Vec<String>,
 }
 
 /// `GET /documents/check`: the empty form.
@@ -193,6 +226,7 @@ async fn check_page(user: CurrentUser) -> Response {
         specimen: false,
         unrecognised: Vec::new(),
         reading: None,
+        scan_notes: Vec::new(),
     })
     .into_response()
 }
@@ -263,6 +297,7 @@ async fn check(
             specimen,
             unrecognised,
             reading,
+            scan_notes: Vec::new(),
         }),
     )
         .into_response())
@@ -339,6 +374,27 @@ async fn compare(
     };
     let person = &access.person.person;
     let (identity, _) = state.store.read_identity(&user.actor(), person.id).await?;
+    let today = chrono::Utc::now().date_naive();
+    (page.compared, page.attention) = compared_rows(lang, &m, &identity, person, today);
+    page.attention_text = if page.attention == 0 {
+        tabara_i18n::t!(lang, "doc-compare-nothing")
+    } else {
+        tabara_i18n::t!(lang, "doc-compare-attention", count = page.attention as i64)
+    };
+    page.lost = lost_warning(&state, &user.actor(), lang, &m).await?;
+    page.reading = Some(reading(lang, &m));
+    Ok(render(&page).into_response())
+}
+
+/// A zone against the person's record: the findings in words, and how many need attention.
+pub(crate) fn compared_rows(
+    lang: Lang,
+    m: &Mrz,
+    identity: &tabara_core::records::PersonIdentity,
+    person: &tabara_core::records::Person,
+    today: chrono::NaiveDate,
+) -> (Vec<Compared>, usize) {
+    use tabara_core::documents::Outcome;
     let holder = tabara_core::documents::Holder {
         first_name: identity.first_name.as_deref(),
         middle_name: identity.middle_name.as_deref(),
@@ -351,19 +407,12 @@ async fn compare(
         .warnings
         .iter()
         .any(|w| w.kind == tabara_core::mrz::WarningKind::PossiblyTruncatedName);
-    let today = chrono::Utc::now().date_naive();
     let findings = tabara_core::documents::compare(&m.fields, &holder, cut, today);
-    use tabara_core::documents::Outcome;
-    page.attention = findings
+    let attention = findings
         .iter()
         .filter(|f| f.outcome.needs_attention())
         .count();
-    page.attention_text = if page.attention == 0 {
-        tabara_i18n::t!(lang, "doc-compare-nothing")
-    } else {
-        tabara_i18n::t!(lang, "doc-compare-attention", count = page.attention as i64)
-    };
-    page.compared = findings
+    let rows = findings
         .iter()
         .map(|f| Compared {
             class: match f.outcome {
@@ -376,14 +425,127 @@ async fn compare(
             text: words::finding_text(lang, f),
         })
         .collect();
-    page.lost = lost_warning(&state, &user.actor(), lang, &m).await?;
-    page.reading = Some(reading(lang, &m));
+    (rows, attention)
+}
+
+/// Read the zone from a photo's bytes, off the request threads (the reader takes a
+/// fraction of a second of CPU).
+pub(crate) async fn scan(
+    bytes: Vec<u8>,
+) -> Result<tabara_mrzscan::Scan, tabara_mrzscan::ScanError> {
+    tokio::task::spawn_blocking(move || {
+        tabara_mrzscan::read_photo(&bytes, &tabara_core::mrz::Options::default())
+    })
+    .await
+    .unwrap_or(Err(tabara_mrzscan::ScanError::NoZone))
+}
+
+/// What the reader did, for the officer: each correction the check digits proved, and the
+/// places it was least sure of.
+pub(crate) fn scan_notes(lang: Lang, s: &tabara_mrzscan::Scan) -> Vec<String> {
+    let mut out = vec![tabara_i18n::t!(lang, "mrz-photo-confirm")];
+    for c in &s.corrections {
+        out.push(tabara_i18n::t!(
+            lang,
+            "mrz-photo-corrected",
+            line = c.line as i64,
+            position = c.position as i64,
+            read = c.read.to_string(),
+            corrected = c.corrected.to_string()
+        ));
+    }
+    if !s.uncertain.is_empty() {
+        let places: Vec<String> = s
+            .uncertain
+            .iter()
+            .take(12)
+            .map(|(l, p)| format!("{l}:{p}"))
+            .collect();
+        out.push(tabara_i18n::t!(
+            lang,
+            "mrz-photo-uncertain",
+            places = places.join(", ")
+        ));
+    }
+    out
+}
+
+/// Why nothing was read from a photo, in words.
+pub(crate) fn scan_error(lang: Lang, e: &tabara_mrzscan::ScanError) -> String {
+    tabara_i18n::t!(lang, &format!("mrz-photo-{}", e.name()))
+}
+
+/// `POST /documents/read`: a photo of the document page (fields `csrf`, then `file`), its
+/// zone read and shown on the check page for the officer to confirm or correct; nothing is
+/// stored. 200 when a zone was read, 422 when none was found or the file is no picture.
+async fn read(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    mut form: axum::extract::Multipart,
+) -> Result<Response, AppError> {
+    let lang = user.lang;
+    let first = form.next_field().await.ok().flatten();
+    let token = match first {
+        Some(f) if f.name() == Some("csrf") => f.text().await.unwrap_or_default(),
+        _ => String::new(),
+    };
+    if !user.csrf_matches(&token) {
+        return Err(AppError::Forbidden(lang));
+    }
+    let limit = state.config.max_upload_bytes as usize;
+    let mut bytes = Vec::new();
+    let mut too_large = false;
+    while let Ok(Some(mut field)) = form.next_field().await {
+        if field.name() != Some("file") {
+            continue;
+        }
+        while let Ok(Some(chunk)) = field.chunk().await {
+            if bytes.len() + chunk.len() > limit {
+                too_large = true;
+                break;
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        break;
+    }
+    let mut page = CheckPage {
+        chrome: user.chrome("/documents/check"),
+        reads_list: reads_lost_list(user.user.role),
+        lost: None,
+        zone: String::new(),
+        specimen: false,
+        unrecognised: Vec::new(),
+        reading: None,
+        scan_notes: Vec::new(),
+    };
+    if too_large {
+        let mb = (limit / (1024 * 1024)).to_string();
+        page.unrecognised = vec![page.chrome.t1("file-error-too_large", "mb", &mb)];
+        return Ok((StatusCode::PAYLOAD_TOO_LARGE, render(&page)).into_response());
+    }
+    if bytes.is_empty() {
+        page.unrecognised = vec![tabara_i18n::t!(lang, "mrz-photo-missing")];
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response());
+    }
+    let s = match scan(bytes).await {
+        Ok(s) => s,
+        Err(e) => {
+            page.unrecognised = vec![scan_error(lang, &e)];
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response());
+        }
+    };
+    page.zone = s.text();
+    page.scan_notes = scan_notes(lang, &s);
+    if let Ok(m) = mrz::parse_with(&page.zone, &Options::default()) {
+        page.lost = lost_warning(&state, &user.actor(), lang, &m).await?;
+        page.reading = Some(reading(lang, &m));
+    }
     Ok(render(&page).into_response())
 }
 
 /// Who reads the lost, stolen and fraudulent documents list: those who check documents at a
 /// border post or in an investigation, and their supervisors.
-fn reads_lost_list(role: tabara_core::Role) -> bool {
+pub(crate) fn reads_lost_list(role: tabara_core::Role) -> bool {
     use tabara_core::Role;
     matches!(role, Role::Officer | Role::Investigator | Role::Supervisor)
 }

@@ -47,6 +47,15 @@ const ACTIONS: &[(&str, &[&str])] = &[
         &["person_identity.read"],
     ),
     (
+        "/cases/{number}/persons/{person}/documents",
+        &["document.record"],
+    ),
+    // A change opens the document first (its number and zone identify the holder).
+    (
+        "/cases/{number}/persons/{person}/documents/{document}",
+        &["document.read", "document.update"],
+    ),
+    (
         "/cases/{number}/persons/{person}/risk/new",
         &["risk_assessment.record"],
     ),
@@ -148,6 +157,7 @@ const ACTIONS: &[(&str, &[&str])] = &[
     ("/api/v1/screening/evaluate", &[]),
     // Stateless: reads the zone it is given, stores nothing, reads nothing of the register.
     ("/documents/check", &[]),
+    ("/documents/read", &[]),
     ("/api/v1/mrz/check", &[]),
     // Investigations (issue 14).
     ("/cases/{number}/investigation", &["investigation.open"]),
@@ -411,6 +421,24 @@ store_test!(every_write_appends_its_audit_action, |db| async move {
     let route = "/cases/{number}/persons/{person}/documents/compare";
     let r = log.write(b, me, &path, &form, &zone, route).await;
     assert_eq!(r.status, 200, "{}", r.body);
+
+    // A document recorded on the victim, then its examination changed.
+    let new = format!("/cases/{case}/persons/{victim}/documents/new");
+    let form = format!("/cases/{case}/persons/{victim}/documents");
+    let document = [
+        ("doc_type", "passport"),
+        ("number", "MX0001234"),
+        ("issuing_state", "BDI"),
+    ];
+    let route = "/cases/{number}/persons/{person}/documents";
+    let r = log.write(b, me, &new, &form, &document, route).await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let at = r.location.clone().expect("to the document");
+    let route = "/cases/{number}/persons/{person}/documents/{document}";
+    let r = log
+        .write(b, me, &at, &at, &[("outcome", "genuine")], route)
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
 
     let path = format!("/cases/{case}/persons/{victim}/risk/new");
     let form = format!("/cases/{case}/persons/{victim}/risk/new");
@@ -1073,6 +1101,25 @@ store_test!(every_write_appends_its_audit_action, |db| async move {
         .unwrap();
     assert_eq!(r.status(), 200);
     log.record("/api/v1/mrz/check", &officer_is).await;
+    // A zone read from a photo: shown, nothing written.
+    let b = &mut world.users[officer].browser;
+    let csrf = b.csrf_of("/documents/check").await;
+    let photo = tabara_mrzscan::specimen::photo(
+        &tabara_mrzscan::specimen::zone(tabara_core::mrz::Format::Td1, 3),
+        &tabara_mrzscan::specimen::debian_font("OCRB.otf").unwrap(),
+        &tabara_mrzscan::specimen::LEVELS[1],
+        3,
+    );
+    log.skip().await;
+    let r = b
+        .post_multipart(
+            "/documents/read",
+            &[("csrf", &csrf)],
+            Some(("page.jpg", "image/jpeg", &photo)),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    log.record("/documents/read", &officer_is).await;
 
     // --- a visitor signs in, changes the password, signs out
     let b = &mut browser(&app);

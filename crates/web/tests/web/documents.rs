@@ -347,3 +347,245 @@ store_test!(
         db.finish().await;
     }
 );
+
+store_test!(
+    a_photo_of_the_page_is_read_for_the_officer_to_confirm,
+    |db| async move {
+        use tabara_mrzscan::specimen::{LEVELS, debian_font, photo, zone};
+        let app = start(&db).await;
+        let mut b = browser(&app);
+        assert_eq!(b.sign_in("officer", DEMO_PASSWORD).await.status, 303);
+        let z = zone(tabara_core::mrz::Format::Td3, 5);
+        let jpeg = photo(&z, &debian_font("OCRB.otf").unwrap(), &LEVELS[2], 5);
+        let csrf = b.csrf_of("/documents/check").await;
+        let r = b
+            .post_multipart(
+                "/documents/read",
+                &[("csrf", &csrf)],
+                Some(("page.jpg", "image/jpeg", &jpeg)),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert!(
+            r.body
+                .contains("Read from the photo: compare the zone below")
+        );
+        assert!(r.body.contains(&z[1].replace('<', "&#60;")), "{}", r.body);
+        assert!(
+            r.body
+                .contains("Valid: every check digit and every rule holds.")
+        );
+        // Not a picture: said, nothing read.
+        let r = b
+            .post_multipart(
+                "/documents/read",
+                &[("csrf", &csrf)],
+                Some(("page.pdf", "application/pdf", b"%PDF-1.4\n%%EOF\n")),
+            )
+            .await;
+        assert_eq!(r.status, 422);
+        assert!(r.body.contains("The file is not a JPEG or PNG picture."));
+        // Without the form's token: refused before anything is read.
+        let r = b
+            .post_multipart(
+                "/documents/read",
+                &[("csrf", "forged")],
+                Some(("page.jpg", "image/jpeg", &jpeg)),
+            )
+            .await;
+        assert_eq!(r.status, 403);
+        db.finish().await;
+    }
+);
+
+store_test!(
+    a_document_recorded_on_a_person_is_examined_compared_and_a_lost_one_alerts_the_supervisor,
+    |db| async move {
+        let app = start(&db).await;
+        let today = chrono::Utc::now().date_naive();
+        let entry = tabara_core::documents::LostEntry::parse(
+            "BDI",
+            "OP0077777",
+            "stolen",
+            "2026-03-01",
+            "PAFE Bujumbura",
+            today,
+        )
+        .unwrap();
+        db.store
+            .import_lost_documents(&tabara_store::Actor::system("test"), &[entry])
+            .await
+            .unwrap();
+        let (case, victim) = case_with_victim(&db, &app.reference, "officer").await;
+        // A supervisor at the officer's agency, who is to be told.
+        let officer = app.user("officer");
+        let hash = db
+            .store
+            .credentials("officer")
+            .await
+            .unwrap()
+            .unwrap()
+            .password_hash;
+        crate::world::new_account(
+            &db,
+            &hash,
+            "pafe.supervisor",
+            tabara_core::Role::Supervisor,
+            officer.organisation_id,
+            None,
+        )
+        .await;
+        let mut b = browser(&app);
+        assert_eq!(b.sign_in("officer", DEMO_PASSWORD).await.status, 303);
+        let person = format!("/cases/{}/persons/{}", case.number, victim.person.id);
+        let page = b.get(&person).await;
+        assert!(page.body.contains("id=\"document-new\""), "{}", page.body);
+        let new = b.get(&format!("{person}/documents/new")).await;
+        assert_eq!(new.status, 200);
+        let csrf = Browser::csrf(&new.body);
+        // A bad form: every field named, in words.
+        let r = b
+            .post(
+                &format!("{person}/documents"),
+                &[
+                    ("csrf", csrf.as_str()),
+                    ("doc_type", "passport"),
+                    ("issuing_state", "XYZ"),
+                    ("zone", "NOT A ZONE"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 422);
+        assert!(
+            r.body
+                .contains("Document number (empty: taken from the zone): required")
+        );
+        assert!(
+            r.body
+                .contains("Issuing state, ICAO code (empty: taken from the zone): an ICAO code")
+        );
+        // A stolen passport whose page was altered: the number typed is not the zone's.
+        let doc = tabara_core::mrz::Document {
+            format: tabara_core::mrz::Format::Td3,
+            document_code: "P".into(),
+            issuing_state: "BDI".into(),
+            primary_identifier: "NDAYISHIMIYE".into(),
+            secondary_identifier: "ALINE".into(),
+            document_number: "OP0077777".into(),
+            nationality: "BDI".into(),
+            birth_date: "950101".into(),
+            sex: tabara_core::mrz::Sex::Female,
+            expiry_date: "301231".into(),
+            optional_data_1: String::new(),
+            optional_data_2: String::new(),
+        };
+        let zone = tabara_core::mrz::compose(&doc).unwrap().join("\n");
+        let r = b
+            .post(
+                &format!("{person}/documents"),
+                &[
+                    ("csrf", csrf.as_str()),
+                    ("doc_type", "passport"),
+                    ("zone", zone.as_str()),
+                    ("feature_photo_substitution", "failed"),
+                    ("feature_laminate", "failed"),
+                    ("outcome", "forged"),
+                    ("notes", "Photo re-glued under the laminate."),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 303, "{}", r.body);
+        let at = r.location.clone().expect("to the document");
+        let page = b.get(&at).await;
+        assert_eq!(page.status, 200);
+        for want in [
+            "Passport BDI OP0077777",
+            "ON THE LOST, STOLEN AND FRAUDULENT DOCUMENTS LIST: BDI OP0077777, Stolen",
+            "Forged (a genuine document altered)",
+            "Photo substitution: Suspicious",
+            "Photo re-glued under the laminate.",
+            "2 security features suspicious",
+            "Against the person&#39;s record",
+        ] {
+            assert!(page.body.contains(want), "{want}: {}", page.body);
+        }
+        let id = at.rsplit('/').next().unwrap().to_string();
+        let trail: Vec<String> = db
+            .store
+            .audit_trail("document", &id)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|e| e.action)
+            .collect();
+        assert_eq!(trail, ["document.record", "document.read"]);
+        // The supervisor of the officer's agency is alerted, and finds it on the suspect list.
+        let mut s = browser(&app);
+        assert_eq!(
+            s.sign_in("pafe.supervisor", DEMO_PASSWORD).await.status,
+            303
+        );
+        let inbox = s.get("/notifications").await.body;
+        assert!(
+            inbox.contains(&format!(
+                "A document recorded in case {} is on the lost, stolen and fraudulent documents list",
+                tabara_core::records::case_reference(case.number)
+            )),
+            "{inbox}"
+        );
+        assert!(inbox.contains(&format!("/documents/{id}")));
+        let list = s.get("/documents/suspect").await;
+        assert_eq!(list.status, 200);
+        assert!(
+            list.body.contains(&format!("id=\"doc-{id}\"")),
+            "{}",
+            list.body
+        );
+        assert!(!list.body.contains("OP0077777"), "no number on the list");
+        // The page against its zone: a number typed from the page that is not the zone's.
+        let csrf = Browser::csrf(&page.body);
+        let version = "1";
+        let r = b
+            .post(
+                &at,
+                &[
+                    ("csrf", csrf.as_str()),
+                    ("version", version),
+                    ("doc_type", "passport"),
+                    ("number", "OP0077778"),
+                    ("zone", zone.as_str()),
+                    ("outcome", "counterfeit"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 303, "{}", r.body);
+        let page = b.get(&at).await.body;
+        assert!(
+            page.contains(
+                "The number typed from the page, OP0077778, is not the zone&#39;s, OP0077777"
+            ),
+            "{page}"
+        );
+        // A change from a stale version is a 409 that keeps what was typed.
+        let r = b
+            .post(
+                &at,
+                &[
+                    ("csrf", csrf.as_str()),
+                    ("version", version),
+                    ("doc_type", "passport"),
+                    ("zone", zone.as_str()),
+                    ("notes", "My late change"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 409);
+        assert!(r.body.contains("id=\"conflict\""));
+        assert!(r.body.contains("My late change"));
+        // Someone who may not read the identity cannot open it; an analyst does not see the list.
+        let mut a = browser(&app);
+        assert_eq!(a.sign_in("analyst", DEMO_PASSWORD).await.status, 303);
+        assert_eq!(a.get("/documents/suspect").await.status, 404);
+        db.finish().await;
+    }
+);

@@ -53,10 +53,12 @@ pub(crate) fn want(
         )),
         // The dossiers sent to the office: its prosecutors'.
         // The lost and stolen list: who checks documents, and their supervisors.
-        Access::SignedIn if route.path == "/documents/lost" => gate(matches!(
-            user.role,
-            Role::Officer | Role::Investigator | Role::Supervisor
-        )),
+        Access::SignedIn if matches!(route.path, "/documents/lost" | "/documents/suspect") => {
+            gate(matches!(
+                user.role,
+                Role::Officer | Role::Investigator | Role::Supervisor
+            ))
+        }
         Access::SignedIn if matches!(route.path, "/dossiers" | "/api/v1/dossiers") => {
             gate(user.role == Role::Prosecutor)
         }
@@ -137,7 +139,8 @@ pub(crate) fn want(
             if through == Want::Allowed
                 && (route.path.ends_with("/files/{file}")
                     || route.path.ends_with("/report")
-                    || route.path.ends_with("/documents/compare"))
+                    || route.path.ends_with("/documents/compare")
+                    || route.path.ends_with("/documents/{document}"))
                 && !reads_identity(user.role, rel, world.cases[c].persons[p].1)
             {
                 return Want::Forbidden;

@@ -256,6 +256,10 @@ pub(crate) fn route_needs(method: &str, path: &str) -> Option<tabara_web::Access
         | (_, "/documents/check")
         // The lost and stolen list: the handler says whose (see the matrix).
         | ("GET", "/documents/lost")
+        // Reading a zone from a photo stores nothing; the suspect documents' list is cut to
+        // the cases within reach, and the handler says whose (see the matrix).
+        | ("POST", "/documents/read")
+        | ("GET", "/documents/suspect")
         | ("POST", "/api/v1/mrz/check") => SignedIn,
         // One's own notifications: the inbox and marking read (the store finds only the
         // asker's own, so another's notification is the 404 of a missing one; see the matrix).
@@ -296,7 +300,16 @@ pub(crate) fn route_needs(method: &str, path: &str) -> Option<tabara_web::Access
         ("POST", "/cases/{number}/persons/{person}/documents/compare") => {
             Record(Kind::CasePerson, ReadCase)
         }
+        // Documents recorded on a person: recorded and changed by those who change the case
+        // (a change opens the document, so the handler also needs the identity), opened by
+        // those who read identities.
+        ("GET", "/cases/{number}/persons/{person}/documents/new")
+        | ("POST", "/cases/{number}/persons/{person}/documents")
+        | ("POST", "/cases/{number}/persons/{person}/documents/{document}") => {
+            Record(Kind::CasePerson, EditCase)
+        }
         ("GET", "/cases/{number}/persons/{person}/files/{file}")
+        | ("GET", "/cases/{number}/persons/{person}/documents/{document}")
         | ("GET", "/cases/{number}/persons/{person}/report") => {
             Record(Kind::CasePerson, ReadIdentity)
         }

@@ -35,6 +35,8 @@ pub(crate) struct CaseFx {
     pub(crate) screening: ScreeningId,
     /// A file about each of its persons, in the order of `persons`.
     pub(crate) files: Vec<uuid::Uuid>,
+    /// A document recorded on each of its persons, in the order of `persons`.
+    pub(crate) documents: Vec<uuid::Uuid>,
 }
 
 /// A signed-in user of the matrix.
@@ -170,6 +172,7 @@ pub(crate) async fn make_case(
         .unwrap();
     let mut persons = Vec::new();
     let mut files = Vec::new();
+    let mut documents = Vec::new();
     for (role, involvement, age, name) in [
         (
             PersonRole::Victim,
@@ -202,6 +205,7 @@ pub(crate) async fn make_case(
         add_person(db, case.id, &person, &identity, &involvement).await;
         persons.push((person.id, role));
         files.push(attach_file(db, case.id, person.id).await);
+        documents.push(record_document(db, case.id, person.id).await);
     }
     for (with, may_edit) in &shares {
         db.store
@@ -265,7 +269,33 @@ pub(crate) async fn make_case(
         persons,
         screening,
         files,
+        documents,
     }
+}
+
+/// An identity card recorded on a person of a case, for the document routes.
+pub(crate) async fn record_document(db: &TestDb, case: CaseId, person: PersonId) -> uuid::Uuid {
+    let entry = tabara_core::documents::DocumentEntry::parse(
+        &tabara_core::documents::DocumentForm {
+            doc_type: "identity_card",
+            number: "CNI0001",
+            issuing_state: "BDI",
+            ..Default::default()
+        },
+        chrono::Utc::now().date_naive(),
+    )
+    .unwrap();
+    db.store
+        .record_document(
+            &tabara_store::Actor::system("matrix"),
+            case,
+            person,
+            &entry,
+            None,
+        )
+        .await
+        .unwrap()
+        .id
 }
 
 /// A small PDF about a person of a case, for the file routes.
@@ -444,6 +474,8 @@ pub(crate) async fn world_signed_in<'a>(
     cases[3].persons.push((relative.id, PersonRole::Other));
     let relative_file = attach_file(db, cases[3].id, relative.id).await;
     cases[3].files.push(relative_file);
+    let relative_document = record_document(db, cases[3].id, relative.id).await;
+    cases[3].documents.push(relative_document);
 
     // Referrals: sent and unassigned, sent and assigned, a draft, one accepted, one declined.
     let caseworker = app.user("caseworker").id;
@@ -991,6 +1023,10 @@ pub(crate) fn fill(world: &World, route: &RouteInfo, target: Target) -> String {
             ("file", _) => match target {
                 Target::Person(c, p) => world.cases[c].files[p].to_string(),
                 _ => panic!("{}: a file without a person target", route.path),
+            },
+            ("document", _) => match target {
+                Target::Person(c, p) => world.cases[c].documents[p].to_string(),
+                _ => panic!("{}: a document without a person target", route.path),
             },
             ("username", _) => world.target_user.clone(),
             ("code", _) => world.certificate_code.clone(),
