@@ -185,6 +185,11 @@ pub enum MrzCommand {
     /// and rule, the warnings, and the repairs of OCR confusions the check digits prove (shown,
     /// never applied). Exit status 0 when valid, 1 when not. Needs no register.
     Check(MrzCheckArgs),
+    /// Read the zone from a photo of the document page (JPEG or PNG): the lines as read, the
+    /// characters the check digits proved and corrected, the places to look at closely, then
+    /// the zone checked as `mrz check` does. Exit status 0 when a valid zone was read, 1
+    /// otherwise. Needs no register; the photo is not kept.
+    Read(MrzReadArgs),
     /// Import entries of the lost, stolen and fraudulent documents list from a CSV file with
     /// the header `issuing_state,number,reason,reported_on,source` (reason: lost, stolen,
     /// fraudulent or revoked; reported_on: YYYY-MM-DD). Good rows are added, or replace the
@@ -208,6 +213,19 @@ pub struct MrzLostArgs {
     /// At most this many entries.
     #[arg(long, default_value_t = 100)]
     pub limit: i64,
+}
+
+/// Options of `mrz read`.
+#[derive(Debug, Args)]
+pub struct MrzReadArgs {
+    /// The photo (JPEG or PNG).
+    pub photo: String,
+    /// Accept ICAO's specimen state UTO (training).
+    #[arg(long)]
+    pub specimen: bool,
+    /// The day expiry and two-digit years are judged against (YYYY-MM-DD; default today).
+    #[arg(long)]
+    pub today: Option<String>,
 }
 
 /// Options of `mrz check`.

@@ -279,6 +279,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Custody(CustodyCommand::List(args)) => custody_list(&cli, args).await,
         Command::Mrz(MrzCommand::Check(args)) => mrz_check(&cli, args),
+        Command::Mrz(MrzCommand::Read(args)) => mrz::mrz_read(&cli, args),
         Command::Mrz(MrzCommand::ImportLost(args)) => mrz_import_lost(&cli, args).await,
         Command::Mrz(MrzCommand::Lost(args)) => mrz_lost(&cli, args).await,
         Command::File(FileCommand::Put(args)) => files::put(&cli, args).await,

@@ -15,7 +15,7 @@ use tabara_i18n::t;
 use tabara_store::OpenMode;
 
 use super::{lang, open};
-use crate::{Cli, MrzCheckArgs, MrzImportLostArgs, MrzLostArgs};
+use crate::{Cli, MrzCheckArgs, MrzImportLostArgs, MrzLostArgs, MrzReadArgs};
 
 pub(super) fn mrz_check(cli: &Cli, args: &MrzCheckArgs) -> Result<ExitCode> {
     let lang = lang(cli);
@@ -29,17 +29,7 @@ pub(super) fn mrz_check(cli: &Cli, args: &MrzCheckArgs) -> Result<ExitCode> {
     if input.trim().is_empty() {
         bail!("{}", t!(lang, "mrz-nothing-given"));
     }
-    let mut options = Options {
-        allow_specimen: args.specimen,
-        ..Options::default()
-    };
-    if let Some(today) = &args.today {
-        let d = chrono::NaiveDate::parse_from_str(today, "%Y-%m-%d")
-            .map_err(|e| anyhow::anyhow!("--today {today}: {e}"))?;
-        use chrono::Datelike;
-        options.today = mrz::Date::new(d.year() as u16, d.month() as u8, d.day() as u8)
-            .ok_or_else(|| anyhow::anyhow!("--today {today}"))?;
-    }
+    let options = zone_options(args.specimen, args.today.as_deref())?;
     let m = match mrz::parse_with(&input, &options) {
         Ok(m) => m,
         Err(e) => {
@@ -77,6 +67,114 @@ pub(super) fn mrz_check(cli: &Cli, args: &MrzCheckArgs) -> Result<ExitCode> {
         print_zone(&m, lang)?;
     }
     Ok(if m.is_valid() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+/// The zone options of `--specimen` and `--today`.
+fn zone_options(specimen: bool, today: Option<&str>) -> Result<Options> {
+    let mut options = Options {
+        allow_specimen: specimen,
+        ..Options::default()
+    };
+    if let Some(today) = today {
+        let d = chrono::NaiveDate::parse_from_str(today, "%Y-%m-%d")
+            .map_err(|e| anyhow::anyhow!("--today {today}: {e}"))?;
+        use chrono::Datelike;
+        options.today = mrz::Date::new(d.year() as u16, d.month() as u8, d.day() as u8)
+            .ok_or_else(|| anyhow::anyhow!("--today {today}"))?;
+    }
+    Ok(options)
+}
+
+/// `mrz read PHOTO`.
+pub(super) fn mrz_read(cli: &Cli, args: &MrzReadArgs) -> Result<ExitCode> {
+    let lang = lang(cli);
+    let options = zone_options(args.specimen, args.today.as_deref())?;
+    let bytes = std::fs::read(&args.photo).map_err(|e| anyhow::anyhow!("{}: {e}", args.photo))?;
+    let scan = match tabara_mrzscan::read_photo(&bytes, &options) {
+        Ok(s) => s,
+        Err(e) => {
+            let text = t!(lang, &format!("mrz-photo-{}", e.name()));
+            if cli.json {
+                outln!(
+                    "{}",
+                    serde_json::to_string_pretty(
+                        &json!({"read": false, "error": e.name(), "text": text})
+                    )?
+                );
+            } else {
+                outln!("{text}");
+            }
+            return Ok(ExitCode::from(1));
+        }
+    };
+    let m = mrz::parse_with(&scan.text(), &options).ok();
+    if cli.json {
+        let corrections: Vec<Value> = scan
+            .corrections
+            .iter()
+            .map(|c| {
+                json!({"line": c.line, "position": c.position, "read": c.read.to_string(),
+                       "corrected": c.corrected.to_string(),
+                       "proven_by": c.proven_by.iter().map(|k| k.describe()).collect::<Vec<_>>()})
+            })
+            .collect();
+        let uncertain: Vec<Value> = scan
+            .uncertain
+            .iter()
+            .map(|(l, p)| json!({"line": l, "position": p}))
+            .collect();
+        outln!(
+            "{}",
+            serde_json::to_string_pretty(&json!({
+                "read": true,
+                "as_read": scan.read,
+                "lines": scan.lines,
+                "corrections": corrections,
+                "uncertain": uncertain,
+                "skew_degrees": (scan.skew_degrees * 100.0).round() / 100.0,
+                "zone": m.as_ref().map(|m| words::mrz_json(lang, m)),
+            }))?
+        );
+    } else {
+        outln!("{}", t!(lang, "mrz-photo-confirm"));
+        for line in &scan.lines {
+            outln!("  {line}");
+        }
+        for c in &scan.corrections {
+            outln!(
+                "  - {}",
+                t!(
+                    lang,
+                    "mrz-photo-corrected",
+                    line = c.line as i64,
+                    position = c.position as i64,
+                    read = c.read.to_string(),
+                    corrected = c.corrected.to_string()
+                )
+            );
+        }
+        if !scan.uncertain.is_empty() {
+            let places: Vec<String> = scan
+                .uncertain
+                .iter()
+                .map(|(l, p)| format!("{l}:{p}"))
+                .collect();
+            outln!(
+                "  - {}",
+                t!(lang, "mrz-photo-uncertain", places = places.join(", "))
+            );
+        }
+        outln!();
+        match &m {
+            Some(m) => print_zone(m, lang)?,
+            None => outln!("{}", t!(lang, "mrz-unrecognised")),
+        }
+    }
+    Ok(if m.is_some_and(|m| m.is_valid()) {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)

@@ -208,3 +208,45 @@ store_test!(
         db.finish().await;
     }
 );
+
+fn read_photo(path: &std::path::Path, json: bool) -> Output {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_tabara"));
+    if json {
+        c.arg("--json");
+    }
+    c.args(["mrz", "read", "--today", "2026-12-01"])
+        .arg(path)
+        .env("TABARA_LANG", "en")
+        .env_remove("TABARA_DATABASE")
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn a_photo_of_the_page_is_read_and_checked() {
+    use tabara_mrzscan::specimen::{LEVELS, debian_font, photo, zone};
+    let dir = tabara_store::testing::temp_folder();
+    let z = zone(tabara_core::mrz::Format::Td2, 9);
+    let path = dir.0.join("page.jpg");
+    std::fs::write(
+        &path,
+        photo(&z, &debian_font("OCRBS.otf").unwrap(), &LEVELS[2], 9),
+    )
+    .unwrap();
+    let o = read_photo(&path, false);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let out = stdout(&o);
+    assert!(out.contains("Read from the photo"));
+    assert!(out.contains(&z[1]), "{out}");
+    assert!(out.contains("Valid: every check digit and every rule holds."));
+    let o = read_photo(&path, true);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["lines"], serde_json::json!(z));
+    assert_eq!(v["zone"]["valid"], true);
+    // Not a picture: said, exit 1.
+    let text = dir.0.join("page.txt");
+    std::fs::write(&text, "not a photo").unwrap();
+    let o = read_photo(&text, false);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).contains("The file is not a JPEG or PNG picture."));
+}

@@ -144,6 +144,9 @@ pub enum Body {
     Multipart,
     /// A JSON document (API; a bearer token, no cookie, so no CSRF token).
     Json,
+    /// A JSON document carrying a file in base64 (API, as [`Body::Json`]), bounded by the
+    /// largest upload instead of 256 KB.
+    JsonUpload,
 }
 
 /// One route as registered: method, path pattern, access and body.
@@ -161,6 +164,11 @@ pub struct RouteInfo {
 
 /// The largest body of a request other than an upload.
 pub(crate) const MAX_BODY: usize = 256 * 1024;
+
+/// The largest JSON document carrying a file: the default upload limit in base64, and room
+/// for the other fields.
+pub(crate) const MAX_JSON_UPLOAD: usize =
+    (tabara_core::files::DEFAULT_MAX_BYTES as usize).div_ceil(3) * 4 + 4096;
 
 /// The routes of an area: each registered with its access declaration.
 pub(crate) struct Routes {
@@ -198,6 +206,13 @@ impl Routes {
                 .layer::<_, Infallible>(TimeoutLayer::with_status_code(
                     StatusCode::REQUEST_TIMEOUT,
                     Duration::from_secs(30 * 60),
+                )),
+            Body::JsonUpload => route
+                .layer::<_, Infallible>(axum::extract::DefaultBodyLimit::disable())
+                .layer::<_, Infallible>(RequestBodyLimitLayer::new(MAX_JSON_UPLOAD))
+                .layer::<_, Infallible>(TimeoutLayer::with_status_code(
+                    StatusCode::REQUEST_TIMEOUT,
+                    Duration::from_secs(5 * 60),
                 )),
             _ => route
                 .layer::<_, Infallible>(RequestBodyLimitLayer::new(MAX_BODY))

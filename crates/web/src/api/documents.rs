@@ -28,6 +28,115 @@ pub(super) struct CheckRequest {
     lang: Option<String>,
 }
 
+/// A photo to read.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct ReadRequest {
+    /// The JPEG or PNG file, in base64.
+    photo: String,
+    /// Training: accept ICAO's specimen state UTO.
+    #[serde(default)]
+    specimen: bool,
+    /// The language of the texts: en (default), fr, rn.
+    #[serde(default)]
+    lang: Option<String>,
+}
+
+/// The zone's reading as the API gives it, the lost list looked up (a hit audited).
+async fn zone_json(
+    state: &AppState,
+    user: &ApiUser,
+    lang: tabara_core::Lang,
+    m: &mrz::Mrz,
+) -> Result<serde_json::Value, Problem> {
+    let mut doc = tabara_i18n::documents::mrz_json(lang, m);
+    let actor = tabara_store::Actor::user(user.user.id);
+    let hit = crate::documents::lost_entry(state, &actor, m).await?;
+    doc["lost"] = match hit {
+        Some(d) => serde_json::json!({
+            "issuing_state": d.issuing_state,
+            "number": d.number,
+            "reason": d.reason,
+            "reported_on": d.reported_on.to_string(),
+            "source": d.source,
+            "text": crate::documents::lost_text(lang, &d),
+        }),
+        None => serde_json::Value::Null,
+    };
+    Ok(doc)
+}
+
+/// `POST /api/v1/mrz/read`: the zone read from a photo of the page, for the client to show
+/// and the officer to confirm: the lines as read and after the corrections the check digits
+/// prove, those corrections, the places least certain, and the zone checked as
+/// `/api/v1/mrz/check` does. Nothing is stored. 413 over the upload limit, 422 when the file
+/// is no picture or holds no zone.
+pub(super) async fn read(
+    State(state): State<AppState>,
+    user: ApiUser,
+    body: Result<Json<serde_json::Value>, axum::extract::rejection::JsonRejection>,
+) -> Result<Response, Problem> {
+    use base64::Engine as _;
+    let req: ReadRequest = super::json_object(body)?;
+    let lang = tabara_i18n::lang_from(req.lang.as_deref());
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(req.photo.trim())
+        .map_err(|_| Problem::bad_parameter("photo", "a JPEG or PNG file in base64"))?;
+    if bytes.len() as u64 > state.config.max_upload_bytes {
+        return Err(Problem::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "/problems/too-large",
+            "The photo is too large",
+            format!("at most {} bytes", state.config.max_upload_bytes),
+        ));
+    }
+    let options = Options {
+        allow_specimen: req.specimen,
+        ..Options::default()
+    };
+    let scan = tokio::task::spawn_blocking(move || tabara_mrzscan::read_photo(&bytes, &options))
+        .await
+        .unwrap_or(Err(tabara_mrzscan::ScanError::NoZone));
+    let scan = match scan {
+        Ok(s) => s,
+        Err(e) => {
+            return Err(Problem::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "/problems/no-zone-read",
+                "No machine-readable zone read",
+                crate::documents::scan_error(lang, &e),
+            ));
+        }
+    };
+    let zone = match mrz::parse_with(&scan.text(), &options) {
+        Ok(m) => zone_json(&state, &user, lang, &m).await?,
+        Err(_) => serde_json::Value::Null,
+    };
+    let corrections: Vec<serde_json::Value> = scan
+        .corrections
+        .iter()
+        .map(|c| {
+            serde_json::json!({"line": c.line, "position": c.position,
+                "read": c.read.to_string(), "corrected": c.corrected.to_string(),
+                "proven_by": c.proven_by.iter().map(|k| k.describe()).collect::<Vec<_>>()})
+        })
+        .collect();
+    let uncertain: Vec<serde_json::Value> = scan
+        .uncertain
+        .iter()
+        .map(|(l, p)| serde_json::json!({"line": l, "position": p}))
+        .collect();
+    Ok(Json(serde_json::json!({
+        "as_read": scan.read,
+        "lines": scan.lines,
+        "corrections": corrections,
+        "uncertain": uncertain,
+        "skew_degrees": (scan.skew_degrees * 100.0).round() / 100.0,
+        "zone": zone,
+    }))
+    .into_response())
+}
+
 /// `POST /api/v1/mrz/check`: the zone read; 422 when the text is no zone at all.
 pub(super) async fn check(
     State(state): State<AppState>,
@@ -44,23 +153,7 @@ pub(super) async fn check(
         ..Options::default()
     };
     match mrz::parse_with(&req.zone, &options) {
-        Ok(m) => {
-            let mut doc = tabara_i18n::documents::mrz_json(lang, &m);
-            let actor = tabara_store::Actor::user(user.user.id);
-            let hit = crate::documents::lost_entry(&state, &actor, &m).await?;
-            doc["lost"] = match hit {
-                Some(d) => serde_json::json!({
-                    "issuing_state": d.issuing_state,
-                    "number": d.number,
-                    "reason": d.reason,
-                    "reported_on": d.reported_on.to_string(),
-                    "source": d.source,
-                    "text": crate::documents::lost_text(lang, &d),
-                }),
-                None => serde_json::Value::Null,
-            };
-            Ok(Json(doc).into_response())
-        }
+        Ok(m) => Ok(Json(zone_json(&state, &user, lang, &m).await?).into_response()),
         Err(e) => {
             let detail = e
                 .problems

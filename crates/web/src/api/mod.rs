@@ -48,6 +48,12 @@ pub(crate) fn router() -> Routes {
             Body::Json,
             documents::check,
         )
+        .post(
+            "/api/v1/mrz/read",
+            Access::SignedIn,
+            Body::JsonUpload,
+            documents::read,
+        )
         .get(
             "/api/v1/screenings/{id}",
             Access::Record(Kind::Screening, Action::ReadCase),

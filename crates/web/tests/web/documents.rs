@@ -394,6 +394,31 @@ store_test!(
             )
             .await;
         assert_eq!(r.status, 403);
+        // The API reads the same photo.
+        let token = api_token(&db, "officer").await;
+        let post = |body: serde_json::Value| {
+            app.http
+                .post(format!("{}/api/v1/mrz/read", app.base))
+                .bearer_auth(&token)
+                .header("content-type", "application/json")
+                .body(body.to_string())
+                .send()
+        };
+        let photo64 = base64::Engine::encode(&base64::engine::general_purpose::STANDARD, &jpeg);
+        let r = post(serde_json::json!({"photo": photo64})).await.unwrap();
+        assert_eq!(r.status(), 200);
+        let v: serde_json::Value = serde_json::from_str(&r.text().await.unwrap()).unwrap();
+        assert_eq!(v["lines"], serde_json::json!(z));
+        assert_eq!(v["zone"]["valid"], true);
+        assert_eq!(v["zone"]["format"], "TD3");
+        let r = post(serde_json::json!({"photo": "not base64!"}))
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 400);
+        let r = post(serde_json::json!({"photo": "JVBERi0xLjQK"}))
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 422);
         db.finish().await;
     }
 );

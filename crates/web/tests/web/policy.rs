@@ -260,7 +260,7 @@ pub(crate) fn route_needs(method: &str, path: &str) -> Option<tabara_web::Access
         // the cases within reach, and the handler says whose (see the matrix).
         | ("POST", "/documents/read")
         | ("GET", "/documents/suspect")
-        | ("POST", "/api/v1/mrz/check") => SignedIn,
+        | ("POST", "/api/v1/mrz/check" | "/api/v1/mrz/read") => SignedIn,
         // One's own notifications: the inbox and marking read (the store finds only the
         // asker's own, so another's notification is the 404 of a missing one; see the matrix).
         ("GET", "/notifications") | ("POST", "/notifications/read-all") => SignedIn,
