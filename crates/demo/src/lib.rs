@@ -27,7 +27,7 @@ mod weights;
 pub use assignments::write_assignments;
 pub use directory::{DemoUser, PROVINCES, Reference};
 use directory::{agency, reference};
-pub use documents::write_lost_documents;
+pub use documents::{write_documents, write_lost_documents};
 pub use investigations::{InvestigationCounts, write_investigations};
 pub use referrals::{ReferralSummary, write_referrals, write_risk_assessments};
 pub use screenings::write_screenings;

@@ -117,6 +117,7 @@ pub(super) async fn demo(cli: &Cli, args: &crate::DemoArgs) -> Result<ExitCode> 
     }
     bar.set_message("documents");
     let lost = tabara_demo::write_lost_documents(&store, &actor).await?;
+    let documents = tabara_demo::write_documents(&store, &actor, &reference).await?;
     bar.set_message("analysing");
     store.optimize().await?;
     bar.finish_and_clear();
@@ -174,6 +175,7 @@ pub(super) async fn demo(cli: &Cli, args: &crate::DemoArgs) -> Result<ExitCode> 
             )
         );
         outln!("{}", t!(lang, "demo-lost", count = lost as i64));
+        outln!("{}", t!(lang, "demo-documents", count = documents as i64));
     }
     // The register starts with a signed checkpoint of its log, as a served one keeps: the
     // server's checkpoints then carry the tree on from it instead of hashing the whole log.

@@ -40,6 +40,8 @@ fn features_of(r: &DbRow) -> Result<Vec<(SecurityFeature, FeatureFinding)>> {
     for (f, v) in map {
         out.push((pick(&f)?, pick(&v)?));
     }
+    // In the checklist's order.
+    out.sort();
     Ok(out)
 }
 
