@@ -58,7 +58,11 @@ pub async fn write_documents(
             number: "CNI0458813",
             issuing_state: "BDI",
             issued_on: "2019-05-14",
-            features: vec![("printing", "passed"), ("laminate", "passed"), ("holder", "passed")],
+            features: vec![
+                ("printing", "passed"),
+                ("laminate", "passed"),
+                ("holder", "passed"),
+            ],
             outcome: "genuine",
             ..Default::default()
         },
@@ -85,7 +89,13 @@ pub async fn write_documents(
             ..Default::default()
         },
     ];
-    let owner = |role: Role| reference.users.iter().find(|u| u.role == role).map(|u| u.id);
+    let owner = |role: Role| {
+        reference
+            .users
+            .iter()
+            .find(|u| u.role == role)
+            .map(|u| u.id)
+    };
     let owners = [Role::Officer, Role::Investigator, Role::Officer].map(owner);
     let mut recorded = 0;
     let mut used = Vec::new();

@@ -83,8 +83,8 @@ async fn check_photo(tx: &mut Tx, case: CaseId, person: PersonId, photo: Uuid) -
     }
 }
 
-/// The list's entry of `entry`, if it is on it: audited as a hit in `actor`'s name, and
-/// alerted.
+/// The list's entry of `entry` (by the number typed and by the zone's), if it is on it:
+/// audited as a hit in `actor`'s name, and alerted.
 async fn lost_hit(
     tx: &mut Tx,
     actor: &Actor,
@@ -93,14 +93,34 @@ async fn lost_hit(
     case: CaseId,
     person: PersonId,
 ) -> Result<Option<String>> {
-    let hit = sqlx::query(
-        "SELECT id, reason FROM lost_documents WHERE issuing_state = $1 AND number = $2",
-    )
-    .bind(tabara_core::documents::state_key(&entry.issuing_state))
-    .bind(tabara_core::documents::number_key(&entry.number))
-    .fetch_optional(&mut **tx)
-    .await?;
-    let Some(hit) = hit else {
+    // The number typed from the page and the zone's: a forger alters one of them.
+    let mut keys = vec![(
+        tabara_core::documents::state_key(&entry.issuing_state),
+        tabara_core::documents::number_key(&entry.number),
+    )];
+    if let Some(m) = entry.reading(Utc::now().date_naive()) {
+        let zone = (
+            tabara_core::documents::state_key(&m.fields.issuing_state),
+            tabara_core::documents::number_key(&m.fields.document_number),
+        );
+        if !zone.1.is_empty() && !keys.contains(&zone) {
+            keys.push(zone);
+        }
+    }
+    let mut found = None;
+    for (state, number) in &keys {
+        found = sqlx::query(
+            "SELECT id, reason FROM lost_documents WHERE issuing_state = $1 AND number = $2",
+        )
+        .bind(state)
+        .bind(number)
+        .fetch_optional(&mut **tx)
+        .await?;
+        if found.is_some() {
+            break;
+        }
+    }
+    let Some(hit) = found else {
         return Ok(None);
     };
     let lost_id: Uuid = hit.try_get("id")?;
@@ -211,7 +231,7 @@ pub(crate) async fn update_document(
         &mut tx,
         (
             "document_records",
-            "case_id, person_id, issuing_state, number, lost_reason, version",
+            "case_id, person_id, issuing_state, number, zone, lost_reason, version",
         ),
         ("document", id),
         FOR_UPDATE,
@@ -228,7 +248,12 @@ pub(crate) async fn update_document(
     let old_number = key.open(NUMBER, &row.try_get::<String, _>("number")?)?;
     let old_state: String = row.try_get("issuing_state")?;
     let mut lost: Option<String> = row.try_get("lost_reason")?;
-    if old_number != entry.number || old_state != entry.issuing_state {
+    let old_zone: Option<String> = row.try_get("zone")?;
+    let old_zone = old_zone.map(|z| key.open(ZONE, &z)).transpose()?;
+    if old_number != entry.number
+        || old_state != entry.issuing_state
+        || old_zone.filter(|z| !z.is_empty()) != entry.zone
+    {
         lost = lost_hit(&mut tx, actor, entry, id, case, person).await?;
     }
     let now = Utc::now();

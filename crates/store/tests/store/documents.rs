@@ -182,7 +182,20 @@ store_test!(
             .await
             .unwrap();
         assert_eq!(hit.lost_reason.as_deref(), Some("stolen"));
+        // The page's number altered: the zone's number still finds it.
+        let mut altered = passport("", "suspect");
+        altered.number = "OP0012399".into();
+        let by_zone = s
+            .record_document(&actor, case.id, p.id, &altered, None)
+            .await
+            .unwrap();
+        assert_eq!(by_zone.lost_reason.as_deref(), Some("stolen"));
         let inbox = s.notifications(supervisor, false, 10).await.unwrap();
+        assert_eq!(inbox.len(), 2);
+        let inbox: Vec<_> = inbox
+            .into_iter()
+            .filter(|n| n.subject_id == hit.id)
+            .collect();
         assert_eq!(inbox.len(), 1);
         assert_eq!(inbox[0].kind, AlertKind::LostDocument);
         assert_eq!(inbox[0].subject_id, hit.id);
@@ -201,10 +214,13 @@ store_test!(
             ["document.record", "document.read"]
         );
         let listed = s.document_summaries(case.id, p.id).await.unwrap();
-        assert_eq!(listed.len(), 2);
+        assert_eq!(listed.len(), 3);
         assert_eq!(listed[1].failed_features, 1);
         let suspect = s.suspect_documents(10).await.unwrap();
-        assert_eq!(suspect.iter().map(|d| d.id).collect::<Vec<_>>(), [hit.id]);
+        assert_eq!(
+            suspect.iter().map(|d| d.id).collect::<Vec<_>>(),
+            [by_zone.id, hit.id]
+        );
         assert!(suspect[0].is_suspect());
         // An update from a stale version is refused; from the current one it is audited.
         let mut changed = read.entry.clone();
@@ -254,7 +270,7 @@ store_test!(
         }
         // The access report carries the documents; erasure empties what identified them.
         let report = s.access_report(&system(), p.id).await.unwrap();
-        assert_eq!(report.documents.len(), 2);
+        assert_eq!(report.documents.len(), 3);
         s.erase_person(
             &system(),
             p.id,

@@ -170,3 +170,24 @@ pub(super) async fn check(
         }
     }
 }
+
+/// `GET /api/v1/cases/{number}/persons/{person}/documents`: the documents recorded on the
+/// person, oldest first, without what identifies the holder (number, zone, notes: those are
+/// read on the document's page, audited); each with its type, issuing state, expiry, whether
+/// its zone was valid, the outcome, the security features found suspicious and the lost-list
+/// reason when it was on the list at entry.
+pub(super) async fn person_documents(
+    State(state): State<AppState>,
+    access: crate::access::CasePersonAccess,
+) -> Result<Response, Problem> {
+    let documents = state
+        .store
+        .document_summaries(access.case.id, access.person.person.id)
+        .await
+        .map_err(Problem::from)?;
+    Ok(Json(serde_json::json!({
+        "case": access.case.reference(),
+        "documents": documents,
+    }))
+    .into_response())
+}

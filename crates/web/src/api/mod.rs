@@ -60,6 +60,11 @@ pub(crate) fn router() -> Routes {
             screening::screening,
         )
         .get(
+            "/api/v1/cases/{number}/persons/{person}/documents",
+            Access::Record(Kind::CasePerson, Action::ReadCase),
+            documents::person_documents,
+        )
+        .get(
             "/api/v1/cases/{number}/persons/{person}/risk",
             Access::Record(Kind::CasePerson, Action::ReadCase),
             assistance::risk,

@@ -607,6 +607,29 @@ store_test!(
         assert_eq!(r.status, 409);
         assert!(r.body.contains("id=\"conflict\""));
         assert!(r.body.contains("My late change"));
+        // The API lists the person's documents without what identifies them.
+        let token = api_token(&db, "officer").await;
+        let r = app
+            .http
+            .get(format!(
+                "{}/api/v1/cases/{}/persons/{}/documents",
+                app.base, case.number, victim.person.id
+            ))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+        let body = r.text().await.unwrap();
+        assert!(!body.contains("OP007777"), "{body}");
+        let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+        let listed = v["documents"].as_array().unwrap();
+        assert_eq!(listed.len(), 1);
+        assert_eq!(listed[0]["id"], id.as_str());
+        assert_eq!(listed[0]["doc_type"], "passport");
+        assert_eq!(listed[0]["outcome"], "counterfeit");
+        assert_eq!(listed[0]["lost_reason"], "stolen");
+        assert_eq!(listed[0]["failed_features"], 0);
         // Someone who may not read the identity cannot open it; an analyst does not see the list.
         let mut a = browser(&app);
         assert_eq!(a.sign_in("analyst", DEMO_PASSWORD).await.status, 303);

@@ -272,7 +272,8 @@ pub(crate) fn route_needs(method: &str, path: &str) -> Option<tabara_web::Access
         // supervisors once it is sent).
         ("GET", "/referrals" | "/api/v1/referrals" | "/api/v1/notifications") => SignedIn,
         ("GET", "/api/v1/services") => Global(ReadDirectory),
-        ("GET", "/api/v1/cases/{number}/persons/{person}/risk") => {
+        ("GET", "/api/v1/cases/{number}/persons/{person}/risk")
+        | ("GET", "/api/v1/cases/{number}/persons/{person}/documents") => {
             Record(Kind::CasePerson, ReadCase)
         }
         ("GET", "/api/v1/cases/{number}/persons/{person}/support") => {
