@@ -93,6 +93,7 @@ error-location-missing-folder = folder { $path } does not exist
 
 ## Kinds of record, in error messages
 kind-case = case
+kind-document = document
 kind-organisation = organisation
 kind-person = person
 kind-person-identity = person identity

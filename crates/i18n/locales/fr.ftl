@@ -92,6 +92,7 @@ error-location-missing-folder = le dossier { $path } n'existe pas
 
 ## Types de fiche, dans les messages d'erreur
 kind-case = dossier
+kind-document = document
 kind-organisation = structure
 kind-person = personne
 kind-person-identity = identité de la personne
