@@ -47,6 +47,7 @@ use axum::{Extension, Router};
 use tabara_store::Store;
 
 pub use access::{Access, Body, Kind, RouteInfo};
+pub use documents::{scan_json, scan_notes};
 pub use investigations::{DossierPdf, dossier_pdf};
 pub use report::access_report_pdf;
 pub use state::{AppState, Config, Directory};

@@ -113,60 +113,20 @@ pub(super) fn mrz_read(cli: &Cli, args: &MrzReadArgs) -> Result<ExitCode> {
     };
     let m = mrz::parse_with(&scan.text(), &options).ok();
     if cli.json {
-        let corrections: Vec<Value> = scan
-            .corrections
-            .iter()
-            .map(|c| {
-                json!({"line": c.line, "position": c.position, "read": c.read.to_string(),
-                       "corrected": c.corrected.to_string(),
-                       "proven_by": c.proven_by.iter().map(|k| k.describe()).collect::<Vec<_>>()})
-            })
-            .collect();
-        let uncertain: Vec<Value> = scan
-            .uncertain
-            .iter()
-            .map(|(l, p)| json!({"line": l, "position": p}))
-            .collect();
-        outln!(
-            "{}",
-            serde_json::to_string_pretty(&json!({
-                "read": true,
-                "as_read": scan.read,
-                "lines": scan.lines,
-                "corrections": corrections,
-                "uncertain": uncertain,
-                "skew_degrees": (scan.skew_degrees * 100.0).round() / 100.0,
-                "zone": m.as_ref().map(|m| words::mrz_json(lang, m)),
-            }))?
-        );
+        let mut out = tabara_web::scan_json(&scan);
+        out["read"] = json!(true);
+        out["zone"] = json!(m.as_ref().map(|m| words::mrz_json(lang, m)));
+        outln!("{}", serde_json::to_string_pretty(&out)?);
     } else {
-        outln!("{}", t!(lang, "mrz-photo-confirm"));
-        for line in &scan.lines {
-            outln!("  {line}");
-        }
-        for c in &scan.corrections {
-            outln!(
-                "  - {}",
-                t!(
-                    lang,
-                    "mrz-photo-corrected",
-                    line = c.line as i64,
-                    position = c.position as i64,
-                    read = c.read.to_string(),
-                    corrected = c.corrected.to_string()
-                )
-            );
-        }
-        if !scan.uncertain.is_empty() {
-            let places: Vec<String> = scan
-                .uncertain
-                .iter()
-                .map(|(l, p)| format!("{l}:{p}"))
-                .collect();
-            outln!(
-                "  - {}",
-                t!(lang, "mrz-photo-uncertain", places = places.join(", "))
-            );
+        for (i, note) in tabara_web::scan_notes(lang, &scan).iter().enumerate() {
+            if i == 0 {
+                outln!("{note}");
+                for line in &scan.lines {
+                    outln!("  {line}");
+                }
+            } else {
+                outln!("  - {note}");
+            }
         }
         outln!();
         match &m {

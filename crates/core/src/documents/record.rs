@@ -270,6 +270,13 @@ impl DocumentEntry {
             .and_then(|z| mrz::parse_with(z, &options(today)).ok())
     }
 
+    /// Whether the zone is valid with `today`'s rules (`None`: no zone).
+    pub fn zone_valid(&self, today: NaiveDate) -> Option<bool> {
+        self.zone
+            .as_ref()
+            .map(|_| self.reading(today).is_some_and(|m| m.is_valid()))
+    }
+
     /// The features found suspicious.
     pub fn failed_features(&self) -> impl Iterator<Item = SecurityFeature> + '_ {
         self.features

@@ -181,11 +181,7 @@ pub(crate) async fn record_document(
     }
     let id = Uuid::now_v7();
     let now = Utc::now();
-    let zone_valid = entry.zone.as_ref().map(|_| {
-        entry
-            .reading(now.date_naive())
-            .is_some_and(|m| m.is_valid())
-    });
+    let zone_valid = entry.zone_valid(now.date_naive());
     let lost = lost_hit(&mut tx, actor, entry, id, case, person).await?;
     sqlx::query(
         "INSERT INTO document_records (id, case_id, person_id, doc_type, issuing_state, number, \
@@ -257,11 +253,7 @@ pub(crate) async fn update_document(
         lost = lost_hit(&mut tx, actor, entry, id, case, person).await?;
     }
     let now = Utc::now();
-    let zone_valid = entry.zone.as_ref().map(|_| {
-        entry
-            .reading(now.date_naive())
-            .is_some_and(|m| m.is_valid())
-    });
+    let zone_valid = entry.zone_valid(now.date_naive());
     sqlx::query(
         "UPDATE document_records SET doc_type = $1, issuing_state = $2, number = $3, issued_on \
             = $4, expires_on = $5, zone = $6, zone_valid = $7, features = $8, outcome = $9, \

@@ -112,29 +112,9 @@ pub(super) async fn read(
         Ok(m) => zone_json(&state, &user, lang, &m).await?,
         Err(_) => serde_json::Value::Null,
     };
-    let corrections: Vec<serde_json::Value> = scan
-        .corrections
-        .iter()
-        .map(|c| {
-            serde_json::json!({"line": c.line, "position": c.position,
-                "read": c.read.to_string(), "corrected": c.corrected.to_string(),
-                "proven_by": c.proven_by.iter().map(|k| k.describe()).collect::<Vec<_>>()})
-        })
-        .collect();
-    let uncertain: Vec<serde_json::Value> = scan
-        .uncertain
-        .iter()
-        .map(|(l, p)| serde_json::json!({"line": l, "position": p}))
-        .collect();
-    Ok(Json(serde_json::json!({
-        "as_read": scan.read,
-        "lines": scan.lines,
-        "corrections": corrections,
-        "uncertain": uncertain,
-        "skew_degrees": (scan.skew_degrees * 100.0).round() / 100.0,
-        "zone": zone,
-    }))
-    .into_response())
+    let mut out = crate::documents::scan_json(&scan);
+    out["zone"] = zone;
+    Ok(Json(out).into_response())
 }
 
 /// `POST /api/v1/mrz/check`: the zone read; 422 when the text is no zone at all.

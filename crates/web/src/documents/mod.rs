@@ -216,19 +216,25 @@ struct CheckPage {
     scan_notes: Vec<String>,
 }
 
+impl CheckPage {
+    /// The empty form.
+    fn empty(user: &CurrentUser) -> CheckPage {
+        CheckPage {
+            chrome: user.chrome("/documents/check"),
+            reads_list: reads_lost_list(user.user.role),
+            lost: None,
+            zone: String::new(),
+            specimen: false,
+            unrecognised: Vec::new(),
+            reading: None,
+            scan_notes: Vec::new(),
+        }
+    }
+}
+
 /// `GET /documents/check`: the empty form.
 async fn check_page(user: CurrentUser) -> Response {
-    render(&CheckPage {
-        chrome: user.chrome("/documents/check"),
-        reads_list: reads_lost_list(user.user.role),
-        lost: None,
-        zone: String::new(),
-        specimen: false,
-        unrecognised: Vec::new(),
-        reading: None,
-        scan_notes: Vec::new(),
-    })
-    .into_response()
+    render(&CheckPage::empty(&user)).into_response()
 }
 
 /// The zone to check.
@@ -440,9 +446,36 @@ pub(crate) async fn scan(
     .unwrap_or(Err(tabara_mrzscan::ScanError::NoZone))
 }
 
+/// A photo's reading for programs (the API and `tabara mrz read --json`): the lines as read
+/// and as corrected, the corrections with the check digits that prove each, the places least
+/// certain, the skew levelled.
+pub fn scan_json(s: &tabara_mrzscan::Scan) -> serde_json::Value {
+    let corrections: Vec<serde_json::Value> = s
+        .corrections
+        .iter()
+        .map(|c| {
+            serde_json::json!({"line": c.line, "position": c.position,
+                "read": c.read.to_string(), "corrected": c.corrected.to_string(),
+                "proven_by": c.proven_by.iter().map(|k| k.describe()).collect::<Vec<_>>()})
+        })
+        .collect();
+    let uncertain: Vec<serde_json::Value> = s
+        .uncertain
+        .iter()
+        .map(|(l, p)| serde_json::json!({"line": l, "position": p}))
+        .collect();
+    serde_json::json!({
+        "as_read": s.read,
+        "lines": s.lines,
+        "corrections": corrections,
+        "uncertain": uncertain,
+        "skew_degrees": (s.skew_degrees * 100.0).round() / 100.0,
+    })
+}
+
 /// What the reader did, for the officer: each correction the check digits proved, and the
 /// places it was least sure of.
-pub(crate) fn scan_notes(lang: Lang, s: &tabara_mrzscan::Scan) -> Vec<String> {
+pub fn scan_notes(lang: Lang, s: &tabara_mrzscan::Scan) -> Vec<String> {
     let mut out = vec![tabara_i18n::t!(lang, "mrz-photo-confirm")];
     for c in &s.corrections {
         out.push(tabara_i18n::t!(
@@ -508,16 +541,7 @@ async fn read(
         }
         break;
     }
-    let mut page = CheckPage {
-        chrome: user.chrome("/documents/check"),
-        reads_list: reads_lost_list(user.user.role),
-        lost: None,
-        zone: String::new(),
-        specimen: false,
-        unrecognised: Vec::new(),
-        reading: None,
-        scan_notes: Vec::new(),
-    };
+    let mut page = CheckPage::empty(&user);
     if too_large {
         let mb = (limit / (1024 * 1024)).to_string();
         page.unrecognised = vec![page.chrome.t1("file-error-too_large", "mb", &mb)];
