@@ -169,6 +169,20 @@ audit_actions! {
     DocumentUpdate = "document.update" on "document",
     /// A document's number, zone and notes were read (they identify the holder).
     DocumentRead = "document.read" on "document",
+    /// A phone was issued to an account for offline field capture.
+    FieldDeviceIssue = "field_device.issue" on "field_device",
+    /// A phone's token was revoked.
+    FieldDeviceRevoke = "field_device.revoke" on "field_device",
+    /// A completed form sent by a phone was kept.
+    FieldSubmissionReceive = "field_submission.receive" on "field_submission",
+    /// An attachment of a kept submission arrived.
+    FieldSubmissionAttach = "field_submission.attach" on "field_submission",
+    /// A kept submission was made into records.
+    FieldSubmissionAccept = "field_submission.accept" on "field_submission",
+    /// A kept submission could not be made into records; its reasons were kept with it.
+    FieldSubmissionInvalid = "field_submission.invalid" on "field_submission",
+    /// A kept submission's answers were read (they identify the person).
+    FieldSubmissionRead = "field_submission.read" on "field_submission",
     /// An awareness material was registered.
     MaterialCreate = "material.create" on "material",
     /// Stock of a material was received into a store.

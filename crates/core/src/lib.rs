@@ -13,6 +13,7 @@ pub mod decision;
 pub mod documents;
 pub mod erasure;
 pub mod export;
+pub mod fieldforms;
 pub mod files;
 pub mod htcds;
 pub mod ids;

@@ -29,3 +29,7 @@ doc-heading = Ibiranga umuntu n'impapuro z'urugendo
 doc-new-title = Kwandika urupapuro
 doc-save = Kwandika urupapuro
 mrz-photo-submit = Soma ifoto
+
+# Collecte hors ligne (issue 16). To be reviewed by a native Kirundi speaker before production.
+field-yes = Ego
+field-no = Oya

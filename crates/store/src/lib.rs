@@ -81,6 +81,7 @@ pub mod cases;
 pub mod directory;
 pub mod documents;
 pub mod erasure;
+pub mod field;
 pub mod files;
 pub mod investigations;
 pub mod keys;

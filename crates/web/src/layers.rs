@@ -35,6 +35,7 @@ pub fn apply(router: Router, behind_tls: bool) -> Router {
     let mut router = router
         .layer(CatchPanicLayer::custom(panic_response))
         .layer(axum::middleware::from_fn(problems_only))
+        .layer(axum::middleware::from_fn(crate::field::openrosa_only))
         .layer(axum::middleware::from_fn(plain_rejections_as_pages))
         .layer(axum::middleware::from_fn(no_store))
         .layer(CompressionLayer::new())
@@ -118,7 +119,8 @@ fn panic_response(err: Box<dyn Any + Send + 'static>) -> Response<axum::body::Bo
 /// string: …`): a request refused before its handler gets the error page, with its status and
 /// headers (e.g. `Allow`) kept. The API has its own rule (`api::problems_only`).
 async fn plain_rejections_as_pages(request: Request, next: Next) -> axum::response::Response {
-    let api = request.uri().path().starts_with("/api/");
+    let api =
+        request.uri().path().starts_with("/api/") || request.uri().path().starts_with("/openrosa/");
     let response = next.run(request).await;
     let plain = response
         .headers()

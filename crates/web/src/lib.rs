@@ -22,6 +22,7 @@ mod auth;
 mod cases;
 mod documents;
 mod error;
+mod field;
 mod files;
 mod home;
 mod investigations;
@@ -76,7 +77,10 @@ fn routes() -> access::Routes {
         .merge(notifications::router())
         .merge(investigations::router())
         .merge(documents::router())
+        .merge(field::router())
 }
+
+pub use field::{FieldUser, digest_response, render_forms, rendered_forms};
 
 /// Every route the application serves: method, path pattern, declared access and body, in
 /// the order they are registered.

@@ -61,6 +61,9 @@ pub struct AppState {
     directory: Arc<tokio::sync::RwLock<Option<Directory>>>,
     /// Failed sign-ins (passwords and second-factor codes) per client address.
     pub(crate) address_failures: Arc<AddressThrottle>,
+    /// This server's key for the Digest nonces of phones (made at start; a nonce from another
+    /// server or from before a restart is answered as stale and the phone retries).
+    nonce_key: Arc<[u8; 32]>,
 }
 
 /// Failed sign-ins per client address, in memory (each application server counts its own):
@@ -157,7 +160,13 @@ impl AppState {
             config: Arc::new(config),
             directory: Arc::new(tokio::sync::RwLock::new(None)),
             address_failures: Arc::new(AddressThrottle::default()),
+            nonce_key: Arc::new(rand::random()),
         }
+    }
+
+    /// The key of the Digest nonces.
+    pub(crate) fn nonce_key(&self) -> &[u8; 32] {
+        &self.nonce_key
     }
 
     /// The directory, reloaded when older than a minute.

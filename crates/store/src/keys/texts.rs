@@ -270,6 +270,31 @@ impl Keys {
             })
     }
 
+    /// Bytes the register keeps before it knows whose they are (a phone's submission, a
+    /// device's secret), sealed under the register's text key, bound to `binding` (the
+    /// record's id) and `purpose`.
+    pub(crate) fn seal_register_bytes(
+        &self,
+        binding: &[u8],
+        purpose: &str,
+        bytes: &[u8],
+    ) -> Vec<u8> {
+        self.index.case_text_key().seal(binding, purpose, bytes)
+    }
+
+    /// What [`Keys::seal_register_bytes`] made, opened.
+    pub(crate) fn open_register_bytes(
+        &self,
+        binding: &[u8],
+        purpose: &str,
+        sealed: &[u8],
+    ) -> Result<Vec<u8>> {
+        self.index
+            .case_text_key()
+            .open(binding, purpose, sealed)
+            .map_err(|e| StoreError::Corrupt(format!("{purpose} does not open: {e}")))
+    }
+
     /// A comment on `case` sealed.
     pub(crate) fn seal_comment(&self, case: tabara_core::ids::CaseId, body: &str) -> String {
         self.seal_case_text(case, COMMENT, body)

@@ -647,6 +647,70 @@ impl Scene {
                 }
                 d.id.to_string()
             }
+            A::FieldDeviceIssue | A::FieldDeviceRevoke => {
+                let u = self.user(s, Role::Officer).await;
+                let d = s
+                    .issue_field_device(a, self.w.org.id, u, "Poste de Kobero, téléphone 1")
+                    .await
+                    .unwrap();
+                if action == A::FieldDeviceRevoke {
+                    s.revoke_field_device(a, d.device.id).await.unwrap();
+                }
+                d.device.id.to_string()
+            }
+            A::FieldSubmissionReceive
+            | A::FieldSubmissionAttach
+            | A::FieldSubmissionAccept
+            | A::FieldSubmissionInvalid
+            | A::FieldSubmissionRead => {
+                use tabara_store::field::{NewSubmission, Outcome, Reason, Received};
+                let u = self.user(s, Role::Officer).await;
+                let user = s.user(u).await.unwrap();
+                let xml = format!(
+                    "<data id=\"tabara_intake\" version=\"v1\"><meta><instanceID>uuid:{}</instanceID></meta></data>",
+                    uuid::Uuid::now_v7()
+                );
+                let instance = tabara_core::fieldforms::Instance::parse(xml.as_bytes()).unwrap();
+                let new = NewSubmission {
+                    instance: &instance,
+                    xml: xml.as_bytes(),
+                    user: &user,
+                    device_id: None,
+                };
+                let Received::New(sub) = s.receive_submission(a, new).await.unwrap() else {
+                    panic!("a new instance is kept as new");
+                };
+                match action {
+                    A::FieldSubmissionAttach => {
+                        assert!(
+                            s.add_field_attachment(a, sub.id, "photo.jpg", "image/jpeg", b"\xFF\xD8\xFF")
+                                .await
+                                .unwrap()
+                        );
+                    }
+                    A::FieldSubmissionAccept | A::FieldSubmissionInvalid => {
+                        s.claim_submission(sub.id).await.unwrap().unwrap();
+                        let outcome = if action == A::FieldSubmissionAccept {
+                            Outcome::Accepted
+                        } else {
+                            Outcome::Invalid(vec![Reason {
+                                field: "prs_FirstName".into(),
+                                rule: "required".into(),
+                                message: "give at least one name".into(),
+                            }])
+                        };
+                        s.finish_submission(a, sub.id, &outcome).await.unwrap();
+                    }
+                    A::FieldSubmissionRead => {
+                        assert_eq!(
+                            s.field_submission_xml(a, sub.id).await.unwrap(),
+                            xml.as_bytes()
+                        );
+                    }
+                    _ => {}
+                }
+                sub.id.to_string()
+            }
             A::MaterialCreate => self.material(s).await.to_string(),
             A::MaterialReceipt | A::MaterialDistribution => {
                 let item = self.material(s).await;

@@ -20,6 +20,7 @@ mod concurrency;
 mod directory;
 mod documents;
 mod erasure;
+mod field;
 mod figures;
 mod files;
 mod investigations;

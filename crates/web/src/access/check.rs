@@ -11,7 +11,7 @@ use tabara_core::permissions::{Action, decide};
 use tabara_store::{StoreError, User, Viewer};
 
 use super::records;
-use super::{Access, session, token};
+use super::{Access, session, token, visitor_lang};
 use crate::error::{AppError, Problem};
 use crate::state::AppState;
 
@@ -99,9 +99,40 @@ impl Asker for token::ApiUser {
     }
 }
 
+impl Asker for crate::field::FieldUser {
+    fn principal(&self) -> Principal<'_> {
+        Principal {
+            user: &self.user,
+            viewer: &self.viewer,
+        }
+    }
+
+    fn refuse(&self, refusal: Refusal) -> Response {
+        let status = match refusal {
+            Refusal::NotFound => axum::http::StatusCode::NOT_FOUND,
+            Refusal::Forbidden => axum::http::StatusCode::FORBIDDEN,
+            Refusal::Store(e) => {
+                tracing::error!(error = %e, "field access");
+                axum::http::StatusCode::INTERNAL_SERVER_ERROR
+            }
+        };
+        // The envelope's words are set by the OpenRosa layer from the status.
+        status.into_response()
+    }
+}
+
+/// Who a route is for: pages (a session), the API (a bearer token), phones (OpenRosa: a
+/// device token in the address or Digest credentials).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Side {
+    Page,
+    Api,
+    Field,
+}
+
 /// Check `access` for the request; on success the handler runs with what the check found
 /// (the signed-in user, the loaded record) in the request's extensions.
-pub(super) async fn check(access: Access, api: bool, request: Request, next: Next) -> Response {
+pub(super) async fn check(access: Access, side: Side, request: Request, next: Next) -> Response {
     if access == Access::Public {
         return next.run(request).await;
     }
@@ -110,16 +141,19 @@ pub(super) async fn check(access: Access, api: bool, request: Request, next: Nex
         return crate::error::internal_error_page();
     };
     let (mut parts, body) = request.into_parts();
-    let checked = if api {
-        match token::authenticate(&parts, &state).await {
+    let checked = match side {
+        Side::Api => match token::authenticate(&parts, &state).await {
             Ok(user) => guard(access, &state, &mut parts, user).await,
             Err(problem) => Err(problem.into_response()),
-        }
-    } else {
-        match session::authenticate(&parts, &state).await {
+        },
+        Side::Field => match crate::field::authenticate(&parts, &state).await {
+            Ok(user) => guard(access, &state, &mut parts, user).await,
+            Err(refused) => Err(refused.response(&state, visitor_lang(&parts.headers))),
+        },
+        Side::Page => match session::authenticate(&parts, &state).await {
             Ok(user) => guard(access, &state, &mut parts, user).await,
             Err(error) => Err(error.into_response()),
-        }
+        },
     };
     match checked {
         Ok(()) => next.run(Request::from_parts(parts, body)).await,

@@ -147,6 +147,9 @@ pub enum Body {
     /// A JSON document carrying a file in base64 (API, as [`Body::Json`]), bounded by the
     /// largest upload instead of 256 KB.
     JsonUpload,
+    /// A phone's OpenRosa submission (`multipart/form-data`: the instance and its attachments),
+    /// bounded by the size the preflight announces; no cookie, so no CSRF token.
+    OpenRosa,
 }
 
 /// One route as registered: method, path pattern, access and body.
@@ -193,9 +196,15 @@ impl Routes {
         body: Body,
         route: MethodRouter<AppState>,
     ) -> Routes {
-        let api = path.starts_with("/api/");
+        let side = if path.starts_with("/api/") {
+            check::Side::Api
+        } else if path.starts_with("/openrosa/") {
+            check::Side::Field
+        } else {
+            check::Side::Page
+        };
         let route = route.route_layer(axum::middleware::from_fn(move |request, next| {
-            check::check(access, api, request, next)
+            check::check(access, side, request, next)
         }));
         // Each route's body is bounded as it is declared: a form or a document to 256 KB; an
         // upload streams to the store, which stops at the configured file size, and may take
@@ -206,6 +215,15 @@ impl Routes {
                 .layer::<_, Infallible>(TimeoutLayer::with_status_code(
                     StatusCode::REQUEST_TIMEOUT,
                     Duration::from_secs(30 * 60),
+                )),
+            Body::OpenRosa => route
+                .layer::<_, Infallible>(axum::extract::DefaultBodyLimit::disable())
+                .layer::<_, Infallible>(RequestBodyLimitLayer::new(
+                    crate::field::ACCEPT_CONTENT_LENGTH + 64 * 1024,
+                ))
+                .layer::<_, Infallible>(TimeoutLayer::with_status_code(
+                    StatusCode::REQUEST_TIMEOUT,
+                    Duration::from_secs(10 * 60),
                 )),
             Body::JsonUpload => route
                 .layer::<_, Infallible>(axum::extract::DefaultBodyLimit::disable())

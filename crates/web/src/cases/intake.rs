@@ -24,19 +24,32 @@ use crate::view::{Chrome, FormErrors, choices, render};
 /// validation), never as a malformed request.
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
-pub(super) struct IntakeForm {
-    opened_on: String,
-    office: String,
-    first_name: String,
-    second_name: String,
-    birthdate: String,
-    age: String,
-    age_uncertain: Option<String>,
-    gender: String,
-    citizenship: String,
-    exploitation: String,
-    trafficking_status: String,
-    consent: Option<String>,
+pub(crate) struct IntakeForm {
+    pub(crate) opened_on: String,
+    pub(crate) office: String,
+    pub(crate) first_name: String,
+    pub(crate) second_name: String,
+    pub(crate) birthdate: String,
+    pub(crate) age: String,
+    pub(crate) age_uncertain: Option<String>,
+    pub(crate) gender: String,
+    pub(crate) citizenship: String,
+    pub(crate) exploitation: String,
+    pub(crate) trafficking_status: String,
+    pub(crate) consent: Option<String>,
+}
+
+/// What opening a case needs besides the form: who opens it, the agencies' offices, today,
+/// the ids to give the case and the person (planned ahead by a phone's submission, so that
+/// making it again makes the same records), and whether the type of exploitation is required
+/// (at intake it is; a screening at a border post may not know it yet).
+pub(crate) struct Opening<'a> {
+    pub(crate) user: &'a tabara_store::User,
+    pub(crate) offices: &'a [tabara_core::records::Office],
+    pub(crate) today: NaiveDate,
+    pub(crate) case_id: CaseId,
+    pub(crate) person_id: PersonId,
+    pub(crate) exploitation_required: bool,
 }
 
 #[derive(askama::Template)]
@@ -97,12 +110,14 @@ pub(super) async fn new_case_page(
     page(&state, &user, form, ValidationErrors::default()).await
 }
 
-/// `POST /cases/new`.
-pub(super) async fn create_case(
-    State(state): State<AppState>,
-    CsrfForm { user, form }: CsrfForm<IntakeForm>,
-) -> Result<Response, AppError> {
-    let today = Utc::now().date_naive();
+/// The intake's rules over a form: every error by field and rule, or the batch that opens
+/// the case (the case, the person, the involvement and the consent, in one transaction).
+pub(crate) fn intake_batch(
+    form: &IntakeForm,
+    opening: &Opening<'_>,
+) -> Result<Batch, ValidationErrors> {
+    let today = opening.today;
+    let user = opening.user;
     let mut errors = ValidationErrors::default();
 
     let opened_on = match NaiveDate::parse_from_str(form.opened_on.trim(), "%Y-%m-%d") {
@@ -120,14 +135,14 @@ pub(super) async fn create_case(
     // (a child-protection service or a ministry working from its headquarters, registered
     // without offices) opens its cases without one: the office says at which post or station
     // a case was opened, and inventing one would falsify that.
-    let offices = state.directory().await?.offices;
+    let offices = opening.offices;
     let agency_has_offices = offices
         .iter()
-        .any(|o| o.organisation_id == user.user.organisation_id);
+        .any(|o| o.organisation_id == user.organisation_id);
     let office = form.office.parse::<OfficeId>().ok().filter(|id| {
         offices
             .iter()
-            .any(|o| o.id == *id && o.organisation_id == user.user.organisation_id)
+            .any(|o| o.id == *id && o.organisation_id == user.organisation_id)
     });
     if office.is_none() && (agency_has_offices || !form.office.trim().is_empty()) {
         errors.push(
@@ -160,7 +175,7 @@ pub(super) async fn create_case(
             "picklist",
             "not a type of exploitation of the list",
         );
-    } else if exploitation.is_none() {
+    } else if exploitation.is_none() && opening.exploitation_required {
         errors.push(
             "vic_TypeOfExploitation",
             "required",
@@ -190,23 +205,24 @@ pub(super) async fn create_case(
             "give at least one name (or the name the person uses)",
         );
     }
-    let (Some(facts), Some((person_facts, identity)), Some(exploitation), true) =
-        (facts, person, exploitation, errors.0.is_empty())
+    let (Some(facts), Some((person_facts, identity)), true) = (facts, person, errors.0.is_empty())
     else {
-        return page(&state, &user, form, errors).await;
+        return Err(errors);
     };
 
     let mut victim = VictimContext::default();
-    victim.exploitation_types.insert(exploitation);
+    if let Some(exploitation) = exploitation {
+        victim.exploitation_types.insert(exploitation);
+    }
     victim.trafficking_status = status;
     victim.decision_org = status.map(|_| tabara_core::htcds::DecisionMakingOrg::Police);
     let person = Person {
-        id: PersonId::new(),
-        organisation_id: user.user.organisation_id,
+        id: opening.person_id,
+        organisation_id: user.organisation_id,
         facts: person_facts,
         version: 1,
     };
-    let case_id = CaseId::new();
+    let case_id = opening.case_id;
     let consent_given = form.consent.is_some();
     let batch = Batch {
         consents: vec![Consent {
@@ -227,9 +243,9 @@ pub(super) async fn create_case(
         cases: vec![BatchCase {
             case: NewCase {
                 id: case_id,
-                organisation_id: user.user.organisation_id,
+                organisation_id: user.organisation_id,
                 office_id: office,
-                owner_id: Some(user.user.id),
+                owner_id: Some(user.id),
                 facts,
             },
             persons: vec![(person.id, Involvement::Victim(victim))],
@@ -237,6 +253,28 @@ pub(super) async fn create_case(
         }],
         persons: vec![(person, identity)],
     };
+    Ok(batch)
+}
+
+/// `POST /cases/new`.
+pub(super) async fn create_case(
+    State(state): State<AppState>,
+    CsrfForm { user, form }: CsrfForm<IntakeForm>,
+) -> Result<Response, AppError> {
+    let offices = state.directory().await?.offices;
+    let opening = Opening {
+        user: &user.user,
+        offices: &offices,
+        today: Utc::now().date_naive(),
+        case_id: CaseId::new(),
+        person_id: PersonId::new(),
+        exploitation_required: true,
+    };
+    let batch = match intake_batch(&form, &opening) {
+        Ok(b) => b,
+        Err(errors) => return page(&state, &user, form, errors).await,
+    };
+    let case_id = opening.case_id;
     // One transaction: the case, the person, the involvement, the consent and their audit.
     state.store.bulk_insert(&user.actor(), &batch).await?;
     let case = state.store.case(case_id).await?;

@@ -6,7 +6,7 @@
 
 mod edit;
 pub(crate) mod filter;
-mod intake;
+pub(crate) mod intake;
 mod list;
 mod page;
 mod page_forms;

@@ -15,6 +15,7 @@ mod cases;
 mod csrf;
 mod documents;
 mod edit;
+mod field;
 mod figures;
 mod files;
 mod intake;

@@ -1,0 +1,456 @@
+//! `HEAD`/`GET …/submission` (the preflight) and `POST …/submission`: a completed form kept,
+//! then made into records.
+//!
+//! The instance's `meta/instanceID` is the key. The same instance posted again (Collect
+//! retries when a connection drops, and sends the same XML with each part of a split
+//! submission) keeps its new attachments and answers 202 when nothing was new; another
+//! instance with the same id answers 409. Posts of one instance at once keep one row (the
+//! store's unique key); whoever claims it makes the records, once, with the ids planned at
+//! the claim. A submission that breaks a rule of the records is kept with its reasons for a
+//! supervisor (202), never lost.
+
+use axum::extract::{Multipart, State};
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use chrono::Utc;
+use tabara_core::fieldforms::{self, Instance};
+use tabara_core::ids::ScreeningId;
+use tabara_store::StoreError;
+use tabara_store::field::{NewSubmission, Outcome, Reason, Received, SubmissionState};
+
+use super::auth::FieldUser;
+use super::envelope::{self, ACCEPT_CONTENT_LENGTH};
+use crate::cases::intake::{IntakeForm, Opening, intake_batch};
+use crate::state::AppState;
+
+/// `HEAD` (and `GET`) `…/submission`: 204 with the size a post may have.
+pub(super) async fn preflight(_user: FieldUser) -> Response {
+    let mut r = StatusCode::NO_CONTENT.into_response();
+    let h = r.headers_mut();
+    h.insert(envelope::VERSION_HEADER, HeaderValue::from_static("1.0"));
+    h.insert(
+        "x-openrosa-accept-content-length",
+        HeaderValue::from(ACCEPT_CONTENT_LENGTH),
+    );
+    r
+}
+
+/// One part of the post.
+struct Part {
+    name: String,
+    file_name: Option<String>,
+    content_type: String,
+    bytes: Vec<u8>,
+}
+
+/// Every part, the whole post bounded by the announced size (and some room for the parts'
+/// headers): more is a 413.
+async fn parts(mut multipart: Multipart) -> Result<Vec<Part>, StatusCode> {
+    let limit = ACCEPT_CONTENT_LENGTH + 64 * 1024;
+    let mut total = 0usize;
+    let mut out = Vec::new();
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(e) => return Err(e.status()),
+        };
+        let name = field.name().unwrap_or("").to_string();
+        let file_name = field.file_name().map(str::to_string);
+        let content_type = field
+            .content_type()
+            .unwrap_or("application/octet-stream")
+            .to_string();
+        let mut field = field;
+        let mut bytes = Vec::new();
+        loop {
+            match field.chunk().await {
+                Ok(Some(chunk)) => {
+                    total += chunk.len();
+                    if total > limit {
+                        return Err(StatusCode::PAYLOAD_TOO_LARGE);
+                    }
+                    bytes.extend_from_slice(&chunk);
+                }
+                Ok(None) => break,
+                Err(e) => return Err(e.status()),
+            }
+        }
+        out.push(Part {
+            name,
+            file_name,
+            content_type,
+            bytes,
+        });
+    }
+    Ok(out)
+}
+
+fn say(user: &FieldUser, key: &str) -> String {
+    tabara_i18n::catalogue().text(user.lang, key, &[])
+}
+
+/// `POST …/submission`.
+pub(super) async fn submission(
+    State(state): State<AppState>,
+    user: FieldUser,
+    multipart: Multipart,
+) -> Response {
+    let parts = match parts(multipart).await {
+        Ok(p) => p,
+        Err(StatusCode::PAYLOAD_TOO_LARGE) => {
+            return envelope::error(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                &say(&user, "field-too-large"),
+            );
+        }
+        Err(_) => {
+            return envelope::error(StatusCode::BAD_REQUEST, &say(&user, "field-bad-request"));
+        }
+    };
+    let Some(xml) = parts.iter().find(|p| p.name == "xml_submission_file") else {
+        return envelope::error(StatusCode::BAD_REQUEST, &say(&user, "field-no-xml"));
+    };
+    let instance = match Instance::parse(&xml.bytes) {
+        Ok(i) => i,
+        Err(e) => {
+            let text = tabara_i18n::t!(user.lang, "field-bad-instance", reason = e.to_string());
+            return envelope::error(StatusCode::BAD_REQUEST, &text);
+        }
+    };
+    if super::served(&instance.form_id).is_none() {
+        return envelope::error(StatusCode::NOT_FOUND, &say(&user, "field-form-unknown"));
+    }
+    if !super::may_fill(&user, &instance.form_id) {
+        return envelope::error(StatusCode::FORBIDDEN, &say(&user, "field-form-forbidden"));
+    }
+    match state
+        .store
+        .field_form_served(&instance.form_id, &instance.version)
+        .await
+    {
+        Ok(true) => {}
+        Ok(false) => {
+            return envelope::error(
+                StatusCode::BAD_REQUEST,
+                &say(&user, "field-version-unknown"),
+            );
+        }
+        Err(e) => return server_error(&user, e),
+    }
+    if instance.deprecated_id.is_some() {
+        // Edits of a sent form are made on the web (where a conflict is shown); a phone's
+        // edit is refused whole, not half applied.
+        return envelope::error(
+            StatusCode::BAD_REQUEST,
+            &say(&user, "field-edit-unsupported"),
+        );
+    }
+    let received = state
+        .store
+        .receive_submission(
+            &user.actor(),
+            NewSubmission {
+                instance: &instance,
+                xml: &xml.bytes,
+                user: &user.user,
+                device_id: Some(user.device.id),
+            },
+        )
+        .await;
+    let (kept, new) = match received {
+        Ok(Received::New(s)) => (s, true),
+        Ok(Received::Same(s)) => (s, false),
+        Ok(Received::Different(_)) => {
+            return envelope::error(StatusCode::CONFLICT, &say(&user, "field-conflict"));
+        }
+        Err(e) => return server_error(&user, e),
+    };
+    if kept.user_id != user.user.id {
+        // The same instance id from another account: never merged into someone else's.
+        return envelope::error(StatusCode::CONFLICT, &say(&user, "field-conflict"));
+    }
+    let mut attached = false;
+    for p in parts.iter().filter(|p| p.name != "xml_submission_file") {
+        if p.name.contains("isIncomplete") {
+            continue;
+        }
+        let name = p.file_name.clone().unwrap_or_else(|| p.name.clone());
+        match state
+            .store
+            .add_field_attachment(&user.actor(), kept.id, &name, &p.content_type, &p.bytes)
+            .await
+        {
+            Ok(added) => attached |= added,
+            Err(StoreError::Invalid(_)) => {
+                return envelope::error(StatusCode::BAD_REQUEST, &say(&user, "field-bad-file"));
+            }
+            Err(e) => return server_error(&user, e),
+        }
+    }
+    let done = match process(&state, kept.id).await {
+        Ok(done) => done,
+        Err(e) => return server_error(&user, e),
+    };
+    match (new || attached, done.state) {
+        (true, SubmissionState::Accepted) => envelope::message(
+            StatusCode::CREATED,
+            "submit_success",
+            &say(&user, "field-accepted"),
+        ),
+        (true, SubmissionState::Invalid) => envelope::message(
+            StatusCode::ACCEPTED,
+            "submit_success",
+            &say(&user, "field-kept-invalid"),
+        ),
+        (true, _) => envelope::message(
+            StatusCode::ACCEPTED,
+            "submit_success",
+            &say(&user, "field-kept"),
+        ),
+        (false, _) => envelope::message(
+            StatusCode::ACCEPTED,
+            "submit_success",
+            &say(&user, "field-duplicate"),
+        ),
+    }
+}
+
+fn server_error(user: &FieldUser, e: StoreError) -> Response {
+    tracing::error!(error = %e, "field submission");
+    envelope::error(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        &say(user, "field-server-error"),
+    )
+}
+
+fn reasons(errors: &tabara_core::validation::ValidationErrors) -> Vec<Reason> {
+    errors
+        .0
+        .iter()
+        .map(|e| Reason {
+            field: e.field.to_string(),
+            rule: e.rule.to_string(),
+            message: e.message.clone(),
+        })
+        .collect()
+}
+
+/// Make a kept submission into records, when it waits and nobody else is at it; its
+/// attachments that have not reached the file store go there once it is accepted. Returns the
+/// submission as it then stands.
+pub(crate) async fn process(
+    state: &AppState,
+    id: uuid::Uuid,
+) -> Result<tabara_store::field::FieldSubmission, StoreError> {
+    if let Some(claimed) = state.store.claim_submission(id).await? {
+        let actor = tabara_store::Actor::user(claimed.user_id);
+        let xml = state.store.field_submission_xml_to_process(id).await?;
+        let outcome = match Instance::parse(&xml) {
+            Ok(instance) => make_records(state, &claimed, &instance, &actor).await?,
+            Err(e) => Outcome::Invalid(vec![Reason {
+                field: "xml_submission_file".into(),
+                rule: e.rule().into(),
+                message: e.to_string(),
+            }]),
+        };
+        state.store.finish_submission(&actor, id, &outcome).await?;
+    }
+    let s = state.store.field_submission(id).await?;
+    if s.state == SubmissionState::Accepted {
+        file_attachments(state, &s).await?;
+    }
+    Ok(s)
+}
+
+/// The intake part of a form (`case/…`, `person/…`, `victim/…`, `consent/…`) as the web's
+/// intake form has it.
+fn intake_form(i: &Instance, office: Option<tabara_core::ids::OfficeId>) -> IntakeForm {
+    IntakeForm {
+        opened_on: i.get("case/opened_on").to_string(),
+        office: office.map(|o| o.to_string()).unwrap_or_default(),
+        first_name: i.get("person/first_name").to_string(),
+        second_name: i.get("person/second_name").to_string(),
+        birthdate: i.get("person/birthdate").to_string(),
+        age: i.get("person/age").to_string(),
+        age_uncertain: (i.get("person/age_uncertain") == "yes").then(|| "on".to_string()),
+        gender: i.get("person/gender").to_string(),
+        citizenship: i.get("person/citizenship").to_string(),
+        exploitation: i.get("victim/exploitation").to_string(),
+        trafficking_status: i.get("victim/trafficking_status").to_string(),
+        consent: (i.get("consent/consent") == "yes").then(|| "on".to_string()),
+    }
+}
+
+async fn make_records(
+    state: &AppState,
+    s: &tabara_store::field::FieldSubmission,
+    instance: &Instance,
+    actor: &tabara_store::Actor,
+) -> Result<Outcome, StoreError> {
+    let (Some(case_id), Some(person_id)) = (s.case_id, s.person_id) else {
+        return Err(StoreError::Corrupt(format!(
+            "submission {} was claimed without its planned ids",
+            s.id
+        )));
+    };
+    let user = state.store.user(s.user_id).await?;
+    let offices = state.directory().await?.offices;
+    // The case is opened at the office of the account the phone acts for, as the web's form
+    // proposes it.
+    let office = user.office_id.filter(|o| {
+        offices
+            .iter()
+            .any(|x| x.id == *o && x.organisation_id == user.organisation_id)
+    });
+    let form = intake_form(instance, office);
+    let opening = Opening {
+        user: &user,
+        offices: &offices,
+        today: Utc::now().date_naive(),
+        case_id,
+        person_id,
+        exploitation_required: instance.form_id == fieldforms::INTAKE,
+    };
+    let batch = match intake_batch(&form, &opening) {
+        Ok(b) => b,
+        Err(errors) => return Ok(Outcome::Invalid(reasons(&errors))),
+    };
+    match state.store.case(case_id).await {
+        Ok(_) => {}
+        Err(StoreError::NotFound { .. }) => match state.store.bulk_insert(actor, &batch).await {
+            Ok(_) => {}
+            Err(StoreError::Invalid(errors)) => return Ok(Outcome::Invalid(reasons(&errors))),
+            Err(e) => return Err(e),
+        },
+        Err(e) => return Err(e),
+    }
+    if instance.form_id == fieldforms::SCREENING {
+        let record = s.record_id.ok_or_else(|| {
+            StoreError::Corrupt(format!("submission {} has no planned screening", s.id))
+        })?;
+        screen(
+            state,
+            instance,
+            actor,
+            case_id,
+            person_id,
+            ScreeningId(record),
+        )
+        .await?;
+    }
+    Ok(Outcome::Accepted)
+}
+
+/// The screening of a submission: started, answered and completed as on the web, each step
+/// skipped when a claim taken again finds it done.
+async fn screen(
+    state: &AppState,
+    instance: &Instance,
+    actor: &tabara_store::Actor,
+    case_id: tabara_core::ids::CaseId,
+    person_id: tabara_core::ids::PersonId,
+    id: ScreeningId,
+) -> Result<(), StoreError> {
+    use tabara_core::palermo::{Fact, FactName, MovementFacts};
+    use tabara_core::screening::{AgeFacts, Answer, Catalogue};
+    let catalogue = Catalogue::embedded()
+        .map_err(|e| StoreError::Corrupt(format!("the screening catalogue: {e}")))?;
+    let existing = match state.store.screening(id).await {
+        Ok(s) => Some(s),
+        Err(StoreError::NotFound { .. }) => None,
+        Err(e) => return Err(e),
+    };
+    let screening = match existing {
+        Some(s) => s,
+        None => {
+            state
+                .store
+                .create_screening(actor, id, case_id, person_id, &catalogue.version)
+                .await?
+        }
+    };
+    if screening.state != tabara_store::ScreeningState::Draft {
+        return Ok(());
+    }
+    // Each indicator is answered on its screen's group; the last segment of the path is its id.
+    let mut answers = std::collections::BTreeMap::new();
+    for (path, value) in &instance.answers {
+        let leaf = path.rsplit('/').next().unwrap_or("");
+        if catalogue.indicator(leaf).is_some()
+            && let Some(a) = Answer::parse(value)
+        {
+            answers.insert(leaf.to_string(), a);
+        }
+    }
+    let age = AgeFacts {
+        age: instance.get("person/age").parse().ok(),
+        uncertain: instance.get("person/age_uncertain") == "yes",
+        minority_signs: catalogue
+            .minority_signs
+            .iter()
+            .filter(|m| instance.get(&format!("age/{}", m.id)) == "yes")
+            .map(|m| m.id.clone())
+            .collect(),
+    };
+    let mut movement = MovementFacts::default();
+    for f in FactName::ALL {
+        movement.set(
+            f,
+            Fact::parse(instance.get(&format!("facts/{}", f.as_str()))),
+        );
+    }
+    let version = state
+        .store
+        .save_screening(actor, id, screening.version, &answers, &age, &movement)
+        .await?;
+    state
+        .store
+        .complete_screening(actor, id, version, catalogue)
+        .await?;
+    Ok(())
+}
+
+/// The attachments of an accepted submission that have not reached the encrypted file store
+/// are put there, about the person it made.
+async fn file_attachments(
+    state: &AppState,
+    s: &tabara_store::field::FieldSubmission,
+) -> Result<(), StoreError> {
+    let (Some(case), Some(person)) = (s.case_id, s.person_id) else {
+        return Ok(());
+    };
+    let actor = tabara_store::Actor::user(s.user_id);
+    for a in state.store.field_attachments(s.id).await? {
+        if a.file_id.is_some() {
+            continue;
+        }
+        let bytes = match state.store.field_attachment_bytes(s.id, &a.name).await {
+            Ok(b) => b,
+            Err(StoreError::NotFound { .. }) => continue,
+            Err(e) => return Err(e),
+        };
+        let new = tabara_store::files::NewFile {
+            case,
+            person,
+            purpose: tabara_core::files::FilePurpose::IdentityDocument,
+            name: &a.name,
+            declared_type: Some(&a.content_type),
+            limit: state.config.max_upload_bytes,
+        };
+        match state.store.put_file(&actor, new, &bytes[..]).await {
+            Ok(file) => {
+                state
+                    .store
+                    .field_attachment_filed(s.id, &a.name, file.id)
+                    .await?
+            }
+            // A file the store refuses (not an image or a PDF) stays kept with the submission.
+            Err(StoreError::Invalid(e)) => {
+                tracing::warn!(submission = %s.id, errors = ?e, "an attachment was not filed");
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,657 @@
+//! Offline field capture (issue 16): every generated form passes ODK Validate (JavaRosa, the
+//! engine ODK Collect runs); a client that follows the OpenRosa contract as Collect does
+//! (formList, download, `HEAD` preflight, Digest challenge, multipart posts split in parts,
+//! retries after a dropped connection) drives the server; the same instance posted three times
+//! and at once makes one record; another instance with the same id is a 409; a revoked device
+//! is refused.
+
+use std::io::Write as _;
+
+use md5::{Digest as _, Md5};
+use tokio::io::AsyncWriteExt as _;
+
+use crate::common::*;
+
+/// ODK Validate's jar: `TABARA_ODK_VALIDATE`, or the one pyxform ships (`.ci/run` installs
+/// pyxform from PyPI).
+fn odk_validate() -> std::path::PathBuf {
+    if let Ok(p) = std::env::var("TABARA_ODK_VALIDATE") {
+        return p.into();
+    }
+    let out = std::process::Command::new("python3")
+        .args([
+            "-c",
+            "import pyxform.validators.odk_validate as v; print(v.ODK_VALIDATE_PATH)",
+        ])
+        .output()
+        .expect("python3 runs (.ci/run installs pyxform)");
+    assert!(
+        out.status.success(),
+        "pyxform is not installed (pip install pyxform): {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap().trim().into()
+}
+
+#[test]
+fn every_generated_form_passes_odk_validate() {
+    let jar = odk_validate();
+    let dir = tempfile_dir();
+    let recipients = [
+        tabara_core::fieldforms::Recipient {
+            id: uuid::Uuid::now_v7().to_string(),
+            name: "UNICEF Burundi".into(),
+        },
+        tabara_core::fieldforms::Recipient {
+            id: uuid::Uuid::now_v7().to_string(),
+            name: "OIM / IOM".into(),
+        },
+    ];
+    let forms = tabara_web::render_forms(&recipients);
+    assert_eq!(forms.len(), 4);
+    for form in &forms {
+        let path = dir.join(format!("{}.xml", form.id));
+        std::fs::File::create(&path)
+            .unwrap()
+            .write_all(form.xml.as_bytes())
+            .unwrap();
+        let out = std::process::Command::new("java")
+            .args(["-Djava.awt.headless=true", "-jar"])
+            .arg(&jar)
+            .arg(&path)
+            .output()
+            .expect("java runs (.ci/run installs a Java runtime)");
+        let said = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            out.status.success(),
+            "{} fails ODK Validate:\n{said}",
+            form.id
+        );
+        assert!(!said.contains("Warning"), "{}: {said}", form.id);
+    }
+}
+
+fn tempfile_dir() -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("tabara-forms-{}", uuid::Uuid::now_v7()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn forms_carry_every_language_and_the_catalogues_questions() {
+    let forms = tabara_web::rendered_forms();
+    let screening = forms.iter().find(|f| f.id == "tabara_screening").unwrap();
+    let catalogue = tabara_core::screening::Catalogue::embedded().unwrap();
+    for i in &catalogue.indicators {
+        assert!(
+            screening.xml.contains(&format!("/{}:label", i.id)),
+            "{}",
+            i.id
+        );
+        assert!(
+            screening
+                .xml
+                .contains(&tabara_core::fieldforms::escape(&i.question.fr))
+        );
+    }
+    for s in &catalogue.minority_signs {
+        assert!(screening.xml.contains(&format!("/age/{}:label", s.id)));
+    }
+    for f in forms {
+        for lang in ["English (en)", "Français (fr)", "Ikirundi (rn)"] {
+            assert!(
+                f.xml.contains(&format!("lang=\"{lang}\"")),
+                "{} {lang}",
+                f.id
+            );
+        }
+        assert!(f.xml.contains(&format!("version=\"{}\"", f.version)));
+    }
+}
+
+/// A phone as ODK Collect is: one base address, Digest answered when challenged, a nonce kept
+/// and counted, the preflight before each post.
+struct Phone {
+    base: String,
+    http: reqwest::Client,
+    login: Option<(String, String)>,
+    nonce: Option<String>,
+    nc: u32,
+}
+
+struct Answer {
+    status: u16,
+    headers: reqwest::header::HeaderMap,
+    body: String,
+}
+
+impl Phone {
+    fn with_token(app: &App, token: &str) -> Phone {
+        Phone {
+            base: format!("{}/openrosa/key/{token}", app.base),
+            http: app.http.clone(),
+            login: None,
+            nonce: None,
+            nc: 0,
+        }
+    }
+
+    fn with_login(app: &App, agency: OrganisationId, login: &str, password: &str) -> Phone {
+        Phone {
+            base: format!("{}/openrosa/agency/{agency}", app.base),
+            http: app.http.clone(),
+            login: Some((login.into(), password.into())),
+            nonce: None,
+            nc: 0,
+        }
+    }
+
+    fn authorization(&mut self, method: &str, uri: &str) -> Option<String> {
+        let (login, password) = self.login.clone()?;
+        let nonce = self.nonce.clone()?;
+        self.nc += 1;
+        let nc = format!("{:08x}", self.nc);
+        let cnonce = format!("{:x}", Md5::digest(format!("{}{}", self.nc, uri)));
+        let response =
+            tabara_web::digest_response(&login, &password, method, uri, &nonce, &nc, &cnonce);
+        Some(format!(
+            "Digest username=\"{login}\", realm=\"Tabara\", nonce=\"{nonce}\", uri=\"{uri}\", qop=auth, nc={nc}, cnonce=\"{cnonce}\", response=\"{response}\", algorithm=MD5"
+        ))
+    }
+
+    fn learn(&mut self, headers: &reqwest::header::HeaderMap) -> bool {
+        let Some(challenge) = headers
+            .get_all("www-authenticate")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|v| v.starts_with("Digest"))
+        else {
+            return false;
+        };
+        let nonce = challenge
+            .split("nonce=\"")
+            .nth(1)
+            .and_then(|r| r.split('"').next())
+            .unwrap();
+        self.nonce = Some(nonce.to_string());
+        self.nc = 0;
+        true
+    }
+
+    async fn send(
+        &mut self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<(String, Vec<u8>)>,
+    ) -> Answer {
+        // Collect adds ?deviceID= to every request; the server must ignore it.
+        let sep = if path.contains('?') { '&' } else { '?' };
+        let path = format!("{path}{sep}deviceID=collect%3Atest");
+        let url = format!("{}{path}", self.base);
+        let uri = url.split_once("//").unwrap().1;
+        let uri = &uri[uri.find('/').unwrap()..];
+        for attempt in 0..2 {
+            let mut r = self
+                .http
+                .request(method.clone(), &url)
+                .header("x-openrosa-version", "1.0");
+            if let Some(a) = self.authorization(method.as_str(), uri) {
+                r = r.header("authorization", a);
+            }
+            if let Some((kind, bytes)) = &body {
+                r = r.header("content-type", kind).body(bytes.clone());
+            }
+            let reply = r.send().await.unwrap();
+            let status = reply.status().as_u16();
+            let headers = reply.headers().clone();
+            let text = reply.text().await.unwrap();
+            if attempt == 0 && status == 401 && self.login.is_some() && self.learn(&headers) {
+                continue;
+            }
+            return Answer {
+                status,
+                headers,
+                body: text,
+            };
+        }
+        unreachable!("the second attempt returns")
+    }
+
+    async fn get(&mut self, path: &str) -> Answer {
+        self.send(reqwest::Method::GET, path, None).await
+    }
+
+    /// The preflight, then the post of `xml` with `files`, as one part of a submission
+    /// (`incomplete` when more parts follow).
+    async fn submit(&mut self, xml: &str, files: &[(&str, &[u8])], incomplete: bool) -> Answer {
+        let head = self.send(reqwest::Method::HEAD, "/submission", None).await;
+        assert_eq!(head.status, 204, "{:?} {}", head.headers, head.body);
+        assert_eq!(head.headers["x-openrosa-version"], "1.0");
+        assert_eq!(
+            head.headers["x-openrosa-accept-content-length"],
+            (10 * 1024 * 1024).to_string().as_str()
+        );
+        let (kind, body) = multipart(xml, files, incomplete);
+        self.send(reqwest::Method::POST, "/submission", Some((kind, body)))
+            .await
+    }
+}
+
+const BOUNDARY: &str = "----collect-boundary-5f1c";
+
+fn multipart(xml: &str, files: &[(&str, &[u8])], incomplete: bool) -> (String, Vec<u8>) {
+    let mut body = Vec::new();
+    let mut part = |name: &str, file: &str, kind: &str, bytes: &[u8]| {
+        body.extend_from_slice(
+            format!(
+                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{file}\"\r\nContent-Type: {kind}\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    };
+    part(
+        "xml_submission_file",
+        "submission.xml",
+        "text/xml",
+        xml.as_bytes(),
+    );
+    for (name, bytes) in files {
+        part(name, name, "image/jpeg", bytes);
+    }
+    if incomplete {
+        part("*isIncomplete*", "", "text/plain", b"yes");
+    }
+    body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={BOUNDARY}"), body)
+}
+
+/// The version of a form in a form list.
+fn listed_version(list: &str, form: &str) -> String {
+    let at = list.find(&format!("<formID>{form}</formID>")).unwrap();
+    let rest = &list[at..];
+    rest.split("<version>")
+        .nth(1)
+        .unwrap()
+        .split('<')
+        .next()
+        .unwrap()
+        .to_string()
+}
+
+fn intake_xml(version: &str, instance: &str, first_name: &str) -> String {
+    format!(
+        "<?xml version=\"1.0\"?><data id=\"tabara_intake\" version=\"{version}\"><case><opened_on>2026-11-30</opened_on></case><person><first_name>{first_name}</first_name><second_name>Kaneza</second_name><birthdate/><age>24</age><age_uncertain>no</age_uncertain><gender>Feminine</gender><citizenship>BI</citizenship></person><victim><exploitation>ForcedLabour</exploitation><trafficking_status/></victim><consent><consent_read/><consent>yes</consent></consent><meta><instanceID>{instance}</instanceID><deprecatedID/></meta></data>"
+    )
+}
+
+fn screening_xml(version: &str, instance: &str, age: &str, answers: &[(&str, &str)]) -> String {
+    let catalogue = tabara_core::screening::Catalogue::embedded().unwrap();
+    let mut groups = String::new();
+    for screen in catalogue.screens() {
+        groups.push_str(&format!("<{}>", screen.id.replace('-', "_")));
+        for id in screen.indicator_ids() {
+            let a = answers
+                .iter()
+                .find(|(k, _)| k == id)
+                .map(|(_, v)| *v)
+                .unwrap_or("");
+            groups.push_str(&format!("<{id}>{a}</{id}>"));
+        }
+        groups.push_str(&format!("</{}>", screen.id.replace('-', "_")));
+    }
+    format!(
+        "<?xml version=\"1.0\"?><data id=\"tabara_screening\" version=\"{version}\"><case><opened_on>2026-11-30</opened_on></case><person><first_name>Nshimirimana</first_name><second_name/><birthdate/><age>{age}</age><age_uncertain>yes</age_uncertain><gender>Masculine</gender><citizenship>BI</citizenship><document_photo>passport.jpg</document_photo></person><victim><exploitation/><trafficking_status/></victim><consent><consent_read/><consent>yes</consent></consent><age/><child/>{groups}<facts><act>yes</act></facts><meta><instanceID>{instance}</instanceID><deprecatedID/></meta></data>"
+    )
+}
+
+fn jpeg() -> Vec<u8> {
+    let mut v = vec![
+        0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F', 0x00,
+    ];
+    v.extend((0..20_000u32).map(|i| (i * 7 % 251) as u8));
+    v
+}
+
+async fn device(db: &TestDb, app: &App, username: &str) -> tabara_store::field::IssuedDevice {
+    let user = app.user(username);
+    db.store
+        .issue_field_device(
+            &Actor::system("test"),
+            user.organisation_id,
+            user.id,
+            "Kobero post, phone 1",
+        )
+        .await
+        .unwrap()
+}
+
+async fn count(db: &TestDb, action: &str) -> usize {
+    db.store
+        .audit_entries(0, 1_000_000)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.action == action)
+        .count()
+}
+
+store_test!(
+    a_phone_lists_downloads_and_submits_an_intake_once_however_often_it_sends,
+    |db| async move {
+        let app = start(&db).await;
+        let issued = device(&db, &app, "officer").await;
+        let mut phone = Phone::with_token(&app, &issued.token);
+
+        let list = phone.get("/formList").await;
+        assert_eq!(list.status, 200, "{}", list.body);
+        assert_eq!(list.headers["x-openrosa-version"], "1.0");
+        assert!(
+            list.headers["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("text/xml")
+        );
+        assert!(
+            list.body
+                .contains("xmlns=\"http://openrosa.org/xforms/xformsList\"")
+        );
+        for id in ["tabara_intake", "tabara_screening"] {
+            assert!(
+                list.body.contains(&format!("<formID>{id}</formID>")),
+                "{}",
+                list.body
+            );
+        }
+        // The hash is of the bytes the download serves; the link is absolute.
+        let form = phone.get("/forms/tabara_intake").await;
+        assert_eq!(form.status, 200);
+        let hash = format!("md5:{:x}", Md5::digest(form.body.as_bytes()));
+        assert!(list.body.contains(&hash), "{hash} not in {}", list.body);
+        assert!(list.body.contains(&format!(
+            "<downloadUrl>{}/forms/tabara_intake</downloadUrl>",
+            phone.base
+        )));
+        let only = phone.get("/formList?formID=tabara_screening").await;
+        assert!(!only.body.contains("tabara_intake") && only.body.contains("tabara_screening"));
+
+        let version = listed_version(&list.body, "tabara_intake");
+        let instance = format!("uuid:{}", uuid::Uuid::now_v7());
+        let xml = intake_xml(&version, &instance, "Aline");
+        let cases_before = count(&db, "case.create").await;
+        let first = phone.submit(&xml, &[], false).await;
+        assert_eq!(first.status, 201, "{}", first.body);
+        assert!(
+            first
+                .body
+                .contains("<OpenRosaResponse xmlns=\"http://openrosa.org/http/response\">")
+        );
+        // Sent again twice in sequence, then eight times at once: nothing new.
+        for _ in 0..2 {
+            let again = phone.submit(&xml, &[], false).await;
+            assert_eq!(again.status, 202, "{}", again.body);
+        }
+        let mut at_once = Vec::new();
+        for _ in 0..8 {
+            let mut p = Phone::with_token(&app, &issued.token);
+            let xml = xml.clone();
+            at_once.push(tokio::spawn(async move {
+                p.submit(&xml, &[], false).await.status
+            }));
+        }
+        for h in at_once {
+            assert_eq!(h.await.unwrap(), 202);
+        }
+        assert_eq!(count(&db, "case.create").await, cases_before + 1);
+        let kept = db
+            .store
+            .field_submission_by_instance(&instance)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(kept.state, tabara_store::field::SubmissionState::Accepted);
+        let case = db.store.case(kept.case_id.unwrap()).await.unwrap();
+        assert_eq!(case.owner_id, Some(app.user("officer").id));
+        let identity = db
+            .store
+            .read_identity(&Actor::system("test"), kept.person_id.unwrap())
+            .await
+            .unwrap();
+        assert_eq!(identity.0.first_name.as_deref(), Some("Aline"));
+
+        // The same id with other answers is a conflict, and changes nothing.
+        let other = phone
+            .submit(&intake_xml(&version, &instance, "Alice"), &[], false)
+            .await;
+        assert_eq!(other.status, 409, "{}", other.body);
+        assert!(other.body.contains("nature=\"error\""));
+        assert_eq!(count(&db, "case.create").await, cases_before + 1);
+
+        // A version never served is refused in words.
+        let stale = phone
+            .submit(
+                &intake_xml("0000", &format!("uuid:{}", uuid::Uuid::now_v7()), "B"),
+                &[],
+                false,
+            )
+            .await;
+        assert_eq!(stale.status, 400);
+
+        // Revoked: the device is refused at once.
+        db.store
+            .revoke_field_device(&Actor::system("test"), issued.device.id)
+            .await
+            .unwrap();
+        let head = phone.send(reqwest::Method::HEAD, "/submission", None).await;
+        assert_eq!(head.status, 401);
+        let (kind, body) = multipart(
+            &intake_xml(&version, &format!("uuid:{}", uuid::Uuid::now_v7()), "C"),
+            &[],
+            false,
+        );
+        let refused = phone
+            .send(reqwest::Method::POST, "/submission", Some((kind, body)))
+            .await;
+        assert_eq!(refused.status, 401);
+        assert!(refused.body.contains("nature=\"error\""));
+        assert_eq!(refused.headers["x-openrosa-version"], "1.0");
+        assert_eq!(phone.get("/formList").await.status, 401);
+    }
+);
+
+store_test!(
+    a_screening_with_its_photo_sent_in_two_parts_becomes_a_completed_screening,
+    |db| async move {
+        let app = start(&db).await;
+        let issued = device(&db, &app, "officer").await;
+        let agency = issued.device.organisation_id;
+        let mut phone = Phone::with_login(&app, agency, &issued.device.login, &issued.token);
+        let list = phone.get("/formList").await;
+        assert_eq!(list.status, 200, "{}", list.body);
+        let version = listed_version(&list.body, "tabara_screening");
+        let instance = format!("uuid:{}", uuid::Uuid::now_v7());
+        let xml = screening_xml(
+            &version,
+            &instance,
+            "19",
+            &[("act_recruited", "yes"), ("d4_hours", "yes")],
+        );
+        // The first part carries the XML alone and says more is coming; the second the photo.
+        let first = phone.submit(&xml, &[], true).await;
+        assert_eq!(first.status, 201, "{}", first.body);
+        let photo = jpeg();
+        let second = phone.submit(&xml, &[("passport.jpg", &photo)], false).await;
+        assert_eq!(second.status, 201, "{}", second.body);
+        let third = phone.submit(&xml, &[("passport.jpg", &photo)], false).await;
+        assert_eq!(third.status, 202, "{}", third.body);
+
+        let kept = db
+            .store
+            .field_submission_by_instance(&instance)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(kept.state, tabara_store::field::SubmissionState::Accepted);
+        let screening = db
+            .store
+            .screening(tabara_core::ids::ScreeningId(kept.record_id.unwrap()))
+            .await
+            .unwrap();
+        assert_eq!(screening.state, tabara_store::ScreeningState::Completed);
+        assert_eq!(screening.age.age, Some(19));
+        assert!(screening.evaluation.is_some());
+        // An estimate of 19 is presumed a child: the child pathway is open for them.
+        let pathways = db.store.case_pathways(kept.case_id.unwrap()).await.unwrap();
+        assert_eq!(pathways.len(), 1, "{pathways:?}");
+        let files = db
+            .store
+            .files_of(kept.case_id.unwrap(), kept.person_id.unwrap())
+            .await
+            .unwrap();
+        assert_eq!(files.len(), 1);
+        assert_eq!(files[0].size, photo.len() as u64);
+    }
+);
+
+store_test!(
+    digest_is_challenged_wrong_passwords_refused_and_basic_refused_without_tls,
+    |db| async move {
+        let app = start(&db).await;
+        let issued = device(&db, &app, "officer").await;
+        let agency = issued.device.organisation_id;
+        let base = format!("{}/openrosa/agency/{agency}", app.base);
+        let bare = app
+            .http
+            .get(format!("{base}/formList"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(bare.status(), 401);
+        let challenge = bare.headers()["www-authenticate"]
+            .to_str()
+            .unwrap()
+            .to_string();
+        assert!(
+            challenge.starts_with("Digest realm=\"Tabara\""),
+            "{challenge}"
+        );
+        assert!(challenge.contains("qop=\"auth\"") && challenge.contains("domain="));
+        assert_eq!(bare.headers()["x-openrosa-version"], "1.0");
+        let mut wrong = Phone::with_login(&app, agency, &issued.device.login, "not-the-token");
+        assert_eq!(wrong.get("/formList").await.status, 401);
+        let basic = app
+            .http
+            .get(format!("{base}/formList"))
+            .basic_auth(&issued.device.login, Some(&issued.token))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(basic.status(), 401);
+        // Another agency's address: forbidden, even with the right credentials.
+        let other = app.org("IOM");
+        let mut elsewhere = Phone::with_login(&app, other, &issued.device.login, &issued.token);
+        assert_eq!(elsewhere.get("/formList").await.status, 403);
+        // Nothing under /openrosa answers a page, nor redirects.
+        let missing = app
+            .http
+            .get(format!("{}/openrosa/nothing", app.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(missing.status(), 404);
+        assert_eq!(missing.headers()["x-openrosa-version"], "1.0");
+        assert!(
+            missing.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("text/xml")
+        );
+    }
+);
+
+store_test!(
+    a_post_cut_off_midway_keeps_nothing_and_the_retry_records_once,
+    |db| async move {
+        let app = start(&db).await;
+        let issued = device(&db, &app, "officer").await;
+        let mut phone = Phone::with_token(&app, &issued.token);
+        let list = phone.get("/formList").await;
+        let version = listed_version(&list.body, "tabara_intake");
+        let instance = format!("uuid:{}", uuid::Uuid::now_v7());
+        let xml = intake_xml(&version, &instance, "Divine");
+        let (kind, body) = multipart(&xml, &[("photo.jpg", &jpeg())], false);
+        // Half the body, then the connection closes.
+        let addr = app.base.trim_start_matches("http://").to_string();
+        let mut tcp = tokio::net::TcpStream::connect(&addr).await.unwrap();
+        let head = format!(
+            "POST /openrosa/key/{}/submission HTTP/1.1\r\nHost: {addr}\r\nX-OpenRosa-Version: 1.0\r\nContent-Type: {kind}\r\nContent-Length: {}\r\n\r\n",
+            issued.token,
+            body.len()
+        );
+        tcp.write_all(head.as_bytes()).await.unwrap();
+        tcp.write_all(&body[..body.len() / 2]).await.unwrap();
+        tcp.shutdown().await.unwrap();
+        drop(tcp);
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        assert!(
+            db.store
+                .field_submission_by_instance(&instance)
+                .await
+                .unwrap()
+                .is_none()
+        );
+        let cases_before = count(&db, "case.create").await;
+        let retry = phone.submit(&xml, &[("photo.jpg", &jpeg())], false).await;
+        assert_eq!(
+            retry.status,
+            201,
+            "{} {:?}",
+            retry.body,
+            db.store
+                .field_submission_by_instance(&instance)
+                .await
+                .unwrap()
+        );
+        assert_eq!(count(&db, "case.create").await, cases_before + 1);
+    }
+);
+
+store_test!(
+    an_invalid_submission_is_kept_with_its_reasons,
+    |db| async move {
+        let app = start(&db).await;
+        let issued = device(&db, &app, "officer").await;
+        let mut phone = Phone::with_token(&app, &issued.token);
+        let list = phone.get("/formList").await;
+        let version = listed_version(&list.body, "tabara_intake");
+        let instance = format!("uuid:{}", uuid::Uuid::now_v7());
+        // No name at all, and an opening date in the future.
+        let xml = intake_xml(&version, &instance, "")
+            .replace("<second_name>Kaneza</second_name>", "<second_name/>")
+            .replace("2026-11-30", "2099-01-01");
+        let r = phone.submit(&xml, &[], false).await;
+        assert_eq!(r.status, 202, "{}", r.body);
+        let kept = db
+            .store
+            .field_submission_by_instance(&instance)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(kept.state, tabara_store::field::SubmissionState::Invalid);
+        let fields: Vec<&str> = kept.reasons.iter().map(|r| r.field.as_str()).collect();
+        assert!(fields.contains(&"prs_FirstName"), "{fields:?}");
+        assert!(fields.contains(&"cas_OpenedOn"), "{fields:?}");
+        // Kept, and readable by the audited path.
+        let xml_back = db
+            .store
+            .field_submission_xml(&Actor::system("test"), kept.id)
+            .await
+            .unwrap();
+        assert_eq!(xml_back, xml.as_bytes());
+    }
+);
