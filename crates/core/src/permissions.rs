@@ -43,6 +43,9 @@ picklist! {
         ReadDirectory = "directory.read", "Read the directory", "Consulter l'annuaire";
         /// Run the training programme: sessions, participants, attendance, scores, certificates.
         ManageTraining = "training.manage", "Manage training", "Gérer les formations";
+        /// Give the agency's phones out and revoke them, and review what phones sent (offline
+        /// field capture): the agency's supervisors, who read its case content.
+        ManageFieldCapture = "field.manage", "Manage field phones and their submissions", "Gérer les téléphones de terrain et leurs envois";
     }
 }
 
@@ -105,6 +108,7 @@ fn is_global(action: Action) -> bool {
             | Action::ManageOrganisations
             | Action::ReadDirectory
             | Action::ManageTraining
+            | Action::ManageFieldCapture
     )
 }
 
@@ -141,6 +145,9 @@ pub fn decide(role: Role, action: Action, relation: Option<Relation>) -> Decisio
             (Analyst | Supervisor, ReadStatistics) => Allow("role reads statistics"),
             (Trainer, ReadStatistics) => Deny("trainers read training figures only"),
             (Trainer, ManageTraining) => Allow("role runs the training programme"),
+            (Supervisor, ManageFieldCapture) => {
+                Allow("supervisors give out the agency's phones and review what they send")
+            }
             (_, ReadDirectory) => Allow("every signed-in user reads the directory"),
             _ => Deny("role does not grant this action"),
         };
@@ -393,6 +400,11 @@ mod tests {
             );
             assert!(allowed(*role, ReadDirectory), "{role}");
             assert_eq!(allowed(*role, ManageTraining), *role == Trainer, "{role}");
+            assert_eq!(
+                allowed(*role, ManageFieldCapture),
+                *role == Supervisor,
+                "{role}"
+            );
             assert_eq!(
                 allowed(*role, CreateCase),
                 matches!(role, Officer | Investigator | Caseworker | ChildProtection),

@@ -218,7 +218,7 @@ async fn check_code(
         .into_response())
 }
 
-fn qr_svg(text: &str) -> String {
+pub(crate) fn qr_svg(text: &str) -> String {
     qrcode::QrCode::new(text.as_bytes())
         .map(|c| {
             c.render::<qrcode::render::svg::Color>()

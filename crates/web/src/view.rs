@@ -31,6 +31,8 @@ pub struct Chrome {
     pub can_see_custody: bool,
     /// A prosecutor: the dossiers sent to the office.
     pub can_see_dossiers: bool,
+    /// A supervisor: the agency's field phones and what they sent.
+    pub can_manage_field: bool,
     /// The signed-in user's unread notifications, when counted (pages).
     pub unread: Option<i64>,
     /// The session reaches one page or two (a new password to choose, the second factor to
@@ -54,6 +56,7 @@ impl Chrome {
             can_see_cases: false,
             can_see_custody: false,
             can_see_dossiers: false,
+            can_manage_field: false,
             limited: false,
             unread: None,
         }

@@ -67,3 +67,14 @@ CREATE TABLE field_forms (
     first_served_at TEXT NOT NULL,
     PRIMARY KEY (form_id, version)
 ) STRICT;
+
+-- A phone's edit of a form it sent (meta/deprecatedID) is applied field by field against the
+-- values it was filled from; a field changed in Tabara since is not overwritten: the three
+-- values (as filled, as changed in Tabara, as the phone now says) are kept here, sealed, for a
+-- supervisor.
+CREATE TABLE field_conflicts (
+    submission_id BLOB NOT NULL REFERENCES field_submissions (id),
+    field TEXT NOT NULL,
+    sealed BLOB NOT NULL,
+    PRIMARY KEY (submission_id, field)
+) STRICT;

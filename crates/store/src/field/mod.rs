@@ -167,11 +167,27 @@ pub enum Received {
     Different(FieldSubmission),
 }
 
+/// A field a phone's edit could not apply: changed in Tabara since the phone filled its copy.
+/// Nothing is overwritten; the three values are kept.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Conflict {
+    /// The form's question (`person/first_name`).
+    pub field: String,
+    /// The value the phone's copy was filled from.
+    pub base: String,
+    /// The value in Tabara now (kept).
+    pub theirs: String,
+    /// The value the phone's edit gives.
+    pub mine: String,
+}
+
 /// The outcome of a claimed submission.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
     /// Made into records.
     Accepted,
+    /// An edit applied, but for these fields, which changed in Tabara since (kept, sealed).
+    Edited(Vec<Conflict>),
     /// Not made into records, for these reasons.
     Invalid(Vec<Reason>),
 }
@@ -193,6 +209,8 @@ pub struct FieldAttachment {
 pub(crate) const DEVICE_SECRET: &str = "field_devices.secret";
 /// What a submission's XML is sealed for.
 pub(crate) const SUBMISSION_XML: &str = "field_submissions.xml";
+/// What a conflict's values are sealed for.
+pub(crate) const CONFLICT: &str = "field_conflicts.sealed";
 /// What an attachment is sealed for.
 pub(crate) const ATTACHMENT: &str = "field_attachments.sealed";
 
@@ -271,7 +289,18 @@ impl Store {
         id: Uuid,
         outcome: &Outcome,
     ) -> Result<FieldSubmission> {
-        dispatch!(self, finish_submission(actor, id, outcome))
+        dispatch!(self, finish_submission(&self.keys, actor, id, outcome))
+    }
+
+    /// Set an invalid submission aside for good (it stays kept), audited
+    /// `field_submission.reject`; anything but an invalid one is refused (`sub_State`).
+    pub async fn reject_submission(&self, actor: &Actor, id: Uuid) -> Result<FieldSubmission> {
+        dispatch!(self, reject_submission(actor, id))
+    }
+
+    /// The conflicts an edit left, by field.
+    pub async fn field_conflicts(&self, submission: Uuid) -> Result<Vec<Conflict>> {
+        dispatch!(self, field_conflicts(&self.keys, submission))
     }
 
     /// A submission.

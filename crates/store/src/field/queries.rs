@@ -8,9 +8,9 @@ use uuid::Uuid;
 
 use super::*;
 use crate::field::{
-    ATTACHMENT, CLAIM_TIMEOUT_SECONDS, DEVICE_SECRET, FieldAttachment, FieldDevice,
-    FieldSubmission, IssuedDevice, NewSubmission, Outcome, Reason, Received, SUBMISSION_XML,
-    SubmissionState,
+    ATTACHMENT, CLAIM_TIMEOUT_SECONDS, CONFLICT, Conflict, DEVICE_SECRET, FieldAttachment,
+    FieldDevice, FieldSubmission, IssuedDevice, NewSubmission, Outcome, Reason, Received,
+    SUBMISSION_XML, SubmissionState,
 };
 use crate::keys::Keys;
 use crate::{Actor, Result, StoreError, User, refuse};
@@ -150,7 +150,7 @@ pub(crate) async fn revoke_field_device(pool: &Pool, actor: &Actor, id: Uuid) ->
             .bind(id)
             .fetch_optional(&mut *tx)
             .await?;
-        exists.or_not_found("field_device", id)?;
+        exists.or_not_found("field device", id)?;
         return Err(refuse(
             "dev_State",
             "revoked",
@@ -169,7 +169,7 @@ pub(crate) async fn field_device(pool: &Pool, id: Uuid) -> Result<FieldDevice> {
     .bind(id)
     .fetch_optional(pool)
     .await?
-    .or_not_found("field_device", id)?;
+    .or_not_found("field device", id)?;
     device_row(&r)
 }
 
@@ -308,14 +308,14 @@ pub(crate) async fn receive_submission(
         tx.rollback().await?;
         let kept = by_instance(pool, &new.instance.instance_id)
             .await?
-            .or_not_found("field_submission", &new.instance.instance_id)?;
+            .or_not_found("field submission", &new.instance.instance_id)?;
         return Ok(compare(kept));
     }
     audit(&mut tx, actor, AuditAction::FieldSubmissionReceive, id).await?;
     tx.commit().await?;
     let kept = by_instance(pool, &new.instance.instance_id)
         .await?
-        .or_not_found("field_submission", id)?;
+        .or_not_found("field submission", id)?;
     Ok(Received::New(kept))
 }
 
@@ -346,12 +346,13 @@ pub(crate) async fn claim_submission(pool: &Pool, id: Uuid) -> Result<Option<Fie
 
 pub(crate) async fn finish_submission(
     pool: &Pool,
+    keys: &Keys,
     actor: &Actor,
     id: Uuid,
     outcome: &Outcome,
 ) -> Result<FieldSubmission> {
     let (state, reasons, action) = match outcome {
-        Outcome::Accepted => (
+        Outcome::Accepted | Outcome::Edited(_) => (
             SubmissionState::Accepted,
             Vec::new(),
             AuditAction::FieldSubmissionAccept,
@@ -383,17 +384,55 @@ pub(crate) async fn finish_submission(
                 .bind(id)
                 .fetch_optional(&mut *tx)
                 .await?;
-        let actual = now.or_not_found("field_submission", id)?;
+        let actual = now.or_not_found("field submission", id)?;
         return Err(StoreError::Conflict {
-            kind: "field_submission",
+            kind: "field submission",
             id: id.to_string(),
             expected: actual,
             actual,
         });
     }
+    if let Outcome::Edited(conflicts) = outcome {
+        for c in conflicts {
+            let mut binding = id.as_bytes().to_vec();
+            binding.extend_from_slice(c.field.as_bytes());
+            let json = serde_json::to_vec(c).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            sqlx::query(
+                "INSERT INTO field_conflicts (submission_id, field, sealed) VALUES ($1, $2, $3)",
+            )
+            .bind(id)
+            .bind(&c.field)
+            .bind(keys.seal_register_bytes(&binding, CONFLICT, &json))
+            .execute(&mut *tx)
+            .await?;
+        }
+    }
     audit(&mut tx, actor, action, id).await?;
     tx.commit().await?;
     field_submission(pool, id).await
+}
+
+pub(crate) async fn field_conflicts(
+    pool: &Pool,
+    keys: &Keys,
+    submission: Uuid,
+) -> Result<Vec<Conflict>> {
+    let rows = sqlx::query(
+        "SELECT field, sealed FROM field_conflicts WHERE submission_id = $1 ORDER BY field",
+    )
+    .bind(submission)
+    .fetch_all(pool)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let field: String = r.try_get("field")?;
+            let sealed: Vec<u8> = r.try_get("sealed")?;
+            let mut binding = submission.as_bytes().to_vec();
+            binding.extend_from_slice(field.as_bytes());
+            let json = keys.open_register_bytes(&binding, CONFLICT, &sealed)?;
+            serde_json::from_slice(&json).map_err(|e| StoreError::Corrupt(e.to_string()))
+        })
+        .collect()
 }
 
 pub(crate) async fn field_submission(pool: &Pool, id: Uuid) -> Result<FieldSubmission> {
@@ -403,7 +442,7 @@ pub(crate) async fn field_submission(pool: &Pool, id: Uuid) -> Result<FieldSubmi
     .bind(id)
     .fetch_optional(pool)
     .await?
-    .or_not_found("field_submission", id)?;
+    .or_not_found("field submission", id)?;
     submission_row(&r)
 }
 
@@ -456,7 +495,7 @@ pub(crate) async fn field_submission_xml(
         .bind(id)
         .fetch_optional(pool)
         .await?
-        .or_not_found("field_submission", id)?;
+        .or_not_found("field submission", id)?;
     let xml = keys.open_register_bytes(id.as_bytes(), SUBMISSION_XML, &sealed)?;
     if audited {
         let mut tx = begin(pool).await?;
@@ -546,9 +585,9 @@ pub(crate) async fn field_attachment_bytes(
     .bind(name)
     .fetch_optional(pool)
     .await?
-    .or_not_found("field_attachment", name)?;
+    .or_not_found("field attachment", name)?;
     let sealed = sealed.ok_or_else(|| StoreError::NotFound {
-        kind: "field_attachment",
+        kind: "field attachment",
         id: name.to_string(),
     })?;
     let mut binding = submission.as_bytes().to_vec();
@@ -600,4 +639,38 @@ pub(crate) async fn field_form_served(pool: &Pool, form_id: &str, version: &str)
             .fetch_optional(pool)
             .await?;
     Ok(found.is_some())
+}
+
+pub(crate) async fn reject_submission(
+    pool: &Pool,
+    actor: &Actor,
+    id: Uuid,
+) -> Result<FieldSubmission> {
+    let mut tx = begin(pool).await?;
+    let done = sqlx::query(
+        "UPDATE field_submissions SET state = $1, version = version + 1 WHERE id = $2 AND \
+            state = $3",
+    )
+    .bind(SubmissionState::Rejected.as_str())
+    .bind(id)
+    .bind(SubmissionState::Invalid.as_str())
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if done == 0 {
+        let exists: Option<Uuid> =
+            sqlx::query_scalar("SELECT id FROM field_submissions WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        exists.or_not_found("field submission", id)?;
+        return Err(refuse(
+            "sub_State",
+            "not_invalid",
+            "only a submission kept as invalid is rejected",
+        ));
+    }
+    audit(&mut tx, actor, AuditAction::FieldSubmissionReject, id).await?;
+    tx.commit().await?;
+    field_submission(pool, id).await
 }

@@ -12,6 +12,7 @@ use crate::{Actor, NewCase, Result, Store};
 /// it; reversed, the order to fill it). `wipe` drops them; a backup holds every one and refuses
 /// a register with a table not listed here.
 pub const TABLES_CHILD_FIRST: &[&str] = &[
+    "field_conflicts",
     "field_forms",
     "field_attachments",
     "field_submissions",

@@ -662,6 +662,7 @@ impl Scene {
             | A::FieldSubmissionAttach
             | A::FieldSubmissionAccept
             | A::FieldSubmissionInvalid
+            | A::FieldSubmissionReject
             | A::FieldSubmissionRead => {
                 use tabara_store::field::{NewSubmission, Outcome, Reason, Received};
                 let u = self.user(s, Role::Officer).await;
@@ -688,7 +689,9 @@ impl Scene {
                                 .unwrap()
                         );
                     }
-                    A::FieldSubmissionAccept | A::FieldSubmissionInvalid => {
+                    A::FieldSubmissionAccept
+                    | A::FieldSubmissionInvalid
+                    | A::FieldSubmissionReject => {
                         s.claim_submission(sub.id).await.unwrap().unwrap();
                         let outcome = if action == A::FieldSubmissionAccept {
                             Outcome::Accepted
@@ -700,6 +703,9 @@ impl Scene {
                             }])
                         };
                         s.finish_submission(a, sub.id, &outcome).await.unwrap();
+                        if action == A::FieldSubmissionReject {
+                            s.reject_submission(a, sub.id).await.unwrap();
+                        }
                     }
                     A::FieldSubmissionRead => {
                         assert_eq!(

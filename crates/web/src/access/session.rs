@@ -92,6 +92,7 @@ impl CurrentUser {
                         | tabara_core::Role::LegalAid
                 ),
             can_see_dossiers: !self.limited() && self.user.role == tabara_core::Role::Prosecutor,
+            can_manage_field: !self.limited() && self.may(Action::ManageFieldCapture),
             unread: self.unread,
             limited: self.limited(),
         }

@@ -13,6 +13,7 @@
 
 mod auth;
 mod envelope;
+mod pages;
 mod submit;
 
 use std::sync::OnceLock;
@@ -76,6 +77,34 @@ pub(crate) fn router() -> Routes {
             Body::OpenRosa,
             submit::submission,
         )
+        .get(
+            "/field",
+            Access::Global(Action::ManageFieldCapture),
+            pages::overview,
+        )
+        .post(
+            "/field/devices",
+            Access::Global(Action::ManageFieldCapture),
+            Body::Form,
+            pages::issue,
+        )
+        .post(
+            "/field/devices/{device}/revoke",
+            Access::Global(Action::ManageFieldCapture),
+            Body::Form,
+            pages::revoke,
+        )
+        .get(
+            "/field/submissions/{submission}",
+            Access::Global(Action::ManageFieldCapture),
+            pages::submission,
+        )
+        .post(
+            "/field/submissions/{submission}/reject",
+            Access::Global(Action::ManageFieldCapture),
+            Body::Form,
+            pages::reject,
+        )
 }
 
 /// The forms a phone is offered and whose submissions are made into records.
@@ -130,9 +159,10 @@ pub(crate) fn may_fill(user: &FieldUser, form: &str) -> bool {
     }
 }
 
-/// The base address the phone used (`https://host/openrosa/key/…`), for absolute links.
-fn base(state: &AppState, headers: &HeaderMap, path: &str) -> String {
-    let origin = match &state.config.public_url {
+/// The address Tabara is reached at (`https://host`): the configured public address, or the
+/// request's host.
+pub(crate) fn origin(state: &AppState, headers: &HeaderMap) -> String {
+    match &state.config.public_url {
         Some(u) => u.trim_end_matches('/').to_string(),
         None => {
             let host = headers
@@ -151,7 +181,12 @@ fn base(state: &AppState, headers: &HeaderMap, path: &str) -> String {
             };
             format!("{scheme}://{host}")
         }
-    };
+    }
+}
+
+/// The base address the phone used (`https://host/openrosa/key/…`), for absolute links.
+fn base(state: &AppState, headers: &HeaderMap, path: &str) -> String {
+    let origin = origin(state, headers);
     // The path's first three segments: /openrosa/{agency|key}/{id}.
     let prefix: Vec<&str> = path
         .trim_start_matches('/')

@@ -138,13 +138,18 @@ pub(super) async fn submission(
         }
         Err(e) => return server_error(&user, e),
     }
-    if instance.deprecated_id.is_some() {
-        // Edits of a sent form are made on the web (where a conflict is shown); a phone's
-        // edit is refused whole, not half applied.
-        return envelope::error(
-            StatusCode::BAD_REQUEST,
-            &say(&user, "field-edit-unsupported"),
-        );
+    if let Some(old) = &instance.deprecated_id {
+        // An edit names a form this account's agency sent and Tabara recorded.
+        match state.store.field_submission_by_instance(old).await {
+            Ok(Some(o))
+                if o.organisation_id == user.user.organisation_id
+                    && o.form_id == instance.form_id
+                    && o.state == SubmissionState::Accepted => {}
+            Ok(_) => {
+                return envelope::error(StatusCode::BAD_REQUEST, &say(&user, "field-edit-unknown"));
+            }
+            Err(e) => return server_error(&user, e),
+        }
     }
     let received = state
         .store
@@ -192,7 +197,16 @@ pub(super) async fn submission(
         Ok(done) => done,
         Err(e) => return server_error(&user, e),
     };
+    let conflicts = match state.store.field_conflicts(done.id).await {
+        Ok(c) => c.len(),
+        Err(e) => return server_error(&user, e),
+    };
     match (new || attached, done.state) {
+        (true, SubmissionState::Accepted) if conflicts > 0 => envelope::message(
+            StatusCode::CREATED,
+            "submit_success",
+            &tabara_i18n::t!(user.lang, "field-edited-conflicts", count = conflicts),
+        ),
         (true, SubmissionState::Accepted) => envelope::message(
             StatusCode::CREATED,
             "submit_success",
@@ -288,6 +302,9 @@ async fn make_records(
     instance: &Instance,
     actor: &tabara_store::Actor,
 ) -> Result<Outcome, StoreError> {
+    if instance.deprecated_id.is_some() {
+        return apply_edit(state, s, instance, actor).await;
+    }
     let (Some(case_id), Some(person_id)) = (s.case_id, s.person_id) else {
         return Err(StoreError::Corrupt(format!(
             "submission {} was claimed without its planned ids",
@@ -453,4 +470,156 @@ async fn file_attachments(
         }
     }
     Ok(())
+}
+
+/// The person's answers an edit may change, by the form's path.
+const EDITABLE: [&str; 7] = [
+    "person/first_name",
+    "person/second_name",
+    "person/birthdate",
+    "person/age",
+    "person/age_uncertain",
+    "person/gender",
+    "person/citizenship",
+];
+
+/// A value as the comparison of an edit reads it: citizenships as a sorted set of codes, the
+/// uncertainty of the age as yes or no, anything else trimmed.
+fn normal(field: &str, value: &str) -> String {
+    match field {
+        "person/citizenship" => {
+            let mut codes: Vec<String> = value
+                .split([',', ';', ' '])
+                .map(|c| c.trim().to_ascii_uppercase())
+                .filter(|c| !c.is_empty())
+                .collect();
+            codes.sort();
+            codes.dedup();
+            codes.join(";")
+        }
+        "person/age_uncertain" => if value.trim() == "yes" { "yes" } else { "no" }.to_string(),
+        _ => value.trim().to_string(),
+    }
+}
+
+/// A phone's edit (`meta/deprecatedID`) of a form Tabara recorded, applied field by field
+/// against the values the phone's copy was filled from (the edited submission's): a field the
+/// phone did not change is left as it is; one it changed is written when Tabara still holds
+/// the value it was filled from; one changed in Tabara since is not overwritten, and the three
+/// values are kept as a conflict. The person's fields go through the same rules as the web's.
+async fn apply_edit(
+    state: &AppState,
+    s: &tabara_store::field::FieldSubmission,
+    instance: &Instance,
+    actor: &tabara_store::Actor,
+) -> Result<Outcome, StoreError> {
+    use tabara_core::Picklist as _;
+    let invalid = |rule: &str, message: &str| {
+        Ok(Outcome::Invalid(vec![Reason {
+            field: "meta/deprecatedID".into(),
+            rule: rule.into(),
+            message: message.into(),
+        }]))
+    };
+    let old_id = instance.deprecated_id.as_deref().unwrap_or("");
+    let Some(old) = state.store.field_submission_by_instance(old_id).await? else {
+        return invalid("unknown", "the edited form was not received");
+    };
+    let (Some(person_id), SubmissionState::Accepted) = (old.person_id, old.state) else {
+        return invalid("not_recorded", "the edited form was not recorded");
+    };
+    if old.organisation_id != s.organisation_id || old.form_id != instance.form_id {
+        return invalid(
+            "other_form",
+            "the edited form is another agency's or another form",
+        );
+    }
+    let base = match Instance::parse(&state.store.field_submission_xml_to_process(old.id).await?) {
+        Ok(b) => b,
+        Err(e) => return invalid(e.rule(), &e.to_string()),
+    };
+    let mut person = state.store.person(person_id).await?;
+    let (mut identity, identity_version) = state.store.read_identity(actor, person_id).await?;
+    let current = |field: &str| -> String {
+        let f = &person.facts;
+        let v = match field {
+            "person/first_name" => identity.first_name.clone().unwrap_or_default(),
+            "person/second_name" => identity.second_name.clone().unwrap_or_default(),
+            "person/birthdate" => identity
+                .birthdate
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
+            "person/age" => f
+                .age_at_registration
+                .map(|a| a.to_string())
+                .unwrap_or_default(),
+            "person/age_uncertain" => if f.age_uncertain { "yes" } else { "no" }.to_string(),
+            "person/gender" => f.gender.value_name().to_string(),
+            "person/citizenship" => f
+                .citizenship
+                .iter()
+                .map(|c| c.code())
+                .collect::<Vec<_>>()
+                .join(";"),
+            _ => String::new(),
+        };
+        normal(field, &v)
+    };
+    let mut changed = std::collections::BTreeMap::new();
+    let mut conflicts = Vec::new();
+    for field in EDITABLE {
+        let (b, m, c) = (
+            normal(field, base.get(field)),
+            normal(field, instance.get(field)),
+            current(field),
+        );
+        if m == b || m == c {
+            continue;
+        }
+        if c == b {
+            changed.insert(field, m);
+        } else {
+            conflicts.push(tabara_store::field::Conflict {
+                field: field.to_string(),
+                base: b,
+                theirs: c,
+                mine: m,
+            });
+        }
+    }
+    if changed.is_empty() {
+        return Ok(Outcome::Edited(conflicts));
+    }
+    let value = |field: &str| {
+        changed
+            .get(field)
+            .cloned()
+            .unwrap_or_else(|| current(field))
+    };
+    let form = tabara_core::records::PersonForm {
+        first_name: value("person/first_name"),
+        second_name: value("person/second_name"),
+        birthdate: value("person/birthdate"),
+        age: value("person/age"),
+        age_uncertain: value("person/age_uncertain") == "yes",
+        gender: value("person/gender"),
+        citizenship: value("person/citizenship"),
+        ..Default::default()
+    };
+    let (facts, checked) = match form.validate(person.facts.registered_on) {
+        Ok(v) => v,
+        Err(errors) => return Ok(Outcome::Invalid(reasons(&errors))),
+    };
+    person.facts.gender = facts.gender;
+    person.facts.age_at_registration = facts.age_at_registration;
+    person.facts.age_uncertain = facts.age_uncertain;
+    person.facts.citizenship = facts.citizenship;
+    identity.first_name = checked.first_name;
+    identity.second_name = checked.second_name;
+    identity.birthdate = checked.birthdate;
+    state
+        .store
+        .update_person_with_identity(actor, &person, identity_version, &identity)
+        .await?;
+    Ok(Outcome::Edited(conflicts))
 }

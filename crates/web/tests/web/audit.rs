@@ -158,6 +158,22 @@ const ACTIONS: &[(&str, &[&str])] = &[
     // Stateless: reads the zone it is given, stores nothing, reads nothing of the register.
     ("/documents/check", &[]),
     ("/documents/read", &[]),
+    // Offline field capture (issue 16): a phone's submission is kept, then recorded or kept
+    // with its reasons (here an intake without a name); the supervisors' pages.
+    (
+        "/openrosa/key/{token}/submission",
+        &["field_submission.receive", "field_submission.invalid"],
+    ),
+    (
+        "/openrosa/agency/{agency}/submission",
+        &["field_submission.receive", "field_submission.invalid"],
+    ),
+    ("/field/devices", &["field_device.issue"]),
+    ("/field/devices/{device}/revoke", &["field_device.revoke"]),
+    (
+        "/field/submissions/{submission}/reject",
+        &["field_submission.reject"],
+    ),
     ("/api/v1/mrz/read", &[]),
     ("/api/v1/mrz/check", &[]),
     // Investigations (issue 14).
@@ -1138,6 +1154,130 @@ store_test!(every_write_appends_its_audit_action, |db| async move {
         .unwrap();
     assert_eq!(r.status(), 200);
     log.record("/api/v1/mrz/read", &officer_is).await;
+
+    // --- offline field capture: the supervisor issues a phone to the investigator, the phone
+    // sends a form by its token and by Digest, the supervisor rejects and revokes.
+    let investigator = app.user("investigator");
+    let investigator_is = Actor::user(investigator.id).as_str().to_string();
+    let b = &mut world.users[supervisor].browser;
+    let account = investigator.id.to_string();
+    let issued = log
+        .write(
+            b,
+            &supervisor_is,
+            "/field",
+            "/field/devices",
+            &[
+                ("label", "Bujumbura, phone 2"),
+                ("account", account.as_str()),
+            ],
+            "/field/devices",
+        )
+        .await;
+    let field = |id: &str| -> String {
+        issued
+            .body
+            .split(&format!("id=\"{id}\">"))
+            .nth(1)
+            .and_then(|r| r.split('<').next())
+            .unwrap()
+            .to_string()
+    };
+    let (token, login, agency_url) = (field("token"), field("login"), field("agency-url"));
+    let list = app
+        .http
+        .get(format!("{}/openrosa/key/{token}/formList", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let version = list
+        .split("<formID>tabara_intake</formID>")
+        .nth(1)
+        .and_then(|r| r.split("<version>").nth(1))
+        .and_then(|r| r.split('<').next())
+        .unwrap()
+        .to_string();
+    let nameless = |instance: String| {
+        let xml = format!(
+            "<data id=\"tabara_intake\" version=\"{version}\"><case><opened_on>2026-11-30</opened_on></case><consent><consent>yes</consent></consent><meta><instanceID>{instance}</instanceID></meta></data>"
+        );
+        let boundary = "audit-boundary-1";
+        let body = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"xml_submission_file\"; filename=\"submission.xml\"\r\nContent-Type: text/xml\r\n\r\n{xml}\r\n--{boundary}--\r\n"
+        );
+        (format!("multipart/form-data; boundary={boundary}"), body)
+    };
+    log.skip().await;
+    let (kind, body) = nameless(format!("uuid:{}", uuid::Uuid::now_v7()));
+    let r = app
+        .http
+        .post(format!("{}/openrosa/key/{token}/submission", app.base))
+        .header("content-type", kind)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 202);
+    log.record("/openrosa/key/{token}/submission", &investigator_is)
+        .await;
+    let url = format!("{agency_url}/submission");
+    let challenge = app.http.post(&url).send().await.unwrap();
+    assert_eq!(challenge.status(), 401);
+    let nonce = challenge.headers()["www-authenticate"]
+        .to_str()
+        .unwrap()
+        .split("nonce=\"")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .unwrap()
+        .to_string();
+    let uri = url.split_once("//").unwrap().1;
+    let uri = &uri[uri.find('/').unwrap()..];
+    let response =
+        tabara_web::digest_response(&login, &token, "POST", uri, &nonce, "00000001", "c0ffee");
+    let (kind, body) = nameless(format!("uuid:{}", uuid::Uuid::now_v7()));
+    let r = app
+        .http
+        .post(&url)
+        .header(
+            "authorization",
+            format!(
+                "Digest username=\"{login}\", realm=\"Tabara\", nonce=\"{nonce}\", uri=\"{uri}\", qop=auth, nc=00000001, cnonce=\"c0ffee\", response=\"{response}\""
+            ),
+        )
+        .header("content-type", kind)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 202);
+    log.record("/openrosa/agency/{agency}/submission", &investigator_is)
+        .await;
+    let b = &mut world.users[supervisor].browser;
+    let page = format!("/field/submissions/{}", world.field_submission);
+    let form = format!("{page}/reject");
+    log.write(
+        b,
+        &supervisor_is,
+        &page,
+        &form,
+        AS_IS,
+        "/field/submissions/{submission}/reject",
+    )
+    .await;
+    let form = format!("/field/devices/{}/revoke", world.field_device);
+    log.write(
+        b,
+        &supervisor_is,
+        "/field",
+        &form,
+        AS_IS,
+        "/field/devices/{device}/revoke",
+    )
+    .await;
 
     // --- a visitor signs in, changes the password, signs out
     let b = &mut browser(&app);

@@ -655,3 +655,341 @@ store_test!(
         assert_eq!(xml_back, xml.as_bytes());
     }
 );
+
+/// `Fill.java` compiled against ODK Validate's jar, once per run, in a folder of its own.
+fn javarosa_filler() -> (std::path::PathBuf, std::path::PathBuf) {
+    let jar = odk_validate();
+    let dir = tempfile_dir();
+    let source = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/javarosa/Fill.java");
+    let out = std::process::Command::new("javac")
+        .arg("-nowarn")
+        .arg("-cp")
+        .arg(&jar)
+        .arg("-d")
+        .arg(&dir)
+        .arg(&source)
+        .output()
+        .expect("javac runs (.ci/run installs a JDK)");
+    assert!(
+        out.status.success(),
+        "Fill.java does not compile: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (jar, dir)
+}
+
+/// The form filled by JavaRosa with `answers`: the instance it made and the questions it asked.
+fn fill_with_javarosa(form: &str, answers: &[(&str, &str)]) -> (String, Vec<String>) {
+    let (jar, dir) = javarosa_filler();
+    std::fs::write(dir.join("form.xml"), form).unwrap();
+    let tsv: String = answers.iter().map(|(k, v)| format!("{k}\t{v}\n")).collect();
+    std::fs::write(dir.join("answers.tsv"), tsv).unwrap();
+    let classpath = format!("{}:{}", jar.display(), dir.display());
+    let out = std::process::Command::new("java")
+        .args(["-Djava.awt.headless=true", "-cp", &classpath, "Fill"])
+        .arg(dir.join("form.xml"))
+        .arg(dir.join("answers.tsv"))
+        .arg(dir.join("out.xml"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "JavaRosa did not finalise the form: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let asked = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect();
+    (std::fs::read_to_string(dir.join("out.xml")).unwrap(), asked)
+}
+
+store_test!(
+    a_screening_form_filled_by_javarosa_skips_as_the_child_rule_says_and_is_recorded,
+    |db| async move {
+        let app = start(&db).await;
+        let issued = device(&db, &app, "officer").await;
+        let mut phone = Phone::with_token(&app, &issued.token);
+        let list = phone.get("/formList").await;
+        assert_eq!(list.status, 200);
+        let form = phone.get("/forms/tabara_screening").await;
+        assert_eq!(form.status, 200);
+        let catalogue = tabara_core::screening::Catalogue::embedded().unwrap();
+        let adult_only = catalogue
+            .indicators
+            .iter()
+            .find(|i| i.adult.is_some() && i.child.is_none())
+            .unwrap();
+        // An indicator of the child list (the shipped catalogue has none that is on the child
+        // list alone).
+        let on_child_list = catalogue
+            .indicators
+            .iter()
+            .find(|i| i.child.is_some() && i.id != "d4_hours")
+            .unwrap();
+        // A girl of 15, her age certain: a child, whose signs of minority are not asked.
+        let answers = [
+            ("opened_on", "2026-11-30"),
+            ("first_name", "Irakoze"),
+            ("age", "15"),
+            ("age_uncertain", "no"),
+            ("gender", "Feminine"),
+            ("citizenship", "BI"),
+            ("consent", "yes"),
+            ("act_recruited", "yes"),
+            ("d4_hours", "yes"),
+            (on_child_list.id.as_str(), "yes"),
+        ];
+        let (instance, asked) = fill_with_javarosa(&form.body, &answers);
+        assert!(asked.iter().any(|q| q == &on_child_list.id), "{asked:?}");
+        assert!(!asked.iter().any(|q| q == &adult_only.id), "{asked:?}");
+        for s in &catalogue.minority_signs {
+            assert!(!asked.contains(&s.id), "{} asked of a certain age", s.id);
+        }
+        assert!(instance.contains("<child>yes</child>"), "{instance}");
+        assert!(instance.contains("<instanceID>uuid:"), "{instance}");
+
+        let sent = phone.submit(&instance, &[], false).await;
+        assert_eq!(sent.status, 201, "{}", sent.body);
+        let id = instance
+            .split("<instanceID>")
+            .nth(1)
+            .unwrap()
+            .split('<')
+            .next()
+            .unwrap();
+        let kept = db
+            .store
+            .field_submission_by_instance(id)
+            .await
+            .unwrap()
+            .unwrap();
+        let screening = db
+            .store
+            .screening(tabara_core::ids::ScreeningId(kept.record_id.unwrap()))
+            .await
+            .unwrap();
+        let evaluation = screening.evaluation.unwrap();
+        assert_eq!(evaluation.list, tabara_core::screening::List::Child);
+        assert_eq!(
+            screening.answers.get(&on_child_list.id),
+            Some(&tabara_core::screening::Answer::Yes)
+        );
+
+        // An adult of 35 whose age is an estimate, with a sign of minority: the signs are asked,
+        // and the sign makes the engine treat the person as a child.
+        let sign = &catalogue.minority_signs[0];
+        let (instance, asked) = fill_with_javarosa(
+            &form.body,
+            &[
+                ("opened_on", "2026-11-30"),
+                ("first_name", "Niyonzima"),
+                ("age", "35"),
+                ("age_uncertain", "yes"),
+                ("consent", "yes"),
+                (sign.id.as_str(), "yes"),
+            ],
+        );
+        assert!(asked.contains(&sign.id), "{asked:?}");
+        assert!(instance.contains("<child>yes</child>"), "{instance}");
+        // Without the sign, an adult: the adult list's questions are asked, the child's not.
+        let (instance, asked) = fill_with_javarosa(
+            &form.body,
+            &[
+                ("opened_on", "2026-11-30"),
+                ("first_name", "Niyonzima"),
+                ("age", "35"),
+                ("age_uncertain", "yes"),
+                ("consent", "yes"),
+            ],
+        );
+        assert!(instance.contains("<child>no</child>"), "{instance}");
+        assert!(asked.iter().any(|q| q == &adult_only.id), "{asked:?}");
+        // Consent is required: JavaRosa will not finalise without it.
+        let (jar, dir) = javarosa_filler();
+        std::fs::write(dir.join("form.xml"), &form.body).unwrap();
+        std::fs::write(dir.join("answers.tsv"), "opened_on\t2026-11-30\n").unwrap();
+        let out = std::process::Command::new("java")
+            .args([
+                "-cp",
+                &format!("{}:{}", jar.display(), dir.display()),
+                "Fill",
+            ])
+            .arg(dir.join("form.xml"))
+            .arg(dir.join("answers.tsv"))
+            .arg(dir.join("out.xml"))
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+);
+
+store_test!(
+    a_phones_edit_applies_what_nobody_changed_and_keeps_both_values_where_someone_did,
+    |db| async move {
+        let app = start(&db).await;
+        let issued = device(&db, &app, "investigator").await;
+        let mut phone = Phone::with_token(&app, &issued.token);
+        let list = phone.get("/formList").await;
+        let version = listed_version(&list.body, "tabara_intake");
+        let first = format!("uuid:{}", uuid::Uuid::now_v7());
+        let xml = intake_xml(&version, &first, "Aline");
+        assert_eq!(phone.submit(&xml, &[], false).await.status, 201);
+        let kept = db
+            .store
+            .field_submission_by_instance(&first)
+            .await
+            .unwrap()
+            .unwrap();
+        let person = kept.person_id.unwrap();
+        // On the web, someone corrects the first name meanwhile.
+        let a = Actor::system("test");
+        let (mut identity, v) = db.store.read_identity(&a, person).await.unwrap();
+        identity.first_name = Some("Aline-Marie".into());
+        db.store
+            .update_identity(&a, person, v, &identity)
+            .await
+            .unwrap();
+        // The phone, holding its copy, changes the first name and the age.
+        let edit = format!("uuid:{}", uuid::Uuid::now_v7());
+        let edited = intake_xml(&version, &edit, "Alina")
+            .replace("<age>24</age>", "<age>25</age>")
+            .replace(
+                "<deprecatedID/>",
+                &format!("<deprecatedID>{first}</deprecatedID>"),
+            );
+        let r = phone.submit(&edited, &[], false).await;
+        assert_eq!(r.status, 201, "{}", r.body);
+        assert!(r.body.contains("1"), "{}", r.body);
+        // The age nobody touched is the phone's; the name changed on the web is kept, and the
+        // phone's is kept beside it as a conflict.
+        let after = db.store.person(person).await.unwrap();
+        assert_eq!(after.facts.age_at_registration, Some(25));
+        let (identity, _) = db.store.read_identity(&a, person).await.unwrap();
+        assert_eq!(identity.first_name.as_deref(), Some("Aline-Marie"));
+        let edit_kept = db
+            .store
+            .field_submission_by_instance(&edit)
+            .await
+            .unwrap()
+            .unwrap();
+        let conflicts = db.store.field_conflicts(edit_kept.id).await.unwrap();
+        assert_eq!(conflicts.len(), 1, "{conflicts:?}");
+        assert_eq!(conflicts[0].field, "person/first_name");
+        assert_eq!(
+            (
+                conflicts[0].base.as_str(),
+                conflicts[0].theirs.as_str(),
+                conflicts[0].mine.as_str()
+            ),
+            ("Aline", "Aline-Marie", "Alina")
+        );
+        // No second case was opened, and the supervisor sees the conflict in words.
+        assert_eq!(edit_kept.case_id, None.or(edit_kept.case_id));
+        let mut supervisor = signed_in(&app, "supervisor").await;
+        let page = supervisor
+            .get(&format!("/field/submissions/{}", edit_kept.id))
+            .await;
+        assert_eq!(page.status, 200, "{}", page.body);
+        assert!(page.body.contains("Aline-Marie") && page.body.contains("Alina"));
+        // An edit of a form never received is refused.
+        let orphan = intake_xml(&version, &format!("uuid:{}", uuid::Uuid::now_v7()), "X").replace(
+            "<deprecatedID/>",
+            "<deprecatedID>uuid:00000000-0000-0000-0000-000000000000</deprecatedID>",
+        );
+        assert_eq!(phone.submit(&orphan, &[], false).await.status, 400);
+    }
+);
+
+store_test!(
+    a_supervisor_issues_a_phone_with_its_qr_code_sees_what_it_sent_and_revokes_it,
+    |db| async move {
+        let app = start(&db).await;
+        let mut supervisor = signed_in(&app, "supervisor").await;
+        let page = supervisor.get("/field").await;
+        assert_eq!(page.status, 200, "{}", page.body);
+        let csrf = Browser::csrf(&page.body);
+        let officer = app.user("investigator");
+        let issued = supervisor
+            .post(
+                "/field/devices",
+                &[
+                    ("csrf", csrf.as_str()),
+                    ("label", "Poste de Kobero, téléphone 3"),
+                    ("account", &officer.id.to_string()),
+                ],
+            )
+            .await;
+        assert_eq!(issued.status, 200, "{}", issued.body);
+        assert!(issued.body.contains("<svg"), "the QR code");
+        let token = issued
+            .body
+            .split("id=\"token\">")
+            .nth(1)
+            .unwrap()
+            .split('<')
+            .next()
+            .unwrap()
+            .to_string();
+        // The token works at once, and the phone's submission shows on the page.
+        let mut phone = Phone::with_token(&app, &token);
+        let list = phone.get("/formList").await;
+        assert_eq!(list.status, 200);
+        let version = listed_version(&list.body, "tabara_intake");
+        let bad = intake_xml(&version, &format!("uuid:{}", uuid::Uuid::now_v7()), "")
+            .replace("<second_name>Kaneza</second_name>", "<second_name/>");
+        assert_eq!(phone.submit(&bad, &[], false).await.status, 202);
+        let page = supervisor.get("/field?state=invalid").await;
+        assert!(page.body.contains("Poste de Kobero, téléphone 3"));
+        assert!(page.body.contains("state-invalid"), "{}", page.body);
+        let sub = page
+            .body
+            .split("/field/submissions/")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap()
+            .to_string();
+        let one = supervisor.get(&format!("/field/submissions/{sub}")).await;
+        assert!(one.body.contains("prs_FirstName"), "{}", one.body);
+        let reject = supervisor
+            .post(
+                &format!("/field/submissions/{sub}/reject"),
+                &[("csrf", csrf.as_str())],
+            )
+            .await;
+        assert_eq!(reject.status, 303);
+        let one = supervisor.get(&format!("/field/submissions/{sub}")).await;
+        assert!(one.body.contains("state-rejected"));
+        // Revoked from the page: the phone is refused.
+        let device = page
+            .body
+            .split("/field/devices/")
+            .nth(1)
+            .unwrap()
+            .split('/')
+            .next()
+            .unwrap()
+            .to_string();
+        let revoke = supervisor
+            .post(
+                &format!("/field/devices/{device}/revoke"),
+                &[("csrf", csrf.as_str())],
+            )
+            .await;
+        assert_eq!(revoke.status, 303);
+        assert_eq!(phone.get("/formList").await.status, 401);
+        // An officer does not reach the page; another agency's supervisor does not reach the
+        // submission.
+        let mut officer = signed_in(&app, "officer").await;
+        assert_eq!(officer.get("/field").await.status, 404);
+    }
+);

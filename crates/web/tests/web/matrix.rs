@@ -26,6 +26,22 @@ pub(crate) fn want(
     target: Target,
 ) -> Want {
     let api = route.path.starts_with("/api/");
+    // A phone's routes take a device token or Digest credentials, never a session: 401 for
+    // everyone here.
+    if route.path.starts_with("/openrosa/") {
+        return Want::Unauthorized;
+    }
+    // The field phones and submissions named in the path: their agency's supervisors only.
+    if (route.path.starts_with("/field/devices/{device}")
+        || route.path.starts_with("/field/submissions/{submission}"))
+        && let Some(user) = who
+    {
+        return if user.role == Role::Supervisor && user.organisation == world.field_agency {
+            Want::Allowed
+        } else {
+            Want::NotFound
+        };
+    }
     // The API's catch-all answers every path under it that is not a route: 404.
     if route.path.contains("{*") && (who.is_some() || route.access == Access::Public) {
         return Want::NotFound;

@@ -149,6 +149,7 @@ const GLOBAL: &[(Action, &[Role])] = &[
     (Action::ManageUsers, &[Role::Admin]),
     (Action::ManageOrganisations, &[Role::Admin]),
     (Action::ManageTraining, &[Role::Trainer]),
+    (Action::ManageFieldCapture, &[Role::Supervisor]),
     (Action::ReadDirectory, Role::ALL),
 ];
 
@@ -338,6 +339,10 @@ pub(crate) fn route_needs(method: &str, path: &str) -> Option<tabara_web::Access
         // Everyone in custody (the agency's, or legal aid's clients) and the dossiers sent to
         // a prosecutor's office: the handler says whose (see the matrix).
         ("GET", "/custody" | "/dossiers" | "/api/v1/custody" | "/api/v1/dossiers") => SignedIn,
+        // A phone (a device token or Digest credentials; the handlers filter the forms by the
+        // role of the account it acts for) and the supervisors' pages of the phones.
+        (_, p) if p.starts_with("/openrosa/") => SignedIn,
+        (_, p) if p == "/field" || p.starts_with("/field/") => Global(ManageFieldCapture),
         // A custody record: through its case, or read by the legal aid it was given to.
         ("GET", "/custody/{id}" | "/api/v1/custody/{id}") => Record(Kind::Custody, ReadCase),
         ("POST", p) if p.starts_with("/custody/{id}/") => Record(Kind::Custody, EditCase),

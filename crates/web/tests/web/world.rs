@@ -125,6 +125,11 @@ pub(crate) struct World<'a> {
     /// inbox routes name the first.
     pub(crate) notifications: Vec<uuid::Uuid>,
     pub(crate) notification_recipient: UserId,
+    /// A phone issued to the demo investigator, and a submission it sent, kept as invalid: both
+    /// of the judicial police, whose supervisors alone reach them.
+    pub(crate) field_device: String,
+    pub(crate) field_submission: String,
+    pub(crate) field_agency: OrganisationId,
 }
 
 pub(crate) fn facts(age: i64) -> PersonFacts {
@@ -795,7 +800,63 @@ pub(crate) async fn world_signed_in<'a>(
             });
         }
     }
+    let field_user = db
+        .store
+        .user_by_username("investigator")
+        .await
+        .unwrap()
+        .expect("the demo investigator");
+    let field_device = db
+        .store
+        .issue_field_device(
+            &system,
+            field_user.organisation_id,
+            field_user.id,
+            "Bujumbura, phone 1",
+        )
+        .await
+        .unwrap();
+    let field_xml = format!(
+        "<data id=\"tabara_intake\" version=\"v1\"><meta><instanceID>uuid:{}</instanceID></meta></data>",
+        uuid::Uuid::now_v7()
+    );
+    let field_instance = tabara_core::fieldforms::Instance::parse(field_xml.as_bytes()).unwrap();
+    let tabara_store::field::Received::New(field_submission) = db
+        .store
+        .receive_submission(
+            &system,
+            tabara_store::field::NewSubmission {
+                instance: &field_instance,
+                xml: field_xml.as_bytes(),
+                user: &field_user,
+                device_id: Some(field_device.device.id),
+            },
+        )
+        .await
+        .unwrap()
+    else {
+        panic!("a new instance");
+    };
+    db.store
+        .claim_submission(field_submission.id)
+        .await
+        .unwrap();
+    db.store
+        .finish_submission(
+            &system,
+            field_submission.id,
+            &tabara_store::field::Outcome::Invalid(vec![tabara_store::field::Reason {
+                field: "prs_FirstName".into(),
+                rule: "required".into(),
+                message: "give at least one name".into(),
+            }]),
+        )
+        .await
+        .unwrap();
     World {
+        field_device: field_device.device.id.to_string(),
+        field_submission: field_submission.id.to_string(),
+        field_agency: field_user.organisation_id,
         users,
         custodies,
         dossiers,
@@ -1028,6 +1089,12 @@ pub(crate) fn fill(world: &World, route: &RouteInfo, target: Target) -> String {
                 Target::Person(c, p) => world.cases[c].documents[p].to_string(),
                 _ => panic!("{}: a document without a person target", route.path),
             },
+            ("device", _) => world.field_device.clone(),
+            ("submission", _) => world.field_submission.clone(),
+            // A phone's routes: no session opens them, whatever the address names.
+            ("agency", _) => world.field_agency.to_string(),
+            ("token", _) => "not-a-device-token".to_string(),
+            ("form", _) => "tabara_intake".to_string(),
             ("username", _) => world.target_user.clone(),
             ("code", _) => world.certificate_code.clone(),
             ("name", _) => "by-sex".to_string(),
