@@ -136,6 +136,10 @@ pub enum Command {
     /// Machine-readable zones of passports, identity cards and visas (ICAO Doc 9303).
     #[command(subcommand)]
     Mrz(MrzCommand),
+    /// Phones for offline field capture (ODK Collect, KoboCollect): issue them to an account,
+    /// list an agency's, revoke one (issue 16).
+    #[command(subcommand)]
+    Field(FieldCommand),
     /// Back up the register (encrypted, signed), check a backup, restore one (also from
     /// SQLite into PostgreSQL and back).
     #[command(subcommand)]
@@ -160,6 +164,50 @@ pub struct RetentionArgs {
     /// read_notifications (365).
     #[arg(long, env = "TABARA_RETENTION", default_value = "")]
     pub rules: String,
+}
+
+/// `field` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum FieldCommand {
+    /// Issue phones to an account (its agency's): prints each one's login, token and the two
+    /// server addresses (by token; the agency's, with Digest). The token is shown only here.
+    Issue(FieldIssueArgs),
+    /// The phones of the account's agency, newest first: id, login, label, when last heard from.
+    List(FieldListArgs),
+    /// Revoke a phone by id: its token and login stop working at once.
+    Revoke(FieldRevokeArgs),
+}
+
+/// Options of `field issue`.
+#[derive(Debug, Args)]
+pub struct FieldIssueArgs {
+    /// The account the phones act for (its user name).
+    #[arg(long)]
+    pub user: String,
+    /// What the agency calls the phone (a number is added when more than one is issued).
+    #[arg(long)]
+    pub label: String,
+    /// How many phones to issue at once.
+    #[arg(long, default_value_t = 1)]
+    pub count: u32,
+    /// The address Tabara is reached at, for the server addresses printed.
+    #[arg(long, default_value = "http://127.0.0.1:8080")]
+    pub public_url: String,
+}
+
+/// Options of `field list`.
+#[derive(Debug, Args)]
+pub struct FieldListArgs {
+    /// An account of the agency (its user name).
+    #[arg(long)]
+    pub user: String,
+}
+
+/// Options of `field revoke`.
+#[derive(Debug, Args)]
+pub struct FieldRevokeArgs {
+    /// The phone's id, as `field list` prints it.
+    pub id: String,
 }
 
 /// `custody` subcommands.

@@ -11,8 +11,8 @@ use tabara_store::{Actor, Location, OpenMode, Store, keys};
 
 use crate::{
     AlertsCommand, AuditCommand, BackupCommand, CaseCommand, Cli, Command, CustodyCommand,
-    FileCommand, KeyCommand, MrzCommand, PersonCommand, ReferralCommand, RetentionCommand,
-    ScreeningCommand,
+    FieldCommand, FileCommand, KeyCommand, MrzCommand, PersonCommand, ReferralCommand,
+    RetentionCommand, ScreeningCommand,
 };
 
 mod alerts;
@@ -24,6 +24,7 @@ mod demo;
 mod erasure;
 mod errors;
 mod export;
+mod field;
 mod files;
 mod mrz;
 mod referrals;
@@ -278,6 +279,9 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             retention::run(&cli, &args.rules, false).await
         }
         Command::Custody(CustodyCommand::List(args)) => custody_list(&cli, args).await,
+        Command::Field(FieldCommand::Issue(args)) => field::issue(&cli, args).await,
+        Command::Field(FieldCommand::List(args)) => field::list(&cli, args).await,
+        Command::Field(FieldCommand::Revoke(args)) => field::revoke(&cli, args).await,
         Command::Mrz(MrzCommand::Check(args)) => mrz_check(&cli, args),
         Command::Mrz(MrzCommand::Read(args)) => mrz::mrz_read(&cli, args),
         Command::Mrz(MrzCommand::ImportLost(args)) => mrz_import_lost(&cli, args).await,

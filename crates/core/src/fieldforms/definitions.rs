@@ -8,7 +8,7 @@
 use crate::Picklist;
 use crate::documents::DocumentType;
 use crate::htcds::{ExploitationType, Gender, TraffickingStatus};
-use crate::referral::{DataCategory, ServiceType, UrgencyReason};
+use crate::referral::{ConsentGiver, DataCategory, ServiceType, UrgencyReason};
 use crate::screening::{Catalogue, DimensionId, Indicator, Phase};
 
 use super::xform::*;
@@ -408,7 +408,6 @@ pub fn referral(recipients: &[Recipient]) -> Form {
                         Kind::SelectOne(choices::<UrgencyReason>()),
                     )
                     .required(),
-                    q("details", "field-ref-details", Kind::Text),
                 ],
             ),
             group(
@@ -416,7 +415,32 @@ pub fn referral(recipients: &[Recipient]) -> Form {
                 "field-group-consent",
                 vec![
                     q("consent_read", "field-ref-consent-read", Kind::Note),
-                    q("consent", "field-consent", Kind::SelectOne(yes_no())).required(),
+                    q("consent", "field-ref-consent", Kind::SelectOne(yes_no())).required(),
+                    q(
+                        "given_by",
+                        "field-ref-given-by",
+                        Kind::SelectOne(choices::<ConsentGiver>()),
+                    )
+                    .required(),
+                    q(
+                        "language",
+                        "field-ref-language",
+                        Kind::SelectOne(
+                            [
+                                ("rn", "Ikirundi"),
+                                ("fr", "Français"),
+                                ("en", "English"),
+                                ("sw", "Kiswahili"),
+                            ]
+                            .into_iter()
+                            .map(|(code, name)| Choice {
+                                value: code.into(),
+                                label: Text::Plain(name.into()),
+                            })
+                            .collect(),
+                        ),
+                    )
+                    .required(),
                     q(
                         "categories",
                         "field-ref-categories",

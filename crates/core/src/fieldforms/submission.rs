@@ -127,6 +127,48 @@ impl Instance {
         })
     }
 
+    /// The instance written back as XML, its answers nested by path as a phone writes them
+    /// (used when a supervisor corrects an answer: the corrected instance is read by the same
+    /// code as the phone's).
+    pub fn to_xml(&self) -> String {
+        use std::fmt::Write as _;
+        let esc = crate::fieldforms::xform::escape;
+        let mut out = format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?><{root} id=\"{}\" version=\"{}\">",
+            esc(&self.form_id),
+            esc(&self.version),
+            root = crate::fieldforms::xform::ROOT,
+        );
+        let mut open: Vec<&str> = Vec::new();
+        for (path, value) in &self.answers {
+            let parts: Vec<&str> = path.split('/').collect();
+            let (groups, leaf) = parts.split_at(parts.len() - 1);
+            let common = open.iter().zip(groups).take_while(|(a, b)| a == b).count();
+            while open.len() > common {
+                let g = open.pop().unwrap_or_default();
+                let _ = write!(out, "</{g}>");
+            }
+            for g in &groups[common..] {
+                let _ = write!(out, "<{g}>");
+                open.push(g);
+            }
+            let _ = write!(out, "<{0}>{1}</{0}>", leaf[0], esc(value));
+        }
+        while let Some(g) = open.pop() {
+            let _ = write!(out, "</{g}>");
+        }
+        let _ = write!(
+            out,
+            "<meta><instanceID>{}</instanceID>",
+            esc(&self.instance_id)
+        );
+        if let Some(d) = &self.deprecated_id {
+            let _ = write!(out, "<deprecatedID>{}</deprecatedID>", esc(d));
+        }
+        let _ = write!(out, "</meta></{}>", crate::fieldforms::xform::ROOT);
+        out
+    }
+
     /// An answer, empty when not given.
     pub fn get(&self, path: &str) -> &str {
         self.answers.get(path).map(String::as_str).unwrap_or("")
@@ -188,6 +230,17 @@ mod tests {
             ),
             "xml"
         );
+    }
+
+    #[test]
+    fn an_instance_written_back_reads_the_same() {
+        let i = Instance::parse(XML.as_bytes()).unwrap();
+        let mut j = i.clone();
+        j.answers
+            .insert("person/first_name".into(), "Aline & <Marie>".into());
+        let back = Instance::parse(j.to_xml().as_bytes()).unwrap();
+        assert_eq!(back, j);
+        assert_eq!(Instance::parse(i.to_xml().as_bytes()).unwrap(), i);
     }
 
     #[test]

@@ -34,6 +34,7 @@ CREATE TABLE field_submissions (
     user_id UUID NOT NULL REFERENCES users (id),
     device_id UUID REFERENCES field_devices (id),
     xml BYTEA NOT NULL,
+    corrected BYTEA,
     state TEXT NOT NULL,
     reasons TEXT NOT NULL,
     case_id UUID,

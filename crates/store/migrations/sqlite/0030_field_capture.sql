@@ -34,6 +34,7 @@ CREATE TABLE field_submissions (
     user_id BLOB NOT NULL REFERENCES users (id),
     device_id BLOB REFERENCES field_devices (id),
     xml BLOB NOT NULL,
+    corrected BLOB,
     state TEXT NOT NULL,
     reasons TEXT NOT NULL,
     case_id BLOB,

@@ -68,7 +68,15 @@ async fn check_photo(tx: &mut Tx, case: CaseId, person: PersonId, photo: Uuid) -
             let p: Uuid = r.try_get("person_id")?;
             let t: String = r.try_get("content_type")?;
             let done: Option<chrono::DateTime<Utc>> = r.try_get("completed_at")?;
-            c == case.0 && p == person.0 && t.starts_with("image/") && done.is_some()
+            // The type is kept by its value name (`jpeg`), not its media type.
+            let image = matches!(
+                <tabara_core::files::FileType as tabara_core::Picklist>::parse(&t),
+                Ok(tabara_core::files::FileType::Jpeg
+                    | tabara_core::files::FileType::Png
+                    | tabara_core::files::FileType::Tiff
+                    | tabara_core::files::FileType::Webp)
+            );
+            c == case.0 && p == person.0 && image && done.is_some()
         }
         None => false,
     };

@@ -69,10 +69,21 @@ async fn destroy(tx: &mut Tx, actor: &Actor, person: PersonId) -> Result<()> {
         // The person's files: their keys were wrapped by the data key just destroyed; the
         // sealed chunks kept in the register go too (a folder's are swept by the hourly job).
         "DELETE FROM file_chunks WHERE file_id IN (SELECT id FROM files WHERE person_id = $1)",
+        // What phones sent about the person (sealed under the register's key, not theirs):
+        // attachments and conflicts go; the submissions stay as rows, their XML emptied below.
+        "DELETE FROM field_attachments WHERE submission_id IN (SELECT id FROM \
+            field_submissions WHERE person_id = $1)",
+        "DELETE FROM field_conflicts WHERE submission_id IN (SELECT id FROM field_submissions \
+            WHERE person_id = $1)",
     ] {
         sqlx::query(sql).bind(person.0).execute(&mut **tx).await?;
     }
     sqlx::query("UPDATE person_identities SET sealed = $1 WHERE person_id = $2")
+        .bind(Vec::<u8>::new())
+        .bind(person.0)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query("UPDATE field_submissions SET xml = $1, corrected = NULL WHERE person_id = $2")
         .bind(Vec::<u8>::new())
         .bind(person.0)
         .execute(&mut **tx)

@@ -211,6 +211,8 @@ pub(crate) const DEVICE_SECRET: &str = "field_devices.secret";
 pub(crate) const SUBMISSION_XML: &str = "field_submissions.xml";
 /// What a conflict's values are sealed for.
 pub(crate) const CONFLICT: &str = "field_conflicts.sealed";
+/// What a supervisor's correction is sealed for.
+pub(crate) const CORRECTED_XML: &str = "field_submissions.corrected";
 /// What an attachment is sealed for.
 pub(crate) const ATTACHMENT: &str = "field_attachments.sealed";
 
@@ -281,6 +283,17 @@ impl Store {
         dispatch!(self, claim_submission(id))
     }
 
+    /// Name the case and person a claimed submission is about when it does not open them (a
+    /// document check, an edit): its attachments then go to that person's files.
+    pub async fn set_submission_subject(
+        &self,
+        id: Uuid,
+        case: CaseId,
+        person: PersonId,
+    ) -> Result<()> {
+        dispatch!(self, set_submission_subject(id, case, person))
+    }
+
     /// Write the outcome of a claimed submission, audited `field_submission.accept` or
     /// `field_submission.invalid`.
     pub async fn finish_submission(
@@ -330,12 +343,20 @@ impl Store {
     }
 
     /// A submission's XML (it identifies the person), audited `field_submission.read` in the
-    /// name of `actor`.
+    /// name of `actor`; empty once the person it is about was erased.
     pub async fn field_submission_xml(&self, actor: &Actor, id: Uuid) -> Result<Vec<u8>> {
         dispatch!(self, field_submission_xml(&self.keys, actor, id, true))
     }
 
-    /// The XML for making the submission into records (the making is audited, not this read).
+    /// A supervisor's correction of an invalid submission: the corrected XML kept beside the
+    /// phone's (which stays as received), the submission waiting again to be recorded, audited
+    /// `field_submission.fix`. Anything but an invalid one is refused (`sub_State`).
+    pub async fn fix_submission(&self, actor: &Actor, id: Uuid, corrected: &[u8]) -> Result<()> {
+        dispatch!(self, fix_submission(&self.keys, actor, id, corrected))
+    }
+
+    /// The XML for making the submission into records (the making is audited, not this read):
+    /// a supervisor's correction when there is one, else the phone's.
     pub async fn field_submission_xml_to_process(&self, id: Uuid) -> Result<Vec<u8>> {
         dispatch!(
             self,

@@ -8,9 +8,9 @@ use uuid::Uuid;
 
 use super::*;
 use crate::field::{
-    ATTACHMENT, CLAIM_TIMEOUT_SECONDS, CONFLICT, Conflict, DEVICE_SECRET, FieldAttachment,
-    FieldDevice, FieldSubmission, IssuedDevice, NewSubmission, Outcome, Reason, Received,
-    SUBMISSION_XML, SubmissionState,
+    ATTACHMENT, CLAIM_TIMEOUT_SECONDS, CONFLICT, CORRECTED_XML, Conflict, DEVICE_SECRET,
+    FieldAttachment, FieldDevice, FieldSubmission, IssuedDevice, NewSubmission, Outcome, Reason,
+    Received, SUBMISSION_XML, SubmissionState,
 };
 use crate::keys::Keys;
 use crate::{Actor, Result, StoreError, User, refuse};
@@ -491,12 +491,25 @@ pub(crate) async fn field_submission_xml(
     id: Uuid,
     audited: bool,
 ) -> Result<Vec<u8>> {
-    let sealed: Vec<u8> = sqlx::query_scalar("SELECT xml FROM field_submissions WHERE id = $1")
+    let row = sqlx::query("SELECT xml, corrected FROM field_submissions WHERE id = $1")
         .bind(id)
         .fetch_optional(pool)
         .await?
         .or_not_found("field submission", id)?;
-    let xml = keys.open_register_bytes(id.as_bytes(), SUBMISSION_XML, &sealed)?;
+    // The phone's XML for a reader; a supervisor's correction, when there is one, to record.
+    let corrected: Option<Vec<u8>> = row.try_get("corrected")?;
+    let xml = match corrected.filter(|_| !audited) {
+        Some(c) => keys.open_register_bytes(id.as_bytes(), CORRECTED_XML, &c)?,
+        None => {
+            let sealed: Vec<u8> = row.try_get("xml")?;
+            // Emptied when the person it is about was erased.
+            if sealed.is_empty() {
+                Vec::new()
+            } else {
+                keys.open_register_bytes(id.as_bytes(), SUBMISSION_XML, &sealed)?
+            }
+        }
+    };
     if audited {
         let mut tx = begin(pool).await?;
         audit(&mut tx, actor, AuditAction::FieldSubmissionRead, id).await?;
@@ -658,19 +671,81 @@ pub(crate) async fn reject_submission(
     .await?
     .rows_affected();
     if done == 0 {
-        let exists: Option<Uuid> =
-            sqlx::query_scalar("SELECT id FROM field_submissions WHERE id = $1")
-                .bind(id)
-                .fetch_optional(&mut *tx)
-                .await?;
-        exists.or_not_found("field submission", id)?;
-        return Err(refuse(
-            "sub_State",
-            "not_invalid",
-            "only a submission kept as invalid is rejected",
-        ));
+        return Err(
+            not_invalid(&mut tx, id, "only a submission kept as invalid is rejected").await,
+        );
     }
     audit(&mut tx, actor, AuditAction::FieldSubmissionReject, id).await?;
     tx.commit().await?;
     field_submission(pool, id).await
+}
+
+pub(crate) async fn set_submission_subject(
+    pool: &Pool,
+    id: Uuid,
+    case: CaseId,
+    person: PersonId,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE field_submissions SET case_id = $1, person_id = $2 WHERE id = $3 AND state = $4",
+    )
+    .bind(case.0)
+    .bind(person.0)
+    .bind(id)
+    .bind(SubmissionState::Received.as_str())
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+pub(crate) async fn fix_submission(
+    pool: &Pool,
+    keys: &Keys,
+    actor: &Actor,
+    id: Uuid,
+    corrected: &[u8],
+) -> Result<()> {
+    let sealed = keys.seal_register_bytes(id.as_bytes(), CORRECTED_XML, corrected);
+    let mut tx = begin(pool).await?;
+    let done = sqlx::query(
+        "UPDATE field_submissions SET corrected = $1, state = $2, reasons = '[]', \
+            claimed_at = NULL, processed_at = NULL, version = version + 1 \
+            WHERE id = $3 AND state = $4",
+    )
+    .bind(sealed)
+    .bind(SubmissionState::Received.as_str())
+    .bind(id)
+    .bind(SubmissionState::Invalid.as_str())
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if done == 0 {
+        return Err(not_invalid(
+            &mut tx,
+            id,
+            "only a submission kept as invalid is corrected",
+        )
+        .await);
+    }
+    audit(&mut tx, actor, AuditAction::FieldSubmissionFix, id).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Why a change that needs an invalid submission changed nothing: it is missing, or in another
+/// state (`sub_State`/`not_invalid`).
+async fn not_invalid(tx: &mut Tx, id: Uuid, message: &str) -> StoreError {
+    let exists: std::result::Result<Option<Uuid>, sqlx::Error> =
+        sqlx::query_scalar("SELECT id FROM field_submissions WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut **tx)
+            .await;
+    match exists {
+        Err(e) => e.into(),
+        Ok(None) => StoreError::NotFound {
+            kind: "field submission",
+            id: id.to_string(),
+        },
+        Ok(Some(_)) => refuse("sub_State", "not_invalid", message.to_string()),
+    }
 }

@@ -663,6 +663,7 @@ impl Scene {
             | A::FieldSubmissionAccept
             | A::FieldSubmissionInvalid
             | A::FieldSubmissionReject
+            | A::FieldSubmissionFix
             | A::FieldSubmissionRead => {
                 use tabara_store::field::{NewSubmission, Outcome, Reason, Received};
                 let u = self.user(s, Role::Officer).await;
@@ -691,7 +692,8 @@ impl Scene {
                     }
                     A::FieldSubmissionAccept
                     | A::FieldSubmissionInvalid
-                    | A::FieldSubmissionReject => {
+                    | A::FieldSubmissionReject
+                    | A::FieldSubmissionFix => {
                         s.claim_submission(sub.id).await.unwrap().unwrap();
                         let outcome = if action == A::FieldSubmissionAccept {
                             Outcome::Accepted
@@ -705,6 +707,9 @@ impl Scene {
                         s.finish_submission(a, sub.id, &outcome).await.unwrap();
                         if action == A::FieldSubmissionReject {
                             s.reject_submission(a, sub.id).await.unwrap();
+                        }
+                        if action == A::FieldSubmissionFix {
+                            s.fix_submission(a, sub.id, xml.as_bytes()).await.unwrap();
                         }
                     }
                     A::FieldSubmissionRead => {

@@ -263,6 +263,27 @@ store_test!(
             "doc_Photo",
             "not_a_photo",
         );
+        // The same picture about the person themself is taken.
+        let own = s
+            .put_file(
+                &system(),
+                tabara_store::files::NewFile {
+                    case: case.id,
+                    person: p.id,
+                    purpose: tabara_core::files::FilePurpose::IdentityDocument,
+                    name: "page.png",
+                    declared_type: None,
+                    limit: 1 << 20,
+                },
+                &png[..],
+            )
+            .await
+            .unwrap();
+        let with_photo = s
+            .record_document(&actor, case.id, p.id, &passport("", ""), Some(own.id))
+            .await
+            .unwrap();
+        assert_eq!(with_photo.photo_file_id, Some(own.id));
         // Nothing that identifies the holder is in the register's bytes.
         let raw = crate::common::raw_register(&db, &["document_records"]).await;
         for needle in ["OP0012345", "NDAYISHIMIYE", "re-glued"] {
@@ -270,7 +291,7 @@ store_test!(
         }
         // The access report carries the documents; erasure empties what identified them.
         let report = s.access_report(&system(), p.id).await.unwrap();
-        assert_eq!(report.documents.len(), 3);
+        assert_eq!(report.documents.len(), 4);
         s.erase_person(
             &system(),
             p.id,

@@ -216,3 +216,64 @@ store_test!(
         );
     }
 );
+
+store_test!(
+    erasing_the_person_empties_what_phones_sent_about_them,
+    |db| async move {
+        let s = &db.store;
+        let w = world(s).await;
+        let u = officer(s, &w).await;
+        let case = open_case(s, &w, "2026-03-02").await;
+        let p = add_person(s, &w, "Nduwimana", "Claudette").await;
+        involve_victim(s, case.id, p.id).await;
+        let id = format!("uuid:{}", uuid::Uuid::now_v7());
+        let text = xml(&id, "Nduwimana");
+        let instance = Instance::parse(text.as_bytes()).unwrap();
+        let Received::New(kept) = s
+            .receive_submission(
+                &system(),
+                NewSubmission {
+                    instance: &instance,
+                    xml: text.as_bytes(),
+                    user: &u,
+                    device_id: None,
+                },
+            )
+            .await
+            .unwrap()
+        else {
+            panic!("new");
+        };
+        s.claim_submission(kept.id).await.unwrap().unwrap();
+        s.set_submission_subject(kept.id, case.id, p.id)
+            .await
+            .unwrap();
+        s.add_field_attachment(
+            &system(),
+            kept.id,
+            "p.jpg",
+            "image/jpeg",
+            b"\xFF\xD8\xFF page",
+        )
+        .await
+        .unwrap();
+        s.finish_submission(&system(), kept.id, &Outcome::Accepted)
+            .await
+            .unwrap();
+        s.erase_person(
+            &system(),
+            p.id,
+            tabara_core::erasure::ErasureGround::SubjectRequest,
+        )
+        .await
+        .unwrap();
+        assert!(
+            s.field_submission_xml(&system(), kept.id)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        assert!(s.field_attachments(kept.id).await.unwrap().is_empty());
+        assert!(!raw(&db).await.contains("nduwimana"));
+    }
+);

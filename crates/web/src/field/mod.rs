@@ -20,7 +20,7 @@ use std::sync::OnceLock;
 
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use tabara_core::Lang;
 use tabara_core::fieldforms::{self, Rendered};
 use tabara_core::permissions::{Action, decide};
@@ -46,6 +46,11 @@ pub(crate) fn router() -> Routes {
             form_download,
         )
         .get(
+            "/openrosa/agency/{agency}/forms/{form}/manifest",
+            Access::SignedIn,
+            manifest,
+        )
+        .get(
             "/openrosa/agency/{agency}/submission",
             Access::SignedIn,
             submit::preflight,
@@ -65,6 +70,11 @@ pub(crate) fn router() -> Routes {
             "/openrosa/key/{token}/forms/{form}",
             Access::SignedIn,
             form_download,
+        )
+        .get(
+            "/openrosa/key/{token}/forms/{form}/manifest",
+            Access::SignedIn,
+            manifest,
         )
         .get(
             "/openrosa/key/{token}/submission",
@@ -100,15 +110,18 @@ pub(crate) fn router() -> Routes {
             pages::submission,
         )
         .post(
+            "/field/submissions/{submission}/fix",
+            Access::Global(Action::ManageFieldCapture),
+            Body::Form,
+            pages::fix,
+        )
+        .post(
             "/field/submissions/{submission}/reject",
             Access::Global(Action::ManageFieldCapture),
             Body::Form,
             pages::reject,
         )
 }
-
-/// The forms a phone is offered and whose submissions are made into records.
-pub(crate) const SERVED: [&str; 2] = [fieldforms::INTAKE, fieldforms::SCREENING];
 
 /// A catalogue key's words, for the forms.
 fn translate(lang: Lang, key: &str) -> String {
@@ -129,24 +142,37 @@ pub fn render_forms(recipients: &[fieldforms::Recipient]) -> Vec<Rendered> {
     .collect()
 }
 
-/// The forms served, rendered once (the referral form is not among them until its
-/// submissions are made into records).
+/// The forms that depend on nothing but the code and the catalogue, rendered once: the
+/// intake, the screening, the document check.
 pub fn rendered_forms() -> &'static [Rendered] {
     static FORMS: OnceLock<Vec<Rendered>> = OnceLock::new();
     FORMS.get_or_init(|| {
         render_forms(&[])
             .into_iter()
-            .filter(|f| SERVED.contains(&f.id))
+            .filter(|f| f.id != fieldforms::REFERRAL)
             .collect()
     })
 }
 
-/// A served form by id.
-pub(crate) fn served(id: &str) -> Option<&'static Rendered> {
-    SERVED
-        .contains(&id)
-        .then(|| rendered_forms().iter().find(|f| f.id == id))
-        .flatten()
+/// The forms a phone is offered now: those of [`rendered_forms`], and the urgent referral with
+/// the directory's agencies as they are (its version changes when they do).
+pub(crate) async fn served_forms(
+    state: &AppState,
+) -> Result<Vec<Rendered>, tabara_store::StoreError> {
+    let directory = state.directory().await?;
+    let mut recipients: Vec<fieldforms::Recipient> = directory
+        .organisations
+        .iter()
+        .map(|o| fieldforms::Recipient {
+            id: o.id.to_string(),
+            name: o.name.clone(),
+        })
+        .collect();
+    recipients.sort_by(|a, b| a.name.cmp(&b.name));
+    let referral = fieldforms::referral(&recipients).render(&translate);
+    let mut forms = rendered_forms().to_vec();
+    forms.push(referral);
+    Ok(forms)
 }
 
 /// Whether the account may fill the form.
@@ -155,6 +181,14 @@ pub(crate) fn may_fill(user: &FieldUser, form: &str) -> bool {
         fieldforms::INTAKE | fieldforms::SCREENING => {
             decide(user.user.role, Action::CreateCase, None).allowed()
         }
+        // Recorded on a case the account may edit (checked with the submission); offered to
+        // the roles that edit cases at all.
+        fieldforms::DOCUMENT | fieldforms::REFERRAL => decide(
+            user.user.role,
+            Action::EditCase,
+            Some(tabara_core::permissions::Relation::ANY),
+        )
+        .allowed(),
         _ => false,
     }
 }
@@ -214,19 +248,16 @@ async fn form_list(
     let mut body = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?><xforms xmlns=\"http://openrosa.org/xforms/xformsList\">",
     );
-    for form in rendered_forms() {
-        if !SERVED.contains(&form.id)
-            || !may_fill(&user, form.id)
-            || q.form_id.as_deref().is_some_and(|f| f != form.id)
-        {
+    let forms = match served_forms(&state).await {
+        Ok(f) => f,
+        Err(e) => return server_error(&user, "the forms served", e),
+    };
+    for form in &forms {
+        if !may_fill(&user, form.id) || q.form_id.as_deref().is_some_and(|f| f != form.id) {
             continue;
         }
         if let Err(e) = state.store.note_field_form(form).await {
-            tracing::error!(error = %e, "noting a form served");
-            return envelope::error(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                &tabara_i18n::t!(user.lang, "field-server-error"),
-            );
+            return server_error(&user, "noting a form served", e);
         }
         body.push_str(&format!(
             "<xform><formID>{}</formID><name>{}</name><version>{}</version><hash>{}</hash><downloadUrl>{}/forms/{}</downloadUrl></xform>",
@@ -242,6 +273,15 @@ async fn form_list(
     envelope::xml(StatusCode::OK, body)
 }
 
+/// A failure of the store, logged, and the envelope the phone retries on.
+fn server_error(user: &FieldUser, what: &str, e: tabara_store::StoreError) -> Response {
+    tracing::error!(error = %e, "{what}");
+    envelope::error(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        &tabara_i18n::t!(user.lang, "field-server-error"),
+    )
+}
+
 /// `GET …/forms/{form}`: the form's bytes, exactly those hashed in the list.
 async fn form_download(
     State(state): State<AppState>,
@@ -249,20 +289,41 @@ async fn form_download(
     Path(params): Path<std::collections::HashMap<String, String>>,
 ) -> Response {
     let id = params.get("form").map(String::as_str).unwrap_or("");
-    let Some(form) = served(id).filter(|f| may_fill(&user, f.id)) else {
+    let forms = match served_forms(&state).await {
+        Ok(f) => f,
+        Err(e) => return server_error(&user, "the forms served", e),
+    };
+    let Some(form) = forms.iter().find(|f| f.id == id && may_fill(&user, f.id)) else {
         return envelope::error(
             StatusCode::NOT_FOUND,
             &tabara_i18n::t!(user.lang, "field-form-unknown"),
         );
     };
     if let Err(e) = state.store.note_field_form(form).await {
-        tracing::error!(error = %e, "noting a form served");
+        return server_error(&user, "noting a form served", e);
+    }
+    envelope::xml(StatusCode::OK, form.xml.clone())
+}
+
+/// `GET …/forms/{form}/manifest`: the media files a form needs. None of Tabara's forms shows
+/// pictures or reads a list, so a form list names no manifest; a client that asks anyway gets
+/// the empty manifest of a form the account may fill (a phone never waits on a missing file).
+async fn manifest(
+    user: FieldUser,
+    Path(params): Path<std::collections::HashMap<String, String>>,
+) -> Response {
+    let id = params.get("form").map(String::as_str).unwrap_or("");
+    let known = fieldforms::FORM_IDS.contains(&id) && may_fill(&user, id);
+    if !known {
         return envelope::error(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            &tabara_i18n::t!(user.lang, "field-server-error"),
+            StatusCode::NOT_FOUND,
+            &tabara_i18n::t!(user.lang, "field-form-unknown"),
         );
     }
-    envelope::xml(StatusCode::OK, form.xml.clone()).into_response()
+    envelope::xml(
+        StatusCode::OK,
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><manifest xmlns=\"http://openrosa.org/xforms/xformsManifest\"></manifest>".to_string(),
+    )
 }
 
 /// Every answer under `/openrosa/` carries `X-OpenRosa-Version`, and an error the framework

@@ -357,14 +357,26 @@ pub(super) async fn submission(
         .store
         .field_submission_xml(&user.actor(), s.id)
         .await?;
-    let answers = Instance::parse(&xml)
-        .map(|i| {
-            i.answers
-                .into_iter()
-                .map(|(path, value)| AnswerLine { path, value })
-                .collect()
-        })
-        .unwrap_or_default();
+    let parsed = Instance::parse(&xml).ok();
+    let answers = match (&parsed, s.state == SubmissionState::Invalid) {
+        // An invalid one shows every question of its form, to correct.
+        (Some(i), true) => tabara_web_forms(&i.form_id)
+            .into_iter()
+            .map(|path| AnswerLine {
+                value: i.get(&path).to_string(),
+                path,
+            })
+            .collect(),
+        (Some(i), false) => i
+            .answers
+            .iter()
+            .map(|(path, value)| AnswerLine {
+                path: path.clone(),
+                value: value.clone(),
+            })
+            .collect(),
+        (None, _) => Vec::new(),
+    };
     let reasons = s
         .reasons
         .iter()
@@ -420,4 +432,80 @@ pub(super) async fn reject(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// `POST /field/submissions/{submission}/fix`: a supervisor's correction of an invalid
+/// submission's answers (`a:<path>` fields, the paths of its form), recorded again at once
+/// through the same rules; the phone's own XML stays as received.
+pub(super) async fn fix(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    CsrfForm { user, form }: CsrfForm<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let s = own_submission(&state, &user, &id).await?;
+    if s.state != SubmissionState::Invalid {
+        return Ok(Redirect::to(&format!("/field/submissions/{}", s.id)).into_response());
+    }
+    let xml = state
+        .store
+        .field_submission_xml(&user.actor(), s.id)
+        .await?;
+    let Ok(mut instance) = Instance::parse(&xml) else {
+        return Err(AppError::NotFound(user.lang));
+    };
+    // Only the questions of the submission's own form are answers.
+    let paths: Vec<String> = tabara_web_forms(&instance.form_id);
+    for (k, v) in &form {
+        let Some(path) = k.strip_prefix("a:") else {
+            continue;
+        };
+        if !paths.iter().any(|p| p == path) {
+            continue;
+        }
+        let v = v.trim();
+        if v.is_empty() {
+            instance.answers.remove(path);
+        } else {
+            instance.answers.insert(path.to_string(), v.to_string());
+        }
+    }
+    match state
+        .store
+        .fix_submission(&user.actor(), s.id, instance.to_xml().as_bytes())
+        .await
+    {
+        Ok(()) => {}
+        Err(StoreError::Invalid(_)) => {}
+        Err(e) => return Err(e.into()),
+    }
+    super::submit::process(&state, s.id).await?;
+    Ok(Redirect::to(&format!("/field/submissions/{}", s.id)).into_response())
+}
+
+/// The question paths of a form Tabara generates.
+fn tabara_web_forms(form_id: &str) -> Vec<String> {
+    let catalogue = match tabara_core::screening::Catalogue::embedded() {
+        Ok(c) => c,
+        Err(_) => return Vec::new(),
+    };
+    tabara_core::fieldforms::all(tabara_core::fieldforms::Sources {
+        catalogue,
+        recipients: &[],
+    })
+    .into_iter()
+    .find(|f| f.id == form_id)
+    .map(|f| {
+        f.questions()
+            .into_iter()
+            .filter(|(_, q)| {
+                !matches!(
+                    q.kind,
+                    tabara_core::fieldforms::Kind::Note
+                        | tabara_core::fieldforms::Kind::Calculate(_)
+                )
+            })
+            .map(|(p, _)| p)
+            .collect()
+    })
+    .unwrap_or_default()
 }

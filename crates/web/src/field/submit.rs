@@ -118,7 +118,7 @@ pub(super) async fn submission(
             return envelope::error(StatusCode::BAD_REQUEST, &text);
         }
     };
-    if super::served(&instance.form_id).is_none() {
+    if !fieldforms::FORM_IDS.contains(&instance.form_id.as_str()) {
         return envelope::error(StatusCode::NOT_FOUND, &say(&user, "field-form-unknown"));
     }
     if !super::may_fill(&user, &instance.form_id) {
@@ -304,6 +304,12 @@ async fn make_records(
 ) -> Result<Outcome, StoreError> {
     if instance.deprecated_id.is_some() {
         return apply_edit(state, s, instance, actor).await;
+    }
+    if instance.form_id == fieldforms::DOCUMENT {
+        return record_document(state, s, instance, actor).await;
+    }
+    if instance.form_id == fieldforms::REFERRAL {
+        return refer(state, s, instance, actor).await;
     }
     let (Some(case_id), Some(person_id)) = (s.case_id, s.person_id) else {
         return Err(StoreError::Corrupt(format!(
@@ -525,7 +531,9 @@ async fn apply_edit(
     let Some(old) = state.store.field_submission_by_instance(old_id).await? else {
         return invalid("unknown", "the edited form was not received");
     };
-    let (Some(person_id), SubmissionState::Accepted) = (old.person_id, old.state) else {
+    let (Some(case_id), Some(person_id), SubmissionState::Accepted) =
+        (old.case_id, old.person_id, old.state)
+    else {
         return invalid("not_recorded", "the edited form was not recorded");
     };
     if old.organisation_id != s.organisation_id || old.form_id != instance.form_id {
@@ -538,6 +546,10 @@ async fn apply_edit(
         Ok(b) => b,
         Err(e) => return invalid(e.rule(), &e.to_string()),
     };
+    state
+        .store
+        .set_submission_subject(s.id, case_id, person_id)
+        .await?;
     let mut person = state.store.person(person_id).await?;
     let (mut identity, identity_version) = state.store.read_identity(actor, person_id).await?;
     let current = |field: &str| -> String {
@@ -622,4 +634,288 @@ async fn apply_edit(
         .update_person_with_identity(actor, &person, identity_version, &identity)
         .await?;
     Ok(Outcome::Edited(conflicts))
+}
+
+fn refused(field: &str, rule: &str, message: &str) -> Outcome {
+    Outcome::Invalid(vec![Reason {
+        field: field.into(),
+        rule: rule.into(),
+        message: message.into(),
+    }])
+}
+
+/// The person of a case a form is about (`subject/case_number`, `subject/person_name`): the
+/// case as the account reaches it and may edit (out of reach reads as missing), and among its
+/// persons whose identity the account may read the one whose first name is the one given (each
+/// identity read audited); the submission then names them. Anything else is a reason, for the
+/// supervisor.
+async fn subject(
+    state: &AppState,
+    s: &tabara_store::field::FieldSubmission,
+    instance: &Instance,
+    actor: &tabara_store::Actor,
+) -> Result<Result<(tabara_core::ids::CaseId, tabara_core::ids::PersonId), Outcome>, StoreError> {
+    use tabara_core::permissions::{Action, decide, decide_identity};
+    let user = &state.store.user(s.user_id).await?;
+    let action = Action::EditCase;
+    let missing = || {
+        Ok(Err(refused(
+            "subject/case_number",
+            "not_found",
+            "no case of this number within the account's reach",
+        )))
+    };
+    let Some(number) =
+        tabara_core::records::parse_case_reference(instance.get("subject/case_number"))
+    else {
+        return missing();
+    };
+    let case = match state.store.case_by_number(number).await {
+        Ok(c) => c,
+        Err(StoreError::NotFound { .. }) => return missing(),
+        Err(e) => return Err(e),
+    };
+    let viewer = tabara_store::Viewer::from(user);
+    let Some(relation) = state.store.relation(&viewer, case.id).await? else {
+        return missing();
+    };
+    if !decide(user.role, Action::ReadCase, Some(relation)).allowed() {
+        return missing();
+    }
+    if !decide(user.role, action, Some(relation)).allowed() {
+        return Ok(Err(refused(
+            "subject/case_number",
+            "forbidden",
+            "the account may not record this on the case",
+        )));
+    }
+    let wanted = instance.get("subject/person_name").trim().to_lowercase();
+    let mut found = Vec::new();
+    for p in state.store.case_persons(case.id).await? {
+        if !decide_identity(user.role, relation, p.involvement.role()).allowed() {
+            continue;
+        }
+        let (identity, _) = state.store.read_identity(actor, p.person.id).await?;
+        if identity
+            .first_name
+            .as_deref()
+            .is_some_and(|n| n.trim().to_lowercase() == wanted)
+        {
+            found.push(p.person.id);
+        }
+    }
+    Ok(match found.as_slice() {
+        [one] => {
+            state
+                .store
+                .set_submission_subject(s.id, case.id, *one)
+                .await?;
+            Ok((case.id, *one))
+        }
+        [] => Err(refused(
+            "subject/person_name",
+            "not_found",
+            "no person of this first name in the case",
+        )),
+        _ => Err(refused(
+            "subject/person_name",
+            "ambiguous",
+            "several persons of the case have this first name",
+        )),
+    })
+}
+
+/// A document check sent from a phone: the document recorded on the person as on the web (the
+/// page's number and the zone checked by core, the lost list looked up, a hit alerted), with
+/// the photo of its data page when it came with the form.
+async fn record_document(
+    state: &AppState,
+    s: &tabara_store::field::FieldSubmission,
+    instance: &Instance,
+    actor: &tabara_store::Actor,
+) -> Result<Outcome, StoreError> {
+    let (case, person) = match subject(state, s, instance, actor).await? {
+        Ok(found) => found,
+        Err(outcome) => return Ok(outcome),
+    };
+    let form = tabara_core::documents::DocumentForm {
+        doc_type: instance.get("document/doc_type"),
+        number: instance.get("document/number"),
+        issuing_state: instance.get("document/issuing_state"),
+        zone: instance.get("document/zone"),
+        notes: instance.get("document/notes"),
+        ..Default::default()
+    };
+    let entry = match tabara_core::documents::DocumentEntry::parse(&form, Utc::now().date_naive()) {
+        Ok(e) => e,
+        Err(errors) => return Ok(Outcome::Invalid(reasons(&errors))),
+    };
+    // The photo, when it came with the form, goes to the person's files and is named by the
+    // document.
+    let named = instance.get("document/photo");
+    let mut photo = None;
+    if !named.is_empty()
+        && let Some(a) = state
+            .store
+            .field_attachments(s.id)
+            .await?
+            .into_iter()
+            .find(|a| a.name == named && a.file_id.is_none())
+    {
+        let bytes = state.store.field_attachment_bytes(s.id, &a.name).await?;
+        let new = tabara_store::files::NewFile {
+            case,
+            person,
+            purpose: tabara_core::files::FilePurpose::IdentityDocument,
+            name: &a.name,
+            declared_type: Some(&a.content_type),
+            limit: state.config.max_upload_bytes,
+        };
+        match state.store.put_file(actor, new, &bytes[..]).await {
+            Ok(file) => {
+                state
+                    .store
+                    .field_attachment_filed(s.id, &a.name, file.id)
+                    .await?;
+                photo = Some(file.id);
+            }
+            Err(StoreError::Invalid(errors)) => return Ok(Outcome::Invalid(reasons(&errors))),
+            Err(e) => return Err(e),
+        }
+    }
+    match state
+        .store
+        .record_document(actor, case, person, &entry, photo)
+        .await
+    {
+        Ok(_) => Ok(Outcome::Accepted),
+        Err(StoreError::Invalid(errors)) => Ok(Outcome::Invalid(reasons(&errors))),
+        Err(e) => Err(e),
+    }
+}
+
+/// An urgent referral sent from a phone, with the consent that covers it: recorded and sent in
+/// one transaction by the store's `refer`, as the web's form does, every rule of core's (the
+/// consent must cover the referral; the addressed agency must offer the services).
+async fn refer(
+    state: &AppState,
+    s: &tabara_store::field::FieldSubmission,
+    instance: &Instance,
+    actor: &tabara_store::Actor,
+) -> Result<Outcome, StoreError> {
+    use tabara_core::Picklist as _;
+    use tabara_core::ids::{OrganisationId, ReferralConsentId, ReferralId};
+    use tabara_core::picklist::ValueSet;
+    use tabara_core::referral::{Consent, ConsentGiver, DataCategory, ServiceType, UrgencyReason};
+    let (case, person) = match subject(state, s, instance, actor).await? {
+        Ok(found) => found,
+        Err(outcome) => return Ok(outcome),
+    };
+    let mut e = tabara_core::validation::ValidationErrors::default();
+    fn set<T: tabara_core::Picklist>(
+        e: &mut tabara_core::validation::ValidationErrors,
+        field: &'static str,
+        words: &str,
+    ) -> ValueSet<T> {
+        let mut out = ValueSet::new();
+        for w in words.split_whitespace() {
+            match T::parse(w) {
+                Ok(v) => {
+                    out.insert(v);
+                }
+                Err(err) => e.push(field, "picklist", err.to_string()),
+            }
+        }
+        out
+    }
+    let directory = state.directory().await?;
+    let recipient = instance
+        .get("referral/agency")
+        .parse::<uuid::Uuid>()
+        .ok()
+        .map(OrganisationId)
+        .filter(|r| directory.organisations.iter().any(|o| o.id == *r));
+    if recipient.is_none() {
+        e.push("ref_Recipient", "required", "choose the agency referred to");
+    }
+    let services: ValueSet<ServiceType> =
+        set(&mut e, "ref_Services", instance.get("referral/services"));
+    let data: ValueSet<DataCategory> = set(&mut e, "ref_Data", instance.get("consent/categories"));
+    let urgency: ValueSet<UrgencyReason> = set(
+        &mut e,
+        "ref_Urgency",
+        instance.get("referral/urgency_reason"),
+    );
+    if services.is_empty() && !e.has("ref_Services") {
+        e.push("ref_Services", "required", "choose the services asked for");
+    }
+    if data.is_empty() && !e.has("ref_Data") {
+        e.push("ref_Data", "required", "choose the data shared");
+    }
+    if urgency.is_empty() && !e.has("ref_Urgency") {
+        e.push("ref_Urgency", "required", "say why it is urgent");
+    }
+    let given_by = ConsentGiver::parse(instance.get("consent/given_by")).ok();
+    if given_by.is_none() {
+        e.push("con_GivenBy", "required", "say who gave the consent");
+    }
+    if instance.get("consent/consent") != "yes" {
+        e.push(
+            "con_Informed",
+            "required",
+            "the person is informed of the referral, the data shared and the right to withdraw",
+        );
+    }
+    let (Some(recipient), Some(given_by), true) = (recipient, given_by, e.0.is_empty()) else {
+        return Ok(Outcome::Invalid(reasons(&e)));
+    };
+    let consent = Consent {
+        recipient,
+        services: services.clone(),
+        data: data.clone(),
+        // Given when the officer finalised the form on the phone: the moment it was received
+        // is the nearest the server knows.
+        given_at: s.received_at,
+        given_by,
+        language: instance.get("consent/language").trim().to_lowercase(),
+        witness: None,
+        withdrawn_at: None,
+    };
+    let id = ReferralId(s.record_id.unwrap_or_else(uuid::Uuid::now_v7));
+    // A claim taken again after a crash finds the referral it made.
+    match state.store.referral(id).await {
+        Ok(_) => return Ok(Outcome::Accepted),
+        Err(StoreError::NotFound { .. }) => {}
+        Err(e) => return Err(e),
+    }
+    let new = tabara_store::referrals::NewReferral {
+        id,
+        case_id: case,
+        person_id: person,
+        sender_id: s.organisation_id,
+        recipient_id: recipient,
+        services,
+        data,
+        urgency,
+        answer_by: None,
+    };
+    let offered = state.store.offered_services(recipient).await?;
+    let send = tabara_store::referrals::ReferralStep::Send {
+        offered: &offered,
+        deadlines: &state.config.deadlines,
+    };
+    match state
+        .store
+        .refer(
+            actor,
+            Some((ReferralConsentId::new(), &consent)),
+            &new,
+            Some(send),
+        )
+        .await
+    {
+        Ok(_) => Ok(Outcome::Accepted),
+        Err(StoreError::Invalid(errors)) => Ok(Outcome::Invalid(reasons(&errors))),
+        Err(e) => Err(e),
+    }
 }

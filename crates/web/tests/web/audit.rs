@@ -171,6 +171,10 @@ const ACTIONS: &[(&str, &[&str])] = &[
     ("/field/devices", &["field_device.issue"]),
     ("/field/devices/{device}/revoke", &["field_device.revoke"]),
     (
+        "/field/submissions/{submission}/fix",
+        &["field_submission.fix"],
+    ),
+    (
         "/field/submissions/{submission}/reject",
         &["field_submission.reject"],
     ),
@@ -1258,6 +1262,16 @@ store_test!(every_write_appends_its_audit_action, |db| async move {
         .await;
     let b = &mut world.users[supervisor].browser;
     let page = format!("/field/submissions/{}", world.field_submission);
+    let form = format!("{page}/fix");
+    log.write(
+        b,
+        &supervisor_is,
+        &page,
+        &form,
+        &[("a:case/opened_on", "2026-11-30")],
+        "/field/submissions/{submission}/fix",
+    )
+    .await;
     let form = format!("{page}/reject");
     log.write(
         b,

@@ -993,3 +993,309 @@ store_test!(
         assert_eq!(officer.get("/field").await.status, 404);
     }
 );
+
+store_test!(
+    a_document_check_from_a_phone_is_recorded_on_the_person_with_its_photo,
+    |db| async move {
+        let app = start(&db).await;
+        let issued = device(&db, &app, "investigator").await;
+        let mut phone = Phone::with_token(&app, &issued.token);
+        let list = phone.get("/formList").await;
+        assert!(
+            list.body.contains("<formID>tabara_document</formID>"),
+            "{}",
+            list.body
+        );
+        let intake = listed_version(&list.body, "tabara_intake");
+        let first = format!("uuid:{}", uuid::Uuid::now_v7());
+        assert_eq!(
+            phone
+                .submit(&intake_xml(&intake, &first, "Aline"), &[], false)
+                .await
+                .status,
+            201
+        );
+        let kept = db
+            .store
+            .field_submission_by_instance(&first)
+            .await
+            .unwrap()
+            .unwrap();
+        let case = db.store.case(kept.case_id.unwrap()).await.unwrap();
+        let reference = tabara_core::records::case_reference(case.number);
+        let version = listed_version(&list.body, "tabara_document");
+        let document = |instance: &str, name: &str| {
+            format!(
+                "<data id=\"tabara_document\" version=\"{version}\"><subject><case_number>{reference}</case_number><person_name>{name}</person_name></subject><document><doc_type>passport</doc_type><number>OP0012345</number><issuing_state>BDI</issuing_state><zone/><photo>page.jpg</photo><notes/></document><meta><instanceID>{instance}</instanceID><deprecatedID/></meta></data>"
+            )
+        };
+        let instance = format!("uuid:{}", uuid::Uuid::now_v7());
+        let r = phone
+            .submit(
+                &document(&instance, "aline"),
+                &[("page.jpg", &jpeg())],
+                false,
+            )
+            .await;
+        assert_eq!(
+            r.status,
+            201,
+            "{} {:?}",
+            r.body,
+            db.store
+                .field_submission_by_instance(&instance)
+                .await
+                .unwrap()
+        );
+        let docs = db
+            .store
+            .document_summaries(case.id, kept.person_id.unwrap())
+            .await
+            .unwrap();
+        assert_eq!(docs.len(), 1);
+        let files = db
+            .store
+            .files_of(case.id, kept.person_id.unwrap())
+            .await
+            .unwrap();
+        assert_eq!(files.len(), 1);
+        // A name nobody in the case has: kept with the reason, nothing recorded.
+        let other = format!("uuid:{}", uuid::Uuid::now_v7());
+        let r = phone.submit(&document(&other, "Nobody"), &[], false).await;
+        assert_eq!(r.status, 202, "{}", r.body);
+        let kept = db
+            .store
+            .field_submission_by_instance(&other)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(kept.reasons[0].field, "subject/person_name");
+        // A case out of the account's reach reads as one that does not exist.
+        let elsewhere = Phone::with_token(&app, &device(&db, &app, "officer").await.token);
+        let mut elsewhere = elsewhere;
+        let list = elsewhere.get("/formList").await;
+        let version = listed_version(&list.body, "tabara_document");
+        let far = format!("uuid:{}", uuid::Uuid::now_v7());
+        let xml = document(&far, "Aline").replace(
+            &format!(
+                "version=\"{}\"",
+                listed_version(&list.body, "tabara_document")
+            ),
+            &format!("version=\"{version}\""),
+        );
+        let r = elsewhere.submit(&xml, &[], false).await;
+        assert_eq!(r.status, 202, "{}", r.body);
+        let kept = db
+            .store
+            .field_submission_by_instance(&far)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(kept.reasons[0].field, "subject/case_number");
+        assert_eq!(kept.reasons[0].rule, "not_found");
+    }
+);
+
+store_test!(
+    an_urgent_referral_from_a_phone_is_sent_under_the_consent_it_carries,
+    |db| async move {
+        use tabara_core::referral::ServiceType;
+        let app = start(&db).await;
+        let iom = app.org("IOM");
+        crate::referrals::offers(&db, iom, &[ServiceType::Shelter, ServiceType::Medical]).await;
+        let issued = device(&db, &app, "investigator").await;
+        let mut phone = Phone::with_token(&app, &issued.token);
+        let list = phone.get("/formList").await;
+        let intake = listed_version(&list.body, "tabara_intake");
+        let first = format!("uuid:{}", uuid::Uuid::now_v7());
+        assert_eq!(
+            phone
+                .submit(&intake_xml(&intake, &first, "Aline"), &[], false)
+                .await
+                .status,
+            201
+        );
+        let kept = db
+            .store
+            .field_submission_by_instance(&first)
+            .await
+            .unwrap()
+            .unwrap();
+        let case = db.store.case(kept.case_id.unwrap()).await.unwrap();
+        let reference = tabara_core::records::case_reference(case.number);
+        // The referral form lists the directory's agencies; IOM among them.
+        let form = phone.get("/forms/tabara_referral").await;
+        assert_eq!(form.status, 200);
+        assert!(
+            form.body.contains(&format!("<value>{iom}</value>")),
+            "{}",
+            form.body
+        );
+        let version = listed_version(&list.body, "tabara_referral");
+        let referral = |instance: &str, consent: &str, services: &str| {
+            format!(
+                "<data id=\"tabara_referral\" version=\"{version}\"><subject><case_number>{reference}</case_number><person_name>Aline</person_name></subject><referral><agency>{iom}</agency><services>{services}</services><urgency_reason>immediate_danger</urgency_reason></referral><consent><consent_read/><consent>{consent}</consent><given_by>person</given_by><language>rn</language><categories>facts identity</categories></consent><meta><instanceID>{instance}</instanceID><deprecatedID/></meta></data>"
+            )
+        };
+        let instance = format!("uuid:{}", uuid::Uuid::now_v7());
+        let r = phone
+            .submit(&referral(&instance, "yes", "shelter medical"), &[], false)
+            .await;
+        assert_eq!(
+            r.status,
+            201,
+            "{} {:?}",
+            r.body,
+            db.store
+                .field_submission_by_instance(&instance)
+                .await
+                .unwrap()
+                .map(|s| s.reasons)
+        );
+        let sent = db
+            .store
+            .field_submission_by_instance(&instance)
+            .await
+            .unwrap()
+            .unwrap();
+        let details = db
+            .store
+            .referral(tabara_core::ids::ReferralId(sent.record_id.unwrap()))
+            .await
+            .unwrap();
+        assert_eq!(details.referral.recipient_id, iom);
+        assert_eq!(
+            details.referral.state,
+            tabara_core::referral::ReferralState::Sent
+        );
+        // Without the person's consent, nothing is sent: kept with the reason.
+        let refused = format!("uuid:{}", uuid::Uuid::now_v7());
+        let r = phone
+            .submit(&referral(&refused, "no", "shelter"), &[], false)
+            .await;
+        assert_eq!(r.status, 202, "{}", r.body);
+        let kept = db
+            .store
+            .field_submission_by_instance(&refused)
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(
+            kept.reasons.iter().any(|r| r.field == "con_Informed"),
+            "{:?}",
+            kept.reasons
+        );
+        // A service the agency does not offer: refused by the store's send rule, kept.
+        let unoffered = format!("uuid:{}", uuid::Uuid::now_v7());
+        let r = phone
+            .submit(&referral(&unoffered, "yes", "livelihood"), &[], false)
+            .await;
+        assert_eq!(r.status, 202, "{}", r.body);
+    }
+);
+
+store_test!(
+    a_supervisor_corrects_an_invalid_submission_and_it_is_recorded,
+    |db| async move {
+        let app = start(&db).await;
+        let issued = device(&db, &app, "investigator").await;
+        let mut phone = Phone::with_token(&app, &issued.token);
+        let list = phone.get("/formList").await;
+        let version = listed_version(&list.body, "tabara_intake");
+        let instance = format!("uuid:{}", uuid::Uuid::now_v7());
+        let nameless = intake_xml(&version, &instance, "")
+            .replace("<second_name>Kaneza</second_name>", "<second_name/>");
+        assert_eq!(phone.submit(&nameless, &[], false).await.status, 202);
+        let kept = db
+            .store
+            .field_submission_by_instance(&instance)
+            .await
+            .unwrap()
+            .unwrap();
+        let mut supervisor = signed_in(&app, "supervisor").await;
+        let page = supervisor
+            .get(&format!("/field/submissions/{}", kept.id))
+            .await;
+        assert!(
+            page.body.contains("name=\"a:person/first_name\""),
+            "{}",
+            page.body
+        );
+        let csrf = Browser::csrf(&page.body);
+        let fixed = supervisor
+            .post(
+                &format!("/field/submissions/{}/fix", kept.id),
+                &[
+                    ("csrf", csrf.as_str()),
+                    ("a:person/first_name", "Nadine"),
+                    ("a:case/opened_on", "2026-11-30"),
+                    ("a:consent/consent", "yes"),
+                    ("a:victim/exploitation", "ForcedLabour"),
+                    ("a:person/gender", "Feminine"),
+                    ("a:not/a_question", "ignored"),
+                ],
+            )
+            .await;
+        assert_eq!(fixed.status, 303, "{}", fixed.body);
+        let after = db.store.field_submission(kept.id).await.unwrap();
+        assert_eq!(
+            after.state,
+            tabara_store::field::SubmissionState::Accepted,
+            "{:?}",
+            after.reasons
+        );
+        let (identity, _) = db
+            .store
+            .read_identity(&Actor::system("test"), after.person_id.unwrap())
+            .await
+            .unwrap();
+        assert_eq!(identity.first_name.as_deref(), Some("Nadine"));
+        // The phone's own answers stay as received.
+        let original = db
+            .store
+            .field_submission_xml(&Actor::system("test"), kept.id)
+            .await
+            .unwrap();
+        assert_eq!(original, nameless.as_bytes());
+        assert_eq!(count(&db, "field_submission.fix").await, 1);
+    }
+);
+
+store_test!(
+    a_post_over_the_announced_size_is_a_413_envelope_and_the_manifest_is_empty,
+    |db| async move {
+        let app = start(&db).await;
+        let issued = device(&db, &app, "officer").await;
+        let mut phone = Phone::with_token(&app, &issued.token);
+        let list = phone.get("/formList").await;
+        assert!(!list.body.contains("manifestUrl"), "no form has media");
+        let manifest = phone.get("/forms/tabara_intake/manifest").await;
+        assert_eq!(manifest.status, 200);
+        assert!(
+            manifest
+                .body
+                .contains("xmlns=\"http://openrosa.org/xforms/xformsManifest\"")
+        );
+        assert_eq!(phone.get("/forms/nothing/manifest").await.status, 404);
+        let version = listed_version(&list.body, "tabara_intake");
+        let xml = intake_xml(&version, &format!("uuid:{}", uuid::Uuid::now_v7()), "Aline");
+        // Announced larger than the preflight allows: answered 413 before the body is read.
+        let _ = (version, xml);
+        let addr = app.base.trim_start_matches("http://").to_string();
+        let mut tcp = tokio::net::TcpStream::connect(&addr).await.unwrap();
+        let head = format!(
+            "POST /openrosa/key/{}/submission HTTP/1.1\r\nHost: {addr}\r\nX-OpenRosa-Version: 1.0\r\nContent-Type: multipart/form-data; boundary={BOUNDARY}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+            issued.token,
+            11 * 1024 * 1024
+        );
+        tcp.write_all(head.as_bytes()).await.unwrap();
+        let mut answer = Vec::new();
+        tokio::io::AsyncReadExt::read_to_end(&mut tcp, &mut answer)
+            .await
+            .unwrap();
+        let answer = String::from_utf8_lossy(&answer).to_lowercase();
+        assert!(answer.starts_with("http/1.1 413"), "{answer}");
+        assert!(answer.contains("x-openrosa-version: 1.0"), "{answer}");
+        assert!(answer.contains("nature=\"error\""), "{answer}");
+    }
+);
