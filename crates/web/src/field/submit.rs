@@ -599,6 +599,25 @@ async fn apply_edit(
             });
         }
     }
+    // Any other answer the phone changed (the case, the victim, the screening's) is not
+    // written from a phone: it is kept beside what Tabara holds, visible to the supervisor,
+    // never dropped in silence.
+    let paths: std::collections::BTreeSet<&String> =
+        base.answers.keys().chain(instance.answers.keys()).collect();
+    for path in paths {
+        if EDITABLE.contains(&path.as_str()) || path.ends_with("/consent_read") {
+            continue;
+        }
+        let (b, m) = (base.get(path).trim(), instance.get(path).trim());
+        if b != m {
+            conflicts.push(tabara_store::field::Conflict {
+                field: path.clone(),
+                base: b.to_string(),
+                theirs: b.to_string(),
+                mine: m.to_string(),
+            });
+        }
+    }
     if changed.is_empty() {
         return Ok(Outcome::Edited(conflicts));
     }

@@ -862,12 +862,16 @@ store_test!(
         let edited = intake_xml(&version, &edit, "Alina")
             .replace("<age>24</age>", "<age>25</age>")
             .replace(
+                "<exploitation>ForcedLabour</exploitation>",
+                "<exploitation>ForcedBegging</exploitation>",
+            )
+            .replace(
                 "<deprecatedID/>",
                 &format!("<deprecatedID>{first}</deprecatedID>"),
             );
         let r = phone.submit(&edited, &[], false).await;
         assert_eq!(r.status, 201, "{}", r.body);
-        assert!(r.body.contains("1"), "{}", r.body);
+        assert!(r.body.contains(" 2 "), "{}", r.body);
         // The age nobody touched is the phone's; the name changed on the web is kept, and the
         // phone's is kept beside it as a conflict.
         let after = db.store.person(person).await.unwrap();
@@ -881,8 +885,11 @@ store_test!(
             .unwrap()
             .unwrap();
         let conflicts = db.store.field_conflicts(edit_kept.id).await.unwrap();
-        assert_eq!(conflicts.len(), 1, "{conflicts:?}");
+        assert_eq!(conflicts.len(), 2, "{conflicts:?}");
         assert_eq!(conflicts[0].field, "person/first_name");
+        // What a phone does not change in Tabara (the victim's context) is kept beside it.
+        assert_eq!(conflicts[1].field, "victim/exploitation");
+        assert_eq!(conflicts[1].mine, "ForcedBegging");
         assert_eq!(
             (
                 conflicts[0].base.as_str(),
@@ -892,7 +899,8 @@ store_test!(
             ("Aline", "Aline-Marie", "Alina")
         );
         // No second case was opened, and the supervisor sees the conflict in words.
-        assert_eq!(edit_kept.case_id, None.or(edit_kept.case_id));
+        assert_eq!(edit_kept.case_id, kept.case_id);
+        assert_eq!(edit_kept.person_id, kept.person_id);
         let mut supervisor = signed_in(&app, "supervisor").await;
         let page = supervisor
             .get(&format!("/field/submissions/{}", edit_kept.id))
