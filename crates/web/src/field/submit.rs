@@ -605,7 +605,10 @@ async fn apply_edit(
     let paths: std::collections::BTreeSet<&String> =
         base.answers.keys().chain(instance.answers.keys()).collect();
     for path in paths {
-        if EDITABLE.contains(&path.as_str()) || path.ends_with("/consent_read") {
+        if EDITABLE.contains(&path.as_str())
+            || CASE_EDITABLE.contains(&path.as_str())
+            || path.ends_with("/consent_read")
+        {
             continue;
         }
         let (b, m) = (base.get(path).trim(), instance.get(path).trim());
@@ -618,7 +621,13 @@ async fn apply_edit(
             });
         }
     }
+    let (case_write, victim_write) =
+        match case_changes(state, case_id, person_id, &base, instance, &mut conflicts).await? {
+            Ok(writes) => writes,
+            Err(invalid) => return Ok(invalid),
+        };
     if changed.is_empty() {
+        write_case_changes(state, actor, case_id, person_id, case_write, victim_write).await?;
         return Ok(Outcome::Edited(conflicts));
     }
     let value = |field: &str| {
@@ -652,7 +661,160 @@ async fn apply_edit(
         .store
         .update_person_with_identity(actor, &person, identity_version, &identity)
         .await?;
+    write_case_changes(state, actor, case_id, person_id, case_write, victim_write).await?;
     Ok(Outcome::Edited(conflicts))
+}
+
+/// The case's and the victim's answers an edit may change.
+const CASE_EDITABLE: [&str; 3] = [
+    "case/opened_on",
+    "victim/exploitation",
+    "victim/trafficking_status",
+];
+
+/// What an edit changes of the case and of the victim's context, by the same three-way rule
+/// as the person's fields, checked by core before anything is written; a conflict joins
+/// `conflicts`.
+async fn case_changes(
+    state: &AppState,
+    case_id: tabara_core::ids::CaseId,
+    person_id: tabara_core::ids::PersonId,
+    base: &Instance,
+    mine: &Instance,
+    conflicts: &mut Vec<tabara_store::field::Conflict>,
+) -> Result<
+    Result<
+        (
+            Option<tabara_core::records::Case>,
+            Option<(i64, tabara_core::records::Involvement)>,
+        ),
+        Outcome,
+    >,
+    StoreError,
+> {
+    use tabara_core::Picklist as _;
+    use tabara_core::htcds::{ExploitationType, TraffickingStatus};
+    use tabara_core::records::Involvement;
+    let mut case = state.store.case(case_id).await?;
+    let involved = state
+        .store
+        .case_persons(case_id)
+        .await?
+        .into_iter()
+        .find(|p| p.person.id == person_id);
+    let victim = involved.as_ref().and_then(|p| match &p.involvement {
+        Involvement::Victim(v) => Some(v.clone()),
+        _ => None,
+    });
+    let current = |field: &str| -> String {
+        match field {
+            "case/opened_on" => case.facts.opened_on.to_string(),
+            "victim/exploitation" => victim
+                .as_ref()
+                .map(|v| {
+                    v.exploitation_types
+                        .iter()
+                        .map(|t| t.value_name())
+                        .collect::<Vec<_>>()
+                        .join(";")
+                })
+                .unwrap_or_default(),
+            "victim/trafficking_status" => victim
+                .as_ref()
+                .and_then(|v| v.trafficking_status)
+                .map(|t| t.value_name().to_string())
+                .unwrap_or_default(),
+            _ => String::new(),
+        }
+    };
+    let mut changed = std::collections::BTreeMap::new();
+    for field in CASE_EDITABLE {
+        let (b, m, c) = (
+            base.get(field).trim().to_string(),
+            mine.get(field).trim().to_string(),
+            current(field),
+        );
+        if m == b || m == c {
+            continue;
+        }
+        if c == b {
+            changed.insert(field, m);
+        } else {
+            conflicts.push(tabara_store::field::Conflict {
+                field: field.to_string(),
+                base: b,
+                theirs: c,
+                mine: m,
+            });
+        }
+    }
+    let mut e = tabara_core::validation::ValidationErrors::default();
+    let mut case_write = None;
+    if let Some(day) = changed.get("case/opened_on") {
+        match chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d") {
+            Ok(d) => {
+                case.facts.opened_on = d;
+                if let Err(v) = case.facts.validate(Utc::now().date_naive()) {
+                    e.0.extend(v.0);
+                }
+                case_write = Some(case.clone());
+            }
+            Err(_) => e.push("cas_OpenedOn", "date", format!("'{day}' is not a date")),
+        }
+    }
+    let mut victim_write = None;
+    if let (Some(p), Some(mut v)) = (involved, victim)
+        && (changed.contains_key("victim/exploitation")
+            || changed.contains_key("victim/trafficking_status"))
+    {
+        if let Some(t) = changed.get("victim/exploitation") {
+            match ExploitationType::parse(t) {
+                Ok(t) => {
+                    v.exploitation_types = Default::default();
+                    v.exploitation_types.insert(t);
+                }
+                Err(err) => e.push("vic_TypeOfExploitation", "picklist", err.to_string()),
+            }
+        }
+        if let Some(t) = changed.get("victim/trafficking_status") {
+            if t.is_empty() {
+                v.trafficking_status = None;
+            } else {
+                match TraffickingStatus::parse(t) {
+                    Ok(t) => v.trafficking_status = Some(t),
+                    Err(err) => e.push("vic_TraffickingStatus", "picklist", err.to_string()),
+                }
+            }
+            v.decision_org = v
+                .trafficking_status
+                .map(|_| tabara_core::htcds::DecisionMakingOrg::Police);
+        }
+        victim_write = Some((p.version, Involvement::Victim(v)));
+    }
+    if !e.0.is_empty() {
+        return Ok(Err(Outcome::Invalid(reasons(&e))));
+    }
+    Ok(Ok((case_write, victim_write)))
+}
+
+async fn write_case_changes(
+    state: &AppState,
+    actor: &tabara_store::Actor,
+    case_id: tabara_core::ids::CaseId,
+    person_id: tabara_core::ids::PersonId,
+    case: Option<tabara_core::records::Case>,
+    victim: Option<(i64, tabara_core::records::Involvement)>,
+) -> Result<(), StoreError> {
+    if let Some(c) = case {
+        state.store.update_case(actor, &c).await?;
+    }
+    if let Some((version, involvement)) = victim {
+        state
+            .store
+            .update_case_person(actor, case_id, person_id, version, &involvement)
+            .await?;
+    }
+    Ok(())
 }
 
 fn refused(field: &str, rule: &str, message: &str) -> Outcome {
