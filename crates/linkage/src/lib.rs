@@ -1,0 +1,13 @@
+//! Tabara's record linkage engine (issue 17): the same person registered by several agencies,
+//! found without labels. This crate knows nothing of the register: it takes records of fields
+//! and gives scored pairs and clusters; the store and the command line feed it.
+//!
+//! - [`normalize`]: names as this region writes them (accents, case, spacing, word order, the
+//!   French spellings of Kirundi and Swahili sounds, initials) and dates as officers write them
+//!   (day and month swapped, the year alone).
+//! - [`compare`]: the comparators, written here and tested against an independent
+//!   implementation: Jaro-Winkler, Damerau-Levenshtein (optimal string alignment), the levels
+//!   of agreement of two dates.
+
+pub mod compare;
+pub mod normalize;
