@@ -8,6 +8,9 @@
 //! - [`compare`]: the comparators, written here and tested against an independent
 //!   implementation: Jaro-Winkler, Damerau-Levenshtein (optimal string alignment), the levels
 //!   of agreement of two dates.
+//! - [`model`]: Fellegi-Sunter scoring learnt without labels: `u` from random pairs, `m` and
+//!   the prior by expectation-maximisation, every score explained comparison by comparison.
 
 pub mod compare;
+pub mod model;
 pub mod normalize;
