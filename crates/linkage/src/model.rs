@@ -174,7 +174,7 @@ mod tests {
         seed: u64,
     ) -> (Vec<Levels>, Vec<bool>) {
         let mut d = Draw::new(seed);
-        let mut pick = |shares: &[f64], d: &mut Draw| {
+        let pick = |shares: &[f64], d: &mut Draw| {
             let x = (d.next_u64() >> 11) as f64 / (1u64 << 53) as f64;
             let mut acc = 0.0;
             for (i, s) in shares.iter().enumerate() {
