@@ -10,7 +10,14 @@
 //!   of agreement of two dates.
 //! - [`model`]: Fellegi-Sunter scoring learnt without labels: `u` from random pairs, `m` and
 //!   the prior by expectation-maximisation, every score explained comparison by comparison.
+//! - [`person`]: a person's comparisons (names in the order that fits, dates by level, gender,
+//!   citizenship) and the blocking rules, a union of keys.
+//! - [`cluster`]: clusters that do not chain (two clusters merge only when the mean
+//!   probability of all their cross pairs reaches the threshold), and pairwise and cluster
+//!   precision, recall and F1.
 
+pub mod cluster;
 pub mod compare;
 pub mod model;
 pub mod normalize;
+pub mod person;

@@ -98,15 +98,29 @@ impl Model {
         }
     }
 
-    /// Expectation-maximisation of `m` and the prior over the candidate pairs' levels, `u`
-    /// held fixed, for at most `rounds` rounds or until no share moves by more than `tolerance`.
-    /// Returns the rounds run.
-    pub fn fit(&mut self, pairs: &[Levels], rounds: usize, tolerance: f64) -> usize {
+    /// Expectation-maximisation over the candidate pairs' levels, for at most `rounds` rounds
+    /// or until no share moves by more than `tolerance`: `m` and the prior always; `u` too when
+    /// `learn_u` (the candidates a blocking rule chose agree more often than random pairs do,
+    /// so `u` from random pairs alone lets the match class swallow them). Returns the rounds run.
+    pub fn fit(&mut self, pairs: &[Levels], rounds: usize, tolerance: f64, learn_u: bool) -> usize {
+        self.fit_with(pairs, rounds, tolerance, learn_u, true)
+    }
+
+    /// [`Model::fit`], the prior learnt or held as it is (`learn_prior`).
+    pub fn fit_with(
+        &mut self,
+        pairs: &[Levels],
+        rounds: usize,
+        tolerance: f64,
+        learn_u: bool,
+        learn_prior: bool,
+    ) -> usize {
         if pairs.is_empty() {
             return 0;
         }
         for round in 1..=rounds {
             let mut counts: Vec<Vec<f64>> = self.m.iter().map(|l| vec![0.0; l.len()]).collect();
+            let mut others: Vec<Vec<f64>> = self.u.iter().map(|l| vec![0.0; l.len()]).collect();
             let mut expected = 0.0;
             for levels in pairs {
                 let p = self.score(levels).probability;
@@ -114,11 +128,19 @@ impl Model {
                 for (k, l) in levels.iter().enumerate() {
                     if let Some(l) = l {
                         counts[k][*l as usize] += p;
+                        others[k][*l as usize] += 1.0 - p;
                     }
                 }
             }
+            if learn_u {
+                self.u = others.iter().map(|c| normalised(c)).collect();
+            }
             let m: Vec<Vec<f64>> = counts.iter().map(|c| normalised(c)).collect();
-            let prior = (expected / pairs.len() as f64).clamp(1e-9, 1.0 - 1e-9);
+            let prior = if learn_prior {
+                (expected / pairs.len() as f64).clamp(1e-9, 1.0 - 1e-9)
+            } else {
+                self.prior
+            };
             let moved = m
                 .iter()
                 .flatten()
@@ -206,7 +228,7 @@ mod tests {
         ];
         let (pairs, truth) = synthetic(40_000, 0.1, &m, &u, 7);
         let mut model = Model::start(u.clone(), 0.5);
-        let rounds = model.fit(&pairs, 100, 1e-6);
+        let rounds = model.fit(&pairs, 100, 1e-6, false);
         assert!(rounds < 100, "converged in {rounds}");
         assert!((model.prior - 0.1).abs() < 0.02, "prior {}", model.prior);
         for (k, levels) in m.iter().enumerate() {
@@ -229,6 +251,20 @@ mod tests {
             "{wrong} wrong of {}",
             pairs.len()
         );
+    }
+
+    #[test]
+    fn the_prior_can_be_held_and_u_learnt() {
+        let m = vec![vec![0.9, 0.1]];
+        let u = vec![vec![0.2, 0.8]];
+        let (pairs, _) = synthetic(5_000, 0.3, &m, &u, 3);
+        let mut held = Model::start(vec![vec![0.5, 0.5]], 0.3);
+        held.fit_with(&pairs, 20, 1e-9, true, false);
+        assert_eq!(held.prior, 0.3);
+        assert_ne!(held.u[0][0], 0.5, "u learnt");
+        let mut fixed = Model::start(vec![vec![0.5, 0.5]], 0.3);
+        fixed.fit(&pairs, 20, 1e-9, false);
+        assert_eq!(fixed.u[0][0], 0.5, "u held");
     }
 
     #[test]
