@@ -164,6 +164,28 @@ impl AppState {
         }
     }
 
+    /// The address Tabara is reached at (`https://host`): the configured public address, or
+    /// the request's host (only a host name's characters taken) with the scheme TLS implies.
+    pub(crate) fn origin(&self, headers: &axum::http::HeaderMap) -> String {
+        if let Some(u) = &self.config.public_url {
+            return u.trim_end_matches('/').to_string();
+        }
+        let host = headers
+            .get(axum::http::header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .filter(|h| {
+                h.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
+            })
+            .unwrap_or("localhost");
+        let scheme = if self.config.behind_tls {
+            "https"
+        } else {
+            "http"
+        };
+        format!("{scheme}://{host}")
+    }
+
     /// The key of the Digest nonces.
     pub(crate) fn nonce_key(&self) -> &[u8; 32] {
         &self.nonce_key

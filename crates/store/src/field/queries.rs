@@ -394,8 +394,7 @@ pub(crate) async fn finish_submission(
     }
     if let Outcome::Edited(conflicts) = outcome {
         for c in conflicts {
-            let mut binding = id.as_bytes().to_vec();
-            binding.extend_from_slice(c.field.as_bytes());
+            let binding = bound(id, &c.field);
             let json = serde_json::to_vec(c).map_err(|e| StoreError::Corrupt(e.to_string()))?;
             sqlx::query(
                 "INSERT INTO field_conflicts (submission_id, field, sealed) VALUES ($1, $2, $3)",
@@ -427,8 +426,7 @@ pub(crate) async fn field_conflicts(
         .map(|r| {
             let field: String = r.try_get("field")?;
             let sealed: Vec<u8> = r.try_get("sealed")?;
-            let mut binding = submission.as_bytes().to_vec();
-            binding.extend_from_slice(field.as_bytes());
+            let binding = bound(submission, &field);
             let json = keys.open_register_bytes(&binding, CONFLICT, &sealed)?;
             serde_json::from_slice(&json).map_err(|e| StoreError::Corrupt(e.to_string()))
         })
@@ -529,8 +527,7 @@ pub(crate) async fn add_field_attachment(
 ) -> Result<bool> {
     let name = tabara_core::files::clean_name(name)
         .map_err(|e| refuse("fil_Name", e.rule(), e.to_string()))?;
-    let mut binding = submission.as_bytes().to_vec();
-    binding.extend_from_slice(name.as_bytes());
+    let binding = bound(submission, &name);
     let sealed = keys.seal_register_bytes(&binding, ATTACHMENT, bytes);
     let mut tx = begin(pool).await?;
     let added = sqlx::query(
@@ -603,8 +600,7 @@ pub(crate) async fn field_attachment_bytes(
         kind: "field attachment",
         id: name.to_string(),
     })?;
-    let mut binding = submission.as_bytes().to_vec();
-    binding.extend_from_slice(name.as_bytes());
+    let binding = bound(submission, name);
     keys.open_register_bytes(&binding, ATTACHMENT, &sealed)
 }
 
@@ -748,4 +744,12 @@ async fn not_invalid(tx: &mut Tx, id: Uuid, message: &str) -> StoreError {
         },
         Ok(Some(_)) => refuse("sub_State", "not_invalid", message.to_string()),
     }
+}
+
+/// What a sealed part of a submission is bound to: the submission and the part's name (a
+/// field, a file name), so one cannot be opened in the place of another.
+fn bound(submission: Uuid, part: &str) -> Vec<u8> {
+    let mut binding = submission.as_bytes().to_vec();
+    binding.extend_from_slice(part.as_bytes());
+    binding
 }

@@ -193,34 +193,9 @@ pub(crate) fn may_fill(user: &FieldUser, form: &str) -> bool {
     }
 }
 
-/// The address Tabara is reached at (`https://host`): the configured public address, or the
-/// request's host.
-pub(crate) fn origin(state: &AppState, headers: &HeaderMap) -> String {
-    match &state.config.public_url {
-        Some(u) => u.trim_end_matches('/').to_string(),
-        None => {
-            let host = headers
-                .get(header::HOST)
-                .and_then(|h| h.to_str().ok())
-                .filter(|h| {
-                    h.chars().all(|c| {
-                        c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']')
-                    })
-                })
-                .unwrap_or("localhost");
-            let scheme = if state.config.behind_tls {
-                "https"
-            } else {
-                "http"
-            };
-            format!("{scheme}://{host}")
-        }
-    }
-}
-
 /// The base address the phone used (`https://host/openrosa/key/…`), for absolute links.
 fn base(state: &AppState, headers: &HeaderMap, path: &str) -> String {
-    let origin = origin(state, headers);
+    let origin = state.origin(headers);
     // The path's first three segments: /openrosa/{agency|key}/{id}.
     let prefix: Vec<&str> = path
         .trim_start_matches('/')

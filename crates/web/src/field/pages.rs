@@ -273,7 +273,7 @@ pub(super) async fn issue(
         }
         Err(e) => return Err(e.into()),
     };
-    let origin = super::origin(&state, &headers);
+    let origin = state.origin(&headers);
     let key_url = format!("{origin}/openrosa/key/{}", issued.token);
     let agency_url = format!("{origin}/openrosa/agency/{}", user.user.organisation_id);
     let agency_name = state

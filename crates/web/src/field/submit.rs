@@ -257,7 +257,7 @@ pub(crate) async fn process(
     state: &AppState,
     id: uuid::Uuid,
 ) -> Result<tabara_store::field::FieldSubmission, StoreError> {
-    if let Some(claimed) = state.store.claim_submission(id).await? {
+    let finished = if let Some(claimed) = state.store.claim_submission(id).await? {
         let actor = tabara_store::Actor::user(claimed.user_id);
         let xml = state.store.field_submission_xml_to_process(id).await?;
         let outcome = match Instance::parse(&xml) {
@@ -268,9 +268,14 @@ pub(crate) async fn process(
                 message: e.to_string(),
             }]),
         };
-        state.store.finish_submission(&actor, id, &outcome).await?;
-    }
-    let s = state.store.field_submission(id).await?;
+        Some(state.store.finish_submission(&actor, id, &outcome).await?)
+    } else {
+        None
+    };
+    let s = match finished {
+        Some(s) => s,
+        None => state.store.field_submission(id).await?,
+    };
     if s.state == SubmissionState::Accepted {
         file_attachments(state, &s).await?;
     }
@@ -478,6 +483,34 @@ async fn file_attachments(
     Ok(())
 }
 
+/// The three-way merge of `fields` (core's rule): the phone's values to write, by field; each
+/// conflict joins `conflicts` with its three values.
+fn merge<'f>(
+    fields: &[&'f str],
+    base: impl Fn(&str) -> String,
+    mine: impl Fn(&str) -> String,
+    theirs: impl Fn(&str) -> String,
+    conflicts: &mut Vec<tabara_store::field::Conflict>,
+) -> std::collections::BTreeMap<&'f str, String> {
+    let mut changed = std::collections::BTreeMap::new();
+    for &field in fields {
+        let (b, m, t) = (base(field), mine(field), theirs(field));
+        match fieldforms::three_way(&b, &m, &t) {
+            fieldforms::Merge::Unchanged => {}
+            fieldforms::Merge::Take => {
+                changed.insert(field, m);
+            }
+            fieldforms::Merge::Conflict => conflicts.push(tabara_store::field::Conflict {
+                field: field.to_string(),
+                base: b,
+                theirs: t,
+                mine: m,
+            }),
+        }
+    }
+    changed
+}
+
 /// The person's answers an edit may change, by the form's path.
 const EDITABLE: [&str; 7] = [
     "person/first_name",
@@ -577,28 +610,14 @@ async fn apply_edit(
         };
         normal(field, &v)
     };
-    let mut changed = std::collections::BTreeMap::new();
     let mut conflicts = Vec::new();
-    for field in EDITABLE {
-        let (b, m, c) = (
-            normal(field, base.get(field)),
-            normal(field, instance.get(field)),
-            current(field),
-        );
-        if m == b || m == c {
-            continue;
-        }
-        if c == b {
-            changed.insert(field, m);
-        } else {
-            conflicts.push(tabara_store::field::Conflict {
-                field: field.to_string(),
-                base: b,
-                theirs: c,
-                mine: m,
-            });
-        }
-    }
+    let changed = merge(
+        &EDITABLE,
+        |f| normal(f, base.get(f)),
+        |f| normal(f, instance.get(f)),
+        current,
+        &mut conflicts,
+    );
     // Any other answer the phone changed (the case, the victim, the screening's) is not
     // written from a phone: it is kept beside what Tabara holds, visible to the supervisor,
     // never dropped in silence.
@@ -727,27 +746,13 @@ async fn case_changes(
             _ => String::new(),
         }
     };
-    let mut changed = std::collections::BTreeMap::new();
-    for field in CASE_EDITABLE {
-        let (b, m, c) = (
-            base.get(field).trim().to_string(),
-            mine.get(field).trim().to_string(),
-            current(field),
-        );
-        if m == b || m == c {
-            continue;
-        }
-        if c == b {
-            changed.insert(field, m);
-        } else {
-            conflicts.push(tabara_store::field::Conflict {
-                field: field.to_string(),
-                base: b,
-                theirs: c,
-                mine: m,
-            });
-        }
-    }
+    let changed = merge(
+        &CASE_EDITABLE,
+        |f| base.get(f).trim().to_string(),
+        |f| mine.get(f).trim().to_string(),
+        current,
+        conflicts,
+    );
     let mut e = tabara_core::validation::ValidationErrors::default();
     let mut case_write = None;
     if let Some(day) = changed.get("case/opened_on") {

@@ -91,25 +91,6 @@ pub(super) async fn verify(
 
 /// The public URL of the verification page for a code.
 pub(super) fn verify_url(state: &AppState, headers: &HeaderMap, code: &str) -> String {
-    let base = match &state.config.public_url {
-        Some(u) => u.trim_end_matches('/').to_string(),
-        None => {
-            let host = headers
-                .get(header::HOST)
-                .and_then(|h| h.to_str().ok())
-                .filter(|h| {
-                    h.chars().all(|c| {
-                        c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']')
-                    })
-                })
-                .unwrap_or("localhost");
-            let scheme = if state.config.behind_tls {
-                "https"
-            } else {
-                "http"
-            };
-            format!("{scheme}://{host}")
-        }
-    };
+    let base = state.origin(headers);
     format!("{base}/verify?code={code}")
 }
